@@ -1,0 +1,10 @@
+# Usage requirements of xc::xc, shared by the build tree and the installed package.
+include(CMakeFindDependencyMacro)
+find_dependency(Boost 1.74)                 # Boost.Graph is header-only
+find_dependency(nlohmann_json 3.11)
+# Debian's Z3 ships pkg-config metadata but no CMake config.
+find_dependency(PkgConfig)
+if(NOT TARGET xc::z3)
+  pkg_check_modules(XC_Z3 REQUIRED IMPORTED_TARGET GLOBAL z3>=4.8)
+  add_library(xc::z3 ALIAS PkgConfig::XC_Z3)
+endif()

@@ -1,0 +1,131 @@
+// Diagnostics: what every stage of xc reports about bad input.
+//
+// A diagnostic names the file, the JSON Pointer (RFC 6901) of the offending value, its
+// line:column when known, what was wrong or expected, and optionally a hint
+// ("did you mean ..."). Stages throw `InputError` carrying one or more of them; the CLI
+// maps it to exit code 2.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace xc {
+
+struct SourcePosition {
+    std::size_t line = 0;    // 1-based; 0 = unknown
+    std::size_t column = 0;  // 1-based, in bytes
+    friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
+};
+
+struct Diagnostic {
+    std::string file;     // empty when the input did not come from a file
+    std::string path;     // JSON Pointer of the offending value, "" for the document
+    SourcePosition position;
+    std::string message;  // what is wrong / what was expected
+    std::string hint;     // optional: "did you mean 'subnets'?"
+};
+
+// "file:line:col: error: at /a/b: message (hint)" — the compiler-style one-liner.
+inline std::string to_string(const Diagnostic& d) {
+    std::string out;
+    if (!d.file.empty()) {
+        out += d.file;
+        if (d.position.line != 0)
+            out += ':' + std::to_string(d.position.line) + ':' + std::to_string(d.position.column);
+        out += ": ";
+    }
+    out += "error: ";
+    out += "at ";
+    out += d.path.empty() ? std::string("/") : d.path;
+    out += ": ";
+    out += d.message;
+    if (!d.hint.empty()) out += " (" + d.hint + ")";
+    return out;
+}
+
+// Bad input: malformed JSON, a wrong type, an unknown field, a dangling reference, ...
+class InputError : public std::runtime_error {
+public:
+    explicit InputError(std::vector<Diagnostic> diagnostics)
+        : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    explicit InputError(Diagnostic d) : InputError(std::vector<Diagnostic>{std::move(d)}) {}
+    InputError(std::string path, std::string message, std::string hint = {})
+        : InputError(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)}) {}
+
+    const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+
+private:
+    static std::string join(const std::vector<Diagnostic>& ds) {
+        std::string s;
+        for (const auto& d : ds) {
+            if (!s.empty()) s += '\n';
+            s += to_string(d);
+        }
+        return s;
+    }
+    std::vector<Diagnostic> diagnostics_;
+};
+
+// JSON Pointer helpers shared by every parser that reports paths.
+namespace json_pointer {
+// Escape one reference token ("~" -> "~0", "/" -> "~1").
+inline std::string escape(std::string_view token) {
+    std::string out;
+    out.reserve(token.size());
+    for (char c : token) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+inline std::string join(std::string_view base, std::string_view token) {
+    std::string out(base);
+    out += '/';
+    out += escape(token);
+    return out;
+}
+inline std::string join(std::string_view base, std::size_t index) {
+    return std::string(base) + '/' + std::to_string(index);
+}
+}  // namespace json_pointer
+
+namespace detail {
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+}  // namespace detail
+
+// "did you mean 'x'?" for the closest candidate within a small edit distance, else "".
+template <class Range>
+std::string did_you_mean(std::string_view word, const Range& candidates) {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const auto& candidate : candidates) {
+        std::string_view c(candidate);
+        std::size_t d = detail::edit_distance(word, c);
+        if (d < best_distance) {
+            best_distance = d;
+            best = std::string(c);
+        }
+    }
+    return best.empty() ? std::string() : "did you mean '" + best + "'?";
+}
+
+}  // namespace xc

@@ -1,0 +1,273 @@
+// Typed reading of JSON with path-precise diagnostics (internal to the model loader).
+#pragma once
+
+#include <xc/diagnostic.hpp>
+#include <xc/model/net.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xc::model::detail {
+
+using json = nlohmann::json;
+
+// Collects diagnostics (by logical JSON pointer) instead of stopping at the first, so a user
+// sees every independent mistake in one run.
+class Diagnostics {
+public:
+    void error(std::string path, std::string message, std::string hint = {}) {
+        items_.push_back(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)});
+    }
+    void add(const InputError& e) {
+        for (const auto& d : e.diagnostics()) items_.push_back(d);
+    }
+    bool empty() const { return items_.empty(); }
+    std::size_t size() const { return items_.size(); }
+    std::vector<Diagnostic>& items() { return items_; }
+
+private:
+    std::vector<Diagnostic> items_;
+};
+
+inline std::string describe(const json& v) {
+    switch (v.type()) {
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "a boolean";
+        case json::value_t::string: return "a string";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "an integer";
+        case json::value_t::number_float: return "a number";
+        case json::value_t::object: return "an object";
+        case json::value_t::array: return "an array";
+        default: return v.type_name();
+    }
+}
+
+// A view of one JSON object being read: checks its members against the allowed set and reads
+// them with type checks. Every failure is reported to `Diagnostics` with the member's path;
+// the reading functions then return nullopt so the caller can carry on.
+class ObjectReader {
+public:
+    ObjectReader(Diagnostics& diags, const json& node, std::string path, std::vector<std::string_view> allowed,
+                 std::string_view what)
+        : diags_(diags), node_(node), path_(std::move(path)) {
+        if (!node_.is_object()) {
+            diags_.error(path_, "expected " + std::string(what) + " (an object), found " + describe(node_));
+            ok_ = false;
+            return;
+        }
+        for (const auto& [key, _] : node_.items()) {
+            bool known = false;
+            for (auto a : allowed) known = known || a == key;
+            if (!known) {
+                if (key == "$schema" && path_.empty()) continue;
+                std::vector<std::string> names(allowed.begin(), allowed.end());
+                diags_.error(json_pointer::join(path_, key),
+                             "unknown field '" + key + "' in " + std::string(what), did_you_mean(key, names));
+            }
+        }
+    }
+
+    bool ok() const { return ok_; }
+    const std::string& path() const { return path_; }
+    std::string path(std::string_view key) const { return json_pointer::join(path_, key); }
+    bool has(std::string_view key) const { return ok_ && node_.contains(key); }
+    const json* get(std::string_view key) const {
+        if (!ok_) return nullptr;
+        auto it = node_.find(key);
+        return it == node_.end() ? nullptr : &*it;
+    }
+    Diagnostics& diagnostics() const { return diags_; }
+
+    // A required member: reports "missing required field" when absent.
+    const json* require(std::string_view key, std::string_view expected) const {
+        if (!ok_) return nullptr;
+        const json* v = get(key);
+        if (!v) diags_.error(path_, "missing required field '" + std::string(key) + "' (" + std::string(expected) + ")");
+        return v;
+    }
+
+    std::optional<std::string> string(std::string_view key, bool required, std::string_view expected = "a string") const {
+        const json* v = required ? require(key, expected) : get(key);
+        if (!v) return std::nullopt;
+        if (!v->is_string() || v->get_ref<const std::string&>().empty()) {
+            diags_.error(path(key), "expected " + std::string(expected) + ", found " +
+                                        (v->is_string() ? std::string("an empty string") : describe(*v)));
+            return std::nullopt;
+        }
+        return v->get<std::string>();
+    }
+
+    std::optional<bool> boolean(std::string_view key, bool required = false) const {
+        const json* v = required ? require(key, "true or false") : get(key);
+        if (!v) return std::nullopt;
+        if (!v->is_boolean()) {
+            diags_.error(path(key), "expected true or false, found " + describe(*v));
+            return std::nullopt;
+        }
+        return v->get<bool>();
+    }
+
+    std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max) const {
+        std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+        const json* v = required ? require(key, expected) : get(key);
+        if (!v) return std::nullopt;
+        if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+            v->get<std::int64_t>() < min || v->get<std::int64_t>() > max) {
+            diags_.error(path(key), "expected " + expected + ", found " + (v->is_number() ? v->dump() : describe(*v)));
+            return std::nullopt;
+        }
+        return v->get<std::int64_t>();
+    }
+
+    // A member that must be one of `choices`.
+    std::optional<std::string> choice(std::string_view key, bool required, std::vector<std::string_view> choices) const {
+        std::string expected = "one of";
+        for (std::size_t i = 0; i < choices.size(); ++i) expected += (i ? ", '" : " '") + std::string(choices[i]) + "'";
+        const json* v = required ? require(key, expected) : get(key);
+        if (!v) return std::nullopt;
+        if (v->is_string()) {
+            for (auto c : choices)
+                if (c == v->get_ref<const std::string&>()) return std::string(c);
+            std::vector<std::string> names(choices.begin(), choices.end());
+            diags_.error(path(key), "expected " + expected + ", found '" + v->get<std::string>() + "'",
+                         did_you_mean(v->get<std::string>(), names));
+            return std::nullopt;
+        }
+        diags_.error(path(key), "expected " + expected + ", found " + describe(*v));
+        return std::nullopt;
+    }
+
+    // An array of non-empty strings; `non_empty` requires at least one element.
+    std::optional<std::vector<std::string>> strings(std::string_view key, bool required, bool non_empty = false) const {
+        const json* v = required ? require(key, "an array of strings") : get(key);
+        if (!v) return std::nullopt;
+        if (!v->is_array()) {
+            diags_.error(path(key), "expected an array of strings, found " + describe(*v));
+            return std::nullopt;
+        }
+        if (non_empty && v->empty()) {
+            diags_.error(path(key), "expected at least one element");
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        bool good = true;
+        for (std::size_t i = 0; i < v->size(); ++i) {
+            const json& e = (*v)[i];
+            if (!e.is_string() || e.get_ref<const std::string&>().empty()) {
+                diags_.error(json_pointer::join(path(key), i), "expected a non-empty string, found " +
+                                                                    (e.is_string() ? std::string("an empty string") : describe(e)));
+                good = false;
+                continue;
+            }
+            std::string s = e.get<std::string>();
+            for (std::size_t j = 0; j < out.size(); ++j)
+                if (out[j] == s) {
+                    diags_.error(json_pointer::join(path(key), i), "duplicate entry '" + s + "' (also at index " + std::to_string(j) + ")");
+                    good = false;
+                }
+            out.push_back(std::move(s));
+        }
+        if (!good) return std::nullopt;
+        return out;
+    }
+
+    std::optional<Ipv4Cidr> cidr(std::string_view key, bool required) const {
+        auto s = string(key, required, "an IPv4 CIDR block such as \"10.0.0.0/16\"");
+        if (!s) return std::nullopt;
+        return parse_cidr_at(diags_, path(key), *s);
+    }
+
+    static std::optional<Ipv4Cidr> parse_cidr_at(Diagnostics& diags, const std::string& path, const std::string& s) {
+        CidrError e{};
+        auto c = parse_ipv4_cidr(s, &e);
+        if (!c) {
+            if (e == CidrError::host_bits) {
+                diags.error(path, "invalid CIDR '" + s + "': host bits are set after the /" + s.substr(s.find('/') + 1) +
+                                      " prefix");
+            } else {
+                diags.error(path, "invalid CIDR '" + s + "': expected a.b.c.d/n with octets 0-255 and n 0-32");
+            }
+        }
+        return c;
+    }
+
+    // Calls `f(name, value, path)` for each member of an object-valued member (a named
+    // collection such as "subnets").
+    void each_member(std::string_view key, bool required, std::string_view what,
+                     const std::function<void(const std::string&, const json&, const std::string&)>& f) const {
+        const json* v = required ? require(key, std::string("an object of ") + std::string(what)) : get(key);
+        if (!v) return;
+        if (!v->is_object()) {
+            diags_.error(path(key), "expected an object of " + std::string(what) + " by name, found " + describe(*v));
+            return;
+        }
+        for (const auto& [name, value] : v->items()) f(name, value, json_pointer::join(path(key), name));
+    }
+
+    // Calls `f(index, value, path)` for each element of an array-valued member.
+    void each_element(std::string_view key, bool required, std::string_view what,
+                      const std::function<void(std::size_t, const json&, const std::string&)>& f) const {
+        const json* v = required ? require(key, std::string("an array of ") + std::string(what)) : get(key);
+        if (!v) return;
+        if (!v->is_array()) {
+            diags_.error(path(key), "expected an array of " + std::string(what) + ", found " + describe(*v));
+            return;
+        }
+        for (std::size_t i = 0; i < v->size(); ++i) f(i, (*v)[i], json_pointer::join(path(key), i));
+    }
+
+private:
+    Diagnostics& diags_;
+    const json& node_;
+    std::string path_;
+    bool ok_ = true;
+};
+
+// Names of resources: what users type as keys and references.
+inline bool is_valid_name(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    if (!alnum(s.front())) return false;
+    for (char c : s)
+        if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+    return true;
+}
+
+inline bool is_account_id(std::string_view s) {
+    if (s.size() != 12) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+// arn:partition:service:region:account:resource — the generic shape every ARN has.
+struct ArnParts {
+    std::string partition, service, region, account, resource;
+};
+
+inline std::optional<ArnParts> split_arn(std::string_view s) {
+    ArnParts p;
+    std::string* fields[] = {nullptr, &p.partition, &p.service, &p.region, &p.account};
+    if (s.rfind("arn:", 0) != 0) return std::nullopt;
+    std::size_t pos = 0;
+    for (int i = 0; i < 5; ++i) {
+        auto colon = s.find(':', pos);
+        if (colon == std::string_view::npos) return std::nullopt;
+        if (fields[i]) *fields[i] = std::string(s.substr(pos, colon - pos));
+        pos = colon + 1;
+    }
+    p.resource = std::string(s.substr(pos));
+    if (p.partition != "aws" && p.partition != "aws-cn" && p.partition != "aws-us-gov") return std::nullopt;
+    if (p.service.empty() || p.resource.empty()) return std::nullopt;
+    if (!p.account.empty() && !is_account_id(p.account) && p.account != "aws") return std::nullopt;
+    return p;
+}
+
+}  // namespace xc::model::detail

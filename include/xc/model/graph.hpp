@@ -1,0 +1,431 @@
+// The architecture as a typed graph (Boost.Graph), shared by the verifier and the emitters.
+//
+// Vertices are resources of a closed set of kinds, each pointing at its definition in the
+// model; edges are typed relations. The graph owns (shares) the model, so a vertex's resource
+// pointer lives as long as the graph.
+#pragma once
+
+#include <xc/model/model.hpp>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace xc::model {
+
+enum class VertexKind {
+    account, vpc, subnet, route_table, internet_gateway, security_group, vpc_endpoint, load_balancer, listener,
+    target_group, certificate, hosted_zone, alias_record, kms_key, secret, instance, table, role, lambda, rest_api,
+    api_route, custom_domain,
+};
+inline constexpr std::size_t vertex_kind_count = 22;
+
+enum class EdgeKind {
+    contains,           // account -> resource; VPC -> subnet/route table/IGW; LB -> listener/target group; ...
+    in_vpc,             // security group / endpoint / load balancer / instance / Lambda -> VPC
+    in_subnet,          // endpoint / load balancer / instance / Lambda -> subnet
+    uses_route_table,   // subnet / gateway endpoint -> route table
+    routes_to,          // route table -> internet gateway / gateway endpoint (a route)
+    guarded_by,         // endpoint / load balancer / instance / Lambda -> security group
+    admits_from,        // security group -> security group its ingress admits
+    sends_to,           // security group -> security group / gateway endpoint (prefix list) its egress allows
+    forwards_to,        // listener -> target group; target group -> endpoint
+    presents,           // listener / custom domain -> certificate
+    resolves_to,        // alias record -> load balancer
+    associated_with,    // hosted zone -> VPC
+    addresses,          // alias record -> custom domain whose name it is
+    bound_to,           // REST API -> VPC endpoint (endpoint configuration)
+    access_association, // custom domain -> VPC endpoint
+    has_domain,         // REST API -> custom domain
+    integrates,         // route -> Lambda
+    may_invoke,         // REST API -> Lambda (an invoke permission names the API)
+    executes_as,        // Lambda -> role
+    uses_table,         // Lambda -> table
+    encrypted_by,       // secret -> KMS key
+    holds_id_of,        // secret -> VPC endpoint (its value)
+    reads_secret,       // REST API -> secret it takes its endpoint id from
+};
+inline constexpr std::size_t edge_kind_count = 23;
+
+inline std::string_view to_string(VertexKind k) {
+    static constexpr std::array<std::string_view, vertex_kind_count> names{
+        "account", "vpc", "subnet", "route-table", "internet-gateway", "security-group", "vpc-endpoint",
+        "load-balancer", "listener", "target-group", "certificate", "hosted-zone", "alias-record", "kms-key",
+        "secret", "instance", "table", "role", "lambda", "rest-api", "api-route", "custom-domain"};
+    return names[static_cast<std::size_t>(k)];
+}
+
+inline std::string_view to_string(EdgeKind k) {
+    static constexpr std::array<std::string_view, edge_kind_count> names{
+        "contains", "in-vpc", "in-subnet", "uses-route-table", "routes-to", "guarded-by", "admits-from",
+        "sends-to", "forwards-to", "presents", "resolves-to", "associated-with", "addresses", "bound-to",
+        "access-association", "has-domain", "integrates", "may-invoke", "executes-as", "uses-table",
+        "encrypted-by", "holds-id-of", "reads-secret"};
+    return names[static_cast<std::size_t>(k)];
+}
+
+// A VPC's internet gateway (the model states it as a flag on the VPC).
+struct InternetGateway {
+    const Vpc* vpc;
+};
+
+// What a vertex stands for (a pointer into the graph's model).
+using Resource = std::variant<const Account*, const Vpc*, const Subnet*, const RouteTable*, InternetGateway,
+                              const SecurityGroup*, const VpcEndpoint*, const LoadBalancer*, const Listener*,
+                              const TargetGroup*, const Certificate*, const HostedZone*, const AliasRecord*,
+                              const KmsKey*, const Secret*, const Instance*, const Table*, const Role*, const Lambda*,
+                              const RestApi*, const ApiRoute*, const CustomDomain*>;
+
+struct VertexData {
+    VertexKind kind{};
+    std::string id;       // unique: "<scope>/<kind>/<name>", nested names joined with '/'
+    std::string label;    // short, for pictures
+    std::string scope;    // "consumer" or a service name
+    std::string account;  // account name
+    std::string path;     // JSON Pointer of the definition
+    Resource resource;
+};
+
+struct EdgeData {
+    EdgeKind kind{};
+};
+
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
+using Vertex = BoostGraph::vertex_descriptor;
+using Edge = BoostGraph::edge_descriptor;
+
+// The end-to-end path of a request from a client in the consumer VPC to an API.
+struct RequestPath {
+    Vertex client_vpc;     // the VPC the private zone is associated with
+    Vertex hosted_zone;
+    Vertex alias_record;
+    Vertex load_balancer;
+    Vertex listener;
+    Vertex target_group;
+    Vertex vpc_endpoint;
+    Vertex custom_domain;
+    Vertex api;
+};
+
+class Graph {
+public:
+    explicit Graph(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
+
+    const Model& model() const { return *model_; }
+    const BoostGraph& boost() const { return g_; }
+    std::size_t vertex_count() const { return boost::num_vertices(g_); }
+    std::size_t edge_count() const { return boost::num_edges(g_); }
+    const VertexData& operator[](Vertex v) const { return g_[v]; }
+
+    std::optional<Vertex> find(const std::string& id) const {
+        auto it = by_id_.find(id);
+        if (it == by_id_.end()) return std::nullopt;
+        return it->second;
+    }
+
+    template <class T>
+    const T& resource(Vertex v) const { return *std::get<const T*>(g_[v].resource); }
+
+    std::vector<Vertex> vertices(VertexKind kind) const {
+        std::vector<Vertex> out;
+        for (auto v : boost::make_iterator_range(boost::vertices(g_)))
+            if (g_[v].kind == kind) out.push_back(v);
+        return out;
+    }
+    std::size_t count(VertexKind kind) const { return vertices(kind).size(); }
+    std::size_t count(EdgeKind kind) const {
+        std::size_t n = 0;
+        for (auto e : boost::make_iterator_range(boost::edges(g_))) n += g_[e].kind == kind;
+        return n;
+    }
+
+    // Targets of `v`'s outgoing edges of `kind` (in insertion order).
+    std::vector<Vertex> out(Vertex v, EdgeKind kind) const {
+        std::vector<Vertex> r;
+        for (auto e : boost::make_iterator_range(boost::out_edges(v, g_)))
+            if (g_[e].kind == kind) r.push_back(boost::target(e, g_));
+        return r;
+    }
+    // Sources of `v`'s incoming edges of `kind`.
+    std::vector<Vertex> in(Vertex v, EdgeKind kind) const {
+        std::vector<Vertex> r;
+        for (auto e : boost::make_iterator_range(boost::in_edges(v, g_)))
+            if (g_[e].kind == kind) r.push_back(boost::source(e, g_));
+        return r;
+    }
+
+    // --- queries the verifier and emitters share ---------------------------------
+
+    // APIs the model marks private (the ones whose reachability xc proves).
+    std::vector<Vertex> private_apis() const {
+        std::vector<Vertex> r;
+        for (auto v : vertices(VertexKind::rest_api))
+            if (resource<RestApi>(v).is_private) r.push_back(v);
+        return r;
+    }
+
+    // The consumer endpoints an API is bound to.
+    std::vector<Vertex> endpoints_of(Vertex api) const { return out(api, EdgeKind::bound_to); }
+
+    // The account vertex a resource belongs to.
+    Vertex account_of(Vertex v) const { return *find("account/" + g_[v].account); }
+
+    // Every complete client -> zone -> alias -> ALB -> listener -> target group -> endpoint
+    // -> API path, following the graph's edges (the API must be bound to that endpoint).
+    std::vector<RequestPath> request_paths(Vertex api) const {
+        std::vector<RequestPath> paths;
+        auto bound = endpoints_of(api);
+        for (Vertex domain : out(api, EdgeKind::has_domain))
+            for (Vertex record : in(domain, EdgeKind::addresses)) {
+                Vertex zone = in(record, EdgeKind::contains).front();
+                for (Vertex lb : out(record, EdgeKind::resolves_to))
+                    for (Vertex listener : out(lb, EdgeKind::contains)) {
+                        if (g_[listener].kind != VertexKind::listener) continue;
+                        for (Vertex tg : out(listener, EdgeKind::forwards_to))
+                            for (Vertex endpoint : out(tg, EdgeKind::forwards_to)) {
+                                if (std::find(bound.begin(), bound.end(), endpoint) == bound.end()) continue;
+                                for (Vertex vpc : out(zone, EdgeKind::associated_with))
+                                    paths.push_back(RequestPath{vpc, zone, record, lb, listener, tg, endpoint, domain, api});
+                            }
+                    }
+            }
+        return paths;
+    }
+
+    // --- construction (used by build_graph) ------------------------------------------
+    Vertex add_vertex(VertexData data) {
+        std::string id = data.id;
+        Vertex v = boost::add_vertex(std::move(data), g_);
+        by_id_.emplace(std::move(id), v);
+        return v;
+    }
+    void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
+
+private:
+    std::shared_ptr<const Model> model_;
+    BoostGraph g_;
+    std::map<std::string, Vertex> by_id_;
+};
+
+namespace detail {
+
+class GraphBuilder {
+public:
+    explicit GraphBuilder(Graph& g) : g_(g), m_(g.model()) {}
+
+    void build() {
+        for (const auto& [name, a] : m_.accounts)
+            g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a});
+        m_.for_each_scope([&](const Scope& s) { add_vertices(s); });
+        for (Vertex d : g_.vertices(VertexKind::custom_domain))
+            domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
+        m_.for_each_scope([&](const Scope& s) { add_edges(s); });
+    }
+
+private:
+    static std::string id(const std::string& scope, VertexKind k, const std::string& name) {
+        return scope + "/" + std::string(to_string(k)) + "/" + name;
+    }
+
+    Vertex v(const std::string& scope, VertexKind k, const std::string& name) const { return *g_.find(id(scope, k, name)); }
+    Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
+
+    template <class T>
+    Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
+               std::string label = {}) {
+        Vertex x = g_.add_vertex(VertexData{k, id(s.name, k, name), label.empty() ? name : std::move(label), s.name,
+                                            s.account, path, Resource(std::in_place_type<const T*>, resource)});
+        return x;
+    }
+
+    void add_vertices(const Scope& s) {
+        using K = VertexKind;
+        for (const auto& [n, vpc] : s.vpcs) {
+            add(s, K::vpc, n, &vpc, vpc.path, "VPC " + n + "\n" + vpc.cidr.to_string());
+            if (vpc.internet_gateway)
+                g_.add_vertex(VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), "internet gateway", s.name,
+                                         s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}});
+            for (const auto& [sn, subnet] : vpc.subnets)
+                add(s, K::subnet, n + "/" + sn, &subnet, subnet.path, "subnet " + sn + "\n" + subnet.cidr.to_string());
+            for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path, "route table " + rn);
+        }
+        for (const auto& [n, x] : s.security_groups) add(s, K::security_group, n, &x, x.path, "SG " + n);
+        for (const auto& [n, x] : s.vpc_endpoints) add(s, K::vpc_endpoint, n, &x, x.path, "endpoint " + n + "\n" + x.service);
+        for (const auto& [n, x] : s.certificates) add(s, K::certificate, n, &x, x.path, "cert " + x.domain);
+        for (const auto& [n, lb] : s.load_balancers) {
+            add(s, K::load_balancer, n, &lb, lb.path, std::string(lb.internal ? "internal" : "internet-facing") + " ALB " + n);
+            for (const auto& [ln, l] : lb.listeners)
+                add(s, K::listener, n + "/" + ln, &l, l.path, "listener " + l.protocol + ":" + std::to_string(l.port));
+            for (const auto& [tn, tg] : lb.target_groups) add(s, K::target_group, n + "/" + tn, &tg, tg.path, "target group " + tn);
+        }
+        for (const auto& [n, z] : s.hosted_zones) {
+            add(s, K::hosted_zone, n, &z, z.path, std::string(z.is_private ? "private zone " : "zone ") + z.domain);
+            for (const auto& [rn, r] : z.records) add(s, K::alias_record, n + "/" + rn, &r, r.path, "alias " + r.fqdn);
+        }
+        for (const auto& [n, x] : s.kms_keys) add(s, K::kms_key, n, &x, x.path, "KMS key " + n);
+        for (const auto& [n, x] : s.secrets) add(s, K::secret, n, &x, x.path, "secret " + n);
+        for (const auto& [n, x] : s.instances) add(s, K::instance, n, &x, x.path, "instance " + n);
+        for (const auto& [n, x] : s.tables) add(s, K::table, n, &x, x.path, "table " + x.table_name);
+        for (const auto& [n, x] : s.roles) add(s, K::role, n, &x, x.path, "role " + n);
+        for (const auto& [n, x] : s.lambdas) add(s, K::lambda, n, &x, x.path, "λ " + n);
+        for (const auto& [n, api] : s.apis) {
+            add(s, K::rest_api, n, &api, api.path, std::string(to_string(api.endpoint_type)) + " API " + n);
+            for (const auto& [rk, r] : api.routes) add(s, K::api_route, n + "/" + rk, &r, r.path, rk);
+            if (api.custom_domain)
+                add(s, K::custom_domain, n + "/domain", &*api.custom_domain, api.custom_domain->path, "domain " + api.custom_domain->name);
+        }
+    }
+
+    void edge(Vertex a, Vertex b, EdgeKind k) { g_.add_edge(a, b, k); }
+
+    void add_edges(const Scope& s) {
+        using K = VertexKind;
+        using E = EdgeKind;
+        const std::string& sc = s.name;
+        Vertex account = *g_.find("account/" + s.account);
+        auto contain = [&](Vertex x) { edge(account, x, E::contains); };
+        auto subnet = [&](const std::string& vpc, const std::string& name) { return v(sc, K::subnet, vpc + "/" + name); };
+        auto in_network = [&](Vertex x, const std::string& vpc, const std::vector<std::string>& subnets,
+                              const std::vector<std::string>& groups) {
+            if (vpc.empty()) return;
+            edge(x, v(sc, K::vpc, vpc), E::in_vpc);
+            for (const auto& sn : subnets) edge(x, subnet(vpc, sn), E::in_subnet);
+            for (const auto& sg : groups) edge(x, v(sc, K::security_group, sg), E::guarded_by);
+        };
+        for (const auto& [n, vpc] : s.vpcs) {
+            Vertex x = v(sc, K::vpc, n);
+            contain(x);
+            if (vpc.internet_gateway) edge(x, v(sc, K::internet_gateway, n), E::contains);
+            for (const auto& [rn, rt] : vpc.route_tables) {
+                Vertex r = v(sc, K::route_table, n + "/" + rn);
+                edge(x, r, E::contains);
+                for (const auto& route : rt.routes) {
+                    if (route.target.kind == RouteTarget::Kind::internet_gateway) edge(r, v(sc, K::internet_gateway, n), E::routes_to);
+                    else edge(r, v(*route.target.vpc_endpoint, K::vpc_endpoint), E::routes_to);
+                }
+            }
+            for (const auto& [sn, subnet_def] : vpc.subnets) {
+                Vertex sv = subnet(n, sn);
+                edge(x, sv, E::contains);
+                edge(sv, v(sc, K::route_table, n + "/" + subnet_def.route_table), E::uses_route_table);
+            }
+        }
+        for (const auto& [n, sg] : s.security_groups) {
+            Vertex x = v(sc, K::security_group, n);
+            contain(x);
+            edge(x, v(sc, K::vpc, sg.vpc), E::in_vpc);
+            for (const auto& r : sg.ingress)
+                if (r.peer.security_group) edge(x, v(*r.peer.security_group, K::security_group), E::admits_from);
+            for (const auto& r : sg.egress) {
+                if (r.peer.security_group) edge(x, v(*r.peer.security_group, K::security_group), E::sends_to);
+                if (r.peer.prefix_list) edge(x, v(*r.peer.prefix_list, K::vpc_endpoint), E::sends_to);
+            }
+        }
+        for (const auto& [n, e] : s.vpc_endpoints) {
+            Vertex x = v(sc, K::vpc_endpoint, n);
+            contain(x);
+            in_network(x, e.vpc, e.subnets, e.security_groups);
+            for (const auto& rt : e.route_tables) {
+                Vertex r = v(sc, K::route_table, e.vpc + "/" + rt);
+                edge(x, r, E::uses_route_table);
+                edge(r, x, E::routes_to);  // the gateway endpoint adds a prefix-list route
+            }
+        }
+        for (const auto& [n, c] : s.certificates) contain(v(sc, K::certificate, n));
+        for (const auto& [n, lb] : s.load_balancers) {
+            Vertex x = v(sc, K::load_balancer, n);
+            contain(x);
+            in_network(x, lb.vpc, lb.subnets, lb.security_groups);
+            for (const auto& [tn, tg] : lb.target_groups) {
+                Vertex t = v(sc, K::target_group, n + "/" + tn);
+                edge(x, t, E::contains);
+                edge(t, v(tg.vpc_endpoint, K::vpc_endpoint), E::forwards_to);
+            }
+            for (const auto& [ln, l] : lb.listeners) {
+                Vertex li = v(sc, K::listener, n + "/" + ln);
+                edge(x, li, E::contains);
+                for (const auto& c : l.certificates) edge(li, v(c, K::certificate), E::presents);
+                edge(li, v(sc, K::target_group, n + "/" + l.default_forward), E::forwards_to);
+                for (const auto& rule : l.rules) edge(li, v(sc, K::target_group, n + "/" + rule.forward), E::forwards_to);
+            }
+        }
+        for (const auto& [n, z] : s.hosted_zones) {
+            Vertex x = v(sc, K::hosted_zone, n);
+            contain(x);
+            for (const auto& vpc : z.vpcs) edge(x, v(vpc, K::vpc), E::associated_with);
+            for (const auto& [rn, r] : z.records) {
+                Vertex rec = v(sc, K::alias_record, n + "/" + rn);
+                edge(x, rec, E::contains);
+                edge(rec, v(r.load_balancer, K::load_balancer), E::resolves_to);
+                // The record addresses every API custom domain of the same name (API Gateway
+                // picks the API by the Host header).
+                if (auto d = domains_by_name_.find(r.fqdn); d != domains_by_name_.end())
+                    edge(rec, d->second, E::addresses);
+            }
+        }
+        for (const auto& [n, k] : s.kms_keys) contain(v(sc, K::kms_key, n));
+        for (const auto& [n, sec] : s.secrets) {
+            Vertex x = v(sc, K::secret, n);
+            contain(x);
+            if (sec.kms_key) edge(x, v(*sec.kms_key, K::kms_key), E::encrypted_by);
+            if (sec.value_vpc_endpoint_id) edge(x, v(*sec.value_vpc_endpoint_id, K::vpc_endpoint), E::holds_id_of);
+        }
+        for (const auto& [n, inst] : s.instances) {
+            Vertex x = v(sc, K::instance, n);
+            contain(x);
+            in_network(x, inst.vpc, {inst.subnet}, inst.security_groups);
+        }
+        for (const auto& [n, t] : s.tables) contain(v(sc, K::table, n));
+        for (const auto& [n, r] : s.roles) contain(v(sc, K::role, n));
+        for (const auto& [n, l] : s.lambdas) {
+            Vertex x = v(sc, K::lambda, n);
+            contain(x);
+            in_network(x, l.vpc, l.subnets, l.security_groups);
+            edge(x, v(l.role, K::role), E::executes_as);
+            if (l.table) edge(x, v(*l.table, K::table), E::uses_table);
+            for (const auto& p : l.invoke_permissions)
+                if (p.source_api) edge(v(*p.source_api, K::rest_api), x, E::may_invoke);
+        }
+        for (const auto& [n, api] : s.apis) {
+            Vertex x = v(sc, K::rest_api, n);
+            contain(x);
+            for (const auto& e : api.vpc_endpoints) edge(x, v(e, K::vpc_endpoint), E::bound_to);
+            if (api.endpoint_id_from) edge(x, v(*api.endpoint_id_from, K::secret), E::reads_secret);
+            for (const auto& [rk, r] : api.routes) {
+                Vertex rv = v(sc, K::api_route, n + "/" + rk);
+                edge(x, rv, E::contains);
+                edge(rv, v(r.lambda, K::lambda), E::integrates);
+            }
+            if (api.custom_domain) {
+                Vertex d = v(sc, K::custom_domain, n + "/domain");
+                edge(x, d, E::has_domain);
+                edge(d, v(api.custom_domain->certificate, K::certificate), E::presents);
+                for (const auto& e : api.custom_domain->access_vpc_endpoints) edge(d, v(e, K::vpc_endpoint), E::access_association);
+            }
+        }
+    }
+
+    Graph& g_;
+    const Model& m_;
+    std::map<std::string, Vertex> domains_by_name_;  // custom domains are unique by name
+};
+
+}  // namespace detail
+
+// Build the graph of a loaded (hence structurally valid) model.
+inline Graph build_graph(std::shared_ptr<const Model> model) {
+    Graph g(std::move(model));
+    detail::GraphBuilder(g).build();
+    return g;
+}
+inline Graph build_graph(Model model) { return build_graph(std::make_shared<const Model>(std::move(model))); }
+
+}  // namespace xc::model

@@ -1,0 +1,1194 @@
+// The model loader: JSON text -> typed, structurally valid Model.
+//
+// Phases, as in a compiler front end: parse (positions, duplicate keys, limits) -> expand
+// service templates -> read every scope with type checks -> resolve references and check
+// cross-resource rules. Every mistake becomes a Diagnostic with the file, the JSON Pointer,
+// line:column and, where it helps, a "did you mean". All independent mistakes are reported
+// together; any mistake means no Model (InputError).
+#pragma once
+
+#include <xc/diagnostic.hpp>
+#include <xc/model/detail/reader.hpp>
+#include <xc/model/json_source.hpp>
+#include <xc/model/model.hpp>
+#include <xc/model/template.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xc::model {
+
+// The format version this loader reads (the model's "xc" member).
+inline constexpr int format_version = 1;
+
+namespace detail {
+
+inline bool is_dns_label(std::string_view s) {
+    if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
+// A lower-case DNS name; `allow_wildcard` admits "*." as the first label only.
+inline bool is_domain_name(std::string_view s, bool allow_wildcard) {
+    if (s.empty() || s.size() > 253) return false;
+    if (allow_wildcard && s.rfind("*.", 0) == 0) s.remove_prefix(2);
+    int labels = 0;
+    while (true) {
+        auto dot = s.find('.');
+        if (!is_dns_label(s.substr(0, dot))) return false;
+        ++labels;
+        if (dot == std::string_view::npos) break;
+        s.remove_prefix(dot + 1);
+    }
+    return labels >= 2;
+}
+
+inline bool is_vpc_endpoint_id(std::string_view s) {
+    if (s.rfind("vpce-", 0) != 0 || s.size() < 5 + 8 || s.size() > 5 + 17) return false;
+    for (char c : s.substr(5))
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+inline bool is_region(std::string_view s) {
+    // e.g. eu-central-1, us-gov-west-1, ap-southeast-2
+    auto last_dash = s.rfind('-');
+    if (last_dash == std::string_view::npos || last_dash + 1 >= s.size() || s.find('-') == last_dash) return false;
+    for (char c : s.substr(last_dash + 1))
+        if (c < '0' || c > '9') return false;
+    for (char c : s.substr(0, last_dash))
+        if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
+    return s.front() != '-';
+}
+
+struct ServiceSource {
+    std::string pointer;       // "/services/<name>"
+    const json* raw = nullptr;
+    std::string template_pointer;
+    const json* template_raw = nullptr;
+    TemplateParameters params;
+};
+
+class ModelLoader {
+public:
+    explicit ModelLoader(const JsonSource& source) : source_(source) {}
+
+    Model load() {
+        const json& root = source_.root();
+        ObjectReader top(diags_, root, "",
+                         {"xc", "name", "region", "accounts", "consumer", "templates", "services"}, "the model");
+        if (!top.ok()) fail();
+        if (const json* v = top.require("xc", "the format version, 1")) {
+            if (!v->is_number_integer() || v->get<std::int64_t>() != format_version)
+                diags_.error("/xc", "unsupported format version " + v->dump() + "; this xc reads version " +
+                                        std::to_string(format_version));
+        }
+        if (auto name = top.string("name", true, "the application name"))
+            model_.name = *name;
+        if (auto region = top.string("region", true, "an AWS region such as \"eu-central-1\"")) {
+            if (!is_region(*region)) diags_.error("/region", "expected an AWS region such as \"eu-central-1\", found '" + *region + "'");
+            model_.region = *region;
+        }
+        read_accounts(top);
+        // Structural errors so far (wrong types at the top) make the rest meaningless.
+        if (!diags_.empty()) fail();
+
+        model_.consumer.name = "consumer";
+        model_.consumer.kind = ScopeKind::consumer;
+        model_.consumer.path = "/consumer";
+        if (const json* consumer = top.require("consumer", "the consumer's resources")) {
+            read_scope(*consumer, "/consumer", model_.consumer, {});
+        }
+        read_services(top);
+        if (!diags_.empty()) fail();
+
+        model_.for_each_scope([&](const Scope& s) { resolve_scope(s); });
+        check_global_uniqueness();
+        if (!diags_.empty()) fail();
+        return std::move(model_);
+    }
+
+private:
+    [[noreturn]] void fail() {
+        std::vector<Diagnostic> out;
+        for (auto& d : diags_.items()) {
+            std::string src = source_pointer_of(d.path);
+            Diagnostic full = source_.diagnostic(d.path, d.message, d.hint);
+            full.position = source_.position(src);
+            out.push_back(std::move(full));
+        }
+        throw InputError(std::move(out));
+    }
+
+    std::string source_pointer_of(const std::string& logical) const {
+        for (const auto& s : service_sources_) {
+            if (logical == s.pointer || logical.rfind(s.pointer + "/", 0) == 0)
+                return source_pointer(logical, s.pointer, *s.raw, s.template_pointer, s.template_raw, s.params);
+        }
+        return logical;
+    }
+
+    // --- accounts -----------------------------------------------------------
+    void read_accounts(const ObjectReader& top) {
+        std::map<std::string, std::string> by_id;
+        int consumers = 0;
+        top.each_member("accounts", true, "accounts", [&](const std::string& name, const json& v, const std::string& path) {
+            check_name(name, path);
+            ObjectReader r(diags_, v, path, {"id", "role"}, "an account");
+            Account a;
+            a.name = name;
+            a.path = path;
+            if (auto id = r.string("id", true, "a 12-digit account id")) {
+                if (!is_account_id(*id)) diags_.error(r.path("id"), "expected a 12-digit account id, found '" + *id + "'");
+                else if (auto [it, fresh] = by_id.emplace(*id, name); !fresh)
+                    diags_.error(r.path("id"), "account id " + *id + " is already used by account '" + it->second + "'");
+                a.id = *id;
+            }
+            if (auto role = r.choice("role", true, {"consumer", "service"})) {
+                a.role = *role == "consumer" ? AccountRole::consumer : AccountRole::service;
+                if (a.role == AccountRole::consumer) ++consumers;
+            }
+            model_.accounts.emplace(name, std::move(a));
+        });
+        if (diags_.empty() && consumers != 1)
+            diags_.error("/accounts", "expected exactly one account with role 'consumer', found " + std::to_string(consumers));
+    }
+
+    void check_name(const std::string& name, const std::string& path) {
+        if (!is_valid_name(name))
+            diags_.error(path, "invalid name '" + name +
+                                   "': use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit");
+    }
+
+    std::string scope_account(const ObjectReader& r, AccountRole expected_role) {
+        auto account = r.string("account", true, "the name of an account");
+        if (!account) return {};
+        auto it = model_.accounts.find(*account);
+        if (it == model_.accounts.end()) {
+            std::vector<std::string> names;
+            for (const auto& [k, _] : model_.accounts) names.push_back(k);
+            diags_.error(r.path("account"), "no account named '" + *account + "'", did_you_mean(*account, names));
+            return {};
+        }
+        if (it->second.role != expected_role)
+            diags_.error(r.path("account"), "account '" + *account + "' has role '" +
+                                                (it->second.role == AccountRole::consumer ? "consumer" : "service") +
+                                                "'; expected '" +
+                                                (expected_role == AccountRole::consumer ? "consumer" : "service") + "'");
+        return *account;
+    }
+
+    // --- services and templates ----------------------------------------------
+    void read_services(const ObjectReader& top) {
+        const json* templates = top.get("templates");
+        if (templates && !templates->is_object())
+            diags_.error("/templates", "expected an object of service templates by name, found " + describe(*templates));
+        top.each_member("services", true, "services", [&](const std::string& name, const json& raw, const std::string& path) {
+            check_name(name, path);
+            if (name == "consumer") {
+                diags_.error(path, "'consumer' is reserved for the consumer's scope; choose another service name");
+                return;
+            }
+            if (!raw.is_object()) {
+                diags_.error(path, "expected a service (an object), found " + describe(raw));
+                return;
+            }
+            ServiceSource src;
+            src.pointer = path;
+            src.raw = &raw;
+            json body = raw;
+            body.erase("account");
+            body.erase("template");
+            body.erase("parameters");
+            std::string template_name;
+            if (auto it = raw.find("template"); it != raw.end()) {
+                if (!it->is_string()) {
+                    diags_.error(path + "/template", "expected the name of a template, found " + describe(*it));
+                    return;
+                }
+                template_name = it->get<std::string>();
+                if (!templates || !templates->is_object() || !templates->contains(template_name)) {
+                    std::vector<std::string> names;
+                    if (templates && templates->is_object())
+                        for (const auto& [k, _] : templates->items()) names.push_back(k);
+                    diags_.error(path + "/template", "no template named '" + template_name + "'",
+                                 did_you_mean(template_name, names));
+                    return;
+                }
+                const json& t = (*templates)[template_name];
+                if (!t.is_object()) {
+                    diags_.error(json_pointer::join("/templates", template_name),
+                                 "expected a service template (an object), found " + describe(t));
+                    return;
+                }
+                src.template_pointer = json_pointer::join("/templates", template_name);
+                src.template_raw = &t;
+                body = merge_patch(t, body);
+            }
+            // Parameters: built-ins first, then the service's own.
+            auto& params = src.params;
+            params["service"] = name;
+            params["app"] = model_.name;
+            params["region"] = model_.region;
+            if (auto it = raw.find("account"); it != raw.end() && it->is_string()) {
+                params["account"] = *it;
+                if (auto a = model_.accounts.find(it->get<std::string>()); a != model_.accounts.end())
+                    params["accountId"] = a->second.id;
+            }
+            if (auto it = raw.find("parameters"); it != raw.end()) {
+                if (!it->is_object()) {
+                    diags_.error(path + "/parameters", "expected an object of template parameters, found " + describe(*it));
+                    return;
+                }
+                for (const auto& [k, v] : it->items()) {
+                    std::string ppath = json_pointer::join(path + "/parameters", k);
+                    if (!is_parameter_name(k))
+                        diags_.error(ppath, "invalid parameter name '" + k + "': use letters, digits and '_'");
+                    else if (params.contains(k))
+                        diags_.error(ppath, "parameter '" + k + "' is built in and cannot be redefined");
+                    else
+                        params[k] = v;
+                }
+            }
+            service_sources_.push_back(src);
+            json expanded;
+            try {
+                expanded = expand_placeholders(body, params, path);
+            } catch (const InputError& e) {
+                diags_.add(e);
+                return;
+            }
+            Scope scope;
+            scope.name = name;
+            scope.kind = ScopeKind::service;
+            scope.template_name = template_name;
+            scope.path = path;
+            // Meta members are read from the raw service (they are not template material).
+            json with_meta = expanded;
+            if (raw.contains("account")) with_meta["account"] = raw["account"];
+            read_scope(with_meta, path, scope, {"template", "parameters"});
+            model_.services.emplace(name, std::move(scope));
+        });
+    }
+
+    // --- one scope ----------------------------------------------------------------
+    void read_scope(const json& node, const std::string& path, Scope& scope, std::vector<std::string_view> extra_keys) {
+        std::vector<std::string_view> keys{"account", "vpcs", "securityGroups", "vpcEndpoints", "certificates",
+                                           "loadBalancers", "hostedZones", "kmsKeys", "secrets", "instances",
+                                           "tables", "roles", "lambdas", "apis"};
+        keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+        json without_meta = node;
+        if (without_meta.is_object()) {
+            for (auto k : extra_keys) without_meta.erase(std::string(k));
+        }
+        ObjectReader r(diags_, without_meta, path, keys, scope.kind == ScopeKind::consumer ? "the consumer" : "a service");
+        if (!r.ok()) return;
+        scope.account = scope_account(r, scope.kind == ScopeKind::consumer ? AccountRole::consumer : AccountRole::service);
+        collection(r, "vpcs", "VPCs", scope.vpcs, [&](Vpc& v, const ObjectReader& o) { read_vpc(v, o); },
+                   {"cidr", "dnsHostnames", "dnsSupport", "internetGateway", "subnets", "routeTables"}, "a VPC");
+        collection(r, "securityGroups", "security groups", scope.security_groups,
+                   [&](SecurityGroup& v, const ObjectReader& o) { read_security_group(v, o); },
+                   {"vpc", "description", "ingress", "egress"}, "a security group");
+        collection(r, "vpcEndpoints", "VPC endpoints", scope.vpc_endpoints,
+                   [&](VpcEndpoint& v, const ObjectReader& o) { read_vpc_endpoint(v, o); },
+                   {"id", "vpc", "type", "service", "subnets", "securityGroups", "routeTables", "privateDns", "policy"},
+                   "a VPC endpoint");
+        collection(r, "certificates", "certificates", scope.certificates,
+                   [&](Certificate& v, const ObjectReader& o) { read_certificate(v, o); },
+                   {"domain", "alternativeNames", "selfSigned", "arn"}, "a certificate");
+        collection(r, "loadBalancers", "load balancers", scope.load_balancers,
+                   [&](LoadBalancer& v, const ObjectReader& o) { read_load_balancer(v, o); },
+                   {"vpc", "scheme", "subnets", "securityGroups", "listeners", "targetGroups"}, "a load balancer");
+        collection(r, "hostedZones", "hosted zones", scope.hosted_zones,
+                   [&](HostedZone& v, const ObjectReader& o) { read_hosted_zone(v, o); },
+                   {"name", "private", "vpcs", "records"}, "a hosted zone");
+        collection(r, "kmsKeys", "KMS keys", scope.kms_keys, [&](KmsKey& v, const ObjectReader& o) {
+            v.description = o.string("description", false).value_or("");
+            v.rotation = o.boolean("rotation").value_or(false);
+            if (auto p = policy(o, "policy", true)) v.policy = *p;
+        }, {"description", "rotation", "policy"}, "a KMS key");
+        collection(r, "secrets", "secrets", scope.secrets, [&](Secret& v, const ObjectReader& o) { read_secret(v, o); },
+                   {"description", "kmsKey", "value", "policy"}, "a secret");
+        collection(r, "instances", "instances", scope.instances,
+                   [&](Instance& v, const ObjectReader& o) {
+                       v.vpc = o.string("vpc", true, "the name of a VPC").value_or("");
+                       v.subnet = o.string("subnet", true, "the name of a subnet").value_or("");
+                       v.instance_type = o.string("instanceType", true, "an EC2 instance type such as \"t3.micro\"").value_or("");
+                       v.image = o.string("image", true, "an AMI id or \"amazon-linux-2\" / \"amazon-linux-2023\"").value_or("");
+                       v.security_groups = o.strings("securityGroups", false).value_or(std::vector<std::string>{});
+                       v.ssm = o.boolean("ssm").value_or(false);
+                   },
+                   {"vpc", "subnet", "instanceType", "image", "securityGroups", "ssm"}, "an instance");
+        collection(r, "tables", "DynamoDB tables", scope.tables, [&](Table& v, const ObjectReader& o) { read_table(v, o); },
+                   {"name", "billing", "hashKey", "rangeKey", "indexes"}, "a DynamoDB table");
+        collection(r, "roles", "IAM roles", scope.roles, [&](Role& v, const ObjectReader& o) { read_role(v, o); },
+                   {"trustPolicy", "managedPolicies", "policies"}, "an IAM role");
+        collection(r, "lambdas", "Lambda functions", scope.lambdas, [&](Lambda& v, const ObjectReader& o) { read_lambda(v, o); },
+                   {"handler", "role", "table", "index", "memory", "timeout", "network", "environment",
+                    "logRetentionDays", "invokePermissions"},
+                   "a Lambda function");
+        collection(r, "apis", "REST APIs", scope.apis, [&](RestApi& v, const ObjectReader& o) { read_api(v, o); },
+                   {"id", "private", "endpointType", "vpcEndpoints", "endpointIdFrom", "stage", "validation", "routes",
+                    "policy", "customDomain"},
+                   "a REST API");
+    }
+
+    template <class T, class Read>
+    void collection(const ObjectReader& r, std::string_view key, std::string_view what, std::map<std::string, T>& out,
+                    Read read, std::vector<std::string_view> fields, std::string_view one) {
+        r.each_member(key, false, what, [&](const std::string& name, const json& v, const std::string& path) {
+            check_name(name, path);
+            ObjectReader o(diags_, v, path, fields, one);
+            if (!o.ok()) return;
+            T item;
+            item.name = name;
+            item.path = path;
+            read(item, o);
+            out.emplace(name, std::move(item));
+        });
+    }
+
+    std::optional<PolicyDocument> policy(const ObjectReader& o, std::string_view key, bool required) {
+        const json* v = required ? o.require(key, "an IAM policy document") : o.get(key);
+        if (!v) return std::nullopt;
+        if (!v->is_object()) {
+            diags_.error(o.path(key), "expected an IAM policy document (an object), found " + describe(*v));
+            return std::nullopt;
+        }
+        return PolicyDocument{*v, o.path(key)};
+    }
+
+    // --- network ----------------------------------------------------------------
+    void read_vpc(Vpc& v, const ObjectReader& o) {
+        if (auto c = o.cidr("cidr", true)) v.cidr = *c;
+        v.dns_hostnames = o.boolean("dnsHostnames").value_or(false);
+        v.dns_support = o.boolean("dnsSupport").value_or(true);
+        v.internet_gateway = o.boolean("internetGateway").value_or(false);
+        o.each_member("routeTables", false, "route tables", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            ObjectReader t(diags_, j, path, {"routes"}, "a route table");
+            if (!t.ok()) return;
+            RouteTable rt{name, {}, path};
+            t.each_element("routes", false, "routes", [&](std::size_t, const json& e, const std::string& rpath) {
+                ObjectReader rr(diags_, e, rpath, {"destination", "target"}, "a route");
+                if (!rr.ok()) return;
+                Route route;
+                route.path = rpath;
+                if (auto d = rr.cidr("destination", true)) route.destination = *d;
+                if (const json* target = rr.require("target", "{\"internetGateway\": true} or {\"vpcEndpoint\": name}")) {
+                    ObjectReader tr(diags_, *target, rr.path("target"), {"internetGateway", "vpcEndpoint"}, "a route target");
+                    if (!tr.ok()) return;
+                    if (tr.has("internetGateway") == tr.has("vpcEndpoint"))
+                        diags_.error(tr.path(), "expected exactly one of 'internetGateway' or 'vpcEndpoint'");
+                    else if (tr.has("internetGateway")) {
+                        if (tr.boolean("internetGateway") == false)
+                            diags_.error(tr.path("internetGateway"), "expected true (omit the route instead)");
+                        route.target.kind = RouteTarget::Kind::internet_gateway;
+                    } else if (auto e2 = tr.string("vpcEndpoint", true)) {
+                        route.target.kind = RouteTarget::Kind::vpc_endpoint;
+                        route.target.vpc_endpoint = Ref{"", *e2};
+                    }
+                }
+                rt.routes.push_back(std::move(route));
+            });
+            v.route_tables.emplace(name, std::move(rt));
+        });
+        o.each_member("subnets", true, "subnets", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            ObjectReader s(diags_, j, path, {"cidr", "az", "public", "routeTable"}, "a subnet");
+            if (!s.ok()) return;
+            Subnet sn;
+            sn.name = name;
+            sn.path = path;
+            if (auto c = s.cidr("cidr", true)) sn.cidr = *c;
+            sn.availability_zone = s.string("az", true, "an availability zone such as \"eu-central-1a\"").value_or("");
+            sn.is_public = s.boolean("public").value_or(false);
+            sn.route_table = s.string("routeTable", true, "the name of a route table in this VPC").value_or("");
+            v.subnets.emplace(name, std::move(sn));
+        });
+    }
+
+    // ports: 443 | [from, to]; absent for protocol "all" and "icmp".
+    void read_rule(SecurityGroupRule& rule, const ObjectReader& o, bool ingress) {
+        if (auto p = o.choice("protocol", true, {"tcp", "udp", "icmp", "all"}))
+            rule.protocol = *p == "tcp" ? Protocol::tcp : *p == "udp" ? Protocol::udp : *p == "icmp" ? Protocol::icmp : Protocol::all;
+        rule.description = o.string("description", false).value_or("");
+        const json* ports = o.get("ports");
+        bool needs_ports = rule.protocol == Protocol::tcp || rule.protocol == Protocol::udp;
+        if (!needs_ports && ports) diags_.error(o.path("ports"), "ports apply only to tcp and udp rules");
+        if (needs_ports && !ports)
+            diags_.error(o.path(), "missing required field 'ports' (a port such as 443, or a range [from, to])");
+        if (needs_ports && ports) {
+            auto port = [](const json& p) { return p.is_number_integer() && p.get<std::int64_t>() >= 0 && p.get<std::int64_t>() <= 65535; };
+            if (port(*ports)) {
+                rule.from_port = rule.to_port = ports->get<std::uint16_t>();
+            } else if (ports->is_array() && ports->size() == 2 && port((*ports)[0]) && port((*ports)[1]) &&
+                       (*ports)[0].get<int>() <= (*ports)[1].get<int>()) {
+                rule.from_port = (*ports)[0].get<std::uint16_t>();
+                rule.to_port = (*ports)[1].get<std::uint16_t>();
+            } else {
+                diags_.error(o.path("ports"), "expected a port 0-65535 or a range [from, to] with from <= to, found " + ports->dump());
+            }
+        }
+        if (!needs_ports) {
+            rule.from_port = 0;
+            rule.to_port = 65535;
+        }
+        int peers = o.has("cidr") + o.has("securityGroup") + o.has("prefixList");
+        if (peers != 1) {
+            diags_.error(o.path(), std::string("expected exactly one of 'cidr', 'securityGroup' or 'prefixList' as the rule's ") +
+                                       (ingress ? "source" : "destination") + ", found " + std::to_string(peers));
+            return;
+        }
+        if (o.has("cidr")) {
+            rule.peer.kind = RulePeer::Kind::cidr;
+            rule.peer.cidr = o.cidr("cidr", true);
+        } else if (o.has("securityGroup")) {
+            rule.peer.kind = RulePeer::Kind::security_group;
+            if (auto s = o.string("securityGroup", true)) rule.peer.security_group = Ref{"", *s};
+        } else {
+            rule.peer.kind = RulePeer::Kind::prefix_list;
+            if (auto s = o.string("prefixList", true, "the name of a gateway VPC endpoint")) rule.peer.prefix_list = Ref{"", *s};
+        }
+    }
+
+    void read_security_group(SecurityGroup& v, const ObjectReader& o) {
+        v.vpc = o.string("vpc", true, "the name of a VPC").value_or("");
+        v.description = o.string("description", false).value_or("");
+        for (bool ingress : {true, false}) {
+            o.each_element(ingress ? "ingress" : "egress", false, "rules", [&](std::size_t, const json& e, const std::string& path) {
+                ObjectReader r(diags_, e, path, {"protocol", "ports", "cidr", "securityGroup", "prefixList", "description"},
+                               "a security group rule");
+                if (!r.ok()) return;
+                SecurityGroupRule rule;
+                rule.path = path;
+                read_rule(rule, r, ingress);
+                (ingress ? v.ingress : v.egress).push_back(std::move(rule));
+            });
+        }
+    }
+
+    void read_vpc_endpoint(VpcEndpoint& v, const ObjectReader& o) {
+        v.vpc = o.string("vpc", true, "the name of a VPC").value_or("");
+        auto type = o.choice("type", true, {"interface", "gateway"});
+        v.type = type == "gateway" ? EndpointType::gateway : EndpointType::interface;
+        if (auto s = o.string("service", true, "an AWS service short name such as \"execute-api\"")) {
+            bool ok = !s->empty();
+            for (char c : *s) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.');
+            if (!ok || s->rfind("com.amazonaws.", 0) == 0)
+                diags_.error(o.path("service"), "expected a service short name such as \"execute-api\" or \"dynamodb\" "
+                                                "(xc adds com.amazonaws.<region>.), found '" + *s + "'");
+            v.service = *s;
+        }
+        if (!type) return;
+        if (v.type == EndpointType::interface) {
+            if (auto id = o.string("id", true, "the endpoint id, \"vpce-\" and 8-17 hex digits")) {
+                if (!is_vpc_endpoint_id(*id))
+                    diags_.error(o.path("id"), "expected a VPC endpoint id (\"vpce-\" and 8-17 lower-case hex digits), found '" + *id + "'");
+                v.id = *id;
+            }
+            v.subnets = o.strings("subnets", true, true).value_or(std::vector<std::string>{});
+            v.security_groups = o.strings("securityGroups", true, true).value_or(std::vector<std::string>{});
+            v.private_dns = o.boolean("privateDns").value_or(false);
+            if (o.has("routeTables")) diags_.error(o.path("routeTables"), "route tables apply to gateway endpoints only");
+        } else {
+            if (auto id = o.string("id", false)) {
+                if (!is_vpc_endpoint_id(*id))
+                    diags_.error(o.path("id"), "expected a VPC endpoint id (\"vpce-\" and 8-17 lower-case hex digits), found '" + *id + "'");
+                v.id = *id;
+            }
+            if (v.service != "dynamodb" && v.service != "s3")
+                diags_.error(o.path("service"), "gateway endpoints exist only for \"dynamodb\" and \"s3\", found '" + v.service + "'");
+            v.route_tables = o.strings("routeTables", true, true).value_or(std::vector<std::string>{});
+            for (auto k : {"subnets", "securityGroups", "privateDns"})
+                if (o.has(k)) diags_.error(o.path(k), std::string("'") + k + "' applies to interface endpoints only");
+        }
+        v.policy = policy(o, "policy", false);
+    }
+
+    // --- edge --------------------------------------------------------------------
+    void read_certificate(Certificate& v, const ObjectReader& o) {
+        if (auto d = o.string("domain", true, "a domain name such as \"*.example.com\"")) {
+            if (!is_domain_name(*d, true))
+                diags_.error(o.path("domain"), "expected a lower-case domain name (a wildcard only as the first label), found '" + *d + "'");
+            v.domain = *d;
+        }
+        if (auto names = o.strings("alternativeNames", false)) {
+            for (std::size_t i = 0; i < names->size(); ++i)
+                if (!is_domain_name((*names)[i], true))
+                    diags_.error(json_pointer::join(o.path("alternativeNames"), i),
+                                 "expected a lower-case domain name, found '" + (*names)[i] + "'");
+            v.alternative_names = *names;
+        }
+        v.self_signed = o.boolean("selfSigned").value_or(false);
+        if (auto arn = o.string("arn", false, "an ACM certificate ARN")) {
+            auto parts = split_arn(*arn);
+            if (!parts || parts->service != "acm" || parts->region.empty() || !is_account_id(parts->account) ||
+                parts->resource.rfind("certificate/", 0) != 0 || parts->resource.size() == 12)
+                diags_.error(o.path("arn"), "malformed ACM certificate ARN '" + *arn +
+                                                "': expected arn:aws:acm:<region>:<12-digit account>:certificate/<id>");
+            v.arn = *arn;
+        }
+        if (v.self_signed == !v.arn.empty())
+            diags_.error(o.path(), "expected exactly one certificate source: \"selfSigned\": true or \"arn\" of an ACM certificate");
+    }
+
+    void read_load_balancer(LoadBalancer& v, const ObjectReader& o) {
+        v.vpc = o.string("vpc", true, "the name of a VPC").value_or("");
+        v.internal = o.choice("scheme", true, {"internal", "internet-facing"}).value_or("internal") == "internal";
+        v.subnets = o.strings("subnets", true, true).value_or(std::vector<std::string>{});
+        v.security_groups = o.strings("securityGroups", true, true).value_or(std::vector<std::string>{});
+        o.each_member("targetGroups", true, "target groups", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            ObjectReader t(diags_, j, path, {"protocol", "port", "targets", "healthCheck"}, "a target group");
+            if (!t.ok()) return;
+            TargetGroup tg;
+            tg.name = name;
+            tg.path = path;
+            tg.protocol = t.choice("protocol", true, {"HTTP", "HTTPS"}).value_or("HTTPS");
+            tg.port = static_cast<std::uint16_t>(t.integer("port", true, 1, 65535).value_or(443));
+            if (const json* targets = t.require("targets", "{\"vpcEndpoint\": name}")) {
+                ObjectReader tr(diags_, *targets, t.path("targets"), {"vpcEndpoint"}, "target group targets");
+                if (auto e = tr.string("vpcEndpoint", true, "the name of an interface VPC endpoint")) tg.vpc_endpoint = Ref{"", *e};
+            }
+            if (const json* hc = t.get("healthCheck")) {
+                ObjectReader h(diags_, *hc, t.path("healthCheck"), {"path", "matcher"}, "a health check");
+                tg.health_check_path = h.string("path", false).value_or("/");
+                tg.health_check_matcher = h.string("matcher", false).value_or("200");
+                if (tg.health_check_path.front() != '/')
+                    diags_.error(h.path("path"), "expected a path starting with '/', found '" + tg.health_check_path + "'");
+            }
+            v.target_groups.emplace(name, std::move(tg));
+        });
+        o.each_member("listeners", true, "listeners", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            ObjectReader l(diags_, j, path, {"port", "protocol", "sslPolicy", "certificates", "defaultAction", "rules"}, "a listener");
+            if (!l.ok()) return;
+            Listener li;
+            li.name = name;
+            li.path = path;
+            li.port = static_cast<std::uint16_t>(l.integer("port", true, 1, 65535).value_or(443));
+            li.protocol = l.choice("protocol", true, {"HTTP", "HTTPS"}).value_or("HTTPS");
+            if (li.protocol == "HTTPS") {
+                li.ssl_policy = l.string("sslPolicy", true, "an ELB security policy such as \"ELBSecurityPolicy-TLS13-1-2-2021-06\"").value_or("");
+                for (const auto& c : l.strings("certificates", true, true).value_or(std::vector<std::string>{}))
+                    li.certificates.push_back(Ref{"", c});
+            } else {
+                for (auto k : {"sslPolicy", "certificates"})
+                    if (l.has(k)) diags_.error(l.path(k), std::string("'") + k + "' applies to HTTPS listeners only");
+            }
+            if (const json* a = l.require("defaultAction", "{\"forward\": target group}")) {
+                ObjectReader ar(diags_, *a, l.path("defaultAction"), {"forward"}, "a listener action");
+                li.default_forward = ar.string("forward", true, "the name of a target group").value_or("");
+            }
+            l.each_element("rules", false, "listener rules", [&](std::size_t, const json& e, const std::string& rpath) {
+                ObjectReader rr(diags_, e, rpath, {"priority", "hosts", "forward"}, "a listener rule");
+                if (!rr.ok()) return;
+                ListenerRule rule;
+                rule.path = rpath;
+                rule.priority = static_cast<int>(rr.integer("priority", true, 1, 50000).value_or(1));
+                rule.hosts = rr.strings("hosts", true, true).value_or(std::vector<std::string>{});
+                rule.forward = rr.string("forward", true, "the name of a target group").value_or("");
+                li.rules.push_back(std::move(rule));
+            });
+            v.listeners.emplace(name, std::move(li));
+        });
+    }
+
+    void read_hosted_zone(HostedZone& v, const ObjectReader& o) {
+        if (auto d = o.string("name", true, "the zone's domain name")) {
+            if (!is_domain_name(*d, false)) diags_.error(o.path("name"), "expected a lower-case domain name, found '" + *d + "'");
+            v.domain = *d;
+        }
+        v.is_private = o.boolean("private", true).value_or(true);
+        for (const auto& vpc : o.strings("vpcs", v.is_private, v.is_private).value_or(std::vector<std::string>{}))
+            v.vpcs.push_back(Ref{"", vpc});
+        o.each_member("records", false, "alias records", [&](const std::string& label, const json& j, const std::string& path) {
+            ObjectReader r(diags_, j, path, {"alias", "evaluateTargetHealth"}, "an alias record");
+            if (!r.ok()) return;
+            AliasRecord rec;
+            rec.name = label;
+            rec.path = path;
+            if (label != "@" && !is_dns_label(label))
+                diags_.error(path, "invalid record name '" + label + "': expected one lower-case DNS label, or \"@\" for the apex");
+            rec.fqdn = label == "@" ? v.domain : label + "." + v.domain;
+            rec.evaluate_target_health = r.boolean("evaluateTargetHealth").value_or(true);
+            if (const json* a = r.require("alias", "{\"loadBalancer\": name}")) {
+                ObjectReader ar(diags_, *a, r.path("alias"), {"loadBalancer"}, "an alias target");
+                if (auto lb = ar.string("loadBalancer", true, "the name of a load balancer")) rec.load_balancer = Ref{"", *lb};
+            }
+            v.records.emplace(label, std::move(rec));
+        });
+    }
+
+    void read_secret(Secret& v, const ObjectReader& o) {
+        v.description = o.string("description", false).value_or("");
+        if (auto k = o.string("kmsKey", true, "the name of a KMS key, or \"aws/secretsmanager\" for the AWS-managed key")) {
+            if (*k != "aws/secretsmanager") v.kms_key = Ref{"", *k};
+        }
+        if (const json* val = o.get("value")) {
+            ObjectReader vr(diags_, *val, o.path("value"), {"vpcEndpointId"}, "a secret value");
+            if (auto e = vr.string("vpcEndpointId", true, "the name of the VPC endpoint whose id the secret holds"))
+                v.value_vpc_endpoint_id = Ref{"", *e};
+        }
+        v.policy = policy(o, "policy", false);
+    }
+
+    // --- compute and data --------------------------------------------------------
+    std::optional<KeyAttribute> key_attribute(const ObjectReader& o, std::string_view key, bool required) {
+        const json* k = required ? o.require(key, "{\"name\": ..., \"type\": \"S\" | \"N\" | \"B\"}") : o.get(key);
+        if (!k) return std::nullopt;
+        ObjectReader r(diags_, *k, o.path(key), {"name", "type"}, "a key attribute");
+        auto name = r.string("name", true, "an attribute name");
+        auto type = r.choice("type", true, {"S", "N", "B"});
+        if (!name || !type) return std::nullopt;
+        return KeyAttribute{*name, *type};
+    }
+
+    void read_table(Table& v, const ObjectReader& o) {
+        if (auto n = o.string("name", true, "the DynamoDB table name")) {
+            bool ok = n->size() >= 3 && n->size() <= 255;
+            for (char c : *n) ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
+            if (!ok) diags_.error(o.path("name"), "invalid DynamoDB table name '" + *n + "': 3-255 of a-z, A-Z, 0-9, '_', '-', '.'");
+            v.table_name = *n;
+        }
+        v.billing = o.choice("billing", true, {"PAY_PER_REQUEST", "PROVISIONED"}).value_or("PAY_PER_REQUEST");
+        if (auto k = key_attribute(o, "hashKey", true)) v.hash_key = *k;
+        v.range_key = key_attribute(o, "rangeKey", false);
+        o.each_member("indexes", false, "global secondary indexes", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            ObjectReader r(diags_, j, path, {"hashKey", "rangeKey", "projection"}, "a global secondary index");
+            if (!r.ok()) return;
+            TableIndex idx;
+            idx.name = name;
+            idx.path = path;
+            if (auto k = key_attribute(r, "hashKey", true)) idx.hash_key = *k;
+            idx.range_key = key_attribute(r, "rangeKey", false);
+            idx.projection = r.choice("projection", true, {"ALL", "KEYS_ONLY"}).value_or("ALL");
+            v.indexes.emplace(name, std::move(idx));
+        });
+    }
+
+    void read_role(Role& v, const ObjectReader& o) {
+        if (auto p = policy(o, "trustPolicy", true)) v.trust_policy = *p;
+        if (auto arns = o.strings("managedPolicies", false)) {
+            for (std::size_t i = 0; i < arns->size(); ++i) {
+                auto parts = split_arn((*arns)[i]);
+                if (!parts || parts->service != "iam" || parts->resource.rfind("policy/", 0) != 0)
+                    diags_.error(json_pointer::join(o.path("managedPolicies"), i),
+                                 "malformed managed policy ARN '" + (*arns)[i] + "': expected arn:aws:iam::<account or aws>:policy/<name>");
+            }
+            v.managed_policies = *arns;
+        }
+        o.each_member("policies", false, "inline policies", [&](const std::string& name, const json& j, const std::string& path) {
+            check_name(name, path);
+            if (!j.is_object()) {
+                diags_.error(path, "expected an IAM policy document (an object), found " + describe(j));
+                return;
+            }
+            v.policies.emplace(name, PolicyDocument{j, path});
+        });
+    }
+
+    void read_lambda(Lambda& v, const ObjectReader& o) {
+        v.handler = o.choice("handler", true, {"post-order", "get-orders", "get-order"}).value_or("");
+        if (auto r = o.string("role", true, "the name of an IAM role")) v.role = Ref{"", *r};
+        if (auto t = o.string("table", false, "the name of a table")) v.table = Ref{"", *t};
+        v.index = o.string("index", false, "the name of an index of the table").value_or("");
+        if (!v.index.empty() && !v.table) diags_.error(o.path("index"), "an index needs a 'table'");
+        v.memory_mb = static_cast<int>(o.integer("memory", true, 128, 10240).value_or(128));
+        v.timeout_s = static_cast<int>(o.integer("timeout", true, 1, 900).value_or(3));
+        if (const json* n = o.get("network")) {
+            ObjectReader nr(diags_, *n, o.path("network"), {"subnets", "securityGroups"}, "a Lambda network configuration");
+            v.subnets = nr.strings("subnets", true, true).value_or(std::vector<std::string>{});
+            v.security_groups = nr.strings("securityGroups", true, true).value_or(std::vector<std::string>{});
+        }
+        if (const json* env = o.get("environment")) {
+            if (!env->is_object()) diags_.error(o.path("environment"), "expected an object of variable names to strings, found " + describe(*env));
+            else
+                for (const auto& [k, val] : env->items()) {
+                    std::string path = json_pointer::join(o.path("environment"), k);
+                    bool ok = !k.empty() && !(k[0] >= '0' && k[0] <= '9');
+                    for (char c : k) ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+                    if (!ok) diags_.error(path, "invalid environment variable name '" + k + "': letters, digits and '_', not starting with a digit");
+                    if (!val.is_string()) diags_.error(path, "expected a string, found " + describe(val));
+                    else v.environment[k] = val.get<std::string>();
+                }
+        }
+        if (auto days = o.integer("logRetentionDays", false, 0, 3653)) {
+            static constexpr int allowed[] = {0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+            if (std::find(std::begin(allowed), std::end(allowed), *days) == std::end(allowed))
+                diags_.error(o.path("logRetentionDays"), "CloudWatch Logs accepts 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days (0 = never expire), found " + std::to_string(*days));
+            v.log_retention_days = static_cast<int>(*days);
+        }
+        o.each_element("invokePermissions", false, "invoke permissions", [&](std::size_t, const json& e, const std::string& path) {
+            ObjectReader p(diags_, e, path, {"principal", "sourceApi", "sourcePath", "sourceArn", "sourceAccount"}, "an invoke permission");
+            if (!p.ok()) return;
+            InvokePermission perm;
+            perm.path = path;
+            perm.principal = p.string("principal", true, "a service principal such as \"apigateway.amazonaws.com\" or an account id").value_or("");
+            if (auto api = p.string("sourceApi", false, "the name of a REST API")) perm.source_api = Ref{"", *api};
+            perm.source_path = p.string("sourcePath", false).value_or("/*");
+            if (perm.source_path.front() != '/')
+                diags_.error(p.path("sourcePath"), "expected a path starting with '/' (appended to the API's execution ARN), found '" + perm.source_path + "'");
+            if (p.has("sourcePath") && !p.has("sourceApi")) diags_.error(p.path("sourcePath"), "'sourcePath' needs 'sourceApi'");
+            if (auto arn = p.string("sourceArn", false, "an ARN")) {
+                if (!split_arn(*arn)) diags_.error(p.path("sourceArn"), "malformed ARN '" + *arn + "': expected arn:<partition>:<service>:<region>:<account>:<resource>");
+                perm.source_arn = *arn;
+            }
+            if (perm.source_api && !perm.source_arn.empty())
+                diags_.error(path, "expected at most one of 'sourceApi' or 'sourceArn'");
+            if (auto acct = p.string("sourceAccount", false, "a 12-digit account id")) {
+                if (!is_account_id(*acct)) diags_.error(p.path("sourceAccount"), "expected a 12-digit account id, found '" + *acct + "'");
+                perm.source_account = *acct;
+            }
+            v.invoke_permissions.push_back(std::move(perm));
+        });
+    }
+
+    // --- APIs --------------------------------------------------------------------
+    static std::optional<ApiEndpointType> endpoint_type(const ObjectReader& o, bool required) {
+        auto t = o.choice("endpointType", required, {"PRIVATE", "REGIONAL", "EDGE"});
+        if (!t) return std::nullopt;
+        return *t == "PRIVATE" ? ApiEndpointType::PRIVATE : *t == "REGIONAL" ? ApiEndpointType::REGIONAL : ApiEndpointType::EDGE;
+    }
+
+    static bool is_resource_path(std::string_view p) {
+        if (p.empty() || p.front() != '/') return false;
+        if (p == "/") return true;
+        p.remove_prefix(1);
+        while (true) {
+            auto slash = p.find('/');
+            auto seg = p.substr(0, slash);
+            if (seg.empty()) return false;
+            if (seg.front() == '{') {
+                if (seg.back() != '}' || seg.size() < 3) return false;
+                auto name = seg.substr(1, seg.size() - 2);
+                if (name.back() == '+') name.remove_suffix(1);
+                for (char c : name)
+                    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+            } else {
+                for (char c : seg)
+                    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':'))
+                        return false;
+            }
+            if (slash == std::string_view::npos) return true;
+            p.remove_prefix(slash + 1);
+        }
+    }
+
+    void read_route(ApiRoute& route, const ObjectReader& r) {
+        static constexpr std::string_view methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"};
+        auto space = route.key.find(' ');
+        route.method = route.key.substr(0, space);
+        route.resource_path = space == std::string::npos ? "" : route.key.substr(space + 1);
+        if (space == std::string::npos || std::find(std::begin(methods), std::end(methods), route.method) == std::end(methods) ||
+            !is_resource_path(route.resource_path))
+            diags_.error(route.path, "invalid route '" + route.key +
+                                         "': expected \"METHOD /path\" with METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, "
+                                         "OPTIONS, ANY and a path like /orders/{orderId}");
+        if (auto l = r.string("lambda", true, "the name of a Lambda function")) route.lambda = Ref{"", *l};
+        r.each_member("query", false, "query parameters", [&](const std::string& name, const json& j, const std::string& path) {
+            ObjectReader q(diags_, j, path, {"required"}, "a query parameter");
+            route.query.emplace(name, QueryParameter{name, q.boolean("required").value_or(false)});
+        });
+        if (const json* b = r.get("body")) {
+            ObjectReader br(diags_, *b, r.path("body"), {"model", "required", "properties"}, "a request body model");
+            if (!br.ok()) return;
+            BodyModel body;
+            body.path = br.path();
+            body.model = br.string("model", true, "the model's name, letters and digits").value_or("");
+            bool alnum = !body.model.empty();
+            for (char c : body.model) alnum = alnum && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+            if (!alnum && !body.model.empty()) diags_.error(br.path("model"), "API Gateway model names are letters and digits only, found '" + body.model + "'");
+            br.each_member("properties", true, "body properties", [&](const std::string& name, const json& j, const std::string& path) {
+                ObjectReader p(diags_, j, path, {"type", "enum"}, "a body property");
+                if (!p.ok()) return;
+                BodyProperty prop;
+                prop.name = name;
+                prop.path = path;
+                prop.type = p.choice("type", true, {"string", "number", "integer", "boolean"}).value_or("string");
+                if (p.has("enum")) {
+                    if (prop.type != "string") diags_.error(p.path("enum"), "'enum' applies to string properties only");
+                    prop.enum_values = p.strings("enum", true, true).value_or(std::vector<std::string>{});
+                }
+                body.properties.emplace(name, std::move(prop));
+            });
+            body.required = br.strings("required", false).value_or(std::vector<std::string>{});
+            for (std::size_t i = 0; i < body.required.size(); ++i)
+                if (!body.properties.contains(body.required[i]) && br.has("properties")) {
+                    std::vector<std::string> names;
+                    for (const auto& [k, _] : body.properties) names.push_back(k);
+                    diags_.error(json_pointer::join(br.path("required"), i), "required property '" + body.required[i] + "' is not among the properties",
+                                 did_you_mean(body.required[i], names));
+                }
+            route.body = std::move(body);
+        }
+    }
+
+    void read_api(RestApi& v, const ObjectReader& o) {
+        v.id = o.string("id", false, "the REST API id, 10 lower-case letters and digits").value_or("");
+        if (!v.id.empty()) {
+            bool ok = v.id.size() == 10;
+            for (char c : v.id) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+            if (!ok) diags_.error(o.path("id"), "expected a REST API id of 10 lower-case letters and digits, found '" + v.id + "'");
+        }
+        v.is_private = o.boolean("private", true).value_or(false);
+        v.endpoint_type = endpoint_type(o, true).value_or(ApiEndpointType::PRIVATE);
+        for (const auto& e : o.strings("vpcEndpoints", false).value_or(std::vector<std::string>{}))
+            v.vpc_endpoints.push_back(Ref{"", e});
+        if (!v.vpc_endpoints.empty() && v.endpoint_type != ApiEndpointType::PRIVATE)
+            diags_.error(o.path("vpcEndpoints"), "only PRIVATE APIs are bound to VPC endpoints (endpointType is " +
+                                                     std::string(to_string(v.endpoint_type)) + ")");
+        if (auto s = o.string("endpointIdFrom", false, "the secret that shares the endpoint id, as \"scope/name\""))
+            v.endpoint_id_from = Ref{"", *s};
+        if (auto s = o.string("stage", true, "a stage name such as \"v1\"")) {
+            bool ok = s->size() <= 128;
+            for (char c : *s) ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+            if (!ok) diags_.error(o.path("stage"), "invalid stage name '" + *s + "': letters, digits, '_' and '-'");
+            v.stage = *s;
+        }
+        if (const json* val = o.get("validation")) {
+            ObjectReader vr(diags_, *val, o.path("validation"), {"body", "parameters"}, "request validation");
+            v.validate_body = vr.boolean("body").value_or(false);
+            v.validate_parameters = vr.boolean("parameters").value_or(false);
+        }
+        o.each_member("routes", true, "routes", [&](const std::string& key, const json& j, const std::string& path) {
+            ObjectReader r(diags_, j, path, {"lambda", "query", "body"}, "a route");
+            if (!r.ok()) return;
+            ApiRoute route;
+            route.key = key;
+            route.path = path;
+            read_route(route, r);
+            v.routes.emplace(key, std::move(route));
+        });
+        v.policy = policy(o, "policy", false);
+        if (const json* d = o.get("customDomain")) {
+            ObjectReader dr(diags_, *d, o.path("customDomain"),
+                            {"name", "endpointType", "certificate", "basePath", "policy", "accessVpcEndpoints"}, "a custom domain");
+            if (!dr.ok()) return;
+            CustomDomain cd;
+            cd.path = dr.path();
+            if (auto n = dr.string("name", true, "a domain name")) {
+                if (!is_domain_name(*n, false)) diags_.error(dr.path("name"), "expected a lower-case domain name, found '" + *n + "'");
+                cd.name = *n;
+            }
+            cd.endpoint_type = endpoint_type(dr, true).value_or(ApiEndpointType::REGIONAL);
+            if (auto c = dr.string("certificate", true, "the name of a certificate")) cd.certificate = Ref{"", *c};
+            cd.base_path = dr.string("basePath", true, "the base path that maps to the stage").value_or("");
+            cd.policy = policy(dr, "policy", false);
+            for (const auto& e : dr.strings("accessVpcEndpoints", false).value_or(std::vector<std::string>{}))
+                cd.access_vpc_endpoints.push_back(Ref{"", e});
+            if (cd.endpoint_type == ApiEndpointType::PRIVATE) {
+                if (!cd.policy) diags_.error(dr.path(), "a PRIVATE custom domain needs a 'policy' (API Gateway requires one)");
+                if (cd.access_vpc_endpoints.empty())
+                    diags_.error(dr.path(), "a PRIVATE custom domain needs 'accessVpcEndpoints' (its access associations)");
+            } else {
+                for (auto k : {"policy", "accessVpcEndpoints"})
+                    if (dr.has(k)) diags_.error(dr.path(k), std::string("'") + k + "' applies to PRIVATE custom domains only");
+            }
+            v.custom_domain = std::move(cd);
+        }
+    }
+
+    // --- resolution ----------------------------------------------------------------
+    // Resolve `ref` (plain "name" in `scope`, or "scope/name") against the collection chosen by
+    // `pick`; reports a dangling reference with a suggestion.
+    template <class Pick>
+    bool resolve(Ref& ref, const Scope& scope, const std::string& path, std::string_view what, Pick pick, bool local_only = false) {
+        std::string text = ref.scope.empty() ? ref.name : ref.scope + "/" + ref.name;
+        std::string scope_name = scope.name, name = text;
+        if (auto slash = text.find('/'); slash != std::string::npos) {
+            scope_name = text.substr(0, slash);
+            name = text.substr(slash + 1);
+            if (local_only && scope_name != scope.name) {
+                diags_.error(path, std::string(what) + " '" + text + "' must be in the same scope ('" + scope.name + "')");
+                return false;
+            }
+        }
+        const Scope* target = model_.scope(scope_name);
+        if (!target) {
+            std::vector<std::string> names{"consumer"};
+            for (const auto& [k, _] : model_.services) names.push_back(k);
+            diags_.error(path, "no scope named '" + scope_name + "' (in reference '" + text + "')", did_you_mean(scope_name, names));
+            return false;
+        }
+        const auto& items = pick(*target);
+        if (!items.contains(name)) {
+            std::vector<std::string> names;
+            for (const auto& [k, _] : items) names.push_back(k);
+            std::string where = target == &scope ? "" : " in '" + scope_name + "'";
+            diags_.error(path, "no " + std::string(what) + " named '" + name + "'" + where, did_you_mean(name, names));
+            return false;
+        }
+        ref = Ref{scope_name, name};
+        return true;
+    }
+
+    template <class Map>
+    bool local(const Map& items, const std::string& name, const std::string& path, std::string_view what, std::string_view where) {
+        if (items.contains(name)) return true;
+        std::vector<std::string> names;
+        for (const auto& [k, _] : items) names.push_back(k);
+        diags_.error(path, "no " + std::string(what) + " named '" + name + "'" + std::string(where), did_you_mean(name, names));
+        return false;
+    }
+
+    const Vpc* vpc_in(const Scope& s, const std::string& name, const std::string& path) {
+        if (!local(s.vpcs, name, path, "VPC", "")) return nullptr;
+        return &s.vpcs.at(name);
+    }
+
+    // Subnets by name in `vpc`, at most one per availability zone when `one_per_az`.
+    void check_subnets(const Vpc& vpc, const std::vector<std::string>& subnets, const std::string& path, bool one_per_az) {
+        std::map<std::string, std::string> az_seen;
+        for (std::size_t i = 0; i < subnets.size(); ++i) {
+            std::string p = json_pointer::join(path, i);
+            if (!local(vpc.subnets, subnets[i], p, "subnet", " in VPC '" + vpc.name + "'")) continue;
+            const auto& az = vpc.subnets.at(subnets[i]).availability_zone;
+            if (auto [it, fresh] = az_seen.emplace(az, subnets[i]); !fresh && one_per_az)
+                diags_.error(p, "subnets '" + it->second + "' and '" + subnets[i] + "' are both in " + az +
+                                    "; AWS allows one subnet per availability zone here");
+        }
+    }
+
+    void check_security_groups(const Scope& s, const std::string& vpc, const std::vector<std::string>& groups, const std::string& path) {
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            std::string p = json_pointer::join(path, i);
+            if (!local(s.security_groups, groups[i], p, "security group", "")) continue;
+            const auto& g = s.security_groups.at(groups[i]);
+            if (g.vpc != vpc) diags_.error(p, "security group '" + groups[i] + "' belongs to VPC '" + g.vpc + "', not '" + vpc + "'");
+        }
+    }
+
+    // The model's references are resolved in place; resolve_scope takes the scope const for
+    // iteration and edits through the model's mutable maps.
+    Scope& mutable_scope(const Scope& s) {
+        return s.kind == ScopeKind::consumer ? model_.consumer : model_.services.at(s.name);
+    }
+
+    void resolve_scope(const Scope& cs) {
+        Scope& s = mutable_scope(cs);
+        auto vpcs = [](const Scope& x) -> const auto& { return x.vpcs; };
+        auto endpoints = [](const Scope& x) -> const auto& { return x.vpc_endpoints; };
+        for (auto& [_, vpc] : s.vpcs) {
+            std::vector<const Subnet*> seen;
+            for (const auto& [name, sn] : vpc.subnets) {
+                if (!vpc.cidr.contains(sn.cidr))
+                    diags_.error(sn.path + "/cidr", "subnet " + sn.cidr.to_string() + " is outside its VPC's " + vpc.cidr.to_string());
+                for (const Subnet* other : seen)
+                    if (other->cidr.overlaps(sn.cidr))
+                        diags_.error(sn.path + "/cidr", "subnet '" + name + "' (" + sn.cidr.to_string() + ") overlaps subnet '" +
+                                                            other->name + "' (" + other->cidr.to_string() + ")");
+                seen.push_back(&sn);
+                if (sn.availability_zone.rfind(model_.region, 0) != 0 || sn.availability_zone.size() != model_.region.size() + 1 ||
+                    sn.availability_zone.back() < 'a' || sn.availability_zone.back() > 'z')
+                    diags_.error(sn.path + "/az", "availability zone '" + sn.availability_zone + "' is not in region " + model_.region +
+                                                      " (expected e.g. " + model_.region + "a)");
+                local(vpc.route_tables, sn.route_table, sn.path + "/routeTable", "route table", " in VPC '" + vpc.name + "'");
+            }
+            for (auto& [_, rt] : vpc.route_tables)
+                for (auto& route : rt.routes) {
+                    if (route.target.kind == RouteTarget::Kind::internet_gateway && !vpc.internet_gateway)
+                        diags_.error(route.path + "/target", "VPC '" + vpc.name + "' has no internet gateway (set \"internetGateway\": true)");
+                    if (route.target.vpc_endpoint)
+                        resolve(*route.target.vpc_endpoint, s, route.path + "/target/vpcEndpoint", "VPC endpoint", endpoints, true);
+                }
+        }
+        for (auto& [_, sg] : s.security_groups) {
+            if (!vpc_in(s, sg.vpc, sg.path + "/vpc")) continue;
+            for (auto* rules : {&sg.ingress, &sg.egress})
+                for (auto& rule : *rules) {
+                    if (rule.peer.security_group &&
+                        resolve(*rule.peer.security_group, s, rule.path + "/securityGroup", "security group",
+                                [](const Scope& x) -> const auto& { return x.security_groups; }, true)) {
+                        const auto& peer = s.security_groups.at(rule.peer.security_group->name);
+                        if (peer.vpc != sg.vpc)
+                            diags_.error(rule.path + "/securityGroup", "security group '" + peer.name + "' is in VPC '" + peer.vpc +
+                                                                           "'; a rule can reference groups of its own VPC only");
+                    }
+                    if (rule.peer.prefix_list &&
+                        resolve(*rule.peer.prefix_list, s, rule.path + "/prefixList", "VPC endpoint", endpoints, true)) {
+                        const auto& e = s.vpc_endpoints.at(rule.peer.prefix_list->name);
+                        if (e.type != EndpointType::gateway)
+                            diags_.error(rule.path + "/prefixList", "'" + e.name + "' is an interface endpoint; prefix lists belong to gateway endpoints");
+                    }
+                }
+        }
+        for (auto& [_, e] : s.vpc_endpoints) {
+            const Vpc* vpc = vpc_in(s, e.vpc, e.path + "/vpc");
+            if (!vpc) continue;
+            if (e.type == EndpointType::interface) {
+                check_subnets(*vpc, e.subnets, e.path + "/subnets", true);
+                check_security_groups(s, e.vpc, e.security_groups, e.path + "/securityGroups");
+            }
+            for (std::size_t i = 0; i < e.route_tables.size(); ++i)
+                local(vpc->route_tables, e.route_tables[i], json_pointer::join(e.path + "/routeTables", i), "route table",
+                      " in VPC '" + vpc->name + "'");
+        }
+        for (auto& [_, lb] : s.load_balancers) {
+            const Vpc* vpc = vpc_in(s, lb.vpc, lb.path + "/vpc");
+            if (!vpc) continue;
+            check_subnets(*vpc, lb.subnets, lb.path + "/subnets", true);
+            std::set<std::string> azs;
+            for (const auto& sn : lb.subnets)
+                if (vpc->subnets.contains(sn)) azs.insert(vpc->subnets.at(sn).availability_zone);
+            if (azs.size() < 2 && lb.subnets.size() == azs.size())
+                diags_.error(lb.path + "/subnets", "an application load balancer needs subnets in at least two availability zones");
+            check_security_groups(s, lb.vpc, lb.security_groups, lb.path + "/securityGroups");
+            std::map<int, std::string> ports;
+            for (auto& [name, l] : lb.listeners) {
+                if (auto [it, fresh] = ports.emplace(l.port, name); !fresh)
+                    diags_.error(l.path + "/port", "listeners '" + it->second + "' and '" + name + "' both use port " + std::to_string(l.port));
+                for (std::size_t i = 0; i < l.certificates.size(); ++i)
+                    resolve(l.certificates[i], s, json_pointer::join(l.path + "/certificates", i), "certificate",
+                            [](const Scope& x) -> const auto& { return x.certificates; }, true);
+                local(lb.target_groups, l.default_forward, l.path + "/defaultAction/forward", "target group",
+                      " in load balancer '" + lb.name + "'");
+                for (const auto& rule : l.rules)
+                    local(lb.target_groups, rule.forward, rule.path + "/forward", "target group", " in load balancer '" + lb.name + "'");
+            }
+            for (auto& [_, tg] : lb.target_groups) {
+                if (!resolve(tg.vpc_endpoint, s, tg.path + "/targets/vpcEndpoint", "VPC endpoint", endpoints, true)) continue;
+                const auto& e = s.vpc_endpoints.at(tg.vpc_endpoint.name);
+                if (e.type != EndpointType::interface)
+                    diags_.error(tg.path + "/targets/vpcEndpoint", "'" + e.name + "' is a gateway endpoint; only interface endpoints have network interfaces to target");
+                else if (e.vpc != lb.vpc)
+                    diags_.error(tg.path + "/targets/vpcEndpoint", "endpoint '" + e.name + "' is in VPC '" + e.vpc + "', the load balancer in '" + lb.vpc + "'");
+            }
+        }
+        for (auto& [_, z] : s.hosted_zones) {
+            for (std::size_t i = 0; i < z.vpcs.size(); ++i)
+                resolve(z.vpcs[i], s, json_pointer::join(z.path + "/vpcs", i), "VPC", vpcs);
+            for (auto& [_, rec] : z.records)
+                resolve(rec.load_balancer, s, rec.path + "/alias/loadBalancer", "load balancer",
+                        [](const Scope& x) -> const auto& { return x.load_balancers; });
+        }
+        for (auto& [_, sec] : s.secrets) {
+            if (sec.kms_key)
+                resolve(*sec.kms_key, s, sec.path + "/kmsKey", "KMS key", [](const Scope& x) -> const auto& { return x.kms_keys; }, true);
+            if (sec.value_vpc_endpoint_id)
+                resolve(*sec.value_vpc_endpoint_id, s, sec.path + "/value/vpcEndpointId", "VPC endpoint", endpoints);
+        }
+        for (auto& [_, inst] : s.instances) {
+            const Vpc* vpc = vpc_in(s, inst.vpc, inst.path + "/vpc");
+            if (!vpc) continue;
+            local(vpc->subnets, inst.subnet, inst.path + "/subnet", "subnet", " in VPC '" + vpc->name + "'");
+            check_security_groups(s, inst.vpc, inst.security_groups, inst.path + "/securityGroups");
+        }
+        for (auto& [_, t] : s.tables) {
+            for (const auto& [_, idx] : t.indexes)
+                if (idx.hash_key.name == t.hash_key.name && !idx.range_key)
+                    diags_.error(idx.path + "/hashKey", "index '" + idx.name + "' has the table's own hash key; it would add nothing");
+        }
+        for (auto& [_, l] : s.lambdas) {
+            resolve(l.role, s, l.path + "/role", "IAM role", [](const Scope& x) -> const auto& { return x.roles; }, true);
+            if (l.table && resolve(*l.table, s, l.path + "/table", "table", [](const Scope& x) -> const auto& { return x.tables; }, true) &&
+                !l.index.empty())
+                local(s.tables.at(l.table->name).indexes, l.index, l.path + "/index", "index", " on table '" + l.table->name + "'");
+            if (!l.subnets.empty()) {
+                // All subnets must be in one VPC of this scope.
+                for (std::size_t i = 0; i < l.subnets.size(); ++i) {
+                    std::string found;
+                    for (const auto& [vname, vpc] : s.vpcs)
+                        if (vpc.subnets.contains(l.subnets[i])) found = vname;
+                    std::string p = json_pointer::join(l.path + "/network/subnets", i);
+                    if (found.empty()) {
+                        std::vector<std::string> names;
+                        for (const auto& [_, vpc] : s.vpcs)
+                            for (const auto& [k, _] : vpc.subnets) names.push_back(k);
+                        diags_.error(p, "no subnet named '" + l.subnets[i] + "'", did_you_mean(l.subnets[i], names));
+                    } else if (l.vpc.empty()) {
+                        l.vpc = found;
+                    } else if (l.vpc != found) {
+                        diags_.error(p, "subnet '" + l.subnets[i] + "' is in VPC '" + found + "', the others in '" + l.vpc + "'");
+                    }
+                }
+                if (!l.vpc.empty()) check_security_groups(s, l.vpc, l.security_groups, l.path + "/network/securityGroups");
+            }
+            for (auto& perm : l.invoke_permissions)
+                if (perm.source_api)
+                    resolve(*perm.source_api, s, perm.path + "/sourceApi", "REST API", [](const Scope& x) -> const auto& { return x.apis; }, true);
+        }
+        for (auto& [_, api] : s.apis) {
+            for (std::size_t i = 0; i < api.vpc_endpoints.size(); ++i) {
+                std::string p = json_pointer::join(api.path + "/vpcEndpoints", i);
+                if (!resolve(api.vpc_endpoints[i], s, p, "VPC endpoint", endpoints)) continue;
+                const auto& e = model_.scope(api.vpc_endpoints[i].scope)->vpc_endpoints.at(api.vpc_endpoints[i].name);
+                if (e.type != EndpointType::interface || e.service != "execute-api")
+                    diags_.error(p, "endpoint '" + api.vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
+            }
+            if (api.endpoint_id_from) {
+                std::string p = api.path + "/endpointIdFrom";
+                if (resolve(*api.endpoint_id_from, s, p, "secret", [](const Scope& x) -> const auto& { return x.secrets; })) {
+                    const auto& sec = model_.scope(api.endpoint_id_from->scope)->secrets.at(api.endpoint_id_from->name);
+                    if (!sec.value_vpc_endpoint_id)
+                        diags_.error(p, "secret '" + api.endpoint_id_from->to_string() + "' holds no endpoint id (give it \"value\": {\"vpcEndpointId\": ...})");
+                }
+            }
+            for (auto& [_, route] : api.routes)
+                resolve(route.lambda, s, route.path + "/lambda", "Lambda function", [](const Scope& x) -> const auto& { return x.lambdas; }, true);
+            if (api.custom_domain) {
+                auto& cd = *api.custom_domain;
+                resolve(cd.certificate, s, cd.path + "/certificate", "certificate", [](const Scope& x) -> const auto& { return x.certificates; }, true);
+                for (std::size_t i = 0; i < cd.access_vpc_endpoints.size(); ++i) {
+                    std::string p = json_pointer::join(cd.path + "/accessVpcEndpoints", i);
+                    if (!resolve(cd.access_vpc_endpoints[i], s, p, "VPC endpoint", endpoints)) continue;
+                    const auto& e = model_.scope(cd.access_vpc_endpoints[i].scope)->vpc_endpoints.at(cd.access_vpc_endpoints[i].name);
+                    if (e.type != EndpointType::interface || e.service != "execute-api")
+                        diags_.error(p, "endpoint '" + cd.access_vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
+                }
+            }
+        }
+    }
+
+    // Names that must be unique across the whole model.
+    void check_global_uniqueness() {
+        std::map<std::string, std::string> endpoint_ids, domains, table_names;
+        model_.for_each_scope([&](const Scope& s) {
+            for (const auto& [_, e] : s.vpc_endpoints)
+                if (!e.id.empty())
+                    if (auto [it, fresh] = endpoint_ids.emplace(e.id, e.path); !fresh)
+                        diags_.error(e.path + "/id", "endpoint id " + e.id + " is also used at " + it->second);
+            for (const auto& [_, api] : s.apis)
+                if (api.custom_domain)
+                    if (auto [it, fresh] = domains.emplace(api.custom_domain->name, api.custom_domain->path); !fresh)
+                        diags_.error(api.custom_domain->path + "/name", "custom domain " + api.custom_domain->name + " is also used at " + it->second);
+            for (const auto& [_, t] : s.tables)
+                if (auto [it, fresh] = table_names.emplace(s.account + ":" + t.table_name, t.path); !fresh)
+                    diags_.error(t.path + "/name", "table name " + t.table_name + " is also used in the same account at " + it->second);
+        });
+    }
+
+    const JsonSource& source_;
+    Diagnostics diags_;
+    Model model_;
+    std::vector<ServiceSource> service_sources_;
+};
+
+}  // namespace detail
+
+// Load a model from a parsed document. Throws InputError listing every problem found.
+inline Model load_model(const JsonSource& source) {
+    Model m = detail::ModelLoader(source).load();
+    m.file = source.file();
+    return m;
+}
+
+inline Model load_model_text(std::string_view text, std::string file = "<model>", InputLimits limits = {}) {
+    return load_model(parse_json(text, std::move(file), limits));
+}
+
+inline Model load_model_file(const std::string& file, InputLimits limits = {}) {
+    return load_model(load_json_file(file, limits));
+}
+
+}  // namespace xc::model

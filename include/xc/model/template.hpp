@@ -1,0 +1,224 @@
+// Service templates: stamp many services from one definition.
+//
+// A service names a template and its parameters; its own members are merged over the
+// template (RFC 7386 JSON merge patch: objects merge member by member, anything else
+// replaces, null deletes). Then `{{name}}` placeholders are expanded in every key and string
+// of the result. A string that is exactly one placeholder takes the parameter's JSON value
+// (so `"enum": "{{orderOptions}}"` becomes an array); elsewhere the parameter must be a
+// string or number and is spliced in. Built-in parameters: service, app, region, account
+// (the account's name) and accountId. An unknown placeholder is an error.
+#pragma once
+
+#include <xc/diagnostic.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xc::model {
+
+using TemplateParameters = std::map<std::string, nlohmann::json>;
+
+namespace detail {
+
+// Splits "a{{x}}b" into literal and placeholder parts. Returns false on a malformed
+// placeholder ("{{" without a matching "}}" or with an invalid name).
+struct PlaceholderPart {
+    bool is_placeholder;
+    std::string text;
+};
+
+inline bool is_parameter_name(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+    return true;
+}
+
+inline std::vector<PlaceholderPart> split_placeholders(std::string_view s, std::string& error) {
+    std::vector<PlaceholderPart> parts;
+    std::string literal;
+    for (std::size_t i = 0; i < s.size();) {
+        if (s.compare(i, 2, "{{") == 0) {
+            auto close = s.find("}}", i + 2);
+            std::string_view name = close == std::string_view::npos ? s.substr(i + 2) : s.substr(i + 2, close - i - 2);
+            if (close == std::string_view::npos || !is_parameter_name(name)) {
+                error = "malformed template placeholder '{{" + std::string(name.substr(0, 40)) +
+                        (close == std::string_view::npos ? "' (no closing '}}')" : "}}'") +
+                        "; placeholders are {{name}} with letters, digits and '_'";
+                return {};
+            }
+            if (!literal.empty()) parts.push_back({false, std::move(literal)});
+            literal.clear();
+            parts.push_back({true, std::string(name)});
+            i = close + 2;
+        } else {
+            literal += s[i++];
+        }
+    }
+    if (!literal.empty()) parts.push_back({false, std::move(literal)});
+    return parts;
+}
+
+inline std::vector<std::string> parameter_names(const TemplateParameters& params) {
+    std::vector<std::string> names;
+    for (const auto& [k, _] : params) names.push_back(k);
+    return names;
+}
+
+// Expand placeholders in `s`; `whole_value` receives the parameter's JSON value when the
+// string is exactly one placeholder.
+inline std::string expand_string(std::string_view s, const TemplateParameters& params, const std::string& path,
+                                 nlohmann::json* whole_value) {
+    if (s.find("{{") == std::string_view::npos) return std::string(s);
+    std::string error;
+    auto parts = split_placeholders(s, error);
+    if (!error.empty()) throw InputError(path, error);
+    for (const auto& part : parts) {
+        if (part.is_placeholder && !params.contains(part.text))
+            throw InputError(path, "unknown template parameter '" + part.text + "'",
+                             did_you_mean(part.text, parameter_names(params)));
+    }
+    if (whole_value && parts.size() == 1 && parts[0].is_placeholder) {
+        *whole_value = params.at(parts[0].text);
+        return {};
+    }
+    std::string out;
+    for (const auto& part : parts) {
+        if (!part.is_placeholder) {
+            out += part.text;
+            continue;
+        }
+        const auto& v = params.at(part.text);
+        if (v.is_string()) out += v.get<std::string>();
+        else if (v.is_number()) out += v.dump();
+        else
+            throw InputError(path, "template parameter '" + part.text + "' is " + std::string(v.type_name()) +
+                                       "; only a string or number can be spliced into text (use the placeholder as "
+                                       "the whole value to insert " + std::string(v.type_name()) + ")");
+    }
+    return out;
+}
+
+inline nlohmann::json expand(const nlohmann::json& node, const TemplateParameters& params, const std::string& path) {
+    if (node.is_string()) {
+        nlohmann::json whole;
+        std::string s = expand_string(node.get_ref<const std::string&>(), params, path, &whole);
+        return whole.is_null() ? nlohmann::json(std::move(s)) : whole;
+    }
+    if (node.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (std::size_t i = 0; i < node.size(); ++i) out.push_back(expand(node[i], params, json_pointer::join(path, i)));
+        return out;
+    }
+    if (node.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& [k, v] : node.items()) {
+            std::string key_path = json_pointer::join(path, k);
+            std::string key = expand_string(k, params, key_path, nullptr);
+            if (out.contains(key))
+                throw InputError(key_path, "key '" + k + "' expands to '" + key + "', which is already a key here");
+            out[key] = expand(v, params, json_pointer::join(path, key));
+        }
+        return out;
+    }
+    return node;
+}
+
+}  // namespace detail
+
+// RFC 7386 merge patch of `patch` over `target`.
+inline nlohmann::json merge_patch(nlohmann::json target, const nlohmann::json& patch) {
+    target.merge_patch(patch);
+    return target;
+}
+
+// Expand placeholders in `body` (a service definition), reporting errors at `path`.
+inline nlohmann::json expand_placeholders(const nlohmann::json& body, const TemplateParameters& params,
+                                          const std::string& path) {
+    return detail::expand(body, params, path);
+}
+
+// Where a value of an expanded service was written: given the logical pointer
+// `/services/<s>/<rest>`, return the pointer into the file — under the service itself when
+// the service overrides it, in its parameters when it came from a whole-value placeholder,
+// else under the template. `service_raw` is the service's own object, `template_raw` the
+// template's (or null), `params` the parameters used for expansion.
+inline std::string source_pointer(std::string_view logical, const std::string& service_pointer,
+                                  const nlohmann::json& service_raw, const std::string& template_pointer,
+                                  const nlohmann::json* template_raw, const TemplateParameters& params) {
+    if (logical.substr(0, service_pointer.size()) != service_pointer) return std::string(logical);
+    std::vector<std::string> tokens;
+    {
+        std::string_view rest = logical.substr(service_pointer.size());
+        while (!rest.empty()) {
+            rest.remove_prefix(1);  // '/'
+            auto slash = rest.find('/');
+            std::string token(rest.substr(0, slash));
+            std::string unescaped;
+            for (std::size_t i = 0; i < token.size(); ++i) {
+                if (token[i] == '~' && i + 1 < token.size()) unescaped += token[++i] == '1' ? '/' : '~';
+                else unescaped += token[i];
+            }
+            tokens.push_back(std::move(unescaped));
+            rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+        }
+    }
+    // Find the member of `node` whose key expands to `token`.
+    auto member = [&](const nlohmann::json* node, const std::string& token) -> std::pair<const nlohmann::json*, std::string> {
+        if (!node) return {nullptr, {}};
+        if (node->is_object()) {
+            for (const auto& [k, v] : node->items()) {
+                std::string expanded;
+                try {
+                    expanded = detail::expand_string(k, params, "", nullptr);
+                } catch (const InputError&) {
+                    expanded = k;
+                }
+                if (expanded == token) return {&v, k};
+            }
+            return {nullptr, {}};
+        }
+        if (node->is_array()) {
+            std::size_t index = 0;
+            for (char c : token) {
+                if (c < '0' || c > '9') return {nullptr, {}};
+                index = index * 10 + static_cast<std::size_t>(c - '0');
+            }
+            if (index < node->size()) return {&(*node)[index], token};
+        }
+        return {nullptr, {}};
+    };
+    const nlohmann::json* own = &service_raw;
+    const nlohmann::json* base = template_raw;
+    std::string own_path = service_pointer, base_path = template_pointer;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        // A whole-value placeholder in the template: the rest lives in the parameter's value.
+        if (base && base->is_string() && (!own || !own->is_object())) {
+            const auto& s = base->get_ref<const std::string&>();
+            if (s.size() > 4 && s.rfind("{{", 0) == 0 && s.find("}}") == s.size() - 2) {
+                std::string p = service_pointer + "/parameters/" + json_pointer::escape(s.substr(2, s.size() - 4));
+                for (std::size_t j = i; j < tokens.size(); ++j) p = json_pointer::join(p, tokens[j]);
+                return p;
+            }
+        }
+        auto [own_next, own_key] = member(own, tokens[i]);
+        auto [base_next, base_key] = member(base, tokens[i]);
+        own = own_next;
+        base = base_next;
+        if (own) own_path = json_pointer::join(own_path, own_key);
+        if (base) base_path = json_pointer::join(base_path, base_key);
+        if (!own && !base) break;
+        if (own && !own->is_object()) return own_path;  // replaced wholesale by the service
+    }
+    if (own) return own_path;
+    if (base) return base_path;
+    // Not written anywhere (a missing member): the deepest ancestor found.
+    return base_path.size() > template_pointer.size() ? base_path : own_path;
+}
+
+}  // namespace xc::model
