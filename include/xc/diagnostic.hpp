@@ -119,7 +119,9 @@ std::string did_you_mean(std::string_view word, const Range& candidates) {
     std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
     for (const auto& candidate : candidates) {
         std::string_view c(candidate);
-        std::size_t d = detail::edit_distance(word, c);
+        // A truncated name ("endpoint" for "endpoint-id") is as likely a slip as a typo.
+        bool truncated = !word.empty() && c.size() > word.size() && c.substr(0, word.size()) == word;
+        std::size_t d = truncated ? 1 : detail::edit_distance(word, c);
         if (d < best_distance) {
             best_distance = d;
             best = std::string(c);

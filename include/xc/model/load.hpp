@@ -201,6 +201,23 @@ private:
                 diags_.error(path, "expected a service (an object), found " + describe(raw));
                 return;
             }
+            // The account decides built-in parameters (accountId): without it, expansion
+            // would only add follow-on errors.
+            auto account = raw.find("account");
+            if (account == raw.end()) {
+                diags_.error(path, "missing required field 'account' (the name of an account)");
+                return;
+            }
+            if (!account->is_string() || !model_.accounts.contains(account->get<std::string>())) {
+                std::vector<std::string> names;
+                for (const auto& [k, _] : model_.accounts) names.push_back(k);
+                if (account->is_string())
+                    diags_.error(path + "/account", "no account named '" + account->get<std::string>() + "'",
+                                 did_you_mean(account->get<std::string>(), names));
+                else
+                    diags_.error(path + "/account", "expected the name of an account, found " + describe(*account));
+                return;
+            }
             ServiceSource src;
             src.pointer = path;
             src.raw = &raw;
@@ -238,11 +255,8 @@ private:
             params["service"] = name;
             params["app"] = model_.name;
             params["region"] = model_.region;
-            if (auto it = raw.find("account"); it != raw.end() && it->is_string()) {
-                params["account"] = *it;
-                if (auto a = model_.accounts.find(it->get<std::string>()); a != model_.accounts.end())
-                    params["accountId"] = a->second.id;
-            }
+            params["account"] = *account;
+            params["accountId"] = model_.accounts.at(account->get<std::string>()).id;
             if (auto it = raw.find("parameters"); it != raw.end()) {
                 if (!it->is_object()) {
                     diags_.error(path + "/parameters", "expected an object of template parameters, found " + describe(*it));

@@ -1,0 +1,25 @@
+// Lists the private APIs of a model and the consumer endpoints each admits.
+//   list-apis MODEL
+#include <xc/xc.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::cerr << "usage: list-apis MODEL\n";
+        return 2;
+    }
+    try {
+        auto graph = xc::model::build_graph(xc::model::load_model_file(argv[1]));
+        for (auto api : graph.private_apis()) {
+            std::cout << graph[api].scope << "/" << graph.resource<xc::model::RestApi>(api).name << " ("
+                      << graph[graph.account_of(api)].label << ") admits";
+            for (auto endpoint : graph.endpoints_of(api))
+                std::cout << ' ' << graph.resource<xc::model::VpcEndpoint>(endpoint).id;
+            std::cout << '\n';
+        }
+    } catch (const xc::InputError& e) {
+        std::cerr << e.what() << '\n';
+        return 2;
+    }
+}

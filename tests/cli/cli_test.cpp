@@ -1,0 +1,100 @@
+// The xc command line: exit codes, streams, and outputs, through the built binary.
+#include <test_support.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using xc::test::quote;
+using xc::test::run;
+
+namespace {
+
+std::string xc_cli(const std::string& args) { return quote(XC_CLI) + " " + args; }
+std::string reference() { return quote(xc::test::reference_model_path().string()); }
+
+}  // namespace
+
+TEST(Cli, CheckAcceptsTheReferenceModel) {
+    auto r = run(xc_cli("check " + reference()));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find(": ok: model 'cross-account-microservices' in eu-central-1: 3 accounts, 2 services, 2 private APIs"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(Cli, CheckAcceptsEveryShippedModel) {
+    int models = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(xc::test::source_dir() / "models")) {
+        auto name = entry.path().filename().string();
+        if (entry.path().extension() != ".json" || name.find(".schema.") != std::string::npos) continue;
+        ++models;
+        auto r = run(xc_cli("check " + quote(entry.path().string())));
+        EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    }
+    EXPECT_GE(models, 1);
+}
+
+TEST(Cli, BadModelExitsTwoWithTheDiagnosticOnStderrOnly) {
+    xc::test::TempDir dir;
+    auto bad = dir / "bad.json";
+    xc::test::write_file(bad, xc::test::replace_once(xc::test::reference_model_text(), "\"scheme\": \"internal\"", "\"scheme\": \"public\""));
+    auto r = run(xc_cli("check " + quote(bad.string())));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find(bad.string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": error: at /consumer/loadBalancers/internal/scheme: expected one of 'internal', 'internet-facing', found 'public'"),
+              std::string::npos)
+        << r.err;
+    // graph refuses the same model the same way, with no partial picture.
+    auto g = run(xc_cli("graph " + quote(bad.string())));
+    EXPECT_EQ(g.exit_code, 2);
+    EXPECT_EQ(g.out, "");
+}
+
+TEST(Cli, UnreadableFileAndMalformedJsonExitTwo) {
+    auto missing = run(xc_cli("check /nonexistent/model.json"));
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_EQ(missing.err, "/nonexistent/model.json: error: at /: cannot open file\n");
+    xc::test::TempDir dir;
+    xc::test::write_file(dir / "m.json", "{\"xc\": 1,\n  \"name\": }");
+    auto malformed = run(xc_cli("check " + quote((dir / "m.json").string())));
+    EXPECT_EQ(malformed.exit_code, 2);
+    EXPECT_NE(malformed.err.find("m.json:2:11: error: at /name: malformed JSON"), std::string::npos) << malformed.err;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+    EXPECT_EQ(run(xc_cli("")).exit_code, 2);
+    EXPECT_EQ(run(xc_cli("check")).exit_code, 2);
+    EXPECT_EQ(run(xc_cli("frobnicate " + reference())).exit_code, 2);
+    auto bad_format = run(xc_cli("graph " + reference() + " --format png"));
+    EXPECT_EQ(bad_format.exit_code, 2);
+    EXPECT_EQ(bad_format.out, "");
+}
+
+TEST(Cli, VersionAndHelp) {
+    auto v = run(xc_cli("--version"));
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out, "xc 0.1.0\n");
+    for (const auto* sub : {"", "check ", "graph "}) {
+        auto h = run(xc_cli(std::string(sub) + "--help"));
+        EXPECT_EQ(h.exit_code, 0) << sub;
+        EXPECT_NE(h.out.find("Usage:"), std::string::npos) << sub;
+    }
+    EXPECT_NE(run(xc_cli("--help")).out.find("Exit codes: 0 ok, 1 findings, 2 bad input or usage, 3 undecided."), std::string::npos);
+}
+
+TEST(Cli, GraphDotRendersWithGraphviz) {
+    auto r = run(xc_cli("graph " + reference() + " --format dot") + " | dot -Tsvg");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("<svg"), std::string::npos);
+    EXPECT_NE(r.out.find("account food (333333333333, service)"), std::string::npos);
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(Cli, GraphMermaid) {
+    auto r = run(xc_cli("graph " + reference() + " --format mermaid"));
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.rfind("flowchart LR\n", 0), 0u);
+}

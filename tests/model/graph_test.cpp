@@ -1,0 +1,147 @@
+#include <xc/model/graph.hpp>
+#include <xc/model/graph_render.hpp>
+#include <xc/model/load.hpp>
+
+#include <test_support.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace xc::model;
+
+namespace {
+
+const Graph& reference_graph() {
+    static const Graph g = build_graph(load_model_file(xc::test::reference_model_path().string()));
+    return g;
+}
+
+}  // namespace
+
+TEST(Graph, ReferenceModelHasTheExpectedResourcesPerKind) {
+    const auto& g = reference_graph();
+    // Consumer: VPC + IGW, 4 subnets, 3 route tables, 3 security groups, the execute-api
+    // endpoint, a certificate, ALB + listener + target group, zone + 2 aliases, key, secret,
+    // test client. Each service: VPC, 2 subnets, 2 route tables, 1 security group, the
+    // DynamoDB gateway endpoint, table, role, 3 Lambdas, certificate, API + 3 routes + domain.
+    const std::map<VertexKind, std::size_t> expected{
+        {VertexKind::account, 3},       {VertexKind::vpc, 3},           {VertexKind::subnet, 8},
+        {VertexKind::route_table, 7},   {VertexKind::internet_gateway, 1}, {VertexKind::security_group, 5},
+        {VertexKind::vpc_endpoint, 3},  {VertexKind::load_balancer, 1}, {VertexKind::listener, 1},
+        {VertexKind::target_group, 1},  {VertexKind::certificate, 3},   {VertexKind::hosted_zone, 1},
+        {VertexKind::alias_record, 2},  {VertexKind::kms_key, 1},       {VertexKind::secret, 1},
+        {VertexKind::instance, 1},      {VertexKind::table, 2},         {VertexKind::role, 2},
+        {VertexKind::lambda, 6},        {VertexKind::rest_api, 2},      {VertexKind::api_route, 6},
+        {VertexKind::custom_domain, 2},
+    };
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < vertex_kind_count; ++k) {
+        auto kind = static_cast<VertexKind>(k);
+        std::size_t want = expected.contains(kind) ? expected.at(kind) : 0;
+        EXPECT_EQ(g.count(kind), want) << to_string(kind);
+        total += want;
+    }
+    EXPECT_EQ(g.vertex_count(), total);
+}
+
+TEST(Graph, ReferenceModelHasTheExpectedRelationsPerKind) {
+    const auto& g = reference_graph();
+    const std::map<EdgeKind, std::size_t> expected{
+        // 31 top-level resources in accounts, 16 VPC children, LB's listener and target group,
+        // 2 zone records, 6 API routes.
+        {EdgeKind::contains, 57},
+        {EdgeKind::in_vpc, 16},          // 5 SGs, 3 endpoints, ALB, instance, 6 Lambdas
+        {EdgeKind::in_subnet, 17},       // endpoint 2, ALB 2, instance 1, Lambdas 6x2
+        {EdgeKind::uses_route_table, 12},  // 8 subnets, 2 gateway endpoints x 2
+        {EdgeKind::routes_to, 5},        // public -> IGW, 4 route tables -> DynamoDB endpoints
+        {EdgeKind::guarded_by, 9},       // endpoint, ALB, instance, 6 Lambdas
+        {EdgeKind::admits_from, 1},      // endpoint SG admits the ALB SG
+        {EdgeKind::sends_to, 3},         // ALB SG -> endpoint SG; Lambda SGs -> DynamoDB prefix lists
+        {EdgeKind::forwards_to, 2},      // listener -> target group -> endpoint
+        {EdgeKind::presents, 3},         // listener's wildcard, each domain's certificate
+        {EdgeKind::resolves_to, 2},
+        {EdgeKind::associated_with, 1},
+        {EdgeKind::addresses, 2},
+        {EdgeKind::bound_to, 2},
+        {EdgeKind::has_domain, 2},
+        {EdgeKind::integrates, 6},
+        {EdgeKind::may_invoke, 6},
+        {EdgeKind::executes_as, 6},
+        {EdgeKind::uses_table, 6},
+        {EdgeKind::encrypted_by, 1},
+        {EdgeKind::holds_id_of, 1},
+        {EdgeKind::reads_secret, 2},
+    };
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < edge_kind_count; ++k) {
+        auto kind = static_cast<EdgeKind>(k);
+        std::size_t want = expected.contains(kind) ? expected.at(kind) : 0;
+        EXPECT_EQ(g.count(kind), want) << to_string(kind);
+        total += want;
+    }
+    EXPECT_EQ(g.edge_count(), total);
+}
+
+TEST(Graph, EachPrivateApiHasOneRequestPathFromTheConsumerVpc) {
+    const auto& g = reference_graph();
+    auto apis = g.private_apis();
+    ASSERT_EQ(apis.size(), 2u);
+    for (auto api : apis) {
+        const std::string service = g[api].scope;
+        auto paths = g.request_paths(api);
+        ASSERT_EQ(paths.size(), 1u) << service;
+        const auto& p = paths[0];
+        EXPECT_EQ(g[p.client_vpc].id, "consumer/vpc/main");
+        EXPECT_EQ(g[p.hosted_zone].id, "consumer/hosted-zone/services");
+        EXPECT_EQ(g[p.alias_record].id, "consumer/alias-record/services/" + service);
+        EXPECT_EQ(g.resource<AliasRecord>(p.alias_record).fqdn, service + ".cross-account-microservices.com");
+        EXPECT_EQ(g[p.load_balancer].id, "consumer/load-balancer/internal");
+        EXPECT_EQ(g[p.listener].id, "consumer/listener/internal/https");
+        EXPECT_EQ(g[p.target_group].id, "consumer/target-group/internal/execute-api");
+        EXPECT_EQ(g[p.vpc_endpoint].id, "consumer/vpc-endpoint/execute-api");
+        EXPECT_EQ(g[p.custom_domain].id, service + "/custom-domain/orders/domain");
+        EXPECT_EQ(g[p.api].id, service + "/rest-api/orders");
+        EXPECT_EQ(g[g.account_of(api)].id, "account/" + service);
+        EXPECT_EQ(g[g.account_of(p.vpc_endpoint)].id, "account/consumer");
+    }
+}
+
+TEST(Graph, NoRequestPathWhenTheAliasNamesAnotherDomain) {
+    auto text = xc::test::replace_once(xc::test::reference_model_text(), "\"food\":     { \"alias\"", "\"fod\":     { \"alias\"");
+    auto g = build_graph(load_model_text(text));
+    auto food = *g.find("food/rest-api/orders");
+    EXPECT_TRUE(g.request_paths(food).empty());
+    EXPECT_EQ(g.request_paths(*g.find("beverage/rest-api/orders")).size(), 1u);
+}
+
+TEST(Graph, VerticesPointAtTheirModelDefinitions) {
+    const auto& g = reference_graph();
+    auto lambda = *g.find("food/lambda/get-orders");
+    EXPECT_EQ(g[lambda].kind, VertexKind::lambda);
+    EXPECT_EQ(g[lambda].path, "/services/food/lambdas/get-orders");
+    EXPECT_EQ(g.resource<Lambda>(lambda).index, "orderDateIndex");
+    auto tables = g.out(lambda, EdgeKind::uses_table);
+    ASSERT_EQ(tables.size(), 1u);
+    EXPECT_EQ(g.resource<Table>(tables[0]).table_name, "cross-account-microservices-food");
+    auto secret = *g.find("consumer/secret/endpoint-id");
+    EXPECT_EQ(g[g.out(secret, EdgeKind::holds_id_of).at(0)].id, "consumer/vpc-endpoint/execute-api");
+    EXPECT_EQ(g.in(secret, EdgeKind::reads_secret).size(), 2u);
+}
+
+TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {
+    const auto& g = reference_graph();
+    auto dot = to_dot(g);
+    for (const auto* account : {"consumer", "beverage", "food"})
+        EXPECT_NE(dot.find("subgraph cluster_" + std::string(account) + " {"), std::string::npos) << account;
+    EXPECT_NE(dot.find("label=\"account food (333333333333, service)\""), std::string::npos);
+    EXPECT_NE(dot.find("label=\"bound-to\""), std::string::npos);
+    EXPECT_NE(dot.find("VPC main\\n192.168.0.0/16"), std::string::npos);
+    EXPECT_EQ(to_dot(g), dot);  // deterministic
+}
+
+TEST(GraphRender, MermaidHasASubgraphPerAccount) {
+    auto mermaid = to_mermaid(reference_graph());
+    EXPECT_EQ(mermaid.rfind("flowchart LR\n", 0), 0u);
+    EXPECT_NE(mermaid.find("subgraph n0[\"account beverage (222222222222)\"]"), std::string::npos);
+    EXPECT_NE(mermaid.find("-->|resolves-to|"), std::string::npos);
+    EXPECT_NE(mermaid.find("VPC main<br/>192.168.0.0/16"), std::string::npos);
+}

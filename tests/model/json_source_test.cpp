@@ -1,0 +1,87 @@
+#include <xc/model/json_source.hpp>
+
+#include <gtest/gtest.h>
+
+using xc::InputError;
+using xc::SourcePosition;
+using xc::model::parse_json;
+
+namespace {
+
+xc::Diagnostic only_error(std::string_view text, xc::model::InputLimits limits = {}) {
+    try {
+        parse_json(text, "m.json", limits);
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.diagnostics().size(), 1u);
+        return e.diagnostics().front();
+    }
+    ADD_FAILURE() << "no error for: " << text;
+    return {};
+}
+
+}  // namespace
+
+TEST(JsonSource, RecordsThePositionOfEveryValueAndMemberKey) {
+    auto doc = parse_json("{\n  \"a\": [1, 22,\n    {\"b\": true}],\n  \"c/d\": {\"e~f\": null}\n}", "m.json");
+    EXPECT_EQ(doc.position(""), (SourcePosition{1, 1}));
+    EXPECT_EQ(doc.position("/a"), (SourcePosition{2, 3}));
+    EXPECT_EQ(doc.position("/a/0"), (SourcePosition{2, 9}));
+    EXPECT_EQ(doc.position("/a/1"), (SourcePosition{2, 12}));
+    EXPECT_EQ(doc.position("/a/2"), (SourcePosition{3, 5}));
+    EXPECT_EQ(doc.position("/a/2/b"), (SourcePosition{3, 6}));
+    EXPECT_EQ(doc.position("/c~1d"), (SourcePosition{4, 3}));
+    EXPECT_EQ(doc.position("/c~1d/e~0f"), (SourcePosition{4, 11}));
+    EXPECT_EQ(doc.root()["a"][1], 22);
+}
+
+TEST(JsonSource, AMissingMemberTakesItsNearestAncestorsPosition) {
+    auto doc = parse_json("{\"a\": {\n \"b\": 1}}");
+    EXPECT_EQ(doc.position("/a/missing/deeper"), doc.position("/a"));
+}
+
+TEST(JsonSource, MalformedJsonNamesThePlaceAndTheReason) {
+    auto d = only_error("{\"a\":\n [1,}");
+    EXPECT_EQ(d.file, "m.json");
+    EXPECT_EQ(d.path, "/a/1");
+    EXPECT_EQ(d.position, (SourcePosition{2, 5}));
+    EXPECT_EQ(d.message.rfind("malformed JSON: syntax error while parsing value", 0), 0u) << d.message;
+}
+
+TEST(JsonSource, UnterminatedStringAndEmptyInputAreErrors) {
+    EXPECT_NE(only_error("{\"a\": \"x").message.find("missing closing quote"), std::string::npos);
+    EXPECT_NE(only_error("").message.find("unexpected end of input"), std::string::npos);
+    EXPECT_NE(only_error("{} trailing").message.find("malformed JSON"), std::string::npos);
+}
+
+TEST(JsonSource, DuplicateKeysAreErrorsAtTheSecondKey) {
+    auto d = only_error("{\"services\": {\"food\": {},\n \"food\": {}}}");
+    EXPECT_EQ(d.path, "/services/food");
+    EXPECT_EQ(d.position, (SourcePosition{2, 2}));
+    EXPECT_EQ(d.message, "duplicate key 'food' (JSON objects must not repeat a key)");
+}
+
+TEST(JsonSource, NestingBeyondTheLimitIsRefusedNotOverflowed) {
+    std::string deep(100000, '[');
+    auto d = only_error(deep);
+    EXPECT_EQ(d.message, "nesting deeper than 64 levels");
+    xc::model::InputLimits limits;
+    limits.max_depth = 3;
+    EXPECT_EQ(only_error("{\"a\": {\"b\": {\"c\": {}}}}", limits).path, "/a/b/c");
+    EXPECT_NO_THROW(parse_json("{\"a\": {\"b\": {\"c\": 1}}}", "m.json", limits));
+}
+
+TEST(JsonSource, InputLargerThanTheLimitIsRefused) {
+    xc::model::InputLimits limits;
+    limits.max_bytes = 10;
+    auto d = only_error("{\"abcdefghijk\": 1}", limits);
+    EXPECT_EQ(d.message, "input is 18 bytes; the limit is 10");
+}
+
+TEST(JsonSource, AnUnreadableFileIsAnInputError) {
+    try {
+        xc::model::load_json_file("/nonexistent/model.json");
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_EQ(xc::to_string(e.diagnostics().front()), "/nonexistent/model.json: error: at /: cannot open file");
+    }
+}

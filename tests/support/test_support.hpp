@@ -1,0 +1,89 @@
+// Helpers shared by xc's tests: the repository's files, temp dirs, and running the CLI.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <sys/wait.h>
+
+namespace xc::test {
+
+inline std::filesystem::path source_dir() { return XC_SOURCE_DIR; }
+inline std::filesystem::path reference_model_path() { return source_dir() / "models/cross-account-microservices.json"; }
+
+inline std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+inline std::string reference_model_text() { return read_file(reference_model_path()); }
+
+// Replace the single occurrence of `from` in `text`; throws if it is absent or repeated, so a
+// test cannot silently stop mutating what it meant to.
+inline std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error("mutation anchor not found: " + from);
+    if (text.find(from, at + 1) != std::string::npos) throw std::runtime_error("mutation anchor not unique: " + from);
+    return text.replace(at, from.size(), to);
+}
+
+// A fresh temporary directory, removed with the object.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "xc-test-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+// Run a shell command, capturing stdout and stderr separately.
+inline CommandResult run(const std::string& command) {
+    TempDir tmp;
+    std::string full = "(" + command + ") >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
+    int status = std::system(full.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(tmp / "out");
+    r.err = read_file(tmp / "err");
+    return r;
+}
+
+inline std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+}  // namespace xc::test
