@@ -1,0 +1,287 @@
+// Pattern sets: is there a string that matches these globs and none of those — and which?
+//
+// The verifier represents every string a request carries (action, resource, endpoint id, ...)
+// by Booleans "matches pattern i"; a combination of them is realisable iff the intersection of
+// the positive patterns' languages minus the negative ones' is non-empty. For `*`/`?` globs
+// (case-sensitive or ASCII case-insensitive) this is decided exactly by a breadth-first search
+// over the product of the patterns' automata, which also yields a shortest witness.
+//
+// Only finitely many characters are distinguishable: those written in some pattern (with their
+// other case), plus one "fresh" character standing for all the rest. The search is bounded by a
+// state budget; exceeding it answers `unknown`, never a guess.
+#pragma once
+
+#include <xc/policy/glob.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace xc::verify {
+
+// A glob over whole strings: literal characters, `?` (one character) and `*` (any run), where
+// a wildcard may be barred from matching ':' — what an ARN segment pattern needs (IAM matches
+// partition, service, region and account one colon-free segment each).
+struct Glob {
+    enum class Kind : std::uint8_t { literal, any_char, any_run };
+    struct Token {
+        Kind kind = Kind::literal;
+        char c = 0;               // literal
+        bool no_colon = false;    // wildcards: may not match ':'
+        friend bool operator==(const Token&, const Token&) = default;
+    };
+    std::vector<Token> tokens;
+
+    static Glob from(const policy::GlobPattern& p, bool no_colon = false) {
+        Glob g;
+        for (std::size_t i = 0; i < p.tokens.size(); ++i) {
+            using T = policy::GlobPattern::Token;
+            if (p.tokens[i] == T::Literal) g.tokens.push_back({Kind::literal, p.text[i], false});
+            else g.tokens.push_back({p.tokens[i] == T::Star ? Kind::any_run : Kind::any_char, 0, no_colon});
+        }
+        return g;
+    }
+    static Glob literal(std::string_view s) {
+        Glob g;
+        for (char c : s) g.tokens.push_back({Kind::literal, c, false});
+        return g;
+    }
+    Glob& append(const Glob& other) {
+        tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
+        return *this;
+    }
+    Glob& append_literal(std::string_view s) { return append(literal(s)); }
+    Glob& append_run(bool no_colon) {
+        tokens.push_back({Kind::any_run, 0, no_colon});
+        return *this;
+    }
+    // A readable, canonical text: `*` / `?`, `[^:]*` / `[^:]`, literals with `\` escapes.
+    std::string text() const {
+        std::string out;
+        for (const auto& t : tokens) {
+            if (t.kind == Kind::literal) {
+                if (t.c == '*' || t.c == '?' || t.c == '\\' || t.c == '[') out += '\\';
+                out += t.c;
+            } else if (t.kind == Kind::any_char) {
+                out += t.no_colon ? "[^:]" : "?";
+            } else {
+                out += t.no_colon ? "[^:]*" : "*";
+            }
+        }
+        return out;
+    }
+    friend bool operator==(const Glob&, const Glob&) = default;
+};
+
+struct PatternConstraint {
+    Glob pattern;
+    policy::CaseMode mode = policy::CaseMode::Sensitive;
+    bool must_match = true;  // false: the string must NOT match
+};
+
+struct Realisability {
+    enum class Answer { realisable, unrealisable, unknown } answer = Answer::unknown;
+    std::string witness;  // when realisable: a string meeting every constraint
+};
+
+namespace detail {
+
+inline char other_case(char c) {
+    if (c >= 'a' && c <= 'z') return static_cast<char>(c - 'a' + 'A');
+    if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+    return c;
+}
+
+// The NFA of one glob: state i = "the first i tokens have been matched". A state set is a
+// bitset over 0..n.
+class GlobAutomaton {
+public:
+    GlobAutomaton(const Glob& p, policy::CaseMode mode) : p_(p), fold_(mode == policy::CaseMode::Insensitive) {
+        words_ = (p_.tokens.size() + 1 + 63) / 64;
+    }
+    std::size_t words() const { return words_; }
+    std::size_t accept() const { return p_.tokens.size(); }
+
+    void start(std::uint64_t* set) const {
+        std::fill(set, set + words_, 0);
+        add(set, 0);
+    }
+    bool accepts(const std::uint64_t* set) const { return test(set, accept()); }
+    bool empty(const std::uint64_t* set) const {
+        for (std::size_t w = 0; w < words_; ++w)
+            if (set[w]) return false;
+        return true;
+    }
+    void step(const std::uint64_t* from, char c, std::uint64_t* to) const {
+        std::fill(to, to + words_, 0);
+        for (std::size_t i = 0; i < p_.tokens.size(); ++i) {
+            if (!test(from, i)) continue;
+            const auto& t = p_.tokens[i];
+            switch (t.kind) {
+                case Glob::Kind::any_run:
+                    if (!(t.no_colon && c == ':')) add(to, i);  // the run consumes c and stays
+                    break;
+                case Glob::Kind::any_char:
+                    if (!(t.no_colon && c == ':')) add(to, i + 1);
+                    break;
+                case Glob::Kind::literal:
+                    if (t.c == c || (fold_ && policy::detail::lower_char(t.c) == policy::detail::lower_char(c))) add(to, i + 1);
+                    break;
+            }
+        }
+    }
+
+private:
+    static bool test(const std::uint64_t* set, std::size_t i) { return (set[i / 64] >> (i % 64)) & 1u; }
+    // Add state i and its closure over runs (a run may match the empty string).
+    void add(std::uint64_t* set, std::size_t i) const {
+        while (true) {
+            set[i / 64] |= std::uint64_t{1} << (i % 64);
+            if (i < p_.tokens.size() && p_.tokens[i].kind == Glob::Kind::any_run) ++i;
+            else break;
+        }
+    }
+
+    const Glob& p_;
+    bool fold_;
+    std::size_t words_;
+};
+
+// Concrete matching of a Glob (what the automaton decides, for one string).
+inline bool glob_matches(const Glob& g, std::string_view s, policy::CaseMode mode) {
+    GlobAutomaton a(g, mode);
+    std::vector<std::uint64_t> cur(a.words()), next(a.words());
+    a.start(cur.data());
+    for (char c : s) {
+        a.step(cur.data(), c, next.data());
+        std::swap(cur, next);
+        if (a.empty(cur.data())) return false;
+    }
+    return a.accepts(cur.data());
+}
+
+// Characters that can make a difference, plus one fresh stand-in for all others.
+inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
+    std::string chars;
+    auto have = [&](char c) { return chars.find(c) != std::string::npos; };
+    for (const auto& k : constraints)
+        for (const auto& t : k.pattern.tokens) {
+            if (t.kind == Glob::Kind::literal) {
+                if (!have(t.c)) chars += t.c;
+                if (char o = other_case(t.c); !have(o)) chars += o;
+            } else if (t.no_colon && !have(':')) {
+                chars += ':';  // the one character such a wildcard treats differently
+            }
+        }
+    // A readable fresh character: the first of these not already distinguishable.
+    for (char c : std::string_view("x0-za1by2c3d4e5f6g7h8i9jklmnopqrstuvw_.")) {
+        if (!have(c) && !have(other_case(c))) {
+            chars += c;
+            return chars;
+        }
+    }
+    for (int c = 33; c < 127; ++c)
+        if (!have(static_cast<char>(c)) && !have(other_case(static_cast<char>(c)))) {
+            chars += static_cast<char>(c);
+            break;
+        }
+    return chars;
+}
+
+}  // namespace detail
+
+// Decide whether some string meets every constraint; `max_states` bounds the search.
+inline Realisability realise(const std::vector<PatternConstraint>& constraints, std::size_t max_states = 200000) {
+    using detail::GlobAutomaton;
+    std::vector<GlobAutomaton> automata;
+    automata.reserve(constraints.size());
+    std::vector<std::size_t> offsets;
+    std::size_t words = 0;
+    for (const auto& k : constraints) {
+        automata.emplace_back(k.pattern, k.mode);
+        offsets.push_back(words);
+        words += automata.back().words();
+    }
+    const std::string sigma = detail::alphabet(constraints);
+
+    using State = std::vector<std::uint64_t>;
+    struct StateHash {
+        std::size_t operator()(const State& s) const noexcept {
+            std::size_t h = 1469598103934665603ull;
+            for (auto w : s) h = (h ^ w) * 1099511628211ull;
+            return h;
+        }
+    };
+    auto accepting = [&](const State& s) {
+        for (std::size_t i = 0; i < automata.size(); ++i)
+            if (automata[i].accepts(s.data() + offsets[i]) != constraints[i].must_match) return false;
+        return true;
+    };
+    // A positive constraint whose state set died can never match again.
+    auto dead = [&](const State& s) {
+        for (std::size_t i = 0; i < automata.size(); ++i)
+            if (constraints[i].must_match && automata[i].empty(s.data() + offsets[i])) return true;
+        return false;
+    };
+
+    State start(words);
+    for (std::size_t i = 0; i < automata.size(); ++i) automata[i].start(start.data() + offsets[i]);
+
+    // BFS; each visited state remembers its parent and the character that led to it.
+    std::unordered_map<State, std::pair<std::size_t, char>, StateHash> index;  // state -> (id, unused)
+    std::vector<std::pair<std::size_t, char>> parent;                           // id -> (parent id, char)
+    std::vector<const State*> states;
+    std::deque<std::size_t> queue;
+    auto visit = [&](State&& s, std::size_t from, char c) -> std::optional<std::size_t> {
+        auto [it, fresh] = index.emplace(std::move(s), std::pair<std::size_t, char>{parent.size(), c});
+        if (!fresh) return std::nullopt;
+        parent.emplace_back(from, c);
+        states.push_back(&it->first);
+        return it->second.first;
+    };
+    auto witness = [&](std::size_t id) {
+        std::string w;
+        while (id != 0) {
+            w += parent[id].second;
+            id = parent[id].first;
+        }
+        std::reverse(w.begin(), w.end());
+        return w;
+    };
+
+    if (dead(start)) return {Realisability::Answer::unrealisable, {}};
+    visit(std::move(start), 0, 0);
+    queue.push_back(0);
+    State next(words);
+    while (!queue.empty()) {
+        std::size_t id = queue.front();
+        queue.pop_front();
+        const State& s = *states[id];
+        if (accepting(s)) return {Realisability::Answer::realisable, witness(id)};
+        for (char c : sigma) {
+            for (std::size_t i = 0; i < automata.size(); ++i)
+                automata[i].step(s.data() + offsets[i], c, next.data() + offsets[i]);
+            if (dead(next)) continue;
+            if (auto nid = visit(State(next), id, c)) {
+                if (index.size() > max_states) return {Realisability::Answer::unknown, {}};
+                queue.push_back(*nid);
+            }
+        }
+    }
+    return {Realisability::Answer::unrealisable, {}};
+}
+
+// Convenience: does `s` meet every constraint? (The concrete counterpart of realise.)
+inline bool satisfies(std::string_view s, const std::vector<PatternConstraint>& constraints) {
+    for (const auto& k : constraints)
+        if (detail::glob_matches(k.pattern, s, k.mode) != k.must_match) return false;
+    return true;
+}
+
+}  // namespace xc::verify

@@ -1,0 +1,133 @@
+#include <xc/verify/pattern_set.hpp>
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace xc::verify;
+using xc::policy::CaseMode;
+using xc::policy::GlobPattern;
+
+namespace {
+
+PatternConstraint must(std::string_view glob, CaseMode mode = CaseMode::Sensitive) {
+    return {Glob::from(GlobPattern::wildcards(glob)), mode, true};
+}
+PatternConstraint must_not(std::string_view glob, CaseMode mode = CaseMode::Sensitive) {
+    return {Glob::from(GlobPattern::wildcards(glob)), mode, false};
+}
+
+// Every string over `sigma` of length <= n, shortest first.
+std::vector<std::string> all_strings(std::string_view sigma, std::size_t n) {
+    std::vector<std::string> out{""};
+    for (std::size_t begin = 0, len = 1; len <= n; ++len) {
+        std::size_t end = out.size();
+        for (std::size_t i = begin; i < end; ++i)
+            for (char c : sigma) out.push_back(out[i] + c);
+        begin = end;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(PatternSet, ConsumerEndpointAgainstAWildcardAllow) {
+    // Allowed by StringLike "vpce-*" but not the consumer's endpoint: realisable.
+    auto r = realise({must("vpce-*"), must_not("vpce-0a1b2c3d4e5f60718")});
+    ASSERT_EQ(r.answer, Realisability::Answer::realisable);
+    EXPECT_TRUE(satisfies(r.witness, {must("vpce-*"), must_not("vpce-0a1b2c3d4e5f60718")}));
+    EXPECT_EQ(r.witness, "vpce-");  // shortest
+    // Equal to the endpoint and not equal to it: not realisable.
+    EXPECT_EQ(realise({must("vpce-0a1b2c3d4e5f60718"), must_not("vpce-0a1b2c3d4e5f60718")}).answer,
+              Realisability::Answer::unrealisable);
+}
+
+TEST(PatternSet, CaseFoldingIsPerConstraint) {
+    // Matches "execute-api:Invoke" case-insensitively but not case-sensitively: "execute-api:invoke".
+    auto r = realise({must("execute-api:Invoke", CaseMode::Insensitive), must_not("execute-api:Invoke")});
+    ASSERT_EQ(r.answer, Realisability::Answer::realisable);
+    EXPECT_NE(r.witness, "execute-api:Invoke");
+    EXPECT_EQ(realise({must("abc", CaseMode::Insensitive), must_not("ABC", CaseMode::Insensitive)}).answer,
+              Realisability::Answer::unrealisable);
+}
+
+TEST(PatternSet, QuestionMarkIsExactlyOneCharacter) {
+    EXPECT_EQ(realise({must("a?c"), must_not("a*")}).answer, Realisability::Answer::unrealisable);
+    auto r = realise({must("a?c"), must_not("abc")});
+    ASSERT_EQ(r.answer, Realisability::Answer::realisable);
+    EXPECT_EQ(r.witness.size(), 3u);
+}
+
+TEST(PatternSet, ColonFreeWildcardsStayInsideAnArnSegment) {
+    Glob segment;
+    segment.append_literal("a").append_run(true).append_literal("b");
+    EXPECT_TRUE(satisfies("axxb", {{segment, CaseMode::Sensitive, true}}));
+    EXPECT_FALSE(satisfies("ax:xb", {{segment, CaseMode::Sensitive, true}}));
+    // Needs a ':' between a and b and must match a[^:]*b: impossible.
+    EXPECT_EQ(realise({{segment, CaseMode::Sensitive, true}, must("a*:*b")}).answer, Realisability::Answer::unrealisable);
+    EXPECT_EQ(segment.text(), "a[^:]*b");
+}
+
+TEST(PatternSet, TheEmptyConstraintSetIsRealisedByTheEmptyString) {
+    auto r = realise({});
+    EXPECT_EQ(r.answer, Realisability::Answer::realisable);
+    EXPECT_EQ(r.witness, "");
+}
+
+TEST(PatternSet, ExceedingTheStateBudgetIsUnknownNotAGuess) {
+    std::vector<PatternConstraint> many;
+    for (int i = 0; i < 12; ++i) many.push_back(must_not("*" + std::string(1, char('a' + i)) + "*" + std::string(1, char('a' + i)) + "*"));
+    many.push_back(must("*z*"));
+    EXPECT_EQ(realise(many, 50).answer, Realisability::Answer::unknown);
+}
+
+// Cross-check against brute force on short strings: a realisable answer's witness meets every
+// constraint, the witness is a shortest one, and "unrealisable" means brute force finds nothing.
+TEST(PatternSet, AgreesWithBruteForceOnRandomConstraintSets) {
+    std::mt19937 rng(20261127);
+    const std::string pattern_chars = "abA*?:";
+    const auto subjects = all_strings("abABx:", 5);
+    int realisable = 0, unrealisable = 0;
+    for (int iteration = 0; iteration < 3000; ++iteration) {
+        std::vector<PatternConstraint> constraints;
+        for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) {
+            std::string text;
+            for (int i = 0, len = static_cast<int>(rng() % 5); i < len; ++i) text += pattern_chars[rng() % pattern_chars.size()];
+            Glob g = Glob::from(GlobPattern::wildcards(text), rng() % 4 == 0);
+            constraints.push_back({g, rng() % 2 ? CaseMode::Insensitive : CaseMode::Sensitive, rng() % 2 == 0});
+        }
+        const std::string* shortest = nullptr;
+        for (const auto& s : subjects)
+            if (satisfies(s, constraints)) {
+                shortest = &s;
+                break;
+            }
+        auto r = realise(constraints);
+        ASSERT_NE(r.answer, Realisability::Answer::unknown);
+        if (r.answer == Realisability::Answer::realisable) {
+            ++realisable;
+            ASSERT_TRUE(satisfies(r.witness, constraints)) << r.witness;
+            if (shortest) ASSERT_EQ(r.witness.size(), shortest->size());
+            else ASSERT_GT(r.witness.size(), 5u);
+        } else {
+            ++unrealisable;
+            ASSERT_EQ(shortest, nullptr) << "brute force found '" << *shortest << "'";
+        }
+    }
+    EXPECT_GT(realisable, 500);
+    EXPECT_GT(unrealisable, 500);
+}
+
+TEST(PatternSet, GlobMatchingAgreesWithThePolicyMatcher) {
+    std::mt19937 rng(7);
+    const auto subjects = all_strings("abA", 4);
+    for (int i = 0; i < 500; ++i) {
+        std::string text;
+        for (int j = 0, len = static_cast<int>(rng() % 5); j < len; ++j) text += "aAb*?"[rng() % 5];
+        auto policy_glob = GlobPattern::wildcards(text);
+        auto mode = rng() % 2 ? CaseMode::Insensitive : CaseMode::Sensitive;
+        for (const auto& s : subjects)
+            ASSERT_EQ(detail::glob_matches(Glob::from(policy_glob), s, mode), xc::policy::glob_match(policy_glob, s, mode))
+                << text << " vs " << s;
+    }
+}
