@@ -260,3 +260,28 @@ TEST(Load, FormatsDiagnosticsLikeACompiler) {
                                             ": error: at /consumer/loadBalancers/internal/scheme: expected one of 'internal', "
                                             "'internet-facing', found 'intrnal' (did you mean 'internal'?)");
 }
+
+TEST(Load, MalformedPoliciesAreReportedWithTheirFullPath) {
+    expect_error(mutate("\"Sid\": \"OnlyTheConsumerEndpoint\",\n                \"Effect\": \"Allow\"",
+                        "\"Sid\": \"OnlyTheConsumerEndpoint\",\n                \"Effect\": \"Permit\""),
+                 "/services/food/apis/orders/policy/Statement/0/Effect", "Effect must be \"Allow\" or \"Deny\", got 'Permit'");
+    expect_error(mutate("\"Condition\": { \"StringEquals\": { \"aws:SourceVpce\"", "\"Condition\": { \"StringEqual\": { \"aws:SourceVpce\""),
+                 "/services/food/apis/orders/policy/Statement/0/Condition/StringEqual", "unknown condition operator 'StringEqual'",
+                 "did you mean 'StringEquals'?");
+    expect_error(mutate("\"Action\": [ \"kms:Decrypt\", \"kms:DescribeKey\" ],", "\"Action\": [ \"kms:Decrypt\", \"kms:DescribeKey\" ], \"NotAction\": \"kms:*\","),
+                 "/consumer/kmsKeys/shared-secret/policy/Statement/1", "statement has both Action and NotAction; use one");
+}
+
+TEST(Load, TemplatesHoldNoServiceMetaMembers) {
+    expect_error(mutate("\"orders-service\": {\n      \"vpcs\"", "\"orders-service\": {\n      \"account\": \"food\",\n      \"vpcs\""),
+                 "/templates/orders-service/account", "'account' belongs on the service, not in a template");
+    expect_error(mutate("\"orders-service\": {\n      \"vpcs\"", "\"orders-service\": {\n      \"template\": \"x\",\n      \"vpcs\""),
+                 "/templates/orders-service/template", "'template' belongs on the service, not in a template");
+}
+
+TEST(Load, AGreedyPathParameterNeedsAName) {
+    expect_error(mutate("\"GET /orders/{orderId}\": { \"lambda\": \"get-order\" }", "\"GET /orders/{+}\": { \"lambda\": \"get-order\" }"),
+                 "/services/food/apis/orders/routes/GET ~1orders~1{+}",
+                 "invalid route 'GET /orders/{+}': expected \"METHOD /path\" with METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, "
+                 "OPTIONS, ANY and a path like /orders/{orderId}");
+}

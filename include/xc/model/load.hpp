@@ -12,6 +12,7 @@
 #include <xc/model/json_source.hpp>
 #include <xc/model/model.hpp>
 #include <xc/model/template.hpp>
+#include <xc/policy/parse.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -241,11 +242,20 @@ private:
                     return;
                 }
                 const json& t = (*templates)[template_name];
+                std::string tpath = json_pointer::join("/templates", template_name);
                 if (!t.is_object()) {
-                    diags_.error(json_pointer::join("/templates", template_name),
-                                 "expected a service template (an object), found " + describe(t));
+                    diags_.error(tpath, "expected a service template (an object), found " + describe(t));
                     return;
                 }
+                // Meta members belong to the service: a template names no account and does not nest.
+                bool meta = false;
+                for (auto k : {"account", "template", "parameters"})
+                    if (t.contains(k)) {
+                        diags_.error(json_pointer::join(tpath, k), std::string("'") + k +
+                                                                      "' belongs on the service, not in a template");
+                        meta = true;
+                    }
+                if (meta) return;
                 src.template_pointer = json_pointer::join("/templates", template_name);
                 src.template_raw = &t;
                 body = merge_patch(t, body);
@@ -373,11 +383,21 @@ private:
     std::optional<PolicyDocument> policy(const ObjectReader& o, std::string_view key, bool required) {
         const json* v = required ? o.require(key, "an IAM policy document") : o.get(key);
         if (!v) return std::nullopt;
-        if (!v->is_object()) {
-            diags_.error(o.path(key), "expected an IAM policy document (an object), found " + describe(*v));
+        return policy_document(*v, o.path(key));
+    }
+
+    // Every embedded policy is parsed by the policy language; its errors carry their full path.
+    std::optional<PolicyDocument> policy_document(const json& v, const std::string& path) {
+        if (!v.is_object()) {
+            diags_.error(path, "expected an IAM policy document (an object), found " + describe(v));
             return std::nullopt;
         }
-        return PolicyDocument{*v, o.path(key)};
+        try {
+            return PolicyDocument{v, path, policy::parse(v, path)};
+        } catch (const InputError& e) {
+            diags_.add(e);
+            return std::nullopt;
+        }
     }
 
     // --- network ----------------------------------------------------------------
@@ -704,11 +724,7 @@ private:
         }
         o.each_member("policies", false, "inline policies", [&](const std::string& name, const json& j, const std::string& path) {
             check_name(name, path);
-            if (!j.is_object()) {
-                diags_.error(path, "expected an IAM policy document (an object), found " + describe(j));
-                return;
-            }
-            v.policies.emplace(name, PolicyDocument{j, path});
+            if (auto p = policy_document(j, path)) v.policies.emplace(name, std::move(*p));
         });
     }
 
@@ -787,6 +803,7 @@ private:
                 if (seg.back() != '}' || seg.size() < 3) return false;
                 auto name = seg.substr(1, seg.size() - 2);
                 if (name.back() == '+') name.remove_suffix(1);
+                if (name.empty()) return false;
                 for (char c : name)
                     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
             } else {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <xc/model/net.hpp>
+#include <xc/policy/document.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -27,10 +28,12 @@ struct Ref {
     std::string to_string() const { return scope + '/' + name; }
 };
 
-// An IAM policy document embedded as-is, and where it was written.
+// An IAM policy document embedded as-is, where it was written, and what it says (parsed by
+// the policy language when the model is loaded).
 struct PolicyDocument {
     nlohmann::json document;
     std::string path;
+    policy::Policy parsed;
 };
 
 enum class AccountRole { consumer, service };

@@ -106,9 +106,15 @@ inline std::string expand_string(std::string_view s, const TemplateParameters& p
 
 inline nlohmann::json expand(const nlohmann::json& node, const TemplateParameters& params, const std::string& path) {
     if (node.is_string()) {
-        nlohmann::json whole;
-        std::string s = expand_string(node.get_ref<const std::string&>(), params, path, &whole);
-        return whole.is_null() ? nlohmann::json(std::move(s)) : whole;
+        const auto& text = node.get_ref<const std::string&>();
+        std::string error;
+        auto parts = split_placeholders(text, error);
+        if (error.empty() && parts.size() == 1 && parts[0].is_placeholder) {  // a whole value
+            nlohmann::json whole;
+            expand_string(text, params, path, &whole);
+            return whole;
+        }
+        return nlohmann::json(expand_string(text, params, path, nullptr));
     }
     if (node.is_array()) {
         nlohmann::json out = nlohmann::json::array();
