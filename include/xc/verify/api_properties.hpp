@@ -1,0 +1,246 @@
+// api-endpoint-only and api-liveness: who can call each private API.
+//
+// Callers. The model's routes use API Gateway's default authorization (NONE): API Gateway does
+// not authenticate the caller, so every caller is anonymous to the resource policy, whatever it
+// signs — only statements whose principal is "*" can let it in. The request space is therefore:
+// an anonymous caller, any action, any resource under the API's ARN (any stage, method, path),
+// and any context — with aws:SourceVpce always present, since a private API is reachable only
+// through some VPC endpoint (any account's).
+#pragma once
+
+#include <xc/verify/checker.hpp>
+
+#include <string>
+#include <vector>
+
+namespace xc::verify {
+
+namespace detail {
+
+// The API id for ARNs: the model's, or a stable stand-in when the model gives none.
+inline std::string api_id_of(const model::RestApi& api, const std::string& vertex_id) {
+    if (!api.id.empty()) return api.id;
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : vertex_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    std::string id = "xc";
+    for (int i = 0; i < 8; ++i, h /= 36) id += "abcdefghijklmnopqrstuvwxyz0123456789"[h % 36];
+    return id;
+}
+
+// "/orders/{orderId}" -> "orders/xc-sample-orderId": one concrete path of a route.
+inline std::string sample_path(const std::string& resource_path) {
+    std::string out;
+    std::size_t i = 1;
+    while (i <= resource_path.size()) {
+        auto slash = resource_path.find('/', i);
+        std::string seg = resource_path.substr(i, slash == std::string::npos ? std::string::npos : slash - i);
+        if (!seg.empty() && seg.front() == '{') {
+            std::string name = seg.substr(1, seg.size() - 2);
+            if (!name.empty() && name.back() == '+') name.pop_back();
+            seg = "xc-sample-" + name;
+        }
+        if (!out.empty() || !seg.empty()) out += (out.empty() ? "" : "/") + seg;
+        if (slash == std::string::npos) break;
+        i = slash + 1;
+    }
+    return out;
+}
+
+inline std::string route_method(const model::ApiRoute& r) { return r.method == "ANY" ? "GET" : r.method; }
+
+// A policy whose Resource names API ARNs other than through the shorthand needs the API's real
+// id: without it, xc cannot tell which ARN is this API.
+inline void require_id_for_literal_arns(const policy::Policy& p, const model::RestApi& api) {
+    if (!api.id.empty()) return;
+    for (const auto& st : p.statements)
+        for (const auto& r : st.resource.patterns)
+            if (r.kind == policy::ResourcePattern::Kind::Arn && r.arn &&
+                policy::glob_match(r.arn->segments[1], "execute-api") && r.arn->segments[4].text != "*")
+                throw Unsupported("the policy names the API by ARN ('" + r.text +
+                                  "'); give the API's \"id\" in the model so xc knows which ARN is this API");
+}
+
+inline std::vector<std::string> consumer_endpoint_ids(const model::Graph& g, model::Vertex api) {
+    std::vector<std::string> ids;
+    for (auto e : g.endpoints_of(api))
+        if (g[e].scope == "consumer") ids.push_back(g.resource<model::VpcEndpoint>(e).id);
+    return ids;
+}
+
+}  // namespace detail
+
+// Prove that every request `policy_doc` allows (on `arn_prefix` + anything) comes through one
+// of `endpoint_ids`.
+inline void check_endpoint_only(Checker& checker, model::Vertex subject, const model::RestApi& api,
+                                const model::PolicyDocument& policy_doc, const policy::ExecuteApiTarget& target,
+                                const std::string& resource_prefix, const std::vector<std::string>& endpoint_ids,
+                                const std::vector<std::string>& preferred_resources) {
+    const std::string property = "api-endpoint-only";
+    try {
+        detail::require_id_for_literal_arns(policy_doc.parsed, api);
+        policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
+        PolicyQuery q(checker.z3());
+        q.declare(attached);
+        q.set_candidates({Candidate{std::nullopt, "anonymous"}});
+        q.resource_segment(0).fix(target.partition);
+        q.resource_segment(1).fix("execute-api");
+        q.resource_segment(2).fix(target.region);
+        q.resource_segment(3).fix(target.account);
+        q.resource_segment(4).restrict({Glob::literal(resource_prefix).append_run(false), policy::CaseMode::Sensitive, true});
+        q.resource_segment(4).prefer(preferred_resources);
+        q.action().prefer({"execute-api:Invoke", "execute-api:InvalidateCache", "execute-api:ManageConnections"});
+        q.set_resource_account(target.account);
+        q.display("aws:SourceVpce");
+        auto& vpce = q.text_key("aws:sourcevpce");
+        vpce.texts[0]->prefer({"vpce-0badc0ffee0000001", "vpce-0badc0ffee0000002"});
+        z3::expr_vector in_set(checker.z3());
+        for (const auto& id : endpoint_ids) in_set.push_back(vpce.texts[0]->equals(id));
+        z3::expr from_consumer = *vpce.present && z3::mk_or(in_set);
+        Decision decision{&attached, {}, false, target.account};
+        auto from_consumer_concrete = [&](const policy::Request& r) {
+            const auto* v = r.context.find("aws:SourceVpce");
+            return v && !v->multi_valued && v->values.size() == 1 &&
+                   std::find(endpoint_ids.begin(), endpoint_ids.end(), v->values.front()) != endpoint_ids.end();
+        };
+        auto result = q.solve(q.allowed(decision) && !from_consumer && *vpce.present, checker.options().timeout_ms,
+                              [&](const policy::Request& r) {
+                                  return policy::decide(attached, r).verdict == policy::Verdict::Allow && !from_consumer_concrete(r);
+                              });
+        if (result.answer == QueryResult::Answer::unsatisfiable) {
+            std::string ids;
+            for (const auto& id : endpoint_ids) ids += (ids.empty() ? "" : ", ") + id;
+            checker.add(property, subject, Verdict::proved,
+                        "every request the policy allows comes through " + (ids.empty() ? std::string("no endpoint (it allows none)") : ids),
+                        policy_doc.path);
+            return;
+        }
+        if (result.answer == QueryResult::Answer::unknown) {
+            checker.add(property, subject, Verdict::undecided, "could not decide: " + result.reason, policy_doc.path);
+            return;
+        }
+        const auto& request = result.witness->request;
+        auto outcome = policy::decide(attached, request);
+        const auto* vpce_value = request.context.find("aws:SourceVpce");
+        std::string source = vpce_value ? vpce_value->values.front() : "no endpoint";
+        auto& f = checker.add(property, subject, Verdict::violated,
+                              "the policy allows " + request.action + " on " + request.resource + " through " + source +
+                                  ", which is not the consumer's endpoint",
+                              policy_doc.path);
+        f.witness = to_json(request);
+        f.statements = statement_refs(outcome, policy_doc);
+        if (!f.statements.empty()) f.path = f.statements.front().path();
+        f.fix = "admit only the consumer's endpoint: give every Allow a Condition {\"StringEquals\": {\"aws:SourceVpce\": [ids]}}, "
+                "or add AWS's Deny with StringNotEquals aws:SourceVpce on \"execute-api:/*\"";
+    } catch (const Unsupported& e) {
+        checker.add(property, subject, Verdict::undecided, std::string("not decided: ") + e.what(), policy_doc.path);
+    }
+}
+
+inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
+    const auto& g = checker.graph();
+    const auto& api = g.resource<model::RestApi>(v);
+    const std::string property = "api-endpoint-only";
+    if (api.endpoint_type != model::ApiEndpointType::PRIVATE) {
+        auto& f = checker.add(property, v, Verdict::violated,
+                              std::string("the API is marked private but its endpoint type is ") + model::to_string(api.endpoint_type) +
+                                  ": it is reachable from outside any VPC",
+                              api.path + "/endpointType");
+        f.witness = {{"endpointType", model::to_string(api.endpoint_type)}};
+        f.fix = "set \"endpointType\": \"PRIVATE\"";
+        return;
+    }
+    auto ids = detail::consumer_endpoint_ids(g, v);
+    if (ids.empty()) {
+        auto& f = checker.add(property, v, Verdict::violated, "the private API is bound to none of the consumer's endpoints",
+                              api.path + "/vpcEndpoints");
+        f.witness = {{"vpcEndpoints", nlohmann::json::array()}};
+        f.fix = "list the consumer's execute-api endpoint in \"vpcEndpoints\"";
+        return;
+    }
+    if (!api.policy) {
+        checker.add(property, v, Verdict::proved,
+                    "the API has no resource policy, so API Gateway denies every invocation of this private API", api.path);
+        return;
+    }
+    const auto& account = checker.account_of(v);
+    std::string api_id = detail::api_id_of(api, g[v].id);
+    policy::ExecuteApiTarget target{"aws", checker.model().region, account.id, api_id};
+    std::vector<std::string> preferred;
+    for (const auto& [_, r] : api.routes) {
+        for (const char* method : {"GET", "POST", "PUT", "DELETE"})
+            preferred.push_back(api_id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
+    }
+    preferred.push_back(api_id + "/" + api.stage + "/GET/");
+    check_endpoint_only(checker, v, api, *api.policy, target, api_id + "/", ids, preferred);
+
+    // A private custom domain has its own policy; it must admit only the consumer too.
+    if (api.custom_domain && api.custom_domain->endpoint_type == model::ApiEndpointType::PRIVATE && api.custom_domain->policy) {
+        auto domains = g.out(v, model::EdgeKind::has_domain);
+        std::string domain_id = "/domainnames/" + api.custom_domain->name + "+" + api_id;
+        policy::ExecuteApiTarget domain_target{"aws", checker.model().region, account.id, domain_id};
+        check_endpoint_only(checker, domains.front(), api, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"});
+    }
+}
+
+inline void check_api_liveness(Checker& checker, model::Vertex v) {
+    const auto& g = checker.graph();
+    const auto& api = g.resource<model::RestApi>(v);
+    const std::string property = "api-liveness";
+    const auto& account = checker.account_of(v);
+    std::string api_id = detail::api_id_of(api, g[v].id);
+    if (!api.policy) {
+        auto& f = checker.add(property, v, Verdict::violated, "the private API has no resource policy: API Gateway denies every call",
+                              api.path);
+        f.fix = "add a resource policy that allows execute-api:Invoke from the consumer's endpoint";
+        return;
+    }
+    if (detail::consumer_endpoint_ids(g, v).empty()) {
+        auto& f = checker.add(property, v, Verdict::violated, "the private API is bound to none of the consumer's endpoints",
+                              api.path + "/vpcEndpoints");
+        f.fix = "list the consumer's execute-api endpoint in \"vpcEndpoints\"";
+        return;
+    }
+    policy::Policy attached = policy::attach_to_api(api.policy->parsed, {"aws", checker.model().region, account.id, api_id});
+    std::size_t failures = 0;
+    nlohmann::json examples = nlohmann::json::array();
+    for (auto endpoint_vertex : g.endpoints_of(v)) {
+        if (g[endpoint_vertex].scope != "consumer") continue;
+        const auto& endpoint = g.resource<model::VpcEndpoint>(endpoint_vertex);
+        for (const auto& [key, route] : api.routes) {
+            policy::Request r;
+            r.action = "execute-api:Invoke";
+            r.resource = "arn:aws:execute-api:" + checker.model().region + ":" + account.id + ":" + api_id + "/" + api.stage + "/" +
+                         detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
+            r.resource_account = account.id;
+            r.context.set("aws:SourceVpce", endpoint.id);
+            auto outcome = policy::decide(attached, r);
+            const model::PolicyDocument* denying = api.policy ? &*api.policy : nullptr;
+            if (outcome.verdict == policy::Verdict::Allow && endpoint.policy) {
+                outcome = policy::decide(endpoint.policy->parsed, r);
+                denying = &*endpoint.policy;
+            }
+            if (outcome.verdict == policy::Verdict::Allow) {
+                if (examples.size() < 1) examples.push_back(to_json(r));
+                continue;
+            }
+            ++failures;
+            auto& f = checker.add(property, v, Verdict::violated,
+                                  "the consumer cannot call " + key + " through " + endpoint.id + ": " +
+                                      (denying == &*api.policy ? "the API's resource policy" : "the endpoint's policy") +
+                                      (outcome.verdict == policy::Verdict::ExplicitDeny ? " denies it" : " allows nothing that matches"),
+                                  route.path);
+            f.witness = to_json(r);
+            f.statements = statement_refs(outcome, *denying);
+            f.fix = "allow execute-api:Invoke on every route for requests from the consumer's endpoint";
+        }
+    }
+    if (failures == 0) {
+        auto& f = checker.add(property, v, Verdict::proved,
+                              "an anonymous caller through each consumer endpoint may invoke all " + std::to_string(api.routes.size()) +
+                                  " routes on stage " + api.stage,
+                              api.policy->path);
+        if (!examples.empty()) f.witness = examples.front();
+    }
+}
+
+}  // namespace xc::verify

@@ -1,0 +1,93 @@
+// What every property check shares: the graph, the options, one Z3 context, the report.
+#pragma once
+
+#include <xc/model/graph.hpp>
+#include <xc/verify/finding.hpp>
+#include <xc/verify/policy_query.hpp>
+
+#include <z3++.h>
+
+#include <set>
+#include <string>
+
+namespace xc::verify {
+
+struct VerifyOptions {
+    std::set<std::string> only;  // property ids to run (empty: all)
+    std::set<std::string> skip;  // property ids not to run
+    unsigned timeout_ms = 10000; // per solver query; exceeding it is UNDECIDED
+};
+
+class Checker {
+public:
+    Checker(const model::Graph& graph, const VerifyOptions& options) : graph_(graph), options_(options) {}
+
+    const model::Graph& graph() const { return graph_; }
+    const model::Model& model() const { return graph_.model(); }
+    const VerifyOptions& options() const { return options_; }
+    z3::context& z3() { return ctx_; }
+    Report& report() { return report_; }
+
+    bool enabled(std::string_view property) const {
+        std::string id(property);
+        return (options_.only.empty() || options_.only.contains(id)) && !options_.skip.contains(id);
+    }
+
+    Finding& add(std::string property, model::Vertex subject, Verdict verdict, std::string message, std::string path = {}) {
+        const auto& v = graph_[subject];
+        Finding f;
+        f.property = std::move(property);
+        f.subject = v.id;
+        f.scope = v.scope;
+        f.verdict = verdict;
+        f.message = std::move(message);
+        f.path = path.empty() ? v.path : std::move(path);
+        report_.findings.push_back(std::move(f));
+        return report_.findings.back();
+    }
+
+    const model::Account& account(const std::string& name) const { return model().accounts.at(name); }
+    const model::Account& account_of(model::Vertex v) const { return account(graph_[v].account); }
+
+private:
+    const model::Graph& graph_;
+    const VerifyOptions& options_;
+    z3::context ctx_;
+    Report report_;
+};
+
+namespace detail {
+inline policy::RequestPrincipal aws_principal(const std::string& arn) { return {policy::PrincipalType::AWS, arn}; }
+}  // namespace detail
+
+// The deciding statements of a concrete outcome, located in the model.
+inline std::vector<StatementRef> statement_refs(const policy::Outcome& outcome, const model::PolicyDocument& resource_policy,
+                                                const std::vector<const model::PolicyDocument*>& identity = {}) {
+    std::vector<StatementRef> out;
+    for (const auto& d : outcome.deciding) {
+        const model::PolicyDocument* doc = d.kind == policy::PolicyKind::Resource ? &resource_policy
+                                           : d.policy < identity.size()              ? identity[d.policy]
+                                                                                     : nullptr;
+        if (!doc) continue;
+        out.push_back(StatementRef{doc->path, d.statement, d.sid.value_or(""), std::string(policy::to_string(d.effect))});
+    }
+    return out;
+}
+
+// A request as JSON, for witnesses.
+inline nlohmann::json to_json(const policy::Request& r) {
+    nlohmann::json j;
+    j["principal"] = r.principal ? nlohmann::json(r.principal->id) : nlohmann::json("anonymous");
+    if (r.principal) j["principalType"] = std::string(policy::to_string(r.principal->type));
+    j["action"] = r.action;
+    j["resource"] = r.resource;
+    nlohmann::json ctx = nlohmann::json::object();
+    for (const auto& e : r.context.entries()) {
+        if (e.value.multi_valued) ctx[e.key] = e.value.values;
+        else ctx[e.key] = e.value.values.front();
+    }
+    j["context"] = ctx;
+    return j;
+}
+
+}  // namespace xc::verify

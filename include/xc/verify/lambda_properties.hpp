@@ -1,0 +1,223 @@
+// lambda-invoke and lambda-data: what may call each function, and what each function may reach.
+#pragma once
+
+#include <xc/verify/api_properties.hpp>
+#include <xc/verify/checker.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace xc::verify {
+
+namespace detail {
+
+// The APIs whose routes integrate `lambda`.
+inline std::set<model::Vertex> integrating_apis(const model::Graph& g, model::Vertex lambda) {
+    std::set<model::Vertex> apis;
+    for (auto route : g.in(lambda, model::EdgeKind::integrates))
+        for (auto api : g.in(route, model::EdgeKind::contains))
+            if (g[api].kind == model::VertexKind::rest_api) apis.insert(api);
+    return apis;
+}
+
+inline std::string execution_arn(const Checker& checker, model::Vertex api) {
+    const auto& g = checker.graph();
+    return "arn:aws:execute-api:" + checker.model().region + ":" + checker.account_of(api).id + ":" +
+           api_id_of(g.resource<model::RestApi>(api), g[api].id);
+}
+
+// DynamoDB actions each handler needs.
+inline std::vector<std::string> needed_actions(const std::string& handler) {
+    if (handler == "post-order") return {"dynamodb:PutItem"};
+    if (handler == "get-orders") return {"dynamodb:Query"};
+    if (handler == "get-order") return {"dynamodb:GetItem"};
+    return {};
+}
+
+}  // namespace detail
+
+inline void check_lambda_invoke(Checker& checker, model::Vertex lambda_vertex) {
+    const auto& g = checker.graph();
+    const auto& lambda = g.resource<model::Lambda>(lambda_vertex);
+    const std::string property = "lambda-invoke";
+    auto own = detail::integrating_apis(g, lambda_vertex);
+    std::size_t before = checker.report().findings.size();
+    for (const auto& p : lambda.invoke_permissions) {
+        if (p.principal != "apigateway.amazonaws.com") {
+            auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                                  "the function may be invoked by '" + p.principal + "', not only API Gateway", p.path + "/principal");
+            f.witness = {{"principal", p.principal}};
+            f.fix = "grant lambda:InvokeFunction only to apigateway.amazonaws.com";
+            continue;
+        }
+        if (p.source_api) {
+            auto api = *g.find(p.source_api->scope + "/rest-api/" + p.source_api->name);
+            if (!own.contains(api)) {
+                auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                                      "the permission names " + g[api].id + ", whose routes do not integrate this function", p.path + "/sourceApi");
+                f.witness = {{"sourceArn", detail::execution_arn(checker, api) + p.source_path}};
+                f.fix = "name the API whose routes call this function";
+            }
+            continue;
+        }
+        if (p.source_arn.empty()) {
+            std::string other = "arn:aws:execute-api:" + checker.model().region + ":999999999999:xcotherapi/*/GET/";
+            auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                                  "the permission has no source ARN: any API Gateway API, in any account, can invoke the function "
+                                  "(confused deputy)",
+                                  p.path);
+            f.witness = {{"principal", "apigateway.amazonaws.com"}, {"sourceArn", other}};
+            f.fix = "set \"sourceApi\" to the function's own API (source ARN = its execution ARN + \"/*\")";
+            continue;
+        }
+        // A literal source ARN: every ARN it admits must lie inside an own API's execution ARN.
+        bool ids_known = true;
+        std::vector<PatternConstraint> constraints{{Glob::from(policy::GlobPattern::wildcards(p.source_arn)), policy::CaseMode::Sensitive, true}};
+        for (auto api : own) {
+            ids_known = ids_known && !g.resource<model::RestApi>(api).id.empty();
+            constraints.push_back({Glob::literal(detail::execution_arn(checker, api) + "/").append_run(false), policy::CaseMode::Sensitive, false});
+        }
+        if (!ids_known) {
+            checker.add(property, lambda_vertex, Verdict::undecided,
+                        "the permission names a literal source ARN, but the API's id is not in the model", p.path + "/sourceArn");
+            continue;
+        }
+        auto r = realise(constraints);
+        if (r.answer == Realisability::Answer::unknown) {
+            checker.add(property, lambda_vertex, Verdict::undecided, "could not decide the source ARN's reach", p.path + "/sourceArn");
+        } else if (r.answer == Realisability::Answer::realisable) {
+            auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                                  "the source ARN " + p.source_arn + " also admits " + r.witness + ", outside the function's own API",
+                                  p.path + "/sourceArn");
+            f.witness = {{"principal", "apigateway.amazonaws.com"}, {"sourceArn", r.witness}};
+            f.fix = "narrow the source ARN to the function's own API's execution ARN";
+        }
+    }
+    if (checker.report().findings.size() == before)
+        checker.add(property, lambda_vertex, Verdict::proved,
+                    lambda.invoke_permissions.empty() ? "no invoke permission: nothing but its own account can invoke it"
+                                                      : "only API Gateway, from the function's own API, may invoke it");
+}
+
+// The role's identity policies grant, on DynamoDB, only what its functions' handlers need on
+// their own tables and indexes.
+inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) {
+    const auto& g = checker.graph();
+    const auto& m = checker.model();
+    const auto& role = g.resource<model::Role>(role_vertex);
+    const std::string property = "lambda-data";
+    auto lambdas = g.in(role_vertex, model::EdgeKind::executes_as);
+    if (lambdas.empty()) return;
+    const auto& account = checker.account_of(role_vertex);
+    std::set<std::string> actions, tables;
+    for (auto l : lambdas) {
+        const auto& lambda = g.resource<model::Lambda>(l);
+        for (const auto& a : detail::needed_actions(lambda.handler)) actions.insert(a);
+        for (auto t : g.out(l, model::EdgeKind::uses_table)) tables.insert(g.resource<model::Table>(t).table_name);
+    }
+    std::vector<const policy::Policy*> identity;
+    std::vector<const model::PolicyDocument*> docs;
+    for (const auto& [_, p] : role.policies) {
+        identity.push_back(&p.parsed);
+        docs.push_back(&p);
+    }
+    try {
+        PolicyQuery q(checker.z3());
+        for (const auto* p : identity) q.declare(*p);
+        std::string arn = "arn:aws:iam::" + account.id + ":role/" + role.name;
+        q.set_candidates({Candidate{detail::aws_principal(arn), arn}});
+        q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
+        q.action().prefer({"dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"});
+        q.resource_segment(0).prefer({"aws"});
+        q.resource_segment(1).prefer({"dynamodb"});
+        q.resource_segment(2).prefer({m.region});
+        q.resource_segment(3).prefer({account.id});
+        std::vector<std::string> parts;
+        for (const auto& t : tables) parts.insert(parts.end(), {"table/" + t, "table/" + t + "/index/xc-index"});
+        parts.push_back("table/xc-other-table");
+        q.resource_segment(4).prefer(parts);
+        q.set_resource_account(account.id);
+        auto& ctx = checker.z3();
+        z3::expr_vector needed(ctx), own(ctx);
+        for (const auto& a : actions) needed.push_back(q.action().equals(a, policy::CaseMode::Insensitive));
+        for (const auto& t : tables) {
+            own.push_back(q.resource_segment(4).equals("table/" + t));
+            own.push_back(q.resource_segment(4).matches(Glob::literal("table/" + t + "/index/").append_run(false), policy::CaseMode::Sensitive));
+        }
+        z3::expr own_resource = q.resource_segment(0).equals("aws") && q.resource_segment(1).equals("dynamodb") &&
+                                q.resource_segment(2).equals(m.region) && q.resource_segment(3).equals(account.id) && z3::mk_or(own);
+        Decision d{nullptr, identity, false, account.id};
+        auto within = [&](const policy::Request& r) {
+            bool action_ok = std::any_of(actions.begin(), actions.end(), [&](const std::string& a) { return policy::iequals(a, r.action); });
+            bool resource_ok = false;
+            for (const auto& t : tables) {
+                std::string base = "arn:aws:dynamodb:" + m.region + ":" + account.id + ":table/" + t;
+                resource_ok = resource_ok || r.resource == base || r.resource.rfind(base + "/index/", 0) == 0;
+            }
+            return action_ok && resource_ok;
+        };
+        auto result = q.solve(q.allowed(d) && !(z3::mk_or(needed) && own_resource), checker.options().timeout_ms,
+                              [&](const policy::Request& r) {
+                                  return policy::decide(policy::PolicySet{identity, nullptr}, r).verdict == policy::Verdict::Allow && !within(r);
+                              });
+        if (result.answer == QueryResult::Answer::unknown) {
+            checker.add(property, role_vertex, Verdict::undecided, "could not decide the role's DynamoDB reach: " + result.reason);
+        } else if (result.answer == QueryResult::Answer::satisfiable) {
+            const auto& r = result.witness->request;
+            auto outcome = policy::decide(policy::PolicySet{identity, nullptr}, r);
+            std::vector<StatementRef> refs;
+            for (const auto& dcs : outcome.deciding)
+                if (dcs.policy < docs.size())
+                    refs.push_back(StatementRef{docs[dcs.policy]->path, dcs.statement, dcs.sid.value_or(""), std::string(policy::to_string(dcs.effect))});
+            auto& f = checker.add(property, role_vertex, Verdict::violated,
+                                  "the role allows " + r.action + " on " + r.resource + ", beyond what its functions need", role.path);
+            f.witness = to_json(r);
+            f.statements = refs;
+            if (!refs.empty()) f.path = refs.front().path();
+            std::string need;
+            for (const auto& a : actions) need += (need.empty() ? "" : ", ") + a;
+            f.fix = "grant only " + need + " on the function's table and its indexes";
+        } else {
+            std::string need;
+            for (const auto& a : actions) need += (need.empty() ? "" : ", ") + a;
+            checker.add(property, role_vertex, Verdict::proved,
+                        "on DynamoDB the role grants at most " + need + " on its functions' own tables and indexes", role.path);
+        }
+    } catch (const Unsupported& e) {
+        checker.add(property, role_vertex, Verdict::undecided, std::string("not decided: ") + e.what(), role.path);
+    }
+}
+
+// The function is in a VPC whose route tables send DynamoDB traffic to the gateway endpoint.
+inline void check_lambda_network(Checker& checker, model::Vertex lambda_vertex) {
+    const auto& g = checker.graph();
+    const auto& lambda = g.resource<model::Lambda>(lambda_vertex);
+    const std::string property = "lambda-data";
+    if (g.out(lambda_vertex, model::EdgeKind::uses_table).empty()) return;
+    auto subnets = g.out(lambda_vertex, model::EdgeKind::in_subnet);
+    if (subnets.empty()) {
+        auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                              "the function is not in a VPC: it reaches DynamoDB over the public endpoint", lambda.path);
+        f.fix = "place the function in private subnets whose route tables use a DynamoDB gateway endpoint";
+        return;
+    }
+    for (auto subnet : subnets) {
+        bool via_endpoint = false;
+        for (auto rt : g.out(subnet, model::EdgeKind::uses_route_table))
+            for (auto target : g.out(rt, model::EdgeKind::routes_to))
+                if (g[target].kind == model::VertexKind::vpc_endpoint && g.resource<model::VpcEndpoint>(target).service == "dynamodb")
+                    via_endpoint = true;
+        if (!via_endpoint) {
+            auto& f = checker.add(property, lambda_vertex, Verdict::violated,
+                                  "subnet " + g[subnet].id + " has no route to a DynamoDB gateway endpoint", lambda.path + "/network/subnets");
+            f.witness = {{"subnet", g[subnet].id}};
+            f.fix = "associate the subnet's route table with the DynamoDB gateway endpoint";
+            return;
+        }
+    }
+    checker.add(property, lambda_vertex, Verdict::proved, "in a VPC whose every subnet reaches DynamoDB through the gateway endpoint");
+}
+
+}  // namespace xc::verify

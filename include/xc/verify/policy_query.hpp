@@ -1,0 +1,790 @@
+// Symbolic policy decisions: "is there a request that these policies allow and that ...?"
+//
+// The request space is encoded for Z3 without its string theory (slow and incomplete in 4.8):
+//  * every string the request carries (action, the five ARN segments of the resource, each
+//    context key's value) is a StringVar, represented by Booleans "matches glob g" for the
+//    finitely many globs the policies compare it with; which combinations are realisable is
+//    decided exactly by pattern_set.hpp, and unrealisable ones are blocked lazily (CEGAR);
+//  * numbers and dates are integers (numbers scaled so that every policy constant is integral
+//    and a distinct value fits between any two), IP addresses are 32/128-bit bit-vectors;
+//  * the caller is one of finitely many candidates (anonymous, the principals and accounts the
+//    policies name, plus fresh ones), which is complete because principals are only ever
+//    compared for equality (policy/principal.hpp).
+// Each formula mirrors a function of the concrete evaluator (policy/evaluate.hpp,
+// policy/condition.hpp) rule for rule; every satisfying request is rebuilt concretely and
+// re-decided by that evaluator before it is reported.
+//
+// What is not encoded raises Unsupported, which the verifier reports as UNDECIDED: policy
+// variables, a context key compared in two different families (say as a string and an IP).
+#pragma once
+
+#include <xc/policy/policy.hpp>
+#include <xc/verify/pattern_set.hpp>
+
+#include <z3++.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace xc::verify {
+
+// A construct the encoding does not cover: the query is undecided, never guessed.
+class Unsupported : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A bug: a satisfying assignment whose concrete request the evaluator decides differently.
+class InternalError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// One string of the request.
+class StringVar {
+public:
+    StringVar(z3::context& ctx, std::string name) : ctx_(ctx), name_(std::move(name)) {}
+
+    const std::string& name() const { return name_; }
+    const std::optional<std::string>& fixed() const { return fixed_; }
+    void fix(std::string value) { fixed_ = std::move(value); }
+    // Every value of this string meets `c` (e.g. "starts with the API's id").
+    void restrict(PatternConstraint c) { domain_.push_back(std::move(c)); }
+    // Readable values to try first when building a witness.
+    void prefer(std::vector<std::string> values) { preferred_ = std::move(values); }
+
+    // "The value matches `g`": a constant for a fixed value, else a (shared) Boolean atom.
+    z3::expr matches(const Glob& g, policy::CaseMode mode) {
+        if (fixed_) return ctx_.bool_val(detail::glob_matches(g, *fixed_, mode));
+        std::string key = g.text() + (mode == policy::CaseMode::Insensitive ? "\x01i" : "\x01s");
+        if (auto it = index_.find(key); it != index_.end()) return atoms_[it->second].value;
+        z3::expr b = ctx_.bool_const((name_ + " ~ " + g.text() + (mode == policy::CaseMode::Insensitive ? " (ci)" : "")).c_str());
+        index_.emplace(std::move(key), atoms_.size());
+        atoms_.push_back(Atom{PatternConstraint{g, mode, true}, b});
+        return b;
+    }
+    z3::expr equals(std::string_view s, policy::CaseMode mode = policy::CaseMode::Sensitive) {
+        return matches(Glob::literal(s), mode);
+    }
+
+    struct Atom {
+        PatternConstraint constraint;
+        z3::expr value;
+    };
+    const std::vector<Atom>& atoms() const { return atoms_; }
+    const std::vector<PatternConstraint>& domain() const { return domain_; }
+    const std::vector<std::string>& preferred() const { return preferred_; }
+
+private:
+    z3::context& ctx_;
+    std::string name_;
+    std::optional<std::string> fixed_;
+    std::vector<PatternConstraint> domain_;
+    std::vector<std::string> preferred_;
+    std::vector<Atom> atoms_;
+    std::map<std::string, std::size_t> index_;
+};
+
+// A candidate caller.
+struct Candidate {
+    std::optional<policy::RequestPrincipal> principal;  // nullopt: anonymous
+    std::string label;
+};
+
+// Which policies decide a request about one resource.
+struct Decision {
+    const policy::Policy* resource_policy = nullptr;
+    std::vector<const policy::Policy*> identity;  // the caller's own policies, if known
+    bool identity_allows_all = false;             // unknown caller policies: assume the worst (allow)
+    std::string resource_account;
+};
+
+// A concrete request found by a query, with the candidate it came from.
+struct Witness {
+    policy::Request request;
+    std::string candidate;
+};
+
+struct QueryResult {
+    enum class Answer { satisfiable, unsatisfiable, unknown } answer = Answer::unknown;
+    std::optional<Witness> witness;  // satisfiable
+    std::string reason;              // unknown
+};
+
+namespace detail {
+
+inline const std::set<std::string>& multivalued_keys() {
+    // IAM User Guide, "AWS global condition context keys": the keys documented as multivalued.
+    static const std::set<std::string> keys{
+        "aws:tagkeys", "aws:principalorgpaths", "aws:resourceorgpaths", "aws:sourceorgpaths", "aws:calledvia",
+        "aws:principalservicenameslist", "aws:vpcsourceip"};
+    return keys;
+}
+
+// Principal-derived keys: AWS puts them in the context from the caller.
+inline std::optional<std::string> principal_key_value(const std::string& key_lower, const Candidate& c) {
+    if (!c.principal || c.principal->type != policy::PrincipalType::AWS) return std::nullopt;
+    if (key_lower == "aws:principalarn") return c.principal->id;
+    if (key_lower == "aws:principalaccount") return c.principal->account();
+    return std::nullopt;
+}
+inline bool is_principal_key(const std::string& key_lower) {
+    return key_lower == "aws:principalarn" || key_lower == "aws:principalaccount";
+}
+
+// ARN condition values as one glob: segments 0-3 colon-free, the resource part free.
+inline Glob arn_glob(const policy::ArnPattern& p) {
+    Glob g = Glob::literal("arn:");
+    for (std::size_t i = 0; i < 5; ++i) {
+        if (i) g.append_literal(":");
+        g.append(Glob::from(p.segments[i], i < 4));
+    }
+    return g;
+}
+// What split_arn accepts: "arn:" and five more colons.
+inline Glob arn_shape() {
+    Glob g = Glob::literal("arn:");
+    for (int i = 0; i < 4; ++i) g.append_run(true).append_literal(":");
+    return g.append_run(false);
+}
+
+inline std::int64_t pow10(int n) {
+    std::int64_t r = 1;
+    while (n-- > 0) r *= 10;
+    return r;
+}
+
+inline int decimals_of(std::string_view number_text) {
+    auto dot = number_text.find('.');
+    return dot == std::string_view::npos ? 0 : static_cast<int>(number_text.size() - dot - 1);
+}
+
+inline std::string format_scaled(std::int64_t value, std::int64_t scale) {
+    std::string sign = value < 0 ? "-" : "";
+    std::uint64_t v = value < 0 ? static_cast<std::uint64_t>(-(value + 1)) + 1 : static_cast<std::uint64_t>(value);
+    std::string out = sign + std::to_string(v / static_cast<std::uint64_t>(scale));
+    std::uint64_t frac = v % static_cast<std::uint64_t>(scale);
+    if (scale > 1 && frac) {
+        std::string digits = std::to_string(frac);
+        digits.insert(0, std::to_string(scale).size() - 1 - digits.size(), '0');
+        while (!digits.empty() && digits.back() == '0') digits.pop_back();
+        out += "." + digits;
+    }
+    return out;
+}
+
+inline std::string format_date(std::int64_t ms) {
+    constexpr std::int64_t day = 86'400'000;
+    std::int64_t days = ms >= 0 ? ms / day : -((-ms + day - 1) / day);
+    std::int64_t rest = ms - days * day;
+    // civil_from_days (H. Hinnant)
+    std::int64_t z = days + 719468;
+    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = static_cast<unsigned>(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+                  static_cast<long long>(rest / 3'600'000), static_cast<long long>(rest / 60'000 % 60),
+                  static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
+    return buf;
+}
+
+}  // namespace detail
+
+// A symbolic request space plus the policies deciding it.
+class PolicyQuery {
+public:
+    explicit PolicyQuery(z3::context& ctx) : ctx_(ctx), action_(ctx, "action") {
+        static constexpr const char* names[] = {"partition", "service", "region", "account", "resource"};
+        for (std::size_t i = 0; i < 5; ++i) {
+            resource_[i] = std::make_unique<StringVar>(ctx, std::string("resource.") + names[i]);
+            // split_arn cuts at the first five colons: the first four segments hold none.
+            if (i < 4) resource_[i]->restrict({Glob::from(policy::GlobPattern::wildcards("*:*")), policy::CaseMode::Sensitive, false});
+        }
+    }
+    PolicyQuery(const PolicyQuery&) = delete;
+    PolicyQuery& operator=(const PolicyQuery&) = delete;
+
+    z3::context& context() { return ctx_; }
+    StringVar& action() { return action_; }
+    StringVar& resource_segment(std::size_t i) { return *resource_[i]; }
+    void fix_resource(std::string_view arn) {
+        auto parts = policy::split_arn(arn);
+        if (!parts) throw std::invalid_argument("not an ARN: " + std::string(arn));
+        std::string_view seg[5] = {parts->partition, parts->service, parts->region, parts->account, parts->resource};
+        for (std::size_t i = 0; i < 5; ++i) resource_[i]->fix(std::string(seg[i]));
+    }
+
+    void set_candidates(std::vector<Candidate> candidates) {
+        candidates_ = std::move(candidates);
+        picks_.clear();
+        for (std::size_t i = 0; i < candidates_.size(); ++i)
+            picks_.push_back(ctx_.bool_const(("caller = " + candidates_[i].label).c_str()));
+    }
+    const std::vector<Candidate>& candidates() const { return candidates_; }
+    z3::expr picked(std::size_t i) const { return picks_.at(i); }
+
+    // --- context keys --------------------------------------------------------------
+    enum class KeyKind { unset, text, number, date, ip };
+    struct Key {
+        std::string name;  // lower-case
+        KeyKind kind = KeyKind::unset;
+        std::string kind_family;  // the family that fixed the kind (for messages)
+        bool multivalued = false;
+        std::optional<z3::expr> present;
+        std::vector<std::unique_ptr<StringVar>> texts;   // single: 1; multi: k elements
+        std::vector<z3::expr> in_set;                     // multi: element j is in the set
+        std::optional<z3::expr> number, parses;          // number (scaled) / date (ms); parses
+        std::optional<z3::expr> is_v6, v4, v6;            // ip
+        std::int64_t scale = 1;
+        std::optional<std::string> fixed_absent_or_value;  // (unused marker)
+    };
+
+    // Declare the policies' keys before encoding: kinds, multivalued element counts, scales.
+    void declare(const policy::Policy& p) {
+        for (const auto& st : p.statements)
+            for (const auto& c : st.conditions) declare_clause(c);
+    }
+    // A key that the caller wants to constrain (e.g. aws:SourceVpce); created as text.
+    Key& text_key(const std::string& name) {
+        Key& k = key(name);
+        set_kind(k, KeyKind::text, "String");
+        ensure_storage(k);
+        return k;
+    }
+
+    // --- encoding -------------------------------------------------------------------
+    // "The request is allowed" under `d` (the decision of policy/evaluate.hpp's decide()).
+    z3::expr allowed(const Decision& d) {
+        z3::expr_vector per_candidate(ctx_);
+        for (std::size_t c = 0; c < candidates_.size(); ++c) per_candidate.push_back(picks_[c] && allowed_for(d, candidates_[c]));
+        return z3::mk_or(per_candidate);
+    }
+
+    // Solve `goal` (with the one-caller constraint); a satisfying request is rebuilt and checked
+    // with `check` (the concrete counterpart of goal), whose disagreement is an InternalError.
+    QueryResult solve(const z3::expr& goal, unsigned timeout_ms, const std::function<bool(const policy::Request&)>& check,
+                      std::size_t max_rounds = 2000) {
+        z3::solver solver(ctx_);
+        z3::params params(ctx_);
+        params.set("timeout", timeout_ms);
+        solver.set(params);
+        solver.add(goal);
+        solver.add(exactly_one(picks_));
+        add_principal_key_constraints(solver);
+        for (auto& [_, k] : keys_) add_key_domain(solver, k);
+        for (std::size_t round = 0; round < max_rounds; ++round) {
+            auto r = solver.check();
+            if (r == z3::unsat) return {QueryResult::Answer::unsatisfiable, std::nullopt, {}};
+            if (r == z3::unknown) return {QueryResult::Answer::unknown, std::nullopt, "solver: " + solver.reason_unknown()};
+            z3::model m = solver.get_model();
+            std::vector<std::pair<StringVar*, std::optional<z3::expr>>> strings;  // var, guard
+            strings.emplace_back(&action_, std::nullopt);
+            for (auto& r5 : resource_) strings.emplace_back(r5.get(), std::nullopt);
+            for (auto& [name, k] : keys_) {
+                if (k.kind != KeyKind::text || detail::is_principal_key(name)) continue;
+                for (std::size_t j = 0; j < k.texts.size(); ++j) {
+                    z3::expr guard = k.multivalued ? (*k.present && k.in_set[j]) : *k.present;
+                    strings.emplace_back(k.texts[j].get(), guard);
+                }
+            }
+            bool blocked = false;
+            std::map<const StringVar*, std::string> values;
+            for (auto& [var, guard] : strings) {
+                if (var->fixed()) {
+                    values[var] = *var->fixed();
+                    continue;
+                }
+                if (guard && !m.eval(*guard, true).is_true()) continue;
+                std::vector<PatternConstraint> constraints = var->domain();
+                std::vector<z3::expr> literals;
+                for (const auto& a : var->atoms()) {
+                    bool v = m.eval(a.value, true).is_true();
+                    constraints.push_back({a.constraint.pattern, a.constraint.mode, v});
+                    literals.push_back(v ? a.value : !a.value);
+                }
+                auto witness = realise_readably(*var, constraints);
+                if (witness.answer == Realisability::Answer::unknown)
+                    return {QueryResult::Answer::unknown, std::nullopt, "pattern search budget exceeded for " + var->name()};
+                if (witness.answer == Realisability::Answer::realisable) {
+                    values[var] = witness.witness;
+                    continue;
+                }
+                // Block a minimal unrealisable subset of this assignment.
+                auto core = minimal_core(var->domain().size(), constraints, literals);
+                z3::expr_vector lits(ctx_);
+                for (auto i : core) lits.push_back(literals[i]);
+                z3::expr block = !z3::mk_and(lits);
+                solver.add(guard ? z3::implies(*guard, block) : block);
+                blocked = true;
+            }
+            if (blocked) continue;
+            Witness w = build_witness(m, values);
+            if (!check(w.request))
+                throw InternalError("the solver's witness does not reproduce with the concrete evaluator: " + describe(w.request));
+            return {QueryResult::Answer::satisfiable, std::move(w), {}};
+        }
+        return {QueryResult::Answer::unknown, std::nullopt, "too many refinement rounds"};
+    }
+
+    static std::string describe(const policy::Request& r) {
+        std::string s = "caller " + (r.principal ? r.principal->id : std::string("anonymous")) + ", action " + r.action +
+                        ", resource " + r.resource;
+        for (const auto& e : r.context.entries()) {
+            s += ", " + e.key + "=";
+            if (e.value.multi_valued) s += "[";
+            for (std::size_t i = 0; i < e.value.values.size(); ++i) s += (i ? "," : "") + e.value.values[i];
+            if (e.value.multi_valued) s += "]";
+        }
+        return s;
+    }
+
+private:
+    Key& key(const std::string& name_lower) {
+        auto [it, fresh] = keys_.try_emplace(name_lower);
+        if (fresh) {
+            it->second.name = name_lower;
+            it->second.multivalued = detail::multivalued_keys().contains(name_lower);
+            it->second.present = ctx_.bool_const(("present " + name_lower).c_str());
+        }
+        return it->second;
+    }
+
+    static std::string_view family_name(policy::OperatorFamily f) {
+        switch (f) {
+            case policy::OperatorFamily::String: return "String";
+            case policy::OperatorFamily::Numeric: return "Numeric";
+            case policy::OperatorFamily::Date: return "Date";
+            case policy::OperatorFamily::Bool: return "Bool";
+            case policy::OperatorFamily::Binary: return "Binary";
+            case policy::OperatorFamily::IpAddress: return "IpAddress";
+            case policy::OperatorFamily::Arn: return "Arn";
+            case policy::OperatorFamily::Null: return "Null";
+        }
+        return "?";
+    }
+
+    void set_kind(Key& k, KeyKind kind, std::string_view family) {
+        if (k.kind == KeyKind::unset) {
+            k.kind = kind;
+            k.kind_family = std::string(family);
+        } else if (k.kind != kind) {
+            throw Unsupported("condition key '" + k.name + "' is compared both with " + k.kind_family + " and " +
+                              std::string(family) + " operators; xc does not relate the two readings of one value");
+        }
+    }
+
+    void declare_clause(const policy::ConditionClause& c) {
+        using F = policy::OperatorFamily;
+        for (const auto& v : c.values)
+            if (v.value.has_variables)
+                throw Unsupported("policy variable in the value of condition key '" + c.key + "' (" + c.op.name +
+                                  "); xc does not encode policy variables yet");
+        Key& k = key(c.key_lower);
+        switch (c.op.family) {
+            case F::Null: break;
+            case F::String:
+            case F::Arn:
+            case F::Bool:
+            case F::Binary: set_kind(k, KeyKind::text, family_name(c.op.family)); break;
+            case F::Numeric:
+                set_kind(k, KeyKind::number, "Numeric");
+                for (const auto& v : c.values) k.scale = std::max(k.scale, detail::pow10(detail::decimals_of(v.text) + 1));
+                break;
+            case F::Date: set_kind(k, KeyKind::date, "Date"); break;
+            case F::IpAddress: set_kind(k, KeyKind::ip, "IpAddress"); break;
+        }
+        if (k.multivalued && c.op.set != policy::SetQualifier::None) ++multivalued_clauses_[c.key_lower];
+    }
+
+    void ensure_storage(Key& k) {
+        if (k.kind == KeyKind::text && k.texts.empty()) {
+            std::size_t n = k.multivalued ? std::max<std::size_t>(1, multivalued_clauses_[k.name]) : 1;
+            for (std::size_t j = 0; j < n; ++j) {
+                k.texts.push_back(std::make_unique<StringVar>(ctx_, k.multivalued ? k.name + "[" + std::to_string(j) + "]" : k.name));
+                if (k.multivalued) k.in_set.push_back(ctx_.bool_const(("in " + k.name + "[" + std::to_string(j) + "]").c_str()));
+            }
+        }
+        if (k.multivalued && k.kind != KeyKind::text && k.kind != KeyKind::unset)
+            throw Unsupported("multivalued condition key '" + k.name + "' compared with " + k.kind_family + " operators");
+        if ((k.kind == KeyKind::number || k.kind == KeyKind::date) && !k.number) {
+            k.number = ctx_.int_const(("value " + k.name).c_str());
+            k.parses = ctx_.bool_const(("parses " + k.name).c_str());
+        }
+        if (k.kind == KeyKind::ip && !k.v4) {
+            k.is_v6 = ctx_.bool_const(("v6 " + k.name).c_str());
+            k.v4 = ctx_.bv_const(("v4 " + k.name).c_str(), 32);
+            k.v6 = ctx_.bv_const(("v6addr " + k.name).c_str(), 128);
+            k.parses = ctx_.bool_const(("parses " + k.name).c_str());
+        }
+    }
+
+    void add_key_domain(z3::solver& s, Key& k) {
+        if (k.kind == KeyKind::date) {
+            // What parse_date can produce: ISO dates of years 0000-9999, or whole epoch seconds.
+            std::int64_t iso_min = policy::detail::days_from_civil(0, 1, 1) * 86'400'000LL - 86'400'000LL;
+            std::int64_t iso_max = policy::detail::days_from_civil(9999, 12, 31) * 86'400'000LL + 2 * 86'400'000LL;
+            z3::expr n = *k.number;
+            s.add(z3::implies(*k.parses, (n >= ctx_.int_val(iso_min) && n <= ctx_.int_val(iso_max)) ||
+                                             (n >= 0 && n <= ctx_.int_val(std::int64_t{999999999999999} * 1000) &&
+                                              z3::mod(n, ctx_.int_val(1000)) == 0)));
+        }
+        if (k.kind == KeyKind::number) {
+            // Keep the witness printable as an int64 of scaled units.
+            s.add(*k.number >= ctx_.int_val(std::int64_t{-1} << 52) && *k.number <= ctx_.int_val(std::int64_t{1} << 52));
+        }
+    }
+
+    // Principal-derived keys take the chosen caller's values.
+    void add_principal_key_constraints(z3::solver& s) {
+        for (auto& [name, k] : keys_) {
+            if (!detail::is_principal_key(name)) continue;
+            if (k.kind != KeyKind::text && k.kind != KeyKind::unset)
+                throw Unsupported("'" + name + "' compared with " + k.kind_family + " operators");
+            for (std::size_t c = 0; c < candidates_.size(); ++c) {
+                auto value = detail::principal_key_value(name, candidates_[c]);
+                s.add(z3::implies(picks_[c], value ? *k.present : !*k.present));
+                if (!value) continue;
+                for (const auto& t : k.texts)
+                    for (const auto& a : t->atoms())
+                        s.add(z3::implies(picks_[c], a.value == ctx_.bool_val(detail::glob_matches(a.constraint.pattern, *value, a.constraint.mode))));
+            }
+        }
+    }
+
+    z3::expr exactly_one(const std::vector<z3::expr>& xs) {
+        z3::expr_vector v(ctx_);
+        for (const auto& x : xs) v.push_back(x);
+        if (xs.empty()) return ctx_.bool_val(false);
+        z3::expr_vector pairs(ctx_);
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            for (std::size_t j = i + 1; j < xs.size(); ++j) pairs.push_back(!(xs[i] && xs[j]));
+        return z3::mk_or(v) && z3::mk_and(pairs);
+    }
+
+    // --- statements ---------------------------------------------------------------
+    z3::expr action_matches(const policy::ActionSpec& spec) {
+        z3::expr_vector any(ctx_);
+        for (const auto& p : spec.patterns) any.push_back(action_.matches(Glob::from(p.pattern), policy::CaseMode::Insensitive));
+        z3::expr m = z3::mk_or(any);
+        return spec.negated ? !m : m;
+    }
+
+    z3::expr resource_pattern(const policy::ResourcePattern& p) {
+        switch (p.kind) {
+            case policy::ResourcePattern::Kind::Any: return ctx_.bool_val(true);
+            case policy::ResourcePattern::Kind::Shorthand: return ctx_.bool_val(false);
+            case policy::ResourcePattern::Kind::Arn: break;
+        }
+        if (!p.arn) throw Unsupported("policy variable in resource '" + p.text + "'; xc does not encode policy variables yet");
+        z3::expr_vector all(ctx_);
+        for (std::size_t i = 0; i < 5; ++i) all.push_back(resource_[i]->matches(Glob::from(p.arn->segments[i]), policy::CaseMode::Sensitive));
+        return z3::mk_and(all);
+    }
+
+    z3::expr resource_matches(const policy::ResourceSpec& spec) {
+        if (spec.kind == policy::ResourceSpec::Kind::Absent) return ctx_.bool_val(true);
+        z3::expr_vector any(ctx_);
+        for (const auto& p : spec.patterns) any.push_back(resource_pattern(p));
+        z3::expr m = z3::mk_or(any);
+        return spec.kind == policy::ResourceSpec::Kind::Resource ? m : !m;
+    }
+
+    // compare_value's Match and NoMatch for one policy value against one text value.
+    std::pair<z3::expr, z3::expr> compare_text(const policy::ConditionClause& c, const policy::ConditionValue& v, StringVar& x) {
+        using F = policy::OperatorFamily;
+        switch (c.op.family) {
+            case F::String: {
+                auto mode = c.op.ignore_case ? policy::CaseMode::Insensitive : policy::CaseMode::Sensitive;
+                z3::expr m = x.matches(Glob::from(*v.pattern), mode);
+                return {m, !m};
+            }
+            case F::Binary: {
+                z3::expr m = x.equals(v.value.parts.empty() ? v.text : v.text);
+                return {m, !m};
+            }
+            case F::Bool: {
+                z3::expr t = x.equals("true", policy::CaseMode::Insensitive), f = x.equals("false", policy::CaseMode::Insensitive);
+                if (!v.boolean) return {ctx_.bool_val(false), ctx_.bool_val(false)};  // policy value not a bool: Invalid
+                return *v.boolean ? std::pair{t, f} : std::pair{f, t};
+            }
+            case F::Arn: {
+                z3::expr shape = x.matches(detail::arn_shape(), policy::CaseMode::Sensitive);
+                if (!v.arn) return {ctx_.bool_val(false), ctx_.bool_val(false)};  // fewer than six parts: Invalid
+                z3::expr m = x.matches(detail::arn_glob(*v.arn), policy::CaseMode::Sensitive);
+                return {m, shape && !m};
+            }
+            default: break;
+        }
+        throw Unsupported("internal: text comparison for " + c.op.name);
+    }
+
+    // operator_holds on one text value.
+    z3::expr text_holds(const policy::ConditionClause& c, StringVar& x) {
+        z3::expr_vector parts(ctx_);
+        for (const auto& v : c.values) {
+            auto [match, no_match] = compare_text(c, v, x);
+            parts.push_back(c.op.negated ? no_match : match);
+        }
+        return c.op.negated ? z3::mk_and(parts) : z3::mk_or(parts);
+    }
+
+    z3::expr scaled_constant(const Key& k, double value) {
+        double scaled = value * static_cast<double>(k.scale);
+        return ctx_.int_val(static_cast<std::int64_t>(std::llround(scaled)));
+    }
+
+    z3::expr ordered(policy::Comparison cmp, const z3::expr& request, const z3::expr& constant) {
+        switch (cmp) {
+            case policy::Comparison::Equals:
+            case policy::Comparison::Like: return request == constant;
+            case policy::Comparison::LessThan: return request < constant;
+            case policy::Comparison::LessThanEquals: return request <= constant;
+            case policy::Comparison::GreaterThan: return request > constant;
+            case policy::Comparison::GreaterThanEquals: return request >= constant;
+        }
+        return ctx_.bool_val(false);
+    }
+
+    z3::expr ip_contains(const Key& k, const policy::IpCidr& cidr) {
+        if (cidr.network.family == policy::IpAddress::Family::V4) {
+            std::uint32_t mask = cidr.prefix == 0 ? 0u : ~std::uint32_t{0} << (32 - cidr.prefix);
+            return !*k.is_v6 && ((*k.v4 & ctx_.bv_val(static_cast<std::uint64_t>(mask), 32)) ==
+                                 ctx_.bv_val(static_cast<std::uint64_t>(cidr.network.low), 32));
+        }
+        if (cidr.prefix == 0) return *k.is_v6;
+        z3::expr net = z3::concat(ctx_.bv_val(cidr.network.high, 64), ctx_.bv_val(cidr.network.low, 64));
+        unsigned hi = 127, lo = 128 - cidr.prefix;
+        return *k.is_v6 && (k.v6->extract(hi, lo) == net.extract(hi, lo));
+    }
+
+    // operator_holds on a typed (number / date / ip) value.
+    z3::expr typed_holds(const policy::ConditionClause& c, Key& k) {
+        z3::expr_vector parts(ctx_);
+        for (const auto& v : c.values) {
+            std::optional<z3::expr> match;
+            if (k.kind == KeyKind::number && v.number) match = ordered(c.op.comparison, *k.number, scaled_constant(k, *v.number));
+            if (k.kind == KeyKind::date && v.date) match = ordered(c.op.comparison, *k.number, ctx_.int_val(*v.date));
+            if (k.kind == KeyKind::ip && v.cidr) match = ip_contains(k, *v.cidr);
+            if (!match) {  // the policy value cannot be read: Invalid
+                parts.push_back(ctx_.bool_val(false));
+                continue;
+            }
+            parts.push_back(c.op.negated ? (*k.parses && !*match) : (*k.parses && *match));
+        }
+        return c.op.negated ? z3::mk_and(parts) : z3::mk_or(parts);
+    }
+
+    // evaluate_clause
+    z3::expr clause(const policy::ConditionClause& c) {
+        using F = policy::OperatorFamily;
+        Key& k = key(c.key_lower);
+        if (c.op.family == F::Null) {
+            z3::expr_vector any(ctx_);
+            for (const auto& v : c.values)
+                if (v.boolean) any.push_back(*v.boolean ? !*k.present : *k.present);
+            return z3::mk_or(any);
+        }
+        ensure_storage(k);
+        z3::expr missing = ctx_.bool_val(policy::clause_when_key_missing(c.op));
+        z3::expr when_present = ctx_.bool_val(false);
+        if (k.kind == KeyKind::text) {
+            if (!k.multivalued) {
+                when_present = text_holds(c, *k.texts[0]);
+            } else if (c.op.set == policy::SetQualifier::None) {
+                when_present = ctx_.bool_val(false);  // multivalued key without a set operator
+            } else {
+                z3::expr_vector per(ctx_);
+                for (std::size_t j = 0; j < k.texts.size(); ++j) {
+                    z3::expr h = text_holds(c, *k.texts[j]);
+                    per.push_back(c.op.set == policy::SetQualifier::ForAllValues ? z3::implies(k.in_set[j], h) : (k.in_set[j] && h));
+                }
+                when_present = c.op.set == policy::SetQualifier::ForAllValues ? z3::mk_and(per) : z3::mk_or(per);
+            }
+        } else {
+            when_present = typed_holds(c, k);
+        }
+        return z3::ite(*k.present, when_present, missing);
+    }
+
+    z3::expr applies(const policy::Statement& st) {
+        auto it = applies_cache_.find(&st);
+        if (it != applies_cache_.end()) return it->second;
+        z3::expr_vector all(ctx_);
+        all.push_back(action_matches(st.action));
+        all.push_back(resource_matches(st.resource));
+        for (const auto& c : st.conditions) all.push_back(clause(c));
+        z3::expr e = z3::mk_and(all);
+        applies_cache_.emplace(&st, e);
+        return e;
+    }
+
+    z3::expr allowed_for(const Decision& d, const Candidate& c) {
+        using PM = policy::PrincipalMatch;
+        const bool identity_applies = c.principal && c.principal->type != policy::PrincipalType::Service;
+        z3::expr_vector deny(ctx_), direct(ctx_), account(ctx_), identity_allow(ctx_);
+        if (d.resource_policy)
+            for (const auto& st : d.resource_policy->statements) {
+                PM who = st.principal ? policy::principal_matches(*st.principal, c.principal) : PM::None;
+                if (who == PM::None) continue;
+                if (st.effect == policy::Effect::Deny) deny.push_back(applies(st));
+                else (who == PM::Direct ? direct : account).push_back(applies(st));
+            }
+        if (identity_applies) {
+            for (const auto* p : d.identity)
+                for (const auto& st : p->statements) (st.effect == policy::Effect::Deny ? deny : identity_allow).push_back(applies(st));
+            if (d.identity_allows_all) identity_allow.push_back(ctx_.bool_val(true));
+        }
+        z3::expr denied = z3::mk_or(deny);
+        z3::expr direct_allow = z3::mk_or(direct), account_allow = z3::mk_or(account), id_allow = z3::mk_or(identity_allow);
+        z3::expr allow = ctx_.bool_val(false);
+        if (!identity_applies) allow = direct_allow;
+        else if (c.principal->account() == d.resource_account) allow = id_allow || direct_allow;
+        else allow = id_allow && (direct_allow || account_allow);
+        return !denied && allow;
+    }
+
+    // --- witnesses -------------------------------------------------------------------
+    Realisability realise_readably(const StringVar& var, const std::vector<PatternConstraint>& constraints) {
+        for (const auto& p : var.preferred())
+            if (satisfies(p, constraints)) return {Realisability::Answer::realisable, p};
+        return realise(constraints);
+    }
+
+    // Deletion-based minimal unrealisable subset (domain constraints always kept).
+    std::vector<std::size_t> minimal_core(std::size_t domain_size, const std::vector<PatternConstraint>& constraints,
+                                          const std::vector<z3::expr>& literals) {
+        std::vector<bool> keep(literals.size(), true);
+        for (std::size_t i = 0; i < literals.size(); ++i) {
+            keep[i] = false;
+            std::vector<PatternConstraint> trial(constraints.begin(), constraints.begin() + static_cast<std::ptrdiff_t>(domain_size));
+            for (std::size_t j = 0; j < literals.size(); ++j)
+                if (keep[j]) trial.push_back(constraints[domain_size + j]);
+            if (realise(trial).answer != Realisability::Answer::unrealisable) keep[i] = true;
+        }
+        std::vector<std::size_t> core;
+        for (std::size_t i = 0; i < keep.size(); ++i)
+            if (keep[i]) core.push_back(i);
+        return core;
+    }
+
+    std::int64_t int_of(const z3::model& m, const z3::expr& e) {
+        z3::expr v = m.eval(e, true);
+        std::int64_t out = 0;
+        if (!v.is_numeral_i64(out)) throw InternalError("solver value out of range for " + e.to_string());
+        return out;
+    }
+
+    std::string ip_text(const z3::model& m, const Key& k) {
+        if (!m.eval(*k.is_v6, true).is_true()) {
+            std::uint64_t a = m.eval(*k.v4, true).get_numeral_uint64();
+            return std::to_string(a >> 24 & 255) + "." + std::to_string(a >> 16 & 255) + "." + std::to_string(a >> 8 & 255) + "." +
+                   std::to_string(a & 255);
+        }
+        std::uint64_t hi = m.eval(k.v6->extract(127, 64), true).get_numeral_uint64();
+        std::uint64_t lo = m.eval(k.v6->extract(63, 0), true).get_numeral_uint64();
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%llx:%llx:%llx:%llx:%llx:%llx:%llx:%llx", (unsigned long long)(hi >> 48 & 0xffff),
+                      (unsigned long long)(hi >> 32 & 0xffff), (unsigned long long)(hi >> 16 & 0xffff), (unsigned long long)(hi & 0xffff),
+                      (unsigned long long)(lo >> 48 & 0xffff), (unsigned long long)(lo >> 32 & 0xffff), (unsigned long long)(lo >> 16 & 0xffff),
+                      (unsigned long long)(lo & 0xffff));
+        return buf;
+    }
+
+    Witness build_witness(const z3::model& m, const std::map<const StringVar*, std::string>& values) {
+        Witness w;
+        std::size_t chosen = 0;
+        for (std::size_t c = 0; c < picks_.size(); ++c)
+            if (m.eval(picks_[c], true).is_true()) chosen = c;
+        const Candidate& caller = candidates_.at(chosen);
+        w.candidate = caller.label;
+        w.request.principal = caller.principal;
+        w.request.action = values.at(&action_);
+        w.request.resource = "arn:" + values.at(resource_[0].get());
+        for (std::size_t i = 1; i < 5; ++i) w.request.resource += ":" + values.at(resource_[i].get());
+        w.request.resource_account = resource_account_hint_;
+        for (auto& [name, k] : keys_) {
+            if (detail::is_principal_key(name)) {
+                if (auto v = detail::principal_key_value(name, caller)) w.request.context.set(display_key(name), *v);
+                continue;
+            }
+            if (!m.eval(*k.present, true).is_true()) continue;
+            switch (k.kind) {
+                case KeyKind::unset:
+                    w.request.context.set(display_key(name), "xc-any-value");
+                    break;
+                case KeyKind::text:
+                    if (k.multivalued) {
+                        std::vector<std::string> elems;
+                        for (std::size_t j = 0; j < k.texts.size(); ++j)
+                            if (m.eval(k.in_set[j], true).is_true()) elems.push_back(values.at(k.texts[j].get()));
+                        w.request.context.set_multi(display_key(name), std::move(elems));
+                    } else {
+                        w.request.context.set(display_key(name), values.at(k.texts[0].get()));
+                    }
+                    break;
+                case KeyKind::number:
+                    w.request.context.set(display_key(name), m.eval(*k.parses, true).is_true()
+                                                                 ? detail::format_scaled(int_of(m, *k.number), k.scale)
+                                                                 : "not-a-number");
+                    break;
+                case KeyKind::date:
+                    if (!m.eval(*k.parses, true).is_true()) w.request.context.set(display_key(name), "not-a-date");
+                    else {
+                        std::int64_t ms = int_of(m, *k.number);
+                        std::int64_t iso_max = policy::detail::days_from_civil(9999, 12, 31) * 86'400'000LL;
+                        w.request.context.set(display_key(name), ms >= 0 && ms % 1000 == 0 && ms > iso_max ? std::to_string(ms / 1000)
+                                                                                                          : detail::format_date(ms));
+                    }
+                    break;
+                case KeyKind::ip:
+                    w.request.context.set(display_key(name), m.eval(*k.parses, true).is_true() ? ip_text(m, k) : "not-an-address");
+                    break;
+            }
+        }
+        return w;
+    }
+
+public:
+    // The account that owns the resource, for the witness request (set by the property).
+    void set_resource_account(std::string account) { resource_account_hint_ = std::move(account); }
+    // How a key is written in witnesses ("aws:SourceVpce" rather than "aws:sourcevpce").
+    void display(std::string name) { display_names_[policy::ascii_lower(name)] = std::move(name); }
+
+private:
+    std::string display_key(const std::string& lower) const {
+        auto it = display_names_.find(lower);
+        return it == display_names_.end() ? lower : it->second;
+    }
+
+    z3::context& ctx_;
+    StringVar action_;
+    std::array<std::unique_ptr<StringVar>, 5> resource_;
+    std::vector<Candidate> candidates_;
+    std::vector<z3::expr> picks_;
+    std::map<std::string, Key> keys_;
+    std::map<std::string, std::size_t> multivalued_clauses_;
+    std::map<const policy::Statement*, z3::expr> applies_cache_;
+    std::string resource_account_hint_;
+    std::map<std::string, std::string> display_names_;
+};
+
+}  // namespace xc::verify
