@@ -212,7 +212,9 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
             r.resource = "arn:aws:execute-api:" + checker.model().region + ":" + account.id + ":" + api_id + "/" + api.stage + "/" +
                          detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
             r.resource_account = account.id;
-            r.context.set("aws:SourceVpce", endpoint.id);
+            // What API Gateway sees of the consumer's request: its endpoint, over TLS (ALB and
+            // endpoint both speak HTTPS).
+            r.context.set("aws:SourceVpce", endpoint.id).set("aws:SecureTransport", "true");
             auto outcome = policy::decide(attached, r);
             const model::PolicyDocument* denying = api.policy ? &*api.policy : nullptr;
             if (outcome.verdict == policy::Verdict::Allow && endpoint.policy) {

@@ -200,6 +200,7 @@ inline void check_lambda_network(Checker& checker, model::Vertex lambda_vertex) 
     if (subnets.empty()) {
         auto& f = checker.add(property, lambda_vertex, Verdict::violated,
                               "the function is not in a VPC: it reaches DynamoDB over the public endpoint", lambda.path);
+        f.witness = {{"network", "outside any VPC"}, {"dynamodb", "dynamodb." + checker.model().region + ".amazonaws.com"}};
         f.fix = "place the function in private subnets whose route tables use a DynamoDB gateway endpoint";
         return;
     }
