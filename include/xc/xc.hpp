@@ -6,4 +6,6 @@
 #include <xc/model/graph.hpp>
 #include <xc/model/graph_render.hpp>
 #include <xc/model/load.hpp>
+#include <xc/verify/report_format.hpp>
+#include <xc/verify/verify.hpp>
 #include <xc/version.hpp>

@@ -70,17 +70,9 @@ inline bool is_region(std::string_view s) {
     return s.front() != '-';
 }
 
-struct ServiceSource {
-    std::string pointer;       // "/services/<name>"
-    const json* raw = nullptr;
-    std::string template_pointer;
-    const json* template_raw = nullptr;
-    TemplateParameters params;
-};
-
 class ModelLoader {
 public:
-    explicit ModelLoader(const JsonSource& source) : source_(source) {}
+    explicit ModelLoader(std::shared_ptr<const JsonSource> source) : owned_(std::move(source)), source_(*owned_) {}
 
     Model load() {
         const json& root = source_.root();
@@ -114,27 +106,21 @@ public:
         model_.for_each_scope([&](const Scope& s) { resolve_scope(s); });
         check_global_uniqueness();
         if (!diags_.empty()) fail();
+        model_.file = source_.file();
+        model_.source = std::make_shared<SourceMap>(owned_, service_sources_);
         return std::move(model_);
     }
 
 private:
     [[noreturn]] void fail() {
+        SourceMap map(owned_, service_sources_);
         std::vector<Diagnostic> out;
         for (auto& d : diags_.items()) {
-            std::string src = source_pointer_of(d.path);
             Diagnostic full = source_.diagnostic(d.path, d.message, d.hint);
-            full.position = source_.position(src);
+            full.position = map.position(d.path);
             out.push_back(std::move(full));
         }
         throw InputError(std::move(out));
-    }
-
-    std::string source_pointer_of(const std::string& logical) const {
-        for (const auto& s : service_sources_) {
-            if (logical == s.pointer || logical.rfind(s.pointer + "/", 0) == 0)
-                return source_pointer(logical, s.pointer, *s.raw, s.template_pointer, s.template_raw, s.params);
-        }
-        return logical;
     }
 
     // --- accounts -----------------------------------------------------------
@@ -1199,6 +1185,7 @@ private:
         });
     }
 
+    std::shared_ptr<const JsonSource> owned_;
     const JsonSource& source_;
     Diagnostics diags_;
     Model model_;
@@ -1208,10 +1195,8 @@ private:
 }  // namespace detail
 
 // Load a model from a parsed document. Throws InputError listing every problem found.
-inline Model load_model(const JsonSource& source) {
-    Model m = detail::ModelLoader(source).load();
-    m.file = source.file();
-    return m;
+inline Model load_model(JsonSource source) {
+    return detail::ModelLoader(std::make_shared<const JsonSource>(std::move(source))).load();
 }
 
 inline Model load_model_text(std::string_view text, std::string file = "<model>", InputLimits limits = {}) {

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <xc/model/net.hpp>
+#include <xc/model/source_map.hpp>
 #include <xc/policy/document.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -370,6 +372,11 @@ struct Scope {
 
 struct Model {
     std::string file;
+    std::shared_ptr<const SourceMap> source;  // positions of every value (set by the loader)
+
+    // Line and column where the value at `pointer` (a logical model path) was written.
+    SourcePosition position(const std::string& pointer) const { return source ? source->position(pointer) : SourcePosition{}; }
+
     std::string name;
     std::string region;
     std::map<std::string, Account> accounts;

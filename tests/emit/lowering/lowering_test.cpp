@@ -1,0 +1,166 @@
+// The target-neutral lowering: stacks and phases, cross-account values, documents, and that
+// every reference resolves inside its stack (what lets each printer render it on its own).
+#include <xc/emit/lowering.hpp>
+#include <xc/model/load.hpp>
+
+#include <test_support.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <string>
+
+namespace {
+
+namespace lw = xc::emit::lowering;
+namespace test = xc::test;
+using lw::Value;
+
+lw::Deployment lower_file(const std::filesystem::path& p) {
+    return lw::lower(xc::model::build_graph(xc::model::load_model_file(p.string())));
+}
+lw::Deployment lower_text(const std::string& text) {
+    test::TempDir dir;
+    test::write_file(dir / "m.json", text);
+    return lower_file(dir / "m.json");
+}
+
+void walk(const Value& v, const std::function<void(const Value&)>& f) {
+    f(v);
+    for (const auto& i : v.items) walk(i, f);
+    for (const auto& [_, e] : v.entries) walk(e, f);
+}
+void walk(const lw::Stack& s, const std::function<void(const Value&)>& f) {
+    for (const auto* list : {&s.lookups, &s.resources})
+        for (const auto& r : *list)
+            for (const auto& [_, v] : r.properties) walk(v, f);
+    for (const auto& o : s.outputs) walk(o.value, f);
+}
+
+const lw::Stack& stack(const lw::Deployment& d, const std::string& name) {
+    const auto* s = d.find(name);
+    if (!s) throw std::runtime_error("no stack " + name);
+    return *s;
+}
+
+TEST(Lowering, ReferenceModelHasOneStackPerAccountConsumerFirst) {
+    auto d = lower_file(test::reference_model_path());
+    ASSERT_EQ(d.stacks.size(), 3u);
+    EXPECT_EQ(d.stacks[0].name, "consumer");
+    EXPECT_EQ(d.stacks[0].phase, 1);
+    EXPECT_EQ(d.stacks[0].role, lw::StackRole::consumer);
+    EXPECT_EQ(d.stacks[1].name, "beverage");
+    EXPECT_EQ(d.stacks[2].name, "food");
+    for (int i : {1, 2}) {
+        EXPECT_EQ(d.stacks[i].phase, 2);
+        EXPECT_EQ(d.stacks[i].role, lw::StackRole::service);
+    }
+    EXPECT_EQ(stack(d, "food").account_id, "333333333333");
+}
+
+TEST(Lowering, EveryReferenceResolvesInsideItsStackAndNamesAreUniqueIdentifiers) {
+    for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "models")) {
+        const auto& p = entry.path();
+        if (p.extension() != ".json" || p.filename().string().find(".schema.") != std::string::npos) continue;
+        SCOPED_TRACE(p.filename().string());
+        auto d = lower_file(p);
+        for (const auto& s : d.stacks) {
+            std::set<std::pair<std::string, std::string>> seen;
+            for (const auto& r : s.resources) {
+                EXPECT_TRUE(seen.emplace(r.kind, r.name).second) << s.name << ": " << r.kind << "." << r.name;
+                EXPECT_EQ(lw::identifier(r.name), r.name);
+                for (const auto& [kind, name] : r.depends_on) EXPECT_NE(s.find(kind, name), nullptr) << kind << "." << name;
+            }
+            walk(s, [&](const Value& v) {
+                if (v.kind != Value::Kind::ref) return;
+                bool found = false;
+                if (v.target == lw::RefTarget::resource) found = s.find(v.ref_kind, v.ref_name) != nullptr;
+                if (v.target == lw::RefTarget::lookup) found = s.find_lookup(v.ref_kind, v.ref_name) != nullptr;
+                if (v.target == lw::RefTarget::input) {
+                    for (const auto& in : s.inputs) found |= in.name == v.ref_name;
+                }
+                EXPECT_TRUE(found) << s.name << ": dangling " << lw::ref_text(v);
+            });
+        }
+    }
+}
+
+TEST(Lowering, ServiceStacksKnowTheConsumerEndpointOnlyThroughTheSecret) {
+    auto d = lower_file(test::reference_model_path());
+    for (const char* name : {"beverage", "food"}) {
+        const auto& s = stack(d, name);
+        walk(s, [&](const Value& v) {
+            if (v.kind == Value::Kind::string) EXPECT_EQ(v.text.find("vpce-"), std::string::npos) << name << ": " << v.text;
+        });
+        const auto* lookup = s.find_lookup("secret_version", "consumer_endpoint_id");
+        ASSERT_NE(lookup, nullptr);
+        EXPECT_EQ(lookup->property("secret_id")->text,
+                  "arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id");
+    }
+    // The consumer's secret holds its own endpoint's id.
+    const auto* version = stack(d, "consumer").find("secret_version", "endpoint_id");
+    ASSERT_NE(version, nullptr);
+    EXPECT_EQ(*version->property("secret_string"), lw::ref("vpc_endpoint", "execute_api", "id"));
+}
+
+TEST(Lowering, PolicyDocumentsAreOneJsonTextForEveryPrinter) {
+    auto d = lower_file(test::reference_model_path());
+    const auto* policy = stack(d, "food").find("rest_api_policy", "orders");
+    ASSERT_NE(policy, nullptr);
+    EXPECT_EQ(lw::canonical_json(*policy->property("policy")),
+              R"({"Statement":[{"Action":"execute-api:Invoke","Condition":{"StringEquals":{"aws:SourceVpce":"${lookup.secret_version.consumer_endpoint_id.secret_string}"}},"Effect":"Allow","Principal":"*","Resource":"execute-api:/*/*/*","Sid":"OnlyTheConsumerEndpoint"}],"Version":"2012-10-17"})");
+    const auto* key = stack(d, "consumer").find("kms_key", "shared_secret");
+    ASSERT_NE(key, nullptr);
+    EXPECT_NE(lw::canonical_json(*key->property("policy")).find(R"("AWS":["arn:aws:iam::222222222222:root","arn:aws:iam::333333333333:root"])"),
+              std::string::npos);
+}
+
+TEST(Lowering, OpenApiBodyHasRoutesValidatorEnumAndProxyIntegrations) {
+    auto d = lower_file(test::reference_model_path());
+    const auto* api = stack(d, "beverage").find("rest_api", "orders");
+    ASSERT_NE(api, nullptr);
+    std::string body = lw::canonical_json(*api->property("body"));
+    for (const char* needle : {R"("/orders":{"get":)", R"("/orders/{orderId}":{"get":)", R"("enum":["tea","coffee","water"])",
+                               R"("uri":"${function.post_order.invoke_arn}")", R"("type":"aws_proxy")",
+                               R"("x-amazon-apigateway-request-validator":"body-and-parameters")",
+                               R"({"in":"query","name":"orderDate","required":false,"type":"string"})"})
+        EXPECT_NE(body.find(needle), std::string::npos) << needle << "\n" << body;
+}
+
+TEST(Lowering, NamesThatCollideAfterSanitisingAreRefused) {
+    // "alb_" is a valid model name, but it becomes the identifier "alb" like the ALB's group.
+    std::string t = test::replace_once(test::reference_model_text(), "\"endpoint\": {\n        \"vpc\": \"main\",", "\"alb_\": {\n        \"vpc\": \"main\",");
+    t = test::replace_once(t, "\"securityGroups\": [ \"endpoint\" ],", "\"securityGroups\": [ \"alb_\" ],");
+    t = test::replace_once(t, "\"egress\":  [ { \"protocol\": \"tcp\", \"ports\": 443, \"securityGroup\": \"endpoint\" } ]",
+                           "\"egress\":  [ { \"protocol\": \"tcp\", \"ports\": 443, \"securityGroup\": \"alb_\" } ]");
+    EXPECT_THROW(lower_text(t), lw::LoweringError);
+}
+
+TEST(Lowering, PrivateCustomDomainsAreSharedAndAssociatedByTheConsumerInALaterPhase) {
+    auto path = test::source_dir() / "models/three-services-private-domains.json";
+    ASSERT_TRUE(std::filesystem::exists(path)) << "the private-domains model is part of the shipped models";
+    auto d = lower_file(path);
+    const auto& last = d.stacks.back();
+    EXPECT_EQ(last.phase, 3);
+    EXPECT_EQ(last.role, lw::StackRole::consumer_associations);
+    EXPECT_EQ(last.account_name, "platform");
+    for (const char* service : {"payments", "inventory", "shipping"}) {
+        const auto& s = stack(d, service);
+        const auto* domain = s.find("domain_name", "orders");
+        ASSERT_NE(domain, nullptr);
+        EXPECT_EQ(domain->property("endpoint_configuration")->find("types")->items.at(0).text, "PRIVATE");
+        EXPECT_NE(domain->property("policy"), nullptr);
+        EXPECT_NE(s.find("base_path_mapping", "orders")->property("domain_name_id"), nullptr);
+        EXPECT_NE(s.find("ram_resource_share", "orders_domain"), nullptr);
+        EXPECT_EQ(s.find("ram_principal_association", "orders_domain_platform")->property("principal")->text, "401122334455");
+        for (const char* ep : {"execute_api_a", "execute_api_b"}) {
+            const auto* a = last.find("domain_name_access_association", std::string(service) + "_orders_" + ep);
+            ASSERT_NE(a, nullptr) << service << " " << ep;
+            EXPECT_EQ(a->property("access_association_source_type")->text, "VPCE");
+        }
+    }
+}
+
+}  // namespace
