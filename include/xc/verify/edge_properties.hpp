@@ -96,7 +96,7 @@ inline void check_network_ingress(Checker& checker) {
                         admitted.push_back(ctx.bool_val(true));  // a prefix list: public service ranges
                     }
                 }
-            z3::solver s(ctx);
+            z3::solver s(ctx, z3::solver::simple());
             z3::params params(ctx);
             params.set("timeout", checker.options().timeout_ms);
             s.set(params);
@@ -151,7 +151,7 @@ inline void check_network_ingress(Checker& checker) {
                 }
                 // A CIDR or prefix-list peer admits addresses, not just the load balancer.
                 z3::expr src = checker.z3().bv_const("source", 32);
-                z3::solver s(checker.z3());
+                z3::solver s(checker.z3(), z3::solver::simple());
                 std::string source = "any address of the prefix list";
                 if (r.peer.cidr) {
                     s.add(detail::in_cidr(checker.z3(), src, *r.peer.cidr));

@@ -1,0 +1,115 @@
+// xc_verify_bench [SERVICES...]   (default 10 100 1000 10000)
+//
+// For each size, a child process generates a model from the reference one — N services in N
+// accounts, every tenth with a wildcard endpoint condition (a violation) — and reports load,
+// verify, per-API time and peak RSS. Then the process wall time of `xc verify` on the reference
+// model (median of 11 runs).
+#include <xc/model/graph.hpp>
+#include <xc/model/load.hpp>
+#include <xc/verify/verify.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string reference_text() {
+    std::ifstream in(std::string(XC_SOURCE_DIR) + "/models/cross-account-microservices.json");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The reference model with `n` services stamped from its template.
+std::string generate(std::size_t n) {
+    auto model = nlohmann::json::parse(reference_text());
+    auto& accounts = model["accounts"];
+    auto& services = model["services"];
+    auto& records = model["consumer"]["hostedZones"]["services"]["records"];
+    auto& secret_readers = model["consumer"]["secrets"]["endpoint-id"]["policy"]["Statement"][0]["Principal"]["AWS"];
+    auto& key_readers = model["consumer"]["kmsKeys"]["shared-secret"]["policy"]["Statement"][1]["Principal"]["AWS"];
+    services = nlohmann::json::object();
+    records = nlohmann::json::object();
+    secret_readers = nlohmann::json::array();
+    key_readers = nlohmann::json::array();
+    for (auto it = accounts.begin(); it != accounts.end();)
+        it = it.key() == "consumer" ? std::next(it) : accounts.erase(it);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string name = "svc" + std::to_string(i);
+        char id[16];
+        std::snprintf(id, sizeof id, "%012zu", 200000000000 + i);
+        accounts[name] = {{"id", id}, {"role", "service"}};
+        nlohmann::json service{{"account", name}, {"template", "orders-service"}, {"parameters", {{"orderOptions", {"a", "b"}}}}};
+        if (i % 10 == 9)  // a violation: any endpoint
+            service["apis"]["orders"]["policy"] = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+                "Condition": {"StringLike": {"aws:SourceVpce": "vpce-*"}}}]})");
+        services[name] = service;
+        records[name] = {{"alias", {{"loadBalancer", "internal"}}}};
+        secret_readers.push_back(std::string("arn:aws:iam::") + id + ":root");
+        key_readers.push_back(std::string("arn:aws:iam::") + id + ":root");
+    }
+    return model.dump();
+}
+
+int measure(std::size_t n) {
+    std::string text = generate(n);
+    auto t0 = Clock::now();
+    auto graph = xc::model::build_graph(xc::model::load_model_text(text, "generated.json"));
+    double load = seconds_since(t0);
+    auto t1 = Clock::now();
+    auto report = xc::verify::verify(graph);
+    double verify = seconds_since(t1);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("%8zu services  %7zu findings (%5zu violated)  load+graph %7.3f s  verify %7.3f s  per API %7.3f ms  peak RSS %7.1f MiB\n", n,
+                report.findings.size(), report.count(xc::verify::Verdict::violated), load, verify, 1000 * verify / static_cast<double>(n),
+                static_cast<double>(usage.ru_maxrss) / 1024.0);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
+    std::vector<std::string> sizes;
+    for (int i = 1; i < argc; ++i) sizes.push_back(argv[i]);
+    if (sizes.empty()) sizes = {"10", "100", "1000", "10000"};
+    for (const auto& s : sizes) {
+        std::fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl("/proc/self/exe", argv[0], "--one", s.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+    }
+#ifdef XC_CLI
+    std::vector<double> walls;
+    std::string command = std::string(XC_CLI) + " verify " + XC_SOURCE_DIR + "/models/cross-account-microservices.json > /dev/null";
+    for (int i = 0; i < 11; ++i) {
+        auto t = Clock::now();
+        if (std::system(command.c_str()) != 0) std::cerr << "xc verify did not exit 0\n";
+        walls.push_back(seconds_since(t));
+    }
+    std::sort(walls.begin(), walls.end());
+    std::printf("xc verify on the reference model: %.1f ms process wall (median of 11)\n", 1000 * walls[5]);
+#endif
+}

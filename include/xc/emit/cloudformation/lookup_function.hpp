@@ -1,0 +1,55 @@
+// The lookup function: reads of existing infrastructure that CloudFormation has no intrinsic
+// or resource for (Terraform: data sources), as one small inline Lambda behind
+// `Custom::XcLookup` resources.
+//
+//   Kind network_interface  (Id)                  -> PrivateIp   the ALB targets: the execute-api endpoint's ENI IPs
+//   Kind prefix_list        (Name)                -> Id          a gateway endpoint's prefix list (security group rules)
+//   Kind vpc_endpoint       (TagName)             -> Id          phase 3: the consumer's endpoint, found by Name tag
+//   Kind ram_resource_share (Name)                -> ResourceArn phase 3: the domain a service shared with this account
+//
+// Only Describe/Get/List permissions; it never writes. Deleting a lookup does nothing.
+#pragma once
+
+namespace xc::emit::cloudformation {
+
+inline constexpr const char* lookup_function_code = R"py(import boto3
+import cfnresponse
+
+
+def lookup(p):
+    kind = p["Kind"]
+    if kind == "network_interface":
+        ni = boto3.client("ec2").describe_network_interfaces(NetworkInterfaceIds=[p["Id"]])["NetworkInterfaces"][0]
+        return {"PrivateIp": ni["PrivateIpAddress"]}
+    if kind == "prefix_list":
+        lists = boto3.client("ec2").describe_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [p["Name"]]}])["PrefixLists"]
+        if len(lists) != 1:
+            raise Exception("expected one prefix list named %s, found %d" % (p["Name"], len(lists)))
+        return {"Id": lists[0]["PrefixListId"]}
+    if kind == "vpc_endpoint":
+        eps = boto3.client("ec2").describe_vpc_endpoints(Filters=[{"Name": "tag:Name", "Values": [p["TagName"]]}])["VpcEndpoints"]
+        eps = [e for e in eps if e["State"].lower() not in ("deleted", "deleting", "failed", "rejected")]
+        if len(eps) != 1:
+            raise Exception("expected one VPC endpoint tagged Name=%s, found %d" % (p["TagName"], len(eps)))
+        return {"Id": eps[0]["VpcEndpointId"]}
+    if kind == "ram_resource_share":
+        ram = boto3.client("ram")
+        shares = ram.get_resource_shares(resourceOwner="OTHER-ACCOUNTS", name=p["Name"], resourceShareStatus="ACTIVE")["resourceShares"]
+        if len(shares) != 1:
+            raise Exception("expected one active RAM share named %s shared with this account, found %d (accepted?)" % (p["Name"], len(shares)))
+        res = ram.list_resources(resourceOwner="OTHER-ACCOUNTS", resourceShareArns=[shares[0]["resourceShareArn"]])["resources"]
+        if not res:
+            raise Exception("RAM share %s holds no resource" % p["Name"])
+        return {"ResourceArn": res[0]["arn"]}
+    raise Exception("unknown lookup kind " + kind)
+
+
+def handler(event, context):
+    try:
+        data = {} if event["RequestType"] == "Delete" else lookup(event["ResourceProperties"])
+        cfnresponse.send(event, context, cfnresponse.SUCCESS, data, event.get("PhysicalResourceId") or event["LogicalResourceId"])
+    except Exception as e:
+        cfnresponse.send(event, context, cfnresponse.FAILED, {}, event.get("PhysicalResourceId") or event["LogicalResourceId"], reason=str(e))
+)py";
+
+}  // namespace xc::emit::cloudformation
