@@ -92,7 +92,9 @@ TEST(Lowering, ServiceStacksKnowTheConsumerEndpointOnlyThroughTheSecret) {
     for (const char* name : {"beverage", "food"}) {
         const auto& s = stack(d, name);
         walk(s, [&](const Value& v) {
-            if (v.kind == Value::Kind::string) EXPECT_EQ(v.text.find("vpce-"), std::string::npos) << name << ": " << v.text;
+            if (v.kind == Value::Kind::string) {
+                EXPECT_EQ(v.text.find("vpce-"), std::string::npos) << name << ": " << v.text;
+            }
         });
         const auto* lookup = s.find_lookup("secret_version", "consumer_endpoint_id");
         ASSERT_NE(lookup, nullptr);

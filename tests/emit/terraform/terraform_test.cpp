@@ -459,7 +459,9 @@ TEST(TerraformHcl, ShippedModelsAndTheHostileModelPassParserFormatterSchemaAndRe
         for (const auto& ref : f["references"]) {
                 std::string s = ref.get<std::string>();
                 EXPECT_EQ(s.find("aws_caller_identity"), std::string::npos) << rel << ": " << s;
-            if (!rel.ends_with("providers.tf")) EXPECT_NE(s, "var.deployment_role_arn") << rel;
+            if (!rel.ends_with("providers.tf")) {
+                EXPECT_NE(s, "var.deployment_role_arn") << rel;
+            }
         }
     }
 }
