@@ -1,15 +1,15 @@
 // xc — the command-line shell over the xc library.
 //
-// Exit codes (the contract CI gates rely on):
-//   0  success: the model is valid (and, for verify, every property proved)
+// Exit codes (the contract CI gates rely on; README "Exit codes", tested in tests/cli):
+//   0  success: the model is valid (and, for verify, every property proved or suppressed)
 //   1  findings: a property was violated
-//   2  bad input or usage: malformed model, unknown option, unreadable file
+//   2  bad input or usage: malformed model or baseline, unknown option, unreadable or unwritable file
 //   3  undecided: a property could not be decided (never silently a pass)
-// Diagnostics go to stderr, results to stdout.
-#include <xc/emit/file_set.hpp>
-#include <xc/emit/lambda.hpp>
-#include <xc/emit/terraform.hpp>
-#include <xc/verify/report_format.hpp>
+// With several models, verify exits with the worst: 2 beats 1 beats 3 beats 0.
+// Diagnostics go to stderr, results to stdout (or --output).
+#include "emit_command.hpp"
+#include "verify_command.hpp"
+
 #include <xc/xc.hpp>
 
 #include <CLI/CLI.hpp>
@@ -41,57 +41,6 @@ int run_graph(const std::string& file, const std::string& format) {
     return ok;
 }
 
-int run_verify(const std::string& file, const std::string& format, const xc::verify::VerifyOptions& options) {
-    auto graph = xc::model::build_graph(xc::model::load_model_file(file));
-    auto report = xc::verify::verify(graph, options);
-    if (format == "json") std::cout << xc::verify::to_json(report, file).dump(2) << '\n';
-    else std::cout << xc::verify::to_text(report, file);
-    return report.exit_code();
-}
-
-struct EmitRequest {
-    std::string model_file;
-    std::string target = "terraform";
-    std::string out_dir;
-    bool allow_unverified = false;
-};
-
-// Emission refuses a model that is not verified: the deployment is what was proved.
-int run_emit(const EmitRequest& request) {
-    auto graph = xc::model::build_graph(xc::model::load_model_file(request.model_file));
-    auto report = xc::verify::verify(graph);
-    const bool verified = report.exit_code() == 0;
-    if (!verified && !request.allow_unverified) {
-        std::cerr << xc::verify::to_text(report, request.model_file)
-                  << "xc emit: refusing to emit an unverified model (use --allow-unverified to emit anyway)\n";
-        return report.exit_code();
-    }
-    if (!verified) std::cerr << "xc emit: warning: emitting an unverified model (--allow-unverified)\n";
-    xc::emit::FileSet files;
-    if (request.target == "terraform") {
-        xc::emit::TerraformOptions options;
-        options.unverified_warning = !verified;
-        files = xc::emit::emit_terraform(graph, options);
-    } else if (request.target == "lambda") {
-        files = xc::emit::emit_lambda(graph);
-    }
-    xc::emit::write_atomically(files, request.out_dir);
-    std::cout << "wrote " << files.size() << " files to " << request.out_dir << '\n';
-    return ok;
-}
-
-// Property ids given to --properties / --skip must exist.
-std::string check_property_ids(const std::vector<std::string>& ids) {
-    for (const auto& id : ids)
-        if (!xc::verify::is_property(id)) {
-            std::vector<std::string> known;
-            for (const auto& p : xc::verify::properties) known.emplace_back(p.id);
-            std::string hint = xc::did_you_mean(id, known);
-            return "unknown property '" + id + "'" + (hint.empty() ? "" : " (" + hint + ")");
-        }
-    return {};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,28 +59,34 @@ int main(int argc, char** argv) {
     graph->add_option("model", model_file, "The model file (JSON)")->required();
     graph->add_option("--format", format, "Output format")->check(CLI::IsMember({"dot", "mermaid"}))->capture_default_str();
 
-    std::string verify_format = "text";
-    std::vector<std::string> only, skip;
-    unsigned timeout_ms = 10000;
+    xc::cli::VerifyRequest verify_request;
     std::string property_list;
     for (const auto& p : xc::verify::properties) property_list += "\n  " + std::string(p.id) + ": " + std::string(p.title);
-    auto* verify = app.add_subcommand("verify", "Prove the model's properties, or show a counterexample for each violation.\n"
-                                                "Properties:" + property_list);
-    verify->add_option("model", model_file, "The model file (JSON)")->required();
-    verify->add_option("--format", verify_format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-    verify->add_option("--properties", only, "Check only these properties (comma-separated ids)")->delimiter(',');
-    verify->add_option("--skip", skip, "Do not check these properties (comma-separated ids)")->delimiter(',');
-    verify->add_option("--timeout-ms", timeout_ms, "Per-query solver timeout; exceeding it is UNDECIDED (exit 3)")->capture_default_str();
+    auto* verify = app.add_subcommand(
+        "verify", "Prove the models' properties, or show a counterexample for each violation.\n"
+                  "Several models make one report; the exit code is the worst over them.\n"
+                  "Properties:" + property_list);
+    verify->add_option("models", verify_request.model_files, "The model files (JSON)")->required();
+    verify->add_option("--format", verify_request.format, "Output format: text for people, json (xcReport 2), sarif (SARIF 2.1.0)")
+        ->check(CLI::IsMember(xc::cli::verify_formats()))
+        ->capture_default_str();
+    verify->add_option("-o,--output", verify_request.output,
+                       "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout");
+    verify->add_option("--baseline", verify_request.baseline,
+                       "Accept the findings this baseline file suppresses (each with a reason); unused suppressions are warned about");
+    verify->add_option("--properties", verify_request.only, "Check only these properties (comma-separated ids)")->delimiter(',');
+    verify->add_option("--skip", verify_request.skip, "Do not check these properties (comma-separated ids)")->delimiter(',');
+    verify->add_option("--timeout-ms", verify_request.timeout_ms, "Per-query solver timeout; exceeding it is UNDECIDED (exit 3)")
+        ->capture_default_str();
 
-    EmitRequest emit_request;
+    xc::cli::EmitRequest emit_request;
     auto* emit = app.add_subcommand("emit", "Lower a verified model to deployable files, written all-or-nothing into DIR.\n"
-                                            "Verifies first and refuses (exit 1, findings on stderr) unless every property is proved.\n"
-                                            "  terraform: one root module per account, DIR/README.md gives the apply order\n"
-                                            "  lambda:    one standalone C++ CMake project per service; building it leaves\n"
-                                            "             DIR/<service>/dist/<function>.zip, where the Terraform roots look by default\n"
-                                            "             when emitted to a sibling directory (e.g. out/terraform and out/lambda)");
+                                            "Verifies first and refuses (exit 1, findings on stderr) unless every property is proved.\n" +
+                                                xc::cli::emit_targets_help());
     emit->add_option("model", emit_request.model_file, "The model file (JSON)")->required();
-    emit->add_option("--target", emit_request.target, "What to emit")->check(CLI::IsMember({"terraform", "lambda"}))->capture_default_str();
+    emit->add_option("--target", emit_request.target, "What to emit")
+        ->check(CLI::IsMember(xc::cli::emit_target_names()))
+        ->capture_default_str();
     emit->add_option("-o,--output", emit_request.out_dir, "Output directory (replaced as a whole on success)")->required();
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
@@ -148,21 +103,13 @@ int main(int argc, char** argv) {
     try {
         if (*check) return run_check(model_file);
         if (*graph) return run_graph(model_file, format);
-        if (*emit) return run_emit(emit_request);
-        if (*verify) {
-            for (const auto* ids : {&only, &skip})
-                if (auto error = check_property_ids(*ids); !error.empty()) {
-                    std::cerr << "xc verify: " << error << "\n";
-                    return bad_input;
-                }
-            xc::verify::VerifyOptions options;
-            options.only = {only.begin(), only.end()};
-            options.skip = {skip.begin(), skip.end()};
-            options.timeout_ms = timeout_ms;
-            return run_verify(model_file, verify_format, options);
-        }
+        if (*emit) return xc::cli::run_emit(emit_request);
+        if (*verify) return xc::cli::run_verify(verify_request);
     } catch (const xc::InputError& e) {
         print(e);
+        return bad_input;
+    } catch (const xc::cli::OutputFileError& e) {
+        std::cerr << "xc verify: cannot write the report: " << e.what() << "\n";
         return bad_input;
     } catch (const xc::emit::lowering::LoweringError& e) {
         std::cerr << "xc emit: " << e.what() << "\n";

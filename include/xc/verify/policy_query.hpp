@@ -185,10 +185,16 @@ inline std::string format_scaled(std::int64_t value, std::int64_t scale) {
     return out;
 }
 
-inline std::string format_date(std::int64_t ms) {
-    constexpr std::int64_t day = 86'400'000;
-    std::int64_t days = ms >= 0 ? ms / day : -((-ms + day - 1) / day);
-    std::int64_t rest = ms - days * day;
+// The range parse_date covers with ISO dates: years 0000-9999 in UTC, widened by the largest
+// zone offset (23:59) on either side.
+inline constexpr std::int64_t day_ms = 86'400'000;
+inline constexpr std::int64_t max_offset_ms = (23 * 60 + 59) * 60'000LL;
+inline std::int64_t iso_utc_min() { return policy::detail::days_from_civil(0, 1, 1) * day_ms; }
+inline std::int64_t iso_utc_max() { return policy::detail::days_from_civil(9999, 12, 31) * day_ms + day_ms - 1; }
+
+inline std::string format_civil(std::int64_t ms) {
+    std::int64_t days = ms >= 0 ? ms / day_ms : -((-ms + day_ms - 1) / day_ms);
+    std::int64_t rest = ms - days * day_ms;
     // civil_from_days (H. Hinnant)
     std::int64_t z = days + 719468;
     std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -201,10 +207,29 @@ inline std::string format_date(std::int64_t ms) {
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lld", static_cast<long long>(y), m, d,
                   static_cast<long long>(rest / 3'600'000), static_cast<long long>(rest / 60'000 % 60),
                   static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
     return buf;
+}
+
+// An ISO 8601 text for `ms` that parse_date reads back exactly: UTC when the year fits in four
+// digits, else the nearest representable local time with a zone offset.
+inline std::string format_date(std::int64_t ms) {
+    auto offset_text = [](std::int64_t offset) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%02lld:%02lld", static_cast<long long>(offset / 3'600'000), static_cast<long long>(offset / 60'000 % 60));
+        return std::string(buf);
+    };
+    if (ms > iso_utc_max()) {  // local time behind UTC: UTC = local + offset
+        std::int64_t offset = (ms - iso_utc_max() + 59'999) / 60'000 * 60'000;
+        return format_civil(ms - offset) + "-" + offset_text(offset);
+    }
+    if (ms < iso_utc_min()) {  // local time ahead of UTC: UTC = local - offset
+        std::int64_t offset = (iso_utc_min() - ms + 59'999) / 60'000 * 60'000;
+        return format_civil(ms + offset) + "+" + offset_text(offset);
+    }
+    return format_civil(ms) + "Z";
 }
 
 }  // namespace detail
@@ -439,12 +464,13 @@ private:
     }
 
     void add_key_domain(z3::solver& s, Key& k) {
+        if (!k.number) return;  // declared, but no clause was encoded: unconstrained
         if (k.kind == KeyKind::date) {
-            // What parse_date can produce: ISO dates of years 0000-9999, or whole epoch seconds.
-            std::int64_t iso_min = policy::detail::days_from_civil(0, 1, 1) * 86'400'000LL - 86'400'000LL;
-            std::int64_t iso_max = policy::detail::days_from_civil(9999, 12, 31) * 86'400'000LL + 2 * 86'400'000LL;
+            // What parse_date can produce: ISO dates (years 0000-9999, any zone offset), or whole
+            // epoch seconds of up to 15 digits.
             z3::expr n = *k.number;
-            s.add(z3::implies(*k.parses, (n >= ctx_.int_val(iso_min) && n <= ctx_.int_val(iso_max)) ||
+            s.add(z3::implies(*k.parses, (n >= ctx_.int_val(detail::iso_utc_min() - detail::max_offset_ms) &&
+                                          n <= ctx_.int_val(detail::iso_utc_max() + detail::max_offset_ms)) ||
                                              (n >= 0 && n <= ctx_.int_val(std::int64_t{999999999999999} * 1000) &&
                                               z3::mod(n, ctx_.int_val(1000)) == 0)));
         }
@@ -728,6 +754,10 @@ private:
                 continue;
             }
             if (!m.eval(*k.present, true).is_true()) continue;
+            // A key the encoding never constrained (its statements select no candidate): any
+            // value will do, and absent is the simplest.
+            const bool stored = k.kind == KeyKind::unset || (k.kind == KeyKind::text ? !k.texts.empty() : k.kind == KeyKind::ip ? k.v4.has_value() : k.number.has_value());
+            if (!stored) continue;
             switch (k.kind) {
                 case KeyKind::unset:
                     w.request.context.set(display_key(name), "xc-any-value");
@@ -751,9 +781,8 @@ private:
                     if (!m.eval(*k.parses, true).is_true()) w.request.context.set(display_key(name), "not-a-date");
                     else {
                         std::int64_t ms = int_of(m, *k.number);
-                        std::int64_t iso_max = policy::detail::days_from_civil(9999, 12, 31) * 86'400'000LL;
-                        w.request.context.set(display_key(name), ms >= 0 && ms % 1000 == 0 && ms > iso_max ? std::to_string(ms / 1000)
-                                                                                                          : detail::format_date(ms));
+                        bool iso = ms >= detail::iso_utc_min() - detail::max_offset_ms && ms <= detail::iso_utc_max() + detail::max_offset_ms;
+                        w.request.context.set(display_key(name), iso ? detail::format_date(ms) : std::to_string(ms / 1000));
                     }
                     break;
                 case KeyKind::ip:

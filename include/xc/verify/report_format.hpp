@@ -1,18 +1,163 @@
-// Reports for people (text, grouped by scope) and machines (JSON, versioned).
+// Reports for people (text, grouped by scope) and machines (JSON, versioned) — of one run of
+// the verifier over one or more models, with a baseline's suppressions applied.
+//
+//   auto run = xc::verify::RunReport{};
+//   run.models.push_back(xc::verify::locate("models/m.json", xc::verify::verify(graph), graph.model()));
+//   run.apply(baseline, checked_properties);   // optional
+//   std::cout << xc::verify::to_text(run);     // or to_json(run).dump(2), or to_sarif(run) (sarif.hpp)
+//   return run.exit_code();
+//
+// Reports are deterministic: no timestamps, no absolute paths (model files appear as given).
+// The JSON report's schema is examples/ci/xc-report.schema.json.
 #pragma once
 
+#include <xc/model/model.hpp>
+#include <xc/verify/baseline.hpp>
 #include <xc/verify/finding.hpp>
 #include <xc/version.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace xc::verify {
 
 // The JSON report's format version; bump it on any incompatible change.
-inline constexpr int report_format_version = 1;
+//   1: one model ("model", "findings")
+//   2: several models ("models": [{"file", "findings"}]), source locations, baseline suppressions
+inline constexpr int report_format_version = 2;
+
+// One model's findings, located in its file, with the baseline applied.
+struct ModelReport {
+    std::string file;  // as given (reports never make it absolute)
+    Report report;
+    std::map<std::string, SourcePosition> positions;          // model path -> where it is written
+    std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
+
+    SourcePosition position(const std::string& path) const {
+        auto it = positions.find(path);
+        return it == positions.end() ? SourcePosition{} : it->second;
+    }
+    bool suppressed(std::size_t finding) const { return finding < suppressed_by.size() && suppressed_by[finding].has_value(); }
+
+    // Violated or undecided and not suppressed: what fails the gate.
+    std::size_t failing(Verdict v) const {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < report.findings.size(); ++i)
+            if (report.findings[i].verdict == v && !suppressed(i)) ++n;
+        return n;
+    }
+    std::size_t suppressed_count() const {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < report.findings.size(); ++i) n += suppressed(i);
+        return n;
+    }
+    // 0 all proved (or suppressed), 1 an unsuppressed violation, 3 an unsuppressed undecided one.
+    int exit_code() const {
+        if (failing(Verdict::violated)) return 1;
+        if (failing(Verdict::undecided)) return 3;
+        return 0;
+    }
+};
+
+// Where the findings' paths and deciding statements are written in the model's file — for a
+// value stamped from a service template, in the template.
+inline ModelReport locate(std::string file, Report report, const model::Model& m) {
+    ModelReport r{std::move(file), std::move(report), {}, {}};
+    for (const auto& f : r.report.findings) {
+        if (!f.path.empty()) r.positions.emplace(f.path, m.position(f.path));
+        for (const auto& s : f.statements) r.positions.emplace(s.path(), m.position(s.path()));
+    }
+    r.suppressed_by.assign(r.report.findings.size(), std::nullopt);
+    return r;
+}
+
+// One run of the verifier: every model given, and the baseline it was gated with.
+struct RunReport {
+    std::vector<ModelReport> models;
+    std::optional<Baseline> baseline;
+    std::vector<std::size_t> unused_suppressions;  // indexes into baseline->suppressions
+
+    // Mark the findings the baseline accepts. A suppression that accepts nothing is unused —
+    // unless its property was not checked in this run (--properties/--skip), where it could not
+    // have matched anything.
+    void apply(Baseline b, const std::set<std::string>& checked_properties) {
+        baseline = std::move(b);
+        std::vector<bool> used(baseline->suppressions.size(), false);
+        for (auto& m : models) {
+            m.suppressed_by.assign(m.report.findings.size(), std::nullopt);
+            for (std::size_t i = 0; i < m.report.findings.size(); ++i)
+                for (std::size_t s = 0; s < baseline->suppressions.size(); ++s)
+                    if (baseline->suppressions[s].matches(m.report.findings[i], m.file)) {
+                        m.suppressed_by[i] = s;
+                        used[s] = true;
+                        break;
+                    }
+        }
+        unused_suppressions.clear();
+        for (std::size_t s = 0; s < used.size(); ++s)
+            if (!used[s] && checked_properties.contains(baseline->suppressions[s].property)) unused_suppressions.push_back(s);
+    }
+
+    std::size_t count(Verdict v) const {
+        std::size_t n = 0;
+        for (const auto& m : models) n += m.report.count(v);
+        return n;
+    }
+    std::size_t suppressed_count() const {
+        std::size_t n = 0;
+        for (const auto& m : models) n += m.suppressed_count();
+        return n;
+    }
+    // The worst over the models: a violation (1) beats an undecided property (3) beats success (0).
+    int exit_code() const {
+        int worst = 0;
+        for (const auto& m : models) {
+            int code = m.exit_code();
+            if (code == 1) return 1;
+            if (code == 3) worst = 3;
+        }
+        return worst;
+    }
+};
+
+namespace detail {
+
+inline std::string location_text(const std::string& file, SourcePosition p) {
+    if (p.line == 0) return file;
+    return file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+inline nlohmann::json location_json(SourcePosition p) {
+    if (p.line == 0) return nullptr;
+    return {{"line", p.line}, {"column", p.column}};
+}
+
+inline std::string summary_text(std::size_t proved, std::size_t violated, std::size_t undecided, std::size_t suppressed) {
+    std::string s = std::to_string(proved) + " proved, " + std::to_string(violated) + " violated, " + std::to_string(undecided) + " undecided";
+    if (suppressed) s += ", " + std::to_string(suppressed) + " suppressed by the baseline";
+    return s;
+}
+
+inline std::string unused_suppression_message(const Suppression& s) {
+    return "unused suppression: no violated or undecided " + s.property + " finding on " + s.subject +
+           (s.path.empty() ? "" : " at " + s.path) + (s.model.empty() ? "" : " in " + s.model) +
+           " (fixed? remove it from the baseline)";
+}
+
+}  // namespace detail
+
+// "baseline.json:4:5: warning: at /suppressions/0: unused suppression: ..." — compiler style.
+inline std::string unused_suppression_warning(const Baseline& b, std::size_t index) {
+    const auto& s = b.suppressions.at(index);
+    return detail::location_text(b.file, s.position) + ": warning: at " + s.pointer + ": " + detail::unused_suppression_message(s);
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
 
 inline nlohmann::json to_json(const Finding& f) {
     nlohmann::json j{{"property", f.property}, {"subject", f.subject}, {"scope", f.scope},
@@ -27,42 +172,122 @@ inline nlohmann::json to_json(const Finding& f) {
     return j;
 }
 
-inline nlohmann::json to_json(const Report& r, const std::string& model_file) {
+namespace detail {
+
+inline nlohmann::json summary_json(std::size_t proved, std::size_t violated, std::size_t undecided, std::size_t suppressed) {
+    return {{"proved", proved}, {"violated", violated}, {"undecided", undecided}, {"suppressed", suppressed}};
+}
+
+inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline>& baseline) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (std::size_t i = 0; i < m.report.findings.size(); ++i) {
+        const auto& f = m.report.findings[i];
+        auto j = verify::to_json(f);
+        if (auto loc = location_json(m.position(f.path)); !loc.is_null()) j["location"] = loc;
+        for (std::size_t s = 0; s < f.statements.size(); ++s)
+            if (auto loc = location_json(m.position(f.statements[s].path())); !loc.is_null()) j["statements"][s]["location"] = loc;
+        if (m.suppressed(i) && baseline) {
+            const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
+            j["suppression"] = {{"reason", s.reason}, {"baseline", s.pointer}};
+        }
+        findings.push_back(std::move(j));
+    }
+    return {{"file", m.file},
+            {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
+                                     m.suppressed_count())},
+            {"exitCode", m.exit_code()},
+            {"findings", std::move(findings)}};
+}
+
+}  // namespace detail
+
+// The machine-readable report (format `report_format_version`, schema examples/ci/xc-report.schema.json).
+inline nlohmann::json to_json(const RunReport& run) {
     nlohmann::json j{{"xcReport", report_format_version},
                      {"tool", {{"name", "xc"}, {"version", xc::version}}},
-                     {"model", model_file},
-                     {"summary",
-                      {{"proved", r.count(Verdict::proved)}, {"violated", r.count(Verdict::violated)}, {"undecided", r.count(Verdict::undecided)}}},
-                     {"exitCode", r.exit_code()}};
-    j["findings"] = nlohmann::json::array();
-    for (const auto& f : r.findings) j["findings"].push_back(to_json(f));
+                     {"summary", detail::summary_json(run.count(Verdict::proved), run.count(Verdict::violated), run.count(Verdict::undecided),
+                                                      run.suppressed_count())},
+                     {"exitCode", run.exit_code()}};
+    j["models"] = nlohmann::json::array();
+    for (const auto& m : run.models) j["models"].push_back(detail::to_json(m, run.baseline));
+    if (run.baseline) {
+        nlohmann::json unused = nlohmann::json::array();
+        for (auto index : run.unused_suppressions) {
+            const auto& s = run.baseline->suppressions.at(index);
+            nlohmann::json u{{"baseline", s.pointer}, {"property", s.property}, {"subject", s.subject}, {"reason", s.reason}};
+            if (auto loc = detail::location_json(s.position); !loc.is_null()) u["location"] = loc;
+            unused.push_back(std::move(u));
+        }
+        j["baseline"] = {{"file", run.baseline->file}, {"suppressions", run.baseline->suppressions.size()}, {"unused", std::move(unused)}};
+    }
     return j;
 }
 
-inline std::string to_text(const Report& r, const std::string& model_file) {
-    std::map<std::string, std::vector<const Finding*>> by_scope;
-    for (const auto& f : r.findings) by_scope[f.scope].push_back(&f);
-    std::string out = model_file + "\n";
+// ---- text -----------------------------------------------------------------------------------
+
+namespace detail {
+
+inline std::string to_text(const ModelReport& m, const std::optional<Baseline>& baseline) {
+    std::map<std::string, std::vector<std::size_t>> by_scope;
+    for (std::size_t i = 0; i < m.report.findings.size(); ++i) by_scope[m.report.findings[i].scope].push_back(i);
+    std::string out = m.file + "\n";
     auto section = [&](const std::string& scope) {
         out += "\n" + std::string(scope == "consumer" ? "consumer" : "service " + scope) + "\n";
-        for (const auto* f : by_scope[scope]) {
-            std::string verdict(to_string(f->verdict));
-            out += "  " + verdict + std::string(10 - verdict.size(), ' ') + f->property + "  " + f->subject + "\n";
-            out += "      " + f->message + "\n";
-            if (f->verdict == Verdict::proved) continue;
-            if (!f->witness.is_null()) out += "      witness: " + f->witness.dump() + "\n";
-            for (const auto& s : f->statements)
-                out += "      deciding: " + s.path() + " (" + s.effect + (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
-            out += "      at: " + f->path + "\n";
-            if (!f->fix.empty()) out += "      fix: " + f->fix + "\n";
+        for (auto i : by_scope[scope]) {
+            const Finding& f = m.report.findings[i];
+            std::string verdict(verify::to_string(f.verdict));
+            out += "  " + verdict + std::string(10 - verdict.size(), ' ') + f.property + "  " + f.subject + "\n";
+            out += "      " + f.message + "\n";
+            if (f.verdict == Verdict::proved) continue;
+            if (m.suppressed(i) && baseline) {
+                const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
+                out += "      suppressed: " + s.reason + " (" + location_text(baseline->file, s.position) + ")\n";
+            }
+            if (!f.witness.is_null()) out += "      witness: " + f.witness.dump() + "\n";
+            for (const auto& s : f.statements)
+                out += "      deciding: " + location_text(m.file, m.position(s.path())) + ": " + s.path() + " (" + s.effect +
+                       (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
+            out += "      at: " + location_text(m.file, m.position(f.path)) + ": " + f.path + "\n";
+            if (!f.fix.empty()) out += "      fix: " + f.fix + "\n";
         }
     };
     if (by_scope.contains("consumer")) section("consumer");
     for (const auto& [scope, _] : by_scope)
         if (scope != "consumer") section(scope);
-    out += "\n" + std::to_string(r.count(Verdict::proved)) + " proved, " + std::to_string(r.count(Verdict::violated)) + " violated, " +
-           std::to_string(r.count(Verdict::undecided)) + " undecided\n";
+    out += "\n" + summary_text(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
+                               m.suppressed_count()) +
+           "\n";
     return out;
+}
+
+}  // namespace detail
+
+// The report for people: a section per model, findings grouped by consumer and service.
+inline std::string to_text(const RunReport& run) {
+    std::string out;
+    for (std::size_t i = 0; i < run.models.size(); ++i) out += (i ? "\n" : "") + detail::to_text(run.models[i], run.baseline);
+    if (run.baseline && !run.unused_suppressions.empty()) {
+        out += "\nbaseline " + run.baseline->file + "\n";
+        for (auto index : run.unused_suppressions) out += "  " + unused_suppression_warning(*run.baseline, index) + "\n";
+    }
+    if (run.models.size() > 1)
+        out += "\ntotal: " + detail::summary_text(run.count(Verdict::proved), run.count(Verdict::violated), run.count(Verdict::undecided),
+                                                  run.suppressed_count()) +
+               " in " + std::to_string(run.models.size()) + " models\n";
+    return out;
+}
+
+// One model's report without positions (for callers that have only the findings).
+inline std::string to_text(const Report& r, const std::string& model_file) {
+    RunReport run;
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size())});
+    return to_text(run);
+}
+
+inline nlohmann::json to_json(const Report& r, const std::string& model_file) {
+    RunReport run;
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size())});
+    return to_json(run);
 }
 
 }  // namespace xc::verify

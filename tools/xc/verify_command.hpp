@@ -1,0 +1,128 @@
+// xc verify: prove every model's properties and report — the CI gate.
+//
+// All inputs (models, baseline) are read and checked before anything is proved: bad input in
+// any of them is exit 2 with every diagnostic and no report at all, on stdout or in --output.
+#pragma once
+
+#include "output_file.hpp"
+#include "progress_line.hpp"
+
+#include <xc/verify/baseline.hpp>
+#include <xc/verify/report_format.hpp>
+#include <xc/verify/sarif.hpp>
+#include <xc/xc.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace xc::cli {
+
+struct VerifyRequest {
+    std::vector<std::string> model_files;
+    std::string format = "text";  // text | json | sarif
+    std::string output;           // empty: stdout
+    std::string baseline;         // empty: none
+    std::vector<std::string> only, skip;
+    unsigned timeout_ms = 10000;
+};
+
+inline const std::vector<std::string>& verify_formats() {
+    static const std::vector<std::string> formats{"text", "json", "sarif"};
+    return formats;
+}
+
+// "unknown property 'x' (did you mean 'y'?)" for an id that names no property, else "".
+inline std::string check_property_ids(const std::vector<std::string>& ids) {
+    std::vector<std::string> known;
+    for (const auto& p : verify::properties) known.emplace_back(p.id);
+    for (const auto& id : ids)
+        if (!verify::is_property(id)) {
+            std::string hint = did_you_mean(id, known);
+            return "unknown property '" + id + "'" + (hint.empty() ? "" : " (" + hint + ")");
+        }
+    return {};
+}
+
+inline std::set<std::string> checked_properties(const verify::VerifyOptions& options) {
+    std::set<std::string> ids;
+    for (const auto& p : verify::properties) {
+        std::string id(p.id);
+        if ((options.only.empty() || options.only.contains(id)) && !options.skip.contains(id)) ids.insert(id);
+    }
+    return ids;
+}
+
+inline std::string render(const verify::RunReport& run, const std::string& format) {
+    if (format == "json") return verify::to_json(run).dump(2) + "\n";
+    if (format == "sarif") return verify::to_sarif(run).dump(2) + "\n";
+    return verify::to_text(run);
+}
+
+// Throws InputError (every model's and the baseline's diagnostics together) before proving anything;
+// OutputFileError if --output cannot be written.
+inline int run_verify(const VerifyRequest& request) {
+    for (const auto* ids : {&request.only, &request.skip})
+        if (auto error = check_property_ids(*ids); !error.empty()) {
+            std::cerr << "xc verify: " << error << "\n";
+            return 2;
+        }
+    verify::VerifyOptions options;
+    options.only = {request.only.begin(), request.only.end()};
+    options.skip = {request.skip.begin(), request.skip.end()};
+    options.timeout_ms = request.timeout_ms;
+
+    std::vector<Diagnostic> diagnostics;
+    std::vector<model::Graph> graphs;
+    graphs.reserve(request.model_files.size());
+    for (const auto& file : request.model_files) {
+        try {
+            graphs.push_back(model::build_graph(model::load_model_file(file)));
+        } catch (const InputError& e) {
+            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+        }
+    }
+    std::optional<verify::Baseline> baseline;
+    if (!request.baseline.empty()) {
+        try {
+            baseline = verify::load_baseline_file(request.baseline);
+        } catch (const InputError& e) {
+            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+        }
+    }
+    if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
+
+    std::size_t total_apis = 0;
+    for (const auto& g : graphs) total_apis += g.private_apis().size();
+    ProgressLine progress(stderr, ::isatty(STDERR_FILENO) == 1 && total_apis > progress_min_apis);
+    verify::RunReport run;
+    std::size_t apis_before = 0;
+    for (std::size_t i = 0; i < graphs.size(); ++i) {
+        auto report = verify::verify(graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
+        apis_before += graphs[i].private_apis().size();
+        run.models.push_back(verify::locate(request.model_files[i], std::move(report), graphs[i].model()));
+    }
+    progress.finish();
+    if (baseline) {
+        run.apply(std::move(*baseline), checked_properties(options));
+        for (auto index : run.unused_suppressions) std::cerr << verify::unused_suppression_warning(*run.baseline, index) << '\n';
+    }
+
+    std::string text = render(run, request.format);
+    if (request.output.empty()) {
+        std::cout << text;
+    } else {
+        write_file_atomically(request.output, text);
+        // The report went to a file; the log still says what it found.
+        std::cerr << "xc verify: " << request.output << ": " << run.count(verify::Verdict::proved) << " proved, "
+                  << run.count(verify::Verdict::violated) << " violated, " << run.count(verify::Verdict::undecided) << " undecided"
+                  << (run.suppressed_count() ? ", " + std::to_string(run.suppressed_count()) + " suppressed" : std::string()) << '\n';
+    }
+    return run.exit_code();
+}
+
+}  // namespace xc::cli
