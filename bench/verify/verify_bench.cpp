@@ -1,7 +1,8 @@
 // xc_verify_bench [SERVICES...]   (default 10 100 1000 10000)
 //
 // For each size, a child process generates a model from the reference one — N services in N
-// accounts, every tenth with a wildcard endpoint condition (a violation) — and reports load,
+// accounts, every tenth with a wildcard endpoint condition (a violation), a shared secret and
+// key per 500 services — and reports load,
 // verify, per-API time and peak RSS. Then the process wall time of `xc verify` on the reference
 // model (median of 11 runs).
 #include <xc/model/graph.hpp>
@@ -36,34 +37,47 @@ std::string reference_text() {
     return s.str();
 }
 
-// The reference model with `n` services stamped from its template.
+// The reference model with `n` services stamped from its template. AWS caps secret and key
+// policies (20 KiB / 32 KiB), so every 500 services share their own secret and key.
 std::string generate(std::size_t n) {
     auto model = nlohmann::json::parse(reference_text());
     auto& accounts = model["accounts"];
     auto& services = model["services"];
-    auto& records = model["consumer"]["hostedZones"]["services"]["records"];
-    auto& secret_readers = model["consumer"]["secrets"]["endpoint-id"]["policy"]["Statement"][0]["Principal"]["AWS"];
-    auto& key_readers = model["consumer"]["kmsKeys"]["shared-secret"]["policy"]["Statement"][1]["Principal"]["AWS"];
+    auto& consumer = model["consumer"];
+    auto& records = consumer["hostedZones"]["services"]["records"];
+    const auto secret_template = consumer["secrets"]["endpoint-id"];
+    const auto key_template = consumer["kmsKeys"]["shared-secret"];
+    consumer["secrets"] = nlohmann::json::object();
+    consumer["kmsKeys"] = nlohmann::json::object();
     services = nlohmann::json::object();
     records = nlohmann::json::object();
-    secret_readers = nlohmann::json::array();
-    key_readers = nlohmann::json::array();
     for (auto it = accounts.begin(); it != accounts.end();)
         it = it.key() == "consumer" ? std::next(it) : accounts.erase(it);
+    constexpr std::size_t group = 500;
     for (std::size_t i = 0; i < n; ++i) {
         std::string name = "svc" + std::to_string(i);
+        std::string g = std::to_string(i / group);
+        std::string secret = "endpoint-id-" + g, key = "shared-secret-" + g;
+        if (!consumer["secrets"].contains(secret)) {
+            consumer["secrets"][secret] = secret_template;
+            consumer["secrets"][secret]["kmsKey"] = key;
+            consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"] = nlohmann::json::array();
+            consumer["kmsKeys"][key] = key_template;
+            consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"] = nlohmann::json::array();
+        }
         char id[16];
         std::snprintf(id, sizeof id, "%012zu", 200000000000 + i);
         accounts[name] = {{"id", id}, {"role", "service"}};
         nlohmann::json service{{"account", name}, {"template", "orders-service"}, {"parameters", {{"orderOptions", {"a", "b"}}}}};
+        service["apis"]["orders"]["endpointIdFrom"] = "consumer/" + secret;
         if (i % 10 == 9)  // a violation: any endpoint
             service["apis"]["orders"]["policy"] = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
                 "Condition": {"StringLike": {"aws:SourceVpce": "vpce-*"}}}]})");
         services[name] = service;
         records[name] = {{"alias", {{"loadBalancer", "internal"}}}};
-        secret_readers.push_back(std::string("arn:aws:iam::") + id + ":root");
-        key_readers.push_back(std::string("arn:aws:iam::") + id + ":root");
+        consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
+        consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
     }
     return model.dump();
 }

@@ -76,6 +76,24 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
                                 const std::string& resource_prefix, const std::vector<std::string>& endpoint_ids,
                                 const std::vector<std::string>& preferred_resources) {
     const std::string property = "api-endpoint-only";
+    std::string ids;
+    for (const auto& id : endpoint_ids) ids += (ids.empty() ? "" : ", ") + id;
+    auto proved = [&] {
+        checker.add(property, subject, Verdict::proved,
+                    "every request the policy allows comes through " + (ids.empty() ? std::string("no endpoint (it allows none)") : ids),
+                    policy_doc.path);
+    };
+    // With only execute-api shorthand (or "*") resources and anonymous callers, the question does
+    // not depend on the API's account or id: a policy proved once is proved for every API.
+    bool literal_arns = false;
+    for (const auto& st : policy_doc.parsed.statements)
+        for (const auto& r : st.resource.patterns) literal_arns = literal_arns || r.kind == policy::ResourcePattern::Kind::Arn;
+    std::string key = "api-endpoint-only|" + policy_doc.document.dump() + "|" + ids + "|" + target.region + "|" +
+                      (literal_arns ? target.account + "|" + resource_prefix : std::string(resource_prefix.rfind("/domainnames/", 0) == 0 ? "domain" : "api"));
+    if (checker.known_proved(key)) {
+        proved();
+        return;
+    }
     try {
         detail::require_id_for_literal_arns(policy_doc.parsed, api);
         policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
@@ -107,11 +125,8 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
                                   return policy::decide(attached, r).verdict == policy::Verdict::Allow && !from_consumer_concrete(r);
                               });
         if (result.answer == QueryResult::Answer::unsatisfiable) {
-            std::string ids;
-            for (const auto& id : endpoint_ids) ids += (ids.empty() ? "" : ", ") + id;
-            checker.add(property, subject, Verdict::proved,
-                        "every request the policy allows comes through " + (ids.empty() ? std::string("no endpoint (it allows none)") : ids),
-                        policy_doc.path);
+            checker.remember_proved(std::move(key));
+            proved();
             return;
         }
         if (result.answer == QueryResult::Answer::unknown) {

@@ -47,6 +47,11 @@ public:
     }
 
     const model::Account& account(const std::string& name) const { return model().accounts.at(name); }
+
+    // Queries already proved, by a key that determines the query up to renaming (services
+    // stamped from one template ask the same question many times).
+    bool known_proved(const std::string& key) const { return proved_.contains(key); }
+    void remember_proved(std::string key) { proved_.insert(std::move(key)); }
     const model::Account& account_of(model::Vertex v) const { return account(graph_[v].account); }
 
 private:
@@ -54,6 +59,7 @@ private:
     const VerifyOptions& options_;
     z3::context ctx_;
     Report report_;
+    std::set<std::string> proved_;
 };
 
 namespace detail {
