@@ -98,3 +98,73 @@ TEST(Cli, GraphMermaid) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(r.out.rfind("flowchart LR\n", 0), 0u);
 }
+
+namespace {
+
+// The reference model with an unconditioned Allow: api-endpoint-only is violated.
+std::string violating_model(const xc::test::TempDir& dir) {
+    auto path = dir / "violating.json";
+    xc::test::write_file(path, xc::test::replace_once(xc::test::reference_model_text(),
+                                                      "\"Condition\": { \"StringEquals\": { \"aws:SourceVpce\": \"vpce-0a1b2c3d4e5f60718\" } }",
+                                                      "\"Condition\": { \"StringLike\": { \"aws:SourceVpce\": \"vpce-*\" } }"));
+    return path.string();
+}
+
+std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) out.push_back(e.path());
+    return out;
+}
+
+}  // namespace
+
+TEST(CliEmit, EveryTargetEmitsTheVerifiedReferenceModel) {
+    for (const char* target : {"terraform", "cloudformation", "lambda"}) {
+        xc::test::TempDir dir;
+        auto out = dir / "out";
+        auto r = run(xc_cli("emit " + reference() + " --target " + target + " -o " + quote(out.string())));
+        ASSERT_EQ(r.exit_code, 0) << target << ": " << r.err;
+        EXPECT_NE(r.out.find("wrote "), std::string::npos);
+        EXPECT_GE(files_under(out).size(), 4u) << target;  // at least one file per account, or a README
+        if (std::string(target) != "lambda") EXPECT_TRUE(std::filesystem::exists(out / "README.md")) << target;
+    }
+}
+
+TEST(CliEmit, EveryTargetRefusesAViolatingModelAndWritesNothing) {
+    for (const char* target : {"terraform", "cloudformation", "lambda"}) {
+        xc::test::TempDir dir;
+        auto model = violating_model(dir);
+        auto out = dir / "out";
+        auto r = run(xc_cli("emit " + quote(model) + " --target " + target + " -o " + quote(out.string())));
+        EXPECT_EQ(r.exit_code, 1) << target;
+        EXPECT_NE(r.err.find("VIOLATED  api-endpoint-only  food/rest-api/orders"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("refusing to emit an unverified model"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(out)) << target;
+        EXPECT_EQ(r.out, "");
+    }
+}
+
+TEST(CliEmit, AllowUnverifiedStampsAWarningIntoEveryFile) {
+    for (const char* target : {"terraform", "cloudformation"}) {
+        xc::test::TempDir dir;
+        auto model = violating_model(dir);
+        auto out = dir / "out";
+        auto r = run(xc_cli("emit " + quote(model) + " --target " + target + " --allow-unverified -o " + quote(out.string())));
+        ASSERT_EQ(r.exit_code, 0) << target << ": " << r.err;
+        EXPECT_NE(r.err.find("warning: emitting an unverified model"), std::string::npos);
+        for (const auto& file : files_under(out)) {
+            auto text = xc::test::read_file(file);
+            EXPECT_TRUE(text.find("WARNING") != std::string::npos || text.find("Warning") != std::string::npos ||
+                        text.find("unverified") != std::string::npos)
+                << target << ": no warning in " << file;
+        }
+    }
+}
+
+TEST(CliEmit, UnknownTargetIsAUsageError) {
+    xc::test::TempDir dir;
+    auto r = run(xc_cli("emit " + reference() + " --target pulumi -o " + quote((dir / "out").string())));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+}
