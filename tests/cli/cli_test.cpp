@@ -127,7 +127,9 @@ TEST(CliEmit, EveryTargetEmitsTheVerifiedReferenceModel) {
         ASSERT_EQ(r.exit_code, 0) << target << ": " << r.err;
         EXPECT_NE(r.out.find("wrote "), std::string::npos);
         EXPECT_GE(files_under(out).size(), 4u) << target;  // at least one file per account, or a README
-        if (std::string(target) != "lambda") EXPECT_TRUE(std::filesystem::exists(out / "README.md")) << target;
+        if (std::string(target) != "lambda") {
+            EXPECT_TRUE(std::filesystem::exists(out / "README.md")) << target;
+        }
     }
 }
 
