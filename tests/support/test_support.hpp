@@ -1,6 +1,8 @@
 // Helpers shared by xc's tests: the repository's files, temp dirs, and running the CLI.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +41,24 @@ inline std::string replace_once(std::string text, const std::string& from, const
     if (at == std::string::npos) throw std::runtime_error("mutation anchor not found: " + from);
     if (text.find(from, at + 1) != std::string::npos) throw std::runtime_error("mutation anchor not unique: " + from);
     return text.replace(at, from.size(), to);
+}
+
+// Free text an emitter must carry inertly, planted in the reference model: a security group's
+// description, an order option (an enum in the API and the Lambda code), a Lambda environment
+// value and a policy resource.
+struct HostileStrings {
+    std::string description, option, env, policy_resource;
+};
+
+inline std::string hostile_model_text(const HostileStrings& h) {
+    auto js = [](const std::string& s) { return nlohmann::json(s).dump(); };
+    std::string t = reference_model_text();
+    t = replace_once(t, "\"HTTPS from inside the VPC to the internal ALB; out only to the endpoint\"", js(h.description));
+    t = replace_once(t, "[ \"tea\", \"coffee\", \"water\" ]", "[ \"tea\", " + js(h.option) + " ]");
+    t = replace_once(t, "\"handler\": \"post-order\",", "\"handler\": \"post-order\", \"environment\": { \"EVIL\": " + js(h.env) + " },");
+    t = replace_once(t, "\"arn:aws:dynamodb:{{region}}:{{accountId}}:table/{{app}}-{{service}}/index/*\"",
+                     "\"arn:aws:dynamodb:{{region}}:{{accountId}}:table/{{app}}-{{service}}/index/*\", " + js(h.policy_resource));
+    return t;
 }
 
 // A fresh temporary directory, removed with the object.

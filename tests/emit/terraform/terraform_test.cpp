@@ -224,14 +224,7 @@ const std::string hostile_env = "\"}\n${data.aws_caller_identity.x.id}\u0001";
 const std::string hostile_policy_resource = "arn:aws:s3:::bucket/${aws:username}/%{x}/*";
 
 std::string hostile_model_text() {
-    std::string t = test::reference_model_text();
-    auto js = [](const std::string& s) { return json(s).dump(); };
-    t = test::replace_once(t, "\"HTTPS from inside the VPC to the internal ALB; out only to the endpoint\"", js(hostile_description));
-    t = test::replace_once(t, "[ \"tea\", \"coffee\", \"water\" ]", "[ \"tea\", " + js(hostile_option) + " ]");
-    t = test::replace_once(t, "\"handler\": \"post-order\",", "\"handler\": \"post-order\", \"environment\": { \"EVIL\": " + js(hostile_env) + " },");
-    t = test::replace_once(t, "\"arn:aws:dynamodb:{{region}}:{{accountId}}:table/{{app}}-{{service}}/index/*\"",
-                           "\"arn:aws:dynamodb:{{region}}:{{accountId}}:table/{{app}}-{{service}}/index/*\", " + js(hostile_policy_resource));
-    return t;
+    return test::hostile_model_text({hostile_description, hostile_option, hostile_env, hostile_policy_resource});
 }
 
 // The hcl2json form keeps literal "${" / "%{" escaped as "$${" / "%%{" (Terraform JSON syntax).
