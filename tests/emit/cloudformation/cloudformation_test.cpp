@@ -217,7 +217,8 @@ TEST(CloudFormationEmit, UnverifiedWarningIsStampedIntoEveryTemplateAndTheReadme
         EXPECT_EQ(t["Description"].get<std::string>().rfind("WARNING", 0), 0u) << path;
         EXPECT_TRUE(t["Metadata"]["xc"].contains("Warning")) << path;
     }
-    for (const auto& [path, file] : emit_reference().files.files())
+    auto verified = emit_reference();  // kept alive: a range-for over a temporary's member dangles
+    for (const auto& [path, file] : verified.files.files())
         EXPECT_EQ(file.content.find("--allow-unverified"), std::string::npos) << path;
 }
 
