@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake make g++ pkg-config libboost-graph-dev nlohmann-json3-dev libcli11-dev libz3-dev libgtest-dev)
 with_tests=false
 [[ ${1:-} == --tests ]] && with_tests=true
-$with_tests && packages+=(graphviz libcurl4-openssl-dev libssl-dev zlib1g-dev binutils python3-yaml)
+$with_tests && packages+=(graphviz libcurl4-openssl-dev libssl-dev zlib1g-dev binutils python3-yaml clang libclang-rt-14-dev python3)
 $with_tests && ! command -v node >/dev/null && packages+=(nodejs npm)
 
 missing=()

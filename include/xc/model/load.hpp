@@ -98,7 +98,7 @@ public:
         model_.consumer.kind = ScopeKind::consumer;
         model_.consumer.path = "/consumer";
         if (const json* consumer = top.require("consumer", "the consumer's resources")) {
-            read_scope(*consumer, "/consumer", model_.consumer, {});
+            read_scope(*consumer, "/consumer", model_.consumer);
         }
         read_services(top);
         if (!diags_.empty()) fail();
@@ -281,25 +281,19 @@ private:
             scope.kind = ScopeKind::service;
             scope.template_name = template_name;
             scope.path = path;
-            // Meta members are read from the raw service (they are not template material).
-            json with_meta = expanded;
-            if (raw.contains("account")) with_meta["account"] = raw["account"];
-            read_scope(with_meta, path, scope, {"template", "parameters"});
+            // The account is read from the raw service (it is not template material).
+            expanded["account"] = *account;
+            read_scope(expanded, path, scope);
             model_.services.emplace(name, std::move(scope));
         });
     }
 
     // --- one scope ----------------------------------------------------------------
-    void read_scope(const json& node, const std::string& path, Scope& scope, std::vector<std::string_view> extra_keys) {
+    void read_scope(const json& node, const std::string& path, Scope& scope) {
         std::vector<std::string_view> keys{"account", "vpcs", "securityGroups", "vpcEndpoints", "certificates",
                                            "loadBalancers", "hostedZones", "kmsKeys", "secrets", "instances",
                                            "tables", "roles", "lambdas", "apis"};
-        keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
-        json without_meta = node;
-        if (without_meta.is_object()) {
-            for (auto k : extra_keys) without_meta.erase(std::string(k));
-        }
-        ObjectReader r(diags_, without_meta, path, keys, scope.kind == ScopeKind::consumer ? "the consumer" : "a service");
+        ObjectReader r(diags_, node, path, keys, scope.kind == ScopeKind::consumer ? "the consumer" : "a service");
         if (!r.ok()) return;
         scope.account = scope_account(r, scope.kind == ScopeKind::consumer ? AccountRole::consumer : AccountRole::service);
         collection(r, "vpcs", "VPCs", scope.vpcs, [&](Vpc& v, const ObjectReader& o) { read_vpc(v, o); },
@@ -760,6 +754,12 @@ private:
                 if (!split_arn(*arn)) diags_.error(p.path("sourceArn"), "malformed ARN '" + *arn + "': expected arn:<partition>:<service>:<region>:<account>:<resource>");
                 perm.source_arn = *arn;
             }
+            // Both are glob patterns for the verifier: bounded like every policy string.
+            const std::size_t max_pattern = policy::PolicyLimits{}.max_string_length;
+            for (const auto& [key, value] : {std::pair{"sourcePath", &perm.source_path}, std::pair{"sourceArn", &perm.source_arn}})
+                if (value->size() > max_pattern)
+                    diags_.error(p.path(key), "pattern of " + std::to_string(value->size()) + " characters; the limit is " +
+                                                  std::to_string(max_pattern));
             if (perm.source_api && !perm.source_arn.empty())
                 diags_.error(path, "expected at most one of 'sourceApi' or 'sourceArn'");
             if (auto acct = p.string("sourceAccount", false, "a 12-digit account id")) {

@@ -21,6 +21,10 @@
 //    numbers or booleans (string or non-empty array) and must be readable by the operator
 //    family (numbers, dates, CIDRs, true/false, base64, "arn:..." text). Null takes neither
 //    IfExists nor a set qualifier.
+//  * Limits (PolicyLimits, checked before anything else): the policy's size as compact JSON (as
+//    IAM counts it: whitespace outside strings does not count), statements per policy, the
+//    length of every string (keys included: actions, resources, principals, condition values
+//    are the glob patterns the verifier's automata are built from), and nesting depth.
 #pragma once
 
 #include <algorithm>
@@ -39,6 +43,15 @@
 #include "xc/policy/document.hpp"
 
 namespace xc::policy {
+
+// Resource limits on one policy document; exceeding one is an InputError naming the limit.
+// Generous next to AWS's own (managed policy 6,144 characters, S3/Lambda 20 KiB, KMS 32 KiB).
+struct PolicyLimits {
+    std::size_t max_bytes = 64u * 1024u;  // compact JSON size, strings counted unescaped
+    std::size_t max_statements = 1024;    // entries of the Statement array
+    std::size_t max_string_length = 2048;  // any key or string value, e.g. a resource pattern
+    std::size_t max_depth = 64;           // nesting of arrays/objects
+};
 
 namespace detail {
 
@@ -168,6 +181,40 @@ inline std::vector<std::pair<std::string, std::string>> string_list(const json& 
         out.emplace_back(v[i].get<std::string>(), jp::join(path, i));
     }
     return out;
+}
+
+// Checks depth and string lengths, and adds the value's compact JSON size to `size`; throws at
+// the first limit exceeded (the walk stops there, so its cost is bounded by the limits).
+inline void check_limits(const json& v, const std::string& path, std::size_t depth, std::size_t& size,
+                         const PolicyLimits& limits) {
+    auto string_ok = [&](const std::string& s, const std::string& at) {
+        if (s.size() > limits.max_string_length)
+            fail(at, "string of " + std::to_string(s.size()) + " characters; the limit is " +
+                         std::to_string(limits.max_string_length));
+        size += s.size() + 2;
+    };
+    if (v.is_object() || v.is_array()) {
+        if (depth >= limits.max_depth)
+            fail(path, "policy nested deeper than " + std::to_string(limits.max_depth) + " levels");
+        size += v.empty() ? 2 : v.size() + 1;  // brackets and separators
+    }
+    if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            std::string member = jp::join(path, it.key());
+            string_ok(it.key(), member);
+            ++size;  // ':'
+            check_limits(it.value(), member, depth + 1, size, limits);
+        }
+    } else if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i) check_limits(v[i], jp::join(path, i), depth + 1, size, limits);
+    } else if (v.is_string()) {
+        string_ok(v.get_ref<const std::string&>(), path);
+    } else {
+        size += v.dump().size();
+    }
+    if (size > limits.max_bytes)
+        fail(path, "policy is larger than " + std::to_string(limits.max_bytes) + " bytes (compact JSON), the limit",
+             "split it into several policies");
 }
 
 inline bool is_account_id(std::string_view s) {
@@ -470,11 +517,13 @@ inline Statement parse_statement(const json& v, const std::string& path, std::si
 
 // Parses a policy document. `base_path` is the JSON Pointer of `doc` in the caller's file; error
 // paths extend it (e.g. "<base>/Statement/0/Condition/StringEquals/aws:SourceVpce").
-inline Policy parse(const nlohmann::json& doc, std::string_view base_path = "") {
+inline Policy parse(const nlohmann::json& doc, std::string_view base_path = "", const PolicyLimits& limits = {}) {
     using detail::fail;
     namespace jp = xc::json_pointer;
     const std::string base(base_path);
     if (!doc.is_object()) fail(base, "a policy must be a JSON object, not " + detail::type_name(doc));
+    std::size_t size = 0;
+    detail::check_limits(doc, base, 0, size, limits);
     Policy policy;
     const nlohmann::json* statement = nullptr;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -507,6 +556,10 @@ inline Policy parse(const nlohmann::json& doc, std::string_view base_path = "") 
         policy.statements.push_back(detail::parse_statement(*statement, spath, 0, variables));
     } else if (statement->is_array()) {
         if (statement->empty()) fail(spath, "Statement must not be empty");
+        if (statement->size() > limits.max_statements)
+            fail(spath, "policy has " + std::to_string(statement->size()) + " statements; the limit is " +
+                            std::to_string(limits.max_statements),
+                 "split it into several policies");
         for (std::size_t i = 0; i < statement->size(); ++i)
             policy.statements.push_back(detail::parse_statement((*statement)[i], jp::join(spath, i), i, variables));
     } else {
@@ -516,14 +569,18 @@ inline Policy parse(const nlohmann::json& doc, std::string_view base_path = "") 
 }
 
 // Parses policy JSON text (e.g. a Lambda permission's or API's policy string).
-inline Policy parse_text(std::string_view text, std::string_view base_path = "") {
+// Text beyond 4x the size limit is refused unread (the rest of the allowance is for layout).
+inline Policy parse_text(std::string_view text, std::string_view base_path = "", const PolicyLimits& limits = {}) {
+    if (text.size() / 4 > limits.max_bytes)
+        throw InputError(std::string(base_path), "policy text is " + std::to_string(text.size()) +
+                                                     " bytes; the limit is " + std::to_string(4 * limits.max_bytes));
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
         throw InputError(std::string(base_path), std::string("policy is not valid JSON: ") + e.what());
     }
-    return parse(doc, base_path);
+    return parse(doc, base_path, limits);
 }
 
 // Returns `policy` with every `execute-api:/...` shorthand resource expanded against the API it
