@@ -25,11 +25,13 @@
 #include <xc/model/graph.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
 #include <tuple>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,13 +122,32 @@ private:
 
     // --- names -----------------------------------------------------------------------
 
+    // The account (stack) a scope is deployed into; the scope being lowered without a lookup.
+    const std::string& account_of_scope(const std::string& scope) const {
+        return sc_ && scope == sc_->name ? sc_->account : stack_of_scope_.at(scope);
+    }
+    const model::Scope& scope_named(const std::string& name) const { return sc_ && name == sc_->name ? *sc_ : *m_.scope(name); }
     std::string prefix(const std::string& scope) const {
+        if (sc_ && scope == sc_->name) return scope_prefix_;
         return multi_scope_.at(stack_of_scope_.at(scope)) ? scope + "_" : "";
     }
-    std::string name_in(const std::string& scope, const std::vector<std::string>& parts) const {
-        return identifier(prefix(scope) + join(parts, "_"));
+    // identifier(prefix + parts joined by '_'), built in one buffer (identifier() collapses
+    // the separators an empty part leaves).
+    template <class Parts>
+    std::string name_of(const std::string& scope, const Parts& parts) const {
+        std::string raw = prefix(scope);
+        bool first = true;
+        for (const auto& p : parts) {
+            if (!first) raw += '_';
+            raw += p;
+            first = false;
+        }
+        return identifier(raw);
     }
-    std::string nm(const std::vector<std::string>& parts) const { return name_in(sc_->name, parts); }
+    std::string name_in(const std::string& scope, std::initializer_list<std::string_view> parts) const { return name_of(scope, parts); }
+    std::string name_in(const std::string& scope, const std::vector<std::string>& parts) const { return name_of(scope, parts); }
+    std::string nm(std::initializer_list<std::string_view> parts) const { return name_of(sc_->name, parts); }
+    std::string nm(const std::vector<std::string>& parts) const { return name_of(sc_->name, parts); }
     std::string tag_name(const std::string& scope, const std::string& name) const { return m_.name + "-" + scope + "-" + name; }
     Value tags(const std::string& name) const { return object({{"Name", str(tag_name(sc_->name, name))}}); }
 
@@ -156,7 +177,7 @@ private:
 
     // --- values the stack knows things by --------------------------------------------------
 
-    bool in_this_stack(const std::string& scope) const { return stack_of_scope_.at(scope) == st_->account_name && st_->role != StackRole::consumer_associations; }
+    bool in_this_stack(const std::string& scope) const { return account_of_scope(scope) == st_->account_name && st_->role != StackRole::consumer_associations; }
 
     Value local_ref(const model::Ref& r, const std::string& kind, const std::vector<std::string>& parts, const std::string& attr) const {
         if (!in_this_stack(r.scope))
@@ -170,7 +191,7 @@ private:
 
     // The value of a VPC endpoint's id in the current stack.
     Value endpoint_id(const model::Ref& ep) {
-        const auto& endpoint = m_.scope(ep.scope)->vpc_endpoints.at(ep.name);
+        const auto& endpoint = scope_named(ep.scope).vpc_endpoints.at(ep.name);
         if (st_->role == StackRole::consumer_associations) {
             // A later phase in the consumer's account: find the endpoint by its Name tag.
             Resource r = make("vpc_endpoint", identifier(ep.scope + "_" + ep.name), "associations", endpoint.path);
@@ -220,7 +241,7 @@ private:
     Value doc(const model::PolicyDocument& p) { return document(to_value(p.document, substitutions())); }
 
     Value certificate_arn(const model::Ref& c) {
-        const auto& cert = m_.scope(c.scope)->certificates.at(c.name);
+        const auto& cert = scope_named(c.scope).certificates.at(c.name);
         if (!cert.self_signed) return str(cert.arn);
         return local_ref(c, "certificate", {c.name}, "arn");
     }
@@ -229,6 +250,7 @@ private:
 
     void lower_scope(const model::Scope& s) {
         sc_ = &s;
+        scope_prefix_ = multi_scope_.at(s.account) ? s.name + "_" : "";
         for (const auto& [n, vpc] : s.vpcs) lower_vpc(n, vpc);
         for (const auto& [n, sg] : s.security_groups) lower_security_group(n, sg);
         for (const auto& [n, e] : s.vpc_endpoints) lower_endpoint(n, e);
@@ -274,7 +296,7 @@ private:
                 } else {
                     // A route to a gateway endpoint is its route-table association.
                     const auto& ep = *route.target.vpc_endpoint;
-                    const auto& e = m_.scope(ep.scope)->vpc_endpoints.at(ep.name);
+                    const auto& e = scope_named(ep.scope).vpc_endpoints.at(ep.name);
                     if (std::find(e.route_tables.begin(), e.route_tables.end(), rn) == e.route_tables.end())
                         endpoint_association(ep, n, rn, route.path);
                 }
@@ -402,7 +424,7 @@ private:
             push(std::move(t));
             // Targets: the private IPs of the endpoint's network interfaces, one per subnet.
             const auto& ep = tg.vpc_endpoint;
-            const auto& e = m_.scope(ep.scope)->vpc_endpoints.at(ep.name);
+            const auto& e = scope_named(ep.scope).vpc_endpoints.at(ep.name);
             for (std::size_t i = 0; i < e.subnets.size(); ++i) {
                 std::string eni = name_in(ep.scope, {ep.name, std::to_string(i)});
                 Resource lookup = make("network_interface", eni, "load_balancer", e.path);
@@ -633,7 +655,7 @@ private:
         // The log group first (else Lambda creates an unmanaged one), and the role's
         // permissions (a function in a VPC needs the ENI permissions at creation).
         f.depends_on.emplace_back("log_group", nm({n}));
-        const auto& role = m_.scope(l.role.scope)->roles.at(l.role.name);
+        const auto& role = scope_named(l.role.scope).roles.at(l.role.name);
         if (in_this_stack(l.role.scope)) {
             for (const auto& arn : role.managed_policies) f.depends_on.emplace_back("role_policy_attachment", name_in(l.role.scope, {l.role.name, last_segment(arn)}));
             for (const auto& [pn, _] : role.policies) f.depends_on.emplace_back("role_policy", name_in(l.role.scope, {l.role.name, pn}));
@@ -665,7 +687,7 @@ private:
         // Model strings in the body are literal except the endpoint placeholders (none expected).
         Resource r = make("rest_api", nm({n}), "api", api.path);
         r.set("name", str(api_name));
-        r.set("body", body);
+        r.set("body", std::move(body));
         Entries endpoint{{"types", list({str(to_string(api.endpoint_type))})}};
         if (api.endpoint_type == model::ApiEndpointType::PRIVATE && !api.vpc_endpoints.empty()) {
             std::vector<Value> ids;
@@ -734,7 +756,7 @@ private:
                 push(std::move(a));
                 continue;
             }
-            const auto& consumer_account = m_.scope(ep.scope)->account;
+            const auto& consumer_account = scope_named(ep.scope).account;
             std::string share = nm({n, "domain"});
             std::string share_name = m_.name + "-" + sc_->name + "-" + n + "-domain";
             if (shared_with.empty()) {
@@ -834,6 +856,7 @@ private:
     std::optional<std::map<model::Vertex, model::Vertex>> secret_holding_;  // endpoint -> secret holding its id
     Stack* st_ = nullptr;
     const model::Scope* sc_ = nullptr;
+    std::string scope_prefix_;  // prefix(sc_->name)
     std::map<std::tuple<bool, std::string, std::string>, std::string> names_;  // (lookup, kind, name) -> source
 };
 

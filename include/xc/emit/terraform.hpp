@@ -15,9 +15,12 @@
 #include <xc/emit/terraform/resource_types.hpp>
 #include <xc/model/graph.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace xc::emit {
@@ -45,35 +48,76 @@ inline bool is_reserved(std::string_view k) {
            k == "endif" || k == "else";
 }
 
-// An object key: a bare identifier when it is one, else a quoted (escaped) string.
-inline std::string object_key(const std::string& k) {
+// Whether an object key can be written bare (an identifier); otherwise it is quoted (escaped).
+inline bool is_bare_key(std::string_view k) {
     bool bare = !k.empty() && ((k[0] >= 'A' && k[0] <= 'Z') || (k[0] >= 'a' && k[0] <= 'z')) && !is_reserved(k);
     for (char c : k) bare = bare && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-    return bare ? k : hcl_string(k);
+    return bare;
 }
+
+// What a stack defines, to check references by binary search (a stack has 100s of resources).
+class StackIndex {
+public:
+    explicit StackIndex(const lowering::Stack& s) : stack(s), resources_(keys(s.resources)), lookups_(keys(s.lookups)) {}
+
+    bool has_resource(std::string_view kind, std::string_view name) const {
+        return std::binary_search(resources_.begin(), resources_.end(), Key{kind, name});
+    }
+    bool has_lookup(std::string_view kind, std::string_view name) const {
+        return std::binary_search(lookups_.begin(), lookups_.end(), Key{kind, name});
+    }
+
+    const lowering::Stack& stack;
+
+private:
+    using Key = std::pair<std::string_view, std::string_view>;  // (kind, name)
+    static std::vector<Key> keys(const std::vector<lowering::Resource>& rs) {
+        std::vector<Key> k;
+        k.reserve(rs.size());
+        for (const auto& r : rs) k.emplace_back(r.kind, r.name);
+        std::sort(k.begin(), k.end());
+        return k;
+    }
+    std::vector<Key> resources_, lookups_;
+};
 
 class ValuePrinter {
 public:
-    ValuePrinter(HclWriter& w, const lowering::Stack& stack) : w_(w), stack_(stack) {}
+    ValuePrinter(HclWriter& w, const StackIndex& stack) : w_(w), stack_(stack) {}
 
-    std::string reference(const Value& v) const {
-        std::string s;
+    // Appends the reference's expression to `out`.
+    void reference(std::string& out, const Value& v) const {
         switch (v.target) {
-            case lowering::RefTarget::input: return "var." + v.ref_name;
+            case lowering::RefTarget::input:
+                out += "var.";
+                out += v.ref_name;
+                return;
             case lowering::RefTarget::lookup:
-                if (!stack_.find_lookup(v.ref_kind, v.ref_name))
-                    throw lowering::LoweringError("dangling lookup reference " + lowering::ref_text(v) + " in stack " + stack_.name);
-                s = "data." + data_source_type(v.ref_kind) + "." + v.ref_name + "." + v.text;
+                if (!stack_.has_lookup(v.ref_kind, v.ref_name))
+                    throw lowering::LoweringError("dangling lookup reference " + lowering::ref_text(v) + " in stack " + stack_.stack.name);
                 break;
             case lowering::RefTarget::resource:
-                if (!stack_.find(v.ref_kind, v.ref_name))
-                    throw lowering::LoweringError("dangling reference " + lowering::ref_text(v) + " in stack " + stack_.name);
-                s = resource_type(v.ref_kind) + "." + v.ref_name + "." + v.text;
+                if (!stack_.has_resource(v.ref_kind, v.ref_name))
+                    throw lowering::LoweringError("dangling reference " + lowering::ref_text(v) + " in stack " + stack_.stack.name);
                 break;
         }
-        if (v.index < 0) return s;
-        if (is_set_attribute(v.text)) return "tolist(" + s + ")[" + std::to_string(v.index) + "]";
-        return s + "[" + std::to_string(v.index) + "]";
+        const bool set = v.index >= 0 && is_set_attribute(v.text);
+        if (set) out += "tolist(";
+        if (v.target == lowering::RefTarget::lookup) {
+            out += "data.";
+            out += data_source_type(v.ref_kind);
+        } else {
+            out += resource_type(v.ref_kind);
+        }
+        out += '.';
+        out += v.ref_name;
+        out += '.';
+        out += v.text;
+        if (v.index < 0) return;
+        if (set) out += ')';
+        out += '[';
+        out += std::to_string(v.index);
+        out += ']';
     }
 
     static bool is_single_line(const Value& v) {
@@ -90,59 +134,88 @@ public:
 
     // A value that fits on one line, as an expression.
     std::string expr(const Value& v) const {
+        std::string s;
+        expr(s, v);
+        return s;
+    }
+    // The same, appended to `out`.
+    void expr(std::string& out, const Value& v) const {
         switch (v.kind) {
-            case Value::Kind::null: return "null";
-            case Value::Kind::boolean: return v.flag ? "true" : "false";
-            case Value::Kind::integer: return std::to_string(v.integer);
-            case Value::Kind::string: return hcl_string(v.text);
-            case Value::Kind::ref: return reference(v);
-            case Value::Kind::concat: {
-                std::string s = "\"";
-                for (const auto& p : v.items) s += p.kind == Value::Kind::string ? escape(p.text) : "${" + expr(p) + "}";
-                return s + "\"";
-            }
-            case Value::Kind::list: {
-                std::string s = "[";
-                for (std::size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + expr(v.items[i]);
-                return s + "]";
-            }
-            case Value::Kind::object: return "{}";
-            case Value::Kind::document: return "jsonencode(" + expr(v.items.front()) + ")";
-            case Value::Kind::file_hash: return "filebase64sha256(" + expr(v.items.front()) + ")";
-            case Value::Kind::change_hash: {
-                std::string s = "sha1(jsonencode([";
-                for (std::size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + expr(v.items[i]);
-                return s + "]))";
-            }
+            case Value::Kind::null: out += "null"; return;
+            case Value::Kind::boolean: out += v.flag ? "true" : "false"; return;
+            case Value::Kind::integer: out += std::to_string(v.integer); return;
+            case Value::Kind::string: append_hcl_string(out, v.text); return;
+            case Value::Kind::ref: reference(out, v); return;
+            case Value::Kind::concat:
+                out += '"';
+                for (const auto& p : v.items) {
+                    if (p.kind == Value::Kind::string) {
+                        append_escaped(out, p.text);
+                    } else {
+                        out += "${";
+                        expr(out, p);
+                        out += '}';
+                    }
+                }
+                out += '"';
+                return;
+            case Value::Kind::list: items(out, "[", v, "]"); return;
+            case Value::Kind::object: out += "{}"; return;
+            case Value::Kind::document: call(out, "jsonencode(", v); return;
+            case Value::Kind::file_hash: call(out, "filebase64sha256(", v); return;
+            case Value::Kind::change_hash: items(out, "sha1(jsonencode([", v, "]))"); return;
         }
-        return "null";
+        out += "null";
     }
 
     // `name = value`, over as many lines as the value needs.
-    void attribute(const std::string& name, const Value& v) {
-        if (is_single_line(v)) return w_.attribute(name, expr(v));
-        if (v.kind == Value::Kind::document) {
-            const Value& tree = v.items.front();
-            bool is_object = tree.kind == Value::Kind::object;
-            w_.open(name + " = jsonencode(" + (is_object ? "{" : "["));
-            contents(tree);
-            w_.close(is_object ? "})" : "])");
-            return;
+    void attribute(std::string_view name, const Value& v) {
+        if (is_single_line(v)) {
+            line_.clear();
+            expr(line_, v);
+            return w_.attribute(name, line_);
         }
-        w_.open(name + (v.kind == Value::Kind::object ? " = {" : " = ["));
-        contents(v);
-        w_.close(v.kind == Value::Kind::object ? "}" : "]");
+        const bool document = v.kind == Value::Kind::document;
+        const Value& tree = document ? v.items.front() : v;
+        const bool is_object = tree.kind == Value::Kind::object;
+        line_.assign(name);
+        line_ += document ? " = jsonencode(" : " = ";
+        line_ += is_object ? '{' : '[';
+        w_.open(line_);
+        contents(tree);
+        if (document) w_.close(is_object ? "})" : "])");
+        else w_.close(is_object ? "}" : "]");
     }
 
 private:
+    void items(std::string& out, std::string_view open, const Value& v, std::string_view close) const {
+        out += open;
+        for (std::size_t i = 0; i < v.items.size(); ++i) {
+            if (i) out += ", ";
+            expr(out, v.items[i]);
+        }
+        out += close;
+    }
+    void call(std::string& out, std::string_view function, const Value& v) const {
+        out += function;
+        expr(out, v.items.front());
+        out += ')';
+    }
+
     void contents(const Value& v) {
         if (v.kind == Value::Kind::object) {
-            for (const auto& [k, e] : v.entries) attribute(object_key(k), e);
+            for (const auto& [k, e] : v.entries) {
+                if (is_bare_key(k)) attribute(k, e);
+                else attribute(hcl_string(k), e);
+            }
             return;
         }
         for (const auto& item : v.items) {
             if (is_single_line(item) && item.kind != Value::Kind::object) {
-                w_.line(expr(item) + ",");
+                line_.clear();
+                expr(line_, item);
+                line_ += ',';
+                w_.line(line_);
             } else if (item.kind == Value::Kind::object && item.entries.empty()) {
                 w_.line("{},");
             } else {
@@ -155,15 +228,20 @@ private:
     }
 
     HclWriter& w_;
-    const lowering::Stack& stack_;
+    const StackIndex& stack_;
+    std::string line_;  // the line being built (reused)
 };
 
-inline void body(HclWriter& w, ValuePrinter& p, const std::string& type,
+// The resource's (or block's) arguments, then its nested blocks; `blocks` are those of its type.
+inline void body(HclWriter& w, ValuePrinter& p, const std::set<std::string, std::less<>>* blocks,
                  const std::vector<std::pair<std::string, Value>>& properties, const std::string& path) {
+    auto is_block = [&](const std::string& name) {
+        return blocks && (path.empty() ? blocks->contains(name) : blocks->contains(path + name));
+    };
     bool wrote = false;
     const Value* tags = nullptr;
     for (const auto& [name, v] : properties) {
-        if (is_block(type, path + name)) continue;
+        if (is_block(name)) continue;
         if (name == "tags" && path.empty()) {
             tags = &v;
             continue;
@@ -175,8 +253,9 @@ inline void body(HclWriter& w, ValuePrinter& p, const std::string& type,
         p.attribute("tags", *tags);
         wrote = true;
     }
+    if (!blocks) return;
     for (const auto& [name, v] : properties) {
-        if (!is_block(type, path + name)) continue;
+        if (!is_block(name)) continue;
         std::vector<const Value*> instances;
         if (v.kind == Value::Kind::list)
             for (const auto& i : v.items) instances.push_back(&i);
@@ -185,7 +264,7 @@ inline void body(HclWriter& w, ValuePrinter& p, const std::string& type,
         for (const Value* b : instances) {
             if (wrote) w.blank();
             w.open(name + " {");
-            body(w, p, type, b->entries, path + name + ".");
+            body(w, p, blocks, b->entries, path + name + ".");
             w.close();
             wrote = true;
         }
@@ -203,16 +282,22 @@ inline std::string header(const lowering::Deployment& d, const TerraformOptions&
     return h + "\n";
 }
 
-inline void print_resource(HclWriter& w, const lowering::Stack& s, const lowering::Resource& r, bool lookup) {
-    ValuePrinter p(w, s);
+inline void print_resource(HclWriter& w, const StackIndex& index, const lowering::Resource& r, bool lookup) {
+    const lowering::Stack& s = index.stack;
+    ValuePrinter p(w, index);
     const std::string& type = lookup ? data_source_type(r.kind) : resource_type(r.kind);
     if (!w.empty() && !w.last_is_blank()) w.blank();
-    w.open(std::string(lookup ? "data" : "resource") + " " + hcl_string(type) + " " + hcl_string(r.name) + " {");
-    body(w, p, type, r.properties, "");
+    std::string head = lookup ? "data " : "resource ";
+    append_hcl_string(head, type);
+    head += ' ';
+    append_hcl_string(head, r.name);
+    head += " {";
+    w.open(head);
+    body(w, p, blocks_of(type), r.properties, "");
     if (!r.depends_on.empty()) {
         std::vector<std::string> deps;
         for (const auto& [kind, name] : r.depends_on) {
-            if (!s.find(kind, name)) throw lowering::LoweringError("dangling depends_on " + kind + "." + name + " in stack " + s.name);
+            if (!index.has_resource(kind, name)) throw lowering::LoweringError("dangling depends_on " + kind + "." + name + " in stack " + s.name);
             deps.push_back(resource_type(kind) + "." + name);
         }
         w.blank();
@@ -239,8 +324,8 @@ inline bool uses_provider(const lowering::Stack& s, const std::string& provider)
     return false;
 }
 
-inline std::string versions_tf(const lowering::Stack& s) {
-    HclWriter w;
+inline std::string versions_tf(const lowering::Stack& s, std::string head = {}) {
+    HclWriter w(std::move(head));
     w.open("terraform {");
     w.attribute("required_version", hcl_string(terraform_version));
     w.blank();
@@ -257,11 +342,11 @@ inline std::string versions_tf(const lowering::Stack& s) {
     }
     w.close();
     w.close();
-    return w.str();
+    return std::move(w).str();
 }
 
-inline std::string providers_tf(const lowering::Deployment& d, const lowering::Stack& s) {
-    HclWriter w;
+inline std::string providers_tf(const lowering::Deployment& d, const lowering::Stack& s, std::string head = {}) {
+    HclWriter w(std::move(head));
     w.open("provider \"aws\" {");
     w.attribute("region", hcl_string(s.region));
     w.attribute("allowed_account_ids", "[" + hcl_string(s.account_id) + "]");
@@ -281,7 +366,7 @@ inline std::string providers_tf(const lowering::Deployment& d, const lowering::S
     w.close();
     w.close();
     w.close();
-    return w.str();
+    return std::move(w).str();
 }
 
 inline void variable(HclWriter& w, const std::string& name, const std::string& description, const std::string& type,
@@ -294,22 +379,24 @@ inline void variable(HclWriter& w, const std::string& name, const std::string& d
     w.close();
 }
 
-inline std::string variables_tf(const lowering::Stack& s) {
-    HclWriter w;
+inline std::string variables_tf(const lowering::Stack& s, std::string head = {}) {
+    HclWriter w(std::move(head));
     variable(w, "deployment_role_arn",
              "Role to assume in account " + s.account_id + " to deploy this root; null = use the ambient credentials",
              "string", "null");
-    ValuePrinter p(w, s);
+    const StackIndex index(s);
+    ValuePrinter p(w, index);
     for (const auto& in : s.inputs) {
         std::string def = in.default_value.kind == Value::Kind::null ? (in.nullable_default ? "null" : "") : p.expr(in.default_value);
         variable(w, in.name, in.description, in.type, def);
     }
-    return w.str();
+    return std::move(w).str();
 }
 
-inline std::string outputs_tf(const lowering::Stack& s) {
-    HclWriter w;
-    ValuePrinter p(w, s);
+inline std::string outputs_tf(const lowering::Stack& s, std::string head = {}) {
+    HclWriter w(std::move(head));
+    const StackIndex index(s);
+    ValuePrinter p(w, index);
     for (const auto& o : s.outputs) {
         if (!w.empty()) w.blank();
         w.open("output " + hcl_string(o.name) + " {");
@@ -317,7 +404,7 @@ inline std::string outputs_tf(const lowering::Stack& s) {
         p.attribute("value", o.value);
         w.close();
     }
-    return w.str();
+    return std::move(w).str();
 }
 
 inline std::string readme(const lowering::Deployment& d, const TerraformOptions& o) {
@@ -354,20 +441,22 @@ inline FileSet print(const lowering::Deployment& d, const TerraformOptions& opti
     const std::string head = detail::header(d, options);
     for (const auto& s : d.stacks) {
         const std::string dir = s.name + "/";
-        files.add(dir + "versions.tf", head + detail::versions_tf(s));
-        files.add(dir + "providers.tf", head + detail::providers_tf(d, s));
-        files.add(dir + "variables.tf", head + detail::variables_tf(s));
+        files.add(dir + "versions.tf", detail::versions_tf(s, head));
+        files.add(dir + "providers.tf", detail::providers_tf(d, s, head));
+        files.add(dir + "variables.tf", detail::variables_tf(s, head));
         // One file per concern, lookups first, then resources, each in lowering order.
         std::vector<std::string> groups;
-        std::map<std::string, HclWriter> by_group;
+        std::map<std::string, HclWriter, std::less<>> by_group;
         auto writer = [&](const std::string& g) -> HclWriter& {
-            if (!by_group.contains(g)) groups.push_back(g);
-            return by_group[g];
+            auto [it, added] = by_group.try_emplace(g, head);
+            if (added) groups.push_back(g);
+            return it->second;
         };
-        for (const auto& r : s.lookups) detail::print_resource(writer(r.group), s, r, true);
-        for (const auto& r : s.resources) detail::print_resource(writer(r.group), s, r, false);
-        for (const auto& g : groups) files.add(dir + g + ".tf", head + by_group[g].str());
-        if (!s.outputs.empty()) files.add(dir + "outputs.tf", head + detail::outputs_tf(s));
+        const detail::StackIndex index(s);
+        for (const auto& r : s.lookups) detail::print_resource(writer(r.group), index, r, true);
+        for (const auto& r : s.resources) detail::print_resource(writer(r.group), index, r, false);
+        for (const auto& g : groups) files.add(dir + g + ".tf", std::move(by_group.find(g)->second).str());
+        if (!s.outputs.empty()) files.add(dir + "outputs.tf", detail::outputs_tf(s, head));
     }
     files.add("README.md", detail::readme(d, options));
     return files;

@@ -25,6 +25,10 @@ namespace xc::emit::lowering {
 using Substitutions = std::vector<std::pair<std::string, std::function<Value()>>>;
 
 inline Value substitute(const std::string& s, const Substitutions& subs) {
+    // Most strings hold no placeholder: keep them whole.
+    if (std::none_of(subs.begin(), subs.end(),
+                     [&](const auto& sub) { return !sub.first.empty() && s.find(sub.first) != std::string::npos; }))
+        return str(s);
     std::vector<Value> parts;
     std::string literal;
     std::size_t i = 0;
@@ -69,10 +73,14 @@ inline Value to_value(const nlohmann::json& j, const Substitutions& subs) {
 }
 
 // Sort every object's keys (for documents built by hand, e.g. the OpenAPI body).
+inline void sort_keys(Value& v) {
+    for (auto& i : v.items) sort_keys(i);
+    for (auto& [_, e] : v.entries) sort_keys(e);
+    auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(v.entries.begin(), v.entries.end(), by_key)) std::stable_sort(v.entries.begin(), v.entries.end(), by_key);
+}
 inline Value sorted(Value v) {
-    for (auto& i : v.items) i = sorted(std::move(i));
-    for (auto& [_, e] : v.entries) e = sorted(std::move(e));
-    std::stable_sort(v.entries.begin(), v.entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    sort_keys(v);
     return v;
 }
 

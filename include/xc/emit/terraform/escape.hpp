@@ -13,10 +13,21 @@
 
 namespace xc::emit::terraform {
 
-inline std::string escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    for (std::size_t i = 0; i < s.size(); ++i) {
+// Characters copied as they are (everything else goes through the switch below).
+inline bool is_plain(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u != 0x7f && c != '\\' && c != '"' && c != '$' && c != '%';
+}
+
+// Appends the escaped form of `s` to `out` (the printer writes straight into its buffers).
+inline void append_escaped(std::string& out, std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t plain = i;
+        while (plain < s.size() && is_plain(s[plain])) ++plain;
+        out.append(s.data() + i, plain - i);
+        if (plain == s.size()) return;
+        i = plain;
         const char c = s[i];
         switch (c) {
             case '\\': out += "\\\\"; break;
@@ -29,20 +40,34 @@ inline std::string escape(std::string_view s) {
                 out += c;
                 if (i + 1 < s.size() && s[i + 1] == '{') out += c;
                 break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                    out += buf;
-                } else {
-                    out += c;
-                }
+            default: {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                out += buf;
+            }
         }
+        ++i;
     }
+}
+
+inline std::string escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_escaped(out, s);
     return out;
 }
 
 // A complete quoted string literal.
-inline std::string hcl_string(std::string_view s) { return "\"" + escape(s) + "\""; }
+inline void append_hcl_string(std::string& out, std::string_view s) {
+    out += '"';
+    append_escaped(out, s);
+    out += '"';
+}
+inline std::string hcl_string(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_hcl_string(out, s);
+    return out;
+}
 
 }  // namespace xc::emit::terraform

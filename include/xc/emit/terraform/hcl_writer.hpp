@@ -6,48 +6,60 @@
 // Unicode code points, as the formatter does.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace xc::emit::terraform {
 
+// Writes straight into one output buffer; only the current run of single-line attributes is
+// held back (its '=' column is known once the run ends).
 class HclWriter {
 public:
+    HclWriter() = default;
+    // `prefix`: text before the first line (a file header); not a line itself.
+    explicit HclWriter(std::string prefix) : out_(std::move(prefix)) {}
+
     // `name = value` on one line (value must open and close its brackets on this line).
-    void attribute(std::string name, std::string value) { lines_.push_back({indent_, std::move(name), std::move(value), true}); }
+    void attribute(std::string_view name, std::string_view value) {
+        run_.push_back({indent_, run_text_.size(), name.size(), value.size(), columns(name)});
+        run_text_ += name;
+        run_text_ += value;
+        ++lines_;
+        last_is_blank_ = false;
+    }
     // Any other line (block header, "name = jsonencode({", a list item, "}", ...).
-    void line(std::string text) { lines_.push_back({indent_, {}, std::move(text), false}); }
-    void blank() { lines_.push_back({0, {}, {}, false}); }
-    void open(std::string text) {
-        line(std::move(text));
+    void line(std::string_view text) {
+        flush();
+        if (!text.empty()) {
+            out_.append(2 * static_cast<std::size_t>(indent_), ' ');
+            out_ += text;
+        }
+        out_ += '\n';
+        ++lines_;
+        last_is_blank_ = text.empty();
+    }
+    void blank() { line({}); }
+    void open(std::string_view text) {
+        line(text);
         ++indent_;
     }
-    void close(std::string text = "}") {
+    void close(std::string_view text = "}") {
         --indent_;
-        line(std::move(text));
+        line(text);
     }
-    bool empty() const { return lines_.empty(); }
-    bool last_is_blank() const { return !lines_.empty() && !lines_.back().assign && lines_.back().text.empty(); }
+    bool empty() const { return lines_ == 0; }
+    bool last_is_blank() const { return last_is_blank_; }
 
-    std::string str() const {
-        std::string out;
-        std::size_t i = 0;
-        while (i < lines_.size()) {
-            if (!lines_[i].assign) {
-                if (!lines_[i].text.empty()) out += std::string(2 * lines_[i].indent, ' ') + lines_[i].text;
-                out += '\n';
-                ++i;
-                continue;
-            }
-            std::size_t end = i, width = 0;
-            for (; end < lines_.size() && lines_[end].assign; ++end) width = std::max(width, columns(lines_[end].name));
-            for (; i < end; ++i) {
-                const auto& l = lines_[i];
-                out += std::string(2 * l.indent, ' ') + l.name + std::string(width - columns(l.name), ' ') + " = " + l.text + '\n';
-            }
-        }
-        return out;
+    std::string str() const& {
+        HclWriter copy = *this;
+        return std::move(copy).str();
+    }
+    std::string str() && {
+        flush();
+        return std::move(out_);
     }
 
     static std::size_t columns(std::string_view s) {
@@ -57,13 +69,32 @@ public:
     }
 
 private:
-    struct Line {
+    // A held-back attribute: name and value are consecutive in run_text_.
+    struct Attribute {
         int indent;
-        std::string name;
-        std::string text;
-        bool assign;
+        std::size_t at, name_size, value_size, name_columns;
     };
-    std::vector<Line> lines_;
+
+    void flush() {
+        std::size_t width = 0;
+        for (const auto& a : run_) width = std::max(width, a.name_columns);
+        for (const auto& a : run_) {
+            out_.append(2 * static_cast<std::size_t>(a.indent), ' ');
+            out_.append(run_text_, a.at, a.name_size);
+            out_.append(width - a.name_columns, ' ');
+            out_ += " = ";
+            out_.append(run_text_, a.at + a.name_size, a.value_size);
+            out_ += '\n';
+        }
+        run_.clear();
+        run_text_.clear();
+    }
+
+    std::string out_;
+    std::vector<Attribute> run_;
+    std::string run_text_;
+    std::size_t lines_ = 0;
+    bool last_is_blank_ = false;
     int indent_ = 0;
 };
 

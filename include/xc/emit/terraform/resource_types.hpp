@@ -5,9 +5,11 @@
 
 #include <xc/emit/lowering/stack.hpp>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace xc::emit::terraform {
 
@@ -77,9 +79,10 @@ inline const std::string& data_source_type(const std::string& kind) {
     return it->second;
 }
 
-// Properties printed as nested blocks ("outer.inner" for blocks inside blocks).
-inline bool is_block(const std::string& type, const std::string& path) {
-    static const std::map<std::string, std::set<std::string>> blocks{
+// Properties printed as nested blocks ("outer.inner" for blocks inside blocks): those of
+// `type`, or nullptr when it has none.
+inline const std::set<std::string, std::less<>>* blocks_of(const std::string& type) {
+    static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> blocks{
         {"tls_self_signed_cert", {"subject"}},
         {"aws_lb_target_group", {"health_check"}},
         {"aws_lb_listener", {"default_action"}},
@@ -92,13 +95,17 @@ inline bool is_block(const std::string& type, const std::string& path) {
         {"aws_api_gateway_domain_name", {"endpoint_configuration"}},
     };
     auto it = blocks.find(type);
-    return it != blocks.end() && it->second.contains(path);
+    return it == blocks.end() ? nullptr : &it->second;
+}
+inline bool is_block(const std::string& type, const std::string& path) {
+    const auto* blocks = blocks_of(type);
+    return blocks && blocks->contains(path);
 }
 
 // Set-typed attributes: indexing one needs tolist().
 inline bool is_set_attribute(const std::string& attribute) { return attribute == "network_interface_ids"; }
 
 // Which provider a resource type belongs to.
-inline std::string provider_of(const std::string& type) { return type.substr(0, type.find('_')); }
+inline std::string_view provider_of(std::string_view type) { return type.substr(0, type.find('_')); }
 
 }  // namespace xc::emit::terraform
