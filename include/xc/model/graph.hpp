@@ -11,11 +11,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -147,20 +149,11 @@ public:
         return n;
     }
 
-    // Targets of `v`'s outgoing edges of `kind` (in insertion order).
-    std::vector<Vertex> out(Vertex v, EdgeKind kind) const {
-        std::vector<Vertex> r;
-        for (auto e : boost::make_iterator_range(boost::out_edges(v, g_)))
-            if (g_[e].kind == kind) r.push_back(boost::target(e, g_));
-        return r;
-    }
-    // Sources of `v`'s incoming edges of `kind`.
-    std::vector<Vertex> in(Vertex v, EdgeKind kind) const {
-        std::vector<Vertex> r;
-        for (auto e : boost::make_iterator_range(boost::in_edges(v, g_)))
-            if (g_[e].kind == kind) r.push_back(boost::source(e, g_));
-        return r;
-    }
+    // Targets of `v`'s outgoing edges of `kind` (in insertion order). Indexed by (vertex, kind):
+    // a zone with 10,000 records must not be scanned to find the one VPC it is associated with.
+    const std::vector<Vertex>& out(Vertex v, EdgeKind kind) const { return adjacent(out_, v, kind); }
+    // Sources of `v`'s incoming edges of `kind` (in insertion order).
+    const std::vector<Vertex>& in(Vertex v, EdgeKind kind) const { return adjacent(in_, v, kind); }
 
     // --- queries the verifier and emitters share ---------------------------------
 
@@ -207,9 +200,22 @@ public:
         by_id_.emplace(std::move(id), v);
         return v;
     }
-    void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
+    void add_edge(Vertex from, Vertex to, EdgeKind kind) {
+        boost::add_edge(from, to, EdgeData{kind}, g_);
+        out_[key(from, kind)].push_back(to);
+        in_[key(to, kind)].push_back(from);
+    }
 
 private:
+    using Adjacency = std::unordered_map<std::uint64_t, std::vector<Vertex>>;
+    static std::uint64_t key(Vertex v, EdgeKind kind) { return static_cast<std::uint64_t>(v) * edge_kind_count + static_cast<std::size_t>(kind); }
+    static const std::vector<Vertex>& adjacent(const Adjacency& index, Vertex v, EdgeKind kind) {
+        static const std::vector<Vertex> none;
+        auto it = index.find(key(v, kind));
+        return it == index.end() ? none : it->second;
+    }
+    Adjacency out_, in_;
+
     std::shared_ptr<const Model> model_;
     BoostGraph g_;
     std::map<std::string, Vertex> by_id_;

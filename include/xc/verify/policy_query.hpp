@@ -70,7 +70,9 @@ public:
         if (fixed_) return ctx_.bool_val(detail::glob_matches(g, *fixed_, mode));
         std::string key = g.text() + (mode == policy::CaseMode::Insensitive ? "\x01i" : "\x01s");
         if (auto it = index_.find(key); it != index_.end()) return atoms_[it->second].value;
-        z3::expr b = ctx_.bool_const((name_ + " ~ " + g.text() + (mode == policy::CaseMode::Insensitive ? " (ci)" : "")).c_str());
+        // Named by position, not by pattern: queries of services stamped from one template then
+        // build the same terms, which the shared context stores once instead of growing by each.
+        z3::expr b = ctx_.bool_const((name_ + " ~ #" + std::to_string(atoms_.size())).c_str());
         index_.emplace(std::move(key), atoms_.size());
         atoms_.push_back(Atom{PatternConstraint{g, mode, true}, b});
         return b;
@@ -262,7 +264,7 @@ public:
         candidates_ = std::move(candidates);
         picks_.clear();
         for (std::size_t i = 0; i < candidates_.size(); ++i)
-            picks_.push_back(ctx_.bool_const(("caller = " + candidates_[i].label).c_str()));
+            picks_.push_back(ctx_.bool_const(("caller #" + std::to_string(i)).c_str()));
     }
     const std::vector<Candidate>& candidates() const { return candidates_; }
     z3::expr picked(std::size_t i) const { return picks_.at(i); }
