@@ -10,6 +10,7 @@
 #include <xc/model/load.hpp>
 #include <xc/policy/parse.hpp>
 
+#include <terraform_addresses.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -328,19 +329,6 @@ std::set<std::string> routes_of_body(const OJson& body) {
     return out;
 }
 
-std::set<std::string> terraform_addresses(const FileSet& files, const std::string& root) {
-    static const std::regex block(R"re(^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)" \{$)re");
-    std::set<std::string> out;
-    for (const auto& [path, file] : files.files()) {
-        if (path.rfind(root + "/", 0) != 0 || !path.ends_with(".tf")) continue;
-        std::istringstream in(file.content);
-        for (std::string line; std::getline(in, line);) {
-            std::smatch m;
-            if (std::regex_match(line, m, block)) out.insert((m[1] == "data" ? "data." : "") + m[2].str() + "." + m[3].str());
-        }
-    }
-    return out;
-}
 
 TEST(CloudFormationAgreesWithTerraform, SameResourcesPoliciesAndRoutesForEveryShippedModel) {
     for (const auto& model_path : shipped_models()) {
@@ -355,7 +343,7 @@ TEST(CloudFormationAgreesWithTerraform, SameResourcesPoliciesAndRoutesForEverySh
             std::set<std::string> lowered_tf;
             for (const auto& r : s.resources) lowered_tf.insert(xc::emit::terraform::resource_type(r.kind) + "." + r.name);
             for (const auto& l : s.lookups) lowered_tf.insert("data." + xc::emit::terraform::data_source_type(l.kind) + "." + l.name);
-            EXPECT_EQ(terraform_addresses(tf, s.name), lowered_tf);
+            EXPECT_EQ(test::terraform_addresses(tf, s.name), lowered_tf);
 
             // CloudFormation: every lowered resource and lookup is a resource, folded into one,
             // or a parameter; everything else is a documented CloudFormation-only resource.

@@ -5,6 +5,7 @@
 #include <xc/emit/terraform.hpp>
 #include <xc/model/load.hpp>
 
+#include <terraform_addresses.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -35,20 +36,8 @@ xc::model::Graph graph_of_file(const fs::path& p) { return xc::model::build_grap
 
 FileSet emit_reference(const TerraformOptions& o = {}) { return xc::emit::emit_terraform(graph_of_file(test::reference_model_path()), o); }
 
-// "type.name" / "data.type.name" of every block declared in a root, from the emitted text.
-std::set<std::string> addresses(const FileSet& files, const std::string& root) {
-    static const std::regex block(R"re(^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)" \{$)re");
-    std::set<std::string> out;
-    for (const auto& [path, file] : files.files()) {
-        if (path.rfind(root + "/", 0) != 0 || !path.ends_with(".tf")) continue;
-        std::istringstream in(file.content);
-        for (std::string line; std::getline(in, line);) {
-            std::smatch m;
-            if (std::regex_match(line, m, block)) out.insert((m[1] == "data" ? "data." : "") + m[2].str() + "." + m[3].str());
-        }
-    }
-    return out;
-}
+using test::terraform_addresses;
+const auto& addresses = terraform_addresses;  // "type.name" / "data.type.name" declared in a root
 
 std::set<std::string> roots(const FileSet& files) {
     std::set<std::string> out;
