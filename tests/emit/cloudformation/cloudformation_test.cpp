@@ -11,6 +11,7 @@
 #include <xc/policy/parse.hpp>
 
 #include <terraform_addresses.hpp>
+#include <model_support.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -36,13 +37,8 @@ namespace lw = xc::emit::lowering;
 namespace cfn = xc::emit::cloudformation;
 using OJson = nlohmann::ordered_json;
 
-xc::model::Graph graph_of_text(const std::string& text) {
-    test::TempDir dir;
-    auto path = dir / "model.json";
-    test::write_file(path, text);
-    return xc::model::build_graph(xc::model::load_model_file(path.string()));
-}
-xc::model::Graph graph_of_file(const fs::path& p) { return xc::model::build_graph(xc::model::load_model_file(p.string())); }
+using test::graph_of_file;
+using test::graph_of_text;
 
 CloudFormationResult emit_reference(const CloudFormationOptions& o = {}) {
     return xc::emit::emit_cloudformation(graph_of_file(test::reference_model_path()), o);

@@ -6,6 +6,7 @@
 #include <xc/model/load.hpp>
 
 #include <terraform_addresses.hpp>
+#include <model_support.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -26,13 +27,8 @@ using xc::emit::TerraformOptions;
 namespace fs = std::filesystem;
 namespace test = xc::test;
 
-xc::model::Graph graph_of_text(const std::string& text) {
-    test::TempDir dir;
-    auto path = dir / "model.json";
-    test::write_file(path, text);
-    return xc::model::build_graph(xc::model::load_model_file(path.string()));
-}
-xc::model::Graph graph_of_file(const fs::path& p) { return xc::model::build_graph(xc::model::load_model_file(p.string())); }
+using test::graph_of_file;
+using test::graph_of_text;
 
 FileSet emit_reference(const TerraformOptions& o = {}) { return xc::emit::emit_terraform(graph_of_file(test::reference_model_path()), o); }
 
