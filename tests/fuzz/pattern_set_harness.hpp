@@ -67,40 +67,57 @@ inline std::vector<PatternConstraint> decode(std::string_view input) {
     return out;
 }
 
-inline char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // tokens[i..] match s[j..] — plain dynamic programming, no automaton.
-inline bool brute_match(const Glob& g, std::string_view s, policy::CaseMode mode) {
+XC_FUZZ_ORACLE inline bool brute_match(const Glob& g, std::string_view s, policy::CaseMode mode) {
     const std::size_t n = g.tokens.size(), m = s.size(), w = m + 2;
-    thread_local std::vector<char> dp;  // (n+1) x (m+2), row i = tokens[i..]; reused across calls
-    dp.assign((n + 1) * w, 0);
-    auto at = [&](std::size_t i, std::size_t j) -> char& { return dp[i * w + j]; };
-    at(n, m) = 1;
+    thread_local std::vector<char> buffer;  // (n+1) x (m+2), row i = tokens[i..]; reused across calls
+    buffer.assign((n + 1) * w, 0);
+    char* dp = buffer.data();
+    const Glob::Token* tokens = g.tokens.data();
+    const char* str = s.data();
+    const bool fold_case = mode == policy::CaseMode::Insensitive;
+    dp[n * w + m] = 1;
     for (std::size_t i = n; i-- > 0;) {
-        const auto& t = g.tokens[i];
+        const Glob::Token t = tokens[i];
+        char* row = dp + i * w;
+        const char* below = row + w;
         for (std::size_t j = m + 1; j-- > 0;) {
             const bool have = j < m;
-            const bool wild_ok = have && !(t.no_colon && s[j] == ':');
+            const bool wild_ok = have && !(t.no_colon && str[j] == ':');
             bool r = false;
             switch (t.kind) {
-                case Glob::Kind::any_run: r = at(i + 1, j) || (wild_ok && at(i, j + 1)); break;
-                case Glob::Kind::any_char: r = wild_ok && at(i + 1, j + 1); break;
+                case Glob::Kind::any_run: r = below[j] || (wild_ok && row[j + 1]); break;
+                case Glob::Kind::any_char: r = wild_ok && below[j + 1]; break;
                 case Glob::Kind::literal: {
-                    const bool eq = have && (mode == policy::CaseMode::Insensitive ? fold(t.c) == fold(s[j]) : t.c == s[j]);
-                    r = eq && at(i + 1, j + 1);
+                    // ASCII case folding, spelled out so that no call leaves this function.
+                    const int folded = have ? (str[j] | 0x20) : 0;
+                    const bool eq = have && (t.c == str[j] || (fold_case && (t.c | 0x20) == folded && folded >= 'a' && folded <= 'z'));
+                    r = eq && below[j + 1];
                     break;
                 }
             }
-            at(i, j) = r;
+            row[j] = r;
         }
     }
-    return at(0, 0);
+    return dp[0];
 }
 
-inline bool brute_satisfies(std::string_view s, const std::vector<PatternConstraint>& cs) {
+XC_FUZZ_ORACLE inline bool brute_satisfies(std::string_view s, const std::vector<PatternConstraint>& cs) {
     for (const auto& k : cs)
         if (brute_match(k.pattern, s, k.mode) != k.must_match) return false;
     return true;
+}
+
+// Every string of length len + 1 over sigma, from those of length len.
+XC_FUZZ_ORACLE inline std::vector<std::string> extend(const std::vector<std::string>& level, const std::string& sigma) {
+    std::vector<std::string> next;
+    next.reserve(level.size() * sigma.size());
+    for (const auto& s : level)
+        for (char c : sigma) {
+            next.emplace_back(s);
+            next.back() += c;
+        }
+    return next;
 }
 
 // The same glob as policy::GlobPattern, when it has no colon-free wildcard.
@@ -152,11 +169,7 @@ inline int pattern_set_one(const std::uint8_t* data, std::size_t size) {
         tried += level.size();
         bound = len;
         if (shortest != SIZE_MAX || tried + level.size() * sigma.size() > enumeration_budget) break;
-        std::vector<std::string> next;
-        next.reserve(level.size() * sigma.size());
-        for (const auto& s : level)
-            for (char c : sigma) next.push_back(s + c);
-        level = std::move(next);
+        level = extend(level, sigma);
     }
 
     const Realisability r = verify::realise(cs, state_budget);

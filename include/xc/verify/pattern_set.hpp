@@ -14,6 +14,7 @@
 #include <xc/policy/glob.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -120,24 +121,30 @@ public:
     }
     void step(const std::uint64_t* from, char c, std::uint64_t* to) const {
         std::fill(to, to + words_, 0);
-        for (std::size_t i = 0; i < p_.tokens.size(); ++i) {
-            if (!test(from, i)) continue;
-            const auto& t = p_.tokens[i];
-            switch (t.kind) {
-                case Glob::Kind::any_run:
-                    if (!(t.no_colon && c == ':')) add(to, i);  // the run consumes c and stays
-                    break;
-                case Glob::Kind::any_char:
-                    if (!(t.no_colon && c == ':')) add(to, i + 1);
-                    break;
-                case Glob::Kind::literal:
-                    if (t.c == c || (fold_ && policy::detail::lower_char(t.c) == policy::detail::lower_char(c))) add(to, i + 1);
-                    break;
-            }
-        }
+        // Visit only the states in `from` (sets are sparse: mostly a few runs and one literal).
+        for (std::size_t w = 0; w < words_; ++w)
+            for (std::uint64_t bits = from[w]; bits != 0; bits &= bits - 1)
+                step_from(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)), c, to);
     }
 
 private:
+    // The successors of state i on c (the accepting state has none).
+    void step_from(std::size_t i, char c, std::uint64_t* to) const {
+        if (i >= p_.tokens.size()) return;
+        const auto& t = p_.tokens[i];
+        switch (t.kind) {
+            case Glob::Kind::any_run:
+                if (!(t.no_colon && c == ':')) add(to, i);  // the run consumes c and stays
+                break;
+            case Glob::Kind::any_char:
+                if (!(t.no_colon && c == ':')) add(to, i + 1);
+                break;
+            case Glob::Kind::literal:
+                if (t.c == c || (fold_ && policy::detail::lower_char(t.c) == policy::detail::lower_char(c))) add(to, i + 1);
+                break;
+        }
+    }
+
     static bool test(const std::uint64_t* set, std::size_t i) { return (set[i / 64] >> (i % 64)) & 1u; }
     // Add state i and its closure over runs (a run may match the empty string).
     void add(std::uint64_t* set, std::size_t i) const {
@@ -156,14 +163,23 @@ private:
 // Concrete matching of a Glob (what the automaton decides, for one string).
 inline bool glob_matches(const Glob& g, std::string_view s, policy::CaseMode mode) {
     GlobAutomaton a(g, mode);
-    std::vector<std::uint64_t> cur(a.words()), next(a.words());
-    a.start(cur.data());
-    for (char c : s) {
-        a.step(cur.data(), c, next.data());
-        std::swap(cur, next);
-        if (a.empty(cur.data())) return false;
+    // Two state sets; on the stack for globs of up to 255 tokens (every pattern the verifier
+    // builds), since this runs once per candidate string.
+    std::uint64_t small[8];
+    std::vector<std::uint64_t> large;
+    std::uint64_t* cur = small;
+    if (a.words() > 4) {
+        large.resize(2 * a.words());
+        cur = large.data();
     }
-    return a.accepts(cur.data());
+    std::uint64_t* next = cur + a.words();
+    a.start(cur);
+    for (char c : s) {
+        a.step(cur, c, next);
+        std::swap(cur, next);
+        if (a.empty(cur)) return false;
+    }
+    return a.accepts(cur);
 }
 
 // Characters that can make a difference, plus one fresh stand-in for all others.
