@@ -37,15 +37,16 @@ inline void check_diagnostics(const InputError& e, std::string_view text) {
 
 inline int model_one(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    std::string compact;
     try {
-        auto graph = model::build_graph(model::load_model_text(text, "fuzz.json", model_fuzz_limits));
-        (void)graph;
+        auto source = model::parse_json(text, "fuzz.json", model_fuzz_limits);
+        compact = source.root().dump();  // parsed once: the round trip below reuses it
+        (void)model::build_graph(model::load_model(std::move(source)));
     } catch (const InputError& e) {
         check_diagnostics(e, text);
         return 0;
     }
     // Loaded: the same document in another layout must load too.
-    const std::string compact = model::parse_json(text, "fuzz.json", model_fuzz_limits).root().dump();
     try {
         (void)model::load_model_text(compact, "compact.json", model_fuzz_limits);
     } catch (const InputError& e) {

@@ -127,13 +127,17 @@ public:
         Frame& f = stack_.back();
         std::string path = json_pointer::join(f.path, k);
         std::size_t start = value_start();
-        if (f.node->contains(k)) {
+        // The member's slot is made here, once: its value fills it in place().
+        auto [member, fresh] = f.node->get_ref<json::object_t&>().emplace(k, nullptr);
+        if (!fresh) {
             error_offset_ = start;
             error_path_ = path;
             error_ = "duplicate key '" + k + "' (JSON objects must not repeat a key)";
             return false;
         }
         record(path, start);
+        f.member = &member->second;
+        f.member_path = std::move(path);
         f.key = std::move(k);
         return true;
     }
@@ -162,8 +166,10 @@ private:
     struct Frame {
         json* node;
         std::string path;
-        std::string key;        // current member key (objects)
-        std::size_t index = 0;  // next element index (arrays)
+        std::string key;               // current member key (objects)
+        json* member = nullptr;        // its slot in *node
+        std::string member_path;       // its JSON Pointer
+        std::size_t index = 0;         // next element index (arrays)
     };
 
     // First byte after the previous event that is not whitespace or a separator: where the
@@ -194,12 +200,11 @@ private:
         }
         Frame& f = stack_.back();
         if (f.node->is_object()) {
-            std::string path = json_pointer::join(f.path, f.key);
-            json& slot = (*f.node)[f.key];
+            json& slot = *f.member;
             slot = std::move(v);
             f.key.clear();
             last_end_ = *cursor_;  // the member's position was recorded at its key
-            return {&slot, std::move(path)};
+            return {&slot, std::move(f.member_path)};
         }
         std::string path = json_pointer::join(f.path, f.index++);
         record(path, value_start());
@@ -222,7 +227,7 @@ private:
         }
         if (stack_.empty()) record("", value_start());
         auto [node, path] = place(std::move(container));
-        stack_.push_back(Frame{node, std::move(path), {}, 0});
+        stack_.push_back(Frame{node, std::move(path), {}, nullptr, {}, 0});
         return true;
     }
 
