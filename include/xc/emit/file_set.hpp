@@ -32,8 +32,9 @@ public:
     void add(const std::string& path, std::string content, bool executable = false) {
         if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos)
             throw std::invalid_argument("emitted path must be relative and stay inside the output directory: " + path);
-        if (files_.contains(path)) throw std::invalid_argument("file emitted twice: " + path);
-        files_.emplace(path, File{std::move(content), executable});
+        auto [it, added] = files_.try_emplace(path);
+        if (!added) throw std::invalid_argument("file emitted twice: " + path);
+        it->second = File{std::move(content), executable};
     }
     void merge(const FileSet& other, const std::string& prefix = {}) {
         for (const auto& [p, f] : other.files_) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable);

@@ -77,10 +77,12 @@ class Lowerer {
 public:
     Lowerer(const model::Graph& g, const LoweringOptions& options) : g_(g), m_(g.model()), options_(options) {}
 
-    Deployment run() {
-        Deployment d;
-        d.name = m_.name;
-        d.region = m_.region;
+    // Lowers the stacks one at a time: `each(Stack&&)` receives every stack once it is
+    // complete, the account stacks in account-name order, then the phase-3 association
+    // stacks (complete only when every service stack is). A printer can render each stack and
+    // drop it before the next is built, so a 10,000-service model is never held lowered whole.
+    template <class Each>
+    void run(Each&& each) {
         // One stack per account, holding every scope deployed into it.
         std::map<std::string, std::vector<const model::Scope*>> scopes_by_account;
         m_.for_each_scope([&](const model::Scope& s) { scopes_by_account[s.account].push_back(&s); });
@@ -102,19 +104,16 @@ public:
             }
             s.role = has_consumer ? StackRole::consumer : StackRole::service;
             s.phase = has_consumer ? 1 : 2;
-            stacks_.push_back(std::move(s));
-        }
-        for (auto& s : stacks_) {
             st_ = &s;
             names_.clear();
-            for (const auto& scope_name : s.scopes) lower_scope(*m_.scope(scope_name));
+            for (const auto* sc : scopes) lower_scope(*sc);
             describe(s);
+            st_ = nullptr;
+            sc_ = nullptr;
+            each(std::move(s));
         }
-        for (auto& s : pending_associations_) stacks_.push_back(std::move(s.second));
-        std::stable_sort(stacks_.begin(), stacks_.end(),
-                         [](const Stack& a, const Stack& b) { return std::tie(a.phase, a.name) < std::tie(b.phase, b.name); });
-        d.stacks = std::move(stacks_);
-        return d;
+        for (auto& [_, s] : pending_associations_) each(std::move(s));
+        pending_associations_.clear();
     }
 
 private:
@@ -847,7 +846,6 @@ private:
     const model::Graph& g_;
     const model::Model& m_;
     const LoweringOptions& options_;
-    std::vector<Stack> stacks_;
     std::map<std::string, Stack> pending_associations_;  // consumer account -> phase-3 stack
     std::map<std::string, std::map<std::tuple<bool, std::string, std::string>, std::string>> assoc_names_;
     std::map<std::string, std::string> stack_of_scope_;  // scope -> account
@@ -862,9 +860,28 @@ private:
 
 }  // namespace detail
 
-// Lower a (verified) model's graph to the target-neutral deployment.
+// The deployment without its stacks (model name, region): what a printer needs first.
+inline Deployment deployment_of(const model::Graph& graph) {
+    Deployment d;
+    d.name = graph.model().name;
+    d.region = graph.model().region;
+    return d;
+}
+
+// Lower a (verified) model's graph stack by stack, handing each complete stack to
+// `each(Stack&&)` (order: see detail::Lowerer::run); for printers that render as they go.
+template <class Each>
+void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
+    detail::Lowerer(graph, options).run(each);
+}
+
+// Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.
 inline Deployment lower(const model::Graph& graph, const LoweringOptions& options = {}) {
-    return detail::Lowerer(graph, options).run();
+    Deployment d = deployment_of(graph);
+    lower_stacks(graph, options, [&](Stack&& s) { d.stacks.push_back(std::move(s)); });
+    std::stable_sort(d.stacks.begin(), d.stacks.end(),
+                     [](const Stack& a, const Stack& b) { return std::tie(a.phase, a.name) < std::tie(b.phase, b.name); });
+    return d;
 }
 
 }  // namespace xc::emit::lowering

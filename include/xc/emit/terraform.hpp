@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -83,7 +84,7 @@ private:
 
 class ValuePrinter {
 public:
-    ValuePrinter(HclWriter& w, const StackIndex& stack) : w_(w), stack_(stack) {}
+    ValuePrinter(HclWriter& w, const StackIndex& stack) : w_(w), stack_(stack), line_(w.line_buffer()) {}
 
     // Appends the reference's expression to `out`.
     void reference(std::string& out, const Value& v) const {
@@ -229,7 +230,7 @@ private:
 
     HclWriter& w_;
     const StackIndex& stack_;
-    std::string line_;  // the line being built (reused)
+    std::string& line_;  // the line being built (the writer's, reused)
 };
 
 // The resource's (or block's) arguments, then its nested blocks; `blocks` are those of its type.
@@ -287,7 +288,8 @@ inline void print_resource(HclWriter& w, const StackIndex& index, const lowering
     ValuePrinter p(w, index);
     const std::string& type = lookup ? data_source_type(r.kind) : resource_type(r.kind);
     if (!w.empty() && !w.last_is_blank()) w.blank();
-    std::string head = lookup ? "data " : "resource ";
+    std::string& head = w.line_buffer();
+    head = lookup ? "data " : "resource ";
     append_hcl_string(head, type);
     head += ' ';
     append_hcl_string(head, r.name);
@@ -324,8 +326,8 @@ inline bool uses_provider(const lowering::Stack& s, const std::string& provider)
     return false;
 }
 
-inline std::string versions_tf(const lowering::Stack& s, std::string head = {}) {
-    HclWriter w(std::move(head));
+// The files every root has, written into `w` (restarted with the file header).
+inline void versions_tf(HclWriter& w, const lowering::Stack& s) {
     w.open("terraform {");
     w.attribute("required_version", hcl_string(terraform_version));
     w.blank();
@@ -342,11 +344,9 @@ inline std::string versions_tf(const lowering::Stack& s, std::string head = {}) 
     }
     w.close();
     w.close();
-    return std::move(w).str();
 }
 
-inline std::string providers_tf(const lowering::Deployment& d, const lowering::Stack& s, std::string head = {}) {
-    HclWriter w(std::move(head));
+inline void providers_tf(HclWriter& w, const lowering::Deployment& d, const lowering::Stack& s) {
     w.open("provider \"aws\" {");
     w.attribute("region", hcl_string(s.region));
     w.attribute("allowed_account_ids", "[" + hcl_string(s.account_id) + "]");
@@ -366,7 +366,6 @@ inline std::string providers_tf(const lowering::Deployment& d, const lowering::S
     w.close();
     w.close();
     w.close();
-    return std::move(w).str();
 }
 
 inline void variable(HclWriter& w, const std::string& name, const std::string& description, const std::string& type,
@@ -379,35 +378,39 @@ inline void variable(HclWriter& w, const std::string& name, const std::string& d
     w.close();
 }
 
-inline std::string variables_tf(const lowering::Stack& s, std::string head = {}) {
-    HclWriter w(std::move(head));
+inline void variables_tf(HclWriter& w, const StackIndex& index) {
+    const lowering::Stack& s = index.stack;
     variable(w, "deployment_role_arn",
              "Role to assume in account " + s.account_id + " to deploy this root; null = use the ambient credentials",
              "string", "null");
-    const StackIndex index(s);
     ValuePrinter p(w, index);
     for (const auto& in : s.inputs) {
         std::string def = in.default_value.kind == Value::Kind::null ? (in.nullable_default ? "null" : "") : p.expr(in.default_value);
         variable(w, in.name, in.description, in.type, def);
     }
-    return std::move(w).str();
 }
 
-inline std::string outputs_tf(const lowering::Stack& s, std::string head = {}) {
-    HclWriter w(std::move(head));
-    const StackIndex index(s);
+inline void outputs_tf(HclWriter& w, const StackIndex& index) {
     ValuePrinter p(w, index);
-    for (const auto& o : s.outputs) {
+    for (const auto& o : index.stack.outputs) {
         if (!w.empty()) w.blank();
         w.open("output " + hcl_string(o.name) + " {");
         w.attribute("description", hcl_string(o.description));
         p.attribute("value", o.value);
         w.close();
     }
-    return std::move(w).str();
 }
 
-inline std::string readme(const lowering::Deployment& d, const TerraformOptions& o) {
+// What the README says about a root module (printed stacks are not kept for it).
+struct RootSummary {
+    std::string name, account_id, purpose;
+    int phase = 0;
+    std::vector<std::string> needs;
+    bool has_functions = false;
+};
+
+// `roots` in apply order.
+inline std::string readme(const lowering::Deployment& d, const std::vector<RootSummary>& roots, const TerraformOptions& o) {
     std::string r = "# Terraform for `" + d.name + "`\n\n";
     if (o.unverified_warning)
         r += "> **WARNING**: emitted with `--allow-unverified`: xc did NOT prove that only the consumer's endpoint reaches "
@@ -416,7 +419,7 @@ inline std::string readme(const lowering::Deployment& d, const TerraformOptions&
          "One root module per AWS account, in region `" + d.region + "`. Apply them in this order (each with credentials\n"
          "for its account, or `-var deployment_role_arn=arn:aws:iam::<account>:role/<role>`):\n\n";
     int step = 1;
-    for (const auto& s : d.stacks) {
+    for (const auto& s : roots) {
         r += std::to_string(step++) + ". `" + s.name + "/` (account " + s.account_id + ", phase " + std::to_string(s.phase) + "): " + s.purpose + "\n";
         for (const auto& n : s.needs) r += "   - needs " + n + "\n";
     }
@@ -426,7 +429,7 @@ inline std::string readme(const lowering::Deployment& d, const TerraformOptions&
          "by partial ARN (`arn:aws:secretsmanager:<region>:<consumer account>:secret:<name>`, without the random suffix), so no\n"
          "value has to be copied between roots.\n";
     bool has_lambda = false;
-    for (const auto& s : d.stacks) has_lambda |= s.uses_kind("function");
+    for (const auto& s : roots) has_lambda |= s.has_functions;
     if (has_lambda)
         r += "\nLambda code: service roots deploy `<lambda_dist_dir>/<handler>.zip` (runtime `provided.al2023`); build them first with\n"
              "`xc emit --target lambda` (default `lambda_dist_dir`: `" + o.lambda_dist_dir + "`, relative to the root).\n";
@@ -435,31 +438,70 @@ inline std::string readme(const lowering::Deployment& d, const TerraformOptions&
 
 }  // namespace detail
 
+// Prints stack by stack: each stack's files are rendered when it is added, so the lowering
+// can hand over one stack at a time; `finish` adds the README (every root, in apply order).
+class Printer {
+public:
+    // `d`: the deployment's name and region (its stacks, if any, are not printed here).
+    explicit Printer(const lowering::Deployment& d, const TerraformOptions& options = {})
+        : deployment_(lowering::Deployment{d.name, d.region, {}}), options_(options), head_(detail::header(d, options)) {}
+
+    void add(const lowering::Stack& s) {
+        const std::string dir = s.name + "/";
+        const detail::StackIndex index(s);
+        auto file = [&](const std::string& name, auto&& write) {
+            HclWriter& w = writer(name);
+            write(w);
+            files_.add(dir + name, w.text());
+        };
+        file("versions.tf", [&](HclWriter& w) { detail::versions_tf(w, s); });
+        file("providers.tf", [&](HclWriter& w) { detail::providers_tf(w, deployment_, s); });
+        file("variables.tf", [&](HclWriter& w) { detail::variables_tf(w, index); });
+        // One file per concern, lookups first, then resources, each in lowering order.
+        std::vector<std::pair<std::string_view, HclWriter*>> groups;  // this stack's, by first use
+        auto group = [&](const std::string& g) -> HclWriter& {
+            for (const auto& [name, w] : groups)
+                if (name == g) return *w;
+            return *groups.emplace_back(g, &writer(g + ".tf")).second;
+        };
+        for (const auto& r : s.lookups) detail::print_resource(group(r.group), index, r, true);
+        for (const auto& r : s.resources) detail::print_resource(group(r.group), index, r, false);
+        for (const auto& [name, w] : groups) files_.add(dir + std::string(name) + ".tf", w->text());
+        if (!s.outputs.empty()) file("outputs.tf", [&](HclWriter& w) { detail::outputs_tf(w, index); });
+        roots_.push_back({s.name, s.account_id, s.purpose, s.phase, s.needs, s.uses_kind("function")});
+    }
+
+    FileSet finish() && {
+        // Apply order: by phase, then name (stable: the order the lowering orders stacks in).
+        std::stable_sort(roots_.begin(), roots_.end(), [](const detail::RootSummary& a, const detail::RootSummary& b) {
+            return std::tie(a.phase, a.name) < std::tie(b.phase, b.name);
+        });
+        files_.add("README.md", detail::readme(deployment_, roots_, options_));
+        return std::move(files_);
+    }
+
+private:
+    // The writer of the files named `file_name`, restarted with the header.
+    HclWriter& writer(const std::string& file_name) {
+        HclWriter& w = writers_[file_name];
+        w.restart(head_);
+        return w;
+    }
+
+    lowering::Deployment deployment_;  // name and region only
+    TerraformOptions options_;
+    std::string head_;  // every .tf file's header comment
+    // File name -> its writer, reused for every stack: buffers keep their capacity.
+    std::map<std::string, HclWriter, std::less<>> writers_;
+    FileSet files_;
+    std::vector<detail::RootSummary> roots_;
+};
+
 // Print a lowered deployment as Terraform.
 inline FileSet print(const lowering::Deployment& d, const TerraformOptions& options = {}) {
-    FileSet files;
-    const std::string head = detail::header(d, options);
-    for (const auto& s : d.stacks) {
-        const std::string dir = s.name + "/";
-        files.add(dir + "versions.tf", detail::versions_tf(s, head));
-        files.add(dir + "providers.tf", detail::providers_tf(d, s, head));
-        files.add(dir + "variables.tf", detail::variables_tf(s, head));
-        // One file per concern, lookups first, then resources, each in lowering order.
-        std::vector<std::string> groups;
-        std::map<std::string, HclWriter, std::less<>> by_group;
-        auto writer = [&](const std::string& g) -> HclWriter& {
-            auto [it, added] = by_group.try_emplace(g, head);
-            if (added) groups.push_back(g);
-            return it->second;
-        };
-        const detail::StackIndex index(s);
-        for (const auto& r : s.lookups) detail::print_resource(writer(r.group), index, r, true);
-        for (const auto& r : s.resources) detail::print_resource(writer(r.group), index, r, false);
-        for (const auto& g : groups) files.add(dir + g + ".tf", std::move(by_group.find(g)->second).str());
-        if (!s.outputs.empty()) files.add(dir + "outputs.tf", detail::outputs_tf(s, head));
-    }
-    files.add("README.md", detail::readme(d, options));
-    return files;
+    Printer p(d, options);
+    for (const auto& s : d.stacks) p.add(s);
+    return std::move(p).finish();
 }
 
 }  // namespace terraform
@@ -469,7 +511,10 @@ inline FileSet print(const lowering::Deployment& d, const TerraformOptions& opti
 inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions& options = {}) {
     lowering::LoweringOptions lo;
     lo.lambda_dist_dir = options.lambda_dist_dir;
-    return terraform::print(lowering::lower(graph, lo), options);
+    // Stack by stack: each is printed and dropped before the next is lowered.
+    terraform::Printer printer(lowering::deployment_of(graph), options);
+    lowering::lower_stacks(graph, lo, [&](lowering::Stack&& s) { printer.add(s); });
+    return std::move(printer).finish();
 }
 
 }  // namespace xc::emit

@@ -62,6 +62,24 @@ public:
         return std::move(out_);
     }
 
+    // Reuse: a printer keeps one writer per kind of file and writes every stack's file of that
+    // kind with it. The buffers keep their capacity, so the text is not regrown (and copied)
+    // for every file; `text` hands out a copy sized to it.
+    void restart(std::string_view prefix) {
+        out_.assign(prefix);
+        run_.clear();
+        run_text_.clear();
+        lines_ = 0;
+        last_is_blank_ = false;
+        indent_ = 0;
+    }
+    std::string text() {
+        flush();
+        return out_;
+    }
+    // A buffer for composing the next line before writing it; it keeps its capacity too.
+    std::string& line_buffer() { return line_buffer_; }
+
     static std::size_t columns(std::string_view s) {
         std::size_t n = 0;
         for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -93,6 +111,7 @@ private:
     std::string out_;
     std::vector<Attribute> run_;
     std::string run_text_;
+    std::string line_buffer_;
     std::size_t lines_ = 0;
     bool last_is_blank_ = false;
     int indent_ = 0;
