@@ -45,6 +45,7 @@ run_harness() {
   local h=$1 log="$build/fuzz-$1.log"
   mkdir -p "$corpus/$h" "$build/artifacts/$h"
   # -timeout: one input taking longer than 10 s is a hang; -rss_limit_mb: memory blow-up.
+  # The timeout is wall-clock: a fuzzer paused (SIGSTOP) for longer reports a false hang.
   # shellcheck disable=SC2086
   "$build/xc_fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -dict="$repo/tests/fuzz/xc.dict" -print_final_stats=1 \
