@@ -47,6 +47,12 @@ TEST(JsonSource, MalformedJsonNamesThePlaceAndTheReason) {
     EXPECT_EQ(d.message.rfind("malformed JSON: syntax error while parsing value", 0), 0u) << d.message;
 }
 
+// "" is a key like any other: its member's pointer is "/", not the object's own "".
+TEST(JsonSource, MalformedValueOfAnEmptyKeyIsNamedByItsPointer) {
+    EXPECT_EQ(only_error("{\"a\": {\"\": tru}}").path, "/a/");
+    EXPECT_EQ(only_error("{\"a\": {\"\": 1, }}").path, "/a");
+}
+
 TEST(JsonSource, UnterminatedStringAndEmptyInputAreErrors) {
     EXPECT_NE(only_error("{\"a\": \"x").message.find("missing closing quote"), std::string::npos);
     EXPECT_NE(only_error("").message.find("unexpected end of input"), std::string::npos);

@@ -288,7 +288,7 @@ inline void print_resource(HclWriter& w, const StackIndex& index, const lowering
     ValuePrinter p(w, index);
     const std::string& type = lookup ? data_source_type(r.kind) : resource_type(r.kind);
     if (!w.empty() && !w.last_is_blank()) w.blank();
-    std::string& head = w.line_buffer();
+    std::string& head = w.line_buffer();  // shared with p: each line is written before the next is built
     head = lookup ? "data " : "resource ";
     append_hcl_string(head, type);
     head += ' ';

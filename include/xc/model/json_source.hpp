@@ -138,7 +138,6 @@ public:
         record(path, start);
         f.member = &member->second;
         f.member_path = std::move(path);
-        f.key = std::move(k);
         return true;
     }
 
@@ -166,10 +165,9 @@ private:
     struct Frame {
         json* node;
         std::string path;
-        std::string key;               // current member key (objects)
-        json* member = nullptr;        // its slot in *node
-        std::string member_path;       // its JSON Pointer
-        std::size_t index = 0;         // next element index (arrays)
+        json* member = nullptr;   // objects: the slot of the member whose key was just read
+        std::string member_path;  // and its JSON Pointer
+        std::size_t index = 0;    // arrays: next element index
     };
 
     // First byte after the previous event that is not whitespace or a separator: where the
@@ -188,7 +186,7 @@ private:
 
     std::string current_child_path() const {
         const Frame& f = stack_.back();
-        if (f.node->is_object()) return f.key.empty() ? f.path : json_pointer::join(f.path, f.key);
+        if (f.node->is_object()) return f.member ? f.member_path : f.path;
         return json_pointer::join(f.path, f.index);
     }
 
@@ -202,7 +200,7 @@ private:
         if (f.node->is_object()) {
             json& slot = *f.member;
             slot = std::move(v);
-            f.key.clear();
+            f.member = nullptr;
             last_end_ = *cursor_;  // the member's position was recorded at its key
             return {&slot, std::move(f.member_path)};
         }
@@ -227,7 +225,7 @@ private:
         }
         if (stack_.empty()) record("", value_start());
         auto [node, path] = place(std::move(container));
-        stack_.push_back(Frame{node, std::move(path), {}, nullptr, {}, 0});
+        stack_.push_back(Frame{node, std::move(path), nullptr, {}, 0});
         return true;
     }
 
