@@ -17,7 +17,7 @@ inline std::set<std::string> terraform_addresses(const emit::FileSet& files, con
     std::set<std::string> out;
     for (const auto& [path, file] : files.files()) {
         if (path.rfind(root + "/", 0) != 0 || !path.ends_with(".tf")) continue;
-        std::istringstream in(file.content);
+        std::istringstream in{std::string(file.content)};
         for (std::string line; std::getline(in, line);) {
             std::smatch m;
             if (std::regex_match(line, m, block)) out.insert((m[1] == "data" ? "data." : "") + m[2].str() + "." + m[3].str());

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <sys/wait.h>
 
 namespace xc::test {
@@ -26,7 +27,7 @@ inline std::string read_file(const std::filesystem::path& p) {
     return s.str();
 }
 
-inline void write_file(const std::filesystem::path& p, const std::string& text) {
+inline void write_file(const std::filesystem::path& p, std::string_view text) {
     std::ofstream out(p, std::ios::binary);
     out << text;
     if (!out) throw std::runtime_error("cannot write " + p.string());

@@ -191,7 +191,7 @@ inline FileSet emit_lambda(const model::Graph& g, const LambdaOptions& options =
     FileSet files;
     for (const auto& [scope, functions] : scopes) {
         for (const auto& file : detail::lambda_support_files)
-            files.add(scope + "/" + std::string(file.path), std::string(file.content));
+            files.add(scope + "/" + std::string(file.path), file.content);
         std::string list;
         for (const auto& [name, f] : functions) {
             files.add(scope + "/src/" + name + ".cpp", detail::function_main(f));

@@ -135,7 +135,7 @@ TEST(CloudFormationEmit, ServicesTakeTheEndpointIdAsAParameterFilledFromTheSecre
     OJson consumer = template_of(result.files, "consumer");
     EXPECT_EQ(consumer["Resources"]["EndpointIdSecret"]["Properties"]["SecretString"], OJson({{"Ref", "ExecuteApiVpcEndpoint"}}));
     EXPECT_EQ(consumer["Resources"]["EndpointIdSecret"]["Properties"]["Name"], "cross-account-microservices/endpoint-id");
-    const std::string& readme = result.files.at("README.md");
+    std::string_view readme = result.files.at("README.md");
     EXPECT_NE(readme.find("ConsumerEndpointId=$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id "
                           "'arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id' "
                           "--query SecretString --output text)"),
@@ -160,7 +160,7 @@ TEST(CloudFormationEmit, SelfSignedCertificatesBecomeAcmArnParametersAndAreRepor
               OJson({{"Ref", "WildcardCertificateArn"}}));
     OJson food = template_of(result.files, "food");
     EXPECT_EQ(food["Resources"]["OrdersDomainName"]["Properties"]["RegionalCertificateArn"], OJson({{"Ref", "DomainCertificateArn"}}));
-    const std::string& readme = result.files.at("README.md");
+    std::string_view readme = result.files.at("README.md");
     EXPECT_NE(readme.find("aws acm import-certificate"), std::string::npos);
     // A model with ACM ARNs needs no manual step.
     auto other = xc::emit::emit_cloudformation(graph_of_file(test::source_dir() / "models/three-services-private-domains.json"));

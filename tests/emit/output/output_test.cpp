@@ -234,6 +234,36 @@ TEST(WriteAtomically, InvalidPathsAreRefusedBeforeAnythingIsWritten) {
     EXPECT_THROW(prefix.merge(twice, ".."), std::invalid_argument);
 }
 
+// FileSet keeps the bytes in large blocks: files that fill several blocks, one larger than any
+// block, empty ones, copies and moves must all keep exactly their bytes.
+TEST(FileSetStorage, BytesSurviveBlocksCopiesAndMoves) {
+    std::map<std::string, std::string> expected;
+    FileSet files;
+    auto add = [&](const std::string& path, std::string content) {
+        files.add(path, content);
+        expected[path] = std::move(content);
+    };
+    for (int i = 0; i < 600; ++i)  // ~9 MB in 15 KB files: crosses the 2, 4 and 8 MB blocks
+        add("many/" + std::to_string(i) + ".tf", std::string(15000 + i, static_cast<char>('a' + i % 26)));
+    add("huge.bin", std::string(70u << 20, 'h'));  // larger than the largest block
+    add("empty.txt", "");
+    add("after.tf", "after the huge one\n");
+    auto matches = [&](const FileSet& f) {
+        if (f.size() != expected.size()) return false;
+        for (const auto& [path, content] : expected)
+            if (f.at(path) != content) return false;
+        return true;
+    };
+    EXPECT_TRUE(matches(files));
+    FileSet copy = files;
+    FileSet moved = std::move(files);
+    files = FileSet{};
+    files.add("unrelated.tf", std::string(3u << 20, 'u'));  // reuse of the moved-from set
+    EXPECT_TRUE(matches(copy));
+    EXPECT_TRUE(matches(moved));
+    EXPECT_EQ(files.at("unrelated.tf"), std::string(3u << 20, 'u'));
+}
+
 // --- the CLI -------------------------------------------------------------------------------------
 
 #ifdef XC_CLI_PATH

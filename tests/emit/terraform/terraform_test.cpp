@@ -108,7 +108,7 @@ TEST(TerraformEmit, ReferenceModelEmitsTheExpectedAddressSetPerRoot) {
 
 TEST(TerraformEmit, ReadmeStatesTheApplyOrderConsumerFirst) {
     FileSet files = emit_reference();
-    const std::string& readme = files.at("README.md");
+    std::string_view readme = files.at("README.md");
     auto consumer = readme.find("1. `consumer/`");
     auto beverage = readme.find("`beverage/`");
     auto food = readme.find("`food/`");
@@ -122,14 +122,14 @@ TEST(TerraformEmit, ReadmeStatesTheApplyOrderConsumerFirst) {
 
 TEST(TerraformEmit, ServiceRootsReadTheEndpointIdFromTheSecretByPartialArn) {
     FileSet files = emit_reference();
-    const std::string& data = files.at("food/cross_account.tf");
+    std::string_view data = files.at("food/cross_account.tf");
     EXPECT_NE(data.find("secret_id = \"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id\""),
               std::string::npos) << data;
-    const std::string& secrets = files.at("consumer/secrets.tf");
+    std::string_view secrets = files.at("consumer/secrets.tf");
     EXPECT_NE(secrets.find("name        = \"cross-account-microservices/endpoint-id\""), std::string::npos) << secrets;
     EXPECT_NE(secrets.find("secret_string = aws_vpc_endpoint.execute_api.id"), std::string::npos) << secrets;
     // No placeholder endpoint id survives anywhere in the services: policy and endpoint configuration use the secret.
-    const std::string& api = files.at("food/api.tf");
+    std::string_view api = files.at("food/api.tf");
     EXPECT_EQ(api.find("vpce-"), std::string::npos) << api;
     EXPECT_NE(api.find("\"aws:SourceVpce\" = data.aws_secretsmanager_secret_version.consumer_endpoint_id.secret_string"),
               std::string::npos) << api;
@@ -140,7 +140,7 @@ TEST(TerraformEmit, ServiceRootsReadTheEndpointIdFromTheSecretByPartialArn) {
 
 TEST(TerraformEmit, ApiBodyCarriesRoutesValidatorsEnumAndProxyIntegrations) {
     FileSet files = emit_reference();
-    const std::string& api = files.at("food/api.tf");
+    std::string_view api = files.at("food/api.tf");
     for (const char* needle : {"\"/orders\" = {", "\"/orders/{orderId}\" = {", "post = {", "enum = [\"pizza\", \"hamburger\", \"salat\"]",
                                "type                = \"aws_proxy\"", "uri                 = aws_lambda_function.post_order.invoke_arn",
                                "\"x-amazon-apigateway-request-validator\" = \"body-and-parameters\"",
@@ -151,10 +151,10 @@ TEST(TerraformEmit, ApiBodyCarriesRoutesValidatorsEnumAndProxyIntegrations) {
 TEST(TerraformEmit, LambdasUseTheDistDirVariableWithSourceCodeHash) {
     TerraformOptions o;
     FileSet files = emit_reference(o);
-    const std::string& vars = files.at("beverage/variables.tf");
+    std::string_view vars = files.at("beverage/variables.tf");
     EXPECT_NE(vars.find("variable \"lambda_dist_dir\" {"), std::string::npos) << vars;
     EXPECT_NE(vars.find("default     = \"../../lambda/beverage/dist\""), std::string::npos) << vars;
-    const std::string& compute = files.at("beverage/compute.tf");
+    std::string_view compute = files.at("beverage/compute.tf");
     EXPECT_NE(compute.find("filename         = \"${var.lambda_dist_dir}/post-order.zip\""), std::string::npos) << compute;
     EXPECT_NE(compute.find("source_code_hash = filebase64sha256(\"${var.lambda_dist_dir}/post-order.zip\")"), std::string::npos);
     EXPECT_NE(compute.find("runtime          = \"provided.al2023\""), std::string::npos);
@@ -446,9 +446,9 @@ TEST(TerraformHcl, ShippedModelsAndTheHostileModelPassParserFormatterSchemaAndRe
 
     // Inside jsonencode(...) the whole document is one expression: its only references are the
     // ones the emitter put there (checked above); the hostile text is literal inside it.
-    const std::string& body = hostile.at("beverage/api.tf");
+    std::string_view body = hostile.at("beverage/api.tf");
     EXPECT_NE(body.find(xc::emit::terraform::hcl_string(hostile_option)), std::string::npos);
-    const std::string& iam = hostile.at("beverage/iam.tf");
+    std::string_view iam = hostile.at("beverage/iam.tf");
     EXPECT_NE(iam.find("\"arn:aws:s3:::bucket/$${aws:username}/%%{x}/*\""), std::string::npos) << iam;
     // What the hostile strings would have referenced, had they become expressions.
     for (const auto& [rel, f] : files.items()) {

@@ -64,7 +64,7 @@ public:
 
     // Reuse: a printer keeps one writer per kind of file and writes every stack's file of that
     // kind with it. The buffers keep their capacity, so the text is not regrown (and copied)
-    // for every file; `text` hands out a copy sized to it.
+    // for every file; `text` shows the finished text (valid until the next write or restart).
     void restart(std::string_view prefix) {
         out_.assign(prefix);
         run_.clear();
@@ -73,7 +73,7 @@ public:
         last_is_blank_ = false;
         indent_ = 0;
     }
-    std::string text() {
+    std::string_view text() {
         flush();
         return out_;
     }
