@@ -46,7 +46,9 @@ inline int model_one(const std::uint8_t* data, std::size_t size) {
         check_diagnostics(e, text);
         return 0;
     }
-    // Loaded: the same document in another layout must load too.
+    // Loaded: the same document in another layout must load too (an input already in the
+    // compact layout would only repeat the load above).
+    if (compact == text) return 0;
     try {
         (void)model::load_model_text(compact, "compact.json", model_fuzz_limits);
     } catch (const InputError& e) {
