@@ -34,6 +34,27 @@ TEST(JsonSource, RecordsThePositionOfEveryValueAndMemberKey) {
     EXPECT_EQ(doc.root()["a"][1], 22);
 }
 
+// Positions are kept by the address of each value: elements of arrays that grew (and moved
+// their elements) while being parsed, and values inside them, must still be found.
+TEST(JsonSource, PositionsSurviveGrowingAndNestedArrays) {
+    std::string text = "{\"xs\": [\n";
+    for (int i = 0; i < 300; ++i) text += std::string(i ? ",\n" : "") + "  [" + std::to_string(i) + ", {\"k\": [\"v\"]}]";
+    text += "\n]}";
+    auto doc = parse_json(text, "m.json");
+    for (int i : {0, 1, 57, 299}) {
+        const auto line = static_cast<std::size_t>(i) + 2;
+        const auto at = "/xs/" + std::to_string(i);
+        EXPECT_EQ(doc.position(at), (SourcePosition{line, 3})) << at;
+        EXPECT_EQ(doc.position(at + "/0"), (SourcePosition{line, 4})) << at;
+        EXPECT_EQ(doc.position(at + "/1/k/0"), (SourcePosition{line, 13 + std::to_string(i).size()})) << at;
+    }
+    // Not an index of the array (leading zero, "-", past the end): the array's own position.
+    for (const char* p : {"/xs/057", "/xs/-", "/xs/300", "/xs/1x"}) EXPECT_EQ(doc.position(p), doc.position("/xs")) << p;
+    // Sources move (the loader keeps them behind a pointer), and positions move with them.
+    auto moved = std::move(doc);
+    EXPECT_EQ(moved.position("/xs/299/1/k"), (SourcePosition{301, 7 + 3}));
+}
+
 TEST(JsonSource, AMissingMemberTakesItsNearestAncestorsPosition) {
     auto doc = parse_json("{\"a\": {\n \"b\": 1}}");
     EXPECT_EQ(doc.position("/a/missing/deeper"), doc.position("/a"));

@@ -4,8 +4,8 @@
 // a model is written by hand, so both matter: diagnostics point at line:column, and a
 // duplicated service name is an error, not a quiet override. This parser runs nlohmann's SAX
 // parser over an iterator that tells us how far it has read, builds the DOM itself, and
-// records the position of each value (for object members: of the member's key) under its
-// JSON Pointer. It also enforces the input limits (size, nesting depth).
+// records where each value starts (for object members: the member's key). It also enforces
+// the input limits (size, nesting depth).
 #pragma once
 
 #include <xc/diagnostic.hpp>
@@ -19,7 +19,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace xc::model {
@@ -29,27 +28,57 @@ struct InputLimits {
     std::size_t max_depth = 64;                    // deeper nesting is refused
 };
 
+namespace detail {
+// Where each value of a document starts: (address of the value in the DOM, byte offset),
+// sorted by address. Keyed by address rather than by JSON Pointer so that parsing makes no
+// string per value; the addresses are final once parsing ends (object members live in map
+// nodes, array elements in their array's buffer, which no longer grows).
+using ValueOffsets = std::vector<std::pair<const nlohmann::json*, std::size_t>>;
+}  // namespace detail
+
 // A parsed document: the value tree, the file it came from, and the positions.
+//
+// Move-only: positions are kept by the address of each value, which a copy would not share.
 class JsonSource {
 public:
     JsonSource() = default;
-    JsonSource(std::string file, nlohmann::json root, std::vector<std::size_t> line_starts,
-               std::unordered_map<std::string, std::size_t> offsets)
+    JsonSource(std::string file, nlohmann::json root, std::vector<std::size_t> line_starts, std::size_t root_offset,
+               detail::ValueOffsets offsets)
         : file_(std::move(file)), root_(std::move(root)), line_starts_(std::move(line_starts)),
-          offsets_(std::move(offsets)) {}
+          root_offset_(root_offset), offsets_(std::move(offsets)) {}
+    JsonSource(JsonSource&&) noexcept = default;
+    JsonSource& operator=(JsonSource&&) noexcept = default;
+    JsonSource(const JsonSource&) = delete;
+    JsonSource& operator=(const JsonSource&) = delete;
 
     const std::string& file() const noexcept { return file_; }
     const nlohmann::json& root() const noexcept { return root_; }
 
-    // Position of the value at `pointer`; for a pointer that was not recorded (e.g. a
-    // missing member), the position of its nearest recorded ancestor.
+    // Position of the value at `pointer`; for a pointer to no value (e.g. a missing member),
+    // the position of its nearest existing ancestor.
     SourcePosition position(std::string_view pointer) const {
-        std::string p(pointer);
-        for (;;) {
-            if (auto it = offsets_.find(p); it != offsets_.end()) return position_of_offset(it->second);
-            if (p.empty()) return {};
-            p.erase(p.rfind('/'));
+        if (line_starts_.empty()) return {};
+        std::size_t offset = root_offset_;
+        const nlohmann::json* node = &root_;
+        std::string token;
+        while (!pointer.empty() && pointer.front() == '/') {
+            pointer.remove_prefix(1);
+            const auto end = std::min(pointer.find('/'), pointer.size());
+            token.clear();
+            for (std::size_t i = 0; i < end; ++i) {
+                if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1'))
+                    token += pointer[++i] == '0' ? '~' : '/';
+                else
+                    token += pointer[i];
+            }
+            pointer.remove_prefix(end);
+            node = child(*node, token);
+            if (!node) break;
+            auto it = std::lower_bound(offsets_.begin(), offsets_.end(), std::pair<const nlohmann::json*, std::size_t>{node, 0});
+            if (it == offsets_.end() || it->first != node) break;
+            offset = it->second;
         }
+        return position_of_offset(offset);
     }
 
     // A diagnostic for `pointer` in this document, with file and position filled in.
@@ -65,10 +94,25 @@ public:
     }
 
 private:
+    // The member or element `token` names, if there is one (indices: decimal, no leading zero).
+    static const nlohmann::json* child(const nlohmann::json& node, const std::string& token) {
+        if (node.is_object()) {
+            const auto& members = node.get_ref<const nlohmann::json::object_t&>();
+            auto it = members.find(token);
+            return it == members.end() ? nullptr : &it->second;
+        }
+        if (!node.is_array() || token.empty() || token.size() > 18 || (token.size() > 1 && token[0] == '0') ||
+            !std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return nullptr;
+        const auto index = static_cast<std::size_t>(std::stoull(token));
+        return index < node.size() ? &node[index] : nullptr;
+    }
+
     std::string file_;
     nlohmann::json root_;
     std::vector<std::size_t> line_starts_;
-    std::unordered_map<std::string, std::size_t> offsets_;
+    std::size_t root_offset_ = 0;
+    detail::ValueOffsets offsets_;
 };
 
 namespace detail {
@@ -125,19 +169,20 @@ public:
 
     bool key(std::string& k) {
         Frame& f = stack_.back();
-        std::string path = json_pointer::join(f.path, k);
         std::size_t start = value_start();
-        // The member's slot is made here, once: its value fills it in place().
+        // The member's slot is made here, once: its value fills it in place(). Map nodes do
+        // not move, so the slot's address is where the value will stay.
         auto [member, fresh] = f.node->get_ref<json::object_t&>().emplace(k, nullptr);
         if (!fresh) {
             error_offset_ = start;
-            error_path_ = path;
+            error_path_ = json_pointer::join(path_of_top(), k);
             error_ = "duplicate key '" + k + "' (JSON objects must not repeat a key)";
             return false;
         }
-        record(path, start);
-        f.member = &member->second;
-        f.member_path = std::move(path);
+        offsets_.emplace_back(&member->second, start);
+        last_end_ = *cursor_;
+        f.key = &member->first;
+        f.slot = &member->second;
         return true;
     }
 
@@ -159,15 +204,20 @@ public:
     std::size_t error_offset() const { return error_offset_; }
 
     json take_root() { return std::move(root_); }
-    std::unordered_map<std::string, std::size_t> take_offsets() { return std::move(offsets_); }
+    std::size_t root_offset() const { return root_offset_; }
+    ValueOffsets take_offsets() {
+        std::sort(offsets_.begin(), offsets_.end());
+        return std::move(offsets_);
+    }
 
 private:
+    // An open object or array. Paths are not kept: an error builds its pointer from the stack.
     struct Frame {
         json* node;
-        std::string path;
-        json* member = nullptr;   // objects: the slot of the member whose key was just read
-        std::string member_path;  // and its JSON Pointer
-        std::size_t index = 0;    // arrays: next element index
+        json* slot = nullptr;               // objects: the slot of the member whose key was just read
+        const std::string* key = nullptr;   // objects: the key of that member (also while its value is open)
+        std::size_t count = 0;              // arrays: elements so far
+        std::size_t offsets_from = 0;       // arrays: where their elements' offsets start in element_offsets_
     };
 
     // First byte after the previous event that is not whitespace or a separator: where the
@@ -179,39 +229,47 @@ private:
         return static_cast<std::size_t>(p - begin_);
     }
 
-    void record(const std::string& path, std::size_t offset) {
-        offsets_.emplace(path, offset);
-        last_end_ = *cursor_;
+    // JSON Pointer of the innermost open container.
+    std::string path_of_top() const {
+        std::string path;
+        for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
+            const Frame& f = stack_[i];
+            path = f.node->is_object() ? json_pointer::join(path, *f.key) : json_pointer::join(path, f.count - 1);
+        }
+        return path;
     }
 
     std::string current_child_path() const {
         const Frame& f = stack_.back();
-        if (f.node->is_object()) return f.member ? f.member_path : f.path;
-        return json_pointer::join(f.path, f.index);
+        if (f.node->is_object()) return f.slot ? json_pointer::join(path_of_top(), *f.key) : path_of_top();
+        return json_pointer::join(path_of_top(), f.count);
     }
 
-    // Place `v` in the current container; returns the stored value and its path.
-    std::pair<json*, std::string> place(json&& v) {
+    // Place `v` in the current container; returns the stored value.
+    json* place(json&& v) {
         if (stack_.empty()) {
+            root_offset_ = value_start();
+            last_end_ = *cursor_;
             root_ = std::move(v);
-            return {&root_, std::string()};
+            return &root_;
         }
         Frame& f = stack_.back();
         if (f.node->is_object()) {
-            json& slot = *f.member;
+            json& slot = *f.slot;
             slot = std::move(v);
-            f.member = nullptr;
+            f.slot = nullptr;
             last_end_ = *cursor_;  // the member's position was recorded at its key
-            return {&slot, std::move(f.member_path)};
+            return &slot;
         }
-        std::string path = json_pointer::join(f.path, f.index++);
-        record(path, value_start());
+        // An element's address is final only when its array is complete: close() records it.
+        element_offsets_.push_back(value_start());
+        last_end_ = *cursor_;
+        ++f.count;
         f.node->push_back(std::move(v));
-        return {&f.node->back(), std::move(path)};
+        return &f.node->back();
     }
 
     bool value(json&& v) {
-        if (stack_.empty()) record("", value_start());
         place(std::move(v));
         return true;
     }
@@ -223,13 +281,18 @@ private:
             error_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
             return false;
         }
-        if (stack_.empty()) record("", value_start());
-        auto [node, path] = place(std::move(container));
-        stack_.push_back(Frame{node, std::move(path), nullptr, {}, 0});
+        json* node = place(std::move(container));
+        stack_.push_back(Frame{node, nullptr, nullptr, 0, element_offsets_.size()});
         return true;
     }
 
     bool close() {
+        const Frame& f = stack_.back();
+        if (f.node->is_array()) {
+            for (std::size_t i = f.offsets_from; i < element_offsets_.size(); ++i)
+                offsets_.emplace_back(&(*f.node)[i - f.offsets_from], element_offsets_[i]);
+            element_offsets_.resize(f.offsets_from);
+        }
         stack_.pop_back();
         last_end_ = *cursor_;
         return true;
@@ -245,8 +308,10 @@ private:
     const char* last_end_;
     std::size_t max_depth_;
     json root_;
+    std::size_t root_offset_ = 0;
     std::vector<Frame> stack_;
-    std::unordered_map<std::string, std::size_t> offsets_;
+    std::vector<std::size_t> element_offsets_;  // of the elements of the open arrays, innermost last
+    ValueOffsets offsets_;
     std::string error_;
     std::string error_path_;
     std::size_t error_offset_ = 0;
@@ -274,12 +339,13 @@ inline JsonSource parse_json(std::string_view text, std::string file = {}, Input
     bool ok = nlohmann::json::sax_parse(first, last, &sax, nlohmann::json::input_format_t::json, true);
     auto starts = detail::line_starts(text);
     if (!ok || sax.failed()) {
-        JsonSource partial(file, {}, starts, {});
+        JsonSource partial(file, {}, starts, 0, {});
         auto pos = partial.position_of_offset(std::min(sax.error_offset(), text.empty() ? 0 : text.size() - 1));
         throw InputError(Diagnostic{file, sax.error_path(), pos,
                                     sax.failed() ? sax.error() : "malformed JSON", {}});
     }
-    return JsonSource(std::move(file), sax.take_root(), std::move(starts), sax.take_offsets());
+    auto offsets = sax.take_offsets();
+    return JsonSource(std::move(file), sax.take_root(), std::move(starts), sax.root_offset(), std::move(offsets));
 }
 
 // Read and parse a file. Throws InputError if it cannot be read.
