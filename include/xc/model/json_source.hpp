@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -34,6 +35,12 @@ namespace detail {
 // string per value; the addresses are final once parsing ends (object members live in map
 // nodes, array elements in their array's buffer, which no longer grows).
 using ValueOffsets = std::vector<std::pair<const nlohmann::json*, std::size_t>>;
+// Orders by address (std::less: a total order on pointers to unrelated objects).
+struct ByAddress {
+    bool operator()(const ValueOffsets::value_type& a, const ValueOffsets::value_type& b) const {
+        return std::less<const nlohmann::json*>{}(a.first, b.first);
+    }
+};
 }  // namespace detail
 
 // A parsed document: the value tree, the file it came from, and the positions.
@@ -74,7 +81,8 @@ public:
             pointer.remove_prefix(end);
             node = child(*node, token);
             if (!node) break;
-            auto it = std::lower_bound(offsets_.begin(), offsets_.end(), std::pair<const nlohmann::json*, std::size_t>{node, 0});
+            auto it = std::lower_bound(offsets_.begin(), offsets_.end(), detail::ValueOffsets::value_type{node, 0},
+                                       detail::ByAddress{});
             if (it == offsets_.end() || it->first != node) break;
             offset = it->second;
         }
@@ -206,7 +214,7 @@ public:
     json take_root() { return std::move(root_); }
     std::size_t root_offset() const { return root_offset_; }
     ValueOffsets take_offsets() {
-        std::sort(offsets_.begin(), offsets_.end());
+        std::sort(offsets_.begin(), offsets_.end(), ByAddress{});
         return std::move(offsets_);
     }
 
