@@ -32,6 +32,7 @@
 #include <tuple>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -150,15 +151,42 @@ private:
     std::string tag_name(const std::string& scope, const std::string& name) const { return m_.name + "-" + scope + "-" + name; }
     Value tags(const std::string& name) const { return object({{"Name", str(tag_name(sc_->name, name))}}); }
 
-    void push(Resource r, bool lookup = false) {
-        auto key = std::make_tuple(lookup, r.kind, r.name);
-        if (auto it = names_.find(key); it != names_.end()) {
-            if (lookup) return;  // the same read, needed twice
-            throw LoweringError("the model names at " + it->second + " and " + r.source + " both become " + r.kind + " '" +
-                                r.name + "' in stack " + st_->name + ": rename one of them");
+    // The (lookup?, kind, name) of every resource and lookup in the stack being lowered, kept
+    // as positions in its lists so that checking a name for a duplicate copies no strings.
+    struct NameSlot {
+        bool lookup;
+        std::size_t index;
+    };
+    const Resource& named(NameSlot n) const { return (n.lookup ? st_->lookups : st_->resources)[n.index]; }
+    struct NameHash {
+        const Lowerer* lowerer;
+        std::size_t operator()(NameSlot n) const {
+            const Resource& r = lowerer->named(n);
+            std::hash<std::string_view> h;
+            return (h(r.kind) * 31 + h(r.name)) * 2 + n.lookup;
         }
-        names_.emplace(key, r.source);
-        (lookup ? st_->lookups : st_->resources).push_back(std::move(r));
+    };
+    struct NameEqual {
+        const Lowerer* lowerer;
+        bool operator()(NameSlot a, NameSlot b) const {
+            const Resource& x = lowerer->named(a);
+            const Resource& y = lowerer->named(b);
+            return a.lookup == b.lookup && x.kind == y.kind && x.name == y.name;
+        }
+    };
+    using Names = std::unordered_set<NameSlot, NameHash, NameEqual>;
+    Names no_names() const { return Names(64, NameHash{this}, NameEqual{this}); }
+
+    void push(Resource r, bool lookup = false) {
+        auto& list = lookup ? st_->lookups : st_->resources;
+        list.push_back(std::move(r));
+        auto [first, fresh] = names_.insert(NameSlot{lookup, list.size() - 1});
+        if (fresh) return;
+        Resource again = std::move(list.back());
+        list.pop_back();
+        if (lookup) return;  // the same read, needed twice
+        throw LoweringError("the model names at " + list[first->index].source + " and " + again.source + " both become " +
+                            again.kind + " '" + again.name + "' in stack " + st_->name + ": rename one of them");
     }
     static Resource make(std::string kind, std::string name, std::string group, std::string source) {
         Resource r;
@@ -798,7 +826,7 @@ private:
         Stack* saved = st_;
         auto saved_names = std::move(names_);
         st_ = &it->second;
-        names_ = std::move(assoc_names_[account]);
+        names_ = std::move(assoc_names_.try_emplace(account, no_names()).first->second);
         std::string share = identifier(scope + "_" + api + "_domain");
         Resource l = make("ram_resource_share", share, "associations", source);
         l.set("name", str(share_name));
@@ -847,7 +875,7 @@ private:
     const model::Model& m_;
     const LoweringOptions& options_;
     std::map<std::string, Stack> pending_associations_;  // consumer account -> phase-3 stack
-    std::map<std::string, std::map<std::tuple<bool, std::string, std::string>, std::string>> assoc_names_;
+    std::map<std::string, Names> assoc_names_;  // consumer account -> names in its phase-3 stack
     std::map<std::string, std::string> stack_of_scope_;  // scope -> account
     std::map<std::string, bool> multi_scope_;            // account -> holds more than one scope
     std::optional<Substitutions> substitutions_;
@@ -855,7 +883,7 @@ private:
     Stack* st_ = nullptr;
     const model::Scope* sc_ = nullptr;
     std::string scope_prefix_;  // prefix(sc_->name)
-    std::map<std::tuple<bool, std::string, std::string>, std::string> names_;  // (lookup, kind, name) -> source
+    Names names_ = no_names();  // of the stack being lowered
 };
 
 }  // namespace detail
