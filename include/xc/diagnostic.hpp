@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -92,6 +93,33 @@ inline std::string join(std::string_view base, std::string_view token) {
 }
 inline std::string join(std::string_view base, std::size_t index) {
     return std::string(base) + '/' + std::to_string(index);
+}
+// The reference tokens of a pointer, unescaped ("~1" -> "/", "~0" -> "~"); "" has none.
+inline std::vector<std::string> tokens(std::string_view pointer) {
+    std::vector<std::string> out;
+    while (!pointer.empty() && pointer.front() == '/') {
+        pointer.remove_prefix(1);
+        const auto end = std::min(pointer.find('/'), pointer.size());
+        std::string& token = out.emplace_back();
+        for (std::size_t i = 0; i < end; ++i) {
+            if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1'))
+                token += pointer[++i] == '0' ? '~' : '/';
+            else
+                token += pointer[i];
+        }
+        pointer.remove_prefix(end);
+    }
+    return out;
+}
+// An array index token: decimal digits without a leading zero; nullopt for anything else.
+inline std::optional<std::size_t> index(std::string_view token) {
+    if (token.empty() || token.size() > 18 || (token.size() > 1 && token[0] == '0')) return std::nullopt;
+    std::size_t n = 0;
+    for (char c : token) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return n;
 }
 }  // namespace json_pointer
 

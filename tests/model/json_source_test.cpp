@@ -112,3 +112,14 @@ TEST(JsonSource, AnUnreadableFileIsAnInputError) {
         EXPECT_EQ(xc::to_string(e.diagnostics().front()), "/nonexistent/model.json: error: at /: cannot open file");
     }
 }
+
+TEST(JsonPointer, TokensAreUnescapedAndIndicesAreStrictDecimals) {
+    using xc::json_pointer::index;
+    using xc::json_pointer::tokens;
+    EXPECT_TRUE(tokens("").empty());
+    EXPECT_EQ(tokens("/a~1b/~0c/"), (std::vector<std::string>{"a/b", "~c", ""}));
+    EXPECT_EQ(tokens(xc::json_pointer::join("/x", "p/q~r")), (std::vector<std::string>{"x", "p/q~r"}));
+    EXPECT_EQ(index("0"), 0u);
+    EXPECT_EQ(index("42"), 42u);
+    for (const char* bad : {"", "01", "-", "1x", "-1", "1234567890123456789"}) EXPECT_FALSE(index(bad)) << bad;
+}

@@ -67,18 +67,7 @@ public:
         if (line_starts_.empty()) return {};
         std::size_t offset = root_offset_;
         const nlohmann::json* node = &root_;
-        std::string token;
-        while (!pointer.empty() && pointer.front() == '/') {
-            pointer.remove_prefix(1);
-            const auto end = std::min(pointer.find('/'), pointer.size());
-            token.clear();
-            for (std::size_t i = 0; i < end; ++i) {
-                if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1'))
-                    token += pointer[++i] == '0' ? '~' : '/';
-                else
-                    token += pointer[i];
-            }
-            pointer.remove_prefix(end);
+        for (const auto& token : json_pointer::tokens(pointer)) {
             node = child(*node, token);
             if (!node) break;
             auto it = std::lower_bound(offsets_.begin(), offsets_.end(), detail::ValueOffsets::value_type{node, 0},
@@ -102,18 +91,16 @@ public:
     }
 
 private:
-    // The member or element `token` names, if there is one (indices: decimal, no leading zero).
+    // The member or element `token` names, if there is one.
     static const nlohmann::json* child(const nlohmann::json& node, const std::string& token) {
         if (node.is_object()) {
             const auto& members = node.get_ref<const nlohmann::json::object_t&>();
             auto it = members.find(token);
             return it == members.end() ? nullptr : &it->second;
         }
-        if (!node.is_array() || token.empty() || token.size() > 18 || (token.size() > 1 && token[0] == '0') ||
-            !std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            return nullptr;
-        const auto index = static_cast<std::size_t>(std::stoull(token));
-        return index < node.size() ? &node[index] : nullptr;
+        if (!node.is_array()) return nullptr;
+        const auto index = json_pointer::index(token);
+        return index && *index < node.size() ? &node[*index] : nullptr;
     }
 
     std::string file_;

@@ -158,22 +158,7 @@ inline std::string source_pointer(std::string_view logical, const std::string& s
                                   const nlohmann::json& service_raw, const std::string& template_pointer,
                                   const nlohmann::json* template_raw, const TemplateParameters& params) {
     if (logical.substr(0, service_pointer.size()) != service_pointer) return std::string(logical);
-    std::vector<std::string> tokens;
-    {
-        std::string_view rest = logical.substr(service_pointer.size());
-        while (!rest.empty()) {
-            rest.remove_prefix(1);  // '/'
-            auto slash = rest.find('/');
-            std::string token(rest.substr(0, slash));
-            std::string unescaped;
-            for (std::size_t i = 0; i < token.size(); ++i) {
-                if (token[i] == '~' && i + 1 < token.size()) unescaped += token[++i] == '1' ? '/' : '~';
-                else unescaped += token[i];
-            }
-            tokens.push_back(std::move(unescaped));
-            rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-        }
-    }
+    const std::vector<std::string> tokens = json_pointer::tokens(logical.substr(service_pointer.size()));
     // Find the member of `node` whose key expands to `token`.
     auto member = [&](const nlohmann::json* node, const std::string& token) -> std::pair<const nlohmann::json*, std::string> {
         if (!node) return {nullptr, {}};
@@ -189,14 +174,8 @@ inline std::string source_pointer(std::string_view logical, const std::string& s
             }
             return {nullptr, {}};
         }
-        if (node->is_array()) {
-            std::size_t index = 0;
-            for (char c : token) {
-                if (c < '0' || c > '9') return {nullptr, {}};
-                index = index * 10 + static_cast<std::size_t>(c - '0');
-            }
-            if (index < node->size()) return {&(*node)[index], token};
-        }
+        if (node->is_array())
+            if (auto index = json_pointer::index(token); index && *index < node->size()) return {&(*node)[*index], token};
         return {nullptr, {}};
     };
     const nlohmann::json* own = &service_raw;
