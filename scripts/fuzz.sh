@@ -10,7 +10,7 @@
 # Environment:
 #   XC_FUZZ_BUILD   build directory            (default: <repo>/build-fuzz)
 #   XC_FUZZ_CORPUS  grown corpus, kept between runs (default: $XC_FUZZ_BUILD/corpus)
-#   XC_FUZZ_ARGS    extra libFuzzer flags, e.g. "-jobs=2 -workers=2"
+#   XC_FUZZ_ARGS    extra libFuzzer flags, e.g. "-fork=2" (one run, two worker processes)
 #   CXX             compiler (default: clang++; must be clang)
 # Exit status: 0 when every harness ran its time without a finding; 1 otherwise (the crashing
 # input is in $XC_FUZZ_BUILD/artifacts/<harness>/ — fix the bug, then keep the input under
@@ -46,8 +46,10 @@ run_harness() {
   mkdir -p "$corpus/$h" "$build/artifacts/$h"
   # -timeout: one input taking longer than 10 s is a hang; -rss_limit_mb: memory blow-up.
   # The timeout is wall-clock: a fuzzer paused (SIGSTOP) for longer reports a false hang.
+  # -ignore_*=0: -fork mode would otherwise count hangs and OOMs and go on.
   # shellcheck disable=SC2086
   "$build/xc_fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -ignore_timeouts=0 -ignore_ooms=0 -ignore_crashes=0 \
     -dict="$repo/tests/fuzz/xc.dict" -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$h/" ${XC_FUZZ_ARGS:-} \
     "$corpus/$h" "$build/seeds/$h" >"$log" 2>&1
@@ -57,9 +59,13 @@ run_harness() {
 report() {
   local h=$1 status=$2 log="$build/fuzz-$1.log"
   if [[ $status -eq 0 ]]; then
+    # A plain run ends with stat:: lines; a -fork run only with its progress lines
+    # ("#N: ... time: Ss job: J"), and its workers' peak RSS is not reported.
     awk -v h="$h" '/^stat::number_of_executed_units/ {e = $2} /^stat::average_exec_per_sec/ {r = $2}
-                   /^stat::peak_rss_mb/ {m = $2}
-                   END {printf "%s: %d executions (%d/s), peak RSS %d MB, no finding\n", h, e, r, m}' "$log"
+                   /^stat::peak_rss_mb/ {m = $2 " MB"}
+                   /^#[0-9]+: .* job: / {f = substr($1, 2) + 0; for (i = 1; i < NF; i++) if ($i == "time:") t = $(i + 1) + 0}
+                   END {if (e == "" && f != "") {e = f; r = t > 0 ? f / t : 0; m = "not reported (-fork)"}
+                        printf "%s: %d executions (%d/s), peak RSS %s, no finding\n", h, e, r, m}' "$log"
     return 0
   fi
   echo "!! $h: finding (see $log); inputs:" && ls "$build/artifacts/$h/"
