@@ -89,7 +89,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         const auto& api = graph.resource<xc::model::RestApi>(*graph.find(found->subject));
         auto account = graph.model().accounts.at(graph[*graph.find(found->subject)].account).id;
         auto attached = xc::policy::attach_to_api(api.policy->parsed,
-                                                  {"aws", graph.model().region, account, xc::verify::detail::api_id_of(api, found->subject)});
+                                                  {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, *graph.find(found->subject))});
         auto request = request_of(found->witness);
         EXPECT_EQ(xc::policy::decide(attached, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
         const auto* vpce = request.context.find("aws:SourceVpce");

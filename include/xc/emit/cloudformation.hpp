@@ -92,6 +92,14 @@ public:
         Json resources = Json::object();
         for (const auto& r : s_.resources) {
             if (folds().contains(r.kind) || parameter_kinds().contains(r.kind)) continue;
+            // A stack deployment creates every resource it declares; adopting an existing one
+            // takes a separate IMPORT change set (CloudFormation User Guide, "Import AWS
+            // resources into a CloudFormation stack"). Emitting a template that would create a
+            // second API next to the one the model (and the proofs) name is not an option.
+            if (!r.adopt_id.empty())
+                throw lowering::LoweringError("the model names an existing " + r.kind + " (id '" + r.adopt_id + "') at " + r.source +
+                                              ": a CloudFormation deployment would create another one with a new id; "
+                                              "remove \"id\" to let the stack create it, or emit --target terraform (which adopts it)");
             Json res{{"Type", resource_type(r)}};
             Json props = properties(r);
             if (!props.empty()) res["Properties"] = std::move(props);

@@ -60,6 +60,7 @@ inline void check_lambda_path_name(const std::string& name, const std::string& p
 struct LambdaFunction {
     const model::Lambda* lambda;
     const model::Table* table;
+    std::string table_name;  // the table's deployed name (its identity in the graph)
     std::vector<const model::ApiRoute*> routes;  // sorted by route key
 };
 
@@ -114,7 +115,7 @@ inline std::string post_order_main(const LambdaFunction& f) {
         break;  // the first route with a body model defines the body
     }
     return main_source("PostOrderConfig", "run_post_order",
-                       "        .table = " + lit(t.table_name) + ",\n        .key_attribute = " + lit(t.hash_key.name) +
+                       "        .table = " + lit(f.table_name) + ",\n        .key_attribute = " + lit(t.hash_key.name) +
                            ",\n        .date_attribute = " + lit(date_attribute) + ",\n        .fields = {\n" + fields +
                            "        },\n");
 }
@@ -128,7 +129,7 @@ inline std::string get_orders_main(const LambdaFunction& f) {
     for (const model::ApiRoute* r : f.routes)
         if (!r->query.contains(parameter) && r->query.size() == 1) parameter = r->query.begin()->first;
     return main_source("GetOrdersConfig", "run_get_orders",
-                       "        .table = " + lit(f.table->table_name) + ",\n        .index = " + lit(index.name) +
+                       "        .table = " + lit(f.table_name) + ",\n        .index = " + lit(index.name) +
                            ",\n        .date_attribute = " + lit(index.hash_key.name) +
                            ",\n        .query_parameter = " + lit(parameter) + ",\n");
 }
@@ -149,7 +150,7 @@ inline std::string get_order_main(const LambdaFunction& f) {
     if (parameter.empty())
         throw InputError(f.lambda->path, "handler 'get-order' needs a route with a path parameter, e.g. /orders/{orderId}");
     return main_source("GetOrderConfig", "run_get_order",
-                       "        .table = " + lit(t.table_name) + ",\n        .key_attribute = " + lit(t.hash_key.name) +
+                       "        .table = " + lit(f.table_name) + ",\n        .key_attribute = " + lit(t.hash_key.name) +
                            ",\n        .path_parameter = " + lit(parameter) + ",\n");
 }
 
@@ -179,7 +180,7 @@ inline FileSet emit_lambda(const model::Graph& g, const LambdaOptions& options =
         auto tables = g.out(v, EdgeKind::uses_table);
         if (tables.empty())
             throw InputError(lambda.path, "handler '" + lambda.handler + "' needs the table it reads or writes ('table')");
-        detail::LambdaFunction f{&lambda, &g.resource<model::Table>(tables.front()), {}};
+        detail::LambdaFunction f{&lambda, &g.resource<model::Table>(tables.front()), g.identity(tables.front()).name.stand_in(), {}};
         for (model::Vertex r : g.in(v, EdgeKind::integrates)) f.routes.push_back(&g.resource<model::ApiRoute>(r));
         std::sort(f.routes.begin(), f.routes.end(), [](auto* a, auto* b) { return a->key < b->key; });
         scopes[scope].emplace(lambda.name, f);

@@ -87,6 +87,9 @@ public:
         // One stack per account, holding every scope deployed into it.
         std::map<std::string, std::vector<const model::Scope*>> scopes_by_account;
         m_.for_each_scope([&](const model::Scope& s) { scopes_by_account[s.account].push_back(&s); });
+        // Each scope's resources, as the graph holds them (in the graph's order).
+        for (auto v : boost::make_iterator_range(boost::vertices(g_.boost())))
+            if (g_[v].kind != model::VertexKind::account) vertices_of_scope_[g_[v].scope].push_back(v);
         for (const auto& [account, scopes] : scopes_by_account) {
             for (const auto* s : scopes) stack_of_scope_[s->name] = account;
             multi_scope_[account] = scopes.size() > 1;
@@ -126,7 +129,9 @@ private:
     const std::string& account_of_scope(const std::string& scope) const {
         return sc_ && scope == sc_->name ? sc_->account : stack_of_scope_.at(scope);
     }
-    const model::Scope& scope_named(const std::string& name) const { return sc_ && name == sc_->name ? *sc_ : *m_.scope(name); }
+    // The resource a resolved reference names, from the graph.
+    template <class T>
+    const T& resource(const model::Ref& r, model::VertexKind kind) const { return g_.resource<T>(g_.vertex(r, kind)); }
     std::string prefix(const std::string& scope) const {
         if (sc_ && scope == sc_->name) return scope_prefix_;
         return multi_scope_.at(stack_of_scope_.at(scope)) ? scope + "_" : "";
@@ -148,7 +153,7 @@ private:
     std::string name_in(const std::string& scope, const std::vector<std::string>& parts) const { return name_of(scope, parts); }
     std::string nm(std::initializer_list<std::string_view> parts) const { return name_of(sc_->name, parts); }
     std::string nm(const std::vector<std::string>& parts) const { return name_of(sc_->name, parts); }
-    std::string tag_name(const std::string& scope, const std::string& name) const { return m_.name + "-" + scope + "-" + name; }
+    std::string tag_name(const std::string& scope, const std::string& name) const { return model::application_name(m_, scope, name); }
     Value tags(const std::string& name) const { return object({{"Name", str(tag_name(sc_->name, name))}}); }
 
     // The (lookup?, kind, name) of every resource and lookup in the stack being lowered, kept
@@ -212,13 +217,9 @@ private:
         return ref(kind, name_in(r.scope, parts), attr);
     }
 
-    std::string secret_name(const model::Scope& scope, const model::Secret& s) const {
-        return scope.kind == model::ScopeKind::consumer ? m_.name + "/" + s.name : m_.name + "/" + scope.name + "/" + s.name;
-    }
-
     // The value of a VPC endpoint's id in the current stack.
     Value endpoint_id(const model::Ref& ep) {
-        const auto& endpoint = scope_named(ep.scope).vpc_endpoints.at(ep.name);
+        const auto& endpoint = resource<model::VpcEndpoint>(ep, model::VertexKind::vpc_endpoint);
         if (st_->role == StackRole::consumer_associations) {
             // A later phase in the consumer's account: find the endpoint by its Name tag.
             Resource r = make("vpc_endpoint", identifier(ep.scope + "_" + ep.name), "associations", endpoint.path);
@@ -234,15 +235,15 @@ private:
             for (auto sv : g_.vertices(model::VertexKind::secret))
                 for (auto held : g_.out(sv, model::EdgeKind::holds_id_of)) secret_holding_->emplace(held, sv);
         }
-        auto ev = g_.find(ep.scope + "/vpc-endpoint/" + ep.name);
-        if (auto holder = ev ? secret_holding_->find(*ev) : secret_holding_->end(); holder != secret_holding_->end()) {
+        if (auto holder = secret_holding_->find(g_.vertex(ep, model::VertexKind::vpc_endpoint)); holder != secret_holding_->end()) {
             auto sv = holder->second;
             const auto& secret = g_.resource<model::Secret>(sv);
-            const auto& scope = *m_.scope(g_[sv].scope);
-            std::string sname = secret_name(scope, secret);
-            std::string n = identifier(scope.name + "_" + secret.name);
+            std::string n = identifier(g_[sv].scope + "_" + secret.name);
             Resource r = make("secret_version", n, "cross_account", secret.path);
-            r.set("secret_id", str("arn:aws:secretsmanager:" + m_.region + ":" + m_.account_of(scope).id + ":secret:" + sname));
+            // By partial ARN: the deployed ARN up to the "-" before the six characters AWS assigns.
+            std::string partial = g_.identity(sv).arn().literal_prefix();
+            partial.pop_back();
+            r.set("secret_id", str(partial));
             push(std::move(r), true);
             return lookup_ref("secret_version", n, "secret_string");
         }
@@ -256,10 +257,9 @@ private:
     const Substitutions& substitutions() {
         if (!substitutions_) {
             substitutions_.emplace();
-            m_.for_each_scope([&](const model::Scope& s) {
-                for (const auto& [n, e] : s.vpc_endpoints)
-                    if (!e.id.empty()) substitutions_->emplace_back(e.id, [this, r = model::Ref{s.name, n}] { return endpoint_id(r); });
-            });
+            for (auto v : g_.vertices(model::VertexKind::vpc_endpoint))
+                if (const auto& e = g_.resource<model::VpcEndpoint>(v); !e.id.empty())
+                    substitutions_->emplace_back(e.id, [this, r = model::Ref{g_[v].scope, e.name}] { return endpoint_id(r); });
             std::stable_sort(substitutions_->begin(), substitutions_->end(),
                              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
         }
@@ -268,7 +268,7 @@ private:
     Value doc(const model::PolicyDocument& p) { return document(to_value(p.document, substitutions())); }
 
     Value certificate_arn(const model::Ref& c) {
-        const auto& cert = scope_named(c.scope).certificates.at(c.name);
+        const auto& cert = resource<model::Certificate>(c, model::VertexKind::certificate);
         if (!cert.self_signed) return str(cert.arn);
         return local_ref(c, "certificate", {c.name}, "arn");
     }
@@ -278,19 +278,26 @@ private:
     void lower_scope(const model::Scope& s) {
         sc_ = &s;
         scope_prefix_ = multi_scope_.at(s.account) ? s.name + "_" : "";
-        for (const auto& [n, vpc] : s.vpcs) lower_vpc(n, vpc);
-        for (const auto& [n, sg] : s.security_groups) lower_security_group(n, sg);
-        for (const auto& [n, e] : s.vpc_endpoints) lower_endpoint(n, e);
-        for (const auto& [n, c] : s.certificates) lower_certificate(n, c);
-        for (const auto& [n, lb] : s.load_balancers) lower_load_balancer(n, lb);
-        for (const auto& [n, z] : s.hosted_zones) lower_zone(n, z);
-        for (const auto& [n, k] : s.kms_keys) lower_kms_key(n, k);
-        for (const auto& [n, sec] : s.secrets) lower_secret(n, sec);
-        for (const auto& [n, i] : s.instances) lower_instance(n, i);
-        for (const auto& [n, t] : s.tables) lower_table(n, t);
-        for (const auto& [n, r] : s.roles) lower_role(n, r);
-        for (const auto& [n, l] : s.lambdas) lower_lambda(n, l);
-        for (const auto& [n, api] : s.apis) lower_api(n, api);
+        using K = model::VertexKind;
+        // Nested resources (subnets, listeners, routes, ...) are lowered with their parent.
+        for (model::Vertex v : vertices_of_scope_[s.name]) {
+            switch (g_[v].kind) {
+                case K::vpc: lower_vpc(g_.resource<model::Vpc>(v).name, g_.resource<model::Vpc>(v)); break;
+                case K::security_group: lower_security_group(g_.resource<model::SecurityGroup>(v).name, g_.resource<model::SecurityGroup>(v)); break;
+                case K::vpc_endpoint: lower_endpoint(g_.resource<model::VpcEndpoint>(v).name, g_.resource<model::VpcEndpoint>(v)); break;
+                case K::certificate: lower_certificate(g_.resource<model::Certificate>(v).name, g_.resource<model::Certificate>(v)); break;
+                case K::load_balancer: lower_load_balancer(g_.resource<model::LoadBalancer>(v).name, g_.resource<model::LoadBalancer>(v)); break;
+                case K::hosted_zone: lower_zone(g_.resource<model::HostedZone>(v).name, g_.resource<model::HostedZone>(v)); break;
+                case K::kms_key: lower_kms_key(g_.resource<model::KmsKey>(v).name, g_.resource<model::KmsKey>(v)); break;
+                case K::secret: lower_secret(v, g_.resource<model::Secret>(v)); break;
+                case K::instance: lower_instance(g_.resource<model::Instance>(v).name, g_.resource<model::Instance>(v)); break;
+                case K::table: lower_table(v, g_.resource<model::Table>(v)); break;
+                case K::role: lower_role(g_.resource<model::Role>(v).name, g_.resource<model::Role>(v)); break;
+                case K::lambda: lower_lambda(v, g_.resource<model::Lambda>(v)); break;
+                case K::rest_api: lower_api(v, g_.resource<model::RestApi>(v)); break;
+                default: break;
+            }
+        }
     }
 
     void lower_vpc(const std::string& n, const model::Vpc& vpc) {
@@ -323,7 +330,7 @@ private:
                 } else {
                     // A route to a gateway endpoint is its route-table association.
                     const auto& ep = *route.target.vpc_endpoint;
-                    const auto& e = scope_named(ep.scope).vpc_endpoints.at(ep.name);
+                    const auto& e = resource<model::VpcEndpoint>(ep, model::VertexKind::vpc_endpoint);
                     if (std::find(e.route_tables.begin(), e.route_tables.end(), rn) == e.route_tables.end())
                         endpoint_association(ep, n, rn, route.path);
                 }
@@ -451,7 +458,7 @@ private:
             push(std::move(t));
             // Targets: the private IPs of the endpoint's network interfaces, one per subnet.
             const auto& ep = tg.vpc_endpoint;
-            const auto& e = scope_named(ep.scope).vpc_endpoints.at(ep.name);
+            const auto& e = resource<model::VpcEndpoint>(ep, model::VertexKind::vpc_endpoint);
             for (std::size_t i = 0; i < e.subnets.size(); ++i) {
                 std::string eni = name_in(ep.scope, {ep.name, std::to_string(i)});
                 Resource lookup = make("network_interface", eni, "load_balancer", e.path);
@@ -526,8 +533,9 @@ private:
         push(std::move(r));
     }
 
-    void lower_secret(const std::string& n, const model::Secret& s) {
-        std::string name = secret_name(*sc_, s);
+    void lower_secret(model::Vertex v, const model::Secret& s) {
+        const std::string& n = s.name;
+        std::string name = g_.identity(v).name.stand_in();  // a literal: xc names secrets
         // A partial ARN ending in "-" + 6 characters would be taken for a full ARN.
         if (name.size() > 7 && name[name.size() - 7] == '-')
             throw LoweringError("secret '" + s.name + "' at " + s.path +
@@ -590,7 +598,8 @@ private:
         push(std::move(r));
     }
 
-    void lower_table(const std::string& n, const model::Table& t) {
+    void lower_table(model::Vertex v, const model::Table& t) {
+        const std::string& n = t.name;
         Resource r = make("table", nm({n}), "dynamodb", t.path);
         std::vector<Value> attributes;
         std::set<std::string> seen;
@@ -608,7 +617,7 @@ private:
             e.emplace_back("projection_type", str(idx.projection));
             indexes.push_back(object(std::move(e)));
         }
-        r.set("name", str(t.table_name));
+        r.set("name", str(g_.identity(v).name.stand_in()));
         r.set("billing_mode", str(t.billing));
         r.set("hash_key", str(t.hash_key.name));
         if (t.range_key) r.set("range_key", str(t.range_key->name));
@@ -640,14 +649,13 @@ private:
         }
     }
 
-    std::string function_name(const std::string& scope, const std::string& lambda) const { return m_.name + "-" + scope + "-" + lambda; }
-
-    void lower_lambda(const std::string& n, const model::Lambda& l) {
+    void lower_lambda(model::Vertex v, const model::Lambda& l) {
+        const std::string& n = l.name;
         std::string input = multi_scope_.at(st_->account_name) ? identifier(sc_->name + "_lambda_dist_dir") : "lambda_dist_dir";
         add_input(Input{input, "string",
                         "Directory holding the " + sc_->name + " service's Lambda zips (<function>.zip), built from `xc emit --target lambda`",
                         str(replace_all(options_.lambda_dist_dir, "{service}", sc_->name))});
-        std::string fname = function_name(sc_->name, n);
+        std::string fname = g_.identity(v).name.stand_in();  // a literal: xc names functions
         if (fname.size() > 64)
             throw LoweringError("Lambda '" + n + "' at " + l.path + ": function name '" + fname + "' is longer than 64 characters");
 
@@ -682,7 +690,7 @@ private:
         // The log group first (else Lambda creates an unmanaged one), and the role's
         // permissions (a function in a VPC needs the ENI permissions at creation).
         f.depends_on.emplace_back("log_group", nm({n}));
-        const auto& role = scope_named(l.role.scope).roles.at(l.role.name);
+        const auto& role = resource<model::Role>(l.role, model::VertexKind::role);
         if (in_this_stack(l.role.scope)) {
             for (const auto& arn : role.managed_policies) f.depends_on.emplace_back("role_policy_attachment", name_in(l.role.scope, {l.role.name, last_segment(arn)}));
             for (const auto& [pn, _] : role.policies) f.depends_on.emplace_back("role_policy", name_in(l.role.scope, {l.role.name, pn}));
@@ -708,8 +716,9 @@ private:
         }
     }
 
-    void lower_api(const std::string& n, const model::RestApi& api) {
-        std::string api_name = m_.name + "-" + sc_->name + "-" + n;
+    void lower_api(model::Vertex v, const model::RestApi& api) {
+        const std::string& n = api.name;
+        std::string api_name = g_.identity(v).name.stand_in();  // a literal: xc names APIs
         Value body = openapi_body(api, api_name, [&](const model::Ref& l) { return local_ref(l, "function", {l.name}, "invoke_arn"); });
         // Model strings in the body are literal except the endpoint placeholders (none expected).
         Resource r = make("rest_api", nm({n}), "api", api.path);
@@ -723,6 +732,8 @@ private:
         }
         r.set("endpoint_configuration", object(std::move(endpoint)));
         r.set("tags", tags(n));
+        // The model names an existing API: adopt it (its id is the one the proofs used).
+        if (const auto& id = g_.identity(v).id; id.is_literal()) r.adopt_id = id.stand_in();
         push(std::move(r));
         Value api_id = ref("rest_api", nm({n}), "id");
 
@@ -783,9 +794,9 @@ private:
                 push(std::move(a));
                 continue;
             }
-            const auto& consumer_account = scope_named(ep.scope).account;
+            const auto& consumer_account = g_[g_.vertex(ep, model::VertexKind::vpc_endpoint)].account;
             std::string share = nm({n, "domain"});
-            std::string share_name = m_.name + "-" + sc_->name + "-" + n + "-domain";
+            std::string share_name = model::application_name(m_, sc_->name, n + "-domain");
             if (shared_with.empty()) {
                 Resource s = make("ram_resource_share", share, "api", cd.path);
                 s.set("name", str(share_name));
@@ -880,6 +891,7 @@ private:
     std::map<std::string, bool> multi_scope_;            // account -> holds more than one scope
     std::optional<Substitutions> substitutions_;
     std::optional<std::map<model::Vertex, model::Vertex>> secret_holding_;  // endpoint -> secret holding its id
+    std::map<std::string, std::vector<model::Vertex>> vertices_of_scope_;    // scope -> its resources, in graph order
     Stack* st_ = nullptr;
     const model::Scope* sc_ = nullptr;
     std::string scope_prefix_;  // prefix(sc_->name)

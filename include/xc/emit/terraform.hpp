@@ -318,6 +318,16 @@ inline void print_resource(HclWriter& w, const StackIndex& index, const lowering
         w.close();
     }
     w.close();
+    if (!r.adopt_id.empty()) {
+        // Terraform >= 1.5 import block: the plan adopts the existing object instead of creating
+        // a new one with another id ("import { to = ADDRESS  id = ID }", Terraform language
+        // docs, "Import": "Use the import block to import existing infrastructure resources").
+        w.blank();
+        w.open("import {");
+        w.attribute("to", type + "." + r.name);
+        w.attribute("id", hcl_string(r.adopt_id));
+        w.close();
+    }
 }
 
 inline bool uses_provider(const lowering::Stack& s, const std::string& provider) {

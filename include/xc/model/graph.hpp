@@ -5,6 +5,7 @@
 // pointer lives as long as the graph.
 #pragma once
 
+#include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -94,6 +95,7 @@ struct VertexData {
     std::string account;  // account name
     std::string path;     // JSON Pointer of the definition
     Resource resource;
+    Identity identity;    // its deployed names, id and ARN (model/identity.hpp)
 };
 
 struct EdgeData {
@@ -136,6 +138,20 @@ public:
     template <class T>
     const T& resource(Vertex v) const { return *std::get<const T*>(g_[v].resource); }
 
+    // The graph id of a resource: "<scope>/<kind>/<name>", nested names joined with '/'. The one
+    // place ids are made.
+    static std::string vertex_id(std::string_view scope, VertexKind kind, std::string_view name) {
+        std::string id(scope);
+        id += '/';
+        id += to_string(kind);
+        id += '/';
+        id += name;
+        return id;
+    }
+    // The vertex a resolved model reference names (the loader guarantees it exists).
+    Vertex vertex(const Ref& r, VertexKind kind) const { return *find(vertex_id(r.scope, kind, r.name)); }
+    const Identity& identity(Vertex v) const { return g_[v].identity; }
+
     std::vector<Vertex> vertices(VertexKind kind) const {
         std::vector<Vertex> out;
         for (auto v : boost::make_iterator_range(boost::vertices(g_)))
@@ -171,8 +187,18 @@ public:
     // The account vertex a resource belongs to.
     Vertex account_of(Vertex v) const { return *find("account/" + g_[v].account); }
 
+    // Whether clients in `vpc` can reach the load balancer `lb`'s addresses. The model has no
+    // VPC-to-VPC routes (peering, transit gateways), and an internal ALB's addresses are private
+    // to its own VPC: only a client in the same VPC reaches it.
+    bool reaches(Vertex vpc, Vertex lb) const {
+        const auto& lb_vpcs = out(lb, EdgeKind::in_vpc);
+        return std::find(lb_vpcs.begin(), lb_vpcs.end(), vpc) != lb_vpcs.end();
+    }
+
     // Every complete client -> zone -> alias -> ALB -> listener -> target group -> endpoint
-    // -> API path, following the graph's edges (the API must be bound to that endpoint).
+    // -> API path, following the graph's edges (the API must be bound to that endpoint). A
+    // client of the consumer is a host in a VPC that both resolves the name (the private zone
+    // is associated with it) and reaches the load balancer the name resolves to.
     std::vector<RequestPath> request_paths(Vertex api) const {
         std::vector<RequestPath> paths;
         auto bound = endpoints_of(api);
@@ -186,7 +212,8 @@ public:
                             for (Vertex endpoint : out(tg, EdgeKind::forwards_to)) {
                                 if (std::find(bound.begin(), bound.end(), endpoint) == bound.end()) continue;
                                 for (Vertex vpc : out(zone, EdgeKind::associated_with))
-                                    paths.push_back(RequestPath{vpc, zone, record, lb, listener, tg, endpoint, domain, api});
+                                    if (reaches(vpc, lb))
+                                        paths.push_back(RequestPath{vpc, zone, record, lb, listener, tg, endpoint, domain, api});
                             }
                     }
             }
@@ -229,7 +256,7 @@ public:
 
     void build() {
         for (const auto& [name, a] : m_.accounts)
-            g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a});
+            g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
         m_.for_each_scope([&](const Scope& s) { add_vertices(s); });
         for (Vertex d : g_.vertices(VertexKind::custom_domain))
             domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
@@ -237,9 +264,7 @@ public:
     }
 
 private:
-    static std::string id(const std::string& scope, VertexKind k, const std::string& name) {
-        return scope + "/" + std::string(to_string(k)) + "/" + name;
-    }
+    static std::string id(const std::string& scope, VertexKind k, const std::string& name) { return Graph::vertex_id(scope, k, name); }
 
     Vertex v(const std::string& scope, VertexKind k, const std::string& name) const { return *g_.find(id(scope, k, name)); }
     Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
@@ -247,9 +272,10 @@ private:
     template <class T>
     Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
                std::string label = {}) {
-        Vertex x = g_.add_vertex(VertexData{k, id(s.name, k, name), label.empty() ? name : std::move(label), s.name,
-                                            s.account, path, Resource(std::in_place_type<const T*>, resource)});
-        return x;
+        std::string vertex_id = id(s.name, k, name);
+        Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
+        return g_.add_vertex(VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
+                                        Resource(std::in_place_type<const T*>, resource), std::move(identity)});
     }
 
     void add_vertices(const Scope& s) {
@@ -258,7 +284,7 @@ private:
             add(s, K::vpc, n, &vpc, vpc.path, "VPC " + n + "\n" + vpc.cidr.to_string());
             if (vpc.internet_gateway)
                 g_.add_vertex(VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), "internet gateway", s.name,
-                                         s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}});
+                                         s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}, {}});
             for (const auto& [sn, subnet] : vpc.subnets)
                 add(s, K::subnet, n + "/" + sn, &subnet, subnet.path, "subnet " + sn + "\n" + subnet.cidr.to_string());
             for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path, "route table " + rn);

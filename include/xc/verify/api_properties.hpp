@@ -17,15 +17,9 @@ namespace xc::verify {
 
 namespace detail {
 
-// The API id for ARNs: the model's, or a stable stand-in when the model gives none.
-inline std::string api_id_of(const model::RestApi& api, const std::string& vertex_id) {
-    if (!api.id.empty()) return api.id;
-    std::uint64_t h = 1469598103934665603ull;
-    for (char c : vertex_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    std::string id = "xc";
-    for (int i = 0; i < 8; ++i, h /= 36) id += "abcdefghijklmnopqrstuvwxyz0123456789"[h % 36];
-    return id;
-}
+// A resource's deployed API id, as it appears in ARNs: the model's, or the stand-in of the id AWS
+// assigns (model/identity.hpp).
+inline std::string api_id(const model::Graph& g, model::Vertex api) { return g[api].identity.id.stand_in(); }
 
 // "/orders/{orderId}" -> "orders/xc-sample-orderId": one concrete path of a route.
 inline std::string sample_path(const std::string& resource_path) {
@@ -48,16 +42,44 @@ inline std::string sample_path(const std::string& resource_path) {
 
 inline std::string route_method(const model::ApiRoute& r) { return r.method == "ANY" ? "GET" : r.method; }
 
-// A policy whose Resource names API ARNs other than through the shorthand needs the API's real
-// id: without it, xc cannot tell which ARN is this API.
-inline void require_id_for_literal_arns(const policy::Policy& p, const model::RestApi& api) {
-    if (!api.id.empty()) return;
+// Whether the ARN resource pattern `pattern` matches the resource `resource` alike whatever value
+// AWS assigns to its unknown part. A literal naming a value never matches an assigned one (AWS
+// picks it when the resource is created: no policy written before can name it); a wildcard
+// that spans the whole value ("*", "*/prod/GET/*") matches every value alike. Anything else
+// (e.g. "ab*/prod/*") matches some values and not others: the verdict would depend on an id
+// nobody knows yet.
+inline bool independent_of_assigned(const policy::GlobPattern& pattern, const model::Term& resource) {
+    if (resource.is_literal()) return true;
+    const std::string& text = pattern.text;
+    auto first_wildcard = std::find_if(pattern.tokens.begin(), pattern.tokens.end(),
+                                       [](auto t) { return t != policy::GlobPattern::Token::Literal; });
+    if (first_wildcard == pattern.tokens.end()) return true;  // a literal: names no assigned value
+    std::string_view lead(text.data(), static_cast<std::size_t>(first_wildcard - pattern.tokens.begin()));
+    const std::string prefix = resource.literal_prefix();
+    const std::size_t common = std::min(lead.size(), prefix.size());
+    if (lead.substr(0, common) != std::string_view(prefix).substr(0, common)) return true;  // never matches
+    if (lead.size() > prefix.size() && lead.substr(prefix.size()).find('/') != std::string_view::npos)
+        return true;  // names one value literally, then goes on
+    // The first wildcard is before the value ends: decide by the pattern sets whether some values
+    // match and others do not.
+    Glob value = glob_of(resource);
+    value.append_run(false);
+    Glob p = Glob::from(pattern);
+    auto some = realise({{p, policy::CaseMode::Sensitive, true}, {value, policy::CaseMode::Sensitive, true}});
+    auto others = realise({{p, policy::CaseMode::Sensitive, false}, {value, policy::CaseMode::Sensitive, true}});
+    return some.answer == Realisability::Answer::unrealisable || others.answer == Realisability::Answer::unrealisable;
+}
+
+// A policy whose ARNs name `resource` in a way that depends on a value AWS has not assigned yet
+// cannot be decided: say so (UNDECIDED) rather than guess.
+inline void require_known_identity(const policy::Policy& p, const model::Term& resource, std::string_view service) {
     for (const auto& st : p.statements)
         for (const auto& r : st.resource.patterns)
-            if (r.kind == policy::ResourcePattern::Kind::Arn && r.arn &&
-                policy::glob_match(r.arn->segments[1], "execute-api") && r.arn->segments[4].text != "*")
-                throw Unsupported("the policy names the API by ARN ('" + r.text +
-                                  "'); give the API's \"id\" in the model so xc knows which ARN is this API");
+            if (r.kind == policy::ResourcePattern::Kind::Arn && r.arn && policy::glob_match(r.arn->segments[1], std::string(service)) &&
+                !independent_of_assigned(r.arn->segments[4], resource))
+                throw Unsupported("the policy names the resource by an ARN pattern ('" + r.text + "') that matches some values of " +
+                                  resource.display() + " and not others, and AWS assigns that value at deployment; name it with "
+                                  "\"execute-api:/...\" or a whole \"*\", or give the API's \"id\" in the model");
 }
 
 inline std::vector<std::string> consumer_endpoint_ids(const model::Graph& g, model::Vertex api) {
@@ -71,7 +93,7 @@ inline std::vector<std::string> consumer_endpoint_ids(const model::Graph& g, mod
 
 // Prove that every request `policy_doc` allows (on `arn_prefix` + anything) comes through one
 // of `endpoint_ids`.
-inline void check_endpoint_only(Checker& checker, model::Vertex subject, const model::RestApi& api,
+inline void check_endpoint_only(Checker& checker, model::Vertex subject, const model::Term& identity,
                                 const model::PolicyDocument& policy_doc, const policy::ExecuteApiTarget& target,
                                 const std::string& resource_prefix, const std::vector<std::string>& endpoint_ids,
                                 const std::vector<std::string>& preferred_resources) {
@@ -95,7 +117,7 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
         return;
     }
     try {
-        detail::require_id_for_literal_arns(policy_doc.parsed, api);
+        detail::require_known_identity(policy_doc.parsed, identity, "execute-api");
         policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
         PolicyQuery q(checker.z3());
         q.declare(attached);
@@ -178,7 +200,7 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
         return;
     }
     const auto& account = checker.account_of(v);
-    std::string api_id = detail::api_id_of(api, g[v].id);
+    std::string api_id = detail::api_id(g, v);
     policy::ExecuteApiTarget target{"aws", checker.model().region, account.id, api_id};
     std::vector<std::string> preferred;
     for (const auto& [_, r] : api.routes) {
@@ -186,14 +208,15 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
             preferred.push_back(api_id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
     }
     preferred.push_back(api_id + "/" + api.stage + "/GET/");
-    check_endpoint_only(checker, v, api, *api.policy, target, api_id + "/", ids, preferred);
+    check_endpoint_only(checker, v, g[v].identity.resource, *api.policy, target, api_id + "/", ids, preferred);
 
     // A private custom domain has its own policy; it must admit only the consumer too.
     if (api.custom_domain && api.custom_domain->endpoint_type == model::ApiEndpointType::PRIVATE && api.custom_domain->policy) {
-        auto domains = g.out(v, model::EdgeKind::has_domain);
-        std::string domain_id = "/domainnames/" + api.custom_domain->name + "+" + api_id;
+        auto domain = g.out(v, model::EdgeKind::has_domain).front();
+        const auto& domain_arn = g[domain].identity.resource;  // "/domainnames/<name>+<its own id>"
+        std::string domain_id = domain_arn.stand_in();
         policy::ExecuteApiTarget domain_target{"aws", checker.model().region, account.id, domain_id};
-        check_endpoint_only(checker, domains.front(), api, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"});
+        check_endpoint_only(checker, domain, domain_arn, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"});
     }
 }
 
@@ -202,7 +225,7 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
     const auto& api = g.resource<model::RestApi>(v);
     const std::string property = "api-liveness";
     const auto& account = checker.account_of(v);
-    std::string api_id = detail::api_id_of(api, g[v].id);
+    std::string api_id = detail::api_id(g, v);
     if (!api.policy) {
         auto& f = checker.add(property, v, Verdict::violated, "the private API has no resource policy: API Gateway denies every call",
                               api.path);
@@ -213,6 +236,12 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
         auto& f = checker.add(property, v, Verdict::violated, "the private API is bound to none of the consumer's endpoints",
                               api.path + "/vpcEndpoints");
         f.fix = "list the consumer's execute-api endpoint in \"vpcEndpoints\"";
+        return;
+    }
+    try {
+        detail::require_known_identity(api.policy->parsed, g[v].identity.resource, "execute-api");
+    } catch (const Unsupported& e) {
+        checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), api.policy->path);
         return;
     }
     policy::Policy attached = policy::attach_to_api(api.policy->parsed, {"aws", checker.model().region, account.id, api_id});

@@ -198,7 +198,25 @@ inline void check_dns_tls(Checker& checker, model::Vertex api_vertex) {
     if (paths.empty()) {
         std::string why = "no alias record named " + domain.name + " resolves to a load balancer that forwards to one of the API's endpoints";
         auto records = g.in(domain_vertex, model::EdgeKind::addresses);
-        if (!records.empty()) why = "the alias record " + g[records.front()].id + " resolves to a load balancer that does not forward to the API's endpoints";
+        if (!records.empty()) {
+            why = "the alias record " + g[records.front()].id + " resolves to a load balancer that does not forward to the API's endpoints";
+            // Or it does, but no VPC that resolves the name can reach that load balancer.
+            for (auto record : records) {
+                auto zone = g.in(record, model::EdgeKind::contains).front();
+                for (auto lb : g.out(record, model::EdgeKind::resolves_to)) {
+                    bool reached = false;
+                    std::string vpcs;
+                    for (auto vpc : g.out(zone, model::EdgeKind::associated_with)) {
+                        reached = reached || g.reaches(vpc, lb);
+                        vpcs += (vpcs.empty() ? "" : ", ") + g[vpc].id;
+                    }
+                    if (!reached)
+                        why = "the alias record " + g[record].id + " resolves only in " + (vpcs.empty() ? std::string("no VPC") : vpcs) +
+                              ", from which no client can reach the load balancer " + g[lb].id + " (an internal load balancer is "
+                              "reachable from its own VPC only)";
+                }
+            }
+        }
         auto& f = checker.add(property, api_vertex, Verdict::violated, why, domain.path + "/name");
         f.witness = {{"name", domain.name}};
         f.fix = "add an alias record " + domain.name + " in the consumer's private zone pointing at the load balancer";

@@ -22,11 +22,8 @@ inline std::set<model::Vertex> integrating_apis(const model::Graph& g, model::Ve
     return apis;
 }
 
-inline std::string execution_arn(const Checker& checker, model::Vertex api) {
-    const auto& g = checker.graph();
-    return "arn:aws:execute-api:" + checker.model().region + ":" + checker.account_of(api).id + ":" +
-           api_id_of(g.resource<model::RestApi>(api), g[api].id);
-}
+// An API's execution ARN (its deployed identity), with the id's stand-in where AWS assigns it.
+inline std::string execution_arn(const Checker& checker, model::Vertex api) { return checker.graph()[api].identity.arn().stand_in(); }
 
 // DynamoDB actions each handler needs.
 inline std::vector<std::string> needed_actions(const std::string& handler) {
@@ -73,26 +70,32 @@ inline void check_lambda_invoke(Checker& checker, model::Vertex lambda_vertex) {
             continue;
         }
         // A literal source ARN: every ARN it admits must lie inside an own API's execution ARN.
-        bool ids_known = true;
+        // An API whose id AWS assigns at deployment cannot be named by a literal written before
+        // (model/identity.hpp): whatever that id turns out to be, every ARN the pattern admits
+        // belongs to another API, so any admitted ARN is a witness. With known ids, the ARNs
+        // outside every own API's execution ARN are the witnesses.
         std::vector<PatternConstraint> constraints{{Glob::from(policy::GlobPattern::wildcards(p.source_arn)), policy::CaseMode::Sensitive, true}};
+        bool ids_assigned = false;
         for (auto api : own) {
-            ids_known = ids_known && !g.resource<model::RestApi>(api).id.empty();
+            if (!g[api].identity.id.is_literal()) {
+                ids_assigned = true;
+                continue;
+            }
             constraints.push_back({Glob::literal(detail::execution_arn(checker, api) + "/").append_run(false), policy::CaseMode::Sensitive, false});
         }
-        if (!ids_known) {
-            checker.add(property, lambda_vertex, Verdict::undecided,
-                        "the permission names a literal source ARN, but the API's id is not in the model", p.path + "/sourceArn");
-            continue;
-        }
-        auto r = realise(constraints);
+        Realisability r = realise(constraints);
         if (r.answer == Realisability::Answer::unknown) {
             checker.add(property, lambda_vertex, Verdict::undecided, "could not decide the source ARN's reach", p.path + "/sourceArn");
         } else if (r.answer == Realisability::Answer::realisable) {
             auto& f = checker.add(property, lambda_vertex, Verdict::violated,
-                                  "the source ARN " + p.source_arn + " also admits " + r.witness + ", outside the function's own API",
+                                  ids_assigned ? "the source ARN " + p.source_arn + " admits " + r.witness +
+                                                     ", and cannot name the function's own API, whose id AWS assigns at deployment"
+                                               : "the source ARN " + p.source_arn + " also admits " + r.witness +
+                                                     ", outside the function's own API",
                                   p.path + "/sourceArn");
             f.witness = {{"principal", "apigateway.amazonaws.com"}, {"sourceArn", r.witness}};
-            f.fix = "narrow the source ARN to the function's own API's execution ARN";
+            f.fix = ids_assigned ? "name the function's own API with \"sourceApi\" (source ARN = its execution ARN + \"/*\")"
+                                 : "narrow the source ARN to the function's own API's execution ARN";
         }
     }
     if (checker.report().findings.size() == before)
@@ -115,7 +118,7 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
     for (auto l : lambdas) {
         const auto& lambda = g.resource<model::Lambda>(l);
         for (const auto& a : detail::needed_actions(lambda.handler)) actions.insert(a);
-        for (auto t : g.out(l, model::EdgeKind::uses_table)) tables.insert(g.resource<model::Table>(t).table_name);
+        for (auto t : g.out(l, model::EdgeKind::uses_table)) tables.insert(g.identity(t).name.stand_in());
     }
     std::vector<const policy::Policy*> identity;
     std::vector<const model::PolicyDocument*> docs;
@@ -126,7 +129,7 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
     try {
         PolicyQuery q(checker.z3());
         for (const auto* p : identity) q.declare(*p);
-        std::string arn = "arn:aws:iam::" + account.id + ":role/" + role.name;
+        std::string arn = g.identity(role_vertex).arn().stand_in();
         q.set_candidates({Candidate{detail::aws_principal(arn), arn}});
         q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
         q.action().prefer({"dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"});

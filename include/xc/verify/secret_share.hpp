@@ -67,8 +67,9 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     std::set<std::string> allowed{owner.id};
     for (const auto& [_, a] : m.accounts) allowed.insert(a.id);  // the consumer and the service accounts
     std::size_t before = checker.report().findings.size();
-    const std::string secret_arn_prefix = "secret:" + secret.name + "-";
-    const std::string secret_arn = "arn:aws:secretsmanager:" + m.region + ":" + owner.id + ":" + secret_arn_prefix + "AbCdEf";
+    // The secret as deployed: "secret:<its deployed name>-" and six characters AWS assigns.
+    const model::Identity& identity = g[secret_vertex].identity;
+    const std::string secret_arn = identity.arn().stand_in();
 
     // 1. No one outside the consumer and service accounts can read it.
     if (secret.policy) {
@@ -82,10 +83,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             q.resource_segment(1).fix("secretsmanager");
             q.resource_segment(2).fix(m.region);
             q.resource_segment(3).fix(owner.id);
-            Glob part = Glob::literal(secret_arn_prefix);
-            for (int i = 0; i < 6; ++i) part.tokens.push_back({Glob::Kind::any_char, 0, false});
-            q.resource_segment(4).restrict({part, policy::CaseMode::Sensitive, true});
-            q.resource_segment(4).prefer({secret_arn_prefix + "AbCdEf"});
+            q.resource_segment(4).restrict({glob_of(identity.resource), policy::CaseMode::Sensitive, true});
+            q.resource_segment(4).prefer({identity.resource.stand_in()});
             q.set_resource_account(owner.id);
             Decision d{&pol, {&detail::allow_everything()}, false, owner.id};
             auto concrete = [&](const policy::Request& r) {
@@ -154,7 +153,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             secret_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &secret.policy->parsed}, r);
             policy::Request k = r;
             k.action = "kms:Decrypt";
-            k.resource = "arn:aws:kms:" + m.region + ":" + owner.id + ":key/00000000-0000-0000-0000-000000000000";
+            k.resource = g[key_vertex].identity.arn().stand_in();
             k.context.set("kms:ViaService", "secretsmanager." + m.region + ".amazonaws.com").set("kms:CallerAccount", account.id);
             key_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &key.policy.parsed}, k);
             if (secret_outcome.verdict == policy::Verdict::Allow && key_outcome.verdict == policy::Verdict::Allow) {

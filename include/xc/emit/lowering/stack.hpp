@@ -32,6 +32,9 @@ struct Resource {
     std::string group;   // what concern it belongs to ("network", "api", ...): Terraform's file name
     std::string source;  // JSON Pointer of the model definition it comes from
     bool create_before_destroy = false;  // replace without downtime (API deployments)
+    // Non-empty: the resource already exists with this id (the model's deployed identity names
+    // it); the target adopts it and must never create another in its place.
+    std::string adopt_id;
 
     const Value* property(const std::string& key) const {
         for (const auto& [k, v] : properties)
