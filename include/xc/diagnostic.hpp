@@ -1,15 +1,15 @@
 // Diagnostics: what every stage of xc reports about bad input.
 //
-// A diagnostic names the file, the JSON Pointer (RFC 6901) of the offending value, its
-// line:column when known, what was wrong or expected, and optionally a hint
-// ("did you mean ..."). Stages throw `InputError` carrying one or more of them; the CLI
-// maps it to exit code 2.
+// A diagnostic names a location — the file, line:column when known, and the path of the
+// offending value in the source's own terms (a JSON Pointer for our JSON format; a Terraform
+// address or a CloudFormation logical id for other front ends) — what was wrong or expected,
+// and optionally a hint ("did you mean ..."). Stages collect them in `Diagnostics` and throw
+// `InputError` (xc/error.hpp) carrying them; the CLI maps it to exit code 2.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +21,14 @@ struct SourcePosition {
     std::size_t line = 0;    // 1-based; 0 = unknown
     std::size_t column = 0;  // 1-based, in bytes
     friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
+};
+
+// Where a value was written: format-neutral. `path` is in the source's own terms.
+struct Location {
+    std::string file;  // empty when the input did not come from a file
+    SourcePosition position;
+    std::string path;
+    friend bool operator==(const Location&, const Location&) = default;
 };
 
 struct Diagnostic {
@@ -49,27 +57,22 @@ inline std::string to_string(const Diagnostic& d) {
     return out;
 }
 
-// Bad input: malformed JSON, a wrong type, an unknown field, a dangling reference, ...
-class InputError : public std::runtime_error {
+// Collects diagnostics (by path) instead of stopping at the first, so a user sees every
+// independent mistake in one run. Paths are located (file, line:column) by whoever knows the
+// source: the front end that read it.
+class Diagnostics {
 public:
-    explicit InputError(std::vector<Diagnostic> diagnostics)
-        : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
-    explicit InputError(Diagnostic d) : InputError(std::vector<Diagnostic>{std::move(d)}) {}
-    InputError(std::string path, std::string message, std::string hint = {})
-        : InputError(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)}) {}
-
-    const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+    void error(std::string path, std::string message, std::string hint = {}) {
+        items_.push_back(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)});
+    }
+    void add(const std::vector<Diagnostic>& ds) { items_.insert(items_.end(), ds.begin(), ds.end()); }
+    bool empty() const { return items_.empty(); }
+    std::size_t size() const { return items_.size(); }
+    std::vector<Diagnostic>& items() { return items_; }
+    const std::vector<Diagnostic>& items() const { return items_; }
 
 private:
-    static std::string join(const std::vector<Diagnostic>& ds) {
-        std::string s;
-        for (const auto& d : ds) {
-            if (!s.empty()) s += '\n';
-            s += to_string(d);
-        }
-        return s;
-    }
-    std::vector<Diagnostic> diagnostics_;
+    std::vector<Diagnostic> items_;
 };
 
 // JSON Pointer helpers shared by every parser that reports paths.
@@ -159,3 +162,7 @@ std::string did_you_mean(std::string_view word, const Range& candidates) {
 }
 
 }  // namespace xc
+
+// Every stage that reports diagnostics throws them in an InputError: the hierarchy is part of
+// what a diagnostic is for (included last: xc/error.hpp needs Diagnostic).
+#include <xc/error.hpp>
