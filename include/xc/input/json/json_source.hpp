@@ -9,6 +9,7 @@
 #pragma once
 
 #include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-namespace xc::model {
+namespace xc::input::json {
 
 struct InputLimits {
     std::size_t max_bytes = 64u * 1024u * 1024u;  // a model file larger than this is refused
@@ -360,4 +361,4 @@ inline JsonSource load_json_file(const std::string& file, InputLimits limits = {
     return parse_json(text, file, limits);
 }
 
-}  // namespace xc::model
+}  // namespace xc::input::json

@@ -1,12 +1,12 @@
 // The JSON Schema of the model format (models/xc-model.schema.json), checked with ajv through
-// tests/model/schema/validate.mjs: every shipped model validates, typical mistakes are rejected
+// tests/input/json/schema/validate.mjs: every shipped model validates, typical mistakes are rejected
 // at the right JSON Pointer, and the template rules (placeholders, merge-patch null) hold.
 // The loader is the reference: every shipped model must also load, and every mistake the
 // schema rejects (except the deliberately stricter ones) must be rejected by the loader too.
 //
 // Node.js and ajv (tests/npm/node_modules, installed by scripts/setup.sh --tests) are required:
 // when they are missing the tests fail with a message saying so; they never skip.
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -43,7 +43,7 @@ const fs::path source_dir{XC_SOURCE_DIR};
 const fs::path npm_dir{XC_NPM_DIR};
 const fs::path models_dir = source_dir / "models";
 const fs::path schema_file = models_dir / "xc-model.schema.json";
-const fs::path validator = source_dir / "tests/model/schema/validate.mjs";
+const fs::path validator = source_dir / "tests/input/json/schema/validate.mjs";
 
 struct CommandResult {
     int status = -1;  // exit status, or -1 if the command could not be run
@@ -138,7 +138,7 @@ json reference_model() { return read_json(models_dir / "cross-account-microservi
 // The loader's verdict: "" when the model loads, else its diagnostics.
 std::string loader_errors(const json& model) {
     try {
-        xc::model::load_model_text(model.dump(), "mutated.json");
+        xc::input::json::load_model_text(model.dump(), "mutated.json");
         return {};
     } catch (const xc::InputError& e) {
         std::string out;
