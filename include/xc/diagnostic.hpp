@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,21 +40,70 @@ struct Diagnostic {
     std::string hint;     // optional: "did you mean 'subnets'?"
 };
 
-// "file:line:col: error: at /a/b: message (hint)" — the compiler-style one-liner.
+// `text` safe to print on a terminal as part of one line: control characters (C0, DEL, and C1
+// such as U+009B, a terminal's CSI) are escaped — \n, \r, \t, else \u00XX — and bytes that are
+// not UTF-8 become \xXX. Names and values in messages come from the input: without this, a
+// name could end the line and forge another "file:1:1: error:" or send ESC/BEL sequences.
+inline std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto escape = [](std::string& out, const char* prefix, unsigned v) {
+        out += prefix;
+        out += hex[(v >> 4) & 0xf];
+        out += hex[v & 0xf];
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            if (b == '\n') out += "\\n";
+            else if (b == '\r') out += "\\r";
+            else if (b == '\t') out += "\\t";
+            else if (b < 0x20 || b == 0x7f) escape(out, "\\u00", b);
+            else out += static_cast<char>(b);
+            ++i;
+            continue;
+        }
+        // A well-formed UTF-8 sequence: its length, the code point's minimum, then continuations.
+        const std::size_t n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        std::uint32_t cp = n == 2 ? (b & 0x1fu) : n == 3 ? (b & 0x0fu) : (b & 0x07u);
+        bool ok = n != 0 && i + n <= text.size();
+        for (std::size_t k = 1; ok && k < n; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            ok = (c & 0xc0) == 0x80;
+            cp = (cp << 6) | (c & 0x3fu);
+        }
+        ok = ok && !(n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) && !(n == 4 && (cp < 0x10000 || cp > 0x10ffff));
+        if (!ok) {
+            escape(out, "\\x", b);
+            ++i;
+        } else if (cp >= 0x80 && cp <= 0x9f) {
+            escape(out, "\\u00", cp);
+            i += n;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+// "file:line:col: error: at /a/b: message (hint)" — the compiler-style one-liner, one line
+// whatever the input held (every part from the input goes through `printable`).
 inline std::string to_string(const Diagnostic& d) {
     std::string out;
     if (!d.file.empty()) {
-        out += d.file;
+        out += printable(d.file);
         if (d.position.line != 0)
             out += ':' + std::to_string(d.position.line) + ':' + std::to_string(d.position.column);
         out += ": ";
     }
     out += "error: ";
     out += "at ";
-    out += d.path.empty() ? std::string("/") : d.path;
+    out += d.path.empty() ? std::string("/") : printable(d.path);
     out += ": ";
-    out += d.message;
-    if (!d.hint.empty()) out += " (" + d.hint + ")";
+    out += printable(d.message);
+    if (!d.hint.empty()) out += " (" + printable(d.hint) + ")";
     return out;
 }
 
