@@ -28,7 +28,8 @@ using xc::exit_code::undecided;
 void print(const xc::Error& e, const std::string& command) {
     for (const auto& d : e.diagnostics()) std::cerr << xc::to_string(d) << '\n';
     if (!e.diagnostics().empty()) return;
-    std::cerr << "xc " << command << ": " << (e.context().empty() ? "" : e.context() + ": ") << e.what() << '\n';
+    // The message may quote the input (a file name): one printable line whatever it holds.
+    std::cerr << "xc " << command << ": " << (e.context().empty() ? "" : e.context() + ": ") << xc::printable(e.what()) << '\n';
 }
 
 int run_check(const std::string& file) {
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
         print(e, command);
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "xc: internal error: " << e.what() << "\n";
+        std::cerr << "xc: internal error: " << xc::printable(e.what()) << "\n";
         return undecided;
     }
     return bad_input;

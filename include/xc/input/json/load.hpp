@@ -32,6 +32,11 @@ namespace xc::input::json {
 // The format version this loader reads (the model's "xc" member).
 inline constexpr int format_version = 1;
 
+// The application name begins the names of deployed resources; the longest-limited of them is
+// a Lambda function's, "<name>-<scope>-<function>", which AWS allows 64 characters: with a
+// scope and a function of one character each, the name can have 64 - 4 = 60.
+inline constexpr std::size_t max_application_name = 64 - 4;
+
 namespace detail {
 
 using namespace xc::model;  // the IR this front end produces
@@ -90,8 +95,14 @@ public:
                 diags_.error("/xc", "unsupported format version " + v->dump() + "; this xc reads version " +
                                         std::to_string(format_version));
         }
-        if (auto name = top.string("name", true, "the application name"))
+        if (auto name = top.string("name", true, "the application name")) {
+            if (!is_valid_name(*name) || name->size() > max_application_name)
+                diags_.error("/name", "invalid application name '" + *name + "': use 1-" + std::to_string(max_application_name) +
+                                          " letters, digits, '-', '_' or '.', starting with a letter or digit (it begins the "
+                                          "names of deployed resources: a Lambda function is named <name>-<service>-<function>, "
+                                          "at most 64 characters)");
             model_.name = *name;
+        }
         if (auto region = top.string("region", true, "an AWS region such as \"eu-central-1\"")) {
             if (!is_region(*region)) diags_.error("/region", "expected an AWS region such as \"eu-central-1\", found '" + *region + "'");
             model_.region = *region;
