@@ -10,7 +10,7 @@
 // the two phases apart, which build the whole lowered deployment (~1 GB for 10,000 services).
 // Goal: 10,000 services emitted in <= 2 s.
 #include <xc/emit/terraform.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
         auto path = dir / ("model-" + std::to_string(n) + ".json");
         std::ofstream(path) << generated_model(n);
         auto t = Clock::now();
-        auto model = xc::model::load_model_file(path.string());
+        auto model = xc::input::json::load_model_file(path.string());
         double load = seconds_since(t);
         t = Clock::now();
         auto graph = xc::model::build_graph(std::move(model));

@@ -2,7 +2,7 @@
 // same Runtime API emulator, same requests. Prints cold start (spawn -> first response),
 // warm p50/p99 latency and peak RSS per handler, and the C++/Python ratios.
 #include <xc/emit/lambda.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
 
@@ -33,7 +33,7 @@ int main(int argc, char** argv) try {
     const int warm = argc > 1 ? std::stoi(argv[1]) : 300;
     const int cold = 10;
     const std::string service = "beverage";
-    auto graph = xc::model::build_graph(xc::model::load_model_file(xc::test::reference_model_path().string()));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_file(xc::test::reference_model_path().string()));
     const auto& table = graph.model().services.at(service).tables.at("orders");
 
     fs::path work = XC_LAMBDA_BENCH_WORK_DIR;

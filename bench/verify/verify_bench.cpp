@@ -6,7 +6,7 @@
 // verify, per-API time and peak RSS. Then the process wall time of `xc verify` on the reference
 // model (median of 11 runs).
 #include <xc/model/graph.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <nlohmann/json.hpp>
@@ -85,7 +85,7 @@ std::string generate(std::size_t n) {
 int measure(std::size_t n) {
     std::string text = generate(n);
     auto t0 = Clock::now();
-    auto graph = xc::model::build_graph(xc::model::load_model_text(text, "generated.json"));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_text(text, "generated.json"));
     double load = seconds_since(t0);
     auto t1 = Clock::now();
     auto report = xc::verify::verify(graph);

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        auto graph = xc::model::build_graph(xc::model::load_model_file(argv[1]));
+        auto graph = xc::model::build_graph(xc::input::json::load_model_file(argv[1]));
         for (auto api : graph.private_apis()) {
             std::cout << graph[api].scope << "/" << graph.resource<xc::model::RestApi>(api).name << " ("
                       << graph[graph.account_of(api)].label << ") admits";
@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
                 std::cout << ' ' << graph.resource<xc::model::VpcEndpoint>(endpoint).id;
             std::cout << '\n';
         }
-    } catch (const xc::InputError& e) {
+    } catch (const xc::Error& e) {  // every error xc throws, with the exit code it means
         std::cerr << e.what() << '\n';
-        return 2;
+        return e.exit_code();
     }
 }

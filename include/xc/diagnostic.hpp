@@ -1,15 +1,16 @@
 // Diagnostics: what every stage of xc reports about bad input.
 //
-// A diagnostic names the file, the JSON Pointer (RFC 6901) of the offending value, its
-// line:column when known, what was wrong or expected, and optionally a hint
-// ("did you mean ..."). Stages throw `InputError` carrying one or more of them; the CLI
-// maps it to exit code 2.
+// A diagnostic names a location — the file, line:column when known, and the path of the
+// offending value in the source's own terms (a JSON Pointer for our JSON format; a Terraform
+// address or a CloudFormation logical id for other front ends) — what was wrong or expected,
+// and optionally a hint ("did you mean ..."). Stages collect them in `Diagnostics` and throw
+// `InputError` (xc/error.hpp) carrying them; the CLI maps it to exit code 2.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,14 @@ struct SourcePosition {
     friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };
 
+// Where a value was written: format-neutral. `path` is in the source's own terms.
+struct Location {
+    std::string file;  // empty when the input did not come from a file
+    SourcePosition position;
+    std::string path;
+    friend bool operator==(const Location&, const Location&) = default;
+};
+
 struct Diagnostic {
     std::string file;     // empty when the input did not come from a file
     std::string path;     // JSON Pointer of the offending value, "" for the document
@@ -31,45 +40,89 @@ struct Diagnostic {
     std::string hint;     // optional: "did you mean 'subnets'?"
 };
 
-// "file:line:col: error: at /a/b: message (hint)" — the compiler-style one-liner.
+// `text` safe to print on a terminal as part of one line: control characters (C0, DEL, and C1
+// such as U+009B, a terminal's CSI) are escaped — \n, \r, \t, else \u00XX — and bytes that are
+// not UTF-8 become \xXX. Names and values in messages come from the input: without this, a
+// name could end the line and forge another "file:1:1: error:" or send ESC/BEL sequences.
+inline std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto escape = [](std::string& out, const char* prefix, unsigned v) {
+        out += prefix;
+        out += hex[(v >> 4) & 0xf];
+        out += hex[v & 0xf];
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            if (b == '\n') out += "\\n";
+            else if (b == '\r') out += "\\r";
+            else if (b == '\t') out += "\\t";
+            else if (b < 0x20 || b == 0x7f) escape(out, "\\u00", b);
+            else out += static_cast<char>(b);
+            ++i;
+            continue;
+        }
+        // A well-formed UTF-8 sequence: its length, the code point's minimum, then continuations.
+        const std::size_t n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        std::uint32_t cp = n == 2 ? (b & 0x1fu) : n == 3 ? (b & 0x0fu) : (b & 0x07u);
+        bool ok = n != 0 && i + n <= text.size();
+        for (std::size_t k = 1; ok && k < n; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            ok = (c & 0xc0) == 0x80;
+            cp = (cp << 6) | (c & 0x3fu);
+        }
+        ok = ok && !(n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) && !(n == 4 && (cp < 0x10000 || cp > 0x10ffff));
+        if (!ok) {
+            escape(out, "\\x", b);
+            ++i;
+        } else if (cp >= 0x80 && cp <= 0x9f) {
+            escape(out, "\\u00", cp);
+            i += n;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+// "file:line:col: error: at /a/b: message (hint)" — the compiler-style one-liner, one line
+// whatever the input held (every part from the input goes through `printable`).
 inline std::string to_string(const Diagnostic& d) {
     std::string out;
     if (!d.file.empty()) {
-        out += d.file;
+        out += printable(d.file);
         if (d.position.line != 0)
             out += ':' + std::to_string(d.position.line) + ':' + std::to_string(d.position.column);
         out += ": ";
     }
     out += "error: ";
     out += "at ";
-    out += d.path.empty() ? std::string("/") : d.path;
+    out += d.path.empty() ? std::string("/") : printable(d.path);
     out += ": ";
-    out += d.message;
-    if (!d.hint.empty()) out += " (" + d.hint + ")";
+    out += printable(d.message);
+    if (!d.hint.empty()) out += " (" + printable(d.hint) + ")";
     return out;
 }
 
-// Bad input: malformed JSON, a wrong type, an unknown field, a dangling reference, ...
-class InputError : public std::runtime_error {
+// Collects diagnostics (by path) instead of stopping at the first, so a user sees every
+// independent mistake in one run. Paths are located (file, line:column) by whoever knows the
+// source: the front end that read it.
+class Diagnostics {
 public:
-    explicit InputError(std::vector<Diagnostic> diagnostics)
-        : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
-    explicit InputError(Diagnostic d) : InputError(std::vector<Diagnostic>{std::move(d)}) {}
-    InputError(std::string path, std::string message, std::string hint = {})
-        : InputError(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)}) {}
-
-    const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+    void error(std::string path, std::string message, std::string hint = {}) {
+        items_.push_back(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)});
+    }
+    void add(const std::vector<Diagnostic>& ds) { items_.insert(items_.end(), ds.begin(), ds.end()); }
+    bool empty() const { return items_.empty(); }
+    std::size_t size() const { return items_.size(); }
+    std::vector<Diagnostic>& items() { return items_; }
+    const std::vector<Diagnostic>& items() const { return items_; }
 
 private:
-    static std::string join(const std::vector<Diagnostic>& ds) {
-        std::string s;
-        for (const auto& d : ds) {
-            if (!s.empty()) s += '\n';
-            s += to_string(d);
-        }
-        return s;
-    }
-    std::vector<Diagnostic> diagnostics_;
+    std::vector<Diagnostic> items_;
 };
 
 // JSON Pointer helpers shared by every parser that reports paths.
@@ -159,3 +212,7 @@ std::string did_you_mean(std::string_view word, const Range& candidates) {
 }
 
 }  // namespace xc
+
+// Every stage that reports diagnostics throws them in an InputError: the hierarchy is part of
+// what a diagnostic is for (included last: xc/error.hpp needs Diagnostic).
+#include <xc/error.hpp>

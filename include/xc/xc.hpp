@@ -3,9 +3,11 @@
 #pragma once
 
 #include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
+#include <xc/input/json/load.hpp>
+#include <xc/model/check.hpp>
 #include <xc/model/graph.hpp>
 #include <xc/model/graph_render.hpp>
-#include <xc/model/load.hpp>
 #include <xc/verify/report_format.hpp>
 #include <xc/verify/verify.hpp>
 #include <xc/version.hpp>

@@ -9,7 +9,7 @@
 #include "fuzz_check.hpp"
 
 #include <xc/model/graph.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -20,7 +20,7 @@
 namespace xc::fuzz {
 
 // Smaller limits than the CLI's so that the fuzzer spends its time on structure, not bulk.
-inline constexpr model::InputLimits model_fuzz_limits{1u << 20, 64};
+inline constexpr input::json::InputLimits model_fuzz_limits{1u << 20, 64};
 
 inline void check_diagnostics(const InputError& e, std::string_view text) {
     XC_FUZZ_CHECK(!e.diagnostics().empty(), "InputError without diagnostics");
@@ -39,9 +39,9 @@ inline int model_one(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     std::string compact;
     try {
-        auto source = model::parse_json(text, "fuzz.json", model_fuzz_limits);
+        auto source = input::json::parse_json(text, "fuzz.json", model_fuzz_limits);
         compact = source.root().dump();  // parsed once: the round trip below reuses it
-        (void)model::build_graph(model::load_model(std::move(source)));
+        (void)model::build_graph(input::json::load_model(std::move(source)));
     } catch (const InputError& e) {
         check_diagnostics(e, text);
         return 0;
@@ -50,7 +50,7 @@ inline int model_one(const std::uint8_t* data, std::size_t size) {
     // compact layout would only repeat the load above).
     if (compact == text) return 0;
     try {
-        (void)model::load_model_text(compact, "compact.json", model_fuzz_limits);
+        (void)input::json::load_model_text(compact, "compact.json", model_fuzz_limits);
     } catch (const InputError& e) {
         XC_FUZZ_FAIL(std::string("model loads but not after re-serialisation: ") + e.what());
     }

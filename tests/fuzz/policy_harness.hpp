@@ -15,7 +15,7 @@
 
 #include "fuzz_check.hpp"
 
-#include <xc/model/json_source.hpp>
+#include <xc/input/json/json_source.hpp>
 #include <xc/policy/policy.hpp>
 
 #include <algorithm>
@@ -143,7 +143,7 @@ inline int policy_one(const std::uint8_t* data, std::size_t size) {
     // depth): whatever it accepts, nlohmann reads as the same document, and the policy parser
     // gives the same answer for it.
     try {
-        auto source = model::parse_json(text, "policy.json", {1u << 20, 64});
+        auto source = input::json::parse_json(text, "policy.json", {1u << 20, 64});
         nlohmann::json direct;
         try {
             direct = nlohmann::json::parse(text.begin(), text.end());

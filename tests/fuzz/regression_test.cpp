@@ -72,12 +72,12 @@ std::string statements(std::size_t n) {
 }
 
 TEST(InputLimits, ModelSize) {
-    auto d = error_of([] { xc::model::load_model_text(std::string(2000, ' ') + "{}", "m.json", {1000, 64}); });
+    auto d = error_of([] { xc::input::json::load_model_text(std::string(2000, ' ') + "{}", "m.json", {1000, 64}); });
     EXPECT_NE(d.message.find("2002 bytes; the limit is 1000"), std::string::npos) << d.message;
 }
 
 TEST(InputLimits, ModelNestingDepth) {
-    auto d = error_of([] { xc::model::load_model_text(R"({"xc":)" + std::string(70, '[') + std::string(70, ']') + "}"); });
+    auto d = error_of([] { xc::input::json::load_model_text(R"({"xc":)" + std::string(70, '[') + std::string(70, ']') + "}"); });
     EXPECT_NE(d.message.find("nesting deeper than 64 levels"), std::string::npos) << d.message;
     EXPECT_EQ(d.position.line, 1u);
 }
@@ -147,7 +147,7 @@ TEST(InputLimits, ModelEmbeddedPolicyLimitsNameTheirPath) {
     const std::string policy_path = find_member(m, "Statement");
     ASSERT_NE(policy_path, "-");
     m[json::json_pointer(policy_path)] = json::parse(statements(1025));
-    auto d = error_of([&] { xc::model::load_model_text(m.dump(1), "m.json"); });
+    auto d = error_of([&] { xc::input::json::load_model_text(m.dump(1), "m.json"); });
     EXPECT_EQ(d.path, policy_path + "/Statement");
     EXPECT_NE(d.message.find("the limit is 1024"), std::string::npos) << d.message;
     EXPECT_NE(d.position.line, 0u);
@@ -158,7 +158,7 @@ TEST(InputLimits, ModelSourcePatternLength) {
     const std::string lambda = find_member(m, "invokePermissions");
     ASSERT_NE(lambda, "-");
     m[json::json_pointer(lambda + "/invokePermissions/0/sourcePath")] = "/" + std::string(2048, 'a');
-    auto d = error_of([&] { xc::model::load_model_text(m.dump(1), "m.json"); });
+    auto d = error_of([&] { xc::input::json::load_model_text(m.dump(1), "m.json"); });
     // Reported where the template is instantiated (the service), with the template's position.
     EXPECT_TRUE(d.path.ends_with("/lambdas/get-order/invokePermissions/0/sourcePath") ||
                 d.path.ends_with("/invokePermissions/0/sourcePath"))

@@ -1,12 +1,14 @@
 #include <xc/model/graph.hpp>
 #include <xc/model/graph_render.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
 
 using namespace xc::model;
+using xc::input::json::load_model_file;
+using xc::input::json::load_model_text;
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The mutation corpus: each misconfigured variant of the reference model is caught by its named
 // property with a concrete witness; each correct variant is proved.
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/verify.hpp>
 
@@ -72,7 +72,7 @@ TEST(Corpus, HasAtLeastFortyMutantsAndTenCorrectVariants) {
 
 TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
     const auto& e = entry("mutants", GetParam());
-    auto graph = xc::model::build_graph(xc::model::load_model_text(patched_reference(e["patch"]), GetParam() + ".json"));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_text(patched_reference(e["patch"]), GetParam() + ".json"));
     auto report = xc::verify::verify(graph);
     const auto& expect = e["expect"];
     const xc::verify::Finding* found = nullptr;
@@ -101,7 +101,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
 
 TEST_P(Correct, IsProved) {
     const auto& e = entry("correct", GetParam());
-    auto graph = xc::model::build_graph(xc::model::load_model_text(patched_reference(e["patch"]), GetParam() + ".json"));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_text(patched_reference(e["patch"]), GetParam() + ".json"));
     auto report = xc::verify::verify(graph);
     EXPECT_EQ(report.exit_code(), 0) << e["description"] << describe(report);
     EXPECT_EQ(report.count(xc::verify::Verdict::proved), report.findings.size());
@@ -109,7 +109,7 @@ TEST_P(Correct, IsProved) {
 
 TEST(Corpus, EveryShippedModelIsProved) {
     for (const auto* model : {"cross-account-microservices.json", "three-services-private-domains.json"}) {
-        auto graph = xc::model::build_graph(xc::model::load_model_file((xc::test::source_dir() / "models" / model).string()));
+        auto graph = xc::model::build_graph(xc::input::json::load_model_file((xc::test::source_dir() / "models" / model).string()));
         auto report = xc::verify::verify(graph);
         EXPECT_EQ(report.exit_code(), 0) << model << describe(report);
         EXPECT_GE(report.findings.size(), 10u);

@@ -84,7 +84,7 @@ struct EmitRequest {
 
 // Emission refuses a model that is not verified: the deployment is what was proved.
 inline int run_emit(const EmitRequest& request) {
-    auto graph = model::build_graph(model::load_model_file(request.model_file));
+    auto graph = model::build_graph(input::json::load_model_file(request.model_file));
     auto report = verify::verify(graph);
     const bool verified = report.exit_code() == 0;
     if (!verified && !request.allow_unverified) {

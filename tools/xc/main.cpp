@@ -20,14 +20,20 @@
 
 namespace {
 
-enum ExitCode { ok = 0, findings = 1, bad_input = 2, undecided = 3 };
+using xc::exit_code::bad_input;
+using xc::exit_code::ok;
+using xc::exit_code::undecided;
 
-void print(const xc::InputError& e) {
+// Every xc::Error, the one place it is reported: its located diagnostics, else what failed.
+void print(const xc::Error& e, const std::string& command) {
     for (const auto& d : e.diagnostics()) std::cerr << xc::to_string(d) << '\n';
+    if (!e.diagnostics().empty()) return;
+    // The message may quote the input (a file name): one printable line whatever it holds.
+    std::cerr << "xc " << command << ": " << (e.context().empty() ? "" : e.context() + ": ") << xc::printable(e.what()) << '\n';
 }
 
 int run_check(const std::string& file) {
-    auto graph = xc::model::build_graph(xc::model::load_model_file(file));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_file(file));
     const auto& m = graph.model();
     std::cout << file << ": ok: model '" << m.name << "' in " << m.region << ": " << m.accounts.size() << " accounts, "
               << m.services.size() << " services, " << graph.private_apis().size() << " private APIs; graph of "
@@ -36,7 +42,7 @@ int run_check(const std::string& file) {
 }
 
 int run_graph(const std::string& file, const std::string& format) {
-    auto graph = xc::model::build_graph(xc::model::load_model_file(file));
+    auto graph = xc::model::build_graph(xc::input::json::load_model_file(file));
     std::cout << (format == "dot" ? xc::model::to_dot(graph) : xc::model::to_mermaid(graph));
     return ok;
 }
@@ -100,28 +106,17 @@ int main(int argc, char** argv) {
         return bad_input;
     }
 
+    const std::string command = app.get_subcommands().front()->get_name();
     try {
         if (*check) return run_check(model_file);
         if (*graph) return run_graph(model_file, format);
         if (*emit) return xc::cli::run_emit(emit_request);
         if (*verify) return xc::cli::run_verify(verify_request);
-    } catch (const xc::InputError& e) {
-        print(e);
-        return bad_input;
-    } catch (const xc::cli::OutputFileError& e) {
-        std::cerr << "xc verify: cannot write the report: " << e.what() << "\n";
-        return bad_input;
-    } catch (const xc::emit::lowering::LoweringError& e) {
-        std::cerr << "xc emit: " << e.what() << "\n";
-        return bad_input;
-    } catch (const xc::emit::OutputError& e) {
-        std::cerr << "xc emit: cannot write the output: " << e.what() << "\n";
-        return bad_input;
-    } catch (const xc::verify::InternalError& e) {
-        std::cerr << "xc: internal error (a bug in xc; please report it): " << e.what() << "\n";
-        return undecided;
+    } catch (const xc::Error& e) {
+        print(e, command);
+        return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "xc: internal error: " << e.what() << "\n";
+        std::cerr << "xc: internal error: " << xc::printable(e.what()) << "\n";
         return undecided;
     }
     return bad_input;

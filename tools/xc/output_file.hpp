@@ -2,6 +2,8 @@
 // previous file, never half of one.
 #pragma once
 
+#include <xc/error.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,9 +15,9 @@
 
 namespace xc::cli {
 
-class OutputFileError : public std::runtime_error {
+class OutputFileError : public OutputError {
 public:
-    using std::runtime_error::runtime_error;
+    explicit OutputFileError(std::string message) : OutputError(std::move(message), "cannot write the report") {}
 };
 
 // Write `text` to a temporary file beside `file`, then rename it over `file`.

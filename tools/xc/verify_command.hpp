@@ -81,7 +81,7 @@ inline int run_verify(const VerifyRequest& request) {
     graphs.reserve(request.model_files.size());
     for (const auto& file : request.model_files) {
         try {
-            graphs.push_back(model::build_graph(model::load_model_file(file)));
+            graphs.push_back(model::build_graph(input::json::load_model_file(file)));
         } catch (const InputError& e) {
             diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
         }

@@ -11,7 +11,7 @@
 // 2 MiB aligned and, on Linux, offered for transparent huge pages (~30 faults instead).
 #pragma once
 
-#include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -35,11 +35,8 @@
 
 namespace xc::emit {
 
-// An output error (cannot create or write the target): not the model's fault.
-class OutputError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// An output error (cannot create or write the target): not the model's fault (xc/error.hpp).
+using xc::OutputError;
 
 namespace detail {
 

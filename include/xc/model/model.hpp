@@ -1,14 +1,18 @@
-// The typed model: what a model file says, after loading and structural validation.
+// The typed model: the intermediate representation every front end produces and every later
+// stage (graph, verify, emit) reads.
 //
 // Resources live in scopes: the consumer (one per model) and each service. Inside a scope,
-// resources refer to each other by plain name; across scopes by "scope/name". The loader
-// resolves every reference to a `Ref` whose scope is always filled in, and guarantees that it
-// names an existing resource of the right kind. Every resource keeps `path`, the JSON Pointer
-// of its definition in the (template-expanded) model, for diagnostics and findings.
+// resources refer to each other by plain name; across scopes by scope and name. A front end
+// fills each `Ref` as written: `scope` empty for the referring scope's own resources (our JSON
+// format also leaves "scope/name" in `name`). `model::check` (model/check.hpp), which every
+// front end runs, then resolves every reference to a `Ref` whose scope is filled in and
+// guarantees that it names an existing resource of the right kind. Every resource keeps
+// `path`, the JSON Pointer of its definition in the model (after template expansion), for
+// diagnostics and findings; the model's `SourceLocator` says where that was written.
 #pragma once
 
 #include <xc/model/net.hpp>
-#include <xc/model/source_map.hpp>
+#include <xc/model/source_locator.hpp>
 #include <xc/policy/document.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,11 +22,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace xc::model {
 
-// A resolved reference to a resource in some scope.
+// A reference to a resource in some scope (resolved: `scope` filled in, by model::check).
 struct Ref {
     std::string scope;
     std::string name;
@@ -372,10 +377,22 @@ struct Scope {
 
 struct Model {
     std::string file;
-    std::shared_ptr<const SourceMap> source;  // positions of every value (set by the loader)
+    std::shared_ptr<const SourceLocator> source;  // where each value was written (set by the front end)
 
-    // Line and column where the value at `pointer` (a logical model path) was written.
-    SourcePosition position(const std::string& pointer) const { return source ? source->position(pointer) : SourcePosition{}; }
+    // Where the value at `path` (a model path) was written; only the path when nobody knows.
+    Location locate(std::string_view path) const {
+        return source ? source->locate(path) : Location{file, {}, std::string(path)};
+    }
+    // Line and column where the value at `pointer` (a model path) was written.
+    SourcePosition position(const std::string& pointer) const { return locate(pointer).position; }
+    // `d` with its file, line:column and source path filled in from its model path.
+    Diagnostic located(Diagnostic d) const {
+        Location at = locate(d.path);
+        d.file = std::move(at.file);
+        d.position = at.position;
+        d.path = std::move(at.path);
+        return d;
+    }
 
     std::string name;
     std::string region;

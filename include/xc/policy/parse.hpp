@@ -38,6 +38,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "xc/detail/json_text.hpp"
 #include "xc/diagnostic.hpp"
 #include "xc/policy/arn.hpp"
 #include "xc/policy/document.hpp"
@@ -574,11 +575,13 @@ inline Policy parse_text(std::string_view text, std::string_view base_path = "",
     if (text.size() / 4 > limits.max_bytes)
         throw InputError(std::string(base_path), "policy text is " + std::to_string(text.size()) +
                                                      " bytes; the limit is " + std::to_string(4 * limits.max_bytes));
+    if (text.find('\0') != std::string_view::npos)  // nlohmann's lexer would end the text there
+        throw InputError(std::string(base_path), "policy is not valid JSON: " + xc::detail::nul_byte_text());
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
-        throw InputError(std::string(base_path), std::string("policy is not valid JSON: ") + e.what());
+        throw InputError(std::string(base_path), "policy is not valid JSON: " + xc::detail::json_error_text(e));
     }
     return parse(doc, base_path, limits);
 }

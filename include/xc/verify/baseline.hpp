@@ -12,7 +12,7 @@
 #pragma once
 
 #include <xc/diagnostic.hpp>
-#include <xc/model/json_source.hpp>
+#include <xc/input/json/json_source.hpp>
 #include <xc/verify/finding.hpp>
 
 #include <algorithm>
@@ -59,7 +59,7 @@ inline bool is_blank(const std::string& s) { return s.find_first_not_of(" \t\r\n
 }  // namespace detail
 
 // Parse a baseline document; every independent mistake is reported in one InputError.
-inline Baseline parse_baseline(const model::JsonSource& source) {
+inline Baseline parse_baseline(const input::json::JsonSource& source) {
     using nlohmann::json;
     std::vector<Diagnostic> errors;
     auto error = [&](std::string pointer, std::string message, std::string hint = {}) {
@@ -138,9 +138,9 @@ inline Baseline parse_baseline(const model::JsonSource& source) {
 }
 
 inline Baseline load_baseline_text(std::string_view text, std::string file = "<baseline>") {
-    return parse_baseline(model::parse_json(text, std::move(file)));
+    return parse_baseline(input::json::parse_json(text, std::move(file)));
 }
 
-inline Baseline load_baseline_file(const std::string& file) { return parse_baseline(model::load_json_file(file)); }
+inline Baseline load_baseline_file(const std::string& file) { return parse_baseline(input::json::load_json_file(file)); }
 
 }  // namespace xc::verify

@@ -18,6 +18,7 @@
 // variables, a context key compared in two different families (say as a string and an IP).
 #pragma once
 
+#include <xc/error.hpp>
 #include <xc/policy/policy.hpp>
 #include <xc/verify/pattern_set.hpp>
 
@@ -47,10 +48,7 @@ public:
 };
 
 // A bug: a satisfying assignment whose concrete request the evaluator decides differently.
-class InternalError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using xc::InternalError;
 
 // One string of the request.
 class StringVar {

@@ -7,7 +7,7 @@
 // Refusal of a violating model is the CLI's (it verifies before emitting): tested in tests/cli.
 #include <xc/emit/cloudformation.hpp>
 #include <xc/emit/terraform.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 #include <xc/policy/parse.hpp>
 
 #include <terraform_addresses.hpp>

@@ -1,6 +1,6 @@
 // The Lambda emitter without building anything: layout, determinism, escaping, model errors.
 #include <xc/emit/lambda.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
 
@@ -13,7 +13,7 @@ using xc::test::TempDir;
 xc::model::Graph load(const std::string& text) {
     TempDir dir;
     xc::test::write_file(dir / "model.json", text);
-    return xc::model::build_graph(xc::model::load_model_file((dir / "model.json").string()));
+    return xc::model::build_graph(xc::input::json::load_model_file((dir / "model.json").string()));
 }
 
 const std::vector<std::string> hostile = {

@@ -1,7 +1,7 @@
 // The emitted project, built once per run: packaging, glibc, SigV4 against independent
 // implementations, and every route end to end against dynalite through a Runtime API emulator.
 #include <xc/emit/lambda.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
 
@@ -79,7 +79,7 @@ protected:
         if (!fs::exists(fs::path(XC_NPM_DIR) / "node_modules/dynalite"))
             throw std::runtime_error("dynalite is not installed: run scripts/setup.sh --tests");
 
-        auto graph = xc::model::build_graph(xc::model::load_model_file(xc::test::reference_model_path().string()));
+        auto graph = xc::model::build_graph(xc::input::json::load_model_file(xc::test::reference_model_path().string()));
         const auto& scope = graph.model().services.at(service);
         table_name = scope.tables.at("orders").table_name;
         auto files = xc::emit::emit_lambda(graph, {.services = {service}});

@@ -1,7 +1,7 @@
 // The target-neutral lowering: stacks and phases, cross-account values, documents, and that
 // every reference resolves inside its stack (what lets each printer render it on its own).
 #include <xc/emit/lowering.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <test_support.hpp>
 
@@ -19,7 +19,7 @@ namespace test = xc::test;
 using lw::Value;
 
 lw::Deployment lower_file(const std::filesystem::path& p) {
-    return lw::lower(xc::model::build_graph(xc::model::load_model_file(p.string())));
+    return lw::lower(xc::model::build_graph(xc::input::json::load_model_file(p.string())));
 }
 lw::Deployment lower_text(const std::string& text) {
     test::TempDir dir;

@@ -3,7 +3,7 @@
 // every reference resolving in its root, that it is deterministic, and that no model string
 // can inject HCL.
 #include <xc/emit/terraform.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <terraform_addresses.hpp>
 #include <model_support.hpp>

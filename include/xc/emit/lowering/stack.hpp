@@ -10,6 +10,7 @@
 #pragma once
 
 #include <xc/emit/lowering/value.hpp>
+#include <xc/error.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -18,11 +19,8 @@
 
 namespace xc::emit::lowering {
 
-// The model cannot be lowered (a construct no target can express).
-class LoweringError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// The model cannot be lowered (a construct no target can express): xc/error.hpp.
+using xc::LoweringError;
 
 struct Resource {
     std::string kind;  // target-neutral: "vpc", "subnet", "security_group_ingress_rule", ...

@@ -1,12 +1,16 @@
 // The JSON Schema of the model format (models/xc-model.schema.json), checked with ajv through
-// tests/model/schema/validate.mjs: every shipped model validates, typical mistakes are rejected
+// tests/input/json/schema/validate.mjs: every shipped model validates, typical mistakes are rejected
 // at the right JSON Pointer, and the template rules (placeholders, merge-patch null) hold.
 // The loader is the reference: every shipped model must also load, and every mistake the
 // schema rejects (except the deliberately stricter ones) must be rejected by the loader too.
+// Both directions over every model we have (shipped, the mutation corpus, the fuzz seeds):
+// a model that loads is schema-valid, and a schema-valid model loads or is refused only by a
+// rule that relates values across the model (which a JSON Schema cannot say), each documented
+// in the README.
 //
 // Node.js and ajv (tests/npm/node_modules, installed by scripts/setup.sh --tests) are required:
 // when they are missing the tests fail with a message saying so; they never skip.
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -23,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -43,7 +48,7 @@ const fs::path source_dir{XC_SOURCE_DIR};
 const fs::path npm_dir{XC_NPM_DIR};
 const fs::path models_dir = source_dir / "models";
 const fs::path schema_file = models_dir / "xc-model.schema.json";
-const fs::path validator = source_dir / "tests/model/schema/validate.mjs";
+const fs::path validator = source_dir / "tests/input/json/schema/validate.mjs";
 
 struct CommandResult {
     int status = -1;  // exit status, or -1 if the command could not be run
@@ -138,13 +143,62 @@ json reference_model() { return read_json(models_dir / "cross-account-microservi
 // The loader's verdict: "" when the model loads, else its diagnostics.
 std::string loader_errors(const json& model) {
     try {
-        xc::model::load_model_text(model.dump(), "mutated.json");
+        xc::input::json::load_model_text(model.dump(), "mutated.json");
         return {};
     } catch (const xc::InputError& e) {
         std::string out;
         for (const auto& d : e.diagnostics()) out += xc::to_string(d) + "\n";
         return out.empty() ? "rejected" : out;
     }
+}
+
+// The loader's diagnostics for a model file (empty when it loads).
+std::vector<xc::Diagnostic> loader_diagnostics(const fs::path& file) {
+    try {
+        xc::input::json::load_model_file(file.string());
+        return {};
+    } catch (const xc::InputError& e) {
+        return e.diagnostics();
+    }
+}
+
+// The rules the schema cannot express, in the words of README's "What xc checks" and with the
+// message that reports each: a schema-valid model may be refused for these and nothing else.
+struct SemanticRule {
+    std::string readme;   // the README's wording
+    std::regex message;   // the diagnostic message
+};
+const std::vector<SemanticRule>& semantic_rules() {
+    static const std::vector<SemanticRule> rules = {
+        {"duplicate keys", std::regex("^duplicate key '")},
+        {"dangling references", std::regex("^no [A-Za-z -]+ named '")},
+        {"references that must stay in their scope", std::regex("must be in the same scope")},
+        {"subnets inside their VPC", std::regex(" is outside its VPC's ")},
+        {"no overlapping subnets", std::regex(" overlaps subnet ")},
+        {"one subnet per availability zone where AWS requires it", std::regex("AWS allows one subnet per availability zone here$")},
+        {"a load balancer in at least two availability zones", std::regex("needs subnets in at least two availability zones$")},
+        {"availability zones in the model's region", std::regex(" is not in region ")},
+        {"unique account ids", std::regex(" is already used by account ")},
+        {"exactly one consumer account", std::regex("^expected exactly one account with role 'consumer'")},
+        {"each scope in an account of its role", std::regex("^account '.*' has role '.*'; expected '")},
+        {"security groups, subnets and endpoints of the resource's own VPC",
+         std::regex("(belongs to VPC|is in VPC|, the others in|a rule can reference groups of its own VPC only)")},
+        {"endpoint kinds (an execute-api interface endpoint for an API, a gateway endpoint for a prefix list)",
+         std::regex("(is not an execute-api interface endpoint|prefix lists belong to gateway endpoints|only interface endpoints have network interfaces to target)")},
+        {"an internet route only in a VPC with an internet gateway", std::regex("has no internet gateway")},
+        {"distinct listener ports", std::regex(" both use port ")},
+        {"an index that differs from its table's key", std::regex("has the table's own hash key")},
+        {"a secret that shares the endpoint id", std::regex("holds no endpoint id")},
+        {"endpoint ids, custom domains and table names (per account) used once",
+         std::regex("(^endpoint id .* is also used at |^custom domain .* is also used at |^table name .* is also used in the same account at )")},
+    };
+    return rules;
+}
+
+const SemanticRule* documented_rule(const std::string& message) {
+    for (const auto& rule : semantic_rules())
+        if (std::regex_search(message, rule.message)) return &rule;
+    return nullptr;
 }
 
 struct Mutation {
@@ -245,6 +299,18 @@ const std::vector<Mutation> broken_models = {
      "/services/food", "must NOT have unevaluated properties ('lambda')"},
     {"UnknownTopLevelMember", [](json& m) { m["service"] = json::object(); },
      "/", "must NOT have additional properties ('service')"},
+    // Meta members belong to the service: the account decides the built-in parameters, so a
+    // template carries none of them, and every service names its account itself.
+    {"AccountInTemplate", [](json& m) { orders_template(m)["account"] = "food"; },
+     "/templates/orders-service", "must NOT have unevaluated properties ('account')"},
+    {"TemplateInTemplate", [](json& m) { orders_template(m)["template"] = "orders-service"; },
+     "/templates/orders-service", "must NOT have unevaluated properties ('template')"},
+    {"ParametersInTemplate", [](json& m) { orders_template(m)["parameters"] = {{"octet", 1}}; },
+     "/templates/orders-service", "must NOT have unevaluated properties ('parameters')"},
+    {"TemplatedServiceWithoutAccount", [](json& m) { m["services"]["food"].erase("account"); },
+     "/services/food", "must have required property 'account'"},
+    {"PlaceholderAsServiceAccount", [](json& m) { m["services"]["food"]["account"] = "{{account}}"; },
+     "/services/food/account", "must match pattern"},
 };
 
 // The validator's report, split by file: "<file>: ok|invalid" and the indented error lines after it.
@@ -257,7 +323,7 @@ std::map<std::string, std::string> report_by_file(const std::string& output) {
             out[current] += line + "\n";
             continue;
         }
-        auto colon = line.rfind(": ");
+        auto colon = line.find(": ");  // "<file>: ok|invalid|unreadable: <why>|expected ..."
         if (colon == std::string::npos) continue;
         current = line.substr(0, colon);
         out[current] += line + "\n";
@@ -404,4 +470,95 @@ TEST(ModelSchema, BrokenModelsAreRejectedAtTheRightPlace) {
         if (mutation.loader_rejects) EXPECT_NE(loader_errors(model), "") << "the loader accepts what the schema rejects";
         else EXPECT_EQ(loader_errors(model), "") << "the loader now rejects it too: set loader_rejects";
     }
+}
+
+// Both directions over every model we have. The fuzz seeds are made the way scripts/fuzz.sh
+// makes them (tests/fuzz/build_corpus.py: the shipped models, the corpus patches, the kept
+// regression inputs), so a seed added there is covered here.
+TEST(ModelSchema, SchemaAndLoaderAgreeOnEveryModelWeHave) {
+    REQUIRE_TOOLCHAIN();
+    const fs::path dir = fs::temp_directory_path() / ("xc-schema-agreement-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::vector<fs::path> models = shipped_models();
+    const json corpus = read_json(source_dir / "tests/verify/corpus.json");
+    for (const char* kind : {"mutants", "correct"})
+        for (const auto& e : corpus[kind]) {
+            json model = reference_model().patch(e["patch"]);
+            models.push_back(dir / ("corpus-" + e["name"].get<std::string>() + ".json"));
+            std::ofstream(models.back()) << model.dump(1);
+        }
+    CommandResult seeds = run("python3 " + quote((source_dir / "tests/fuzz/build_corpus.py").string()) + " " +
+                              quote((dir / "seeds").string()));
+    ASSERT_EQ(seeds.status, 0) << seeds.output;
+    std::vector<fs::path> seed_files;
+    for (const auto& e : fs::directory_iterator(dir / "seeds" / "model"))
+        if (e.is_regular_file()) seed_files.push_back(e.path());
+    std::sort(seed_files.begin(), seed_files.end());
+    ASSERT_GE(seed_files.size(), 10u) << "build_corpus.py made too few model seeds";
+    models.insert(models.end(), seed_files.begin(), seed_files.end());
+
+    CommandResult r = validate(models);
+    ASSERT_TRUE(r.status == 0 || r.status == 1) << r.output;
+    auto reports = report_by_file(r.output);
+    std::size_t loaded = 0;
+    for (const auto& file : models) {
+        SCOPED_TRACE(file.string());
+        ASSERT_TRUE(reports.contains(file.string())) << "no schema verdict:\n" << r.output;
+        const std::string& report = reports.at(file.string());
+        const bool schema_valid = report.find(file.string() + ": ok") != std::string::npos;
+        const auto diagnostics = loader_diagnostics(file);
+        if (diagnostics.empty()) {
+            ++loaded;
+            EXPECT_TRUE(schema_valid) << "the model loads but the schema rejects it:\n" << report;
+            continue;
+        }
+        if (!schema_valid) continue;
+        for (const auto& d : diagnostics)
+            EXPECT_NE(documented_rule(d.message), nullptr)
+                << "schema-valid, but refused for a reason that is not a documented cross-model rule: " << xc::to_string(d);
+    }
+    EXPECT_GE(loaded, models.size() / 2) << "most of these models are meant to load";
+    fs::remove_all(dir);
+}
+
+// A schema-valid model refused by each rule: the rule table above recognises what the loader
+// says (so the agreement test cannot pass by a message drifting out of the table).
+TEST(ModelSchema, CrossModelRulesAreSchemaValidAndRecognised) {
+    REQUIRE_TOOLCHAIN();
+    std::vector<std::pair<std::string, std::function<void(json&)>>> variants = {
+        {"a dangling reference", [](json& m) { consumer(m)["loadBalancers"]["internal"]["vpc"] = "mian"; }},
+        {"a subnet outside its VPC", [](json& m) { consumer(m)["vpcs"]["main"]["subnets"]["private-a"]["cidr"] = "10.99.0.0/24"; }},
+        {"an availability zone in another region",
+         [](json& m) { consumer(m)["vpcs"]["main"]["subnets"]["private-a"]["az"] = "us-east-1a"; }},
+        {"a repeated account id", [](json& m) { m["accounts"]["food"]["id"] = m["accounts"]["beverage"]["id"]; }},
+        {"a service in the consumer's account", [](json& m) { m["services"]["food"]["account"] = "consumer"; }},
+    };
+    std::vector<std::unique_ptr<TempModel>> files;
+    std::vector<fs::path> paths;
+    for (const auto& [what, apply] : variants) {
+        json model = reference_model();
+        apply(model);
+        files.push_back(std::make_unique<TempModel>(model));
+        paths.push_back(files.back()->path());
+    }
+    CommandResult r = validate(paths);
+    EXPECT_EQ(r.status, 0) << r.output;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+        SCOPED_TRACE(variants[i].first);
+        EXPECT_NE(r.output.find(paths[i].string() + ": ok"), std::string::npos) << r.output;
+        auto diagnostics = loader_diagnostics(paths[i]);
+        ASSERT_FALSE(diagnostics.empty()) << "the loader accepts it";
+        for (const auto& d : diagnostics) EXPECT_NE(documented_rule(d.message), nullptr) << xc::to_string(d);
+    }
+}
+
+TEST(ModelSchema, CrossModelRulesAreDocumentedInTheReadme) {
+    std::ifstream in(source_dir / "README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    // Line breaks are layout: compare with runs of white space as one space.
+    const std::string readme = std::regex_replace(text.str(), std::regex("\\s+"), " ");
+    for (const auto& rule : semantic_rules())
+        EXPECT_NE(readme.find(rule.readme), std::string::npos) << "README does not document: " << rule.readme;
 }

@@ -8,12 +8,16 @@
 // the input limits (size, nesting depth).
 #pragma once
 
+#include <xc/detail/json_text.hpp>
 #include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -22,7 +26,11 @@
 #include <string_view>
 #include <vector>
 
-namespace xc::model {
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace xc::input::json {
 
 struct InputLimits {
     std::size_t max_bytes = 64u * 1024u * 1024u;  // a model file larger than this is refused
@@ -183,11 +191,12 @@ public:
 
     bool parse_error(std::size_t offset, const std::string&, const nlohmann::detail::exception& ex) {
         error_offset_ = offset == 0 ? 0 : offset - 1;
-        std::string what = ex.what();
-        // "[json.exception.parse_error.101] parse error at line 1, column 2: <reason>"
-        if (auto colon = what.find(": "); what.rfind("[json.exception.", 0) == 0 && colon != std::string::npos)
-            what = what.substr(colon + 2);
-        error_ = "malformed JSON: " + what;
+        if (complete_) {  // text after the top-level value: point at where it starts
+            const char* p = last_end_;
+            while (p < *cursor_ && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+            error_offset_ = static_cast<std::size_t>(p - begin_);
+        }
+        error_ = "malformed JSON: " + xc::detail::json_error_text(ex);
         error_path_ = stack_.empty() ? "" : current_child_path();
         return false;
     }
@@ -245,6 +254,7 @@ private:
         if (stack_.empty()) {
             root_offset_ = value_start();
             last_end_ = *cursor_;
+            complete_ = !v.is_object() && !v.is_array();  // a container completes when it closes
             root_ = std::move(v);
             return &root_;
         }
@@ -290,6 +300,7 @@ private:
         }
         stack_.pop_back();
         last_end_ = *cursor_;
+        complete_ = stack_.empty();
         return true;
     }
 
@@ -301,6 +312,7 @@ private:
     const char* begin_;
     const char** cursor_;
     const char* last_end_;
+    bool complete_ = false;  // the top-level value has been read
     std::size_t max_depth_;
     json root_;
     std::size_t root_offset_ = 0;
@@ -328,6 +340,18 @@ inline JsonSource parse_json(std::string_view text, std::string file = {}, Input
         throw InputError(Diagnostic{file, "", {}, "input is " + std::to_string(text.size()) +
                                                       " bytes; the limit is " + std::to_string(limits.max_bytes),
                                     {}});
+    // nlohmann's lexer ends the input at a NUL byte: refuse it here, wherever it is, at the
+    // value being read when it came (the document, when it follows a complete value).
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+        std::string path;
+        try {
+            (void)parse_json(text.substr(0, nul), file, limits);
+        } catch (const InputError& e) {
+            path = e.diagnostics().front().path;
+        }
+        JsonSource partial(file, {}, detail::line_starts(text), 0, {});
+        throw InputError(Diagnostic{file, std::move(path), partial.position_of_offset(nul), xc::detail::nul_byte_text(), {}});
+    }
     const char* cursor = text.data();
     detail::PositionRecordingSax sax(text.data(), &cursor, limits.max_depth);
     detail::TrackingIterator first(text.data(), &cursor), last(text.data() + text.size(), nullptr);
@@ -343,21 +367,72 @@ inline JsonSource parse_json(std::string_view text, std::string file = {}, Input
     return JsonSource(std::move(file), sax.take_root(), std::move(starts), sax.root_offset(), std::move(offsets));
 }
 
-// Read and parse a file. Throws InputError if it cannot be read.
+// The name standard input has in diagnostics when a model is read from "-".
+inline constexpr std::string_view standard_input_name = "<stdin>";
+
+namespace detail {
+// Everything readable from `fd`, at most `limit` + 1 bytes (so that "too large" can be told).
+inline bool read_all(int fd, std::size_t limit, std::string& out) {
+    char buffer[65536];
+    while (out.size() <= limit) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n == 0) return true;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        out.append(buffer, static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(n), limit + 1 - out.size())));
+    }
+    return true;
+}
+
+inline const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+}  // namespace detail
+
+// Read and parse a file; "-" reads standard input. Only regular files are read: a directory,
+// FIFO, device or socket is refused without reading (opened non-blocking, so a FIFO with no
+// writer cannot hang the run). Throws InputError if it cannot be read.
 inline JsonSource load_json_file(const std::string& file, InputLimits limits = {}) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw InputError(Diagnostic{file, "", {}, "cannot open file", {}});
-    in.seekg(0, std::ios::end);
-    auto size = static_cast<std::size_t>(in.tellg());
-    if (size > limits.max_bytes)
-        throw InputError(Diagnostic{file, "", {}, "input is " + std::to_string(size) +
-                                                      " bytes; the limit is " + std::to_string(limits.max_bytes),
-                                    {}});
-    in.seekg(0);
-    std::string text(size, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    if (!in) throw InputError(Diagnostic{file, "", {}, "cannot read file", {}});
+    auto refuse = [&](std::string name, std::string message) {
+        throw InputError(Diagnostic{std::move(name), "", {}, std::move(message), {}});
+    };
+    auto too_large = [&](const std::string& name, std::size_t size) {
+        refuse(name, "input is " + std::to_string(size) + " bytes; the limit is " + std::to_string(limits.max_bytes));
+    };
+    std::string text;
+    if (file == "-") {
+        const std::string name(standard_input_name);
+        if (!detail::read_all(STDIN_FILENO, limits.max_bytes, text)) refuse(name, std::string("cannot read: ") + std::strerror(errno));
+        if (text.size() > limits.max_bytes) refuse(name, "input is more than " + std::to_string(limits.max_bytes) + " bytes, the limit");
+        return parse_json(text, name, limits);
+    }
+    int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) refuse(file, "cannot open file");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        refuse(file, "cannot read file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        refuse(file, std::string("is ") + detail::file_kind(st.st_mode) + "; expected a regular file (or - for standard input)");
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
+        ::close(fd);
+        too_large(file, static_cast<std::size_t>(st.st_size));
+    }
+    const bool ok = detail::read_all(fd, limits.max_bytes, text);
+    ::close(fd);
+    if (!ok) refuse(file, "cannot read file");
+    if (text.size() > limits.max_bytes) refuse(file, "input is more than " + std::to_string(limits.max_bytes) + " bytes, the limit");
     return parse_json(text, file, limits);
 }
 
-}  // namespace xc::model
+}  // namespace xc::input::json

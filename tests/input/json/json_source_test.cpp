@@ -1,14 +1,14 @@
-#include <xc/model/json_source.hpp>
+#include <xc/input/json/json_source.hpp>
 
 #include <gtest/gtest.h>
 
 using xc::InputError;
 using xc::SourcePosition;
-using xc::model::parse_json;
+using xc::input::json::parse_json;
 
 namespace {
 
-xc::Diagnostic only_error(std::string_view text, xc::model::InputLimits limits = {}) {
+xc::Diagnostic only_error(std::string_view text, xc::input::json::InputLimits limits = {}) {
     try {
         parse_json(text, "m.json", limits);
     } catch (const InputError& e) {
@@ -91,14 +91,14 @@ TEST(JsonSource, NestingBeyondTheLimitIsRefusedNotOverflowed) {
     std::string deep(100000, '[');
     auto d = only_error(deep);
     EXPECT_EQ(d.message, "nesting deeper than 64 levels");
-    xc::model::InputLimits limits;
+    xc::input::json::InputLimits limits;
     limits.max_depth = 3;
     EXPECT_EQ(only_error("{\"a\": {\"b\": {\"c\": {}}}}", limits).path, "/a/b/c");
     EXPECT_NO_THROW(parse_json("{\"a\": {\"b\": {\"c\": 1}}}", "m.json", limits));
 }
 
 TEST(JsonSource, InputLargerThanTheLimitIsRefused) {
-    xc::model::InputLimits limits;
+    xc::input::json::InputLimits limits;
     limits.max_bytes = 10;
     auto d = only_error("{\"abcdefghijk\": 1}", limits);
     EXPECT_EQ(d.message, "input is 18 bytes; the limit is 10");
@@ -106,7 +106,7 @@ TEST(JsonSource, InputLargerThanTheLimitIsRefused) {
 
 TEST(JsonSource, AnUnreadableFileIsAnInputError) {
     try {
-        xc::model::load_json_file("/nonexistent/model.json");
+        xc::input::json::load_json_file("/nonexistent/model.json");
         FAIL();
     } catch (const InputError& e) {
         EXPECT_EQ(xc::to_string(e.diagnostics().front()), "/nonexistent/model.json: error: at /: cannot open file");

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace xc::model {
+namespace xc::input::json {
 
 using TemplateParameters = std::map<std::string, nlohmann::json>;
 
@@ -206,4 +207,4 @@ inline std::string source_pointer(std::string_view logical, const std::string& s
     return base_path.size() > template_pointer.size() ? base_path : own_path;
 }
 
-}  // namespace xc::model
+}  // namespace xc::input::json

@@ -1,11 +1,11 @@
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
 
 using xc::InputError;
-using xc::model::load_model_text;
+using xc::input::json::load_model_text;
 using xc::test::reference_model_text;
 using xc::test::replace_once;
 
@@ -42,7 +42,7 @@ std::string mutate(const std::string& from, const std::string& to) { return repl
 }  // namespace
 
 TEST(Load, TheReferenceModelLoadsAndExpandsItsTemplate) {
-    auto m = xc::model::load_model_file(xc::test::reference_model_path().string());
+    auto m = xc::input::json::load_model_file(xc::test::reference_model_path().string());
     EXPECT_EQ(m.name, "cross-account-microservices");
     EXPECT_EQ(m.region, "eu-central-1");
     ASSERT_EQ(m.accounts.size(), 3u);

@@ -1,7 +1,8 @@
-// Typed reading of JSON with path-precise diagnostics (internal to the model loader).
+// Typed reading of JSON with path-precise diagnostics (internal to the JSON front end).
 #pragma once
 
 #include <xc/diagnostic.hpp>
+#include <xc/error.hpp>
 #include <xc/model/net.hpp>
 
 #include <nlohmann/json.hpp>
@@ -13,27 +14,12 @@
 #include <string_view>
 #include <vector>
 
-namespace xc::model::detail {
+namespace xc::input::json::detail {
 
 using json = nlohmann::json;
-
-// Collects diagnostics (by logical JSON pointer) instead of stopping at the first, so a user
-// sees every independent mistake in one run.
-class Diagnostics {
-public:
-    void error(std::string path, std::string message, std::string hint = {}) {
-        items_.push_back(Diagnostic{{}, std::move(path), {}, std::move(message), std::move(hint)});
-    }
-    void add(const InputError& e) {
-        for (const auto& d : e.diagnostics()) items_.push_back(d);
-    }
-    bool empty() const { return items_.empty(); }
-    std::size_t size() const { return items_.size(); }
-    std::vector<Diagnostic>& items() { return items_; }
-
-private:
-    std::vector<Diagnostic> items_;
-};
+using model::CidrError;
+using model::Ipv4Cidr;
+using model::parse_ipv4_cidr;
 
 inline std::string describe(const json& v) {
     switch (v.type()) {
@@ -270,4 +256,4 @@ inline std::optional<ArnParts> split_arn(std::string_view s) {
     return p;
 }
 
-}  // namespace xc::model::detail
+}  // namespace xc::input::json::detail

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Validates xc model files against the model's JSON Schema (draft 2020-12) with ajv.
 //
-//   node tests/model/schema/validate.mjs [--expect-invalid] <schema.json> <model.json>...
+//   node tests/input/json/schema/validate.mjs [--expect-invalid] <schema.json> <model.json>...
 //
 // Prints one line per file, "<file>: ok" or "<file>: invalid" followed by one line per ajv
 // error ("  <instancePath>: <message> (<details>)"); with --expect-invalid, the files are
@@ -17,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const npmDir = path.resolve(here, "../../npm");
+const npmDir = path.resolve(here, "../../../npm");
 
 function loadModule(name) {
   const candidates = [path.join(npmDir, "node_modules"), ...(process.env.NODE_PATH ?? "").split(path.delimiter)].filter(
