@@ -15,6 +15,9 @@
 //  * realise() gives a witness    => it meets them, and no shorter string does (when its length
 //    is within the bound, the brute force finds a string of exactly that length);
 //  (unknown — the state budget ran out — is allowed.)
+//  * the search answers within its budget (issue 16): with a work budget derived from the input
+//    it never takes more automaton steps than allowed, and what it decides within the budget is
+//    what it decides without one; with a passed deadline it decides only what needs no step.
 #pragma once
 
 #include "fuzz_check.hpp"
@@ -187,6 +190,30 @@ inline int pattern_set_one(const std::uint8_t* data, std::size_t size) {
         case Realisability::Answer::unknown:  // the state budget ran out: allowed, never a guess
             break;
     }
+
+    // Bounded in work and time: the same search with a small step budget stops within it.
+    verify::SearchBudget budget;
+    budget.max_states = state_budget;
+    budget.max_steps = (size * 37) % 4096;
+    std::size_t used = SIZE_MAX;
+    budget.steps_used = &used;
+    const Realisability bounded = verify::realise(cs, budget);
+    XC_FUZZ_CHECK(used <= budget.max_steps, "realise() took " + std::to_string(used) + " steps with a budget of " +
+                                                std::to_string(budget.max_steps));
+    if (bounded.answer != Realisability::Answer::unknown) {
+        XC_FUZZ_CHECK(bounded.answer == r.answer, "a work budget changed realise()'s answer");
+        XC_FUZZ_CHECK(bounded.witness == r.witness, "a work budget changed realise()'s witness");
+    } else {
+        XC_FUZZ_CHECK(!bounded.reason.empty(), "an unknown answer without its reason");
+    }
+    const verify::Deadline passed = verify::Deadline::after(0, "query");
+    verify::SearchBudget no_time;
+    no_time.deadline = &passed;
+    no_time.steps_used = &used;
+    const Realisability late = verify::realise(cs, no_time);
+    XC_FUZZ_CHECK(used == 0, "realise() worked past its deadline");
+    XC_FUZZ_CHECK(late.answer == Realisability::Answer::unknown || late.answer == r.answer,
+                  "a deadline changed realise()'s answer");
     return 0;
 }
 

@@ -131,3 +131,59 @@ TEST(PatternSet, GlobMatchingAgreesWithThePolicyMatcher) {
                 << text << " vs " << s;
     }
 }
+
+// --- budgets (issue 16: a state cap alone let 300 star-heavy globs search for minutes) --------
+
+namespace {
+
+// The slow shape (tests/support/slow_policy.hpp): `*a*a*a*a*a*a*a*a*b<i>`; matching one and no
+// other is realisable, but only after a search whose every state steps `n` automata.
+std::vector<PatternConstraint> star_heavy(std::size_t n) {
+    std::vector<PatternConstraint> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string g;
+        for (int k = 0; k < 8; ++k) g += "*a";
+        g += "*b" + std::to_string(i);
+        out.push_back(i == 0 ? must(g) : must_not(g));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(PatternSet, TheSearchNeverExceedsItsWorkBudget) {
+    for (std::size_t max_steps : {0ul, 1ul, 1000ul, 50000ul, 2000000ul}) {
+        std::size_t used = SIZE_MAX;
+        SearchBudget budget;
+        budget.max_steps = max_steps;
+        budget.steps_used = &used;
+        auto r = realise(star_heavy(60), budget);
+        EXPECT_LE(used, max_steps);
+        if (r.answer == Realisability::Answer::unknown) EXPECT_NE(r.reason.find("work budget"), std::string::npos) << r.reason;
+        else EXPECT_TRUE(satisfies(r.witness, star_heavy(60))) << r.witness;
+    }
+    // A budget large enough decides it, and the bound does not change the answer.
+    SearchBudget enough;
+    enough.max_steps = SIZE_MAX;
+    EXPECT_EQ(realise(star_heavy(60), enough).answer, Realisability::Answer::realisable);
+}
+
+TEST(PatternSet, APassedDeadlineStopsTheSearchWithItsReason) {
+    auto passed = Deadline::after(0, "query");
+    SearchBudget budget;
+    budget.deadline = &passed;
+    auto r = realise(star_heavy(40), budget);
+    EXPECT_EQ(r.answer, Realisability::Answer::unknown);
+    EXPECT_EQ(r.reason, "query timed out after 0 ms in the pattern-set search");
+    // What is decided before any work (the empty string meets the constraints) is still decided.
+    EXPECT_EQ(realise({must("*"), must_not("?*")}, budget).answer, Realisability::Answer::realisable);
+}
+
+TEST(PatternSet, TheStateBudgetSaysWhichBoundRanOut) {
+    std::vector<PatternConstraint> many;
+    for (int i = 0; i < 12; ++i) many.push_back(must_not("*" + std::string(1, char('a' + i)) + "*" + std::string(1, char('a' + i)) + "*"));
+    many.push_back(must("*z*"));
+    auto r = realise(many, 50);
+    EXPECT_EQ(r.answer, Realisability::Answer::unknown);
+    EXPECT_EQ(r.reason, "the pattern-set search's state budget (50 states) ran out");
+}

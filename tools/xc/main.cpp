@@ -82,7 +82,11 @@ int main(int argc, char** argv) {
                        "Accept the findings this baseline file suppresses (each with a reason); unused suppressions are warned about");
     verify->add_option("--properties", verify_request.only, "Check only these properties (comma-separated ids)")->delimiter(',');
     verify->add_option("--skip", verify_request.skip, "Do not check these properties (comma-separated ids)")->delimiter(',');
-    verify->add_option("--timeout-ms", verify_request.timeout_ms, "Per-query solver timeout; exceeding it is UNDECIDED (exit 3)")
+    verify->add_option("--timeout-ms", verify_request.timeout_ms,
+                       "Time one query (one property on one subject) may take; exceeding it is UNDECIDED (exit 3)")
+        ->capture_default_str();
+    verify->add_option("--run-timeout-ms", verify_request.run_timeout_ms,
+                       "Time the whole run may take; the checks left are UNDECIDED (exit 3)")
         ->capture_default_str();
 
     xc::cli::EmitRequest emit_request;

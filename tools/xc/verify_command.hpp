@@ -28,7 +28,8 @@ struct VerifyRequest {
     std::string output;           // empty: stdout
     std::string baseline;         // empty: none
     std::vector<std::string> only, skip;
-    unsigned timeout_ms = 10000;
+    unsigned timeout_ms = verify::VerifyOptions{}.timeout_ms;          // per query (one property on one subject)
+    unsigned run_timeout_ms = verify::VerifyOptions{}.run_timeout_ms;  // the whole run
 };
 
 inline const std::vector<std::string>& verify_formats() {
@@ -75,6 +76,7 @@ inline int run_verify(const VerifyRequest& request) {
     options.only = {request.only.begin(), request.only.end()};
     options.skip = {request.skip.begin(), request.skip.end()};
     options.timeout_ms = request.timeout_ms;
+    options.run_timeout_ms = request.run_timeout_ms;
 
     std::vector<Diagnostic> diagnostics;
     std::vector<model::Graph> graphs;
@@ -96,6 +98,8 @@ inline int run_verify(const VerifyRequest& request) {
     }
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
 
+    // One deadline for the whole run, over every model.
+    options.run_deadline = verify::Deadline::after(request.run_timeout_ms, "run");
     std::size_t total_apis = 0;
     for (const auto& g : graphs) total_apis += g.private_apis().size();
     ProgressLine progress(stderr, ::isatty(STDERR_FILENO) == 1 && total_apis > progress_min_apis);

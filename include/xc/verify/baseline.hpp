@@ -14,6 +14,7 @@
 #include <xc/diagnostic.hpp>
 #include <xc/input/json/json_source.hpp>
 #include <xc/verify/finding.hpp>
+#include <xc/verify/properties.hpp>
 
 #include <algorithm>
 #include <string>

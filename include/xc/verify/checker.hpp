@@ -7,6 +7,8 @@
 
 #include <z3++.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -15,22 +17,43 @@ namespace xc::verify {
 struct VerifyOptions {
     std::set<std::string> only;  // property ids to run (empty: all)
     std::set<std::string> skip;  // property ids not to run
-    unsigned timeout_ms = 10000; // per solver query; exceeding it is UNDECIDED
+    // The time one query may take: one property on one subject (an API, a secret, a role, ...),
+    // every solver call, refinement round and pattern search in it. Exceeding it is UNDECIDED.
+    unsigned timeout_ms = 10000;
+    // The time the whole run may take; the checks it leaves are UNDECIDED. Queries started
+    // before it end by it too.
+    unsigned run_timeout_ms = 1800000;
+    // A run of several verify() calls (one per model) shares one deadline: set it here, else each
+    // call's run starts its own run_timeout_ms.
+    std::optional<Deadline> run_deadline;
 };
 
 class Checker {
 public:
-    Checker(const model::Graph& graph, const VerifyOptions& options) : graph_(graph), options_(options) {}
+    Checker(const model::Graph& graph, const VerifyOptions& options)
+        : graph_(graph), options_(options), in_effect_(options),
+          run_deadline_(options.run_deadline ? *options.run_deadline : Deadline::after(options.run_timeout_ms, "run")) {}
 
     const model::Graph& graph() const { return graph_; }
     const model::Model& model() const { return graph_.model(); }
-    const VerifyOptions& options() const { return options_; }
-    z3::context& z3() { return ctx_; }
+    // The options in effect for the check in progress: its timeout is what is left of the query's
+    // and the run's time, so a property that calls Z3 directly stays within both.
+    const VerifyOptions& options() const { return in_effect_; }
+    SolverContext& z3() { return ctx_; }
     Report& report() { return report_; }
 
     bool enabled(std::string_view property) const {
         std::string id(property);
         return (options_.only.empty() || options_.only.contains(id)) && !options_.skip.contains(id);
+    }
+
+    const Deadline& run_deadline() const { return run_deadline_; }
+    // Start a check (one property on one subject): its deadline is the query timeout from now,
+    // or the run's deadline if that comes first. Queries built on z3() read it.
+    void begin_check() {
+        Deadline d = Deadline::after(options_.timeout_ms, "query").earliest(run_deadline_);
+        in_effect_.timeout_ms = std::max(1u, std::min(options_.timeout_ms, d.remaining_ms()));
+        ctx_.set_deadline(std::move(d));
     }
 
     Finding& add(std::string property, model::Vertex subject, Verdict verdict, std::string message, std::string path = {}) {
@@ -57,7 +80,9 @@ public:
 private:
     const model::Graph& graph_;
     const VerifyOptions& options_;
-    z3::context ctx_;
+    VerifyOptions in_effect_;
+    Deadline run_deadline_;
+    SolverContext ctx_;
     Report report_;
     std::set<std::string> proved_;
 };

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,43 +20,6 @@ inline std::string_view to_string(Verdict v) {
         case Verdict::undecided: return "UNDECIDED";
     }
     return "?";
-}
-
-// The properties, with stable ids (CI gates and baselines refer to them).
-struct PropertyInfo {
-    std::string_view id;
-    std::string_view title;
-    std::string_view description;
-};
-
-inline constexpr std::array<PropertyInfo, 7> properties{{
-    {"api-endpoint-only", "Only the consumer's endpoints reach each private API",
-     "For every API the model marks private: its endpoint type is PRIVATE, it is bound to the consumer's "
-     "endpoint(s), and every request its resource policy (and a private custom domain's policy) allows comes "
-     "through one of those endpoints (aws:SourceVpce), for all principals, actions, paths and context values."},
-    {"api-liveness", "The consumer can call every declared route",
-     "An anonymous caller through each consumer endpoint is allowed to invoke every route the model declares "
-     "on the API's stage, by the resource policy and the endpoint policy."},
-    {"network-ingress", "Only the consumer VPC reaches the ALB, only the ALB reaches the endpoint",
-     "The load balancer is internal and its listener admits only sources inside the consumer VPC; the "
-     "endpoint's interfaces admit only the load balancer; neither sits in a subnet routed to an internet gateway."},
-    {"dns-tls", "Names resolve privately and TLS covers them",
-     "Each private API's name resolves, in a private zone associated with the consumer VPC, to the load "
-     "balancer; the listener's certificates cover it; the API's custom domain has that name, a certificate "
-     "covering it, and a base path mapped to the API's stage."},
-    {"secret-share", "The endpoint id is shared with the services and no one else",
-     "Only the consumer and service accounts can read the secret that carries the endpoint id; each service "
-     "account can read it (secret policy and KMS key policy); it holds the endpoint the APIs admit."},
-    {"lambda-invoke", "Each Lambda is invoked only by its own API",
-     "Every invoke permission names apigateway.amazonaws.com and a source ARN inside the execution ARN of the "
-     "API whose routes integrate the function (no confused deputy)."},
-    {"lambda-data", "Each Lambda reaches only its own table, only privately",
-     "The function's role grants only the DynamoDB actions its handler needs, on its own table and indexes, "
-     "and the function reaches DynamoDB only through the VPC's gateway endpoint."},
-}};
-
-inline bool is_property(std::string_view id) {
-    return std::any_of(properties.begin(), properties.end(), [&](const PropertyInfo& p) { return p.id == id; });
 }
 
 // A policy statement that decided a query, located in the model.

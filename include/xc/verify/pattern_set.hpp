@@ -8,10 +8,13 @@
 //
 // Only finitely many characters are distinguishable: those written in some pattern (with their
 // other case), plus one "fresh" character standing for all the rest. The search is bounded by a
-// state budget; exceeding it answers `unknown`, never a guess.
+// budget — states kept, work done (automaton steps: the cost of a state grows with the number of
+// constraints, so a state cap alone lets 300 star-heavy globs run for minutes) and a deadline;
+// exceeding any answers `unknown` with the reason, never a guess.
 #pragma once
 
 #include <xc/policy/glob.hpp>
+#include <xc/verify/deadline.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -89,6 +92,16 @@ struct PatternConstraint {
 struct Realisability {
     enum class Answer { realisable, unrealisable, unknown } answer = Answer::unknown;
     std::string witness;  // when realisable: a string meeting every constraint
+    std::string reason;   // when unknown: which bound ran out
+};
+
+// How much one search may do. The defaults keep a single search well under a second on this
+// project's reference machine (about 10^7 automaton steps per second at -O2).
+struct SearchBudget {
+    std::size_t max_states = 200000;    // distinct product states kept
+    std::size_t max_steps = 20000000;   // automaton steps (one constraint's automaton on one character)
+    const Deadline* deadline = nullptr; // checked before each state's work
+    std::size_t* steps_used = nullptr;  // if set, receives the steps this search took
 };
 
 namespace detail {
@@ -212,8 +225,8 @@ inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
 
 }  // namespace detail
 
-// Decide whether some string meets every constraint; `max_states` bounds the search.
-inline Realisability realise(const std::vector<PatternConstraint>& constraints, std::size_t max_states = 200000) {
+// Decide whether some string meets every constraint, within `budget`.
+inline Realisability realise(const std::vector<PatternConstraint>& constraints, const SearchBudget& budget) {
     using detail::GlobAutomaton;
     std::vector<GlobAutomaton> automata;
     automata.reserve(constraints.size());
@@ -271,26 +284,48 @@ inline Realisability realise(const std::vector<PatternConstraint>& constraints, 
         return w;
     };
 
-    if (dead(start)) return {Realisability::Answer::unrealisable, {}};
+    std::size_t steps = 0;
+    auto report = [&](Realisability r) {
+        if (budget.steps_used) *budget.steps_used = steps;
+        return r;
+    };
+    auto out_of = [&](std::string reason) { return report({Realisability::Answer::unknown, {}, std::move(reason)}); };
+
+    if (dead(start)) return report({Realisability::Answer::unrealisable, {}, {}});
     visit(std::move(start), 0, 0);
     queue.push_back(0);
     State next(words);
+    const std::size_t steps_per_state = sigma.size() * automata.size();
     while (!queue.empty()) {
         std::size_t id = queue.front();
         queue.pop_front();
         const State& s = *states[id];
-        if (accepting(s)) return {Realisability::Answer::realisable, witness(id)};
+        if (accepting(s)) return report({Realisability::Answer::realisable, witness(id), {}});
+        // Checked before a state's work: no search exceeds its work budget at all.
+        if (steps + steps_per_state > budget.max_steps)
+            return out_of("the pattern-set search's work budget (" + std::to_string(budget.max_steps) + " automaton steps) ran out");
+        if (budget.deadline && budget.deadline->expired())  // a clock read (~25 ns) is small beside a state's steps
+            return out_of(budget.deadline->reason("the pattern-set search"));
         for (char c : sigma) {
             for (std::size_t i = 0; i < automata.size(); ++i)
                 automata[i].step(s.data() + offsets[i], c, next.data() + offsets[i]);
             if (dead(next)) continue;
             if (auto nid = visit(State(next), id, c)) {
-                if (index.size() > max_states) return {Realisability::Answer::unknown, {}};
+                if (index.size() > budget.max_states)
+                    return out_of("the pattern-set search's state budget (" + std::to_string(budget.max_states) + " states) ran out");
                 queue.push_back(*nid);
             }
         }
+        steps += steps_per_state;
     }
-    return {Realisability::Answer::unrealisable, {}};
+    return report({Realisability::Answer::unrealisable, {}, {}});
+}
+
+// The default budget, with `max_states` states.
+inline Realisability realise(const std::vector<PatternConstraint>& constraints, std::size_t max_states = SearchBudget{}.max_states) {
+    SearchBudget budget;
+    budget.max_states = max_states;
+    return realise(constraints, budget);
 }
 
 // Convenience: does `s` meet every constraint? (The concrete counterpart of realise.)

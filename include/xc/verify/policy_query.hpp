@@ -20,6 +20,7 @@
 
 #include <xc/error.hpp>
 #include <xc/policy/policy.hpp>
+#include <xc/verify/deadline.hpp>
 #include <xc/verify/pattern_set.hpp>
 
 #include <z3++.h>
@@ -45,6 +46,13 @@ namespace xc::verify {
 class Unsupported : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// The query's deadline passed while the policies were being encoded. An Unsupported, so that
+// every property reports it as it reports any query it cannot decide: UNDECIDED with the reason.
+class QueryTimedOut : public Unsupported {
+public:
+    using Unsupported::Unsupported;
 };
 
 // A bug: a satisfying assignment whose concrete request the evaluator decides differently.
@@ -234,10 +242,23 @@ inline std::string format_date(std::int64_t ms) {
 
 }  // namespace detail
 
+// The Z3 context of a verifier run, carrying the deadline of the check in progress (one property
+// on one subject, bounded by the run's deadline): queries built on it honour that deadline on
+// top of their own timeout, without every property having to pass it along.
+class SolverContext : public z3::context {
+public:
+    const Deadline& deadline() const { return deadline_; }
+    void set_deadline(Deadline d) { deadline_ = std::move(d); }
+
+private:
+    Deadline deadline_;
+};
+
 // A symbolic request space plus the policies deciding it.
 class PolicyQuery {
 public:
-    explicit PolicyQuery(z3::context& ctx) : ctx_(ctx), action_(ctx, "action") {
+    // `deadline`: a bound on every solve() besides its own timeout (e.g. the run's).
+    explicit PolicyQuery(z3::context& ctx, Deadline deadline = {}) : ctx_(ctx), action_(ctx, "action"), deadline_(std::move(deadline)) {
         static constexpr const char* names[] = {"partition", "service", "region", "account", "resource"};
         for (std::size_t i = 0; i < 5; ++i) {
             resource_[i] = std::make_unique<StringVar>(ctx, std::string("resource.") + names[i]);
@@ -245,6 +266,7 @@ public:
             if (i < 4) resource_[i]->restrict({Glob::from(policy::GlobPattern::wildcards("*:*")), policy::CaseMode::Sensitive, false});
         }
     }
+    explicit PolicyQuery(SolverContext& ctx) : PolicyQuery(static_cast<z3::context&>(ctx), ctx.deadline()) {}
     PolicyQuery(const PolicyQuery&) = delete;
     PolicyQuery& operator=(const PolicyQuery&) = delete;
 
@@ -306,21 +328,31 @@ public:
 
     // Solve `goal` (with the one-caller constraint); a satisfying request is rebuilt and checked
     // with `check` (the concrete counterpart of goal), whose disagreement is an InternalError.
+    // Bounded by `timeout_ms` from now and the query's deadline, whichever comes first: every
+    // Z3 call gets only the time left, and the refinement rounds, pattern-set searches and core
+    // minimisations stop when it is gone (unknown, with the reason).
     QueryResult solve(const z3::expr& goal, unsigned timeout_ms, const std::function<bool(const policy::Request&)>& check,
                       std::size_t max_rounds = 2000) {
+        const Deadline deadline = Deadline::after(timeout_ms, "query").earliest(deadline_);
+        auto timed_out = [&](const std::string& where) { return QueryResult{QueryResult::Answer::unknown, std::nullopt, deadline.reason(where)}; };
         // The plain SMT core: the default solver's preprocessing cost tens of milliseconds per query here.
         z3::solver solver(ctx_, z3::solver::simple());
-        z3::params params(ctx_);
-        params.set("timeout", timeout_ms);
-        solver.set(params);
         solver.add(goal);
         solver.add(exactly_one(picks_));
         add_principal_key_constraints(solver);
         for (auto& [_, k] : keys_) add_key_domain(solver, k);
         for (std::size_t round = 0; round < max_rounds; ++round) {
+            if (deadline.expired()) return timed_out(round ? "refinement round " + std::to_string(round + 1) : std::string("the encoding"));
+            z3::params params(ctx_);
+            params.set("timeout", deadline.remaining_ms());
+            solver.set(params);
             auto r = solver.check();
             if (r == z3::unsat) return {QueryResult::Answer::unsatisfiable, std::nullopt, {}};
-            if (r == z3::unknown) return {QueryResult::Answer::unknown, std::nullopt, "solver: " + solver.reason_unknown()};
+            if (r == z3::unknown) {
+                std::string why = solver.reason_unknown();
+                if (deadline.expired() || why == "timeout" || why == "canceled") return timed_out("the solver");
+                return {QueryResult::Answer::unknown, std::nullopt, "solver: " + why};
+            }
             z3::model m = solver.get_model();
             std::vector<std::pair<StringVar*, std::optional<z3::expr>>> strings;  // var, guard
             strings.emplace_back(&action_, std::nullopt);
@@ -347,17 +379,20 @@ public:
                     constraints.push_back({a.constraint.pattern, a.constraint.mode, v});
                     literals.push_back(v ? a.value : !a.value);
                 }
-                auto witness = realise_readably(*var, constraints);
+                auto witness = realise_readably(*var, constraints, deadline);
                 if (witness.answer == Realisability::Answer::unknown)
-                    return {QueryResult::Answer::unknown, std::nullopt, "pattern search budget exceeded for " + var->name()};
+                    return {QueryResult::Answer::unknown, std::nullopt,
+                            deadline.expired() ? deadline.reason("the pattern-set search for " + var->name())
+                                               : witness.reason + " for " + var->name()};
                 if (witness.answer == Realisability::Answer::realisable) {
                     values[var] = witness.witness;
                     continue;
                 }
                 // Block a minimal unrealisable subset of this assignment.
-                auto core = minimal_core(var->domain().size(), constraints, literals);
+                auto core = minimal_core(var->domain().size(), constraints, literals, deadline);
+                if (!core) return timed_out("core minimisation for " + var->name());
                 z3::expr_vector lits(ctx_);
-                for (auto i : core) lits.push_back(literals[i]);
+                for (auto i : *core) lits.push_back(literals[i]);
                 z3::expr block = !z3::mk_and(lits);
                 solver.add(guard ? z3::implies(*guard, block) : block);
                 blocked = true;
@@ -655,6 +690,8 @@ private:
     z3::expr applies(const policy::Statement& st) {
         auto it = applies_cache_.find(&st);
         if (it != applies_cache_.end()) return it->second;
+        // Encoding a policy of hundreds of statements takes tens of milliseconds: part of the query's time.
+        if (deadline_.expired()) throw QueryTimedOut(deadline_.reason("the encoding"));
         z3::expr_vector all(ctx_);
         all.push_back(action_matches(st.action));
         all.push_back(resource_matches(st.resource));
@@ -690,22 +727,29 @@ private:
     }
 
     // --- witnesses -------------------------------------------------------------------
-    Realisability realise_readably(const StringVar& var, const std::vector<PatternConstraint>& constraints) {
+    Realisability realise_readably(const StringVar& var, const std::vector<PatternConstraint>& constraints, const Deadline& deadline) {
         for (const auto& p : var.preferred())
-            if (satisfies(p, constraints)) return {Realisability::Answer::realisable, p};
-        return realise(constraints);
+            if (satisfies(p, constraints)) return {Realisability::Answer::realisable, p, {}};
+        SearchBudget budget;
+        budget.deadline = &deadline;
+        return realise(constraints, budget);
     }
 
-    // Deletion-based minimal unrealisable subset (domain constraints always kept).
-    std::vector<std::size_t> minimal_core(std::size_t domain_size, const std::vector<PatternConstraint>& constraints,
-                                          const std::vector<z3::expr>& literals) {
+    // Deletion-based minimal unrealisable subset (domain constraints always kept); nullopt when
+    // the deadline passes first. A trial the search cannot decide keeps its literal: the core
+    // may then be larger than minimal, never realisable.
+    std::optional<std::vector<std::size_t>> minimal_core(std::size_t domain_size, const std::vector<PatternConstraint>& constraints,
+                                                         const std::vector<z3::expr>& literals, const Deadline& deadline) {
+        SearchBudget budget;
+        budget.deadline = &deadline;
         std::vector<bool> keep(literals.size(), true);
         for (std::size_t i = 0; i < literals.size(); ++i) {
+            if (deadline.expired()) return std::nullopt;
             keep[i] = false;
             std::vector<PatternConstraint> trial(constraints.begin(), constraints.begin() + static_cast<std::ptrdiff_t>(domain_size));
             for (std::size_t j = 0; j < literals.size(); ++j)
                 if (keep[j]) trial.push_back(constraints[domain_size + j]);
-            if (realise(trial).answer != Realisability::Answer::unrealisable) keep[i] = true;
+            if (realise(trial, budget).answer != Realisability::Answer::unrealisable) keep[i] = true;
         }
         std::vector<std::size_t> core;
         for (std::size_t i = 0; i < keep.size(); ++i)
@@ -815,6 +859,7 @@ private:
     std::map<const policy::Statement*, z3::expr> applies_cache_;
     std::string resource_account_hint_;
     std::map<std::string, std::string> display_names_;
+    Deadline deadline_;
 };
 
 }  // namespace xc::verify

@@ -2,7 +2,8 @@
 //
 // Design:
 // - One SARIF run for all models; one rule per property (`xc::verify::properties`, in that
-//   order, so `ruleIndex` is the property's index), with a help text that says how to fix it.
+//   order, so `ruleIndex` is the property's index), with the row's help text (how to fix it)
+//   and severity.
 // - Results only for what fails the gate or was accepted: VIOLATED is `error`, UNDECIDED is
 //   `warning` (undecided is never a pass). PROVED findings are not results: code scanning closes
 //   an alert when a later run no longer reports it, and a model with 10,000 APIs would otherwise
@@ -18,6 +19,7 @@
 // - Columns are 1-based bytes, as xc reports them everywhere (equal to code points in ASCII).
 #pragma once
 
+#include <xc/verify/properties.hpp>
 #include <xc/verify/report_format.hpp>
 
 #include <nlohmann/json.hpp>
@@ -32,60 +34,7 @@ namespace xc::verify {
 
 inline constexpr std::string_view sarif_schema_uri = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-// What code scanning shows under "how to fix" for each property, and how severe a violation is
-// (GitHub's `security-severity`, 0.0-10.0: 9.0+ critical, 7.0+ high, 4.0+ medium).
-struct PropertyHelp {
-    std::string_view id;
-    std::string_view name;  // SARIF rule name: an identifier-like form of the id
-    std::string_view help;
-    std::string_view security_severity;  // empty: not a security property
-};
-
-inline constexpr std::array<PropertyHelp, 7> property_help{{
-    {"api-endpoint-only", "ApiEndpointOnly",
-     "Make the API admit only the consumer's VPC endpoint: set \"endpointType\": \"PRIVATE\", list the consumer's execute-api "
-     "endpoint in \"vpcEndpoints\", and give every Allow statement of the resource policy (and of a private custom domain's "
-     "policy) a Condition {\"StringEquals\": {\"aws:SourceVpce\": [the consumer's endpoint ids]}}, or add AWS's recommended "
-     "Deny on \"execute-api:/*\" with StringNotEquals aws:SourceVpce. The witness is a request the policy allows from "
-     "elsewhere: replay it against the fixed policy to check.",
-     "9.1"},
-    {"api-liveness", "ApiLiveness",
-     "Let the consumer call what the model declares: allow execute-api:Invoke on every declared route of the stage for "
-     "requests through the consumer's endpoint, in both the API's resource policy and the endpoint policy. The witness is "
-     "the route and request that is denied.",
-     ""},
-    {"network-ingress", "NetworkIngress",
-     "Keep the path private: make the load balancer \"scheme\": \"internal\" in private subnets, let its security group admit "
-     "only the consumer VPC's CIDR (or its security groups) on the listener port, let the endpoint's security group admit "
-     "only the load balancer's security group on 443, and route neither subnet to an internet gateway.",
-     "8.2"},
-    {"dns-tls", "DnsTls",
-     "Resolve each private API's name in a private hosted zone associated with the consumer VPC, with an alias record to the "
-     "load balancer; present a listener certificate covering the name (a wildcard covers one label); give the API a custom "
-     "domain of that name with a covering certificate and a base path mapped to the stage.",
-     "5.3"},
-    {"secret-share", "SecretShare",
-     "Share the endpoint id with the service accounts and no one else: grant secretsmanager:GetSecretValue only to the "
-     "service accounts' principals in the secret policy, encrypt the secret with a customer-managed KMS key whose policy "
-     "lets exactly those accounts kms:Decrypt, and store the id of the endpoint the APIs admit.",
-     "7.5"},
-    {"lambda-invoke", "LambdaInvoke",
-     "Grant lambda:InvokeFunction only to apigateway.amazonaws.com with a source ARN inside the execution ARN of the "
-     "function's own API (\"sourceApi\"), so no other API or account can make API Gateway invoke it (confused deputy).",
-     "7.3"},
-    {"lambda-data", "LambdaData",
-     "Grant the function's role only the DynamoDB actions its handler needs, on its own table and indexes, and place the "
-     "function in private subnets whose route tables use the VPC's DynamoDB gateway endpoint.",
-     "6.4"},
-}};
-
 namespace detail {
-
-inline const PropertyHelp& help_for(std::string_view id) {
-    for (const auto& h : property_help)
-        if (h.id == id) return h;
-    throw std::logic_error("no SARIF help for property " + std::string(id));
-}
 
 inline std::size_t rule_index(std::string_view id) {
     for (std::size_t i = 0; i < properties.size(); ++i)
@@ -115,19 +64,18 @@ inline nlohmann::json physical_location(const std::string& file, std::size_t art
     return loc;
 }
 
-inline nlohmann::json sarif_rule(const PropertyInfo& p) {
-    const auto& h = help_for(p.id);
+inline nlohmann::json sarif_rule(const Property& p) {
     nlohmann::json rule{{"id", p.id},
-                        {"name", h.name},
+                        {"name", p.rule_name},
                         {"shortDescription", {{"text", p.title}}},
                         {"fullDescription", {{"text", p.description}}},
-                        {"help", {{"text", h.help}}},
+                        {"help", {{"text", p.help}}},
                         {"defaultConfiguration", {{"level", "error"}}}};
     nlohmann::json props{{"precision", "very-high"}};  // a violation comes with a re-checked counterexample
-    if (h.security_severity.empty()) props["tags"] = {"correctness"};
+    if (p.security_severity.empty()) props["tags"] = {"correctness"};
     else {
         props["tags"] = {"security"};
-        props["security-severity"] = h.security_severity;
+        props["security-severity"] = p.security_severity;
     }
     rule["properties"] = std::move(props);
     return rule;

@@ -1,0 +1,132 @@
+// The property table is the one list of properties: every other list of them — the JSON report
+// schema's and the baseline schema's enums, the SARIF rules — is held to it here, and every row's
+// checks are wired to its id.
+#include <xc/verify/sarif.hpp>
+#include <xc/verify/verify.hpp>
+
+#include <model_support.hpp>
+#include <test_support.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <functional>
+#include <set>
+
+namespace {
+
+using nlohmann::json;
+using xc::verify::properties;
+
+json table_ids() {
+    json ids = json::array();
+    for (const auto& p : properties) ids.push_back(std::string(p.id));
+    return ids;
+}
+
+// Every array in `j` that holds a property id (the schemas' enums of property ids).
+void property_id_lists(const json& j, const std::string& at, std::vector<std::pair<std::string, json>>& out) {
+    if (j.is_array()) {
+        for (const auto& v : j)
+            if (v.is_string() && xc::verify::is_property(v.get<std::string>())) {
+                out.emplace_back(at, j);
+                break;
+            }
+    }
+    if (j.is_structured())
+        for (auto it = j.begin(); it != j.end(); ++it) property_id_lists(*it, at + "/" + (j.is_object() ? it.key() : "[]"), out);
+}
+
+TEST(PropertyTable, TheReportAndBaselineSchemasListExactlyTheTablesIds) {
+    for (const char* schema : {"examples/ci/xc-report.schema.json", "examples/ci/xc-baseline.schema.json"}) {
+        SCOPED_TRACE(schema);
+        std::vector<std::pair<std::string, json>> lists;
+        property_id_lists(json::parse(xc::test::read_file(xc::test::source_dir() / schema)), "", lists);
+        ASSERT_FALSE(lists.empty()) << "no enum of property ids";
+        for (const auto& [at, list] : lists) EXPECT_EQ(list, table_ids()) << "at " << at;
+    }
+}
+
+TEST(PropertyTable, TheSarifRulesAreTheTablesRowsInOrder) {
+    auto rules = xc::verify::to_sarif(xc::verify::RunReport{})["runs"][0]["tool"]["driver"]["rules"];
+    ASSERT_EQ(rules.size(), properties.size());
+    for (std::size_t i = 0; i < properties.size(); ++i) {
+        const auto& p = properties[i];
+        const auto& r = rules[i];
+        SCOPED_TRACE(std::string(p.id));
+        EXPECT_EQ(r["id"], std::string(p.id));
+        EXPECT_EQ(r["name"], std::string(p.rule_name));
+        EXPECT_EQ(r["shortDescription"]["text"], std::string(p.title));
+        EXPECT_EQ(r["fullDescription"]["text"], std::string(p.description));
+        EXPECT_EQ(r["help"]["text"], std::string(p.help));
+        if (p.security_severity.empty()) {
+            EXPECT_FALSE(r["properties"].contains("security-severity"));
+            EXPECT_EQ(r["properties"]["tags"], json::array({"correctness"}));
+        } else {
+            EXPECT_EQ(r["properties"]["security-severity"], std::string(p.security_severity));
+            EXPECT_EQ(r["properties"]["tags"], json::array({"security"}));
+        }
+    }
+}
+
+TEST(PropertyTable, RowsAreCompleteAndDistinct) {
+    std::set<std::string_view> ids, names;
+    for (const auto& p : properties) {
+        SCOPED_TRACE(std::string(p.id));
+        EXPECT_TRUE(ids.insert(p.id).second) << "duplicate id";
+        EXPECT_TRUE(names.insert(p.rule_name).second) << "duplicate SARIF rule name";
+        for (char c : p.id) EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || c == '-') << "ids are kebab-case";
+        for (char c : p.rule_name) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << "rule names are identifiers";
+        EXPECT_FALSE(p.title.empty());
+        EXPECT_FALSE(p.description.empty());
+        EXPECT_FALSE(p.help.empty());
+        if (!p.security_severity.empty()) {
+            double s = std::stod(std::string(p.security_severity));
+            EXPECT_TRUE(s >= 0.0 && s <= 10.0) << s;
+        }
+        EXPECT_NE(p.checks[0].run, nullptr) << "a property with no check proves nothing";
+        EXPECT_EQ(xc::verify::find_property(p.id), &p);
+    }
+    EXPECT_FALSE(xc::verify::is_property("api-endpoint"));
+    EXPECT_EQ(xc::verify::find_property(""), nullptr);
+}
+
+// Each row's checks report under its id, on the subjects they name: run alone, a property
+// yields findings, and only its own (the reference model has a subject of every kind).
+TEST(PropertyTable, EachPropertyRunsItsOwnChecks) {
+    auto graph = xc::test::graph_of_file(xc::test::reference_model_path());
+    for (const auto& p : properties) {
+        SCOPED_TRACE(std::string(p.id));
+        xc::verify::VerifyOptions options;
+        options.only = {std::string(p.id)};
+        auto report = xc::verify::verify(graph, options);
+        ASSERT_FALSE(report.findings.empty());
+        std::set<std::string> subjects;
+        for (const auto& f : report.findings) {
+            EXPECT_EQ(f.property, p.id);
+            EXPECT_EQ(f.verdict, xc::verify::Verdict::proved) << f.subject << ": " << f.message;
+            subjects.insert(f.subject);
+        }
+        // check_property runs the same checks over the same subjects.
+        xc::verify::Checker checker(graph, options);
+        xc::verify::check_property(checker, p);
+        std::set<std::string> again;
+        for (const auto& f : checker.report().findings) again.insert(f.subject);
+        EXPECT_EQ(again, subjects);
+    }
+}
+
+// verify() reports subject by subject: all of one API's findings before the next API's.
+TEST(PropertyTable, FindingsAreGroupedBySubjectInTableOrder) {
+    auto graph = xc::test::graph_of_file(xc::test::reference_model_path());
+    auto report = xc::verify::verify(graph);
+    auto apis = graph.private_apis();
+    ASSERT_EQ(apis.size(), 2u);
+    std::vector<std::string> first;
+    for (const auto& f : report.findings)
+        if (f.subject == graph[apis[0]].id) first.push_back(f.property);
+        else if (f.subject == graph[apis[1]].id) break;
+    EXPECT_EQ(first, (std::vector<std::string>{"api-endpoint-only", "api-liveness", "dns-tls"}));
+}
+
+}  // namespace
