@@ -12,6 +12,8 @@
 #include <xc/emit/terraform.hpp>
 #include <xc/input/json/load.hpp>
 
+#include "generated_model.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -31,29 +33,6 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 // CPU time of this process: steadier than wall time on a shared machine.
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-std::string generated_model(int services) {
-    std::ifstream in(std::string(XC_SOURCE_DIR) + "/models/cross-account-microservices.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto m = nlohmann::json::parse(text.str());
-    auto accounts = nlohmann::json::object();
-    accounts["consumer"] = m["accounts"]["consumer"];
-    auto stamped = nlohmann::json::object();
-    for (int i = 0; i < services; ++i) {
-        char name[32], id[16];
-        std::snprintf(name, sizeof name, "svc-%05d", i);
-        std::snprintf(id, sizeof id, "%012lld", 200000000000LL + i);
-        accounts[name] = {{"id", id}, {"role", "service"}};
-        stamped[name] = {{"account", name}, {"template", "orders-service"},
-                         {"parameters", {{"orderOptions", {"tea", "coffee", "water"}}}}};
-    }
-    m["accounts"] = accounts;
-    m["services"] = stamped;
-    // The consumer's alias records name the reference's two services; keep the zone, drop them.
-    m["consumer"]["hostedZones"]["services"]["records"] = nlohmann::json::object();
-    return m.dump();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,7 +45,7 @@ int main(int argc, char** argv) {
                 "emit cpu s", "files", "MB");
     for (int n : sizes) {
         auto path = dir / ("model-" + std::to_string(n) + ".json");
-        std::ofstream(path) << generated_model(n);
+        std::ofstream(path) << xc::bench::generated_model(n);
         auto t = Clock::now();
         auto model = xc::input::json::load_model_file(path.string());
         double load = seconds_since(t);

@@ -1,15 +1,28 @@
-// Writing a report file all-or-nothing: a CI step that reads it finds the whole report or the
-// previous file, never half of one.
+// Where `xc verify -o PATH` writes its report, by what PATH names:
+//  * nothing or a regular file: written all-or-nothing (a temporary beside it, renamed over
+//    it), so a CI step that reads it finds the whole report or the previous file, never half;
+//  * a stream the caller already holds — /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N —
+//    written to that descriptor as it is (a pipe, a terminal, a file opened with `>` or `>>`);
+//  * a character device (/dev/null, a terminal) or a FIFO, also through a symbolic link: written
+//    through, never replaced. A FIFO is opened without waiting: with no reader it is refused
+//    rather than hanging; a reader that goes away fails the write (EPIPE), it does not kill xc;
+//  * anything else is refused, unchanged: a directory, a block device, a socket, a symbolic link
+//    to a file, a directory or nothing (xc would either write somewhere the user did not name
+//    or replace the link with a file).
 #pragma once
 
 #include <xc/error.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +32,73 @@ class OutputFileError : public OutputError {
 public:
     explicit OutputFileError(std::string message) : OutputError(std::move(message), "cannot write the report") {}
 };
+
+namespace detail {
+
+// The descriptor a path names that the process already holds, if it is one of those names.
+inline std::optional<int> descriptor_named(std::string_view path) {
+    if (path == "/dev/stdout") return 1;
+    if (path == "/dev/stderr") return 2;
+    for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (path.substr(0, prefix.size()) != prefix) continue;
+        std::string_view digits = path.substr(prefix.size());
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+        return std::stoi(std::string(digits));
+    }
+    return std::nullopt;
+}
+
+inline std::string kind_of(mode_t mode) {
+    if (S_ISLNK(mode)) return "a symbolic link";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    return "a special file";
+}
+
+// Write all of `text` to `fd`; a closed pipe is an error (EPIPE), not a fatal SIGPIPE.
+inline void write_all(int fd, const std::string& file, const std::string& text) {
+    auto previous = std::signal(SIGPIPE, SIG_IGN);
+    int error = 0;
+    for (std::size_t written = 0; written < text.size();) {
+        ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            error = errno;
+            break;
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    std::signal(SIGPIPE, previous);
+    if (error) throw OutputFileError(file + ": cannot write: " + std::strerror(error));
+}
+
+// Write into an existing character device or FIFO, opened without creating, truncating or
+// waiting for a reader.
+inline void write_through(const std::string& file, const std::string& text) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENXIO) throw OutputFileError(file + ": is a FIFO that no process is reading (xc does not wait for a reader)");
+        throw OutputFileError(file + ": cannot open: " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+        ::close(fd);
+        throw OutputFileError(file + ": changed while it was being opened");
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // a slow reader is waited for once it is there
+    try {
+        write_all(fd, file, text);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+}
+
+}  // namespace detail
 
 // Write `text` to a temporary file beside `file`, then rename it over `file`.
 inline void write_file_atomically(const std::string& file, const std::string& text) {
@@ -56,6 +136,28 @@ inline void write_file_atomically(const std::string& file, const std::string& te
         ::unlink(temp.c_str());
         throw OutputFileError(file + ": cannot replace: " + std::strerror(e));
     }
+}
+
+// Write the report to `file` by what it names (see the top of this file).
+inline void write_output_file(const std::string& file, const std::string& text) {
+    if (file.empty()) throw OutputFileError("the output path is empty");
+    if (auto fd = detail::descriptor_named(file)) {
+        int flags = ::fcntl(*fd, F_GETFL);
+        if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+            throw OutputFileError(file + ": descriptor " + std::to_string(*fd) + " is not open for writing");
+        detail::write_all(*fd, file, text);
+        return;
+    }
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) return detail::write_through(file, text);
+    if (::lstat(file.c_str(), &st) == 0) {
+        if (S_ISLNK(st.st_mode))
+            throw OutputFileError(file + ": is a symbolic link; xc neither writes through it nor replaces it: name the file itself");
+        if (!S_ISREG(st.st_mode)) throw OutputFileError(file + ": is " + detail::kind_of(st.st_mode) + ", not a file xc may replace");
+    } else if (errno != ENOENT) {
+        throw OutputFileError(file + ": " + std::strerror(errno));
+    }
+    write_file_atomically(file, text);
 }
 
 }  // namespace xc::cli

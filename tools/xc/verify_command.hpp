@@ -120,7 +120,7 @@ inline int run_verify(const VerifyRequest& request) {
     if (request.output.empty()) {
         std::cout << text;
     } else {
-        write_file_atomically(request.output, text);
+        write_output_file(request.output, text);
         // The report went to a file; the log still says what it found.
         std::cerr << "xc verify: " << request.output << ": " << run.count(verify::Verdict::proved) << " proved, "
                   << run.count(verify::Verdict::violated) << " violated, " << run.count(verify::Verdict::undecided) << " undecided"

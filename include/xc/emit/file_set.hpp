@@ -2,8 +2,9 @@
 //
 // Emitters build a FileSet in memory (relative path -> bytes, ordered, so output is
 // deterministic); `write_atomically` writes it into a fresh sibling temporary directory and
-// renames that into place only when every file was written, so an error leaves neither
-// partial output nor a half-replaced previous output.
+// exchanges that with the target only when every file was written, so an error or a kill
+// leaves neither partial output nor a half-replaced previous output, and it keeps every file
+// in the target that xc did not write.
 //
 // The bytes live in a few large blocks, not one allocation per file: a 10,000-service
 // deployment is 110,000 files and 180 MB, and touching that much fresh memory a 4 KiB page at
@@ -11,6 +12,7 @@
 // 2 MiB aligned and, on Linux, offered for transparent huge pages (~30 faults instead).
 #pragma once
 
+#include <xc/emit/detail/output_directory.hpp>
 #include <xc/error.hpp>
 
 #include <algorithm>
@@ -101,11 +103,14 @@ public:
         return *this;
     }
 
-    // Add a file (its bytes are copied); paths are relative, '/'-separated, and may not escape
-    // the output directory.
+    // Add a file (its bytes are copied); paths are relative, '/'-separated, may not escape the
+    // output directory, and hold no control characters (the ownership marker lists them one
+    // per line).
     void add(const std::string& path, std::string_view content, bool executable = false) {
         if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos)
             throw std::invalid_argument("emitted path must be relative and stay inside the output directory: " + path);
+        if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            throw std::invalid_argument("emitted path holds a control character: " + path);
         auto [it, added] = files_.try_emplace(path);
         if (!added) throw std::invalid_argument("file emitted twice: " + path);
         it->second = File{bytes_.store(content), executable};
@@ -124,54 +129,19 @@ private:
     std::map<std::string, File> files_;
 };
 
-// Write `files` to `dir`, replacing what was there, all-or-nothing.
+// Write `files` as the output directory `dir`, all-or-nothing and in one atomic step. xc owns
+// only what it writes: `dir` must be new, empty, or an earlier output of xc (it holds the
+// `.xc-output` marker listing xc's files); the files of an earlier output are replaced, every
+// other entry (Terraform state, .terraform/, the user's files) is kept. A symbolic link,
+// special file or foreign non-empty directory at `dir` is refused. detail/output_directory.hpp
+// says how.
 inline void write_atomically(const FileSet& files, const std::filesystem::path& dir) {
-    namespace fs = std::filesystem;
-    fs::path target = fs::absolute(dir).lexically_normal();
-    if (target.filename().empty()) target = target.parent_path();
-    fs::path parent = target.parent_path();
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) throw OutputError("cannot create " + parent.string() + ": " + ec.message());
-    if (fs::exists(target) && !fs::is_directory(target)) throw OutputError(target.string() + " exists and is not a directory");
-
-    std::string pattern = (parent / ("." + target.filename().string() + ".xc-tmp-XXXXXX")).string();
-    if (!mkdtemp(pattern.data())) throw OutputError("cannot create a temporary directory in " + parent.string());
-    fs::path staging = pattern;
-    auto cleanup = [&] { fs::remove_all(staging, ec); };
     try {
-        for (const auto& [path, file] : files.files()) {
-            fs::path p = staging / path;
-            fs::create_directories(p.parent_path());
-            std::ofstream out(p, std::ios::binary);
-            out << file.content;
-            out.close();
-            if (!out) throw OutputError("cannot write " + (target / path).string());
-            auto perms = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
-            if (file.executable) perms |= fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec;
-            fs::permissions(p, perms);
-        }
-        fs::permissions(staging, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                     fs::perms::others_read | fs::perms::others_exec);
-        // Swap in: move the old output aside, rename the new one into place, then drop the old.
-        fs::path old;
-        if (fs::exists(target)) {
-            old = staging.string() + ".old";
-            fs::rename(target, old);
-        }
-        try {
-            fs::rename(staging, target);
-        } catch (...) {
-            if (!old.empty()) fs::rename(old, target, ec);
-            throw;
-        }
-        if (!old.empty()) fs::remove_all(old, ec);
-    } catch (const fs::filesystem_error& e) {
-        cleanup();
+        detail::replace_output_directory(files.files(), dir);
+    } catch (const detail::OutputDirectoryError& e) {
         throw OutputError(e.what());
-    } catch (...) {
-        cleanup();
-        throw;
+    } catch (const std::system_error& e) {  // std::filesystem's errors
+        throw OutputError(e.what());
     }
 }
 

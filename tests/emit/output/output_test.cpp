@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -45,14 +46,20 @@ void write_file(const fs::path& p, const std::string& text) {
     xc::test::write_file(p, text);
 }
 
-// Everything under `dir`: relative path -> content (directories as "<dir>"), with the mode.
+// Everything under `dir`: relative path -> what it is (content, "<dir>", "<link:target>",
+// "<fifo>"), with the mode; links are not followed.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
     std::map<std::string, std::string> out;
-    if (!fs::exists(dir)) return out;
+    if (!fs::exists(fs::symlink_status(dir))) return out;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        const auto rel = fs::relative(e.path(), dir).string();
-        const auto mode = std::to_string(static_cast<unsigned>(fs::status(e.path()).permissions()));
-        out[rel] = (e.is_directory() ? std::string("<dir>") : read_file(e.path())) + "|" + mode;
+        const auto rel = e.path().lexically_relative(dir).string();
+        const auto st = fs::symlink_status(e.path());
+        const auto mode = std::to_string(static_cast<unsigned>(st.permissions()));
+        std::string what = fs::is_symlink(st)     ? "<link:" + fs::read_symlink(e.path()).string() + ">"
+                           : fs::is_directory(st) ? std::string("<dir>")
+                           : fs::is_fifo(st)      ? std::string("<fifo>")
+                                                  : read_file(e.path());
+        out[rel] = what + "|" + mode;
     }
     return out;
 }
@@ -74,10 +81,26 @@ FileSet new_files() {
     return f;
 }
 
-void write_old_output(const fs::path& dir) {
-    write_file(dir / "main.tf", "old main\n");
-    write_file(dir / "stale.tf", "only in the old output\n");
-    write_file(dir / "modules/old/old.tf", "old module\n");
+FileSet old_files() {
+    FileSet f;
+    f.add("main.tf", "old main\n");
+    f.add("stale.tf", "only in the old output\n");
+    f.add("modules/old/old.tf", "old module\n");
+    return f;
+}
+
+// An earlier output of xc (it carries the ownership marker).
+void write_old_output(const fs::path& dir) { write_atomically(old_files(), dir); }
+
+// What a user adds to an emitted root: Terraform state, providers, their own files.
+void add_user_files(const fs::path& dir) {
+    write_file(dir / "terraform.tfstate", "{\"version\": 4, \"serial\": 7}\n");
+    write_file(dir / ".terraform/providers/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws", "ELF");
+    fs::create_directory_symlink("registry.terraform.io/hashicorp", dir / ".terraform/providers/hashicorp");
+    write_file(dir / "my_override.tf", "# the user's own\n");
+    write_file(dir / "modules/old/notes.txt", "the user's notes inside an xc directory\n");
+    fs::create_directories(dir / "empty-dir-of-mine");
+    mkfifo((dir / "my.fifo").c_str(), 0640);
 }
 
 // Makes a directory unwritable for this process until destroyed; `how` says by what means.
@@ -155,7 +178,11 @@ TEST(WriteAtomically, IntoAFreshDirectory) {
     EXPECT_EQ(read_file(out / "modules/api/api.tf").size(), 100000u);
     EXPECT_TRUE((fs::status(out / "lambda/build.sh").permissions() & fs::perms::owner_exec) != fs::perms::none);
     EXPECT_TRUE((fs::status(out / "main.tf").permissions() & fs::perms::owner_exec) == fs::perms::none);
-    EXPECT_EQ(s.size(), 7u);  // 4 files + modules, modules/api, lambda
+    EXPECT_EQ(s.size(), 8u);  // 4 files + modules, modules/api, lambda + the ownership marker
+    EXPECT_EQ(read_file(out / ".xc-output"),
+              "# Written by `xc emit`. xc owns the files listed below: the next `xc emit -o` into this\n"
+              "# directory replaces them and keeps everything else (Terraform state, .terraform/, your files).\n"
+              "lambda/build.sh\nmain.tf\nmodules/api/api.tf\nz-last.txt\n");
     EXPECT_TRUE(leftovers(tmp / "a/b").empty());
 }
 
@@ -172,7 +199,7 @@ TEST(WriteAtomically, ReplacesAnExistingOutputCompletely) {
     // A trailing slash names the same directory.
     write_atomically(FileSet{}, (out / "").string());
     EXPECT_TRUE(fs::is_directory(out));
-    EXPECT_TRUE(snapshot(out).empty());
+    EXPECT_EQ(snapshot(out).size(), 1u);  // only the marker, listing nothing
     EXPECT_TRUE(leftovers(tmp.path()).empty());
 }
 
@@ -219,8 +246,198 @@ TEST(WriteAtomically, AFileWhereADirectoryMustBeCreated) {
     EXPECT_TRUE(leftovers(tmp.path()).empty());
 }
 
+// Ownership: an earlier output's own files are replaced, everything else in it is kept as it
+// was (same inode: hard-linked, not copied), wherever it sits in the tree.
+TEST(OutputOwnership, ReEmittingKeepsEveryEntryXcDidNotWrite) {
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    write_old_output(out);
+    add_user_files(out);
+    struct stat state_before {};
+    ASSERT_EQ(lstat((out / "terraform.tfstate").c_str(), &state_before), 0);
+    auto before = snapshot(out);
+    write_atomically(new_files(), out);
+    auto after = snapshot(out);
+    for (const auto& [path, what] : before) {
+        if (old_files().contains(path) || path == ".xc-output" || path == "modules" || path == "modules/old") continue;
+        EXPECT_EQ(after[path], what) << path << " is the user's and must be kept as it was";
+    }
+    EXPECT_FALSE(fs::exists(out / "stale.tf"));             // xc's, no longer emitted
+    EXPECT_FALSE(fs::exists(out / "modules/old/old.tf"));   // xc's
+    EXPECT_EQ(read_file(out / "main.tf"), "resource \"x\" \"y\" {}\n");
+    EXPECT_TRUE(fs::is_fifo(fs::symlink_status(out / "my.fifo")));
+    EXPECT_TRUE(fs::is_symlink(fs::symlink_status(out / ".terraform/providers/hashicorp")));
+    struct stat state_after {};
+    ASSERT_EQ(lstat((out / "terraform.tfstate").c_str(), &state_after), 0);
+    EXPECT_EQ(state_after.st_ino, state_before.st_ino);  // the same file, not a copy
+    EXPECT_EQ(state_after.st_nlink, 1u);                 // and the old tree's link is gone
+    // The marker lists xc's files only: a third emit still keeps the user's.
+    EXPECT_EQ(read_file(out / ".xc-output").find("terraform.tfstate"), std::string::npos);
+    write_atomically(old_files(), out);
+    EXPECT_EQ(read_file(out / "terraform.tfstate"), "{\"version\": 4, \"serial\": 7}\n");
+    EXPECT_FALSE(fs::exists(out / "z-last.txt"));
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
+// A user's entry where the new output writes one of its own: refused, nothing changes.
+TEST(OutputOwnership, AUserFileWhereTheNewOutputWritesIsRefused) {
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    write_old_output(out);
+    struct Case {
+        std::string path;
+        bool directory;
+    };
+    for (const Case& c : {Case{"z-last.txt", false}, Case{"lambda", false}, Case{"lambda/build.sh", true}, Case{"modules/api", false}}) {
+        TempDir t2;
+        const fs::path o = t2 / "out";
+        write_old_output(o);
+        if (c.directory) fs::create_directories(o / c.path);
+        else write_file(o / c.path, "mine\n");
+        const auto before = snapshot(t2.path());
+        try {
+            write_atomically(new_files(), o);
+            ADD_FAILURE() << c.path << ": overwritten";
+        } catch (const OutputError& e) {
+            EXPECT_NE(std::string(e.what()).find(c.path + " is a"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("of yours"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(snapshot(t2.path()), before) << c.path;
+    }
+}
+
+TEST(OutputOwnership, ANonEmptyDirectoryXcDidNotWriteIsRefusedAnEmptyOneIsUsed) {
+    TempDir tmp;
+    write_file(tmp / "site/model.json", "{}\n");
+    write_file(tmp / "site/.hidden", "x\n");
+    write_file(tmp / "site/.xc-output/inside", "a directory named like the marker is no marker\n");
+    const auto before = snapshot(tmp.path());
+    for (const char* dir : {"site", "site/"}) {
+        try {
+            write_atomically(new_files(), tmp / dir);
+            ADD_FAILURE() << "wrote into a foreign directory";
+        } catch (const OutputError& e) {
+            EXPECT_NE(std::string(e.what()).find("not written by xc"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(snapshot(tmp.path()), before);
+    }
+    fs::create_directories(tmp / "empty");
+    write_atomically(new_files(), tmp / "empty");
+    EXPECT_TRUE(fs::exists(tmp / "empty/.xc-output"));
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
+// The process's working directory inside the target: replacing it would strand the shell.
+TEST(OutputOwnership, TheCurrentDirectoryOrAnAncestorIsRefused) {
+    TempDir tmp;
+    write_old_output(tmp / "out");
+    fs::create_directories(tmp / "out/sub");
+    const auto before = snapshot(tmp.path());
+    const fs::path cwd = fs::current_path();
+    for (const fs::path& from : {tmp / "out", tmp / "out/sub"}) {
+        fs::current_path(from);
+        for (const char* dir : {".", "..", "../.."}) {
+            if (from == tmp / "out" && std::string(dir) == "../..") continue;  // that is tmp's parent, not an output
+            EXPECT_THROW(write_atomically(new_files(), dir), OutputError) << from << " " << dir;
+        }
+        fs::current_path(cwd);
+        EXPECT_EQ(snapshot(tmp.path()), before);
+    }
+}
+
+// Links, devices and FIFOs at the target are refused and stay what they were.
+TEST(OutputOwnership, LinksAndSpecialFilesAreNeitherFollowedNorReplaced) {
+    TempDir tmp;
+    write_old_output(tmp / "real");
+    write_file(tmp / "file", "a file\n");
+    fs::create_directory_symlink("real", tmp / "link-to-dir");
+    fs::create_symlink("file", tmp / "link-to-file");
+    fs::create_symlink("nowhere", tmp / "dangling");
+    ASSERT_EQ(mkfifo((tmp / "fifo").c_str(), 0600), 0);
+    const auto before = snapshot(tmp.path());
+    for (const char* name : {"link-to-dir", "link-to-dir/", "link-to-file", "dangling", "fifo", "file"})
+        EXPECT_THROW(write_atomically(new_files(), tmp / name), OutputError) << name;
+    EXPECT_EQ(snapshot(tmp.path()), before);
+    EXPECT_THROW(write_atomically(new_files(), "/dev/null"), OutputError);
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+    EXPECT_THROW(write_atomically(new_files(), ""), OutputError);
+    EXPECT_THROW(write_atomically(new_files(), "/"), OutputError);
+}
+
+// Temporaries of killed runs: removed by the next run when they are xc's (empty, or holding
+// the marker); an old tree a killed fallback swap left aside is put back first; look-alikes
+// that are not xc's are left alone.
+TEST(OutputOwnership, TheNextRunCleansUpAfterKilledRuns) {
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    fs::create_directories(tmp / ".out.xc-tmp-aaaaaa");                          // killed right after mkdtemp
+    write_old_output(tmp / ".out.xc-tmp-bbbbbb");                               // killed while writing or removing
+    write_file(tmp / ".out.xc-tmp-cccccc/theirs.txt", "not xc's: no marker\n");  // a look-alike
+    write_file(tmp / ".out.xc-tmp-toolong7/x", "");                             // not the pattern
+    write_file(tmp / ".other.xc-tmp-dddddd/.xc-output", "");                    // another output's
+    write_atomically(new_files(), out);
+    EXPECT_FALSE(fs::exists(tmp / ".out.xc-tmp-aaaaaa"));
+    EXPECT_FALSE(fs::exists(tmp / ".out.xc-tmp-bbbbbb"));
+    EXPECT_TRUE(fs::exists(tmp / ".out.xc-tmp-cccccc/theirs.txt"));
+    EXPECT_TRUE(fs::exists(tmp / ".out.xc-tmp-toolong7/x"));
+    EXPECT_TRUE(fs::exists(tmp / ".other.xc-tmp-dddddd/.xc-output"));
+
+    // Killed between the fallback's two renames: the target is missing, the old tree aside.
+    TempDir t2;
+    write_old_output(t2 / ".out.xc-old-eeeeee");
+    add_user_files(t2 / ".out.xc-old-eeeeee");
+    write_atomically(new_files(), t2 / "out");
+    EXPECT_EQ(read_file(t2 / "out/terraform.tfstate"), "{\"version\": 4, \"serial\": 7}\n");  // restored, then kept
+    EXPECT_EQ(read_file(t2 / "out/main.tf"), "resource \"x\" \"y\" {}\n");
+    EXPECT_TRUE(leftovers(t2.path()).empty());
+}
+
+// SIGKILL at random moments of a write over an earlier output with the user's files: the
+// target is always the complete old or the complete new output, the user's files always
+// there, and the next run leaves nothing behind. (scripts/emit-kill-stress.sh does the same
+// to the CLI with a 3,000-service model.)
+TEST(OutputOwnership, AKillAtAnyMomentLeavesTheOldOrTheNewOutput) {
+    FileSet big;
+    for (int i = 0; i < 600; ++i) big.add("svc-" + std::to_string(i % 20) + "/f" + std::to_string(i) + ".tf", std::string(2000, 'b'));
+    TempDir ref;
+    write_old_output(ref / "old");
+    add_user_files(ref / "old");
+    // How long a write takes here: the kills are spread over it, from the first file to the swap.
+    const auto start = std::chrono::steady_clock::now();
+    write_atomically(big, ref / "old");
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto new_snapshot = snapshot(ref / "old");
+    constexpr int rounds = 10;
+    int old_seen = 0, new_seen = 0;
+    for (int round = 0; round < rounds; ++round) {
+        TempDir tmp;
+        const fs::path out = tmp / "out";
+        write_old_output(out);
+        add_user_files(out);
+        const auto old_snapshot = snapshot(out);
+        pid_t pid = fork();
+        if (pid == 0) {
+            write_atomically(big, out);
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(took * (2 * round + 1) / (2 * rounds) * 6 / 5));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        const auto now = snapshot(out);
+        if (now == old_snapshot) ++old_seen;
+        else if (now == new_snapshot) ++new_seen;
+        else ADD_FAILURE() << "round " << round << ": neither the old nor the new output";
+        write_atomically(big, out);
+        EXPECT_EQ(snapshot(out), new_snapshot) << round;
+        EXPECT_TRUE(leftovers(tmp.path()).empty()) << round;
+    }
+    RecordProperty("old_seen", old_seen);
+    RecordProperty("new_seen", new_seen);
+}
+
 TEST(WriteAtomically, InvalidPathsAreRefusedBeforeAnythingIsWritten) {
-    for (const char* bad : {"", "/etc/passwd", "../escape.tf", "a/../../b", "a\\b"}) {
+    for (const char* bad : {"", "/etc/passwd", "../escape.tf", "a/../../b", "a\\b", "a\nb.tf", "tab\t.tf", "del\x7f.tf"}) {
         FileSet f;
         f.add("ok.tf", "x");
         EXPECT_THROW(f.add(bad, "y"), std::invalid_argument) << bad;

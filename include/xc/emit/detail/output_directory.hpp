@@ -1,0 +1,414 @@
+// The directory an emit writes: what xc owns in it, and how it is replaced in one step.
+//
+// Ownership: xc writes `.xc-output` at the root of every output, listing the files it wrote.
+// A later emit into that directory replaces exactly those files and carries every other entry
+// over (Terraform state, `.terraform/`, `dist/` and `build/` of a Lambda project, the user's own
+// `*_override.tf` ...). A directory without the marker is written only if it is empty: xc never
+// deletes, replaces or merges into what it did not write. A file of the user's where the new
+// output puts one of its own is a conflict, refused before anything changes.
+//
+// One step: the new tree is built in a sibling `.<name>.xc-tmp-XXXXXX` (new files written,
+// the user's files hard-linked, or copied where links are impossible), then exchanged with the
+// target by renameat2(RENAME_EXCHANGE), so at every instant the target is either the complete
+// old output or the complete new one; the old tree, now under the temporary name, is removed
+// afterwards. Where the exchange is unsupported, the old tree is renamed to
+// `.<name>.xc-old-XXXXXX` and the new one into place; a run killed between those two renames
+// leaves no target, and the next run renames the old tree back before anything else.
+// Temporaries are recognisable by name and owned by content (empty, or holding the marker,
+// which is written first and removed last), so the next run removes those of killed runs; a
+// lock on the parent directory keeps two runs from removing each other's work.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace xc::emit::detail {
+
+// Why an output directory was refused or could not be written (the caller adds what failed).
+class OutputDirectoryError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+inline constexpr std::string_view output_marker = ".xc-output";
+inline constexpr std::string_view staging_infix = ".xc-tmp-";
+inline constexpr std::string_view old_infix = ".xc-old-";
+
+// The marker's text: a comment saying what it is, then one owned path per line.
+template <class Files>
+std::string marker_text(const Files& files) {
+    std::string text =
+        "# Written by `xc emit`. xc owns the files listed below: the next `xc emit -o` into this\n"
+        "# directory replaces them and keeps everything else (Terraform state, .terraform/, your files).\n";
+    for (const auto& [path, file] : files) text += path + '\n';
+    return text;
+}
+
+inline std::set<std::string> parse_marker(const std::string& text) {
+    std::set<std::string> owned;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(at, end - at);
+        if (!line.empty() && line.front() != '#') owned.insert(std::move(line));
+        at = end + 1;
+    }
+    return owned;
+}
+
+inline std::string describe_mode(mode_t mode) {
+    if (S_ISLNK(mode)) return "a symbolic link";
+    if (S_ISREG(mode)) return "a regular file";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "a special file";
+}
+
+inline std::string errno_text(int e) { return std::strerror(e); }
+
+// Reads the file's bytes into `out`; false (errno set) when it cannot.
+inline bool read_whole(const std::filesystem::path& file, std::string& out) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return n == 0;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+inline void write_whole(const std::filesystem::path& file, std::string_view bytes, mode_t mode) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) throw OutputDirectoryError("cannot create " + file.string() + ": " + errno_text(errno));
+    for (std::size_t done = 0; done < bytes.size();) {
+        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            throw OutputDirectoryError("cannot write " + file.string() + ": " + errno_text(e));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    // An explicit mode, not the umask's: the emitted tree is the same on every machine.
+    if (::fchmod(fd, mode) != 0 || ::close(fd) != 0)
+        throw OutputDirectoryError("cannot write " + file.string() + ": " + errno_text(errno));
+}
+
+// Remove a tree xc owns: everything but the marker first, the marker last, then the directory,
+// so a removal cut short still holds the marker and is recognised (and finished) next time.
+inline void remove_owned_tree(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename() != output_marker) fs::remove_all(it->path(), ec);
+    fs::remove(dir / output_marker, ec);
+    fs::remove(dir, ec);
+}
+
+// A sibling named `.<name><infix>XXXXXX` (six characters from mkdtemp's alphabet).
+inline bool is_temporary_of(const std::string& entry, const std::string& name, std::string_view infix) {
+    const std::string prefix = "." + name + std::string(infix);
+    if (entry.size() != prefix.size() + 6 || entry.compare(0, prefix.size(), prefix) != 0) return false;
+    return std::all_of(entry.begin() + static_cast<std::ptrdiff_t>(prefix.size()), entry.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+// xc's own: a real directory (not a link) that is empty or holds the marker as a regular file.
+inline bool is_owned_temporary(const std::filesystem::path& dir) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+    if (::lstat((dir / output_marker).c_str(), &st) == 0) return S_ISREG(st.st_mode);
+    std::error_code ec;
+    return std::filesystem::is_empty(dir, ec) && !ec;
+}
+
+// Before a run: put back an old tree a killed fallback swap left aside (the target is missing),
+// and remove the temporaries of killed runs.
+inline void recover_and_clean(const std::filesystem::path& parent, const std::string& name) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> staging, old;
+    std::error_code ec;
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string entry = it->path().filename().string();
+        if (is_temporary_of(entry, name, staging_infix) && is_owned_temporary(it->path())) staging.push_back(it->path());
+        if (is_temporary_of(entry, name, old_infix) && is_owned_temporary(it->path())) old.push_back(it->path());
+    }
+    struct stat st {};
+    const fs::path target = parent / name;
+    if (!old.empty() && ::lstat(target.c_str(), &st) != 0 && errno == ENOENT) {
+        if (::rename(old.front().c_str(), target.c_str()) == 0) old.erase(old.begin());
+    }
+    for (const auto& p : staging) remove_owned_tree(p);
+    for (const auto& p : old) remove_owned_tree(p);
+}
+
+// Holds an exclusive lock on a directory (flock) until destroyed; the kernel drops it when the
+// process dies, so a killed run never blocks the next.
+class DirectoryLock {
+public:
+    explicit DirectoryLock(const std::filesystem::path& dir) {
+        fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd_ < 0) throw OutputDirectoryError("cannot open " + dir.string() + ": " + errno_text(errno));
+        while (::flock(fd_, LOCK_EX) != 0) {
+            if (errno == EINTR) continue;
+            if (errno == ENOLCK || errno == EOPNOTSUPP) break;  // a file system without locks: run unlocked
+            int e = errno;
+            ::close(fd_);
+            throw OutputDirectoryError("cannot lock " + dir.string() + ": " + errno_text(e));
+        }
+    }
+    ~DirectoryLock() { ::close(fd_); }
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+// The absolute target: its parent resolved (symbolic links in the parent are ordinary path
+// components), its last component kept as given so that a link there is seen, not followed.
+inline std::filesystem::path resolve_target(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    if (dir.empty()) throw OutputDirectoryError("the output directory is an empty path");
+    fs::path p = fs::absolute(dir);
+    while (p.filename().empty() && p.has_relative_path()) p = p.parent_path();  // "out/" -> "out"
+    const std::string last = p.filename().string();
+    std::error_code ec;
+    if (last == "." || last == "..") {
+        p = fs::canonical(p, ec);
+        if (ec) throw OutputDirectoryError(dir.string() + ": " + ec.message());
+    } else if (!last.empty()) {
+        p = fs::weakly_canonical(p.parent_path(), ec) / last;
+        if (ec) throw OutputDirectoryError(dir.string() + ": " + ec.message());
+    }
+    if (p.filename().empty() || p == p.root_path()) throw OutputDirectoryError(dir.string() + ": cannot replace the root directory");
+    return p;
+}
+
+// What the target holds now: nothing, an empty directory, or an output xc wrote (its files).
+struct ExistingOutput {
+    bool exists = false;
+    mode_t mode = 0755;
+    std::set<std::string> owned;  // from the marker
+};
+
+inline ExistingOutput inspect_target(const std::filesystem::path& target, const std::string& shown) {
+    namespace fs = std::filesystem;
+    ExistingOutput out;
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) != 0) {
+        if (errno == ENOENT) return out;
+        throw OutputDirectoryError(shown + ": " + errno_text(errno));
+    }
+    if (S_ISLNK(st.st_mode))
+        throw OutputDirectoryError(shown + " is a symbolic link: xc neither writes through it nor replaces it; name the directory itself");
+    if (!S_ISDIR(st.st_mode)) throw OutputDirectoryError(shown + " exists and is " + describe_mode(st.st_mode) + ", not a directory");
+    out.exists = true;
+    out.mode = st.st_mode & 07777;
+    // Replacing the directory this process (and usually the user's shell) sits in would leave
+    // the shell in the removed old tree, where e.g. `terraform apply` writes state into nothing.
+    std::error_code ec;
+    const fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+        const fs::path real = fs::canonical(target, ec);
+        if (!ec) {
+            const auto rel = cwd.lexically_relative(real);
+            if (!rel.empty() && *rel.begin() != "..")
+                throw OutputDirectoryError(shown + " contains the current directory; xc replaces the output directory as a whole, "
+                                                   "which would leave this shell in the removed old copy: run xc from outside it");
+        }
+    }
+    const fs::path marker = target / output_marker;
+    struct stat ms {};
+    if (::lstat(marker.c_str(), &ms) == 0 && S_ISREG(ms.st_mode)) {
+        std::string text;
+        if (!read_whole(marker, text)) throw OutputDirectoryError("cannot read " + marker.string() + ": " + errno_text(errno));
+        out.owned = parse_marker(text);
+        return out;
+    }
+    if (!fs::is_empty(target, ec) || ec)
+        throw OutputDirectoryError(shown + " is not empty and was not written by xc (it has no " + std::string(output_marker) +
+                                   "); xc writes only into a new or empty directory or one it wrote before, so that it never "
+                                   "deletes files it did not write: choose another directory");
+    return out;
+}
+
+// Paths of the new output and the directories they need.
+struct NewLayout {
+    std::set<std::string> files, dirs;
+    template <class Files>
+    explicit NewLayout(const Files& f) {
+        for (const auto& [path, file] : f) {
+            files.insert(path);
+            for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) dirs.insert(path.substr(0, slash));
+        }
+    }
+};
+
+// Carries the entries of an old output that xc does not own into the new tree (hard links;
+// copies where a link is impossible), refusing any that the new output would overwrite.
+class CarryOver {
+public:
+    CarryOver(std::string shown, const std::set<std::string>& owned, const NewLayout& layout)
+        : shown_(std::move(shown)), owned_(owned), layout_(layout) {
+        for (const auto& p : owned)
+            for (auto slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) owned_dirs_.insert(p.substr(0, slash));
+    }
+
+    void directory(const std::filesystem::path& from, const std::filesystem::path& to, const std::string& rel = {}) const {
+        namespace fs = std::filesystem;
+        std::vector<std::string> names;
+        std::error_code ec;
+        for (fs::directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename().string());
+        if (ec) throw OutputDirectoryError("cannot read " + from.string() + ": " + ec.message());
+        for (const auto& name : names) {
+            const std::string path = rel.empty() ? name : rel + "/" + name;
+            if (path == output_marker) continue;
+            const fs::path src = from / name, dst = to / name;
+            struct stat st {};
+            if (::lstat(src.c_str(), &st) != 0) throw OutputDirectoryError("cannot read " + src.string() + ": " + errno_text(errno));
+            if (S_ISDIR(st.st_mode)) {
+                if (layout_.files.contains(path)) conflict(path, "a directory");
+                const bool yours = !owned_dirs_.contains(path);
+                if (yours) fs::create_directories(dst);  // kept even when empty
+                directory(src, dst, path);
+                if (yours) ::chmod(dst.c_str(), st.st_mode & 07777);  // after filling it: it may be read-only
+                continue;
+            }
+            if (owned_.contains(path)) continue;  // xc's: the new output replaces it
+            if (layout_.files.contains(path) || layout_.dirs.contains(path)) conflict(path, describe_mode(st.st_mode));
+            fs::create_directories(dst.parent_path());
+            entry(src, dst, path, st.st_mode);
+        }
+    }
+
+private:
+    void entry(const std::filesystem::path& src, const std::filesystem::path& dst, const std::string& path, mode_t mode) const {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        if (S_ISREG(mode)) {
+            if (::link(src.c_str(), dst.c_str()) == 0) return;
+            fs::copy_file(src, dst, fs::copy_options::none, ec);  // another file system, or links forbidden; copies the mode
+        } else if (S_ISLNK(mode)) {
+            fs::copy_symlink(src, dst, ec);
+        } else if (S_ISFIFO(mode)) {
+            if (::mkfifo(dst.c_str(), mode & 07777) != 0) ec = std::error_code(errno, std::generic_category());
+        } else {
+            throw OutputDirectoryError(shown_ + "/" + path + " is " + describe_mode(mode) +
+                                       ", which xc cannot carry into the new output: move it away and emit again");
+        }
+        if (ec) throw OutputDirectoryError("cannot keep " + src.string() + ": " + ec.message());
+    }
+
+    [[noreturn]] void conflict(const std::string& path, const std::string& what) const {
+        throw OutputDirectoryError(shown_ + "/" + path + " is " + what + " of yours (not listed in " + std::string(output_marker) +
+                                   ") where the new output writes " + (layout_.files.contains(path) ? "a file" : "a directory") +
+                                   "; xc never overwrites what it did not write: move it away and emit again");
+    }
+
+    std::string shown_;
+    const std::set<std::string>& owned_;
+    const NewLayout& layout_;
+    std::set<std::string> owned_dirs_;
+};
+
+// Exchange `staging` and `target` in one step; if `target` is missing, rename into place.
+// Returns where the old tree now is (empty if there was none).
+inline std::filesystem::path swap_into_place(const std::filesystem::path& staging, const std::filesystem::path& target, bool target_exists) {
+    namespace fs = std::filesystem;
+    if (!target_exists) {
+#if defined(__linux__) && defined(RENAME_NOREPLACE)
+        if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return {};
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+            throw OutputDirectoryError("cannot rename " + staging.string() + " to " + target.string() + ": " + errno_text(errno));
+#endif
+        if (::rename(staging.c_str(), target.c_str()) != 0)
+            throw OutputDirectoryError("cannot rename " + staging.string() + " to " + target.string() + ": " + errno_text(errno));
+        return {};
+    }
+#if defined(__linux__) && defined(RENAME_EXCHANGE)
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) return staging;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        throw OutputDirectoryError("cannot exchange " + staging.string() + " and " + target.string() + ": " + errno_text(errno));
+#endif
+    // Fallback (no RENAME_EXCHANGE here): two renames; recover_and_clean repairs a kill between.
+    std::string old = staging.string();
+    old.replace(old.size() - 6 - staging_infix.size(), staging_infix.size(), old_infix);
+    if (::rename(target.c_str(), old.c_str()) != 0)
+        throw OutputDirectoryError("cannot move " + target.string() + " aside: " + errno_text(errno));
+    if (::rename(staging.c_str(), target.c_str()) != 0) {
+        int e = errno;
+        ::rename(old.c_str(), target.c_str());
+        throw OutputDirectoryError("cannot rename " + staging.string() + " to " + target.string() + ": " + errno_text(e));
+    }
+    return old;
+}
+
+// Write `files` (path -> {content, executable}, ordered) as the output directory `dir`.
+template <class Files>
+void replace_output_directory(const Files& files, const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    const fs::path target = resolve_target(dir);
+    const std::string shown = dir.string();
+    const fs::path parent = target.parent_path();
+    const std::string name = target.filename().string();
+    for (const auto& [path, file] : files)
+        if (path == output_marker) throw OutputDirectoryError(std::string(output_marker) + " is xc's ownership marker, not an emitted file");
+
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw OutputDirectoryError("cannot create " + parent.string() + ": " + ec.message());
+    DirectoryLock lock(parent);
+    recover_and_clean(parent, name);
+    const ExistingOutput existing = inspect_target(target, shown);
+
+    std::string pattern = (parent / ("." + name + std::string(staging_infix) + "XXXXXX")).string();
+    if (!::mkdtemp(pattern.data()))
+        throw OutputDirectoryError("cannot create a temporary directory in " + parent.string() + ": " + errno_text(errno));
+    const fs::path staging = pattern;
+    try {
+        // The marker first: from here on the temporary is recognisably xc's.
+        write_whole(staging / output_marker, marker_text(files), 0644);
+        const NewLayout layout(files);
+        if (existing.exists) CarryOver(shown, existing.owned, layout).directory(target, staging);
+        for (const auto& [path, file] : files) {
+            const fs::path p = staging / path;
+            if (path.find('/') != std::string::npos) fs::create_directories(p.parent_path());
+            write_whole(p, file.content, file.executable ? 0755 : 0644);
+        }
+        if (::chmod(staging.c_str(), existing.mode) != 0)
+            throw OutputDirectoryError("cannot set the mode of " + staging.string() + ": " + errno_text(errno));
+        const fs::path old = swap_into_place(staging, target, existing.exists);
+        if (!old.empty()) remove_owned_tree(old);
+    } catch (...) {
+        remove_owned_tree(staging);
+        throw;
+    }
+}
+
+}  // namespace xc::emit::detail
