@@ -1,10 +1,18 @@
 // xc_verify_bench [SERVICES...]   (default 10 100 1000 10000)
+// xc_verify_bench --slow-policy [STATEMENTS...]   (default 50 100 250)
 //
 // For each size, a child process generates a model from the reference one — N services in N
 // accounts, every tenth with a wildcard endpoint condition (a violation), a shared secret and
 // key per 500 services — and reports load,
 // verify, per-API time and peak RSS. Then the process wall time of `xc verify` on the reference
 // model (median of 11 runs).
+//
+// --slow-policy: the star-heavy API policy of issue 16 (tests/support/slow_policy.hpp) with
+// STATEMENTS statements on one API: one query (api-endpoint-only on that API) with budgets of 5,
+// 200 and 1000 ms — verdict, time taken, how far past its budget it ran — and `xc verify` on the
+// whole model as a process.
+#include "slow_policy.hpp"
+
 #include <xc/model/graph.hpp>
 #include <xc/input/json/load.hpp>
 #include <xc/verify/verify.hpp>
@@ -98,10 +106,56 @@ int measure(std::size_t n) {
     return 0;
 }
 
+int slow_policy(const std::vector<std::string>& sizes) {
+    const auto reference = nlohmann::json::parse(reference_text());
+    {  // the first Z3 context of a process costs ~50 ms: not part of any query
+        xc::verify::VerifyOptions warm;
+        warm.only = {"api-liveness"};
+        xc::verify::verify(xc::model::build_graph(xc::model::load_model_text(reference_text(), "warm.json")), warm);
+    }
+    for (const auto& size : sizes) {
+        const std::size_t n = std::stoul(size);
+        const std::string text = xc::test::slow_policy_model(reference, n);
+        const std::string file = "/tmp/xc-slow-policy-" + std::to_string(::getpid()) + "-" + size + ".json";
+        { std::ofstream(file) << text; }
+        auto graph = xc::model::build_graph(xc::model::load_model_text(text, file));
+        std::printf("slow policy, %zu statements (model %zu bytes):\n", n, text.size());
+        const auto& property = *xc::verify::find_property("api-endpoint-only");
+        for (unsigned budget : {5u, 200u, 1000u}) {
+            // One query: api-endpoint-only on the slow API (the checker's Z3 context is made before).
+            xc::verify::VerifyOptions options;
+            options.timeout_ms = budget;
+            xc::verify::Checker checker(graph, options);
+            auto t = Clock::now();
+            xc::verify::run_check(checker, property, property.checks[0], graph.private_apis().front());
+            double ms = 1000 * seconds_since(t);
+            const auto& f = checker.report().findings.front();
+            std::printf("  one query, --timeout-ms %4u: %-9s %8.1f ms (%+6.1f%% of budget)  %s\n", budget,
+                        std::string(xc::verify::to_string(f.verdict)).c_str(), ms, 100 * (ms - budget) / budget, f.message.c_str());
+        }
+#ifdef XC_CLI
+        for (unsigned budget : {5u, 200u}) {
+            std::string command = std::string(XC_CLI) + " verify " + file + " --timeout-ms " + std::to_string(budget) + " > /dev/null";
+            auto t = Clock::now();
+            int status = std::system(command.c_str());
+            std::printf("  xc verify (all properties) --timeout-ms %4u: exit %d, %8.1f ms process wall\n", budget,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1000 * seconds_since(t));
+        }
+#endif
+        std::remove(file.c_str());
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
+    if (argc >= 2 && std::string(argv[1]) == "--slow-policy") {
+        std::vector<std::string> sizes(argv + 2, argv + argc);
+        if (sizes.empty()) sizes = {"50", "100", "250"};
+        return slow_policy(sizes);
+    }
     std::vector<std::string> sizes;
     for (int i = 1; i < argc; ++i) sizes.push_back(argv[i]);
     if (sizes.empty()) sizes = {"10", "100", "1000", "10000"};
