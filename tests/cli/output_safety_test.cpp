@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -273,6 +274,27 @@ TEST(VerifyOutput, AFifoWithAReaderGetsTheReport) {
         EXPECT_NE(full.err.find("No space left"), std::string::npos) << full.err;
         EXPECT_EQ(fs::status("/dev/full").type(), fs::file_type::character);
     }
+}
+
+// Temporaries of killed report writes are removed by the next run; one a live run holds
+// (locked) and look-alikes that are not the pattern are left alone.
+TEST(VerifyOutput, TheNextRunRemovesTemporariesOfKilledRuns) {
+    TempDir dir;
+    write_file(dir / ".report.json.xc-Ab12Cd", "half a report");
+    write_file(dir / ".report.json.xc-Held01", "a live run's");
+    write_file(dir / ".report.json.xc-toolong1", "not the pattern");
+    write_file(dir / ".other.json.xc-Ab12Cd", "another report's");
+    int held = open((dir / ".report.json.xc-Held01").c_str(), O_RDONLY);
+    ASSERT_GE(held, 0);
+    ASSERT_EQ(flock(held, LOCK_EX), 0);
+    auto r = run(xc_cli("verify " + reference() + " -o " + quote((dir / "report.json").string())));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    close(held);
+    EXPECT_FALSE(fs::exists(dir / ".report.json.xc-Ab12Cd"));
+    EXPECT_TRUE(fs::exists(dir / ".report.json.xc-Held01"));
+    EXPECT_TRUE(fs::exists(dir / ".report.json.xc-toolong1"));
+    EXPECT_TRUE(fs::exists(dir / ".other.json.xc-Ab12Cd"));
+    EXPECT_EQ(read_file(dir / "report.json"), reference_report());
 }
 
 // `-o ''` names nothing: exit 2 and a message, not an internal error.

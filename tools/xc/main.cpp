@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     emit->add_option("--target", emit_request.target, "What to emit")
         ->check(CLI::IsMember(xc::cli::emit_target_names()))
         ->capture_default_str();
-    emit->add_option("-o,--output", emit_request.out_dir, "Output directory (replaced as a whole on success)")->required();
+    emit->add_option("-o,--output", emit_request.out_dir, "Output directory: new, empty, or an earlier output of xc (its .xc-output lists xc's files; they are replaced, all else is kept)")->required();
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
 

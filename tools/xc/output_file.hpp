@@ -1,6 +1,7 @@
 // Where `xc verify -o PATH` writes its report, by what PATH names:
-//  * nothing or a regular file: written all-or-nothing (a temporary beside it, renamed over
-//    it), so a CI step that reads it finds the whole report or the previous file, never half;
+//  * nothing or a regular file: written all-or-nothing (a temporary `.<name>.xc-XXXXXX` beside
+//    it, renamed over it), so a CI step that reads it finds the whole report or the previous
+//    file, never half; temporaries of killed runs are removed by the next run;
 //  * a stream the caller already holds — /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N —
 //    written to that descriptor as it is (a pipe, a terminal, a file opened with `>` or `>>`);
 //  * a character device (/dev/null, a terminal) or a FIFO, also through a symbolic link: written
@@ -23,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,14 +102,37 @@ inline void write_through(const std::string& file, const std::string& text) {
 
 }  // namespace detail
 
+namespace detail {
+
+// Remove the temporaries `.<name>.xc-XXXXXX` that killed runs left beside `name`: regular files
+// no live run holds locked (each run locks its own while writing it).
+inline void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& name) {
+    namespace fs = std::filesystem;
+    const std::string prefix = "." + name + ".xc-";
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string entry = it->path().filename().string();
+        if (entry.size() != prefix.size() + 6 || entry.compare(0, prefix.size(), prefix) != 0) continue;
+        int fd = ::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(it->path().c_str());
+        ::close(fd);
+    }
+}
+
+}  // namespace detail
+
 // Write `text` to a temporary file beside `file`, then rename it over `file`.
 inline void write_file_atomically(const std::string& file, const std::string& text) {
     namespace fs = std::filesystem;
     fs::path target(file);
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    detail::remove_stale_temporaries(dir, target.filename().string());
     std::string temp = (dir / ("." + target.filename().string() + ".xc-XXXXXX")).string();
     int fd = mkstemp(temp.data());
     if (fd < 0) throw OutputFileError(file + ": cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+    ::flock(fd, LOCK_EX);  // ours while we write it: another run's clean-up leaves it alone
     auto fail = [&](const char* what) {
         int e = errno;
         ::close(fd);
