@@ -17,7 +17,7 @@
 //      (`.<name>.xc-tmp-*`, `.<name>.xc-old-*`) beside it: what the killed run left is removed.
 // It prints per-iteration outcomes and a summary; exit 1 on any violation.
 #include <xc/emit/terraform.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include "generated_model.hpp"
 
@@ -105,7 +105,7 @@ Leftovers leftovers(const fs::path& parent, const std::string& name) {
 xc::emit::FileSet emit(int services, const std::string& option, const fs::path& dir) {
     const fs::path model = dir / ("model-" + option + ".json");
     std::ofstream(model) << xc::bench::generated_model(services, option);
-    auto files = xc::emit::emit_terraform(xc::model::build_graph(xc::model::load_model_file(model.string())));
+    auto files = xc::emit::emit_terraform(xc::model::build_graph(xc::input::json::load_model_file(model.string())));
     fs::remove(model);
     return files;
 }

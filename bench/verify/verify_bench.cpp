@@ -111,14 +111,14 @@ int slow_policy(const std::vector<std::string>& sizes) {
     {  // the first Z3 context of a process costs ~50 ms: not part of any query
         xc::verify::VerifyOptions warm;
         warm.only = {"api-liveness"};
-        xc::verify::verify(xc::model::build_graph(xc::model::load_model_text(reference_text(), "warm.json")), warm);
+        xc::verify::verify(xc::model::build_graph(xc::input::json::load_model_text(reference_text(), "warm.json")), warm);
     }
     for (const auto& size : sizes) {
         const std::size_t n = std::stoul(size);
         const std::string text = xc::test::slow_policy_model(reference, n);
         const std::string file = "/tmp/xc-slow-policy-" + std::to_string(::getpid()) + "-" + size + ".json";
         { std::ofstream(file) << text; }
-        auto graph = xc::model::build_graph(xc::model::load_model_text(text, file));
+        auto graph = xc::model::build_graph(xc::input::json::load_model_text(text, file));
         std::printf("slow policy, %zu statements (model %zu bytes):\n", n, text.size());
         const auto& property = *xc::verify::find_property("api-endpoint-only");
         for (unsigned budget : {5u, 200u, 1000u}) {

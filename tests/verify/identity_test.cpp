@@ -180,7 +180,15 @@ TEST(DeployedIdentity, ALiteralApiIdIsAdoptedNotRecreated) {
             api_tf = std::string(f.content);
     ASSERT_FALSE(api_tf.empty());
     EXPECT_NE(api_tf.find("import {\n  to = aws_api_gateway_rest_api.orders\n  id = \"" + literal_id + "\"\n}"), std::string::npos) << api_tf;
-    EXPECT_THROW(xc::emit::emit_cloudformation(g), xc::emit::lowering::LoweringError);
+    try {
+        xc::emit::emit_cloudformation(g);
+        ADD_FAILURE() << "CloudFormation emitted a stack that would create a second API";
+    } catch (const xc::emit::lowering::LoweringError& e) {
+        ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+        EXPECT_EQ(e.diagnostics().front().path, "/services/food/apis/orders") << e.what();
+        EXPECT_EQ(e.diagnostics().front().file, "model.json") << e.what();
+        EXPECT_GT(e.diagnostics().front().position.line, 0u) << e.what();
+    }
     // Without an id nothing is adopted.
     auto plain = xc::emit::emit_terraform(graph_of_json(model_json()));
     for (const auto& [path, f] : plain.files()) EXPECT_EQ(std::string(f.content).find("import {"), std::string::npos) << path;

@@ -97,9 +97,9 @@ public:
             // resources into a CloudFormation stack"). Emitting a template that would create a
             // second API next to the one the model (and the proofs) name is not an option.
             if (!r.adopt_id.empty())
-                throw lowering::LoweringError("the model names an existing " + r.kind + " (id '" + r.adopt_id + "') at " + r.source +
-                                              ": a CloudFormation deployment would create another one with a new id; "
-                                              "remove \"id\" to let the stack create it, or emit --target terraform (which adopts it)");
+                throw lowering::LoweringError(r.source, "the model names an existing " + r.kind + " (id '" + r.adopt_id +
+                                                            "'): a CloudFormation deployment would create another one with a new id; "
+                                                            "remove \"id\" to let the stack create it, or emit --target terraform (which adopts it)");
             Json res{{"Type", resource_type(r)}};
             Json props = properties(r);
             if (!props.empty()) res["Properties"] = std::move(props);
@@ -816,7 +816,13 @@ inline CloudFormationResult print(const lowering::Deployment& d, const CloudForm
 inline CloudFormationResult emit_cloudformation(const model::Graph& graph, const CloudFormationOptions& options = {}) {
     lowering::LoweringOptions lo;
     lo.lambda_dist_dir = options.lambda_dist_dir;
-    return cloudformation::print(lowering::lower(graph, lo), options);
+    lowering::Deployment d = lowering::lower(graph, lo);
+    try {
+        return cloudformation::print(d, options);
+    } catch (const lowering::LoweringError& e) {  // located like the lowering's (lowering::lower_stacks)
+        if (e.diagnostics().size() != 1 || !e.diagnostics().front().file.empty()) throw;
+        throw lowering::LoweringError(graph.model().located(e.diagnostics().front()));
+    }
 }
 
 }  // namespace xc::emit

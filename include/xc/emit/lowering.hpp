@@ -190,8 +190,8 @@ private:
         Resource again = std::move(list.back());
         list.pop_back();
         if (lookup) return;  // the same read, needed twice
-        throw LoweringError("the model names at " + list[first->index].source + " and " + again.source + " both become " +
-                            again.kind + " '" + again.name + "' in stack " + st_->name + ": rename one of them");
+        throw LoweringError(again.source, "this and the model's " + list[first->index].source + " both become " + again.kind + " '" +
+                                              again.name + "' in stack " + st_->name + ": rename one of them");
     }
     static Resource make(std::string kind, std::string name, std::string group, std::string source) {
         Resource r;
@@ -538,8 +538,8 @@ private:
         std::string name = g_.identity(v).name.stand_in();  // a literal: xc names secrets
         // A partial ARN ending in "-" + 6 characters would be taken for a full ARN.
         if (name.size() > 7 && name[name.size() - 7] == '-')
-            throw LoweringError("secret '" + s.name + "' at " + s.path +
-                                ": a name ending in '-' and 6 characters cannot be read across accounts by partial ARN; rename it");
+            throw LoweringError(s.path, "secret '" + s.name +
+                                            "': a name ending in '-' and 6 characters cannot be read across accounts by partial ARN; rename it");
         Resource r = make("secret", nm({n}), "secrets", s.path);
         r.set("name", str(name));
         if (!s.description.empty()) r.set("description", str(s.description));
@@ -657,7 +657,7 @@ private:
                         str(replace_all(options_.lambda_dist_dir, "{service}", sc_->name))});
         std::string fname = g_.identity(v).name.stand_in();  // a literal: xc names functions
         if (fname.size() > 64)
-            throw LoweringError("Lambda '" + n + "' at " + l.path + ": function name '" + fname + "' is longer than 64 characters");
+            throw LoweringError(l.path, "Lambda '" + n + "': function name '" + fname + "' is longer than 64 characters");
 
         Resource logs = make("log_group", nm({n}), "compute", l.path);
         logs.set("name", str("/aws/lambda/" + fname));
@@ -910,9 +910,16 @@ inline Deployment deployment_of(const model::Graph& graph) {
 
 // Lower a (verified) model's graph stack by stack, handing each complete stack to
 // `each(Stack&&)` (order: see detail::Lowerer::run); for printers that render as they go.
+// Errors that name a model path (the lowering's, and a printer's rendering a stack in `each`) are
+// located in the model's source here, once: file, line:column.
 template <class Each>
 void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
-    detail::Lowerer(graph, options).run(each);
+    try {
+        detail::Lowerer(graph, options).run(each);
+    } catch (const LoweringError& e) {
+        if (e.diagnostics().size() != 1 || !e.diagnostics().front().file.empty()) throw;
+        throw LoweringError(graph.model().located(e.diagnostics().front()));
+    }
 }
 
 // Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.

@@ -141,10 +141,15 @@ TEST(Lowering, NamesThatCollideAfterSanitisingAreRefused) {
         lower_text(t);
         ADD_FAILURE() << "no LoweringError";
     } catch (const lw::LoweringError& e) {
-        // Both model places are named, and what they both become.
+        // Both model places are named, and what they both become; the error stands at the second,
+        // located in the source (file, line:column).
         const std::string what = e.what();
-        EXPECT_EQ(what.rfind("the model names at /consumer/", 0), 0u) << what;
-        EXPECT_NE(what.find("alb_ both become"), std::string::npos) << what;
+        ASSERT_EQ(e.diagnostics().size(), 1u) << what;
+        const auto& d = e.diagnostics().front();
+        EXPECT_EQ(d.path, "/consumer/securityGroups/alb_") << what;
+        EXPECT_TRUE(d.file.ends_with("m.json")) << what;
+        EXPECT_GT(d.position.line, 0u) << what;
+        EXPECT_NE(d.message.find("the model's /consumer/securityGroups/alb both become"), std::string::npos) << what;
         EXPECT_NE(what.find("in stack consumer: rename one of them"), std::string::npos) << what;
     }
 }
