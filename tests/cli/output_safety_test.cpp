@@ -306,6 +306,14 @@ TEST(EmitOutput, AnEmptyPathIsAUsageError) {
     }
 }
 
+// ... and for a report it does not silently mean standard output.
+TEST(VerifyOutput, AnEmptyPathIsAUsageError) {
+    auto r = run(xc_cli("verify " + reference() + " -o ''"));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("the report file is an empty path"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 // `-o .` and `-o ..` from a folder holding the user's files (and from inside an earlier
 // output): refused, nothing deleted.
 TEST(EmitOutput, DotAndDotDotNeverDeleteTheUsersFiles) {

@@ -77,7 +77,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(xc::cli::verify_formats()))
         ->capture_default_str();
     verify->add_option("-o,--output", verify_request.output,
-                       "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout");
+                       "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout")
+        ->check(CLI::Validator(
+            [](std::string& path) { return path.empty() ? std::string("the report file is an empty path (omit -o to write to stdout)") : std::string(); },
+            "FILE"));
     verify->add_option("--baseline", verify_request.baseline,
                        "Accept the findings this baseline file suppresses (each with a reason); unused suppressions are warned about");
     verify->add_option("--properties", verify_request.only, "Check only these properties (comma-separated ids)")->delimiter(',');

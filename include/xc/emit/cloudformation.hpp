@@ -101,7 +101,15 @@ public:
                                                             "'): a CloudFormation deployment would create another one with a new id; "
                                                             "remove \"id\" to let the stack create it, or emit --target terraform (which adopts it)");
             Json res{{"Type", resource_type(r)}};
-            Json props = properties(r);
+            Json props;
+            try {
+                props = properties(r);
+            } catch (const lowering::LoweringError& e) {
+                // A model string the template cannot carry ({{resolve:...}}, an intrinsic's key):
+                // it stands in the resource the model defines at `source`.
+                if (!e.diagnostics().empty()) throw;
+                throw lowering::LoweringError(r.source, e.what());
+            }
             if (!props.empty()) res["Properties"] = std::move(props);
             Json deps = depends_on(r);
             if (!deps.empty()) res["DependsOn"] = std::move(deps);

@@ -436,6 +436,10 @@ TEST(CloudFormationInjection, DynamicReferencesAndIntrinsicKeysInTheModelAreRefu
         ADD_FAILURE() << "a dynamic reference in the model was emitted";
     } catch (const lw::LoweringError& e) {
         EXPECT_NE(std::string(e.what()).find("dynamic reference"), std::string::npos) << e.what();
+        // Located where the model defines the resource that carries the text.
+        ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+        EXPECT_EQ(e.diagnostics().front().path, "/consumer/securityGroups/alb") << e.what();
+        EXPECT_GT(e.diagnostics().front().position.line, 0u) << e.what();
     }
     EXPECT_NO_THROW(xc::emit::emit_terraform(g)) << "Terraform has no dynamic references: the same text is inert there";
 
@@ -449,6 +453,9 @@ TEST(CloudFormationInjection, DynamicReferencesAndIntrinsicKeysInTheModelAreRefu
         ADD_FAILURE() << "a model object with the single key Fn::GetAtt was emitted";
     } catch (const lw::LoweringError& e) {
         EXPECT_NE(std::string(e.what()).find("intrinsic function"), std::string::npos) << e.what();
+        ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+        EXPECT_EQ(e.diagnostics().front().path.rfind("/services/", 0), 0u) << e.what();
+        EXPECT_GT(e.diagnostics().front().position.line, 0u) << e.what();
     }
 }
 

@@ -47,6 +47,25 @@ TEST(LambdaCppLiteral, EveryByteRoundTripsThroughTheCompiler) {
     EXPECT_EQ(out.out, expected);
 }
 
+// What the generated Lambdas do with model text: initialise std::string config fields. A NUL
+// inside must not end the value there ("nul\0x" must not become "nul").
+TEST(LambdaCppLiteral, EveryByteRoundTripsIntoAStdString) {
+    std::string program = "#include <cstdio>\n#include <string>\nint main() {\n";
+    for (const auto& s : hostile)
+        program += "  { const std::string v = " + xc::emit::detail::cpp_string_value(s) +
+                   "; std::fwrite(v.data(), 1, v.size(), stdout); std::fputc('|', stdout); }\n";
+    program += "}\n";
+    TempDir dir;
+    xc::test::write_file(dir / "p.cpp", program);
+    auto build = xc::test::run("g++ -std=c++20 -trigraphs -Wall -Wextra -Werror -Wno-trigraphs -o " +
+                               (dir / "p").string() + " " + (dir / "p.cpp").string());
+    ASSERT_EQ(build.exit_code, 0) << build.err << "\n" << program;
+    auto out = xc::test::run((dir / "p").string());
+    std::string expected;
+    for (const auto& s : hostile) expected += s + "|";
+    EXPECT_EQ(out.out, expected);
+}
+
 TEST(LambdaCppLiteral, UsesOnlyPrintableAsciiAndNoTrigraphText) {
     for (const auto& s : hostile) {
         auto lit = xc::emit::detail::cpp_string_literal(s);

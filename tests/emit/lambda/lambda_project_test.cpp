@@ -279,6 +279,11 @@ TEST_F(LambdaProject, EveryBadInputIsA4xxWithAJsonError) {
         {R"({"fullName": 42, "beverage": "tea"})", "number instead of string"},
         {R"({"fullName": "Ann", "beverage": 1})", "number instead of option"},
         {R"({"fullName": null, "beverage": "tea"})", "null field"},
+        // Text after the object, hidden behind a NUL byte or not: nlohmann's parser stops at a NUL.
+        {std::string(R"({"fullName":"a","beverage":"tea"})") + std::string(1, '\0') + "xyz", "a NUL byte, then more"},
+        {std::string(R"({"fullName":"a","beverage":"tea"})") + std::string(1, '\0'), "a trailing NUL byte"},
+        {std::string(R"({"fullName":"a)") + std::string(1, '\0') + R"(","beverage":"tea"})", "a NUL byte inside a string"},
+        {R"({"fullName":"a","beverage":"tea"} {})", "a second value"},
     };
     for (const auto& c : cases) {
         auto [status, body] = post_order(c.body);

@@ -34,4 +34,12 @@ inline std::string cpp_string_literal(std::string_view text) {
     return out;
 }
 
+// A C++ expression that initialises a std::string to `text`, byte for byte. A literal converts
+// to std::string through `const char*`, which ends at the first NUL: a text holding one is
+// constructed with its size instead (other texts stay plain literals).
+inline std::string cpp_string_value(std::string_view text) {
+    if (text.find('\0') == std::string_view::npos) return cpp_string_literal(text);
+    return "std::string(" + cpp_string_literal(text) + ", " + std::to_string(text.size()) + ")";
+}
+
 }  // namespace xc::emit::detail

@@ -822,6 +822,9 @@ json parse_body(const json& event) {
         throw ClientError{400, "MissingBody", "a JSON request body is required"};
     if (text.size() > max_body_bytes)
         throw ClientError{413, "BodyTooLarge", "the request body exceeds " + std::to_string(max_body_bytes) + " bytes"};
+    // nlohmann's parser takes a NUL byte for the end of the input: what follows one would be
+    // ignored. JSON has no place for a raw NUL (RFC 8259: control characters are escaped).
+    if (text.find('\0') != std::string::npos) throw ClientError{400, "InvalidJson", "the request body contains a NUL byte"};
     json body = json::parse(text, nullptr, false);
     if (body.is_discarded()) throw ClientError{400, "InvalidJson", "the request body is not valid JSON"};
     if (!body.is_object()) throw ClientError{400, "InvalidBody", "the request body must be a JSON object"};
