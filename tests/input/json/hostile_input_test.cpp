@@ -87,7 +87,9 @@ TEST(HostileInput, ANulByteAnywhereIsRefused) {
             ASSERT_EQ(ds.size(), 1u);
             EXPECT_NE(ds[0].message.find("NUL byte"), std::string::npos) << xc::to_string(ds[0]);
             EXPECT_TRUE(ds[0].path.empty() || ds[0].path.front() == '/') << ds[0].path;
-            if (kind.name != "policy") EXPECT_NE(ds[0].position.line, 0u) << "no line:column";
+            if (kind.name != "policy") {
+                EXPECT_NE(ds[0].position.line, 0u) << "no line:column";
+            }
         }
     }
 }
