@@ -145,8 +145,8 @@ private:
         switch (pick(n)) {
             case 0: out += std::to_string(pick(1000)); return;
             case 1: {
-                static const char* numbers[] = {"0", "1.5", "10.25", "1e3", "2E-2", "007", "3.0e+1"};
-                out += numbers[pick(std::size(numbers))];
+                static const char* numbers[] = {"0", "1.5", "10.25", "1e3", "2E-2", "007", "3.0e+1", "3.e+1"};
+                out += chance(3) ? (pick(2) ? "1." : "1.2.3") : numbers[pick(std::size(numbers))];
                 return;
             }
             case 2: out += pick(3) == 0 ? "null" : pick(2) ? "true" : "false"; return;

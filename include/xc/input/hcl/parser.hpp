@@ -87,7 +87,9 @@ inline int hex_value(char c) {
     return -1;
 }
 
-// The number syntax of the spec: digits ("." digits)? ([eE] [+-]? digits)?.
+// What cty.ParseNumberVal (Go's big.ParseFloat, base 10) accepts of a number token:
+// digits ("." digits?)? ([eE] [+-]? digits)? — "3.e+1" included, which the spec's grammar
+// does not show but HashiCorp's parser accepts.
 inline bool valid_number(std::string_view t) {
     std::size_t i = 0;
     auto digits = [&] {
@@ -98,7 +100,7 @@ inline bool valid_number(std::string_view t) {
     if (!digits()) return false;
     if (i < t.size() && t[i] == '.') {
         ++i;
-        if (!digits()) return false;
+        digits();
     }
     if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
         ++i;

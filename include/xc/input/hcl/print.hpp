@@ -65,7 +65,8 @@ inline void escape_into(std::string& out, std::string_view s) {
 
 inline void print_into(std::string& out, const Expr& e);
 
-inline void print_template_parts(std::string& out, const Expr& t);
+// `directive_body`: the parts are followed by "%{else}", "%{endif}" or "%{endfor}".
+inline void print_template_parts(std::string& out, const Expr& t, bool directive_body = false);
 
 inline void print_template_part(std::string& out, const Expr& p) {
     const Expr* part = &p;
@@ -76,11 +77,11 @@ inline void print_template_part(std::string& out, const Expr& p) {
             out += "%{if ";
             print_into(out, *part->children[0]);
             out += "}";
-            print_template_parts(out, *part->children[1]);
+            print_template_parts(out, *part->children[1], true);
             const Expr& otherwise = *part->children[2];
             if (!(otherwise.is_string_literal() && otherwise.children[0]->text.empty())) {
                 out += "%{else}";
-                print_template_parts(out, otherwise);
+                print_template_parts(out, otherwise, true);
             }
             out += "%{endif}";
         } else if (part->kind == ExprKind::TemplateFor) {
@@ -89,7 +90,7 @@ inline void print_template_part(std::string& out, const Expr& p) {
             out += part->text2 + " in ";
             print_into(out, *part->children[0]);
             out += "}";
-            print_template_parts(out, *part->children[1]);
+            print_template_parts(out, *part->children[1], true);
             out += "%{endfor}";
         } else {
             out += "${";
@@ -99,11 +100,11 @@ inline void print_template_part(std::string& out, const Expr& p) {
     }
 }
 
-inline void print_template_parts(std::string& out, const Expr& t) {
+inline void print_template_parts(std::string& out, const Expr& t, bool directive_body) {
     for (std::size_t i = 0; i < t.children.size(); ++i) {
         const Expr& part = *t.children[i];
         const bool literal = part.kind == ExprKind::Literal && part.literal == LiteralKind::String;
-        if (literal && i + 1 < t.children.size() && !part.text.empty() && (part.text.back() == '$' || part.text.back() == '%')) {
+        if (literal && (i + 1 < t.children.size() || directive_body) && !part.text.empty() && (part.text.back() == '$' || part.text.back() == '%')) {
             // A literal "$" or "%" right before "${" / "%{" (left by a strip marker) would read
             // as the escape "$${": write it as a unicode escape instead.
             escape_into(out, std::string_view(part.text).substr(0, part.text.size() - 1));
