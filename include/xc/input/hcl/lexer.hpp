@@ -64,6 +64,7 @@ public:
     std::vector<Token> run() {
         if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") advance(3);  // UTF-8 BOM
         modes_.push_back({Mode::Main, {}, false});
+        tokens_.reserve(s_.size() / 4 + 16);
         while (i_ < s_.size()) {
             switch (modes_.back().mode) {
                 case Mode::Main: main(); break;
@@ -157,15 +158,24 @@ private:
             advance(c == '\n' ? 1 : 2);
             return emit(Tok::Newline);
         }
-        struct Two { std::string_view text; Tok tok; };
-        static constexpr Two twos[] = {{"...", Tok::Ellipsis}, {"==", Tok::EqualOp}, {"!=", Tok::NotEqual},
-                                       {">=", Tok::GreaterEq}, {"<=", Tok::LessEq}, {"&&", Tok::And},
-                                       {"||", Tok::Or}, {"::", Tok::DoubleColon}, {"=>", Tok::FatArrow}};
-        for (const auto& t : twos)
-            if (starts(t.text)) {
-                advance(t.text.size());
-                return emit(t.tok);
-            }
+        // Multi-character operators, by their first character.
+        const char c1 = at(1);
+        Tok two = Tok::Eof;
+        switch (c) {
+            case '.': if (c1 == '.' && at(2) == '.') { advance(3); return emit(Tok::Ellipsis); } break;
+            case '=': two = c1 == '=' ? Tok::EqualOp : c1 == '>' ? Tok::FatArrow : Tok::Eof; break;
+            case '!': two = c1 == '=' ? Tok::NotEqual : Tok::Eof; break;
+            case '>': two = c1 == '=' ? Tok::GreaterEq : Tok::Eof; break;
+            case '<': two = c1 == '=' ? Tok::LessEq : Tok::Eof; break;
+            case '&': two = c1 == '&' ? Tok::And : Tok::Eof; break;
+            case '|': two = c1 == '|' ? Tok::Or : Tok::Eof; break;
+            case ':': two = c1 == ':' ? Tok::DoubleColon : Tok::Eof; break;
+            default: break;
+        }
+        if (two != Tok::Eof) {
+            advance(2);
+            return emit(two);
+        }
         if (c == '<' && at(1) == '<') {  // heredoc introducer: "<<" "-"? Ident Newline
             std::size_t k = 2;
             const bool flush = at(k) == '-';

@@ -496,6 +496,10 @@ private:
     // strings; "$${" and "%%{" everywhere).
     void decode_literal(const Token& t, bool quoted, std::string& out) {
         const std::string_view s = t.text(src_);
+        if (s.find_first_of(quoted ? "\\$%" : "$%") == std::string_view::npos) {  // nothing to resolve
+            out += s;
+            return;
+        }
         for (std::size_t i = 0; i < s.size();) {
             const char c = s[i];
             if (quoted && c == '\\') {
@@ -819,6 +823,22 @@ private:
             }
             case Tok::OQuote: case Tok::OHeredoc: {
                 Token open = read();
+                if (open.type == Tok::OQuote) {
+                    // Fast path for the common "plain string": one literal token, or none.
+                    const Token& lit = tokens_[next_];
+                    const bool empty = lit.type == Tok::CQuote;
+                    if (empty || (lit.type == Tok::QuotedLit && next_ + 1 < tokens_.size() && tokens_[next_ + 1].type == Tok::CQuote)) {
+                        std::string value;
+                        if (!empty) decode_literal(lit, true, value);
+                        const Token close = empty ? lit : tokens_[next_ + 1];
+                        auto part = literal_string(std::move(value), empty ? Range{file_, close.start, close.start} : range(lit));
+                        next_ += empty ? 1 : 2;
+                        prev_ = close;
+                        auto e = make(ExprKind::Template, between(range(open), range(close)));
+                        e->children.push_back(std::move(part));
+                        return e;
+                    }
+                }
                 const bool heredoc = open.type == Tok::OHeredoc;
                 const bool flush = heredoc && open.text(src_).substr(2, 1) == "-";
                 auto [parts, passthru] = parse_template_inner(heredoc ? Tok::CHeredoc : Tok::CQuote, flush);
