@@ -1441,8 +1441,8 @@ inline File parse(std::string source, std::string file_name, const Limits& limit
     file.name = std::make_shared<const std::string>(std::move(file_name));
     file.source = std::move(source);
     if (file.source.size() > limits.max_file_bytes)
-        throw InputError(Diagnostic{*file.name, "", {}, "file too large: " + std::to_string(file.source.size()) +
-                                    " bytes (limit " + std::to_string(limits.max_file_bytes) + ", README: Limits, HCL)", ""});
+        throw InputError(std::vector<Diagnostic>{Diagnostic{*file.name, "", {}, "file too large: " + std::to_string(file.source.size()) +
+                                    " bytes (limit " + std::to_string(limits.max_file_bytes) + ", README: Limits, HCL)", ""}});
     detail::Parser parser(file, lex(file.source, limits), limits);
     file.body = parser.parse_file();
     if (!parser.diagnostics.empty()) throw InputError(std::move(parser.diagnostics));
