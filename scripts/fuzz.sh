@@ -22,7 +22,7 @@ parallel=false
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
 harnesses=("$@")
-[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(model policy pattern_set)
+[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(model policy pattern_set hcl)
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${XC_FUZZ_BUILD:-$repo/build-fuzz}

@@ -7,6 +7,7 @@
 #include <string>
 
 #define XC_FUZZ_FAIL(message) throw std::logic_error(std::string(message))
+#include "hcl_harness.hpp"
 #include "model_harness.hpp"
 #include "pattern_set_harness.hpp"
 #include "policy_harness.hpp"
@@ -44,11 +45,14 @@ fs::path regressions(const std::string& harness) { return xc::test::source_dir()
 TEST(FuzzRegressions, ModelLoaderInputs) { replay("model", xc::fuzz::model_one, regressions("model")); }
 TEST(FuzzRegressions, PolicyInputs) { replay("policy", xc::fuzz::policy_one, regressions("policy")); }
 TEST(FuzzRegressions, PatternSetInputs) { replay("pattern_set", xc::fuzz::pattern_set_one, regressions("pattern_set")); }
+TEST(FuzzRegressions, HclInputs) { replay("hcl", xc::fuzz::hcl_one, regressions("hcl")); }
+// The HCL harness's checks hold on the hand-written corpus (valid and invalid files).
+TEST(FuzzRegressions, HclCorpusPassesTheHclHarness) { replay("hcl", xc::fuzz::hcl_one, xc::test::source_dir() / "tests/input/hcl/corpus"); }
 // The harnesses' own checks hold on the shipped models (a smoke test of the harness code).
 TEST(FuzzRegressions, ShippedModelsPassTheModelHarness) { replay("model", xc::fuzz::model_one, xc::test::source_dir() / "models"); }
 
 TEST(FuzzRegressions, EveryHarnessHasItsRegressionDirectory) {
-    for (const char* h : {"model", "policy", "pattern_set"}) EXPECT_TRUE(fs::is_directory(regressions(h))) << h;
+    for (const char* h : {"model", "policy", "pattern_set", "hcl"}) EXPECT_TRUE(fs::is_directory(regressions(h))) << h;
 }
 
 // --- limits ------------------------------------------------------------------------------------

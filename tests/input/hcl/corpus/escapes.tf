@@ -1,0 +1,8 @@
+quote = "say \"hi\""
+backslash = "a\\b"
+controls = "tab\there\nnew\rret"
+unicode = "\u00e9\u4e2d\U0001F600"
+dollar = "$${not_interpolated}"
+percent = "%%{not_a_directive}"
+lone = "$ and % and $x and %y"
+braces = "{ } ~ }"

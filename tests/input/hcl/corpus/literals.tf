@@ -1,0 +1,16 @@
+n0 = 0
+n1 = 42
+n2 = 3.25
+n3 = 1e3
+n4 = 2E-2
+n5 = 6.02e+23
+n6 = 007
+neg = -5
+b1 = true
+b2 = false
+nothing = null
+not_true = !true
+s = "plain"
+empty = ""
+n7 = 3.e+1
+n8 = 1.E2

@@ -1,0 +1,5 @@
+a = "  left   ${~ x ~}   right  "
+
+c = "${x~}    "
+d = "    ${~x}"
+b = "%{ if c ~}  yes  %{~ else ~}  no  %{~ endif ~}"

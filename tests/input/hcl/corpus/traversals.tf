@@ -1,0 +1,19 @@
+a = var.a
+b = aws_vpc.main.id
+c = var.list[0]
+d = var.map["key"]
+e = var.list.0
+f = var.list.0.name
+g = aws_instance.web[*].id
+h = aws_instance.web.*.id
+i = var.x[*]
+j = var.x.*
+k = var.nested[0][1]
+l = var.m[var.k]
+m = each.value.name
+n = var.x[*].a.b[0]
+o = var.x.*.a.0
+p = (var.obj).a
+q = [1, 2][0]
+r = {a = 1}.a
+s = "str"[0]
