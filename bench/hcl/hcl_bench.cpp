@@ -6,7 +6,7 @@
 //   cmake --build build -j2 --target xc_hcl_bench && ./build/bench/hcl/xc_hcl_bench [--hashicorp] [N ...]
 #include <xc/emit/terraform.hpp>
 #include <xc/input/hcl/hcl.hpp>
-#include <xc/model/load.hpp>
+#include <xc/input/json/load.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     for (int n : sizes) {
         const auto model_path = dir / ("model-" + std::to_string(n) + ".json");
         std::ofstream(model_path) << generated_model(n);
-        auto graph = xc::model::build_graph(xc::model::load_model_file(model_path.string()));
+        auto graph = xc::model::build_graph(xc::input::json::load_model_file(model_path.string()));
         std::filesystem::remove(model_path);
         auto files = xc::emit::emit_terraform(graph);
         std::vector<std::pair<std::string, std::string>> tf;
