@@ -76,11 +76,8 @@ int main(int argc, char** argv) {
     verify->add_option("--format", verify_request.format, "Output format: text for people, json (xcReport 2), sarif (SARIF 2.1.0)")
         ->check(CLI::IsMember(xc::cli::verify_formats()))
         ->capture_default_str();
-    verify->add_option("-o,--output", verify_request.output,
-                       "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout")
-        ->check(CLI::Validator(
-            [](std::string& path) { return path.empty() ? std::string("the report file is an empty path (omit -o to write to stdout)") : std::string(); },
-            "FILE"));
+    auto* report_file = verify->add_option("-o,--output", verify_request.output,
+                                           "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout");
     verify->add_option("--baseline", verify_request.baseline,
                        "Accept the findings this baseline file suppresses (each with a reason); unused suppressions are warned about");
     verify->add_option("--properties", verify_request.only, "Check only these properties (comma-separated ids)")->delimiter(',');
@@ -118,6 +115,9 @@ int main(int argc, char** argv) {
         if (*check) return run_check(model_file);
         if (*graph) return run_graph(model_file, format);
         if (*emit) return xc::cli::run_emit(emit_request);
+        // `-o ''` names no file; it must not quietly mean standard output.
+        if (*verify && report_file->count() > 0 && verify_request.output.empty())
+            throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*verify) return xc::cli::run_verify(verify_request);
     } catch (const xc::Error& e) {
         print(e, command);
