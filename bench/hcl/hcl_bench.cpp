@@ -4,6 +4,8 @@
 // (@cdktf/hcl2json, wasm in node) on the same files, inside one node process, start-up excluded.
 //
 //   cmake --build build -j2 --target xc_hcl_bench && ./build/bench/hcl/xc_hcl_bench [--hashicorp] [N ...]
+#include "../emit/generated_model.hpp"
+
 #include <xc/emit/terraform.hpp>
 #include <xc/input/hcl/hcl.hpp>
 #include <xc/input/json/load.hpp>
@@ -25,28 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-std::string generated_model(int services) {  // as bench/emit/emit_bench.cpp
-    std::ifstream in(std::string(XC_SOURCE_DIR) + "/models/cross-account-microservices.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto m = nlohmann::json::parse(text.str());
-    auto accounts = nlohmann::json::object();
-    accounts["consumer"] = m["accounts"]["consumer"];
-    auto stamped = nlohmann::json::object();
-    for (int i = 0; i < services; ++i) {
-        char name[32], id[16];
-        std::snprintf(name, sizeof name, "svc-%05d", i);
-        std::snprintf(id, sizeof id, "%012lld", 200000000000LL + i);
-        accounts[name] = {{"id", id}, {"role", "service"}};
-        stamped[name] = {{"account", name}, {"template", "orders-service"},
-                         {"parameters", {{"orderOptions", {"tea", "coffee", "water"}}}}};
-    }
-    m["accounts"] = accounts;
-    m["services"] = stamped;
-    m["consumer"]["hostedZones"]["services"]["records"] = nlohmann::json::object();
-    return m.dump();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,7 +42,7 @@ int main(int argc, char** argv) {
     std::printf("%8s %8s %10s %10s %10s %10s %14s\n", "services", "files", "MB", "parse s", "cpu s", "MB/s", "hashicorp MB/s");
     for (int n : sizes) {
         const auto model_path = dir / ("model-" + std::to_string(n) + ".json");
-        std::ofstream(model_path) << generated_model(n);
+        std::ofstream(model_path) << xc::bench::generated_model(n);
         auto graph = xc::model::build_graph(xc::input::json::load_model_file(model_path.string()));
         std::filesystem::remove(model_path);
         auto files = xc::emit::emit_terraform(graph);
