@@ -12,6 +12,7 @@
 //    or replace the link with a file).
 #pragma once
 
+#include <xc/detail/file_kind.hpp>
 #include <xc/error.hpp>
 
 #include <cerrno>
@@ -48,16 +49,6 @@ inline std::optional<int> descriptor_named(std::string_view path) {
         return std::stoi(std::string(digits));
     }
     return std::nullopt;
-}
-
-inline std::string kind_of(mode_t mode) {
-    if (S_ISLNK(mode)) return "a symbolic link";
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISSOCK(mode)) return "a socket";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISCHR(mode)) return "a character device";
-    return "a special file";
 }
 
 // Write all of `text` to `fd`; a closed pipe is an error (EPIPE), not a fatal SIGPIPE.
@@ -178,7 +169,7 @@ inline void write_output_file(const std::string& file, const std::string& text) 
     if (::lstat(file.c_str(), &st) == 0) {
         if (S_ISLNK(st.st_mode))
             throw OutputFileError(file + ": is a symbolic link; xc neither writes through it nor replaces it: name the file itself");
-        if (!S_ISREG(st.st_mode)) throw OutputFileError(file + ": is " + detail::kind_of(st.st_mode) + ", not a file xc may replace");
+        if (!S_ISREG(st.st_mode)) throw OutputFileError(file + ": is " + xc::detail::file_kind(st.st_mode) + ", not a file xc may replace");
     } else if (errno != ENOENT) {
         throw OutputFileError(file + ": " + std::strerror(errno));
     }

@@ -19,6 +19,8 @@
 // lock on the parent directory keeps two runs from removing each other's work.
 #pragma once
 
+#include <xc/detail/file_kind.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -70,17 +72,6 @@ inline std::set<std::string> parse_marker(const std::string& text) {
         at = end + 1;
     }
     return owned;
-}
-
-inline std::string describe_mode(mode_t mode) {
-    if (S_ISLNK(mode)) return "a symbolic link";
-    if (S_ISREG(mode)) return "a regular file";
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISCHR(mode)) return "a character device";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISSOCK(mode)) return "a socket";
-    return "a special file";
 }
 
 inline std::string errno_text(int e) { return std::strerror(e); }
@@ -227,7 +218,7 @@ inline ExistingOutput inspect_target(const std::filesystem::path& target, const 
     }
     if (S_ISLNK(st.st_mode))
         throw OutputDirectoryError(shown + " is a symbolic link: xc neither writes through it nor replaces it; name the directory itself");
-    if (!S_ISDIR(st.st_mode)) throw OutputDirectoryError(shown + " exists and is " + describe_mode(st.st_mode) + ", not a directory");
+    if (!S_ISDIR(st.st_mode)) throw OutputDirectoryError(shown + " exists and is " + xc::detail::file_kind(st.st_mode) + ", not a directory");
     out.exists = true;
     out.mode = st.st_mode & 07777;
     // Replacing the directory this process (and usually the user's shell) sits in would leave
@@ -301,7 +292,7 @@ public:
                 continue;
             }
             if (owned_.contains(path)) continue;  // xc's: the new output replaces it
-            if (layout_.files.contains(path) || layout_.dirs.contains(path)) conflict(path, describe_mode(st.st_mode));
+            if (layout_.files.contains(path) || layout_.dirs.contains(path)) conflict(path, xc::detail::file_kind(st.st_mode));
             fs::create_directories(dst.parent_path());
             entry(src, dst, path, st.st_mode);
         }
@@ -319,7 +310,7 @@ private:
         } else if (S_ISFIFO(mode)) {
             if (::mkfifo(dst.c_str(), mode & 07777) != 0) ec = std::error_code(errno, std::generic_category());
         } else {
-            throw OutputDirectoryError(shown_ + "/" + path + " is " + describe_mode(mode) +
+            throw OutputDirectoryError(shown_ + "/" + path + " is " + xc::detail::file_kind(mode) +
                                        ", which xc cannot carry into the new output: move it away and emit again");
         }
         if (ec) throw OutputDirectoryError("cannot keep " + src.string() + ": " + ec.message());

@@ -8,6 +8,7 @@
 // the input limits (size, nesting depth).
 #pragma once
 
+#include <xc/detail/file_kind.hpp>
 #include <xc/detail/json_text.hpp>
 #include <xc/diagnostic.hpp>
 #include <xc/error.hpp>
@@ -386,14 +387,6 @@ inline bool read_all(int fd, std::size_t limit, std::string& out) {
     return true;
 }
 
-inline const char* file_kind(mode_t mode) {
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-    if (S_ISCHR(mode)) return "a character device";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISSOCK(mode)) return "a socket";
-    return "not a regular file";
-}
 }  // namespace detail
 
 // Read and parse a file; "-" reads standard input. Only regular files are read: a directory,
@@ -422,7 +415,7 @@ inline JsonSource load_json_file(const std::string& file, InputLimits limits = {
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        refuse(file, std::string("is ") + detail::file_kind(st.st_mode) + "; expected a regular file (or - for standard input)");
+        refuse(file, std::string("is ") + xc::detail::file_kind(st.st_mode) + "; expected a regular file (or - for standard input)");
     }
     if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
         ::close(fd);
