@@ -25,6 +25,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace cloudformation_test {
+
 namespace {
 
 using nlohmann::json;
@@ -545,3 +548,5 @@ TEST(CloudFormationSchema, ShippedModelsAndTheHostileModelPassTheRegistrySchemaC
 }
 
 }  // namespace
+
+}  // namespace cloudformation_test

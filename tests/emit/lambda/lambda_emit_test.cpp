@@ -8,6 +8,9 @@
 
 #include <functional>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace lambda_emit_test {
+
 namespace {
 
 using xc::test::TempDir;
@@ -146,3 +149,5 @@ TEST(LambdaEmit, GetOrdersWithoutAnIndexIsAModelError) {
 }
 
 }  // namespace
+
+}  // namespace lambda_emit_test

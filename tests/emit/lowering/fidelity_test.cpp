@@ -13,6 +13,9 @@
 #include <map>
 #include <regex>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace fidelity_test {
+
 namespace {
 
 namespace lw = xc::emit::lowering;
@@ -125,3 +128,5 @@ TEST(Fidelity, EmittedNamesIdsAndArnsAreTheDeployedIdentity) {
 }
 
 }  // namespace
+
+}  // namespace fidelity_test

@@ -12,6 +12,9 @@
 #include <set>
 #include <string>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace lowering_test {
+
 namespace {
 
 namespace lw = xc::emit::lowering;
@@ -180,3 +183,5 @@ TEST(Lowering, PrivateCustomDomainsAreSharedAndAssociatedByTheConsumerInALaterPh
 }
 
 }  // namespace
+
+}  // namespace lowering_test

@@ -32,6 +32,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace output_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -559,3 +562,5 @@ TEST(EmitCli, ReadOnlyTargetParentExitsTwoAndTouchesNothing) {
 #endif
 
 }  // namespace
+
+}  // namespace output_test

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace terraform_test {
+
 namespace {
 
 using nlohmann::json;
@@ -464,3 +467,5 @@ TEST(TerraformHcl, ShippedModelsAndTheHostileModelPassParserFormatterSchemaAndRe
 }
 
 }  // namespace
+
+}  // namespace terraform_test
