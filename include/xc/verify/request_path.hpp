@@ -34,6 +34,7 @@
 
 #include <xc/verify/checker.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
