@@ -2,6 +2,7 @@
 #pragma once
 
 #include "xc/policy/arn.hpp"
+#include "xc/policy/aws_managed_policies.hpp"
 #include "xc/policy/condition.hpp"
 #include "xc/policy/document.hpp"
 #include "xc/policy/evaluate.hpp"

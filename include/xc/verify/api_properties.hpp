@@ -9,7 +9,9 @@
 #pragma once
 
 #include <xc/verify/checker.hpp>
+#include <xc/verify/request_path.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,34 +23,14 @@ namespace detail {
 // assigns (model/identity.hpp).
 inline std::string api_id(const model::Graph& g, model::Vertex api) { return g[api].identity.id.stand_in(); }
 
-// "/orders/{orderId}" -> "orders/xc-sample-orderId": one concrete path of a route.
-inline std::string sample_path(const std::string& resource_path) {
-    std::string out;
-    std::size_t i = 1;
-    while (i <= resource_path.size()) {
-        auto slash = resource_path.find('/', i);
-        std::string seg = resource_path.substr(i, slash == std::string::npos ? std::string::npos : slash - i);
-        if (!seg.empty() && seg.front() == '{') {
-            std::string name = seg.substr(1, seg.size() - 2);
-            if (!name.empty() && name.back() == '+') name.pop_back();
-            seg = "xc-sample-" + name;
-        }
-        if (!out.empty() || !seg.empty()) out += (out.empty() ? "" : "/") + seg;
-        if (slash == std::string::npos) break;
-        i = slash + 1;
-    }
-    return out;
-}
-
-inline std::string route_method(const model::ApiRoute& r) { return r.method == "ANY" ? "GET" : r.method; }
-
 // Whether the ARN resource pattern `pattern` matches the resource `resource` alike whatever value
 // AWS assigns to its unknown part. A literal naming a value never matches an assigned one (AWS
 // picks it when the resource is created: no policy written before can name it); a wildcard
 // that spans the whole value ("*", "*/prod/GET/*") matches every value alike. Anything else
 // (e.g. "ab*/prod/*") matches some values and not others: the verdict would depend on an id
-// nobody knows yet.
-inline bool independent_of_assigned(const policy::GlobPattern& pattern, const model::Term& resource) {
+// nobody knows yet. `any_path`: the resource goes on with a path after the value (an API's
+// "/stage/METHOD/path"); else the value ends the ARN (a custom domain's).
+inline bool independent_of_assigned(const policy::GlobPattern& pattern, const model::Term& resource, bool any_path = true) {
     if (resource.is_literal()) return true;
     const std::string& text = pattern.text;
     auto first_wildcard = std::find_if(pattern.tokens.begin(), pattern.tokens.end(),
@@ -63,7 +45,7 @@ inline bool independent_of_assigned(const policy::GlobPattern& pattern, const mo
     // The first wildcard is before the value ends: decide by the pattern sets whether some values
     // match and others do not.
     Glob value = glob_of(resource);
-    value.append_run(false);
+    if (any_path) value.append_run(false);
     Glob p = Glob::from(pattern);
     auto some = realise({{p, policy::CaseMode::Sensitive, true}, {value, policy::CaseMode::Sensitive, true}});
     auto others = realise({{p, policy::CaseMode::Sensitive, false}, {value, policy::CaseMode::Sensitive, true}});
@@ -72,11 +54,12 @@ inline bool independent_of_assigned(const policy::GlobPattern& pattern, const mo
 
 // A policy whose ARNs name `resource` in a way that depends on a value AWS has not assigned yet
 // cannot be decided: say so (UNDECIDED) rather than guess.
-inline void require_known_identity(const policy::Policy& p, const model::Term& resource, std::string_view service) {
+inline void require_known_identity(const policy::Policy& p, const model::Term& resource, std::string_view service,
+                                   bool any_path = true) {
     for (const auto& st : p.statements)
         for (const auto& r : st.resource.patterns)
             if (r.kind == policy::ResourcePattern::Kind::Arn && r.arn && policy::glob_match(r.arn->segments[1], std::string(service)) &&
-                !independent_of_assigned(r.arn->segments[4], resource))
+                !independent_of_assigned(r.arn->segments[4], resource, any_path))
                 throw Unsupported("the policy names the resource by an ARN pattern ('" + r.text + "') that matches some values of " +
                                   resource.display() + " and not others, and AWS assigns that value at deployment; name it with "
                                   "\"execute-api:/...\" or a whole \"*\", or give the API's \"id\" in the model");
@@ -91,17 +74,18 @@ inline std::vector<std::string> consumer_endpoint_ids(const model::Graph& g, mod
 
 }  // namespace detail
 
-// Prove that every request `policy_doc` allows (on `arn_prefix` + anything) comes through one
-// of `endpoint_ids`.
-inline void check_endpoint_only(Checker& checker, model::Vertex subject, const model::Term& identity,
-                                const model::PolicyDocument& policy_doc, const policy::ExecuteApiTarget& target,
-                                const std::string& resource_prefix, const std::vector<std::string>& endpoint_ids,
+// Prove that every request the gate's policy allows, on the gate's resource (an API's: any stage,
+// method and path; a domain's: its ARN), comes through one of `endpoint_ids`.
+inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const std::vector<std::string>& endpoint_ids,
                                 const std::vector<std::string>& preferred_resources) {
     const std::string property = "api-endpoint-only";
+    const model::PolicyDocument& policy_doc = *gate.document;
+    const auto& target = gate.target;
+    const std::string resource = gate.resource_text();
     std::string ids;
     for (const auto& id : endpoint_ids) ids += (ids.empty() ? "" : ", ") + id;
     auto proved = [&] {
-        checker.add(property, subject, Verdict::proved,
+        checker.add(property, gate.owner, Verdict::proved,
                     "every request the policy allows comes through " + (ids.empty() ? std::string("no endpoint (it allows none)") : ids),
                     policy_doc.path);
     };
@@ -111,14 +95,14 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
     for (const auto& st : policy_doc.parsed.statements)
         for (const auto& r : st.resource.patterns) literal_arns = literal_arns || r.kind == policy::ResourcePattern::Kind::Arn;
     std::string key = "api-endpoint-only|" + policy_doc.document.dump() + "|" + ids + "|" + target.region + "|" +
-                      (literal_arns ? target.account + "|" + resource_prefix : std::string(resource_prefix.rfind("/domainnames/", 0) == 0 ? "domain" : "api"));
+                      (literal_arns ? target.account + "|" + resource : std::string(gate.any_path ? "api" : "domain"));
     if (checker.known_proved(key)) {
         proved();
         return;
     }
     try {
-        detail::require_known_identity(policy_doc.parsed, identity, "execute-api");
-        policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
+        detail::require_known_identity(policy_doc.parsed, gate.resource, "execute-api", gate.any_path);
+        policy::Policy attached = gate.attached();
         PolicyQuery q(checker.z3());
         q.declare(attached);
         q.set_candidates({Candidate{std::nullopt, "anonymous"}});
@@ -126,7 +110,8 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
         q.resource_segment(1).fix("execute-api");
         q.resource_segment(2).fix(target.region);
         q.resource_segment(3).fix(target.account);
-        q.resource_segment(4).restrict({Glob::literal(resource_prefix).append_run(false), policy::CaseMode::Sensitive, true});
+        if (gate.any_path) q.resource_segment(4).restrict({Glob::literal(resource + "/").append_run(false), policy::CaseMode::Sensitive, true});
+        else q.resource_segment(4).fix(resource);
         q.resource_segment(4).prefer(preferred_resources);
         q.action().prefer({"execute-api:Invoke", "execute-api:InvalidateCache", "execute-api:ManageConnections"});
         q.set_resource_account(target.account);
@@ -152,14 +137,14 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
             return;
         }
         if (result.answer == QueryResult::Answer::unknown) {
-            checker.add(property, subject, Verdict::undecided, "could not decide: " + result.reason, policy_doc.path);
+            checker.add(property, gate.owner, Verdict::undecided, "could not decide: " + result.reason, policy_doc.path);
             return;
         }
         const auto& request = result.witness->request;
         auto outcome = policy::decide(attached, request);
         const auto* vpce_value = request.context.find("aws:SourceVpce");
         std::string source = vpce_value ? vpce_value->values.front() : "no endpoint";
-        auto& f = checker.add(property, subject, Verdict::violated,
+        auto& f = checker.add(property, gate.owner, Verdict::violated,
                               "the policy allows " + request.action + " on " + request.resource + " through " + source +
                                   ", which is not the consumer's endpoint",
                               policy_doc.path);
@@ -169,7 +154,7 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
         f.fix = "admit only the consumer's endpoint: give every Allow a Condition {\"StringEquals\": {\"aws:SourceVpce\": [ids]}}, "
                 "or add AWS's Deny with StringNotEquals aws:SourceVpce on \"execute-api:/*\"";
     } catch (const Unsupported& e) {
-        checker.add(property, subject, Verdict::undecided, std::string("not decided: ") + e.what(), policy_doc.path);
+        checker.add(property, gate.owner, Verdict::undecided, std::string("not decided: ") + e.what(), policy_doc.path);
     }
 }
 
@@ -199,24 +184,20 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
                     "the API has no resource policy, so API Gateway denies every invocation of this private API", api.path);
         return;
     }
-    const auto& account = checker.account_of(v);
-    std::string api_id = detail::api_id(g, v);
-    policy::ExecuteApiTarget target{"aws", checker.model().region, account.id, api_id};
-    std::vector<std::string> preferred;
-    for (const auto& [_, r] : api.routes) {
-        for (const char* method : {"GET", "POST", "PUT", "DELETE"})
-            preferred.push_back(api_id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
-    }
-    preferred.push_back(api_id + "/" + api.stage + "/GET/");
-    check_endpoint_only(checker, v, g[v].identity.resource, *api.policy, target, api_id + "/", ids, preferred);
-
-    // A private custom domain has its own policy; it must admit only the consumer too.
-    if (api.custom_domain && api.custom_domain->endpoint_type == model::ApiEndpointType::PRIVATE && api.custom_domain->policy) {
-        auto domain = g.out(v, model::EdgeKind::has_domain).front();
-        const auto& domain_arn = g[domain].identity.resource;  // "/domainnames/<name>+<its own id>"
-        std::string domain_id = domain_arn.stand_in();
-        policy::ExecuteApiTarget domain_target{"aws", checker.model().region, account.id, domain_id};
-        check_endpoint_only(checker, domain, domain_arn, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"});
+    // Every gate the provider controls must admit only the consumer: the API's policy, and a
+    // private custom domain's (a request may name either). A gate without a policy admits nobody.
+    auto paths = request_paths(g, v);
+    for (const PolicyGate* gate : paths.provider_gates()) {
+        if (!gate->document) continue;
+        std::vector<std::string> preferred;
+        if (gate->any_path) {
+            const std::string id = gate->resource_text();
+            for (const auto& [_, r] : api.routes)
+                for (const char* method : {"GET", "POST", "PUT", "DELETE"})
+                    preferred.push_back(id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
+            preferred.push_back(id + "/" + api.stage + "/GET/");
+        }
+        check_endpoint_only(checker, *gate, ids, preferred);
     }
 }
 
@@ -224,8 +205,6 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
     const auto& g = checker.graph();
     const auto& api = g.resource<model::RestApi>(v);
     const std::string property = "api-liveness";
-    const auto& account = checker.account_of(v);
-    std::string api_id = detail::api_id(g, v);
     if (!api.policy) {
         auto& f = checker.add(property, v, Verdict::violated, "the private API has no resource policy: API Gateway denies every call",
                               api.path);
@@ -238,54 +217,85 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
         f.fix = "list the consumer's execute-api endpoint in \"vpcEndpoints\"";
         return;
     }
-    try {
-        detail::require_known_identity(api.policy->parsed, g[v].identity.resource, "execute-api");
-    } catch (const Unsupported& e) {
-        checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), api.policy->path);
-        return;
-    }
-    policy::Policy attached = policy::attach_to_api(api.policy->parsed, {"aws", checker.model().region, account.id, api_id});
-    std::size_t failures = 0;
-    nlohmann::json examples = nlohmann::json::array();
-    for (auto endpoint_vertex : g.endpoints_of(v)) {
-        if (g[endpoint_vertex].scope != "consumer") continue;
-        const auto& endpoint = g.resource<model::VpcEndpoint>(endpoint_vertex);
-        for (const auto& [key, route] : api.routes) {
-            policy::Request r;
-            r.action = "execute-api:Invoke";
-            r.resource = "arn:aws:execute-api:" + checker.model().region + ":" + account.id + ":" + api_id + "/" + api.stage + "/" +
-                         detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
-            r.resource_account = account.id;
-            // What API Gateway sees of the consumer's request: its endpoint, over TLS (ALB and
-            // endpoint both speak HTTPS).
-            r.context.set("aws:SourceVpce", endpoint.id).set("aws:SecureTransport", "true");
-            auto outcome = policy::decide(attached, r);
-            const model::PolicyDocument* denying = api.policy ? &*api.policy : nullptr;
-            if (outcome.verdict == policy::Verdict::Allow && endpoint.policy) {
-                outcome = policy::decide(endpoint.policy->parsed, r);
-                denying = &*endpoint.policy;
-            }
-            if (outcome.verdict == policy::Verdict::Allow) {
-                if (examples.size() < 1) examples.push_back(to_json(r));
-                continue;
-            }
-            ++failures;
-            auto& f = checker.add(property, v, Verdict::violated,
-                                  "the consumer cannot call " + key + " through " + endpoint.id + ": " +
-                                      (denying == &*api.policy ? "the API's resource policy" : "the endpoint's policy") +
-                                      (outcome.verdict == policy::Verdict::ExplicitDeny ? " denies it" : " allows nothing that matches"),
-                                  route.path);
-            f.witness = to_json(r);
-            f.statements = statement_refs(outcome, *denying);
-            f.fix = "allow execute-api:Invoke on every route for requests from the consumer's endpoint";
+    // Every policy on the consumer's path must allow its request: the endpoint's, the domain's
+    // (through a private custom domain) and the API's (request_path.hpp).
+    auto paths = request_paths(g, v);
+    std::map<const PolicyGate*, policy::Policy> attached;
+    for (const auto& gate : paths.gates) {
+        if (!gate.document) continue;
+        try {
+            if (gate.kind != GateKind::vpc_endpoint) detail::require_known_identity(gate.document->parsed, gate.resource, "execute-api", gate.any_path);
+            attached.emplace(&gate, gate.attached());
+        } catch (const Unsupported& e) {
+            checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), gate.document->path);
+            return;
         }
     }
+    std::size_t failures = 0;
+    nlohmann::json example;
+    for (const auto& rr : paths.routes) {
+        const auto& endpoint = g.resource<model::VpcEndpoint>(rr.endpoint);
+        const auto& route = g.resource<model::ApiRoute>(rr.route);
+        if (rr.domain && !rr.associated) {
+            ++failures;
+            const auto& domain = g.resource<model::CustomDomain>(rr.domain->owner);
+            auto& f = checker.add(property, v, Verdict::violated,
+                                  "the consumer cannot call " + rr.key + " through " + endpoint.id + ": the endpoint has no access "
+                                  "association with the private custom domain " + domain.name + ", so it cannot invoke the domain",
+                                  domain.path + "/accessVpcEndpoints");
+            f.witness = {{"endpoint", endpoint.id}, {"domain", rr.domain->arn()}, {"route", rr.key}};
+            f.fix = "list the consumer's endpoint in the domain's \"accessVpcEndpoints\"";
+            continue;
+        }
+        const Evaluation* denied = nullptr;
+        policy::Outcome outcome;
+        for (const auto& e : rr.evaluations) {
+            if (!e.gate->document) {
+                if (e.gate->allows_without_policy) continue;
+                denied = &e;
+                outcome = {};
+                outcome.verdict = policy::Verdict::ImplicitDeny;
+                break;
+            }
+            outcome = policy::decide(attached.at(e.gate), e.request);
+            if (outcome.verdict != policy::Verdict::Allow) {
+                denied = &e;
+                break;
+            }
+        }
+        if (!denied) {
+            if (example.is_null()) example = to_json(rr.evaluations.back().request);
+            continue;
+        }
+        ++failures;
+        const PolicyGate& gate = *denied->gate;
+        std::string why = !gate.document ? " does not exist, and without one AWS denies every call"
+                          : outcome.verdict == policy::Verdict::ExplicitDeny ? " denies it"
+                                                                              : " allows nothing that matches";
+        auto& f = checker.add(property, v, Verdict::violated,
+                              "the consumer cannot call " + rr.key + " through " + endpoint.id + ": " + gate.describe(g) +
+                                  (gate.kind == GateKind::vpc_endpoint && rr.domain && denied->request.resource == rr.domain->arn()
+                                       ? " (on the domain " + rr.domain->arn() + ")"
+                                       : "") +
+                                  why,
+                              gate.document ? gate.document->path : route.path);
+        f.witness = to_json(denied->request);
+        if (gate.document) f.statements = statement_refs(outcome, *gate.document);
+        if (!f.statements.empty()) f.path = f.statements.front().path();
+        f.fix = gate.kind == GateKind::custom_domain
+                    ? "let the domain's policy allow execute-api:Invoke on the domain (\"execute-api:/*\") for requests from the consumer's endpoint"
+                    : "allow execute-api:Invoke on every route for requests from the consumer's endpoint";
+    }
     if (failures == 0) {
+        std::string through;
+        if (const auto* domain = paths.domain())
+            through = ", through the private custom domain " + g.resource<model::CustomDomain>(domain->owner).name +
+                      " (endpoint, domain and API policies)";
         auto& f = checker.add(property, v, Verdict::proved,
                               "an anonymous caller through each consumer endpoint may invoke all " + std::to_string(api.routes.size()) +
-                                  " routes on stage " + api.stage,
+                                  " routes on stage " + api.stage + through,
                               api.policy->path);
-        if (!examples.empty()) f.witness = examples.front();
+        if (!example.is_null()) f.witness = example;
     }
 }
 

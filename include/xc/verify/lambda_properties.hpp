@@ -3,6 +3,7 @@
 
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/checker.hpp>
+#include <xc/verify/role_permissions.hpp>
 
 #include <map>
 #include <set>
@@ -120,12 +121,20 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
         for (const auto& a : detail::needed_actions(lambda.handler)) actions.insert(a);
         for (auto t : g.out(l, model::EdgeKind::uses_table)) tables.insert(g.identity(t).name.stand_in());
     }
-    std::vector<const policy::Policy*> identity;
-    std::vector<const model::PolicyDocument*> docs;
-    for (const auto& [_, p] : role.policies) {
-        identity.push_back(&p.parsed);
-        docs.push_back(&p);
-    }
+    // Inline and attached managed policies alike; attachments xc does not know leave the answer open.
+    RolePermissions permissions(role);
+    std::vector<const policy::Policy*> identity = permissions.policies();
+    const auto& docs = permissions.documents();
+    const auto& unknown = permissions.unknown();
+    auto undecided_by_unknown = [&](const std::string& known_result) {
+        auto& f = checker.add(property, role_vertex, Verdict::undecided,
+                              "the role attaches " + permissions.unknown_arns() + ", whose document xc does not know (a customer-managed "
+                              "policy or an AWS-managed one not in xc's table): it may grant DynamoDB access beyond what its functions "
+                              "need, or deny some; " + known_result,
+                              unknown.front().path);
+        f.fix = "attach only AWS-managed policies xc knows (include/xc/policy/aws_managed_policies.hpp), or state the permissions "
+                "as inline policies";
+    };
     try {
         PolicyQuery q(checker.z3());
         for (const auto* p : identity) q.declare(*p);
@@ -167,6 +176,11 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
                               });
         if (result.answer == QueryResult::Answer::unknown) {
             checker.add(property, role_vertex, Verdict::undecided, "could not decide the role's DynamoDB reach: " + result.reason);
+        } else if (!unknown.empty()) {
+            undecided_by_unknown(result.answer == QueryResult::Answer::satisfiable
+                                     ? "the policies xc knows already allow " + result.witness->request.action + " on " +
+                                           result.witness->request.resource
+                                     : "the policies xc knows grant no more than its functions need");
         } else if (result.answer == QueryResult::Answer::satisfiable) {
             const auto& r = result.witness->request;
             auto outcome = policy::decide(policy::PolicySet{identity, nullptr}, r);

@@ -65,11 +65,13 @@ inline constexpr std::array<Property, 7> properties{{
      {{{SubjectKind::private_api, check_api_endpoint_only}}}},
     {"api-liveness", "The consumer can call every declared route",
      "An anonymous caller through each consumer endpoint is allowed to invoke every route the model declares "
-     "on the API's stage, by the resource policy and the endpoint policy.",
+     "on the API's stage, by every policy on the request's path: the endpoint policy, a private custom domain's policy "
+     "and the API's resource policy.",
      "ApiLiveness",
      "Let the consumer call what the model declares: allow execute-api:Invoke on every declared route of the stage for "
-     "requests through the consumer's endpoint, in both the API's resource policy and the endpoint policy. The witness is "
-     "the route and request that is denied.",
+     "requests through the consumer's endpoint, in the endpoint policy, in a private custom domain's policy (on the "
+     "domain) and in the API's resource policy, and associate the endpoint with the domain. The witness is the request "
+     "that is denied, as the denying policy sees it.",
      "",
      {{{SubjectKind::private_api, check_api_liveness}}}},
     {"network-ingress", "Only the consumer VPC reaches the ALB, only the ALB reaches the endpoint",
