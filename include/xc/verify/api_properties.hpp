@@ -96,7 +96,7 @@ inline std::vector<std::string> consumer_endpoint_ids(const model::Graph& g, mod
 inline void check_endpoint_only(Checker& checker, model::Vertex subject, const model::Term& identity,
                                 const model::PolicyDocument& policy_doc, const policy::ExecuteApiTarget& target,
                                 const std::string& resource_prefix, const std::vector<std::string>& endpoint_ids,
-                                const std::vector<std::string>& preferred_resources) {
+                                const std::vector<std::string>& preferred_resources, RequestPath path) {
     const std::string property = "api-endpoint-only";
     std::string ids;
     for (const auto& id : endpoint_ids) ids += (ids.empty() ? "" : ", ") + id;
@@ -121,6 +121,7 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
         policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
         PolicyQuery q(checker.z3());
         q.declare(attached);
+        q.set_path(path);  // what AWS puts in the context of a request through an interface endpoint
         q.set_candidates({Candidate{std::nullopt, "anonymous"}});
         q.resource_segment(0).fix(target.partition);
         q.resource_segment(1).fix("execute-api");
@@ -208,7 +209,7 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
             preferred.push_back(api_id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
     }
     preferred.push_back(api_id + "/" + api.stage + "/GET/");
-    check_endpoint_only(checker, v, g[v].identity.resource, *api.policy, target, api_id + "/", ids, preferred);
+    check_endpoint_only(checker, v, g[v].identity.resource, *api.policy, target, api_id + "/", ids, preferred, RequestPath::private_api);
 
     // A private custom domain has its own policy; it must admit only the consumer too.
     if (api.custom_domain && api.custom_domain->endpoint_type == model::ApiEndpointType::PRIVATE && api.custom_domain->policy) {
@@ -216,7 +217,8 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
         const auto& domain_arn = g[domain].identity.resource;  // "/domainnames/<name>+<its own id>"
         std::string domain_id = domain_arn.stand_in();
         policy::ExecuteApiTarget domain_target{"aws", checker.model().region, account.id, domain_id};
-        check_endpoint_only(checker, domain, domain_arn, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"});
+        check_endpoint_only(checker, domain, domain_arn, *api.custom_domain->policy, domain_target, domain_id, ids, {domain_id + "/"},
+                            RequestPath::private_domain);
     }
 }
 
@@ -245,6 +247,14 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
         return;
     }
     policy::Policy attached = policy::attach_to_api(api.policy->parsed, {"aws", checker.model().region, account.id, api_id});
+    // The consumer calls the API's private custom domain when it has one: the request then
+    // carries the domain's ARN (execute-api:viaDomainArn), which AWS assigns in part.
+    RequestPath path = RequestPath::private_api;
+    KnownValues known;
+    if (api.custom_domain && api.custom_domain->endpoint_type == model::ApiEndpointType::PRIVATE) {
+        path = RequestPath::private_api_via_domain;
+        known.emplace("execute-api:viadomainarn", g[g.out(v, model::EdgeKind::has_domain).front()].identity.arn());
+    }
     std::size_t failures = 0;
     nlohmann::json examples = nlohmann::json::array();
     for (auto endpoint_vertex : g.endpoints_of(v)) {
@@ -256,9 +266,23 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
             r.resource = "arn:aws:execute-api:" + checker.model().region + ":" + account.id + ":" + api_id + "/" + api.stage + "/" +
                          detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
             r.resource_account = account.id;
-            // What API Gateway sees of the consumer's request: its endpoint, over TLS (ALB and
-            // endpoint both speak HTTPS).
-            r.context.set("aws:SourceVpce", endpoint.id).set("aws:SecureTransport", "true");
+            // What API Gateway sees of the consumer's request: its endpoint, and what AWS sets on
+            // this path (context_keys.hpp). Values AWS chooses (the time, an assigned id) are
+            // stand-ins: a policy whose decision depends on them is not decided here.
+            auto context = concrete_context(path, known, {{"aws:sourcevpce", endpoint.id}});
+            r.context = context.context;
+            try {
+                for (const policy::Policy* p : {static_cast<const policy::Policy*>(&attached), endpoint.policy ? &endpoint.policy->parsed : nullptr})
+                    if (p)
+                        for (const auto& key : context.stand_ins) {
+                            auto it = known.find(key);
+                            require_independent(*p, key, it == known.end() ? std::nullopt : std::optional<Glob>(glob_of(it->second)),
+                                                "the decision depends on a value AWS chooses per request or at deployment");
+                        }
+            } catch (const Unsupported& e) {
+                checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), api.policy->path);
+                return;
+            }
             auto outcome = policy::decide(attached, r);
             const model::PolicyDocument* denying = api.policy ? &*api.policy : nullptr;
             if (outcome.verdict == policy::Verdict::Allow && endpoint.policy) {
