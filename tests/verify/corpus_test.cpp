@@ -170,6 +170,38 @@ TEST(Corpus, EveryWitnessIsARequestAwsCanMake) {
         EXPECT_GT(per_path[p], 0u) << to_string(p);
 }
 
+// A concrete liveness or availability request holds stand-ins for what AWS chooses (the time of
+// the request, an id it assigns): a decision that depends on them is UNDECIDED, never a guess.
+TEST(Corpus, DecisionsThatDependOnValuesAwsChoosesAreUndecided) {
+    const std::string T = "/templates/orders-service/apis/orders";
+    struct Case {
+        json patch;
+        std::string property, subject;
+    };
+    const std::vector<Case> cases{
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
+                          "value":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}])"),
+         "secret-share", "consumer/secret/endpoint-id"},
+        {json::parse(R"([{"op":"add","path":")" + T + R"(/policy/Statement/0/Condition/DateGreaterThan",
+                          "value":{"aws:EpochTime":"1700000000"}}])"),
+         "api-liveness", "food/rest-api/orders"},
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
+                          "value":{"StringLike":{"kms:EncryptionContext:SecretARN":"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-Ab*"}}}])"),
+         "secret-share", "consumer/secret/endpoint-id"},
+    };
+    for (const auto& c : cases) {
+        auto graph = xc::model::build_graph(xc::input::json::load_model_text(patched_reference(c.patch), "undecided.json"));
+        auto report = xc::verify::verify(graph);
+        bool undecided = false;
+        for (const auto& f : report.findings) {
+            undecided = undecided || (f.property == c.property && f.subject == c.subject && f.verdict == xc::verify::Verdict::undecided);
+            EXPECT_FALSE(f.property == c.property && f.subject == c.subject && f.verdict == xc::verify::Verdict::proved) << c.patch.dump();
+        }
+        EXPECT_TRUE(undecided) << c.patch.dump() << describe(report);
+        EXPECT_EQ(report.exit_code(), 3) << c.patch.dump();
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Verify, Mutant, testing::ValuesIn(names("mutants")),
                          [](const testing::TestParamInfo<std::string>& i) { return gtest_name(i.param); });
 INSTANTIATE_TEST_SUITE_P(Verify, Correct, testing::ValuesIn(names("correct")),

@@ -272,13 +272,8 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
             auto context = concrete_context(path, known, {{"aws:sourcevpce", endpoint.id}});
             r.context = context.context;
             try {
-                for (const policy::Policy* p : {static_cast<const policy::Policy*>(&attached), endpoint.policy ? &endpoint.policy->parsed : nullptr})
-                    if (p)
-                        for (const auto& key : context.stand_ins) {
-                            auto it = known.find(key);
-                            require_independent(*p, key, it == known.end() ? std::nullopt : std::optional<Glob>(glob_of(it->second)),
-                                                "the decision depends on a value AWS chooses per request or at deployment");
-                        }
+                require_independent(attached, context, known);
+                if (endpoint.policy) require_independent(endpoint.policy->parsed, context, known);
             } catch (const Unsupported& e) {
                 checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), api.policy->path);
                 return;

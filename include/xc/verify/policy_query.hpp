@@ -90,6 +90,15 @@ inline void require_independent(const policy::Policy& p, const std::string& key_
         }
 }
 
+// The same for every stand-in of a concrete context (`known`: the values it was built from).
+inline void require_independent(const policy::Policy& p, const ConcreteContext& context, const KnownValues& known) {
+    for (const auto& key : context.stand_ins) {
+        auto it = known.find(key);
+        require_independent(p, key, it == known.end() ? std::nullopt : std::optional<Glob>(glob_of(it->second)),
+                            "the decision depends on a value AWS chooses per request or at deployment");
+    }
+}
+
 // One string of the request.
 class StringVar {
 public:
@@ -102,6 +111,15 @@ public:
     void restrict(PatternConstraint c) { domain_.push_back(std::move(c)); }
     // Readable values to try first when building a witness.
     void prefer(std::vector<std::string> values) { preferred_ = std::move(values); }
+    // Every value meets one of `alternatives` (the solver picks which; a preferred value may
+    // meet another than the one it picked).
+    z3::expr one_of(const std::vector<Glob>& alternatives) {
+        alternatives_ = alternatives;
+        z3::expr_vector any(ctx_);
+        for (const auto& g : alternatives) any.push_back(matches(g, policy::CaseMode::Sensitive));
+        return z3::mk_or(any);
+    }
+    const std::vector<Glob>& alternatives() const { return alternatives_; }
 
     // "The value matches `g`": a constant for a fixed value, else a (shared) Boolean atom.
     z3::expr matches(const Glob& g, policy::CaseMode mode) {
@@ -133,6 +151,7 @@ private:
     std::optional<std::string> fixed_;
     std::vector<PatternConstraint> domain_;
     std::vector<std::string> preferred_;
+    std::vector<Glob> alternatives_;
     std::vector<Atom> atoms_;
     std::map<std::string, std::size_t> index_;
 };
@@ -570,9 +589,7 @@ private:
                 if (domain.size() == 1) {
                     t.restrict({domain.front(), policy::CaseMode::Sensitive, true});
                 } else if (!domain.empty()) {
-                    z3::expr_vector any(ctx_);
-                    for (const auto& g : domain) any.push_back(t.matches(g, policy::CaseMode::Sensitive));
-                    s.add(z3::implies(k.multivalued ? (*k.present && k.in_set[j]) : *k.present, z3::mk_or(any)));
+                    s.add(z3::implies(k.multivalued ? (*k.present && k.in_set[j]) : *k.present, t.one_of(domain)));
                 }
                 if (!prefer.empty() && t.preferred().empty()) t.prefer({prefer});
             }
@@ -806,8 +823,21 @@ private:
 
     // --- witnesses -------------------------------------------------------------------
     Realisability realise_readably(const StringVar& var, const std::vector<PatternConstraint>& constraints, const Deadline& deadline) {
-        for (const auto& p : var.preferred())
+        // An alternative no policy can write (a character set): its atom is the domain's alone.
+        auto alternative = [&](const Glob& g) {
+            return std::find(var.alternatives().begin(), var.alternatives().end(), g) != var.alternatives().end() &&
+                   std::any_of(g.tokens.begin(), g.tokens.end(), [](const Glob::Token& t) { return t.kind == Glob::Kind::one_of; });
+        };
+        for (const auto& p : var.preferred()) {
             if (satisfies(p, constraints)) return {Realisability::Answer::realisable, p, {}};
+            // The solver's pick among the domain's alternatives is arbitrary: nothing else reads it.
+            bool rest = std::all_of(constraints.begin(), constraints.end(), [&](const PatternConstraint& c) {
+                return alternative(c.pattern) || detail::glob_matches(c.pattern, p, c.mode) == c.must_match;
+            });
+            bool in_domain = std::any_of(var.alternatives().begin(), var.alternatives().end(),
+                                         [&](const Glob& g) { return detail::glob_matches(g, p, policy::CaseMode::Sensitive); });
+            if (!var.alternatives().empty() && rest && in_domain) return {Realisability::Answer::realisable, p, {}};
+        }
         SearchBudget budget;
         budget.deadline = &deadline;
         return realise(constraints, budget);

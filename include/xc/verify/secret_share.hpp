@@ -11,7 +11,6 @@
 
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 namespace xc::verify {
@@ -154,13 +153,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                                         {"kms:calleraccount", model::Term::literal(account.id)}};
         const auto decrypt_context = concrete_context(RequestPath::kms_decrypt_for_secret, decrypt_known);
         try {
-            for (const auto& [p, ctx, known] : {std::tuple{&secret.policy->parsed, &read_context, KnownValues{}},
-                                                std::tuple{&key.policy.parsed, &decrypt_context, decrypt_known}})
-                for (const auto& k : ctx->stand_ins) {
-                    auto it = known.find(k);
-                    require_independent(*p, k, it == known.end() ? std::nullopt : std::optional<Glob>(glob_of(it->second)),
-                                        "the decision depends on a value AWS chooses per request or at deployment");
-                }
+            require_independent(secret.policy->parsed, read_context, {});
+            require_independent(key.policy.parsed, decrypt_context, decrypt_known);
         } catch (const Unsupported& e) {
             checker.add(property, secret_vertex, Verdict::undecided, std::string("not decided: ") + e.what(), secret.path);
             continue;
