@@ -7,6 +7,8 @@
 //    decided exactly by pattern_set.hpp, and unrealisable ones are blocked lazily (CEGAR);
 //  * numbers and dates are integers (numbers scaled so that every policy constant is integral
 //    and a distinct value fits between any two), IP addresses are 32/128-bit bit-vectors;
+//  * the context is the one AWS builds on the request's path (set_path, context_keys.hpp): keys it
+//    never sets there are absent, keys it always sets present, values in their documented domain;
 //  * the caller is one of finitely many candidates (anonymous, the principals and accounts the
 //    policies name, plus fresh ones), which is complete because principals are only ever
 //    compared for equality (policy/principal.hpp).
