@@ -2,7 +2,8 @@
 //
 // Input: one constraint per line, `<sign><case><pattern>`: sign '+' (must match) or '-' (must
 // not), case 's' (sensitive) or 'i' (ASCII-insensitive); in the pattern `*` / `?` are wildcards,
-// `%` / `!` the colon-free ones ([^:]* / [^:]), `\c` a literal c, any other byte a literal.
+// `%` / `!` the colon-free ones ([^:]* / [^:]), `#` one character of a set ([b1]), `\c` a literal c,
+// any other byte a literal.
 // At most 6 constraints of at most 24 tokens (the rest is ignored: short patterns are where
 // the brute force below is complete).
 //
@@ -42,6 +43,10 @@ inline constexpr std::size_t max_tokens = 24;
 inline constexpr std::size_t enumeration_budget = 400;  // strings tried per input
 inline constexpr std::size_t state_budget = 500;
 
+// The character set of a `#` token (a set the verifier's domains use is larger; a small one keeps
+// the enumeration short): a letter with a non-member other case, and a digit.
+inline constexpr std::string_view one_of_set = "b1";
+
 inline std::vector<PatternConstraint> decode(std::string_view input) {
     std::vector<PatternConstraint> out;
     while (!input.empty() && out.size() < max_constraints) {
@@ -59,6 +64,7 @@ inline std::vector<PatternConstraint> decode(std::string_view input) {
                 case '%': k.pattern.append_run(true); break;
                 case '?': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, false}); break;
                 case '!': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, true}); break;
+                case '#': k.pattern.append_of(one_of_set, 1); break;
                 case '\\':
                     if (i + 1 < line.size()) c = line[++i];
                     [[fallthrough]];
@@ -91,6 +97,15 @@ XC_FUZZ_ORACLE inline bool brute_match(const Glob& g, std::string_view s, policy
             switch (t.kind) {
                 case Glob::Kind::any_run: r = below[j] || (wild_ok && row[j + 1]); break;
                 case Glob::Kind::any_char: r = wild_ok && below[j + 1]; break;
+                case Glob::Kind::one_of: {
+                    bool member = false;
+                    for (char c : t.set) {
+                        const int fc = c | 0x20;
+                        member = member || (have && (c == str[j] || (fold_case && fc >= 'a' && fc <= 'z' && fc == (str[j] | 0x20))));
+                    }
+                    r = member && below[j + 1];
+                    break;
+                }
                 case Glob::Kind::literal: {
                     // ASCII case folding, spelled out so that no call leaves this function.
                     const int folded = have ? (str[j] | 0x20) : 0;
@@ -126,7 +141,7 @@ XC_FUZZ_ORACLE inline std::vector<std::string> extend(const std::vector<std::str
 // The same glob as policy::GlobPattern, when it has no colon-free wildcard.
 inline bool to_policy_glob(const Glob& g, policy::GlobPattern& out) {
     for (const auto& t : g.tokens) {
-        if (t.kind != Glob::Kind::literal && t.no_colon) return false;
+        if ((t.kind != Glob::Kind::literal && t.no_colon) || t.kind == Glob::Kind::one_of) return false;
         using T = policy::GlobPattern::Token;
         out.tokens.push_back(t.kind == Glob::Kind::literal ? T::Literal : t.kind == Glob::Kind::any_run ? T::Star : T::Question);
         out.text.push_back(t.kind == Glob::Kind::literal ? t.c : t.kind == Glob::Kind::any_run ? '*' : '?');

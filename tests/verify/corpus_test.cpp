@@ -2,6 +2,7 @@
 // property with a concrete witness; each correct variant is proved.
 #include <xc/input/json/load.hpp>
 #include <xc/verify/api_properties.hpp>
+#include <xc/verify/context_keys.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <test_support.hpp>
@@ -54,6 +55,39 @@ xc::policy::Request request_of(const json& w) {
     return r;
 }
 
+// The path of a finding's request (the property's), and what the architecture puts in it.
+std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::model::Graph& g, const xc::verify::Finding& f) {
+    using xc::verify::RequestPath;
+    auto v = *g.find(f.subject);
+    if (f.property == "api-endpoint-only")
+        return {g[v].kind == xc::model::VertexKind::custom_domain ? RequestPath::private_domain : RequestPath::private_api, {}};
+    if (f.property == "api-liveness") {
+        const auto& api = g.resource<xc::model::RestApi>(v);
+        if (api.custom_domain && api.custom_domain->endpoint_type == xc::model::ApiEndpointType::PRIVATE)
+            return {RequestPath::private_api_via_domain,
+                    {{"execute-api:viadomainarn", g[g.out(v, xc::model::EdgeKind::has_domain).front()].identity.arn()}}};
+        return {RequestPath::private_api, {}};
+    }
+    if (f.property == "secret-share") return {RequestPath::secret_read, {}};
+    if (f.property == "lambda-data") return {RequestPath::dynamodb_by_role, {}};
+    return {RequestPath::unspecified, {}};
+}
+
+// Every request a report shows (witnesses of violations, examples of proofs) is one AWS can
+// make on its path: the context table's presence and value rules hold. Returns how many.
+std::size_t expect_requests_aws_can_make(const xc::model::Graph& g, const xc::verify::Report& report) {
+    std::size_t checked = 0;
+    for (const auto& f : report.findings) {
+        if (!f.witness.is_object() || !f.witness.contains("context")) continue;
+        auto [path, known] = path_of(g, f);
+        EXPECT_NE(path, xc::verify::RequestPath::unspecified) << f.property << " shows a request on no known path";
+        auto bad = xc::verify::context_violations(request_of(f.witness).context, path, known);
+        EXPECT_TRUE(bad.empty()) << f.property << " " << f.subject << ": " << (bad.empty() ? "" : bad.front()) << "\n" << f.witness.dump();
+        ++checked;
+    }
+    return checked;
+}
+
 std::string gtest_name(std::string s) {
     for (char& c : s)
         if (!isalnum(static_cast<unsigned char>(c))) c = '_';
@@ -84,6 +118,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
     EXPECT_FALSE(found->fix.empty());
     EXPECT_FALSE(found->path.empty());
     ASSERT_FALSE(found->witness.is_null()) << "no witness";
+    expect_requests_aws_can_make(graph, report);
     // A request witness reproduces with the concrete evaluator against the model's own policy.
     if (found->property == "api-endpoint-only" && found->witness.contains("action")) {
         const auto& api = graph.resource<xc::model::RestApi>(*graph.find(found->subject));
@@ -105,6 +140,7 @@ TEST_P(Correct, IsProved) {
     auto report = xc::verify::verify(graph);
     EXPECT_EQ(report.exit_code(), 0) << e["description"] << describe(report);
     EXPECT_EQ(report.count(xc::verify::Verdict::proved), report.findings.size());
+    expect_requests_aws_can_make(graph, report);
 }
 
 TEST(Corpus, EveryShippedModelIsProved) {
@@ -113,6 +149,56 @@ TEST(Corpus, EveryShippedModelIsProved) {
         auto report = xc::verify::verify(graph);
         EXPECT_EQ(report.exit_code(), 0) << model << describe(report);
         EXPECT_GE(report.findings.size(), 10u);
+        EXPECT_GT(expect_requests_aws_can_make(graph, report), 0u);
+    }
+}
+
+// The test over all witnesses: every request any corpus variant's report shows obeys the context
+// table, and there are such requests on each path the properties use.
+TEST(Corpus, EveryWitnessIsARequestAwsCanMake) {
+    std::map<xc::verify::RequestPath, std::size_t> per_path;
+    for (const char* kind : {"mutants", "correct"})
+        for (const auto& e : corpus()[kind]) {
+            auto graph = xc::model::build_graph(xc::input::json::load_model_text(patched_reference(e["patch"]), std::string(e["name"]) + ".json"));
+            auto report = xc::verify::verify(graph);
+            expect_requests_aws_can_make(graph, report);
+            for (const auto& f : report.findings)
+                if (f.witness.is_object() && f.witness.contains("context")) ++per_path[path_of(graph, f).first];
+        }
+    for (auto p : {xc::verify::RequestPath::private_api, xc::verify::RequestPath::private_api_via_domain, xc::verify::RequestPath::secret_read,
+                   xc::verify::RequestPath::dynamodb_by_role})
+        EXPECT_GT(per_path[p], 0u) << to_string(p);
+}
+
+// A concrete liveness or availability request holds stand-ins for what AWS chooses (the time of
+// the request, an id it assigns): a decision that depends on them is UNDECIDED, never a guess.
+TEST(Corpus, DecisionsThatDependOnValuesAwsChoosesAreUndecided) {
+    const std::string T = "/templates/orders-service/apis/orders";
+    struct Case {
+        json patch;
+        std::string property, subject;
+    };
+    const std::vector<Case> cases{
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
+                          "value":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}])"),
+         "secret-share", "consumer/secret/endpoint-id"},
+        {json::parse(R"([{"op":"add","path":")" + T + R"(/policy/Statement/0/Condition/DateGreaterThan",
+                          "value":{"aws:EpochTime":"1700000000"}}])"),
+         "api-liveness", "food/rest-api/orders"},
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
+                          "value":{"StringLike":{"kms:EncryptionContext:SecretARN":"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-Ab*"}}}])"),
+         "secret-share", "consumer/secret/endpoint-id"},
+    };
+    for (const auto& c : cases) {
+        auto graph = xc::model::build_graph(xc::input::json::load_model_text(patched_reference(c.patch), "undecided.json"));
+        auto report = xc::verify::verify(graph);
+        bool undecided = false;
+        for (const auto& f : report.findings) {
+            undecided = undecided || (f.property == c.property && f.subject == c.subject && f.verdict == xc::verify::Verdict::undecided);
+            EXPECT_FALSE(f.property == c.property && f.subject == c.subject && f.verdict == xc::verify::Verdict::proved) << c.patch.dump();
+        }
+        EXPECT_TRUE(undecided) << c.patch.dump() << describe(report);
+        EXPECT_EQ(report.exit_code(), 3) << c.patch.dump();
     }
 }
 

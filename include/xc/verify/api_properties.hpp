@@ -95,7 +95,8 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
     for (const auto& st : policy_doc.parsed.statements)
         for (const auto& r : st.resource.patterns) literal_arns = literal_arns || r.kind == policy::ResourcePattern::Kind::Arn;
     std::string key = "api-endpoint-only|" + policy_doc.document.dump() + "|" + ids + "|" + target.region + "|" +
-                      (literal_arns ? target.account + "|" + resource : std::string(gate.any_path ? "api" : "domain"));
+                      // A domain's policy may read its ARN (execute-api:viaDomainArn): proved for that domain only.
+                      (literal_arns || !gate.known.empty() ? target.account + "|" + resource : std::string(gate.any_path ? "api" : "domain"));
     if (checker.known_proved(key)) {
         proved();
         return;
@@ -105,6 +106,7 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         policy::Policy attached = gate.attached();
         PolicyQuery q(checker.z3());
         q.declare(attached);
+        q.set_path(gate.path, gate.known);  // what AWS puts in the context of the requests this gate decides
         q.set_candidates({Candidate{std::nullopt, "anonymous"}});
         q.resource_segment(0).fix(target.partition);
         q.resource_segment(1).fix("execute-api");
@@ -256,6 +258,12 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
                 outcome = {};
                 outcome.verdict = policy::Verdict::ImplicitDeny;
                 break;
+            }
+            try {
+                require_independent(attached.at(e.gate), ConcreteContext{e.request.context, e.stand_ins}, e.known);
+            } catch (const Unsupported& ex) {
+                checker.add(property, v, Verdict::undecided, std::string("not decided: ") + ex.what(), e.gate->document->path);
+                return;
             }
             outcome = policy::decide(attached.at(e.gate), e.request);
             if (outcome.verdict != policy::Verdict::Allow) {

@@ -87,19 +87,6 @@ private:
     std::set<std::string> proved_;
 };
 
-// A deployed identity as a glob: its literal text, and any string of the documented length for
-// each value AWS assigns (none of them contains ':').
-inline Glob glob_of(const model::Term& t) {
-    Glob g;
-    for (const auto& part : t.parts()) {
-        if (!part.assigned) g.append_literal(part.text);
-        else if (part.assigned->length == 0) g.append_run(true);
-        else
-            for (std::size_t i = 0; i < part.assigned->length; ++i) g.tokens.push_back({Glob::Kind::any_char, 0, true});
-    }
-    return g;
-}
-
 namespace detail {
 inline policy::RequestPrincipal aws_principal(const std::string& arn) { return {policy::PrincipalType::AWS, arn}; }
 }  // namespace detail

@@ -138,6 +138,7 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
     try {
         PolicyQuery q(checker.z3());
         for (const auto* p : identity) q.declare(*p);
+        q.set_path(RequestPath::dynamodb_by_role);
         std::string arn = g.identity(role_vertex).arn().stand_in();
         q.set_candidates({Candidate{detail::aws_principal(arn), arn}});
         q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});

@@ -31,13 +31,16 @@ namespace xc::verify {
 
 // A glob over whole strings: literal characters, `?` (one character) and `*` (any run), where
 // a wildcard may be barred from matching ':' — what an ARN segment pattern needs (IAM matches
-// partition, service, region and account one colon-free segment each).
+// partition, service, region and account one colon-free segment each). Policies never write the
+// fourth kind, one character of a set: it describes values AWS generates (an endpoint id is
+// "vpce-" and lower-case hex digits, verify/context_keys.hpp).
 struct Glob {
-    enum class Kind : std::uint8_t { literal, any_char, any_run };
+    enum class Kind : std::uint8_t { literal, any_char, any_run, one_of };
     struct Token {
         Kind kind = Kind::literal;
         char c = 0;               // literal
         bool no_colon = false;    // wildcards: may not match ':'
+        std::string_view set{};   // one_of: the characters (static storage)
         friend bool operator==(const Token&, const Token&) = default;
     };
     std::vector<Token> tokens;
@@ -65,6 +68,11 @@ struct Glob {
         tokens.push_back({Kind::any_run, 0, no_colon});
         return *this;
     }
+    // `n` characters, each one of `set` (which must outlive the glob: a literal).
+    Glob& append_of(std::string_view set, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) tokens.push_back({Kind::one_of, 0, false, set});
+        return *this;
+    }
     // A readable, canonical text: `*` / `?`, `[^:]*` / `[^:]`, literals with `\` escapes.
     std::string text() const {
         std::string out;
@@ -72,6 +80,8 @@ struct Glob {
             if (t.kind == Kind::literal) {
                 if (t.c == '*' || t.c == '?' || t.c == '\\' || t.c == '[') out += '\\';
                 out += t.c;
+            } else if (t.kind == Kind::one_of) {
+                out += "[" + std::string(t.set) + "]";
             } else if (t.kind == Kind::any_char) {
                 out += t.no_colon ? "[^:]" : "?";
             } else {
@@ -155,6 +165,10 @@ private:
             case Glob::Kind::literal:
                 if (t.c == c || (fold_ && policy::detail::lower_char(t.c) == policy::detail::lower_char(c))) add(to, i + 1);
                 break;
+            case Glob::Kind::one_of:
+                if (t.set.find(c) != std::string_view::npos || (fold_ && t.set.find(other_case(c)) != std::string_view::npos))
+                    add(to, i + 1);
+                break;
         }
     }
 
@@ -204,6 +218,11 @@ inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
             if (t.kind == Glob::Kind::literal) {
                 if (!have(t.c)) chars += t.c;
                 if (char o = other_case(t.c); !have(o)) chars += o;
+            } else if (t.kind == Glob::Kind::one_of) {
+                for (char c : t.set) {  // every member, and its other case (a non-member)
+                    if (!have(c)) chars += c;
+                    if (char o = other_case(c); !have(o)) chars += o;
+                }
             } else if (t.no_colon && !have(':')) {
                 chars += ':';  // the one character such a wildcard treats differently
             }

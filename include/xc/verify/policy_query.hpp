@@ -7,6 +7,8 @@
 //    decided exactly by pattern_set.hpp, and unrealisable ones are blocked lazily (CEGAR);
 //  * numbers and dates are integers (numbers scaled so that every policy constant is integral
 //    and a distinct value fits between any two), IP addresses are 32/128-bit bit-vectors;
+//  * the context is the one AWS builds on the request's path (set_path, context_keys.hpp): keys it
+//    never sets there are absent, keys it always sets present, values in their documented domain;
 //  * the caller is one of finitely many candidates (anonymous, the principals and accounts the
 //    policies name, plus fresh ones), which is complete because principals are only ever
 //    compared for equality (policy/principal.hpp).
@@ -20,6 +22,7 @@
 
 #include <xc/error.hpp>
 #include <xc/policy/policy.hpp>
+#include <xc/verify/context_keys.hpp>
 #include <xc/verify/deadline.hpp>
 #include <xc/verify/pattern_set.hpp>
 
@@ -58,6 +61,46 @@ public:
 // A bug: a satisfying assignment whose concrete request the evaluator decides differently.
 using xc::InternalError;
 
+// A decision on a concrete request whose key `key_lower` holds a stand-in for values AWS chooses
+// (the time of the request, the suffix AWS assigns to a secret's ARN) holds for every such value
+// only if no condition of `p` on that key matches some of them and not others; otherwise it
+// depends on a value nobody knows yet: Unsupported (UNDECIDED). `values`: the glob of what the
+// key can hold; nullopt: unknown (then any comparison of the key depends on it). A Null test
+// asks only for presence, which the context table fixes.
+inline void require_independent(const policy::Policy& p, const std::string& key_lower, const std::optional<Glob>& values, std::string_view why) {
+    for (const auto& st : p.statements)
+        for (const auto& c : st.conditions) {
+            if (c.key_lower != key_lower || c.op.family == policy::OperatorFamily::Null) continue;
+            bool depends = !values;
+            for (std::size_t i = 0; !depends && i < c.values.size(); ++i) {
+                const auto& v = c.values[i];
+                std::optional<Glob> g;
+                if (c.op.family == policy::OperatorFamily::String && v.pattern) g = Glob::from(*v.pattern);
+                else if (c.op.family == policy::OperatorFamily::Arn && v.arn) g = detail::arn_glob(*v.arn);
+                if (!g) {  // a reading not related to the glob: assume it depends
+                    depends = true;
+                    break;
+                }
+                auto mode = c.op.ignore_case ? policy::CaseMode::Insensitive : policy::CaseMode::Sensitive;
+                auto some = realise({{*g, mode, true}, {*values, policy::CaseMode::Sensitive, true}});
+                auto others = realise({{*g, mode, false}, {*values, policy::CaseMode::Sensitive, true}});
+                depends = some.answer != Realisability::Answer::unrealisable && others.answer != Realisability::Answer::unrealisable;
+            }
+            if (depends)
+                throw Unsupported("the condition on '" + c.key + "' (" + c.op.name + ") matches some values AWS may send there and not " +
+                                  "others: " + std::string(why));
+        }
+}
+
+// The same for every stand-in of a concrete context (`known`: the values it was built from).
+inline void require_independent(const policy::Policy& p, const ConcreteContext& context, const KnownValues& known) {
+    for (const auto& key : context.stand_ins) {
+        auto it = known.find(key);
+        require_independent(p, key, it == known.end() ? std::nullopt : std::optional<Glob>(glob_of(it->second)),
+                            "the decision depends on a value AWS chooses per request or at deployment");
+    }
+}
+
 // One string of the request.
 class StringVar {
 public:
@@ -70,6 +113,15 @@ public:
     void restrict(PatternConstraint c) { domain_.push_back(std::move(c)); }
     // Readable values to try first when building a witness.
     void prefer(std::vector<std::string> values) { preferred_ = std::move(values); }
+    // Every value meets one of `alternatives` (the solver picks which; a preferred value may
+    // meet another than the one it picked).
+    z3::expr one_of(const std::vector<Glob>& alternatives) {
+        alternatives_ = alternatives;
+        z3::expr_vector any(ctx_);
+        for (const auto& g : alternatives) any.push_back(matches(g, policy::CaseMode::Sensitive));
+        return z3::mk_or(any);
+    }
+    const std::vector<Glob>& alternatives() const { return alternatives_; }
 
     // "The value matches `g`": a constant for a fixed value, else a (shared) Boolean atom.
     z3::expr matches(const Glob& g, policy::CaseMode mode) {
@@ -101,6 +153,7 @@ private:
     std::optional<std::string> fixed_;
     std::vector<PatternConstraint> domain_;
     std::vector<std::string> preferred_;
+    std::vector<Glob> alternatives_;
     std::vector<Atom> atoms_;
     std::map<std::string, std::size_t> index_;
 };
@@ -133,14 +186,6 @@ struct QueryResult {
 
 namespace detail {
 
-inline const std::set<std::string>& multivalued_keys() {
-    // IAM User Guide, "AWS global condition context keys": the keys documented as multivalued.
-    static const std::set<std::string> keys{
-        "aws:tagkeys", "aws:principalorgpaths", "aws:resourceorgpaths", "aws:sourceorgpaths", "aws:calledvia",
-        "aws:principalservicenameslist", "aws:vpcsourceip"};
-    return keys;
-}
-
 // Principal-derived keys: AWS puts them in the context from the caller.
 inline std::optional<std::string> principal_key_value(const std::string& key_lower, const Candidate& c) {
     if (!c.principal || c.principal->type != policy::PrincipalType::AWS) return std::nullopt;
@@ -152,15 +197,6 @@ inline bool is_principal_key(const std::string& key_lower) {
     return key_lower == "aws:principalarn" || key_lower == "aws:principalaccount";
 }
 
-// ARN condition values as one glob: segments 0-3 colon-free, the resource part free.
-inline Glob arn_glob(const policy::ArnPattern& p) {
-    Glob g = Glob::literal("arn:");
-    for (std::size_t i = 0; i < 5; ++i) {
-        if (i) g.append_literal(":");
-        g.append(Glob::from(p.segments[i], i < 4));
-    }
-    return g;
-}
 // What split_arn accepts: "arn:" and five more colons.
 inline Glob arn_shape() {
     Glob g = Glob::literal("arn:");
@@ -310,6 +346,14 @@ public:
         for (const auto& st : p.statements)
             for (const auto& c : st.conditions) declare_clause(c);
     }
+    // The request's path: the context table (context_keys.hpp) then decides which keys AWS sets on
+    // it and what they can hold; `known` gives the values AWS takes from the architecture.
+    void set_path(RequestPath path, KnownValues known = {}) {
+        path_ = path;
+        known_ = std::move(known);
+    }
+    RequestPath path() const { return path_; }
+
     // A key that the caller wants to constrain (e.g. aws:SourceVpce); created as text.
     Key& text_key(const std::string& name) {
         Key& k = key(name);
@@ -341,6 +385,7 @@ public:
         solver.add(exactly_one(picks_));
         add_principal_key_constraints(solver);
         for (auto& [_, k] : keys_) add_key_domain(solver, k);
+        for (auto& [_, k] : keys_) add_context_rule(solver, k);
         for (std::size_t round = 0; round < max_rounds; ++round) {
             if (deadline.expired()) return timed_out(round ? "refinement round " + std::to_string(round + 1) : std::string("the encoding"));
             z3::params params(ctx_);
@@ -401,6 +446,8 @@ public:
             Witness w = build_witness(m, values);
             if (!check(w.request))
                 throw InternalError("the solver's witness does not reproduce with the concrete evaluator: " + describe(w.request));
+            if (auto bad = context_violations(w.request.context, path_, known_); !bad.empty())
+                throw InternalError("the solver's witness is a request AWS cannot make (" + bad.front() + "): " + describe(w.request));
             return {QueryResult::Answer::satisfiable, std::move(w), {}};
         }
         return {QueryResult::Answer::unknown, std::nullopt, "too many refinement rounds"};
@@ -423,7 +470,8 @@ private:
         auto [it, fresh] = keys_.try_emplace(name_lower);
         if (fresh) {
             it->second.name = name_lower;
-            it->second.multivalued = detail::multivalued_keys().contains(name_lower);
+            const ContextKey* row = find_context_key(name_lower);
+            it->second.multivalued = row && row->multivalued;
             it->second.present = ctx_.bool_const(("present " + name_lower).c_str());
         }
         return it->second;
@@ -512,6 +560,55 @@ private:
         if (k.kind == KeyKind::number) {
             // Keep the witness printable as an int64 of scaled units.
             s.add(*k.number >= ctx_.int_val(std::int64_t{-1} << 52) && *k.number <= ctx_.int_val(std::int64_t{1} << 52));
+        }
+    }
+
+    // What the context table says of `k` on the query's path: whether AWS sets it, and what a
+    // value it sets can be. A key the table does not list stays as the caller likes.
+    void add_context_rule(z3::solver& s, Key& k) {
+        const ContextKey* row = find_context_key(k.name);
+        if (!row || detail::is_principal_key(k.name)) return;
+        const PathRule rule = row->on(path_);
+        if (rule.presence == Presence::caller) return;
+        if (rule.presence == Presence::never) {
+            s.add(!*k.present);
+            return;
+        }
+        if (rule.presence == Presence::always) s.add(*k.present);
+        if (k.kind == KeyKind::unset) return;  // only tested with Null: presence is all it reads
+        const auto domain = value_domain(*row, path_, known_);
+        const bool typed_row = row->type == KeyType::ip || row->type == KeyType::date || row->type == KeyType::epoch;
+        if (k.kind == KeyKind::text) {
+            if (typed_row)
+                throw Unsupported("condition key '" + k.name + "' holds " + (row->type == KeyType::ip ? "an IP address" : "a time") +
+                                  " but is compared with " + k.kind_family + " operators; xc does not relate the two readings");
+            std::string prefer;
+            if (auto it = known_.find(k.name); rule.architecture && it != known_.end()) prefer = it->second.stand_in();
+            else if (!rule.fixed.empty()) prefer = std::string(rule.fixed);
+            else if (!row->sample.empty()) prefer = std::string(row->sample);
+            for (std::size_t j = 0; j < k.texts.size(); ++j) {
+                StringVar& t = *k.texts[j];
+                if (domain.size() == 1) {
+                    t.restrict({domain.front(), policy::CaseMode::Sensitive, true});
+                } else if (!domain.empty()) {
+                    s.add(z3::implies(k.multivalued ? (*k.present && k.in_set[j]) : *k.present, t.one_of(domain)));
+                }
+                if (!prefer.empty() && t.preferred().empty()) t.prefer({prefer});
+            }
+            return;
+        }
+        const bool fits = (row->type == KeyType::ip && k.kind == KeyKind::ip) || (row->type == KeyType::date && k.kind == KeyKind::date) ||
+                          (row->type == KeyType::epoch && (k.kind == KeyKind::date || k.kind == KeyKind::number));
+        if (!fits)
+            throw Unsupported("condition key '" + k.name + "' is compared with " + k.kind_family +
+                              " operators, which do not read the values AWS sends in it; xc does not relate the two readings");
+        if (!k.parses) return;  // declared, never encoded
+        // AWS sends a value of the key's type: it parses.
+        s.add(z3::implies(*k.present, *k.parses));
+        if (row->type == KeyType::epoch && k.kind == KeyKind::number) {
+            // Read as a number (aws:EpochTime): whole seconds since 1970 that also read as a date.
+            z3::expr n = *k.number, scale = ctx_.int_val(k.scale);
+            s.add(z3::implies(*k.present, n >= 0 && z3::mod(n, scale) == 0 && n <= ctx_.int_val(std::int64_t{999999999999999}) * scale));
         }
     }
 
@@ -728,8 +825,21 @@ private:
 
     // --- witnesses -------------------------------------------------------------------
     Realisability realise_readably(const StringVar& var, const std::vector<PatternConstraint>& constraints, const Deadline& deadline) {
-        for (const auto& p : var.preferred())
+        // An alternative no policy can write (a character set): its atom is the domain's alone.
+        auto alternative = [&](const Glob& g) {
+            return std::find(var.alternatives().begin(), var.alternatives().end(), g) != var.alternatives().end() &&
+                   std::any_of(g.tokens.begin(), g.tokens.end(), [](const Glob::Token& t) { return t.kind == Glob::Kind::one_of; });
+        };
+        for (const auto& p : var.preferred()) {
             if (satisfies(p, constraints)) return {Realisability::Answer::realisable, p, {}};
+            // The solver's pick among the domain's alternatives is arbitrary: nothing else reads it.
+            bool rest = std::all_of(constraints.begin(), constraints.end(), [&](const PatternConstraint& c) {
+                return alternative(c.pattern) || detail::glob_matches(c.pattern, p, c.mode) == c.must_match;
+            });
+            bool in_domain = std::any_of(var.alternatives().begin(), var.alternatives().end(),
+                                         [&](const Glob& g) { return detail::glob_matches(g, p, policy::CaseMode::Sensitive); });
+            if (!var.alternatives().empty() && rest && in_domain) return {Realisability::Answer::realisable, p, {}};
+        }
         SearchBudget budget;
         budget.deadline = &deadline;
         return realise(constraints, budget);
@@ -799,12 +909,13 @@ private:
             }
             if (!m.eval(*k.present, true).is_true()) continue;
             // A key the encoding never constrained (its statements select no candidate): any
-            // value will do, and absent is the simplest.
+            // value will do, and absent is the simplest (unless AWS always sets it: added below).
             const bool stored = k.kind == KeyKind::unset || (k.kind == KeyKind::text ? !k.texts.empty() : k.kind == KeyKind::ip ? k.v4.has_value() : k.number.has_value());
             if (!stored) continue;
             switch (k.kind) {
-                case KeyKind::unset:
-                    w.request.context.set(display_key(name), "xc-any-value");
+                case KeyKind::unset:  // only tested with Null: any value AWS could send
+                    if (k.multivalued) w.request.context.set_multi(display_key(name), {});
+                    else w.request.context.set(display_key(name), table_value(name).value_or("xc-any-value"));
                     break;
                 case KeyKind::text:
                     if (k.multivalued) {
@@ -834,7 +945,23 @@ private:
                     break;
             }
         }
+        // Keys AWS always sets on the path that no encoded condition reads: any value of their
+        // domain leaves the decision as it is.
+        for (const auto& row : context_keys()) {
+            if (row.on(path_).presence != Presence::always || w.request.context.find(row.name)) continue;
+            if (auto v = table_value(policy::ascii_lower(row.name))) w.request.context.set(row.name, *v);
+        }
         return w;
+    }
+
+    // A value of the key's domain on the path: the architecture's (its stand-in), the fixed one, or the row's sample.
+    std::optional<std::string> table_value(const std::string& name_lower) const {
+        const ContextKey* row = find_context_key(name_lower);
+        if (!row) return std::nullopt;
+        const PathRule rule = row->on(path_);
+        if (auto it = known_.find(name_lower); rule.architecture && it != known_.end()) return it->second.stand_in();
+        if (!rule.fixed.empty()) return std::string(rule.fixed);
+        return std::string(row->sample);
     }
 
 public:
@@ -846,7 +973,9 @@ public:
 private:
     std::string display_key(const std::string& lower) const {
         auto it = display_names_.find(lower);
-        return it == display_names_.end() ? lower : it->second;
+        if (it != display_names_.end()) return it->second;
+        const ContextKey* row = find_context_key(lower);
+        return row ? std::string(row->name) : lower;
     }
 
     z3::context& ctx_;
@@ -860,6 +989,8 @@ private:
     std::string resource_account_hint_;
     std::map<std::string, std::string> display_names_;
     Deadline deadline_;
+    RequestPath path_ = RequestPath::unspecified;
+    KnownValues known_;
 };
 
 }  // namespace xc::verify

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <xc/verify/checker.hpp>
+#include <xc/verify/context_keys.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -57,6 +58,10 @@ struct PolicyGate {
     model::Term resource;  // the ARN's resource part the request names: an API's id, or a domain's "/domainnames/<name>+<id>"
     bool any_path = false; // an API's requests go on with "/<stage>/<METHOD>/<path>"; a domain's name the ARN only
     policy::ExecuteApiTarget target;  // the account and region of the resource, and its id as the stand-in
+    // What AWS sets in the context of any request this gate decides (context_keys.hpp), and the
+    // values it takes from the architecture there.
+    RequestPath path = RequestPath::private_api;
+    KnownValues known;
 
     // The ARN's resource part as one concrete string (assigned values by their stand-ins).
     std::string resource_text() const { return resource.stand_in(); }
@@ -95,6 +100,9 @@ struct PolicyGate {
 struct Evaluation {
     const PolicyGate* gate = nullptr;
     policy::Request request;
+    RequestPath path = RequestPath::private_api;  // the context table's path the request is on
+    KnownValues known;                            // the architecture's values in its context
+    std::vector<std::string> stand_ins;           // context keys whose value is (partly) a stand-in
 };
 
 // The consumer's request for one route through one of its endpoints.
@@ -173,6 +181,9 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
         d.document = api.custom_domain->policy ? &*api.custom_domain->policy : nullptr;
         d.resource = g[domain_vertex].identity.resource;  // "/domainnames/<name>+<its own id>"
         d.target = {"aws", m.region, account.id, d.resource_text()};
+        // Every request the domain decides comes through it, so it carries the domain's ARN.
+        d.path = RequestPath::private_domain;
+        d.known.emplace("execute-api:viadomainarn", g[domain_vertex].identity.arn());
         domain = &d;
     }
 
@@ -189,16 +200,20 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
             const auto& links = g.out(domain->owner, model::EdgeKind::access_association);
             associated = std::find(links.begin(), links.end(), endpoint_vertex) != links.end();
         }
-        // What API Gateway sees of the consumer's request at every gate: its endpoint, over TLS
-        // (ALB and endpoint both speak HTTPS). The context domains of each hop (which keys AWS
-        // sets there) are the condition-key table's to add.
-        auto request_on = [&](const std::string& resource) {
-            policy::Request r;
-            r.action = "execute-api:Invoke";
-            r.resource = resource;
-            r.resource_account = account.id;
-            r.context.set("aws:SourceVpce", endpoint.id).set("aws:SecureTransport", "true");
-            return r;
+        // What API Gateway sees of the consumer's request at a gate: its endpoint, and what AWS
+        // sets on that path (context_keys.hpp). Values AWS chooses (the time, an assigned id) are
+        // stand-ins, named in the evaluation: a decision that depends on them is no decision.
+        auto request_on = [&](const std::string& resource, RequestPath path, const KnownValues& known) {
+            Evaluation e;
+            e.request.action = "execute-api:Invoke";
+            e.request.resource = resource;
+            e.request.resource_account = account.id;
+            auto context = concrete_context(path, known, {{"aws:sourcevpce", endpoint.id}});
+            e.request.context = std::move(context.context);
+            e.path = path;
+            e.known = known;
+            e.stand_ins = std::move(context.stand_ins);
+            return e;
         };
         for (const auto& [key, route] : api.routes) {
             RouteRequest rr;
@@ -208,18 +223,21 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
             rr.domain = domain;
             rr.associated = associated;
             std::string route_arn = api_gate.arn() + "/" + api.stage + "/" + detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
-            policy::Request to_api = request_on(route_arn);
+            // Through the domain AWS sets execute-api:viaDomainArn: endpoint policy example 4,
+            // keyed on it alone with "Resource": "*", admits the domain and its APIs.
+            Evaluation to_api = domain ? request_on(route_arn, RequestPath::private_api_via_domain, domain->known)
+                                       : request_on(route_arn, RequestPath::private_api, {});
             if (domain) {
-                // Through the domain AWS sets execute-api:viaDomainArn: endpoint policy example 4,
-                // keyed on it alone with "Resource": "*", admits the domain and its APIs.
-                to_api.context.set("execute-api:viaDomainArn", domain->arn());
-                policy::Request to_domain = request_on(domain->arn());
-                to_domain.context.set("execute-api:viaDomainArn", domain->arn());
-                rr.evaluations.push_back({&e, to_domain});
-                rr.evaluations.push_back({domain, to_domain});
+                Evaluation to_domain = request_on(domain->arn(), RequestPath::private_domain, domain->known);
+                to_domain.gate = &e;
+                rr.evaluations.push_back(to_domain);
+                to_domain.gate = domain;
+                rr.evaluations.push_back(std::move(to_domain));
             }
-            rr.evaluations.push_back({&e, to_api});
-            rr.evaluations.push_back({&api_gate, to_api});
+            to_api.gate = &e;
+            rr.evaluations.push_back(to_api);
+            to_api.gate = &api_gate;
+            rr.evaluations.push_back(std::move(to_api));
             out.routes.push_back(std::move(rr));
         }
     }

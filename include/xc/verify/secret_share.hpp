@@ -77,6 +77,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             const auto& pol = secret.policy->parsed;
             PolicyQuery q(checker.z3());
             q.declare(pol);
+            q.set_path(RequestPath::secret_read);
             q.set_candidates(detail::outsiders(pol, allowed));
             q.action().fix("secretsmanager:GetSecretValue");
             q.resource_segment(0).fix("aws");
@@ -143,18 +144,35 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                             if (auto parts = policy::split_arn(e.value); parts && parts->account == account.id) principals.insert(e.value);
         bool can_read = false;
         policy::Outcome secret_outcome, key_outcome;
+        // The reader's GetSecretValue (over TLS, made directly) and the kms:Decrypt Secrets Manager
+        // then makes with the reader's credentials: what AWS sets on each (context_keys.hpp).
+        // Values AWS chooses are stand-ins the decision must not depend on.
+        const auto read_context = concrete_context(RequestPath::secret_read, {}, {{"aws:securetransport", "true"}, {"aws:viaawsservice", "false"}});
+        const KnownValues decrypt_known{{"kms:viaservice", model::Term::literal("secretsmanager." + m.region + ".amazonaws.com")},
+                                        {"kms:encryptioncontext:secretarn", identity.arn()},
+                                        {"kms:calleraccount", model::Term::literal(account.id)}};
+        const auto decrypt_context = concrete_context(RequestPath::kms_decrypt_for_secret, decrypt_known);
+        try {
+            require_independent(secret.policy->parsed, read_context, {});
+            require_independent(key.policy.parsed, decrypt_context, decrypt_known);
+        } catch (const Unsupported& e) {
+            checker.add(property, secret_vertex, Verdict::undecided, std::string("not decided: ") + e.what(), secret.path);
+            continue;
+        }
         for (const auto& arn : principals) {
             policy::Request r;
             r.principal = detail::aws_principal(arn);
             r.resource_account = owner.id;
-            r.context.set("aws:PrincipalArn", arn).set("aws:PrincipalAccount", account.id).set("aws:SecureTransport", "true");
+            r.context = read_context.context;
+            r.context.set("aws:PrincipalArn", arn).set("aws:PrincipalAccount", account.id);
             r.action = "secretsmanager:GetSecretValue";
             r.resource = secret_arn;
             secret_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &secret.policy->parsed}, r);
             policy::Request k = r;
             k.action = "kms:Decrypt";
             k.resource = g[key_vertex].identity.arn().stand_in();
-            k.context.set("kms:ViaService", "secretsmanager." + m.region + ".amazonaws.com").set("kms:CallerAccount", account.id);
+            k.context = decrypt_context.context;
+            k.context.set("aws:PrincipalArn", arn).set("aws:PrincipalAccount", account.id);
             key_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &key.policy.parsed}, k);
             if (secret_outcome.verdict == policy::Verdict::Allow && key_outcome.verdict == policy::Verdict::Allow) {
                 can_read = true;
