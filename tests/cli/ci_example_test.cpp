@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <regex>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace ci_example_test {
+
 using nlohmann::json;
 using xc::test::quote;
 using xc::test::read_file;
@@ -173,3 +176,5 @@ TEST(CiExample, PreCommitHookEntryRunsTheScriptOnStagedModels) {
     EXPECT_EQ(c.sh(entry + " models/cross-account-microservices.json").exit_code, 0);
     EXPECT_EQ(c.sh(entry + " models/cross-account-microservices.json models/broken-alb.json").exit_code, 1);
 }
+
+}  // namespace ci_example_test

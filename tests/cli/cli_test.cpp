@@ -5,6 +5,9 @@
 
 #include <filesystem>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace cli_test {
+
 using xc::test::quote;
 using xc::test::run;
 
@@ -171,3 +174,5 @@ TEST(CliEmit, UnknownTargetIsAUsageError) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
+
+}  // namespace cli_test

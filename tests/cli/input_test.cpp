@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace input_test {
+
 using xc::test::quote;
 using xc::test::run;
 
@@ -114,3 +117,5 @@ TEST(CliInput, TheApplicationNameIsValidatedBeforeAnythingIsEmitted) {
         EXPECT_FALSE(std::filesystem::exists(dir / "out"));
     }
 }
+
+}  // namespace input_test

@@ -27,6 +27,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace output_safety_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -361,3 +364,5 @@ TEST(EmitOutput, ReEmittingOverADeployedRootKeepsTerraformState) {
 }
 
 }  // namespace
+
+}  // namespace output_safety_test

@@ -16,6 +16,9 @@
 #include <set>
 #include <sstream>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace verify_gate_test {
+
 using nlohmann::json;
 using xc::test::quote;
 using xc::test::read_file;
@@ -612,3 +615,5 @@ TEST(Gate, ProgressLineOnlyOnATerminalAndOnlyForManyApis) {
     auto small = tty(quote((xc::test::source_dir() / reference).string()));
     EXPECT_EQ(small.out.find("verify:"), std::string::npos) << small.out;
 }
+
+}  // namespace verify_gate_test

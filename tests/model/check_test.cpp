@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace check_test {
+
 namespace {
 
 using namespace xc::model;
@@ -283,3 +286,5 @@ TEST(Layers, TheModelIncludesNoFrontEnd) {
     }
     EXPECT_GE(headers, 5u);
 }
+
+}  // namespace check_test

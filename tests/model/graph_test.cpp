@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace graph_test {
+
 using namespace xc::model;
 using xc::input::json::load_model_file;
 using xc::input::json::load_model_text;
@@ -147,3 +150,5 @@ TEST(GraphRender, MermaidHasASubgraphPerAccount) {
     EXPECT_NE(mermaid.find("-->|resolves-to|"), std::string::npos);
     EXPECT_NE(mermaid.find("VPC main<br/>192.168.0.0/16"), std::string::npos);
 }
+
+}  // namespace graph_test

@@ -9,6 +9,9 @@
 #include <set>
 #include <string>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace aws_managed_policies_test {
+
 TEST(AwsManagedPolicies, EveryRowIsAParsedDocumentWithItsArnVersionAndSource) {
     std::set<std::string_view> arns;
     for (const auto& p : xc::policy::aws_managed_policies) {
@@ -47,3 +50,5 @@ TEST(AwsManagedPolicies, OnlyTheDynamoDBPoliciesGrantDynamoDBActions) {
         EXPECT_EQ(verdict == xc::policy::Verdict::Allow, dynamodb) << p.name;
     }
 }
+
+}  // namespace aws_managed_policies_test

@@ -17,6 +17,9 @@
 
 #include "differential.hpp"
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace differential_test {
+
 using namespace xc::policy;
 using namespace xc::policy::difftest;
 
@@ -121,3 +124,5 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     EXPECT_GT(verdicts["ExplicitlyDenied"], pairs / 50);
     EXPECT_GT(verdicts["ImplicitlyDenied"], pairs / 50);
 }
+
+}  // namespace differential_test

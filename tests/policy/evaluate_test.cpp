@@ -5,6 +5,9 @@
 
 #include "xc/policy/policy.hpp"
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace evaluate_test {
+
 using nlohmann::json;
 using namespace xc::policy;
 
@@ -490,3 +493,5 @@ TEST(PolicyTricky, ArnConditionValuesNeedSixComponents) {
     EXPECT_FALSE(allowed(allow_if(R"({"ArnNotLike":{"aws:PrincipalArn":"arn:aws:*"}})"), r));
     EXPECT_TRUE(allowed(allow_if(R"({"ArnLike":{"aws:PrincipalArn":"arn:aws:*:*:*:*"}})"), r));
 }
+
+}  // namespace evaluate_test

@@ -5,6 +5,9 @@
 
 #include "xc/policy/policy.hpp"
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace parse_test {
+
 using nlohmann::json;
 using namespace xc::policy;
 
@@ -322,3 +325,5 @@ TEST(PolicyParse, ArbitraryJsonShapesNeverCrash) {
     EXPECT_EQ(parsed + rejected, 3 * std::size(shapes) + 9 * std::size(shapes));
     EXPECT_GT(rejected, parsed);  // almost every one of these shapes is wrong
 }
+
+}  // namespace parse_test

@@ -8,6 +8,9 @@
 
 #include <set>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace context_keys_test {
+
 namespace {
 
 using namespace xc::verify;
@@ -214,3 +217,5 @@ TEST(ContextKeys, TheDecryptSecretsManagerMakesCarriesViaServiceAndTheSecretArn)
 }
 
 }  // namespace
+
+}  // namespace context_keys_test

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace corpus_test {
+
 namespace {
 
 using nlohmann::json;
@@ -206,3 +209,5 @@ INSTANTIATE_TEST_SUITE_P(Verify, Mutant, testing::ValuesIn(names("mutants")),
                          [](const testing::TestParamInfo<std::string>& i) { return gtest_name(i.param); });
 INSTANTIATE_TEST_SUITE_P(Verify, Correct, testing::ValuesIn(names("correct")),
                          [](const testing::TestParamInfo<std::string>& i) { return gtest_name(i.param); });
+
+}  // namespace corpus_test

@@ -22,6 +22,9 @@
 #include <iostream>
 #include <thread>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace deadline_test {
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -191,3 +194,5 @@ TEST(TimeBounds, APolicyQueryStopsAtItsOwnTimeout) {
 }
 
 }  // namespace
+
+}  // namespace deadline_test

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace identity_test {
+
 namespace {
 
 using nlohmann::json;
@@ -250,3 +253,5 @@ TEST(DeployedIdentity, LambdaSourceArnsAreDecidedWhateverTheApiId) {
 }
 
 }  // namespace
+
+}  // namespace identity_test

@@ -4,6 +4,9 @@
 
 #include <random>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace pattern_set_test {
+
 using namespace xc::verify;
 using xc::policy::CaseMode;
 using xc::policy::GlobPattern;
@@ -187,3 +190,5 @@ TEST(PatternSet, TheStateBudgetSaysWhichBoundRanOut) {
     EXPECT_EQ(r.answer, Realisability::Answer::unknown);
     EXPECT_EQ(r.reason, "the pattern-set search's state budget (50 states) ran out");
 }
+
+}  // namespace pattern_set_test

@@ -13,6 +13,9 @@
 #include <functional>
 #include <set>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace properties_test {
+
 namespace {
 
 using nlohmann::json;
@@ -130,3 +133,5 @@ TEST(PropertyTable, FindingsAreGroupedBySubjectInTableOrder) {
 }
 
 }  // namespace
+
+}  // namespace properties_test

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace property_test {
+
 namespace {
 
 using namespace xc;
@@ -118,3 +121,5 @@ TEST(VerifyProperty, SymbolicVerdictsAgreeWithTheConcreteEvaluator) {
     EXPECT_LT(undecided, cases / 2);
     std::printf("property test: %d proved, %d violated, %d undecided\n", proved, violated, undecided);
 }
+
+}  // namespace property_test

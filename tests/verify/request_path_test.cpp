@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace request_path_test {
+
 namespace {
 
 using nlohmann::json;
@@ -268,3 +271,5 @@ INSTANTIATE_TEST_SUITE_P(
     variant_name);
 
 }  // namespace
+
+}  // namespace request_path_test

@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace role_permissions_test {
+
 
 namespace {
 
@@ -154,3 +157,5 @@ TEST(RolePermissions, AnUnknownAttachmentNextToAnExcessiveInlinePolicyIsUndecide
 }
 
 }  // namespace
+
+}  // namespace role_permissions_test

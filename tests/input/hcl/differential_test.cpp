@@ -20,6 +20,9 @@
 #include <map>
 #include <sstream>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace differential_test {
+
 namespace fs = std::filesystem;
 using namespace xc::input::hcl;
 using xc::test::quote;
@@ -171,3 +174,5 @@ TEST(HclDifferential, AgreesWithHashiCorpsParser) {
     EXPECT_GT(o.both_reject, 10u);
     EXPECT_GT(o.both_accept, 100u);
 }
+
+}  // namespace differential_test

@@ -8,6 +8,9 @@
 
 #include <random>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace parser_test {
+
 using namespace xc::input::hcl;
 
 namespace {
@@ -285,3 +288,5 @@ TEST(HclParser, KnownDifferenceNonAsciiIdentifiersAreRejected) {
     const File f = ok("a = \"caf\xC3\xA9\" # caf\xC3\xA9\nb = <<EOT\n\xE4\xB8\xAD\nEOT\n");
     EXPECT_EQ(value(f, "a").children[0]->text, "caf\xC3\xA9");
 }
+
+}  // namespace parser_test

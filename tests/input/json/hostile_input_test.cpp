@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace hostile_input_test {
+
 namespace {
 
 using xc::Diagnostic;
@@ -210,3 +213,5 @@ TEST(HostileInput, TheApplicationNameIsANameWithALimitFromTheNamesItBegins) {
     }
     EXPECT_TRUE(refusal(kinds()[0], with_name(std::string(limit, 'a'))).empty());
 }
+
+}  // namespace hostile_input_test

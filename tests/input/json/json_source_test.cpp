@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace json_source_test {
+
 using xc::InputError;
 using xc::SourcePosition;
 using xc::input::json::parse_json;
@@ -123,3 +126,5 @@ TEST(JsonPointer, TokensAreUnescapedAndIndicesAreStrictDecimals) {
     EXPECT_EQ(index("42"), 42u);
     for (const char* bad : {"", "01", "-", "1x", "-1", "1234567890123456789"}) EXPECT_FALSE(index(bad)) << bad;
 }
+
+}  // namespace json_source_test

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace load_test {
+
 using xc::InputError;
 using xc::input::json::load_model_text;
 using xc::test::reference_model_text;
@@ -285,3 +288,5 @@ TEST(Load, AGreedyPathParameterNeedsAName) {
                  "invalid route 'GET /orders/{+}': expected \"METHOD /path\" with METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, "
                  "OPTIONS, ANY and a path like /orders/{orderId}");
 }
+
+}  // namespace load_test

@@ -32,6 +32,9 @@
 #include <string>
 #include <vector>
 
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace schema_test {
+
 #ifndef XC_SOURCE_DIR
 #error "XC_SOURCE_DIR must name the source tree"
 #endif
@@ -562,3 +565,5 @@ TEST(ModelSchema, CrossModelRulesAreDocumentedInTheReadme) {
     for (const auto& rule : semantic_rules())
         EXPECT_NE(readme.find(rule.readme), std::string::npos) << "README does not document: " << rule.readme;
 }
+
+}  // namespace schema_test
