@@ -44,7 +44,7 @@ inline void check_expr(const Expr& e, std::size_t size, const Range* parent) {
 inline void check_body(const Body& b, std::size_t size) {
     std::set<std::string> names;
     for (const auto& a : b.attributes) {
-        XC_FUZZ_CHECK(names.insert(a.name).second, "attribute name repeated in one body");
+        XC_FUZZ_CHECK(names.emplace(a.name).second, "attribute name repeated in one body");
         check_range(a.range, size, nullptr);
         check_expr(*a.value, size, &a.range);
         const std::string once = print(*a.value);

@@ -47,14 +47,14 @@ public:
     nlohmann::json body(const Body& b) const {
         nlohmann::json out = nlohmann::json::object();
         for (const auto& block : b.blocks) add_block(block, out);
-        for (const auto& a : b.attributes) out[a.name] = expr(*a.value);
+        for (const auto& a : b.attributes) out[std::string(a.name)] = expr(*a.value);
         return out;
     }
 
 private:
     void add_block(const Block& block, nlohmann::json& root) const {
         nlohmann::json* out = &root;
-        std::string key = block.type;
+        std::string key(block.type);
         for (const auto& label : block.labels) {
             if (out->contains(key)) {
                 if (!(*out)[key].is_object()) throw ConversionFails("block " + key + " nested under a non-object");
@@ -93,7 +93,7 @@ private:
         switch (e.literal) {
             case LiteralKind::Null: return nullptr;
             case LiteralKind::Bool: return e.boolean;
-            case LiteralKind::Number: return std::strtod(e.text.c_str(), nullptr);
+            case LiteralKind::Number: return std::strtod(std::string(e.text).c_str(), nullptr);
             case LiteralKind::String: return escaped(e.text);
         }
         return nullptr;
@@ -105,7 +105,7 @@ private:
             case ExprKind::Unary: {
                 const Expr& v = *e.children[0];
                 if (v.kind != ExprKind::Literal) return wrap(e);
-                if (e.op == Op::Negate && v.literal == LiteralKind::Number) return -std::strtod(v.text.c_str(), nullptr);
+                if (e.op == Op::Negate && v.literal == LiteralKind::Number) return -std::strtod(std::string(v.text).c_str(), nullptr);
                 if (e.op == Op::Not && v.literal == LiteralKind::Bool) return !v.boolean;
                 throw ConversionFails("unary operator on a literal of the wrong type");
             }
@@ -173,8 +173,8 @@ private:
             }
             case ExprKind::TemplateFor: {
                 std::string out = "%{for ";
-                if (!e.text.empty()) out += e.text + ", ";
-                out += e.text2 + " in " + source(e.children[0]->range) + "}" + part(*e.children[1]);
+                if (!e.text.empty()) out += std::string(e.text) + ", ";
+                out += std::string(e.text2) + " in " + source(e.children[0]->range) + "}" + part(*e.children[1]);
                 return out + "%{endfor}";
             }
             default: return wrap(e);

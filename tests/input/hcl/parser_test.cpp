@@ -77,7 +77,7 @@ TEST(HclParser, BodiesBlocksAndRanges) {
     ASSERT_EQ(f.body.blocks.size(), 1u);
     const Block& b = f.body.blocks[0];
     EXPECT_EQ(b.type, "resource");
-    EXPECT_EQ(b.labels, (std::vector<std::string>{"aws_vpc", "main"}));
+    EXPECT_EQ(std::vector<std::string_view>(b.labels.begin(), b.labels.end()), (std::vector<std::string_view>{"aws_vpc", "main"}));
     EXPECT_EQ(b.range.start.line, 2u);
     EXPECT_EQ(b.range.end.line, 5u);
     EXPECT_EQ(b.label_ranges[0].start.column, 10u);
@@ -94,6 +94,26 @@ TEST(HclParser, BodiesBlocksAndRanges) {
     ASSERT_EQ(b.body->blocks.size(), 1u);
     EXPECT_EQ(print(*b.body->blocks[0].body->attributes[0].value), "\"x\"");
     EXPECT_EQ(print(value(f, "count")), "3");
+}
+
+TEST(HclParser, TheTreeLivesExactlyAsLongAsItsFile) {
+    // The source is a temporary and every File moves (the vector grows, then one is moved
+    // out): names, decoded strings, the file name and the source must stay readable.
+    std::vector<File> files;
+    for (int i = 0; i < 50; ++i)
+        files.push_back(parse("a" + std::to_string(i) + " = \"v\\n" + std::to_string(i) + "\"\nb \"l" + std::to_string(i) + "\" {\n}\n",
+                              "f" + std::to_string(i) + ".tf"));
+    File moved = std::move(files[7]);
+    files.clear();
+    ASSERT_EQ(moved.body.attributes.size(), 1u);
+    EXPECT_EQ(moved.body.attributes[0].name, "a7");
+    EXPECT_EQ(moved.body.attributes[0].value->children[0]->text, "v\n7");  // decoded, so in the arena
+    EXPECT_EQ(moved.body.attributes[0].range.file, "f7.tf");
+    EXPECT_EQ(moved.body.blocks.at(0).labels.at(0), "l7");
+    EXPECT_EQ(moved.source, "a7 = \"v\\n7\"\nb \"l7\" {\n}\n");
+    File assigned;
+    assigned = std::move(moved);
+    EXPECT_EQ(print(*assigned.body.attributes[0].value), "\"v\\n7\"");
 }
 
 TEST(HclParser, ExpressionForms) {
@@ -217,6 +237,20 @@ TEST(HclParser, LimitsAreErrorsNotCrashes) {
     for (int i = 0; i < 400; ++i) blocks += "b {\n";
     for (int i = 0; i < 400; ++i) blocks += "}\n";
     EXPECT_NE(errors(blocks)[0].message.find("nesting too deep"), std::string::npos);
+    // Template directives nest without brackets: "%{if a}" x N, in quoted strings and heredocs
+    // (N far beyond any stack, as the fuzzer's short inputs cannot reach).
+    for (const std::string directive : {"%{if a}", "%{for x in a}", "%{if a}x%{else}"}) {
+        std::string nested;
+        for (int i = 0; i < 100000; ++i) nested += directive;
+        const auto quoted = errors("a = \"" + nested + "\"\n");
+        ASSERT_FALSE(quoted.empty());
+        EXPECT_NE(quoted[0].message.find("nesting too deep"), std::string::npos) << quoted[0].message;
+        EXPECT_NE(errors("a = <<EOT\n" + nested + "\nEOT\n")[0].message.find("nesting too deep"), std::string::npos);
+    }
+    std::string balanced;  // within the limit they parse
+    for (int i = 0; i < 100; ++i) balanced += "%{if a}";
+    for (int i = 0; i < 100; ++i) balanced += "%{endif}";
+    ok("a = \"" + balanced + "\"\n");
     Limits small;
     small.max_token_bytes = 16;
     EXPECT_NE(errors("a = \"" + std::string(40, 'x') + "\"\n", small)[0].message.find("token too long"), std::string::npos);

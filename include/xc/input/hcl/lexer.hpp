@@ -6,6 +6,8 @@
 
 #include "xc/input/hcl/syntax.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +38,7 @@ enum class Tok : std::uint8_t {
 
 struct Token {
     Tok type = Tok::Eof;
+    bool verbatim = false;  // a literal whose text is its value: no escape to resolve
     Pos start, end;
     std::string_view text(std::string_view src) const { return src.substr(start.offset, end.offset - start.offset); }
 };
@@ -43,7 +46,14 @@ struct Token {
 namespace detail {
 
 inline bool is_id_start(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-inline bool is_id_continue(unsigned char c) { return is_id_start(c) || (c >= '0' && c <= '9') || c == '-'; }
+// [A-Za-z0-9_-], by table: the lexer's innermost loop.
+inline constexpr auto id_continue_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9') || c == '-';
+    return t;
+}();
+inline bool is_id_continue(unsigned char c) { return id_continue_table[c]; }
 inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 // Length of the UTF-8 sequence at s[i] as hclsyntax's scanner accepts it (lead byte and
@@ -62,7 +72,7 @@ public:
     Lexer(std::string_view src, const Limits& limits) : s_(src), limits_(limits) {}
 
     std::vector<Token> run() {
-        if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") advance(3);  // UTF-8 BOM
+        if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") skip(3);  // UTF-8 BOM
         modes_.push_back({Mode::Main, {}, false});
         tokens_.reserve(s_.size() / 4 + 16);
         while (i_ < s_.size()) {
@@ -85,27 +95,41 @@ private:
         bool start_of_line;
     };
 
-    void begin() { start_ = pos_; }
-    void advance(std::size_t n) {
-        for (std::size_t k = 0; k < n && i_ < s_.size(); ++k, ++i_) {
-            if (s_[i_] == '\n') {
-                ++pos_.line;
-                pos_.column = 1;
-            } else {
-                ++pos_.column;
-            }
-        }
-        pos_.offset = i_;
+    Pos pos() const {
+        return Pos{line_, static_cast<std::uint32_t>(i_ - line_start_ + 1), static_cast<std::uint32_t>(i_)};
     }
+    void begin() { start_ = pos(); }
+    // Moves over n bytes, counting the newlines among them.
+    void advance(std::size_t n) {
+        const std::size_t end = std::min(i_ + n, s_.size());
+        for (; i_ < end; ++i_)
+            if (s_[i_] == '\n') {
+                ++line_;
+                line_start_ = i_ + 1;
+            }
+    }
+    // Moves to `next`, the first byte of a new line.
+    void new_line(std::size_t next) {
+        i_ = next;
+        ++line_;
+        line_start_ = next;
+    }
+    // Moves over n bytes known to hold no newline (names, numbers, operators, quoted literals).
+    void skip(std::size_t n) { i_ = std::min(i_ + n, s_.size()); }
     void emit(Tok t) {
-        if (pos_.offset - start_.offset > limits_.max_token_bytes) t = Tok::TooLong;
-        tokens_.push_back({t, start_, pos_});
+        if (i_ - start_.offset > limits_.max_token_bytes) t = Tok::TooLong;
+        if (t >= Tok::BitwiseAnd) error_tokens_ = true;
+        tokens_.push_back({t, false, start_, pos()});
+    }
+    void emit_literal(Tok t, bool verbatim) {
+        emit(t);
+        tokens_.back().verbatim = verbatim && tokens_.back().type == t;  // not when TooLong
     }
     char at(std::size_t k) const { return i_ + k < s_.size() ? s_[i_ + k] : '\0'; }
     bool starts(std::string_view p) const { return s_.substr(i_, p.size()) == p; }
 
     void open_sequence(Tok t) {  // "${" / "%{", optionally followed by "~"
-        advance(at(2) == '~' ? 3 : 2);
+        skip(at(2) == '~' ? 3 : 2);
         emit(t);
         ++braces_;
         ret_braces_.push_back(braces_);
@@ -114,10 +138,10 @@ private:
     }
 
     void main() {
-        const auto c = static_cast<unsigned char>(s_[i_]);
-        if (c == ' ' || c == '\t') {
-            advance(1);
-            return;
+        auto c = static_cast<unsigned char>(s_[i_]);
+        while (c == ' ' || c == '\t') {
+            if (++i_ == s_.size()) return;
+            c = static_cast<unsigned char>(s_[i_]);
         }
         begin();
         if (is_digit(c)) {
@@ -131,18 +155,19 @@ private:
                     last = k += 3;
                 else break;
             }
-            advance(last);
+            skip(last);
             return emit(Tok::NumberLit);
         }
         if (is_id_start(c)) {
             std::size_t k = 1;
             while (i_ + k < s_.size() && is_id_continue(static_cast<unsigned char>(s_[i_ + k]))) ++k;
-            advance(k);
+            skip(k);
             return emit(Tok::Ident);
         }
         if (c == '#' || (c == '/' && at(1) == '/')) {
             const auto nl = s_.find('\n', i_);
-            advance(nl == std::string_view::npos ? s_.size() - i_ : nl + 1 - i_);
+            if (nl == std::string_view::npos) skip(s_.size() - i_);
+            else new_line(nl + 1);
             return emit(Tok::Comment);
         }
         if (c == '/' && at(1) == '*') {
@@ -155,14 +180,14 @@ private:
             return emit(Tok::Comment);
         }
         if (c == '\n' || (c == '\r' && at(1) == '\n')) {
-            advance(c == '\n' ? 1 : 2);
+            new_line(i_ + (c == '\n' ? 1 : 2));
             return emit(Tok::Newline);
         }
         // Multi-character operators, by their first character.
         const char c1 = at(1);
         Tok two = Tok::Eof;
         switch (c) {
-            case '.': if (c1 == '.' && at(2) == '.') { advance(3); return emit(Tok::Ellipsis); } break;
+            case '.': if (c1 == '.' && at(2) == '.') { skip(3); return emit(Tok::Ellipsis); } break;
             case '=': two = c1 == '=' ? Tok::EqualOp : c1 == '>' ? Tok::FatArrow : Tok::Eof; break;
             case '!': two = c1 == '=' ? Tok::NotEqual : Tok::Eof; break;
             case '>': two = c1 == '=' ? Tok::GreaterEq : Tok::Eof; break;
@@ -173,7 +198,7 @@ private:
             default: break;
         }
         if (two != Tok::Eof) {
-            advance(2);
+            skip(2);
             return emit(two);
         }
         if (c == '<' && at(1) == '<') {  // heredoc introducer: "<<" "-"? Ident Newline
@@ -194,11 +219,11 @@ private:
             }
         }
         if (c == '~' && at(1) == '}') {
-            advance(2);
+            skip(2);
             emit(Tok::TemplateSeqEnd);
             return close_brace(true);
         }
-        advance(1);
+        skip(1);
         switch (c) {
             case '{': ++braces_; return emit(Tok::OBrace);
             case '}': {
@@ -239,7 +264,7 @@ private:
         // Anything else: one (possibly broken) UTF-8 character the language does not use.
         // (hclsyntax also accepts non-ASCII letters in identifiers; xc does not: README.)
         i_ = start_.offset;
-        pos_ = start_;
+        // same line: the character is no newline
         const std::size_t n = utf8_length(s_, i_);
         advance(n == 0 ? 1 : n);
         emit(n == 0 ? Tok::BadUtf8 : Tok::Invalid);
@@ -268,7 +293,7 @@ private:
         const char c = s_[i_];
         if ((c == '$' || c == '%') && at(1) == '{') return open_sequence(c == '$' ? Tok::TemplateInterp : Tok::TemplateControl);
         if (c == '"') {
-            advance(1);
+            skip(1);
             emit(Tok::CQuote);
             modes_.pop_back();
             return;
@@ -280,13 +305,20 @@ private:
             return emit(Tok::QuotedNewline);
         }
         if (c == '$' || c == '%') {
-            advance(not_sequence_length());
-            return emit(Tok::QuotedLit);
+            const std::size_t n = not_sequence_length();
+            skip(n);
+            return emit_literal(Tok::QuotedLit, n == 1);
         }
         // A run of plain characters and backslash escapes.
         std::size_t k = 0;
+        bool escapes = false;
         while (i_ + k < s_.size()) {
             const char d = s_[i_ + k];
+            const auto u = static_cast<unsigned char>(d);
+            if (u >= 0x20 && u < 0x80 && d != '$' && d != '%' && d != '"' && d != '\\') {  // the common case
+                ++k;
+                continue;
+            }
             if (d == '$' || d == '%' || d == '"' || d == '\r' || d == '\n') break;
             if (d == '\\') {
                 if (i_ + k + 1 >= s_.size()) break;
@@ -295,6 +327,7 @@ private:
                 const std::size_t n = utf8_length(s_, i_ + k + 1);
                 if (n == 0) break;
                 k += 1 + n;
+                escapes = true;
                 continue;
             }
             const std::size_t n = utf8_length(s_, i_ + k);
@@ -302,8 +335,8 @@ private:
             k += n;
         }
         if (k > 0) {
-            advance(k);
-            return emit(Tok::QuotedLit);
+            skip(k);
+            return emit_literal(Tok::QuotedLit, !escapes);
         }
         const std::size_t n = utf8_length(s_, i_);
         advance(n == 0 ? 1 : n);
@@ -316,13 +349,19 @@ private:
         const char c = s_[i_];
         if ((c == '$' || c == '%') && at(1) == '{') return open_sequence(c == '$' ? Tok::TemplateInterp : Tok::TemplateControl);
         if (c == '$' || c == '%') {
-            advance(not_sequence_length());
+            const std::size_t n = not_sequence_length();
+            skip(n);
             doc.start_of_line = false;
-            return emit(Tok::StringLit);
+            return emit_literal(Tok::StringLit, n == 1);
         }
         std::size_t k = 0;
         while (i_ + k < s_.size()) {
             const char d = s_[i_ + k];
+            const auto u = static_cast<unsigned char>(d);
+            if (u >= 0x20 && u < 0x80 && d != '$' && d != '%') {  // the common case
+                ++k;
+                continue;
+            }
             if (d == '$' || d == '%' || d == '\r' || d == '\n') break;
             const std::size_t n = utf8_length(s_, i_ + k);
             if (n == 0) break;
@@ -334,7 +373,7 @@ private:
         if (eol > 0) {
             if (doc.start_of_line && trim(s_.substr(i_, k)) == doc.marker) {
                 const std::string_view marker_end = s_.substr(i_, k);
-                advance(marker_end.size());
+                skip(marker_end.size());
                 emit(Tok::CHeredoc);
                 begin();
                 advance(eol);
@@ -344,12 +383,12 @@ private:
             }
             advance(k + eol);
             doc.start_of_line = true;
-            return emit(Tok::StringLit);
+            return emit_literal(Tok::StringLit, true);
         }
         if (k > 0) {
-            advance(k);
+            skip(k);
             doc.start_of_line = false;
-            return emit(Tok::StringLit);
+            return emit_literal(Tok::StringLit, true);
         }
         // A broken UTF-8 byte, or a lone carriage return (which no heredoc rule matches).
         const std::size_t n = utf8_length(s_, i_);
@@ -367,12 +406,18 @@ private:
     std::string_view s_;
     Limits limits_;
     std::size_t i_ = 0;
-    Pos pos_;
+    std::uint32_t line_ = 1;
+    std::size_t line_start_ = 0;  // offset of the current line's first byte
     Pos start_;
     std::vector<Token> tokens_;
     std::vector<Frame> modes_;
     long braces_ = 0;
     std::vector<long> ret_braces_;
+    bool error_tokens_ = false;
+
+public:
+    // Whether run() produced an error token (the parser then reports each).
+    bool error_tokens() const { return error_tokens_; }
 };
 
 }  // namespace detail

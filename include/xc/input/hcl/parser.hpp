@@ -3,7 +3,9 @@
 // flush-heredoc rules, and the same recovery points, so that it accepts and rejects exactly
 // what `terraform` does. Errors are collected (several per file) and thrown together as one
 // xc::InputError; the parser never reads past its token vector and never recurses deeper
-// than Limits::max_depth.
+// than Limits::max_depth. The tree goes into the File's arena (syntax.hpp: the ownership
+// rule), strings stay views of the source unless escapes were resolved, and list items are
+// collected on stacks the parser reuses: no heap allocation per node or token.
 #pragma once
 
 #include "xc/diagnostic.hpp"
@@ -12,6 +14,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,32 +115,61 @@ inline bool valid_number(std::string_view t) {
     return i == t.size();
 }
 
+// A stack shared by nested constructs: each construct collects its items above its base (the
+// constructs nested inside it pop theirs before it pushes again), then copies them into the
+// arena as one List. No heap allocation per node once the stacks have grown.
+template <class T>
+class Collect {
+public:
+    explicit Collect(std::vector<T>& stack) : stack_(stack), base_(stack.size()) {}
+    Collect(const Collect&) = delete;
+    Collect& operator=(const Collect&) = delete;
+    ~Collect() { stack_.resize(base_); }
+    void push(const T& item) { stack_.push_back(item); }
+    std::size_t size() const { return stack_.size() - base_; }
+    bool empty() const { return size() == 0; }
+    T* data() { return stack_.data() + base_; }
+    T& operator[](std::size_t i) { return stack_[base_ + i]; }
+    T& back() { return stack_.back(); }
+    void truncate(std::size_t n) { stack_.resize(base_ + n); }
+    List<T> take(Arena& arena) {
+        List<T> out = arena.list(data(), size());
+        stack_.resize(base_);
+        return out;
+    }
+
+private:
+    std::vector<T>& stack_;
+    std::size_t base_;
+};
+
 class Parser {
 public:
-    Parser(const File& file, std::vector<Token> tokens, const Limits& limits)
-        : src_(file.source), file_(*file.name), tokens_(std::move(tokens)), limits_(limits) {}
+    // `error_tokens`: whether `tokens` hold error tokens (Lexer::error_tokens()).
+    Parser(File& file, std::vector<Token> tokens, bool error_tokens, const Limits& limits)
+        : src_(file.source), file_(*file.name), arena_(*file.arena), tokens_(std::move(tokens)), limits_(limits),
+          error_tokens_(error_tokens) {}
 
     Body parse_file() {
-        check_tokens();
-        newlines_.push_back(true);
-        Body body = parse_body(Tok::Eof);
-        return body;
+        if (error_tokens_) check_tokens();
+        newlines_ = true;
+        return parse_body(Tok::Eof);
     }
 
     std::vector<Diagnostic> diagnostics;
 
 private:
     // ---- token access (the "peeker"): comments skipped; "#" and "//" comments end a line ----
-    Token peek() {
+    const Token& peek() {
         std::size_t i = next_;
         for (;;) {
             const Token& t = tokens_[i];
             if (t.type == Tok::Comment) {
                 if (including_newlines() && is_line_comment(t)) {
-                    Token nl = t;
-                    nl.type = Tok::Newline;
+                    comment_newline_ = t;
+                    comment_newline_.type = Tok::Newline;
                     peeked_ = i;
-                    return nl;
+                    return comment_newline_;
                 }
                 ++i;
                 continue;
@@ -158,11 +192,12 @@ private:
         const std::string_view text = t.text(src_);
         return !text.empty() && text.back() == '\n' && !(text.size() >= 2 && text[0] == '/' && text[1] == '*');
     }
-    bool including_newlines() const { return newlines_.back(); }
+    bool including_newlines() const { return newlines_; }
     struct NewlineMode {
         Parser& p;
-        NewlineMode(Parser& parser, bool include) : p(parser) { p.newlines_.push_back(include); }
-        ~NewlineMode() { p.newlines_.pop_back(); }
+        bool saved;
+        NewlineMode(Parser& parser, bool include) : p(parser), saved(parser.newlines_) { p.newlines_ = include; }
+        ~NewlineMode() { p.newlines_ = saved; }
     };
     Range range(const Token& t) const { return Range{file_, t.start, t.end}; }
     Range between(const Range& a, const Range& b) const { return Range{file_, a.start, b.end}; }
@@ -266,11 +301,12 @@ private:
     struct Depth {
         Parser& p;
         bool ok;
-        explicit Depth(Parser& parser) : p(parser), ok(++p.depth_ <= p.limits_.max_depth) {
+        // The error is reported at `at`, or at the next token.
+        explicit Depth(Parser& parser, const Range* at = nullptr) : p(parser), ok(++p.depth_ <= p.limits_.max_depth) {
             if (!ok && !p.too_deep_) {
                 p.too_deep_ = true;
-                p.error(p.next_range(), "nesting too deep: more than " + std::to_string(p.limits_.max_depth) +
-                                            " nested blocks, brackets or operators (README: Limits, HCL)");
+                p.error(at ? *at : p.next_range(), "nesting too deep: more than " + std::to_string(p.limits_.max_depth) +
+                                " nested blocks, brackets, template directives or operators (README: Limits, HCL)");
             }
             if (!ok) {  // abandon the rest of the file: every loop ends at Eof
                 p.next_ = p.tokens_.size() - 1;
@@ -281,10 +317,13 @@ private:
     };
 
     ExprPtr make(ExprKind k, Range r) {
-        auto e = std::make_unique<Expr>();
+        Expr* e = arena_.make<Expr>();
         e->kind = k;
         e->range = r;
         return e;
+    }
+    void set_children(Expr* e, std::initializer_list<ExprPtr> children) {
+        e->children = arena_.list(children.begin(), children.size());
     }
     ExprPtr invalid(Range r) { return make(ExprKind::Invalid, r); }
 
@@ -292,6 +331,8 @@ private:
     Body parse_body(Tok end) {
         Depth depth(*this);
         Body body;
+        Collect<Attribute> attributes(attribute_stack_);
+        Collect<Block> blocks(block_stack_);
         const Range start = range(prev_);
         Range end_range = start;
         for (;;) {
@@ -306,7 +347,7 @@ private:
                 continue;
             }
             if (next.type == Tok::Ident) {
-                parse_body_item(body);
+                parse_body_item(attributes, blocks);
                 continue;
             }
             Token bad = read();
@@ -322,25 +363,27 @@ private:
             break;
         }
         body.range = between(start, end_range);
+        body.attributes = attributes.take(arena_);
+        body.blocks = blocks.take(arena_);
         return body;
     }
 
-    void add_attribute(Body& body, Attribute attr) {
-        for (const auto& a : body.attributes)
-            if (a.name == attr.name) {
-                error(attr.name_range, "attribute redefined: the argument \"" + attr.name + "\" was already set at line " +
-                                           std::to_string(a.name_range.start.line) + "; each argument may be set only once");
+    void add_attribute(Collect<Attribute>& attributes, const Attribute& attr) {
+        for (std::size_t i = 0; i < attributes.size(); ++i)
+            if (attributes[i].name == attr.name) {
+                error(attr.name_range, "attribute redefined: the argument \"" + std::string(attr.name) + "\" was already set at line " +
+                                           std::to_string(attributes[i].name_range.start.line) + "; each argument may be set only once");
                 return;
             }
-        body.attributes.push_back(std::move(attr));
+        attributes.push(attr);
     }
 
-    void parse_body_item(Body& body) {
+    void parse_body_item(Collect<Attribute>& attributes, Collect<Block>& blocks) {
         Token ident = read();
         Token next = peek();
-        if (next.type == Tok::Equal) return add_attribute(body, finish_attribute(ident, false));
+        if (next.type == Tok::Equal) return add_attribute(attributes, finish_attribute(ident, false));
         if (next.type == Tok::OQuote || next.type == Tok::OBrace || next.type == Tok::Ident) {
-            if (auto block = finish_block(ident)) body.blocks.push_back(std::move(*block));
+            if (auto block = finish_block(ident)) blocks.push(*block);
             return;
         }
         recover_after_body_item();
@@ -350,7 +393,7 @@ private:
     Attribute finish_attribute(const Token& ident, bool single_line) {
         read();  // "="
         Attribute attr;
-        attr.name = std::string(ident.text(src_));
+        attr.name = ident.text(src_);
         attr.name_range = range(ident);
         const std::size_t before = diagnostics.size();
         attr.value = parse_expression();
@@ -375,8 +418,10 @@ private:
 
     std::optional<Block> finish_block(const Token& ident) {
         Block block;
-        block.type = std::string(ident.text(src_));
+        block.type = ident.text(src_);
         block.type_range = range(ident);
+        Collect<std::string_view> labels(label_stack_);
+        Collect<Range> label_ranges(label_range_stack_);
         Token obrace;
         for (;;) {
             Token t = peek();
@@ -386,14 +431,14 @@ private:
             }
             if (t.type == Tok::OQuote) {
                 auto [label, label_range] = parse_quoted_string_literal();
-                block.labels.push_back(std::move(label));
-                block.label_ranges.push_back(label_range);
+                labels.push(label);
+                label_ranges.push(label_range);
                 continue;
             }
             if (t.type == Tok::Ident) {
                 read();
-                block.labels.emplace_back(t.text(src_));
-                block.label_ranges.push_back(range(t));
+                labels.push(t.text(src_));
+                label_ranges.push(range(t));
                 continue;
             }
             if (t.type == Tok::Equal) error(t, "invalid block definition: the equals sign \"=\" introduces an argument, not a block");
@@ -403,6 +448,8 @@ private:
             recover_after_body_item();
             return std::nullopt;
         }
+        block.labels = labels.take(arena_);
+        block.label_ranges = label_ranges.take(arena_);
         Body body;
         const Tok after = peek().type;
         if (after == Tok::Newline || after == Tok::Eof || after == Tok::CBrace) {
@@ -429,7 +476,8 @@ private:
             if (!recovery_) error(eol, "missing newline after block definition: a block definition must end with a newline");
             recover_after_body_item();
         }
-        block.body = std::make_unique<Body>(std::move(body));
+        block.body = arena_.make<Body>();
+        *block.body = body;
         block.range = between(block.type_range, cbrace);
         return block;
     }
@@ -447,7 +495,7 @@ private:
         if (next.type == Tok::Equal) {
             Attribute attr = finish_attribute(ident, true);
             body.range = attr.range;
-            body.attributes.push_back(std::move(attr));
+            body.attributes = arena_.list(&attr, 1);
         } else if (next.type == Tok::OQuote || next.type == Tok::OBrace || next.type == Tok::Ident) {
             recover_after_body_item();
             error(ident, "argument definition required: a one-line block can contain only one argument; put a nested block on its own line");
@@ -458,9 +506,11 @@ private:
         return body;
     }
 
-    std::pair<std::string, Range> parse_quoted_string_literal() {
+    std::pair<std::string_view, Range> parse_quoted_string_literal() {
         Token open = read();
-        std::string out;
+        std::string_view out;
+        std::string joined;  // when the string is more than one literal token
+        bool several = false;
         Range end_range;
         for (;;) {
             Token t = read();
@@ -469,7 +519,13 @@ private:
                 break;
             }
             if (t.type == Tok::QuotedLit) {
-                decode_literal(t, true, out);
+                const std::string_view piece = decode_literal(t, true);
+                if (out.empty() && !several) out = piece;
+                else {
+                    if (!several) joined.assign(out);
+                    several = true;
+                    joined += piece;
+                }
                 continue;
             }
             if (t.type == Tok::TemplateInterp || t.type == Tok::TemplateControl) {
@@ -489,17 +545,24 @@ private:
             end_range = range(t);
             break;
         }
-        return {std::move(out), between(range(open), end_range)};
+        if (several) out = arena_.string(joined);
+        return {out, between(range(open), end_range)};
     }
 
-    // Appends the value of a literal token, resolving escapes (backslash escapes only in quoted
-    // strings; "$${" and "%%{" everywhere).
-    void decode_literal(const Token& t, bool quoted, std::string& out) {
+    // The value of a literal token, resolving escapes (backslash escapes only in quoted
+    // strings; "$${" and "%%{" everywhere): a view of the source when there is nothing to
+    // resolve, else the decoded text in the arena.
+    std::string_view decode_literal(const Token& t, bool quoted) {
         const std::string_view s = t.text(src_);
-        if (s.find_first_of(quoted ? "\\$%" : "$%") == std::string_view::npos) {  // nothing to resolve
-            out += s;
-            return;
+        if (t.verbatim) return s;
+        bool plain = true;
+        for (std::size_t i = 0; i < s.size() && plain; ++i) {
+            const char c = s[i];
+            plain = !(quoted && c == '\\') && !((c == '$' || c == '%') && i + 2 < s.size() && s[i + 1] == c && s[i + 2] == '{');
         }
+        if (plain) return s;
+        std::string& out = decode_buffer_;
+        out.clear();
         for (std::size_t i = 0; i < s.size();) {
             const char c = s[i];
             if (quoted && c == '\\') {
@@ -546,6 +609,7 @@ private:
             out += c;
             ++i;
         }
+        return arena_.string(out);
     }
 
     // ---- expressions ----
@@ -575,9 +639,7 @@ private:
         ExprPtr no = parse_expression();
         if (recovery_ && diagnostics.size() > before_false) return cond;
         auto e = make(ExprKind::Conditional, between(start, no->range));
-        e->children.push_back(std::move(cond));
-        e->children.push_back(std::move(yes));
-        e->children.push_back(std::move(no));
+        set_children(e, {cond, yes, no});
         return e;
     }
 
@@ -603,7 +665,7 @@ private:
         ExprPtr lhs = parse_binary(level + 1);
         if (recovery_ && diagnostics.size() > before) return lhs;
         Op op = Op::None;
-        ExprPtr rhs;
+        ExprPtr rhs = nullptr;
         for (;;) {
             const Op next = binary_op(peek().type, level);
             if (next == Op::None) break;
@@ -622,8 +684,7 @@ private:
     ExprPtr binary(ExprPtr lhs, Op op, ExprPtr rhs) {
         auto e = make(ExprKind::Binary, between(lhs->range, rhs->range));
         e->op = op;
-        e->children.push_back(std::move(lhs));
-        e->children.push_back(std::move(rhs));
+        set_children(e, {lhs, rhs});
         return e;
     }
 
@@ -632,31 +693,50 @@ private:
         return parse_traversals(std::move(term));
     }
 
-    // Adds a step to a traversal, starting a relative traversal on anything else.
-    ExprPtr add_step(ExprPtr e, Step step) {
-        if (e->kind != ExprKind::Traversal) {
-            auto t = make(ExprKind::Traversal, e->range);
-            t->children.push_back(std::move(e));
-            e = std::move(t);
+    // The traversal parse_traversals is adding steps to; its steps wait on the step stack until
+    // it is complete (close()).
+    struct OpenTraversal {
+        Parser& p;
+        Collect<Step> steps;
+        Expr* node = nullptr;
+        explicit OpenTraversal(Parser& parser) : p(parser), steps(parser.step_stack_) {}
+        // Adds a step to e, starting a relative traversal on anything but a traversal.
+        ExprPtr add(ExprPtr e, const Step& step) {
+            if (e != node) {
+                close();
+                if (e->kind != ExprKind::Traversal) {
+                    Expr* t = p.make(ExprKind::Traversal, e->range);
+                    p.set_children(t, {e});
+                    e = t;
+                } else {
+                    for (const Step& s : e->steps) steps.push(s);
+                }
+                node = e;
+            }
+            e->range.end = step.range.end;
+            steps.push(step);
+            return e;
         }
-        e->range.end = step.range.end;
-        e->steps.push_back(std::move(step));
-        return e;
-    }
+        void close() {
+            if (node) node->steps = steps.take(p.arena_);
+            node = nullptr;
+        }
+    };
 
     ExprPtr number_literal(const Token& t) {
         auto e = make(ExprKind::Literal, range(t));
         e->literal = LiteralKind::Number;
-        e->text = std::string(t.text(src_));
-        if (!valid_number(e->text)) error(t, "invalid number literal \"" + e->text + "\"");
+        e->text = t.text(src_);
+        if (!valid_number(e->text)) error(t, "invalid number literal \"" + std::string(e->text) + "\"");
         return e;
     }
 
     ExprPtr parse_traversals(ExprPtr from) {
         const Pos from_start = from->range.start;
-        ExprPtr ret = std::move(from);
+        ExprPtr ret = from;
         Depth depth(*this);
         if (!depth.ok) return ret;
+        OpenTraversal open_traversal(*this);
         for (;;) {
             Token next = peek();
             if (next.type == Tok::Dot) {
@@ -666,24 +746,25 @@ private:
                     read();
                     Step s;
                     s.kind = Step::Kind::Attr;
-                    s.name = std::string(attr.text(src_));
+                    s.name = attr.text(src_);
                     s.range = between(range(dot), range(attr));
-                    ret = add_step(std::move(ret), std::move(s));
+                    ret = open_traversal.add(ret, s);
                 } else if (attr.type == Tok::NumberLit) {
                     read();
-                    ret = add_step(std::move(ret), legacy_index(dot, attr, false));
+                    ret = open_traversal.add(ret, legacy_index(dot, attr, false));
                 } else if (attr.type == Tok::Star) {
+                    open_traversal.close();
                     Token marker = read();
                     auto item = make(ExprKind::AnonSymbol, between(range(dot), range(marker)));
                     ExprPtr each;
-                    std::vector<Step> trav;
+                    Collect<Step> trav(step_stack_);
                     Range first = next_range(), last = range(marker);
                     bool broken = false;
                     while (peek().type == Tok::Dot) {
                         Token d = read();
                         if (peek().type == Tok::NumberLit) {
                             Token n = read();
-                            trav.push_back(legacy_index(d, n, true));
+                            trav.push(legacy_index(d, n, true));
                             last = range(n);
                             continue;
                         }
@@ -698,33 +779,34 @@ private:
                         }
                         Token a = read();
                         Step s;
-                        s.name = std::string(a.text(src_));
+                        s.name = a.text(src_);
                         s.range = between(range(d), range(a));
-                        trav.push_back(std::move(s));
+                        trav.push(s);
                         last = range(a);
                     }
                     if (trav.empty()) each = make(ExprKind::AnonSymbol, item->range);
                     else {
                         each = make(ExprKind::Traversal, between(first, last));
-                        each->children.push_back(make(ExprKind::AnonSymbol, item->range));
-                        each->steps = std::move(trav);
+                        set_children(each, {make(ExprKind::AnonSymbol, item->range)});
+                        each->steps = trav.take(arena_);
                     }
                     auto splat = make(ExprKind::Splat, Range{file_, from_start, last.end});
                     splat->attr_only = true;
-                    splat->children.push_back(std::move(ret));
-                    splat->children.push_back(std::move(each));
-                    ret = std::move(splat);
+                    set_children(splat, {ret, each});
+                    ret = splat;
                     if (broken) continue;
                 } else {
+                    open_traversal.close();
                     error(attr, "invalid attribute name: an attribute name is required after a dot");
                     auto bad = make(ExprKind::Invalid, Range{file_, from_start, dot.end});
-                    bad->children.push_back(std::move(ret));
-                    ret = std::move(bad);
+                    set_children(bad, {ret});
+                    ret = bad;
                     recovery_ = true;
                 }
             } else if (next.type == Tok::OBrack) {
                 Token open = read();
                 if (peek().type == Tok::Star) {
+                    open_traversal.close();
                     read();
                     Token close = read();
                     if (close.type != Tok::CBrack && !recovery_) {
@@ -732,11 +814,10 @@ private:
                         close = recover(Tok::CBrack);
                     }
                     auto item = make(ExprKind::AnonSymbol, between(range(open), range(close)));
-                    ExprPtr each = parse_traversals(std::move(item));
+                    ExprPtr each = parse_traversals(item);
                     auto splat = make(ExprKind::Splat, Range{file_, from_start, each->range.end});
-                    splat->children.push_back(std::move(ret));
-                    splat->children.push_back(std::move(each));
-                    ret = std::move(splat);
+                    set_children(splat, {ret, each});
+                    ret = splat;
                 } else {
                     Token close;
                     ExprPtr key;
@@ -755,14 +836,15 @@ private:
                     }
                     Step s;
                     s.kind = Step::Kind::Index;
-                    s.key = std::move(key);
+                    s.key = key;
                     s.range = between(range(open), range(close));
-                    ret = add_step(std::move(ret), std::move(s));
+                    ret = open_traversal.add(ret, s);
                 }
             } else {
                 break;
             }
         }
+        open_traversal.close();
         return ret;
     }
 
@@ -802,7 +884,7 @@ private:
                 }
                 Token cparen = read();
                 auto e = make(ExprKind::Parens, between(range(open), range(cparen)));
-                e->children.push_back(std::move(inner));
+                set_children(e, {inner});
                 return e;
             }
             case Tok::NumberLit: read(); return number_literal(start);
@@ -818,7 +900,7 @@ private:
                     return e;
                 }
                 auto e = make(ExprKind::Traversal, range(start));
-                e->text = std::string(name);
+                e->text = name;
                 return e;
             }
             case Tok::OQuote: case Tok::OHeredoc: {
@@ -828,14 +910,13 @@ private:
                     const Token& lit = tokens_[next_];
                     const bool empty = lit.type == Tok::CQuote;
                     if (empty || (lit.type == Tok::QuotedLit && next_ + 1 < tokens_.size() && tokens_[next_ + 1].type == Tok::CQuote)) {
-                        std::string value;
-                        if (!empty) decode_literal(lit, true, value);
+                        const std::string_view value = empty ? std::string_view() : decode_literal(lit, true);
                         const Token close = empty ? lit : tokens_[next_ + 1];
-                        auto part = literal_string(std::move(value), empty ? Range{file_, close.start, close.start} : range(lit));
+                        auto part = literal_string(value, empty ? Range{file_, close.start, close.start} : range(lit));
                         next_ += empty ? 1 : 2;
                         prev_ = close;
                         auto e = make(ExprKind::Template, between(range(open), range(close)));
-                        e->children.push_back(std::move(part));
+                        set_children(e, {part});
                         return e;
                     }
                 }
@@ -843,15 +924,9 @@ private:
                 const bool flush = heredoc && open.text(src_).substr(2, 1) == "-";
                 auto [parts, passthru] = parse_template_inner(heredoc ? Tok::CHeredoc : Tok::CQuote, flush);
                 const Range r = between(range(open), range(prev_));
-                if (passthru) {
-                    auto e = make(ExprKind::TemplateWrap, r);
-                    e->heredoc = heredoc;
-                    e->children.push_back(std::move(parts[0]));
-                    return e;
-                }
-                auto e = make(ExprKind::Template, r);
+                auto e = make(passthru ? ExprKind::TemplateWrap : ExprKind::Template, r);
                 e->heredoc = heredoc;
-                e->children = std::move(parts);
+                e->children = passthru ? arena_.list(&parts[0], 1) : parts;
                 return e;
             }
             case Tok::Minus: case Tok::Bang: {
@@ -861,7 +936,7 @@ private:
                 ExprPtr operand = parse_with_traversals();
                 auto e = make(ExprKind::Unary, between(range(start), operand->range));
                 e->op = start.type == Tok::Minus ? Op::Negate : Op::Not;
-                e->children.push_back(std::move(operand));
+                set_children(e, {operand});
                 return e;
             }
             case Tok::OBrack: return parse_tuple();
@@ -878,7 +953,8 @@ private:
 
     ExprPtr finish_call(const Token& name) {
         Token open = read();
-        std::string full(name.text(src_));
+        std::string_view full = name.text(src_);
+        std::string joined;  // a provider-namespaced name, "::" between its parts
         Range name_range = range(name);
         while (open.type == Tok::DoubleColon) {
             Token part = read();
@@ -887,8 +963,9 @@ private:
                 recover_over(Tok::OParen);
                 return invalid(between(range(name), range(part)));
             }
-            full += "::";
-            full += part.text(src_);
+            if (joined.empty()) joined.assign(full);
+            joined += "::";
+            joined += part.text(src_);
             name_range.end = part.end;
             open = read();
         }
@@ -898,16 +975,17 @@ private:
             return invalid(between(range(name), range(open)));
         }
         auto call = make(ExprKind::Call, name_range);
-        call->text = std::move(full);
+        call->text = joined.empty() ? full : arena_.string(joined);
         Token close = open;
         NewlineMode nl(*this, false);
+        Collect<ExprPtr> args(expr_stack_);
         for (;;) {
             if (peek().type == Tok::CParen) {
                 close = read();
                 break;
             }
             const std::size_t before = diagnostics.size();
-            call->children.push_back(parse_expression());
+            args.push(parse_expression());
             if (recovery_ && diagnostics.size() > before) {
                 Token t = recover(Tok::CParen);
                 if (t.type == Tok::CParen) close = t;
@@ -940,6 +1018,7 @@ private:
             }
         }
         call->range = between(name_range, range(close));
+        call->children = args.take(arena_);
         return call;
     }
 
@@ -948,6 +1027,7 @@ private:
         NewlineMode nl(*this, false);
         if (is_keyword(peek(), "for")) return finish_for(open);
         auto tuple = make(ExprKind::Tuple, range(open));
+        Collect<ExprPtr> items(expr_stack_);
         Token close;
         for (;;) {
             if (peek().type == Tok::CBrack) {
@@ -955,7 +1035,7 @@ private:
                 break;
             }
             const std::size_t before = diagnostics.size();
-            tuple->children.push_back(parse_expression());
+            items.push(parse_expression());
             if (recovery_ && diagnostics.size() > before) {
                 close = recover(Tok::CBrack);
                 break;
@@ -976,6 +1056,7 @@ private:
             read();
         }
         tuple->range = between(range(open), range(close));
+        tuple->children = items.take(arena_);
         return tuple;
     }
 
@@ -991,6 +1072,7 @@ private:
         if (is_for) return finish_for(open);
         NewlineMode nl(*this, true);
         auto object = make(ExprKind::Object, range(open));
+        Collect<ExprPtr> items(expr_stack_);
         Token close;
         for (;;) {
             Token next = peek();
@@ -1011,7 +1093,7 @@ private:
             }
             auto key_expr = make(ExprKind::ObjectKey, key->range);
             key_expr->force_non_literal = force_non_literal;
-            key_expr->children.push_back(std::move(key));
+            set_children(key_expr, {key});
             next = peek();
             if (next.type != Tok::Equal && next.type != Tok::Colon) {
                 if (!recovery_) {
@@ -1026,8 +1108,8 @@ private:
             read();
             const std::size_t before_value = diagnostics.size();
             ExprPtr value = parse_expression();
-            object->children.push_back(std::move(key_expr));
-            object->children.push_back(std::move(value));
+            items.push(key_expr);
+            items.push(value);
             if (recovery_ && diagnostics.size() > before_value) {
                 close = recover(Tok::CBrace);
                 break;
@@ -1048,6 +1130,7 @@ private:
             read();
         }
         object->range = between(range(open), range(close));
+        object->children = items.take(arena_);
         return object;
     }
 
@@ -1064,12 +1147,12 @@ private:
         auto e = make(ExprKind::For, range(open));
         e->object_form = object_form;
         if (peek().type != Tok::Ident) return fail("invalid 'for' expression: a variable name is required after 'for'");
-        e->text2 = std::string(read().text(src_));
+        e->text2 = read().text(src_);
         if (peek().type == Tok::Comma) {
-            e->text = std::move(e->text2);
+            e->text = e->text2;
             read();
             if (peek().type != Tok::Ident) return fail("invalid 'for' expression: a value variable name is required after the comma");
-            e->text2 = std::string(read().text(src_));
+            e->text2 = read().text(src_);
         }
         if (!is_keyword(peek(), "in")) return fail("invalid 'for' expression: the 'in' keyword is required after the variable names");
         read();
@@ -1082,10 +1165,10 @@ private:
         if (peek().type != Tok::Colon) return fail("invalid 'for' expression: a colon is required after the collection expression");
         read();
         before = diagnostics.size();
-        ExprPtr key, value = parse_expression();
+        ExprPtr key = nullptr, value = parse_expression();
         if (peek().type == Tok::FatArrow) {
             read();
-            key = std::move(value);
+            key = value;
             value = parse_expression();
         }
         if (recovery_ && diagnostics.size() > before) {
@@ -1097,7 +1180,7 @@ private:
             ellipsis = read();
             e->group = true;
         }
-        ExprPtr cond;
+        ExprPtr cond = nullptr;
         if (is_keyword(peek(), "if")) {
             read();
             before = diagnostics.size();
@@ -1120,67 +1203,98 @@ private:
             error(value->range, "invalid 'for' expression: a key expression (k => v) is required when building an object");
         }
         e->range = between(range(open), range(close));
-        e->children.push_back(std::move(coll));
-        e->children.push_back(std::move(key));
-        e->children.push_back(std::move(value));
-        e->children.push_back(std::move(cond));
+        set_children(e, {coll, key, value, cond});
         return e;
     }
 
     // ---- templates ----
     struct Part {
         enum class Kind { Literal, Interp, If, Else, EndIf, For, EndFor, End } kind;
-        std::string value;  // Literal
-        ExprPtr expr;       // Interp value, If condition, For collection
-        std::string key_var, value_var;
+        std::string_view value;  // Literal: a view of the source or of the arena
+        ExprPtr expr;            // Interp value, If condition, For collection
+        std::string_view key_var, value_var;
         Range range;
     };
 
-    std::pair<std::vector<ExprPtr>, bool> parse_template_inner(Tok end, bool flush) {
+    std::pair<List<ExprPtr>, bool> parse_template_inner(Tok end, bool flush) {
         Depth depth(*this);
-        std::vector<Part> parts = parse_template_parts(end);
-        if (flush) flush_heredoc(parts);
-        // Meld consecutive literals (after trimming, as hclsyntax does).
-        std::vector<Part> melded;
-        for (auto& p : parts) {
-            if (p.kind == Part::Kind::Literal && !melded.empty() && melded.back().kind == Part::Kind::Literal) {
-                melded.back().value += p.value;
-                melded.back().range.end = p.range.end;
-            } else {
-                melded.push_back(std::move(p));
+        Collect<Part> parts(part_stack_);
+        parse_template_parts(end, parts);
+        if (flush) flush_heredoc(parts.data(), parts.size());
+        // Meld each run of consecutive literals into one (after trimming, as hclsyntax does).
+        std::size_t kept = 0;
+        for (std::size_t r = 0; r < parts.size();) {
+            Part merged = parts[r];
+            std::size_t e = r + 1;
+            if (merged.kind == Part::Kind::Literal) {
+                std::size_t total = merged.value.size();
+                bool adjacent = true;  // one stretch of memory: the run is a view already
+                for (; e < parts.size() && parts[e].kind == Part::Kind::Literal; ++e) {
+                    const std::string_view prev = parts[e - 1].value, next = parts[e].value;
+                    adjacent = adjacent && prev.data() + prev.size() == next.data();
+                    total += next.size();
+                }
+                if (e > r + 1) {
+                    if (adjacent) merged.value = std::string_view(parts[r].value.data(), total);
+                    else {
+                        char* out = static_cast<char*>(arena_.allocate(total, 1));
+                        std::size_t at = 0;
+                        for (std::size_t k = r; k < e; ++k) {
+                            if (!parts[k].value.empty()) std::memcpy(out + at, parts[k].value.data(), parts[k].value.size());
+                            at += parts[k].value.size();
+                        }
+                        merged.value = std::string_view(out, total);
+                    }
+                    merged.range.end = parts[e - 1].range.end;
+                }
             }
+            parts[kept++] = merged;
+            r = e;
         }
-        const bool passthru = melded.size() == 2 && melded[0].kind == Part::Kind::Interp;
+        parts.truncate(kept);
+        const bool passthru = kept == 2 && parts[0].kind == Part::Kind::Interp;
         std::size_t pos = 0;
-        std::vector<ExprPtr> exprs;
-        while (melded[pos].kind != Part::Kind::End) exprs.push_back(template_expr(melded, pos));
-        return {std::move(exprs), passthru};
+        Collect<ExprPtr> exprs(expr_stack_);
+        while (parts[pos].kind != Part::Kind::End) exprs.push(template_expr(parts.data(), pos));
+        return {exprs.take(arena_), passthru};
     }
 
-    ExprPtr literal_string(std::string value, Range r) {
+    ExprPtr literal_string(std::string_view value, Range r) {
         auto e = make(ExprKind::Literal, r);
         e->literal = LiteralKind::String;
-        e->text = std::move(value);
+        e->text = value;
         return e;
     }
 
-    ExprPtr template_of(std::vector<ExprPtr> parts, Range empty_at) {
-        if (parts.empty()) parts.push_back(literal_string("", empty_at));
-        auto t = make(ExprKind::Template, between(parts.front()->range, parts.back()->range));
-        t->children = std::move(parts);
+    ExprPtr template_of(ExprPtr* parts, std::size_t n, Range empty_at) {
+        if (n == 0) {
+            auto t = make(ExprKind::Template, empty_at);
+            set_children(t, {literal_string({}, empty_at)});
+            return t;
+        }
+        auto t = make(ExprKind::Template, between(parts[0]->range, parts[n - 1]->range));
+        t->children = arena_.list(parts, n);
         return t;
     }
 
-    ExprPtr template_expr(std::vector<Part>& parts, std::size_t& pos) {
+    // The template item at parts[pos] (a directive with its whole body), moving pos past it.
+    ExprPtr template_expr(Part* parts, std::size_t& pos) {
         Part& p = parts[pos];
+        // Directives nest by recursion here, after their tokens are read: limit it like any nesting.
+        Depth depth(*this, &p.range);
+        if (!depth.ok) {
+            while (parts[pos].kind != Part::Kind::End) ++pos;
+            return invalid(p.range);
+        }
         switch (p.kind) {
-            case Part::Kind::Literal: ++pos; return literal_string(std::move(p.value), p.range);
-            case Part::Kind::Interp: ++pos; return std::move(p.expr);
+            case Part::Kind::Literal: ++pos; return literal_string(p.value, p.range);
+            case Part::Kind::Interp: ++pos; return p.expr;
             case Part::Kind::If: {
                 const Range open = p.range;
                 ++pos;
                 auto e = make(ExprKind::TemplateIf, open);
-                std::vector<ExprPtr> then_parts, else_parts;
+                Collect<ExprPtr> items(expr_stack_);  // the then parts, then the else parts
+                std::size_t then_count = 0;
                 bool in_else = false;
                 for (;;) {
                     Part& q = parts[pos];
@@ -1193,28 +1307,30 @@ private:
                         ++pos;
                         if (q.kind == Part::Kind::Else && !in_else) {
                             in_else = true;
+                            then_count = items.size();
                             continue;
                         }
                         if (q.kind == Part::Kind::EndIf) {
                             e->range = between(open, q.range);
-                            e->children.push_back(std::move(p.expr));
+                            if (!in_else) then_count = items.size();
                             Range after_if{file_, open.end, open.end}, before_endif{file_, q.range.start, q.range.start};
-                            e->children.push_back(template_of(std::move(then_parts), after_if));
-                            e->children.push_back(template_of(std::move(else_parts), before_endif));
+                            ExprPtr then_template = template_of(items.data(), then_count, after_if);
+                            ExprPtr else_template = template_of(items.data() + then_count, items.size() - then_count, before_endif);
+                            set_children(e, {p.expr, then_template, else_template});
                             return e;
                         }
                         error(q.range, q.kind == Part::Kind::Else ? "unexpected else directive: already in the else clause"
                                                                   : "unexpected endfor directive: expecting an endif");
                         return invalid(q.range);
                     }
-                    (in_else ? else_parts : then_parts).push_back(template_expr(parts, pos));
+                    items.push(template_expr(parts, pos));
                 }
             }
             case Part::Kind::For: {
                 const Range open = p.range;
                 ++pos;
                 auto e = make(ExprKind::TemplateFor, open);
-                std::vector<ExprPtr> body;
+                Collect<ExprPtr> body(expr_stack_);
                 for (;;) {
                     Part& q = parts[pos];
                     if (q.kind == Part::Kind::End) {
@@ -1228,15 +1344,14 @@ private:
                             e->range = between(open, q.range);
                             e->text = p.key_var;
                             e->text2 = p.value_var;
-                            e->children.push_back(std::move(p.expr));
-                            e->children.push_back(template_of(std::move(body), Range{file_, open.end, open.end}));
+                            set_children(e, {p.expr, template_of(body.data(), body.size(), Range{file_, open.end, open.end})});
                             return e;
                         }
                         error(q.range, q.kind == Part::Kind::Else ? "unexpected else directive: a for directive has no else clause"
                                                                   : "unexpected endif directive: expecting an endfor");
                         return invalid(q.range);
                     }
-                    body.push_back(template_expr(parts, pos));
+                    body.push(template_expr(parts, pos));
                 }
             }
             case Part::Kind::End: return invalid(p.range);
@@ -1249,8 +1364,8 @@ private:
         }
     }
 
-    std::vector<Part> parse_template_parts(Tok end) {
-        std::vector<Part> parts;
+    // Reads a template's items up to `end` into parts, ending with an End part.
+    void parse_template_parts(Tok end, Collect<Part>& parts) {
         const Range start = next_range();
         bool ltrim_next = false, next_can_trim_prev = false;
         Range end_range = start;
@@ -1263,17 +1378,16 @@ private:
             const bool ltrim = ltrim_next, can_trim_prev = next_can_trim_prev;
             ltrim_next = next_can_trim_prev = false;
             if (next.type == Tok::StringLit || next.type == Tok::QuotedLit) {
-                std::string value;
-                decode_literal(next, next.type == Tok::QuotedLit, value);
-                if (ltrim) value = std::string(trim_left_space(value));
-                parts.push_back(Part{Part::Kind::Literal, std::move(value), nullptr, {}, {}, range(next)});
+                std::string_view value = decode_literal(next, next.type == Tok::QuotedLit);
+                if (ltrim) value = trim_left_space(value);
+                parts.push(Part{Part::Kind::Literal, value, nullptr, {}, {}, range(next)});
                 next_can_trim_prev = true;
                 continue;
             }
             const bool strip_before = next.end.offset - next.start.offset == 3;  // "${~" / "%{~"
             auto trim_previous = [&] {
                 if (can_trim_prev && strip_before && !parts.empty() && parts.back().kind == Part::Kind::Literal)
-                    parts.back().value = std::string(trim_right_space(parts.back().value));
+                    parts.back().value = trim_right_space(parts.back().value);
             };
             if (next.type == Tok::TemplateInterp) {
                 trim_previous();
@@ -1294,7 +1408,7 @@ private:
                     read();
                     if (close.end.offset - close.start.offset == 2) ltrim_next = true;  // "~}"
                 }
-                parts.push_back(Part{Part::Kind::Interp, {}, std::move(expr), {}, {}, between(range(next), range(close))});
+                parts.push(Part{Part::Kind::Interp, {}, expr, {}, {}, between(range(next), range(close))});
                 continue;
             }
             if (next.type == Tok::TemplateControl) {
@@ -1322,16 +1436,16 @@ private:
                         recover(Tok::TemplateSeqEnd);
                         continue;
                     }
-                    part.value_var = std::string(read().text(src_));
+                    part.value_var = read().text(src_);
                     if (peek().type == Tok::Comma) {
-                        part.key_var = std::move(part.value_var);
+                        part.key_var = part.value_var;
                         read();
                         if (peek().type != Tok::Ident) {
                             if (!recovery_) error(peek(), "invalid 'for' directive: a value variable name is required after the comma");
                             recover(Tok::TemplateSeqEnd);
                             continue;
                         }
-                        part.value_var = std::string(read().text(src_));
+                        part.value_var = read().text(src_);
                     }
                     if (!is_keyword(peek(), "in")) {
                         if (!recovery_) error(peek(), "invalid 'for' directive: the 'in' keyword is required after the names");
@@ -1357,7 +1471,7 @@ private:
                     read();
                     if (close.end.offset - close.start.offset == 2) ltrim_next = true;
                 }
-                parts.push_back(std::move(part));
+                parts.push(part);
                 continue;
             }
             if (!recovery_) error(next, "unterminated template string: no closing marker was found for the string");
@@ -1365,18 +1479,18 @@ private:
             end_range = range(final_token);
             break;
         }
-        if (parts.empty()) parts.push_back(Part{Part::Kind::Literal, "", nullptr, {}, {}, Range{file_, start.start, start.start}});
-        parts.push_back(Part{Part::Kind::End, {}, nullptr, {}, {}, end_range});
-        return parts;
+        if (parts.empty()) parts.push(Part{Part::Kind::Literal, {}, nullptr, {}, {}, Range{file_, start.start, start.start}});
+        parts.push(Part{Part::Kind::End, {}, nullptr, {}, {}, end_range});
     }
 
     // <<-: remove from every line the smallest indentation among the lines' leading literals
     // (whitespace-only lines ending in a newline do not count), counted in characters.
-    static void flush_heredoc(std::vector<Part>& parts) {
+    static void flush_heredoc(Part* parts, std::size_t n) {
         std::size_t min_spaces = SIZE_MAX;
         bool newline = true;
         std::vector<Part*> adjust;
-        for (auto& p : parts) {
+        for (std::size_t i = 0; i < n; ++i) {
+            Part& p = parts[i];
             if (newline) {
                 newline = false;
                 std::size_t spaces = 0;
@@ -1384,7 +1498,7 @@ private:
                     const std::string_view trimmed = trim_left_space(p.value);
                     if (trimmed.empty() && !p.value.empty() && p.value.back() == '\n') spaces = SIZE_MAX;
                     else {
-                        spaces = count_chars(std::string_view(p.value).substr(0, p.value.size() - trimmed.size()));
+                        spaces = count_chars(p.value.substr(0, p.value.size() - trimmed.size()));
                         adjust.push_back(&p);
                     }
                 } else if (p.kind == Part::Kind::End) {
@@ -1403,9 +1517,9 @@ private:
                     bytes += n == 0 ? 1 : n;
                 }
             }
-            p->value.erase(0, bytes);
-            p->range.start.column += min_spaces;
-            p->range.start.offset += bytes;
+            p->value.remove_prefix(bytes);
+            p->range.start.column += static_cast<std::uint32_t>(min_spaces);
+            p->range.start.offset += static_cast<std::uint32_t>(bytes);
         }
     }
     static std::size_t count_chars(std::string_view s) {  // characters; "\r\n" is one (a grapheme cluster)
@@ -1422,11 +1536,23 @@ private:
 
     std::string_view src_;
     std::string_view file_;
+    Arena& arena_;
     std::vector<Token> tokens_;
     Limits limits_;
+    bool error_tokens_;
     std::size_t next_ = 0, peeked_ = 0;
     Token prev_{};
-    std::vector<bool> newlines_;
+    Token comment_newline_{};  // what peek() returns for a line comment where newlines count
+    bool newlines_ = true;  // whether newlines are tokens here (NewlineMode)
+    // Stacks the constructs being parsed collect their items on (Collect).
+    std::vector<ExprPtr> expr_stack_;
+    std::vector<Step> step_stack_;
+    std::vector<Attribute> attribute_stack_;
+    std::vector<Block> block_stack_;
+    std::vector<std::string_view> label_stack_;
+    std::vector<Range> label_range_stack_;
+    std::vector<Part> part_stack_;
+    std::string decode_buffer_;
     bool recovery_ = false;
     std::size_t depth_ = 0;
     bool too_deep_ = false;
@@ -1435,15 +1561,23 @@ private:
 }  // namespace detail
 
 // Parses `source` as an HCL native-syntax configuration file named `file_name` (used in
-// ranges and diagnostics). Throws xc::InputError with every syntax error found.
-inline File parse(std::string source, std::string file_name, const Limits& limits = {}) {
+// ranges and diagnostics). The File holds a copy of the source and owns the whole tree (the
+// ownership rule in syntax.hpp). Throws xc::InputError with every syntax error found.
+inline File parse(std::string_view source, std::string file_name, const Limits& limits = {}) {
     File file;
     file.name = std::make_shared<const std::string>(std::move(file_name));
-    file.source = std::move(source);
-    if (file.source.size() > limits.max_file_bytes)
-        throw InputError(std::vector<Diagnostic>{Diagnostic{*file.name, "", {}, "file too large: " + std::to_string(file.source.size()) +
-                                    " bytes (limit " + std::to_string(limits.max_file_bytes) + ", README: Limits, HCL)", ""}});
-    detail::Parser parser(file, lex(file.source, limits), limits);
+    // Positions are 32-bit: no limit lets a file reach 4 GiB.
+    const std::size_t max_bytes = std::min<std::size_t>(limits.max_file_bytes, std::numeric_limits<std::uint32_t>::max() - 1);
+    if (source.size() > max_bytes)
+        throw InputError(std::vector<Diagnostic>{Diagnostic{*file.name, "", {}, "file too large: " + std::to_string(source.size()) +
+                                    " bytes (limit " + std::to_string(max_bytes) + ", README: Limits, HCL)", ""}});
+    detail::Lexer lexer(source, limits);  // tokens hold offsets: valid for the copy below
+    std::vector<Token> tokens = lexer.run();
+    // One block for the source and, usually, the whole tree (measured on emitted Terraform:
+    // ~53 bytes of tree per token); later blocks double.
+    file.arena = std::make_unique<detail::Arena>(source.size() + tokens.size() * 64 + 1024);
+    file.source = file.arena->string(source);
+    detail::Parser parser(file, std::move(tokens), lexer.error_tokens(), limits);
     file.body = parser.parse_file();
     if (!parser.diagnostics.empty()) throw InputError(std::move(parser.diagnostics));
     return file;

@@ -86,8 +86,12 @@ inline void print_template_part(std::string& out, const Expr& p) {
             out += "%{endif}";
         } else if (part->kind == ExprKind::TemplateFor) {
             out += "%{for ";
-            if (!part->text.empty()) out += part->text + ", ";
-            out += part->text2 + " in ";
+            if (!part->text.empty()) {
+                out += part->text;
+                out += ", ";
+            }
+            out += part->text2;
+            out += " in ";
             print_into(out, *part->children[0]);
             out += "}";
             print_template_parts(out, *part->children[1], true);
@@ -195,8 +199,12 @@ inline void print_into(std::string& out, const Expr& e) {
         case ExprKind::ObjectKey: print_into(out, *e.children[0]); break;
         case ExprKind::For:
             out += e.object_form ? "{for " : "[for ";
-            if (!e.text.empty()) out += e.text + ", ";
-            out += e.text2 + " in ";
+            if (!e.text.empty()) {
+                out += e.text;
+                out += ", ";
+            }
+            out += e.text2;
+            out += " in ";
             print_into(out, *e.children[0]);
             out += " : ";
             if (e.children[1]) {
