@@ -6,6 +6,7 @@
 #include <xc/verify/verify.hpp>
 
 #include <test_support.hpp>
+#include <witness.hpp>
 
 #include <gtest/gtest.h>
 
@@ -46,17 +47,7 @@ std::string describe(const xc::verify::Report& r) {
 }
 
 // Rebuild the witness request from its JSON and decide it again with the concrete evaluator.
-xc::policy::Request request_of(const json& w) {
-    xc::policy::Request r;
-    if (w["principal"] != "anonymous") r.principal = xc::policy::RequestPrincipal{xc::policy::PrincipalType::AWS, w["principal"]};
-    r.action = w["action"];
-    r.resource = w["resource"];
-    for (const auto& [k, v] : w["context"].items()) {
-        if (v.is_array()) r.context.set_multi(k, v.get<std::vector<std::string>>());
-        else r.context.set(k, v.get<std::string>());
-    }
-    return r;
-}
+using xc::test::request_of;
 
 // The path of a finding's request (the property's), and what the architecture puts in it.
 std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::model::Graph& g, const xc::verify::Finding& f) {

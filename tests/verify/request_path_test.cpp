@@ -8,6 +8,8 @@
 #include <xc/model/identity.hpp>
 #include <xc/verify/request_path.hpp>
 
+#include <witness.hpp>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -42,17 +44,7 @@ json policy_of(std::vector<json> statements) { return {{"Version", "2012-10-17"}
 // The domain's documented ARN, its id (assigned by AWS) written as the glob a policy can use.
 const std::string documented_arn = "arn:aws:execute-api:{{region}}:{{accountId}}:/domainnames/{{service}}.retail.example.com+????????";
 
-xc::policy::Request request_of(const json& w) {
-    xc::policy::Request r;
-    if (w["principal"] != "anonymous") r.principal = xc::policy::RequestPrincipal{xc::policy::PrincipalType::AWS, w["principal"]};
-    r.action = w["action"];
-    r.resource = w["resource"];
-    for (const auto& [k, v] : w["context"].items()) {
-        if (v.is_array()) r.context.set_multi(k, v.get<std::vector<std::string>>());
-        else r.context.set(k, v.get<std::string>());
-    }
-    return r;
-}
+using xc::test::request_of;
 
 const xc::verify::Finding* finding(const xc::verify::Report& r, std::string_view property, std::string_view subject, Verdict v) {
     for (const auto& f : r.findings)

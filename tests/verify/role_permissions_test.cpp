@@ -8,6 +8,8 @@
 #include <xc/policy/aws_managed_policies.hpp>
 #include <xc/verify/role_permissions.hpp>
 
+#include <witness.hpp>
+
 #include <gtest/gtest.h>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -29,17 +31,7 @@ const xc::verify::Finding* finding(const xc::verify::Report& r, std::string_view
     return nullptr;
 }
 
-xc::policy::Request request_of(const json& w) {
-    xc::policy::Request r;
-    if (w["principal"] != "anonymous") r.principal = xc::policy::RequestPrincipal{xc::policy::PrincipalType::AWS, w["principal"]};
-    r.action = w["action"];
-    r.resource = w["resource"];
-    for (const auto& [k, v] : w["context"].items()) {
-        if (v.is_array()) r.context.set_multi(k, v.get<std::vector<std::string>>());
-        else r.context.set(k, v.get<std::string>());
-    }
-    return r;
-}
+using xc::test::request_of;
 
 // --- the shipped models attach only policies xc knows --------------------------------------
 
