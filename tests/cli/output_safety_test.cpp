@@ -205,7 +205,9 @@ TEST_P(EveryOutputOption, AgainstEveryKindOfTarget) {
             continue;
         }
         ASSERT_EQ(r.exit_code, 0) << r.err;
-        if (path == "/dev/null") EXPECT_EQ(fs::status("/dev/null").type(), fs::file_type::character);
+        if (path == "/dev/null") {
+            EXPECT_EQ(fs::status("/dev/null").type(), fs::file_type::character);
+        }
         if (expect == Expect::written_through) {
             EXPECT_EQ(snapshot(dir.path()), before) << "written through, not replaced";
             continue;
@@ -220,7 +222,9 @@ TEST_P(EveryOutputOption, AgainstEveryKindOfTarget) {
             for (const auto& [p, what] : user_files) {
                 const bool users = p.find("terraform.tfstate") != std::string::npos || p.find(".terraform") != std::string::npos ||
                                    p.find("tfplan") != std::string::npos || p == "NOTES.md";
-                if (users) EXPECT_EQ(now.count(p) ? now.at(p) : "<gone>", what) << p;
+                if (users) {
+                    EXPECT_EQ(now.count(p) ? now.at(p) : "<gone>", what) << p;
+                }
             }
         }
         for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
