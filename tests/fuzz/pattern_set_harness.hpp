@@ -59,6 +59,7 @@ inline std::vector<PatternConstraint> decode(std::string_view input) {
                 case '%': k.pattern.append_run(true); break;
                 case '?': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, false}); break;
                 case '!': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, true}); break;
+                case '#': k.pattern.append_digits(1); break;
                 case '\\':
                     if (i + 1 < line.size()) c = line[++i];
                     [[fallthrough]];
@@ -91,6 +92,7 @@ XC_FUZZ_ORACLE inline bool brute_match(const Glob& g, std::string_view s, policy
             switch (t.kind) {
                 case Glob::Kind::any_run: r = below[j] || (wild_ok && row[j + 1]); break;
                 case Glob::Kind::any_char: r = wild_ok && below[j + 1]; break;
+                case Glob::Kind::digit: r = have && str[j] >= '0' && str[j] <= '9' && below[j + 1]; break;
                 case Glob::Kind::literal: {
                     // ASCII case folding, spelled out so that no call leaves this function.
                     const int folded = have ? (str[j] | 0x20) : 0;

@@ -31,9 +31,10 @@ namespace xc::verify {
 
 // A glob over whole strings: literal characters, `?` (one character) and `*` (any run), where
 // a wildcard may be barred from matching ':' — what an ARN segment pattern needs (IAM matches
-// partition, service, region and account one colon-free segment each).
+// partition, service, region and account one colon-free segment each) — and one decimal digit
+// (what a 12-digit account id is made of; no policy pattern has it, the verifier's domains do).
 struct Glob {
-    enum class Kind : std::uint8_t { literal, any_char, any_run };
+    enum class Kind : std::uint8_t { literal, any_char, any_run, digit };
     struct Token {
         Kind kind = Kind::literal;
         char c = 0;               // literal
@@ -65,6 +66,10 @@ struct Glob {
         tokens.push_back({Kind::any_run, 0, no_colon});
         return *this;
     }
+    Glob& append_digits(std::size_t n) {
+        tokens.insert(tokens.end(), n, Token{Kind::digit, 0, true});
+        return *this;
+    }
     // A readable, canonical text: `*` / `?`, `[^:]*` / `[^:]`, literals with `\` escapes.
     std::string text() const {
         std::string out;
@@ -74,6 +79,8 @@ struct Glob {
                 out += t.c;
             } else if (t.kind == Kind::any_char) {
                 out += t.no_colon ? "[^:]" : "?";
+            } else if (t.kind == Kind::digit) {
+                out += "[0-9]";
             } else {
                 out += t.no_colon ? "[^:]*" : "*";
             }
@@ -155,6 +162,9 @@ private:
             case Glob::Kind::literal:
                 if (t.c == c || (fold_ && policy::detail::lower_char(t.c) == policy::detail::lower_char(c))) add(to, i + 1);
                 break;
+            case Glob::Kind::digit:
+                if (c >= '0' && c <= '9') add(to, i + 1);
+                break;
         }
     }
 
@@ -195,28 +205,39 @@ inline bool glob_matches(const Glob& g, std::string_view s, policy::CaseMode mod
     return a.accepts(cur);
 }
 
-// Characters that can make a difference, plus one fresh stand-in for all others.
+// Characters that can make a difference, plus one fresh stand-in for all others. With a digit
+// class, the digits not written in any pattern are one more class: one of them stands for all,
+// and the stand-in for the rest is a non-digit.
 inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
     std::string chars;
+    bool digit_class = false;
     auto have = [&](char c) { return chars.find(c) != std::string::npos; };
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
     for (const auto& k : constraints)
         for (const auto& t : k.pattern.tokens) {
             if (t.kind == Glob::Kind::literal) {
                 if (!have(t.c)) chars += t.c;
                 if (char o = other_case(t.c); !have(o)) chars += o;
-            } else if (t.no_colon && !have(':')) {
-                chars += ':';  // the one character such a wildcard treats differently
+            } else {
+                digit_class = digit_class || t.kind == Glob::Kind::digit;
+                if (t.no_colon && !have(':')) chars += ':';  // the one character such a wildcard treats differently
             }
         }
+    if (digit_class)
+        for (char c = '0'; c <= '9'; ++c)
+            if (!have(c)) {
+                chars += c;
+                break;
+            }
     // A readable fresh character: the first of these not already distinguishable.
     for (char c : std::string_view("x0-za1by2c3d4e5f6g7h8i9jklmnopqrstuvw_.")) {
-        if (!have(c) && !have(other_case(c))) {
+        if (!have(c) && !have(other_case(c)) && !(digit_class && is_digit(c))) {
             chars += c;
             return chars;
         }
     }
     for (int c = 33; c < 127; ++c)
-        if (!have(static_cast<char>(c)) && !have(other_case(static_cast<char>(c)))) {
+        if (!have(static_cast<char>(c)) && !have(other_case(static_cast<char>(c))) && !(digit_class && is_digit(static_cast<char>(c)))) {
             chars += static_cast<char>(c);
             break;
         }
