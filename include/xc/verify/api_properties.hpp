@@ -121,7 +121,7 @@ inline void check_endpoint_only(Checker& checker, model::Vertex subject, const m
         policy::Policy attached = policy::attach_to_api(policy_doc.parsed, target);
         PolicyQuery q(checker.z3());
         q.declare(attached);
-        q.set_candidates({Candidate{std::nullopt, "anonymous"}});
+        q.set_callers(CallerSpace::only(CallerKind::anonymous));
         q.resource_segment(0).fix(target.partition);
         q.resource_segment(1).fix("execute-api");
         q.resource_segment(2).fix(target.region);
