@@ -840,17 +840,31 @@ private:
         }
     }
 
-    // principal_matches, symbolically: (Direct, Account).
+    // principal_matches, symbolically: (Direct, Account). Constants are folded here: most
+    // entries of most policies are constants for the query's callers ("*", other kinds).
     std::pair<z3::expr, z3::expr> principal_selects(const policy::PrincipalSpec& spec) {
-        z3::expr_vector direct(ctx_), account(ctx_);
+        auto any = [&](const std::vector<z3::expr>& xs) {
+            z3::expr_vector open(ctx_);
+            for (const auto& x : xs) {
+                if (x.is_true()) return ctx_.bool_val(true);
+                if (!x.is_false()) open.push_back(x);
+            }
+            return open.empty() ? ctx_.bool_val(false) : open.size() == 1 ? open[0] : z3::mk_or(open);
+        };
+        auto negate = [&](const z3::expr& x) { return x.is_true() ? ctx_.bool_val(false) : x.is_false() ? ctx_.bool_val(true) : !x; };
+        auto both = [&](const z3::expr& x, const z3::expr& y) {
+            if (x.is_false() || y.is_false()) return ctx_.bool_val(false);
+            return x.is_true() ? y : y.is_true() ? x : x && y;
+        };
+        std::vector<z3::expr> direct, account;
         for (const auto& e : spec.entries) {
             auto [d, a] = entry_selects(e);
             direct.push_back(d);
             account.push_back(a);
         }
-        z3::expr d = z3::mk_or(direct).simplify(), a = z3::mk_or(account).simplify();
-        if (!spec.negated) return {d, (!d && a).simplify()};
-        return {(!d && !a).simplify(), ctx_.bool_val(false)};
+        z3::expr d = any(direct), a = any(account);
+        if (!spec.negated) return {d, both(negate(d), a)};
+        return {both(negate(d), negate(a)), ctx_.bool_val(false)};
     }
 
     z3::expr applies(const policy::Statement& st) {
@@ -879,10 +893,10 @@ private:
                 if (who_direct.is_false() && who_account.is_false()) continue;
                 z3::expr a = applies(st);
                 if (st.effect == policy::Effect::Deny) {
-                    deny.push_back((who_direct || who_account) && a);
+                    deny.push_back(who_account.is_false() ? (who_direct.is_true() ? a : who_direct && a) : (who_direct || who_account) && a);
                 } else {
-                    direct.push_back(who_direct && a);
-                    account.push_back(who_account && a);
+                    if (!who_direct.is_false()) direct.push_back(who_direct.is_true() ? a : who_direct && a);
+                    if (!who_account.is_false()) account.push_back(who_account.is_true() ? a : who_account && a);
                 }
             }
         const bool identity_possible = space_.any_aws() || space_.has(CallerKind::web_federated) || space_.has(CallerKind::canonical_user);
