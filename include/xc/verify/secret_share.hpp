@@ -177,6 +177,29 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         };
         QueryResult both;
         try {
+            // Cheap first: a principal of the account that the policies name, or a role of any
+            // name, decided concretely; the solver searches only when none of them can read.
+            specialise_to_caller(secret.policy->parsed, read);  // Unsupported for what the model does not give
+            specialise_to_caller(key.policy.parsed, decrypt);
+            bool named_reader = false;
+            std::vector<std::string> tries{"arn:aws:iam::" + account.id + ":role/xc-service-reader"};
+            for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
+                for (const auto& st : p->statements)
+                    if (st.principal)
+                        for (const auto& e : st.principal->entries)
+                            if (e.form == policy::PrincipalEntry::Form::Arn && detail::account_of_arn(e.value) == account.id) tries.push_back(e.value);
+            for (const auto& arn : tries) {
+                const bool user = arn.find(":user/") != std::string::npos;
+                if (!user && !policy::detail::role_of(arn)) continue;
+                policy::Request by;
+                by.principal = aws_request_principal(user ? CallerKind::user : CallerKind::role_session, arn, "xc-session");
+                by.context.set("aws:PrincipalArn", arn);
+                if (allows(secret.policy->parsed, as_caller(read, by)) && allows(key.policy.parsed, as_caller(decrypt, by))) {
+                    named_reader = true;
+                    break;
+                }
+            }
+            if (named_reader) continue;
             both = reader_query(true, true);
             if (both.answer == QueryResult::Answer::unknown) {
                 checker.add(property, secret_vertex, Verdict::undecided,
