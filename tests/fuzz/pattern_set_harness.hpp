@@ -2,14 +2,15 @@
 //
 // Input: one constraint per line, `<sign><case><pattern>`: sign '+' (must match) or '-' (must
 // not), case 's' (sensitive) or 'i' (ASCII-insensitive); in the pattern `*` / `?` are wildcards,
-// `%` / `!` the colon-free ones ([^:]* / [^:]), `#` one character of a set ([b1]), `\c` a literal c,
-// any other byte a literal.
+// `%` / `!` the colon-free ones ([^:]* / [^:]), `#` one character of a set ([b1]), `&` a decimal digit
+// ([0-9]), `\c` a literal c, any other byte a literal.
 // At most 6 constraints of at most 24 tokens (the rest is ignored: short patterns are where
 // the brute force below is complete).
 //
 // Checked against an independent brute force (a dynamic-programming matcher, every string over
-// realise()'s alphabet plus one more undistinguished character, shortest first, up to a length
-// bound):
+// realise()'s alphabet, every member of a set (realise() keeps one per class of members no
+// pattern tells apart: the enumeration checks that they are alike) and one more undistinguished
+// character, shortest first, up to a length bound):
 //  * satisfies() == the brute-force matcher on every enumerated string, and policy::glob_match
 //    agrees where the pattern has no colon-free wildcard;
 //  * realise() says unrealisable  => no enumerated string meets the constraints;
@@ -65,6 +66,7 @@ inline std::vector<PatternConstraint> decode(std::string_view input) {
                 case '?': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, false}); break;
                 case '!': k.pattern.tokens.push_back({Glob::Kind::any_char, 0, true}); break;
                 case '#': k.pattern.append_of(one_of_set, 1); break;
+                case '&': k.pattern.append_digits(1); break;
                 case '\\':
                     if (i + 1 < line.size()) c = line[++i];
                     [[fallthrough]];
@@ -158,8 +160,14 @@ inline int pattern_set_one(const std::uint8_t* data, std::size_t size) {
     const auto cs = decode(std::string_view(reinterpret_cast<const char*>(data), size));
     if (cs.empty()) return 0;
 
-    // The enumeration alphabet: realise's own, plus one character it does not distinguish.
+    // The enumeration alphabet: realise's own, every set member, and one character it does not
+    // distinguish.
     std::string sigma = verify::detail::alphabet(cs);
+    for (const auto& k : cs)
+        for (const auto& t : k.pattern.tokens)
+            if (t.kind == Glob::Kind::one_of)
+                for (char c : t.set)
+                    if (sigma.find(c) == std::string::npos) sigma += c;
     for (char c : std::string_view("#@~^&xq")) {
         if (sigma.find(c) == std::string::npos && sigma.find(verify::detail::other_case(c)) == std::string::npos) {
             sigma += c;

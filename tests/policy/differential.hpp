@@ -130,10 +130,29 @@ private:
         maybe("aws:TagKeys", pick_subset({"a", "b", "c"}), 35);
         maybe("aws:PrincipalOrgPaths", pick_subset({"o-aaa/r-1/ou-1/", "o-aaa/r-1/ou-2/"}), 25);
         maybe("aws:CalledVia", pick_subset({"athena.amazonaws.com", "cloudformation.amazonaws.com"}), 20);
+        // Half the time, the principal keys AWS derives from the caller (verify/caller_space.hpp).
+        if (chance(50)) derive_principal_keys(principal, context);
         return {{"principal", principal},
                 {"action", action},
                 {"resource", {{"resource", resource}, {"accountId", kApiAccount}}},
                 {"contextVariables", context}};
+    }
+
+    static void derive_principal_keys(const json& principal, json& context) {
+        for (const char* k : {"aws:PrincipalArn", "aws:PrincipalAccount"})
+            for (auto it = context.begin(); it != context.end();) it = iequals(it.key(), k) ? context.erase(it) : std::next(it);
+        if (principal.is_object()) {
+            context["aws:PrincipalAccount"] = "anonymous";
+            return;
+        }
+        std::string id = principal.get<std::string>();
+        auto parts = split_arn(id);
+        if (!parts) return;  // a service principal
+        std::string arn = id;
+        if (auto session = detail::assumed_role_of(id))
+            arn = "arn:aws:iam::" + std::string(session->first) + ":role/" + std::string(session->second);
+        context["aws:PrincipalArn"] = arn;
+        context["aws:PrincipalAccount"] = std::string(parts->account);
     }
 
     json pick_subset(std::initializer_list<const char*> pool) {
@@ -210,12 +229,15 @@ private:
         std::vector<std::string> pool;
         if (k == "aws:SourceVpce") pool = {"vpce-1", "vpce-2", "vpce-*", "VPCE-1", "vpce-?", "vpce-${aws:username}", "${aws:SourceVpce}"};
         else if (k == "aws:SourceVpc") pool = {"vpc-1", "vpc-2", "vpc-*"};
-        else if (k == "aws:PrincipalAccount" || k == "aws:SourceAccount") pool = {kApiAccount, kOtherAccount, "1111*"};
+        else if (k == "aws:PrincipalAccount") pool = {kApiAccount, kOtherAccount, "1111*", "4444????????", "*", "anonymous"};
+        else if (k == "aws:SourceAccount") pool = {kApiAccount, kOtherAccount, "1111*"};
         else if (k == "aws:PrincipalOrgID") pool = {"o-aaa", "o-bbb", "O-AAA", "o-*"};
         else if (k == "aws:username") pool = {"alice", "bob", "ALICE", "a*", "${aws:PrincipalTag/team}", "${aws:PrincipalTag/team, 'bob'}"};
         else if (k == "aws:PrincipalTag/team") pool = {"alice", "red", "r?d", "${aws:username}"};
         else if (k == "aws:SourceIp") pool = {"10.0.0.5", "10.*", "2001:db8::5"};
-        else if (k == "aws:PrincipalArn") pool = {"arn:aws:iam::111122223333:role/caller", "arn:aws:iam::*:role/caller"};
+        else if (k == "aws:PrincipalArn")
+            pool = {"arn:aws:iam::111122223333:role/caller", "arn:aws:iam::*:role/caller", "arn:aws:iam::4444*:role/*",
+                    "arn:aws:iam::*:user/alice", "arn:aws:sts::*:assumed-role/caller/*", "arn:aws:iam::1111????????:*"};
         else if (k == "aws:SourceArn") pool = {"arn:aws:lambda:us-east-1:111122223333:function:orders", "arn:aws:lambda:*"};
         else pool = {"true", "false", "a", "b", "c", "a*", "x"};
         std::vector<std::string> out;
@@ -240,6 +262,8 @@ private:
             {"aws:SourceArn", KeySpec::Arn},         {"aws:PrincipalArn", KeySpec::Arn},
             {"aws:TagKeys", KeySpec::Multi},         {"aws:PrincipalOrgPaths", KeySpec::Multi},
             {"aws:CalledVia", KeySpec::Multi},       {"aws:username", KeySpec::Binary},
+            {"aws:PrincipalArn", KeySpec::String},    {"aws:PrincipalArn", KeySpec::Arn},
+            {"aws:PrincipalAccount", KeySpec::String},
         };
         const KeySpec& ks = pick(keys);
         std::string op;
@@ -284,7 +308,8 @@ private:
                 values = several({"arn:aws:lambda:us-east-1:111122223333:function:orders",
                                   "arn:aws:lambda:*:111122223333:function:orders*", "arn:aws:lambda:*:*:function:billing",
                                   "arn:aws:iam::111122223333:role/caller", "arn:aws:iam::*:role/?aller",
-                                  "arn:aws:iam::444455556666:role/*", "arn:aws:*"});
+                                  "arn:aws:iam::444455556666:role/*", "arn:aws:*", "arn:aws:iam::4444*:*",
+                                  "arn:aws:iam::*:user/alice", "arn:aws:sts::444455556666:assumed-role/*"});
                 break;
             case KeySpec::Multi:
                 op = pick_s({"StringEquals", "StringLike", "StringNotEquals", "StringNotLike"});

@@ -13,7 +13,12 @@ namespace xc::test {
 
 inline xc::policy::Request request_of(const nlohmann::json& w) {
     xc::policy::Request r;
-    if (w["principal"] != "anonymous") r.principal = xc::policy::RequestPrincipal{xc::policy::PrincipalType::AWS, w["principal"]};
+    if (w["principal"] != "anonymous") {
+        auto type = xc::policy::PrincipalType::AWS;
+        for (auto t : {xc::policy::PrincipalType::Service, xc::policy::PrincipalType::Federated, xc::policy::PrincipalType::CanonicalUser})
+            if (w.value("principalType", "AWS") == xc::policy::to_string(t)) type = t;
+        r.principal = xc::policy::RequestPrincipal{type, w["principal"]};
+    }
     r.action = w["action"];
     r.resource = w["resource"];
     for (const auto& [k, v] : w["context"].items()) {

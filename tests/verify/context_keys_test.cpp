@@ -41,7 +41,7 @@ QueryResult allowed_on(RequestPath path, const std::string& text, const std::str
     PolicyQuery q(ctx);
     q.declare(p);
     q.set_path(path, known);
-    q.set_candidates({Candidate{std::nullopt, "anonymous"}});
+    q.set_callers(CallerSpace::only(CallerKind::anonymous));
     q.action().fix(action);
     q.fix_resource("arn:aws:execute-api:us-east-1:111122223333:abcdefghij/v1/GET/orders");
     Decision d{&p, {}, false, "111122223333"};
@@ -197,7 +197,7 @@ TEST(ContextKeys, TheDecryptSecretsManagerMakesCarriesViaServiceAndTheSecretArn)
     PolicyQuery q(ctx);
     q.declare(p);
     q.set_path(RequestPath::kms_decrypt_for_secret, known);
-    q.set_candidates({Candidate{xc::policy::RequestPrincipal{xc::policy::PrincipalType::AWS, "arn:aws:iam::222222222222:root"}, "reader"}});
+    q.set_callers(CallerSpace::only(CallerKind::root));  // a reader account's root user
     q.action().fix("kms:Decrypt");
     q.fix_resource("arn:aws:kms:us-east-1:111122223333:key/k");
     Decision d{&p, {}, true, "111122223333"};

@@ -3,6 +3,7 @@
 #include <xc/input/json/load.hpp>
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/context_keys.hpp>
+#include <xc/verify/secret_share.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <test_support.hpp>
@@ -124,6 +125,32 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         const auto* vpce = request.context.find("aws:SourceVpce");
         ASSERT_NE(vpce, nullptr);
         EXPECT_NE(vpce->values.front(), "vpce-0a1b2c3d4e5f60718");
+        EXPECT_FALSE(found->statements.empty());
+    }
+    // A reader outside the model's accounts: the concrete evaluator lets it read the secret (with
+    // identity policies allowing everything), and the context holds what AWS sets for it.
+    if (found->property == "secret-share" && found->witness.contains("principal")) {
+        const auto& secret = graph.resource<xc::model::Secret>(*graph.find(found->subject));
+        auto request = request_of(found->witness);
+        request.resource_account = graph.model().accounts.at(graph[*graph.find(found->subject)].account).id;
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &secret.policy->parsed};
+        EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
+        if (request.principal && request.principal->type == xc::policy::PrincipalType::AWS) {
+            const std::string account = request.principal->account();
+            EXPECT_EQ(account.size(), 12u) << found->witness.dump();
+            for (const auto& [_, a] : graph.model().accounts) EXPECT_NE(account, a.id) << found->witness.dump();
+            if (const auto* v = request.context.find("aws:PrincipalAccount")) {
+                EXPECT_EQ(v->values.front(), account);
+            }
+            if (const auto* v = request.context.find("aws:PrincipalArn")) {
+                EXPECT_EQ(xc::verify::detail::account_of_arn(v->values.front()), account);
+                if (auto session = xc::policy::detail::assumed_role_of(request.principal->id)) {  // the role's ARN, not the session's
+                    EXPECT_EQ(xc::verify::detail::last_segment(v->values.front()), session->second);
+                }
+            }
+        } else if (!request.principal) {
+            EXPECT_EQ(request.context.find("aws:PrincipalArn"), nullptr);
+        }
         EXPECT_FALSE(found->statements.empty());
     }
 }

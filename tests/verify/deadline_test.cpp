@@ -174,7 +174,7 @@ TEST(TimeBounds, APolicyQueryStopsAtItsOwnTimeout) {
     double ms = fastest_ms([&] {
         xc::verify::PolicyQuery q(ctx);
         q.declare(attached);
-        q.set_candidates({xc::verify::Candidate{std::nullopt, "anonymous"}});
+        q.set_callers(xc::verify::CallerSpace::only(xc::verify::CallerKind::anonymous));
         for (std::size_t i = 0; i < 4; ++i) q.resource_segment(i).fix(i == 0 ? "aws" : i == 1 ? "execute-api" : i == 2 ? "eu-central-1" : "111111111111");
         q.resource_segment(4).restrict({xc::verify::Glob::literal("abc123/").append_run(false), xc::policy::CaseMode::Sensitive, true});
         q.display("aws:SourceVpce");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -119,6 +120,72 @@ TEST(PatternSet, AgreesWithBruteForceOnRandomConstraintSets) {
     }
     EXPECT_GT(realisable, 500);
     EXPECT_GT(unrealisable, 500);
+}
+
+// Sets of characters (account digits, endpoint hex) enter the search alphabet one character per
+// class of members no pattern tells apart; the answers are those over every member.
+TEST(PatternSet, CharacterSetsAreSearchedOneMemberPerClass) {
+    // Twelve account digits: one digit stands for all ten, and the fresh character is no digit.
+    std::vector<PatternConstraint> account{{Glob().append_digits(12), CaseMode::Sensitive, true}};
+    std::string sigma = detail::alphabet(account);
+    EXPECT_EQ(std::count_if(sigma.begin(), sigma.end(), [](char c) { return c >= '0' && c <= '9'; }), 1) << sigma;
+    EXPECT_EQ(sigma.size(), 2u) << sigma;
+    // A literal digit is its own class; digits and hex letters are three more: the other digits,
+    // a-f and A-F (a member's other case under folding).
+    std::vector<PatternConstraint> mixed{{Glob().append_digits(2), CaseMode::Sensitive, true},
+                                         {Glob::literal("7").append_run(false), CaseMode::Sensitive, false},
+                                         {Glob().append_of("0123456789abcdef", 3), CaseMode::Insensitive, true}};
+    sigma = detail::alphabet(mixed);
+    EXPECT_EQ(sigma.size(), 1u + 3u + 1u) << sigma;
+    auto r = realise(mixed);
+    ASSERT_EQ(r.answer, Realisability::Answer::unrealisable) << r.witness;  // 2 digits, 3 hex: no string is both
+    mixed[2].pattern = Glob().append_of("0123456789abcdef", 2);
+    r = realise(mixed);
+    ASSERT_EQ(r.answer, Realisability::Answer::realisable);
+    EXPECT_TRUE(satisfies(r.witness, mixed)) << r.witness;
+    EXPECT_NE(r.witness[0], '7');
+}
+
+TEST(PatternSet, CharacterSetsAgreeWithBruteForceOverEveryMember) {
+    std::mt19937 rng(20261202);
+    const std::vector<std::string_view> sets{decimal_digits, "0123456789abcdef", "b1"};
+    const std::string literal_chars = "1bB:x";
+    const auto subjects = all_strings("0123456789abcdefABx:", 3);
+    int realisable = 0, unrealisable = 0;
+    for (int iteration = 0; iteration < 1500; ++iteration) {
+        std::vector<PatternConstraint> constraints;
+        for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) {
+            Glob g;
+            for (int i = 0, len = static_cast<int>(rng() % 4); i < len; ++i) {
+                switch (rng() % 4) {
+                    case 0: g.append_of(sets[rng() % sets.size()], 1); break;
+                    case 1: g.append_literal(std::string(1, literal_chars[rng() % literal_chars.size()])); break;
+                    case 2: g.append_run(rng() % 2 == 0); break;
+                    default: g.tokens.push_back({Glob::Kind::any_char, 0, rng() % 2 == 0});
+                }
+            }
+            constraints.push_back({g, rng() % 2 ? CaseMode::Insensitive : CaseMode::Sensitive, rng() % 3 != 0});
+        }
+        const std::string* shortest = nullptr;
+        for (const auto& s : subjects)
+            if (satisfies(s, constraints)) {
+                shortest = &s;
+                break;
+            }
+        auto r = realise(constraints);
+        ASSERT_NE(r.answer, Realisability::Answer::unknown);
+        if (r.answer == Realisability::Answer::realisable) {
+            ++realisable;
+            ASSERT_TRUE(satisfies(r.witness, constraints)) << r.witness;
+            if (shortest) ASSERT_EQ(r.witness.size(), shortest->size()) << r.witness << " / " << *shortest;
+            else ASSERT_GT(r.witness.size(), 3u);
+        } else {
+            ++unrealisable;
+            ASSERT_EQ(shortest, nullptr) << "brute force found '" << *shortest << "'";
+        }
+    }
+    EXPECT_GT(realisable, 300);
+    EXPECT_GT(unrealisable, 100);
 }
 
 TEST(PatternSet, GlobMatchingAgreesWithThePolicyMatcher) {

@@ -107,7 +107,7 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         PolicyQuery q(checker.z3());
         q.declare(attached);
         q.set_path(gate.path, gate.known);  // what AWS puts in the context of the requests this gate decides
-        q.set_candidates({Candidate{std::nullopt, "anonymous"}});
+        q.set_callers(CallerSpace::only(CallerKind::anonymous));
         q.resource_segment(0).fix(target.partition);
         q.resource_segment(1).fix("execute-api");
         q.resource_segment(2).fix(target.region);

@@ -140,7 +140,12 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
         for (const auto* p : identity) q.declare(*p);
         q.set_path(RequestPath::dynamodb_by_role);
         std::string arn = g.identity(role_vertex).arn().stand_in();
-        q.set_candidates({Candidate{detail::aws_principal(arn), arn}});
+        // The role's sessions (a function runs as one, named after the function).
+        q.set_callers(CallerSpace::only(CallerKind::role_session));
+        q.caller_arn().fix(arn);
+        std::vector<std::string> sessions;
+        for (auto l : lambdas) sessions.push_back(g.identity(l).name.stand_in());
+        q.caller_session().prefer(sessions);
         q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
         q.action().prefer({"dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"});
         q.resource_segment(0).prefer({"aws"});

@@ -33,7 +33,9 @@ namespace xc::verify {
 // a wildcard may be barred from matching ':' — what an ARN segment pattern needs (IAM matches
 // partition, service, region and account one colon-free segment each). Policies never write the
 // fourth kind, one character of a set: it describes values AWS generates (an endpoint id is
-// "vpce-" and lower-case hex digits, verify/context_keys.hpp).
+// "vpce-" and lower-case hex digits, verify/context_keys.hpp; an account id is 12 decimal digits).
+inline constexpr std::string_view decimal_digits = "0123456789";
+
 struct Glob {
     enum class Kind : std::uint8_t { literal, any_char, any_run, one_of };
     struct Token {
@@ -73,6 +75,11 @@ struct Glob {
         for (std::size_t i = 0; i < n; ++i) tokens.push_back({Kind::one_of, 0, false, set});
         return *this;
     }
+    // `n` decimal digits (a 12-digit account id).
+    Glob& append_digits(std::size_t n) {
+        return append_of(decimal_digits, n);
+        return *this;
+    }
     // A readable, canonical text: `*` / `?`, `[^:]*` / `[^:]`, literals with `\` escapes.
     std::string text() const {
         std::string out;
@@ -81,7 +88,7 @@ struct Glob {
                 if (t.c == '*' || t.c == '?' || t.c == '\\' || t.c == '[') out += '\\';
                 out += t.c;
             } else if (t.kind == Kind::one_of) {
-                out += "[" + std::string(t.set) + "]";
+                out += t.set == decimal_digits ? std::string("[0-9]") : "[" + std::string(t.set) + "]";
             } else if (t.kind == Kind::any_char) {
                 out += t.no_colon ? "[^:]" : "?";
             } else {
@@ -209,9 +216,13 @@ inline bool glob_matches(const Glob& g, std::string_view s, policy::CaseMode mod
     return a.accepts(cur);
 }
 
-// Characters that can make a difference, plus one fresh stand-in for all others.
+// Characters that can make a difference: every literal and its other case, ':' when a wildcard
+// excludes it, one character per class of the rest that the one_of sets tell apart (characters
+// every set, folded or not, treats alike are interchangeable: one stands for all, so twelve
+// account digits add one character, not ten), and one fresh stand-in for all others.
 inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
     std::string chars;
+    std::vector<std::string_view> sets;
     auto have = [&](char c) { return chars.find(c) != std::string::npos; };
     for (const auto& k : constraints)
         for (const auto& t : k.pattern.tokens) {
@@ -219,23 +230,41 @@ inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
                 if (!have(t.c)) chars += t.c;
                 if (char o = other_case(t.c); !have(o)) chars += o;
             } else if (t.kind == Glob::Kind::one_of) {
-                for (char c : t.set) {  // every member, and its other case (a non-member)
-                    if (!have(c)) chars += c;
-                    if (char o = other_case(c); !have(o)) chars += o;
-                }
+                if (std::find(sets.begin(), sets.end(), t.set) == sets.end()) sets.push_back(t.set);
             } else if (t.no_colon && !have(':')) {
                 chars += ':';  // the one character such a wildcard treats differently
             }
         }
-    // A readable fresh character: the first of these not already distinguishable.
+    // What the sets say of `c`: per set, whether it holds `c` and whether it holds c's other case.
+    auto signature = [&](char c) {
+        std::string sig;
+        for (auto set : sets) {
+            sig += set.find(c) != std::string_view::npos ? '1' : '0';
+            sig += set.find(other_case(c)) != std::string_view::npos ? '1' : '0';
+        }
+        return sig;
+    };
+    const std::string outside(2 * sets.size(), '0');
+    std::vector<std::string> classes;
+    for (auto set : sets)
+        for (char m : set)
+            for (char c : {m, other_case(m)}) {
+                if (have(c)) continue;  // already told apart, as a literal
+                std::string sig = signature(c);
+                if (std::find(classes.begin(), classes.end(), sig) != classes.end()) continue;
+                classes.push_back(std::move(sig));
+                chars += c;
+            }
+    // The fresh character: not distinguishable, and in no set.
+    auto fresh = [&](char c) { return !have(c) && !have(other_case(c)) && signature(c) == outside; };
     for (char c : std::string_view("x0-za1by2c3d4e5f6g7h8i9jklmnopqrstuvw_.")) {
-        if (!have(c) && !have(other_case(c))) {
+        if (fresh(c)) {
             chars += c;
             return chars;
         }
     }
     for (int c = 33; c < 127; ++c)
-        if (!have(static_cast<char>(c)) && !have(other_case(static_cast<char>(c)))) {
+        if (fresh(static_cast<char>(c))) {
             chars += static_cast<char>(c);
             break;
         }

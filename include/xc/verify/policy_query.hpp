@@ -9,9 +9,10 @@
 //    and a distinct value fits between any two), IP addresses are 32/128-bit bit-vectors;
 //  * the context is the one AWS builds on the request's path (set_path, context_keys.hpp): keys it
 //    never sets there are absent, keys it always sets present, values in their documented domain;
-//  * the caller is one of finitely many candidates (anonymous, the principals and accounts the
-//    policies name, plus fresh ones), which is complete because principals are only ever
-//    compared for equality (policy/principal.hpp).
+//  * the caller is one of the kinds of caller_space.hpp; an AWS principal is a string, its
+//    aws:PrincipalArn (with the session name of a role session), so that Principal elements
+//    and principal conditions constrain the same string; aws:PrincipalAccount is its account
+//    segment. Only the kinds a query admits exist in it (one Boolean per kind).
 // Each formula mirrors a function of the concrete evaluator (policy/evaluate.hpp,
 // policy/condition.hpp) rule for rule; every satisfying request is rebuilt concretely and
 // re-decided by that evaluator before it is reported.
@@ -22,6 +23,7 @@
 
 #include <xc/error.hpp>
 #include <xc/policy/policy.hpp>
+#include <xc/verify/caller_space.hpp>
 #include <xc/verify/context_keys.hpp>
 #include <xc/verify/deadline.hpp>
 #include <xc/verify/pattern_set.hpp>
@@ -107,6 +109,7 @@ public:
     StringVar(z3::context& ctx, std::string name) : ctx_(ctx), name_(std::move(name)) {}
 
     const std::string& name() const { return name_; }
+    z3::context& context() const { return ctx_; }
     const std::optional<std::string>& fixed() const { return fixed_; }
     void fix(std::string value) { fixed_ = std::move(value); }
     // Every value of this string meets `c` (e.g. "starts with the API's id").
@@ -158,12 +161,6 @@ private:
     std::map<std::string, std::size_t> index_;
 };
 
-// A candidate caller.
-struct Candidate {
-    std::optional<policy::RequestPrincipal> principal;  // nullopt: anonymous
-    std::string label;
-};
-
 // Which policies decide a request about one resource.
 struct Decision {
     const policy::Policy* resource_policy = nullptr;
@@ -172,10 +169,11 @@ struct Decision {
     std::string resource_account;
 };
 
-// A concrete request found by a query, with the candidate it came from.
+// A concrete request found by a query, with who made it ("anonymous" or the principal's ARN).
 struct Witness {
     policy::Request request;
-    std::string candidate;
+    std::string caller;
+    CallerKind kind = CallerKind::anonymous;
 };
 
 struct QueryResult {
@@ -185,17 +183,6 @@ struct QueryResult {
 };
 
 namespace detail {
-
-// Principal-derived keys: AWS puts them in the context from the caller.
-inline std::optional<std::string> principal_key_value(const std::string& key_lower, const Candidate& c) {
-    if (!c.principal || c.principal->type != policy::PrincipalType::AWS) return std::nullopt;
-    if (key_lower == "aws:principalarn") return c.principal->id;
-    if (key_lower == "aws:principalaccount") return c.principal->account();
-    return std::nullopt;
-}
-inline bool is_principal_key(const std::string& key_lower) {
-    return key_lower == "aws:principalarn" || key_lower == "aws:principalaccount";
-}
 
 // What split_arn accepts: "arn:" and five more colons.
 inline Glob arn_shape() {
@@ -278,6 +265,33 @@ inline std::string format_date(std::int64_t ms) {
 
 }  // namespace detail
 
+// A text value a condition reads: a string of the request; the account segment of the caller
+// string (aws:PrincipalAccount of an AWS principal); or a text known in advance.
+class TextView {
+public:
+    TextView(StringVar& var) : var_(&var) {}  // NOLINT: a request string is a text view
+    static TextView account_of(StringVar& caller_arn) {
+        TextView t(caller_arn);
+        t.account_ = true;
+        return t;
+    }
+    TextView(z3::context& ctx, std::string known) : ctx_(&ctx), known_(std::move(known)) {}
+
+    z3::expr matches(const Glob& g, policy::CaseMode mode) const {
+        if (known_) return ctx_->bool_val(detail::glob_matches(g, *known_, mode));
+        if (!account_) return var_->matches(g, mode);
+        auto of_caller = detail::account_of_caller(g);
+        return of_caller ? var_->matches(*of_caller, mode) : var_->context().bool_val(false);
+    }
+    z3::expr equals(std::string_view s, policy::CaseMode mode = policy::CaseMode::Sensitive) const { return matches(Glob::literal(s), mode); }
+
+private:
+    StringVar* var_ = nullptr;
+    z3::context* ctx_ = nullptr;
+    bool account_ = false;
+    std::optional<std::string> known_;
+};
+
 // The Z3 context of a verifier run, carrying the deadline of the check in progress (one property
 // on one subject, bounded by the run's deadline): queries built on it honour that deadline on
 // top of their own timeout, without every property having to pass it along.
@@ -294,7 +308,17 @@ private:
 class PolicyQuery {
 public:
     // `deadline`: a bound on every solve() besides its own timeout (e.g. the run's).
-    explicit PolicyQuery(z3::context& ctx, Deadline deadline = {}) : ctx_(ctx), action_(ctx, "action"), deadline_(std::move(deadline)) {
+    explicit PolicyQuery(z3::context& ctx, Deadline deadline = {})
+        : ctx_(ctx), action_(ctx, "action"), caller_arn_(ctx, "caller.arn"), caller_session_(ctx, "caller.session"),
+          caller_name_(ctx, "caller.name"), deadline_(std::move(deadline)) {
+        // A session name: non-empty, no '/' (it ends the session ARN) and no ':'.
+        caller_session_.restrict({Glob().append_run(false).append_literal("/").append_run(false), policy::CaseMode::Sensitive, false});
+        caller_session_.restrict({Glob().append_run(false).append_literal(":").append_run(false), policy::CaseMode::Sensitive, false});
+        Glob non_empty;
+        non_empty.tokens.push_back({Glob::Kind::any_char, 0, false});
+        caller_session_.restrict({non_empty.append_run(false), policy::CaseMode::Sensitive, true});
+        caller_session_.prefer({"xc-session"});
+        caller_name_.prefer({"xc-outsider.amazonaws.com"});
         static constexpr const char* names[] = {"partition", "service", "region", "account", "resource"};
         for (std::size_t i = 0; i < 5; ++i) {
             resource_[i] = std::make_unique<StringVar>(ctx, std::string("resource.") + names[i]);
@@ -316,14 +340,35 @@ public:
         for (std::size_t i = 0; i < 5; ++i) resource_[i]->fix(std::string(seg[i]));
     }
 
-    void set_candidates(std::vector<Candidate> candidates) {
-        candidates_ = std::move(candidates);
-        picks_.clear();
-        for (std::size_t i = 0; i < candidates_.size(); ++i)
-            picks_.push_back(ctx_.bool_const(("caller #" + std::to_string(i)).c_str()));
+    // --- the caller (caller_space.hpp) --------------------------------------------------
+    // The kinds of caller the query ranges over (by default none: set before encoding).
+    void set_callers(CallerSpace space) {
+        space_ = space;
+        for (std::size_t i = 0; i < caller_kind_count; ++i) {
+            if (space.kinds[i]) kind_[i] = ctx_.bool_const(("caller is " + std::string(to_string(static_cast<CallerKind>(i)))).c_str());
+            else kind_[i].reset();
+        }
     }
-    const std::vector<Candidate>& candidates() const { return candidates_; }
-    z3::expr picked(std::size_t i) const { return picks_.at(i); }
+    const CallerSpace& callers() const { return space_; }
+    // "The caller is of kind k".
+    z3::expr is(CallerKind k) const {
+        const auto& b = kind_[static_cast<std::size_t>(k)];
+        return b ? *b : ctx_.bool_val(false);
+    }
+    // "The caller is an AWS principal" (identity policies apply; it has an aws:PrincipalArn).
+    z3::expr aws_caller() const {
+        return is(CallerKind::role_session) || is(CallerKind::user) || is(CallerKind::root) || is(CallerKind::federated_user);
+    }
+    // aws:PrincipalArn of an AWS caller, the session name of a role session, the name of a
+    // Service / Federated / CanonicalUser caller: properties may fix, restrict or prefer them.
+    StringVar& caller_arn() { return caller_arn_; }
+    StringVar& caller_session() { return caller_session_; }
+    StringVar& caller_name() { return caller_name_; }
+    // "The caller is an AWS principal of account `account`" (literal id).
+    z3::expr caller_in_account(std::string_view account) {
+        if (!space_.any_aws()) return ctx_.bool_val(false);
+        return aws_caller() && caller_arn_.matches(*detail::account_of_caller(Glob::literal(account)), policy::CaseMode::Sensitive);
+    }
 
     // --- context keys --------------------------------------------------------------
     enum class KeyKind { unset, text, number, date, ip };
@@ -364,11 +409,7 @@ public:
 
     // --- encoding -------------------------------------------------------------------
     // "The request is allowed" under `d` (the decision of policy/evaluate.hpp's decide()).
-    z3::expr allowed(const Decision& d) {
-        z3::expr_vector per_candidate(ctx_);
-        for (std::size_t c = 0; c < candidates_.size(); ++c) per_candidate.push_back(picks_[c] && allowed_for(d, candidates_[c]));
-        return z3::mk_or(per_candidate);
-    }
+    z3::expr allowed(const Decision& d) { return allowed_for(d); }
 
     // Solve `goal` (with the one-caller constraint); a satisfying request is rebuilt and checked
     // with `check` (the concrete counterpart of goal), whose disagreement is an InternalError.
@@ -382,8 +423,7 @@ public:
         // The plain SMT core: the default solver's preprocessing cost tens of milliseconds per query here.
         z3::solver solver(ctx_, z3::solver::simple());
         solver.add(goal);
-        solver.add(exactly_one(picks_));
-        add_principal_key_constraints(solver);
+        add_caller_constraints(solver);
         for (auto& [_, k] : keys_) add_key_domain(solver, k);
         for (auto& [_, k] : keys_) add_context_rule(solver, k);
         for (std::size_t round = 0; round < max_rounds; ++round) {
@@ -402,10 +442,18 @@ public:
             std::vector<std::pair<StringVar*, std::optional<z3::expr>>> strings;  // var, guard
             strings.emplace_back(&action_, std::nullopt);
             for (auto& r5 : resource_) strings.emplace_back(r5.get(), std::nullopt);
+            if (space_.any_aws()) strings.emplace_back(&caller_arn_, aws_caller());
+            if (space_.has(CallerKind::role_session)) strings.emplace_back(&caller_session_, is(CallerKind::role_session));
+            if (space_.any_named()) strings.emplace_back(&caller_name_, named_caller());
             for (auto& [name, k] : keys_) {
-                if (k.kind != KeyKind::text || detail::is_principal_key(name)) continue;
+                if (k.kind != KeyKind::text) continue;
                 for (std::size_t j = 0; j < k.texts.size(); ++j) {
                     z3::expr guard = k.multivalued ? (*k.present && k.in_set[j]) : *k.present;
+                    // A principal key's own storage holds aws:PrincipalAccount of named callers only.
+                    if (detail::is_principal_key(name)) {
+                        if (name != "aws:principalaccount") continue;
+                        guard = named_caller();
+                    }
                     strings.emplace_back(k.texts[j].get(), guard);
                 }
             }
@@ -612,22 +660,34 @@ private:
         }
     }
 
-    // Principal-derived keys take the chosen caller's values.
-    void add_principal_key_constraints(z3::solver& s) {
-        for (auto& [name, k] : keys_) {
-            if (!detail::is_principal_key(name)) continue;
-            if (k.kind != KeyKind::text && k.kind != KeyKind::unset)
-                throw Unsupported("'" + name + "' compared with " + k.kind_family + " operators");
-            for (std::size_t c = 0; c < candidates_.size(); ++c) {
-                auto value = detail::principal_key_value(name, candidates_[c]);
-                s.add(z3::implies(picks_[c], value ? *k.present : !*k.present));
-                if (!value) continue;
-                for (const auto& t : k.texts)
-                    for (const auto& a : t->atoms())
-                        s.add(z3::implies(picks_[c], a.value == ctx_.bool_val(detail::glob_matches(a.constraint.pattern, *value, a.constraint.mode))));
-            }
+    // Exactly one kind of caller; an AWS caller's string has the shape of its kind.
+    void add_caller_constraints(z3::solver& s) {
+        std::vector<z3::expr> kinds;
+        for (const auto& b : kind_)
+            if (b) kinds.push_back(*b);
+        if (kinds.empty()) throw std::logic_error("PolicyQuery: no caller (call set_callers before solving)");
+        s.add(exactly_one(kinds));
+        for (std::size_t i = 0; i < caller_kind_count; ++i) {
+            auto k = static_cast<CallerKind>(i);
+            if (!kind_[i] || !is_aws_principal(k)) continue;
+            z3::expr shape = caller_arn_.matches(detail::caller_arn_shape(k), policy::CaseMode::Sensitive);
+            if (k != CallerKind::root) shape = shape && !caller_arn_.matches(detail::ends_with_slash(), policy::CaseMode::Sensitive);
+            s.add(z3::implies(*kind_[i], shape));
         }
+        for (auto& [name, k] : keys_)
+            if (detail::is_principal_key(name) && k.kind != KeyKind::text && k.kind != KeyKind::unset)
+                throw Unsupported("'" + name + "' compared with " + k.kind_family + " operators");
     }
+
+    // An account id that is none of the customer's (a named principal's, when no value is needed).
+    std::string aws_owned_account() const {
+        std::string a = "000000000000";
+        while (std::find(space_.customer_accounts.begin(), space_.customer_accounts.end(), a) != space_.customer_accounts.end())
+            a = std::to_string(std::stoull(a) + 100000000000ULL).substr(0, 12);
+        return a;
+    }
+
+    z3::expr named_caller() const { return is(CallerKind::service) || is(CallerKind::web_federated) || is(CallerKind::canonical_user); }
 
     z3::expr exactly_one(const std::vector<z3::expr>& xs) {
         z3::expr_vector v(ctx_);
@@ -668,7 +728,7 @@ private:
     }
 
     // compare_value's Match and NoMatch for one policy value against one text value.
-    std::pair<z3::expr, z3::expr> compare_text(const policy::ConditionClause& c, const policy::ConditionValue& v, StringVar& x) {
+    std::pair<z3::expr, z3::expr> compare_text(const policy::ConditionClause& c, const policy::ConditionValue& v, const TextView& x) {
         using F = policy::OperatorFamily;
         switch (c.op.family) {
             case F::String: {
@@ -697,7 +757,7 @@ private:
     }
 
     // operator_holds on one text value.
-    z3::expr text_holds(const policy::ConditionClause& c, StringVar& x) {
+    z3::expr text_holds(const policy::ConditionClause& c, const TextView& x) {
         z3::expr_vector parts(ctx_);
         for (const auto& v : c.values) {
             auto [match, no_match] = compare_text(c, v, x);
@@ -756,6 +816,7 @@ private:
     z3::expr clause(const policy::ConditionClause& c) {
         using F = policy::OperatorFamily;
         Key& k = key(c.key_lower);
+        if (detail::is_principal_key(c.key_lower)) return principal_clause(c, k);
         if (c.op.family == F::Null) {
             z3::expr_vector any(ctx_);
             for (const auto& v : c.values)
@@ -784,6 +845,125 @@ private:
         return z3::ite(*k.present, when_present, missing);
     }
 
+    // evaluate_clause on one single-valued text key that is `present` with value `value`.
+    z3::expr single_clause(const policy::ConditionClause& c, const z3::expr& present, const std::optional<TextView>& value) {
+        if (c.op.family == policy::OperatorFamily::Null) {
+            z3::expr_vector any(ctx_);
+            for (const auto& v : c.values)
+                if (v.boolean) any.push_back(*v.boolean ? !present : present);
+            return z3::mk_or(any);
+        }
+        z3::expr missing = ctx_.bool_val(policy::clause_when_key_missing(c.op));
+        if (!value) return missing;
+        return z3::ite(present, text_holds(c, *value), missing);
+    }
+
+    // A clause on aws:PrincipalArn / aws:PrincipalAccount: what the context holds for each kind
+    // of caller (caller_space.hpp).
+    z3::expr principal_clause(const policy::ConditionClause& c, Key& k) {
+        if (c.op.family != policy::OperatorFamily::Null && k.kind != KeyKind::text)
+            throw Unsupported("'" + c.key + "' compared with " + k.kind_family + " operators");
+        const bool account = c.key_lower == "aws:principalaccount";
+        z3::expr_vector cases(ctx_);
+        if (space_.has(CallerKind::anonymous)) {
+            if (account) cases.push_back(is(CallerKind::anonymous) && single_clause(c, ctx_.bool_val(true), TextView(ctx_, "anonymous")));
+            else cases.push_back(is(CallerKind::anonymous) && single_clause(c, ctx_.bool_val(false), std::nullopt));
+        }
+        if (space_.any_aws())
+            cases.push_back(aws_caller() &&
+                            single_clause(c, ctx_.bool_val(true), account ? TextView::account_of(caller_arn_) : TextView(caller_arn_)));
+        if (space_.any_named()) {
+            if (!account) {
+                cases.push_back(named_caller() && single_clause(c, ctx_.bool_val(false), std::nullopt));
+            } else {
+                std::optional<TextView> value;
+                if (StringVar* v = named_caller_account(k)) value = TextView(*v);
+                cases.push_back(named_caller() && single_clause(c, ctx_.bool_val(true), value));
+            }
+        }
+        return z3::mk_or(cases);
+    }
+
+    // aws:PrincipalAccount of a named principal: the key's own storage, some AWS account id that
+    // is none of the customer's. Nullptr when the policies read only its presence.
+    StringVar* named_caller_account(Key& k) {
+        if (k.kind != KeyKind::text) return nullptr;
+        ensure_storage(k);
+        StringVar& v = *k.texts[0];
+        if (v.domain().empty()) {
+            v.restrict({Glob().append_digits(12), policy::CaseMode::Sensitive, true});
+            for (const auto& a : space_.customer_accounts) v.restrict({Glob::literal(a), policy::CaseMode::Sensitive, false});
+        }
+        return &v;
+    }
+
+    // The caller is the role session of role `role` of account `account`.
+    z3::expr role_session_of(std::string_view account, std::string_view role) {
+        if (!space_.has(CallerKind::role_session)) return ctx_.bool_val(false);
+        auto arns = detail::role_arns(account, role);
+        return is(CallerKind::role_session) &&
+               (caller_arn_.matches(arns[0], policy::CaseMode::Sensitive) || caller_arn_.matches(arns[1], policy::CaseMode::Sensitive));
+    }
+
+    // match_principal_entry, symbolically: (selects the caller directly, through its account).
+    std::pair<z3::expr, z3::expr> entry_selects(const policy::PrincipalEntry& e) {
+        using Form = policy::PrincipalEntry::Form;
+        const z3::expr no = ctx_.bool_val(false);
+        if (e.form == Form::Wildcard) return {ctx_.bool_val(true), no};
+        if (e.type != policy::PrincipalType::AWS) {
+            CallerKind k = e.type == policy::PrincipalType::Service     ? CallerKind::service
+                           : e.type == policy::PrincipalType::Federated ? CallerKind::web_federated
+                                                                        : CallerKind::canonical_user;
+            if (!space_.has(k) || e.form != Form::Name) return {no, no};
+            return {is(k) && caller_name_.equals(e.value), no};
+        }
+        if (!space_.any_aws()) return {no, no};
+        switch (e.form) {
+            case Form::Account: return {no, caller_in_account(e.account)};
+            case Form::Arn: {
+                if (auto role = policy::detail::role_of(e.value)) return {role_session_of(role->first, role->second), no};
+                if (auto session = policy::detail::assumed_role_of(e.value)) {
+                    // Only that session: the request principal is exactly this ARN.
+                    const std::string prefix =
+                        "arn:aws:sts::" + std::string(session->first) + ":assumed-role/" + std::string(session->second) + "/";
+                    if (!e.value.starts_with(prefix)) return {no, no};
+                    return {role_session_of(session->first, session->second) && caller_session_.equals(e.value.substr(prefix.size())), no};
+                }
+                // A user, root or federated-user ARN: the caller string itself.
+                z3::expr self = is(CallerKind::user) || is(CallerKind::root) || is(CallerKind::federated_user);
+                return {self && caller_arn_.equals(e.value), no};
+            }
+            default: return {no, no};  // an AWS name that is no ARN (a unique id) names no caller here
+        }
+    }
+
+    // principal_matches, symbolically: (Direct, Account). Constants are folded here: most
+    // entries of most policies are constants for the query's callers ("*", other kinds).
+    std::pair<z3::expr, z3::expr> principal_selects(const policy::PrincipalSpec& spec) {
+        auto any = [&](const std::vector<z3::expr>& xs) {
+            z3::expr_vector open(ctx_);
+            for (const auto& x : xs) {
+                if (x.is_true()) return ctx_.bool_val(true);
+                if (!x.is_false()) open.push_back(x);
+            }
+            return open.empty() ? ctx_.bool_val(false) : open.size() == 1 ? open[0] : z3::mk_or(open);
+        };
+        auto negate = [&](const z3::expr& x) { return x.is_true() ? ctx_.bool_val(false) : x.is_false() ? ctx_.bool_val(true) : !x; };
+        auto both = [&](const z3::expr& x, const z3::expr& y) {
+            if (x.is_false() || y.is_false()) return ctx_.bool_val(false);
+            return x.is_true() ? y : y.is_true() ? x : x && y;
+        };
+        std::vector<z3::expr> direct, account;
+        for (const auto& e : spec.entries) {
+            auto [d, a] = entry_selects(e);
+            direct.push_back(d);
+            account.push_back(a);
+        }
+        z3::expr d = any(direct), a = any(account);
+        if (!spec.negated) return {d, both(negate(d), a)};
+        return {both(negate(d), negate(a)), ctx_.bool_val(false)};
+    }
+
     z3::expr applies(const policy::Statement& st) {
         auto it = applies_cache_.find(&st);
         if (it != applies_cache_.end()) return it->second;
@@ -798,28 +978,37 @@ private:
         return e;
     }
 
-    z3::expr allowed_for(const Decision& d, const Candidate& c) {
-        using PM = policy::PrincipalMatch;
-        const bool identity_applies = c.principal && c.principal->type != policy::PrincipalType::Service;
+    // decide(), symbolically over the caller.
+    z3::expr allowed_for(const Decision& d) {
+        // As decide(): identity policies apply to every caller but anonymous and service principals.
+        const z3::expr identity_applies = aws_caller() || is(CallerKind::web_federated) || is(CallerKind::canonical_user);
         z3::expr_vector deny(ctx_), direct(ctx_), account(ctx_), identity_allow(ctx_);
         if (d.resource_policy)
             for (const auto& st : d.resource_policy->statements) {
-                PM who = st.principal ? policy::principal_matches(*st.principal, c.principal) : PM::None;
-                if (who == PM::None) continue;
-                if (st.effect == policy::Effect::Deny) deny.push_back(applies(st));
-                else (who == PM::Direct ? direct : account).push_back(applies(st));
+                if (!st.principal) continue;
+                auto [who_direct, who_account] = principal_selects(*st.principal);
+                if (who_direct.is_false() && who_account.is_false()) continue;
+                z3::expr a = applies(st);
+                if (st.effect == policy::Effect::Deny) {
+                    deny.push_back(who_account.is_false() ? (who_direct.is_true() ? a : who_direct && a) : (who_direct || who_account) && a);
+                } else {
+                    if (!who_direct.is_false()) direct.push_back(who_direct.is_true() ? a : who_direct && a);
+                    if (!who_account.is_false()) account.push_back(who_account.is_true() ? a : who_account && a);
+                }
             }
-        if (identity_applies) {
+        const bool identity_possible = space_.any_aws() || space_.has(CallerKind::web_federated) || space_.has(CallerKind::canonical_user);
+        if (identity_possible) {
             for (const auto* p : d.identity)
-                for (const auto& st : p->statements) (st.effect == policy::Effect::Deny ? deny : identity_allow).push_back(applies(st));
-            if (d.identity_allows_all) identity_allow.push_back(ctx_.bool_val(true));
+                for (const auto& st : p->statements)
+                    (st.effect == policy::Effect::Deny ? deny : identity_allow).push_back(identity_applies && applies(st));
+            if (d.identity_allows_all) identity_allow.push_back(identity_applies);
         }
         z3::expr denied = z3::mk_or(deny);
         z3::expr direct_allow = z3::mk_or(direct), account_allow = z3::mk_or(account), id_allow = z3::mk_or(identity_allow);
-        z3::expr allow = ctx_.bool_val(false);
-        if (!identity_applies) allow = direct_allow;
-        else if (c.principal->account() == d.resource_account) allow = id_allow || direct_allow;
-        else allow = id_allow && (direct_allow || account_allow);
+        if (!identity_possible) return !denied && direct_allow;
+        z3::expr same_account = d.resource_account.empty() ? ctx_.bool_val(false) : caller_in_account(d.resource_account);
+        z3::expr allow = z3::ite(identity_applies, z3::ite(same_account, id_allow || direct_allow, id_allow && (direct_allow || account_allow)),
+                                 direct_allow);
         return !denied && allow;
     }
 
@@ -892,21 +1081,34 @@ private:
 
     Witness build_witness(const z3::model& m, const std::map<const StringVar*, std::string>& values) {
         Witness w;
-        std::size_t chosen = 0;
-        for (std::size_t c = 0; c < picks_.size(); ++c)
-            if (m.eval(picks_[c], true).is_true()) chosen = c;
-        const Candidate& caller = candidates_.at(chosen);
-        w.candidate = caller.label;
-        w.request.principal = caller.principal;
+        for (std::size_t i = 0; i < caller_kind_count; ++i)
+            if (kind_[i] && m.eval(*kind_[i], true).is_true()) w.kind = static_cast<CallerKind>(i);
+        std::string caller_arn;
+        if (is_aws_principal(w.kind)) {
+            caller_arn = values.at(&caller_arn_);
+            w.request.principal =
+                aws_request_principal(w.kind, caller_arn, w.kind == CallerKind::role_session ? values.at(&caller_session_) : std::string());
+        } else if (is_named_principal(w.kind)) {
+            w.request.principal = policy::RequestPrincipal{principal_type(w.kind), values.at(&caller_name_)};
+        }
+        w.caller = w.request.principal ? w.request.principal->id : std::string("anonymous");
         w.request.action = values.at(&action_);
         w.request.resource = "arn:" + values.at(resource_[0].get());
         for (std::size_t i = 1; i < 5; ++i) w.request.resource += ":" + values.at(resource_[i].get());
         w.request.resource_account = resource_account_hint_;
-        for (auto& [name, k] : keys_) {
-            if (detail::is_principal_key(name)) {
-                if (auto v = detail::principal_key_value(name, caller)) w.request.context.set(display_key(name), *v);
-                continue;
+        // The principal keys AWS sets for this caller (caller_space.hpp), read by a policy or not.
+        for (std::string name : {"aws:principalarn", "aws:principalaccount"}) {
+            const bool account = name == "aws:principalaccount";
+            if (w.kind == CallerKind::anonymous && account) w.request.context.set(display_key(name), "anonymous");
+            if (is_aws_principal(w.kind)) w.request.context.set(display_key(name), account ? detail::account_of_arn(caller_arn) : caller_arn);
+            if (is_named_principal(w.kind) && account) {
+                auto key = keys_.find(name);
+                auto it = key == keys_.end() || key->second.texts.empty() ? values.end() : values.find(key->second.texts[0].get());
+                w.request.context.set(display_key(name), it != values.end() ? it->second : aws_owned_account());
             }
+        }
+        for (auto& [name, k] : keys_) {
+            if (detail::is_principal_key(name)) continue;
             if (!m.eval(*k.present, true).is_true()) continue;
             // A key the encoding never constrained (its statements select no candidate): any
             // value will do, and absent is the simplest (unless AWS always sets it: added below).
@@ -974,6 +1176,8 @@ private:
     std::string display_key(const std::string& lower) const {
         auto it = display_names_.find(lower);
         if (it != display_names_.end()) return it->second;
+        if (lower == "aws:principalarn") return "aws:PrincipalArn";
+        if (lower == "aws:principalaccount") return "aws:PrincipalAccount";
         const ContextKey* row = find_context_key(lower);
         return row ? std::string(row->name) : lower;
     }
@@ -981,8 +1185,9 @@ private:
     z3::context& ctx_;
     StringVar action_;
     std::array<std::unique_ptr<StringVar>, 5> resource_;
-    std::vector<Candidate> candidates_;
-    std::vector<z3::expr> picks_;
+    StringVar caller_arn_, caller_session_, caller_name_;
+    CallerSpace space_;
+    std::array<std::optional<z3::expr>, caller_kind_count> kind_;
     std::map<std::string, Key> keys_;
     std::map<std::string, std::size_t> multivalued_clauses_;
     std::map<const policy::Statement*, z3::expr> applies_cache_;
@@ -992,5 +1197,42 @@ private:
     RequestPath path_ = RequestPath::unspecified;
     KnownValues known_;
 };
+
+// `p` specialised to requests whose action, resource and context (but for the principal keys)
+// are those of `r`: statements that cannot apply to it are dropped; the rest keep their
+// principal element and their clauses on principal keys, with action and resource "*". What
+// the result decides for a caller is what `p` decides for `r` made by that caller — which lets
+// one query ask about one caller making several requests (a GetSecretValue and the Decrypt it
+// needs). A clause on a principal property the model does not hold is Unsupported.
+inline policy::Policy specialise_to_caller(const policy::Policy& p, const policy::Request& r) {
+    policy::Policy out;
+    out.version = p.version;
+    for (const auto& st : p.statements) {
+        for (const auto& rp : st.resource.patterns)
+            if (rp.value.has_variables) throw Unsupported("policy variable in resource '" + rp.text + "'; xc does not encode policy variables yet");
+        for (const auto& c : st.conditions)
+            for (const auto& v : c.values)
+                if (v.value.has_variables)
+                    throw Unsupported("policy variable in the value of condition key '" + c.key + "'; xc does not encode policy variables yet");
+        if (!policy::action_matches(st.action, r.action) || !policy::resource_matches(st.resource, r.resource, r.context)) continue;
+        policy::Statement s = st;
+        s.action = policy::ActionSpec{false, {policy::ActionPattern{"*", policy::GlobPattern::wildcards("*")}}};
+        s.resource = policy::ResourceSpec{};
+        s.conditions.clear();
+        bool applies = true;
+        for (const auto& c : st.conditions) {
+            if (detail::is_principal_key(c.key_lower)) {
+                s.conditions.push_back(c);
+            } else if (detail::is_unmodelled_principal_key(c.key_lower)) {
+                throw Unsupported("the policy reads '" + c.key + "', a property of the principal the model does not give; xc cannot "
+                                  "show that the reader's requests meet it");
+            } else if (!policy::evaluate_clause(c, r.context)) {
+                applies = false;
+            }
+        }
+        if (applies) out.statements.push_back(std::move(s));
+    }
+    return out;
+}
 
 }  // namespace xc::verify

@@ -1,10 +1,15 @@
 // secret-share: the secret that carries the endpoint id is readable by the consumer and the
 // service accounts, by no one else, and holds the endpoint the APIs admit.
 //
-// Confidentiality is a proof over every caller outside those accounts (with the worst identity
-// policies they could give themselves): the secret's resource policy must not let any of them
-// GetSecretValue. Availability is shown by example: a principal of each service account whose
-// request the secret policy and the KMS key policy both allow (cross-account, both are needed).
+// Confidentiality is a proof over every caller outside those accounts (caller_space.hpp: anonymous,
+// every AWS principal of every other account, every service or other named principal — with the
+// worst identity policies they could give themselves): the secret's resource policy must not let
+// any of them GetSecretValue. Availability: the model names no principal that reads the secret
+// (the services read it at deployment, as principals of their accounts), so it asks for one —
+// some role session or user of each reading service account, whatever its name, whose
+// GetSecretValue the secret policy allows and whose Decrypt (through Secrets Manager) the KMS
+// key policy allows (cross-account, both are needed), each with its own identity policy allowing
+// it. A reader named only by an aws:PrincipalArn condition is found the same way.
 #pragma once
 
 #include <xc/verify/checker.hpp>
@@ -22,38 +27,11 @@ inline const policy::Policy& allow_everything() {
     return p;
 }
 
-// Callers outside `allowed` accounts: each account and principal the policy names there, a fresh
-// account, the service / federated names it names and a fresh service, and anonymous.
-inline std::vector<Candidate> outsiders(const policy::Policy& p, const std::set<std::string>& allowed) {
-    std::set<std::string> accounts, arns, services;
-    std::set<std::pair<policy::PrincipalType, std::string>> names;
-    for (const auto& st : p.statements) {
-        if (!st.principal) continue;
-        for (const auto& e : st.principal->entries) {
-            if (e.form == policy::PrincipalEntry::Form::Account) accounts.insert(e.account);
-            if (e.form == policy::PrincipalEntry::Form::Arn) {
-                arns.insert(e.value);
-                if (auto parts = policy::split_arn(e.value)) accounts.insert(std::string(parts->account));
-            }
-            if (e.form == policy::PrincipalEntry::Form::Name) names.emplace(e.type, e.value);
-        }
-    }
+// A readable account id outside `allowed`, for witnesses.
+inline std::string fresh_account(const std::set<std::string>& allowed) {
     std::string fresh = "999999999999";
-    while (accounts.contains(fresh) || allowed.contains(fresh)) fresh = std::to_string(std::stoull(fresh) - 1);
-    accounts.insert(fresh);
-    std::vector<Candidate> out{Candidate{std::nullopt, "anonymous"}};
-    for (const auto& a : accounts)
-        if (!allowed.contains(a)) {
-            std::string arn = "arn:aws:iam::" + a + ":role/xc-outsider";
-            out.push_back(Candidate{aws_principal(arn), arn});
-        }
-    for (const auto& arn : arns) {
-        auto parts = policy::split_arn(arn);
-        if (parts && !allowed.contains(std::string(parts->account))) out.push_back(Candidate{aws_principal(arn), arn});
-    }
-    names.emplace(policy::PrincipalType::Service, "xc-outsider.amazonaws.com");
-    for (const auto& [type, name] : names) out.push_back(Candidate{policy::RequestPrincipal{type, name}, name});
-    return out;
+    while (allowed.contains(fresh)) fresh = std::to_string(std::stoull(fresh) - 1);
+    return fresh;
 }
 
 }  // namespace detail
@@ -78,7 +56,13 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             PolicyQuery q(checker.z3());
             q.declare(pol);
             q.set_path(RequestPath::secret_read);
-            q.set_candidates(detail::outsiders(pol, allowed));
+            CallerSpace everyone = CallerSpace::everyone();
+            everyone.customer_accounts.assign(allowed.begin(), allowed.end());
+            q.set_callers(everyone);
+            q.caller_arn().prefer({"arn:aws:iam::" + detail::fresh_account(allowed) + ":role/xc-outsider"});
+            z3::expr_vector inside(checker.z3());
+            for (const auto& a : allowed) inside.push_back(q.caller_in_account(a));
+            const z3::expr outsider = !z3::mk_or(inside);
             q.action().fix("secretsmanager:GetSecretValue");
             q.resource_segment(0).fix("aws");
             q.resource_segment(1).fix("secretsmanager");
@@ -89,9 +73,10 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             q.set_resource_account(owner.id);
             Decision d{&pol, {&detail::allow_everything()}, false, owner.id};
             auto concrete = [&](const policy::Request& r) {
-                return policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
+                const bool outside = !r.principal || r.principal->type != policy::PrincipalType::AWS || !allowed.contains(r.principal->account());
+                return outside && policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
             };
-            auto result = q.solve(q.allowed(d), checker.options().timeout_ms, concrete);
+            auto result = q.solve(q.allowed(d) && outsider, checker.options().timeout_ms, concrete);
             if (result.answer == QueryResult::Answer::unknown) {
                 checker.add(property, secret_vertex, Verdict::undecided, "could not decide who reads the secret: " + result.reason,
                             secret.policy->path);
@@ -99,7 +84,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                 const auto& r = result.witness->request;
                 auto outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r);
                 auto& f = checker.add(property, secret_vertex, Verdict::violated,
-                                      result.witness->candidate + ", outside the consumer and service accounts, can read the secret",
+                                      result.witness->caller + ", outside the consumer and service accounts, can read the secret",
                                       secret.policy->path);
                 f.witness = to_json(r);
                 f.statements = statement_refs(outcome, *secret.policy);
@@ -134,63 +119,125 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         }
         auto key_vertex = g.out(secret_vertex, model::EdgeKind::encrypted_by).front();
         const auto& key = g.resource<model::KmsKey>(key_vertex);
-        // Principals of the reader's account that the policies name, and a generic role.
-        std::set<std::string> principals{"arn:aws:iam::" + account.id + ":role/xc-service-reader"};
-        for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
-            for (const auto& st : p->statements)
-                if (st.principal)
-                    for (const auto& e : st.principal->entries)
-                        if (e.form == policy::PrincipalEntry::Form::Arn)
-                            if (auto parts = policy::split_arn(e.value); parts && parts->account == account.id) principals.insert(e.value);
-        bool can_read = false;
-        policy::Outcome secret_outcome, key_outcome;
-        // The reader's GetSecretValue (over TLS, made directly) and the kms:Decrypt Secrets Manager
-        // then makes with the reader's credentials: what AWS sets on each (context_keys.hpp).
-        // Values AWS chooses are stand-ins the decision must not depend on.
+        const std::string key_account = checker.account_of(key_vertex).id;
+        // The two requests of one read, but for the caller: the reader's GetSecretValue (over TLS,
+        // made directly) and the kms:Decrypt Secrets Manager then makes with the reader's
+        // credentials, each with the context AWS sets on its path (context_keys.hpp). Values AWS
+        // chooses are stand-ins the decision must not depend on (require_independent below).
         const auto read_context = concrete_context(RequestPath::secret_read, {}, {{"aws:securetransport", "true"}, {"aws:viaawsservice", "false"}});
         const KnownValues decrypt_known{{"kms:viaservice", model::Term::literal("secretsmanager." + m.region + ".amazonaws.com")},
                                         {"kms:encryptioncontext:secretarn", identity.arn()},
                                         {"kms:calleraccount", model::Term::literal(account.id)}};
         const auto decrypt_context = concrete_context(RequestPath::kms_decrypt_for_secret, decrypt_known);
+        policy::Request read;
+        read.action = "secretsmanager:GetSecretValue";
+        read.resource = secret_arn;
+        read.resource_account = owner.id;
+        read.context = read_context.context;
+        policy::Request decrypt;
+        decrypt.action = "kms:Decrypt";
+        decrypt.resource = g[key_vertex].identity.arn().stand_in();
+        decrypt.resource_account = key_account;
+        decrypt.context = decrypt_context.context;
+        // Principals of the reader's account that the policies name, then a role of any name.
+        std::vector<std::string> named;
+        for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
+            for (const auto& st : p->statements)
+                if (st.principal)
+                    for (const auto& e : st.principal->entries)
+                        if (e.form == policy::PrincipalEntry::Form::Arn && detail::account_of_arn(e.value) == account.id) named.push_back(e.value);
+        named.push_back("arn:aws:iam::" + account.id + ":role/xc-service-reader");
+        // `r` made by the (AWS principal) caller of `by`, with the principal keys AWS sets for it.
+        auto as_caller = [](policy::Request r, const policy::Request& by) {
+            r.principal = by.principal;
+            std::string arn = by.principal->id;
+            if (const auto* given = by.context.find("aws:PrincipalArn")) arn = given->values.front();
+            else if (auto session = policy::detail::assumed_role_of(arn))
+                arn = "arn:aws:iam::" + std::string(session->first) + ":role/" + std::string(session->second);
+            set_principal_keys(r.context, CallerKind::user, arn);  // every AWS kind: the ARN and its account
+            return r;
+        };
+        const std::vector<const policy::Policy*> any_identity{&detail::allow_everything()};
+        auto allows = [&](const policy::Policy& p, const policy::Request& r) {
+            return policy::decide(policy::PolicySet{any_identity, &p}, r).verdict == policy::Verdict::Allow;
+        };
+        // Some role session or user of the reader's account that both policies let read.
+        auto reader_query = [&](bool need_secret, bool need_key) {
+            auto secret_view = specialise_to_caller(secret.policy->parsed, read);
+            auto key_view = specialise_to_caller(key.policy.parsed, decrypt);
+            PolicyQuery q(checker.z3());
+            q.declare(secret_view);
+            q.declare(key_view);
+            q.set_callers(CallerSpace::only(CallerKind::role_session).with(CallerKind::user));
+            q.caller_arn().prefer(named);
+            q.action().fix(read.action);
+            q.fix_resource(read.resource);
+            q.set_resource_account(owner.id);
+            z3::expr goal = q.caller_in_account(account.id);
+            if (need_secret) goal = goal && q.allowed(Decision{&secret_view, any_identity, false, owner.id});
+            if (need_key) goal = goal && q.allowed(Decision{&key_view, any_identity, false, key_account});
+            return q.solve(goal, checker.options().timeout_ms, [&](const policy::Request& r) {
+                return r.principal && r.principal->account() == account.id &&
+                       (!need_secret || allows(secret.policy->parsed, as_caller(read, r))) &&
+                       (!need_key || allows(key.policy.parsed, as_caller(decrypt, r)));
+            });
+        };
+        QueryResult both;
         try {
+            // Cheap first: a principal of the account that the policies name, or a role of any
+            // name, decided concretely; the solver searches only when none of them can read.
             require_independent(secret.policy->parsed, read_context, {});
             require_independent(key.policy.parsed, decrypt_context, decrypt_known);
-        } catch (const Unsupported& e) {
-            checker.add(property, secret_vertex, Verdict::undecided, std::string("not decided: ") + e.what(), secret.path);
-            continue;
-        }
-        for (const auto& arn : principals) {
-            policy::Request r;
-            r.principal = detail::aws_principal(arn);
-            r.resource_account = owner.id;
-            r.context = read_context.context;
-            r.context.set("aws:PrincipalArn", arn).set("aws:PrincipalAccount", account.id);
-            r.action = "secretsmanager:GetSecretValue";
-            r.resource = secret_arn;
-            secret_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &secret.policy->parsed}, r);
-            policy::Request k = r;
-            k.action = "kms:Decrypt";
-            k.resource = g[key_vertex].identity.arn().stand_in();
-            k.context = decrypt_context.context;
-            k.context.set("aws:PrincipalArn", arn).set("aws:PrincipalAccount", account.id);
-            key_outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &key.policy.parsed}, k);
-            if (secret_outcome.verdict == policy::Verdict::Allow && key_outcome.verdict == policy::Verdict::Allow) {
-                can_read = true;
-                break;
+            specialise_to_caller(secret.policy->parsed, read);  // Unsupported for what the model does not give
+            specialise_to_caller(key.policy.parsed, decrypt);
+            bool named_reader = false;
+            for (const auto& arn : named) {
+                const bool user = arn.find(":user/") != std::string::npos;
+                if (!user && !policy::detail::role_of(arn)) continue;
+                policy::Request by;
+                by.principal = aws_request_principal(user ? CallerKind::user : CallerKind::role_session, arn, "xc-session");
+                by.context.set("aws:PrincipalArn", arn);
+                if (allows(secret.policy->parsed, as_caller(read, by)) && allows(key.policy.parsed, as_caller(decrypt, by))) {
+                    named_reader = true;
+                    break;
+                }
             }
-        }
-        if (!can_read) {
-            bool secret_denies = secret_outcome.verdict != policy::Verdict::Allow;
+            if (named_reader) continue;
+            both = reader_query(true, true);
+            if (both.answer == QueryResult::Answer::unknown) {
+                checker.add(property, secret_vertex, Verdict::undecided,
+                            "could not decide whether account " + reader + " (" + account.id + ") can read the secret: " + both.reason,
+                            secret.path);
+                continue;
+            }
+            if (both.answer == QueryResult::Answer::satisfiable) continue;
+            // Which policy stands in the way: the secret's, else the key's (alone or together).
+            QueryResult secret_only = reader_query(true, false);
+            if (secret_only.answer == QueryResult::Answer::unknown) {
+                checker.add(property, secret_vertex, Verdict::undecided,
+                            "could not decide whether account " + reader + " (" + account.id + ") can read the secret: " + secret_only.reason,
+                            secret.path);
+                continue;
+            }
+            const bool secret_denies = secret_only.answer == QueryResult::Answer::unsatisfiable;
             const auto& doc = secret_denies ? *secret.policy : key.policy;
+            // The deciding statements, for a principal of the account.
+            policy::Request example;
+            example.principal =
+                aws_request_principal(CallerKind::role_session, "arn:aws:iam::" + account.id + ":role/xc-service-reader", "xc-session");
+            auto outcome = policy::decide(policy::PolicySet{any_identity, &doc.parsed}, as_caller(secret_denies ? read : decrypt, example));
             auto& f = checker.add(property, secret_vertex, Verdict::violated,
                                   "account " + reader + " (" + account.id + ") cannot read the secret: " +
                                       (secret_denies ? "the secret policy does not grant secretsmanager:GetSecretValue"
                                                      : "the KMS key policy does not grant kms:Decrypt"),
                                   doc.path);
             f.witness = {{"reader", account.id}, {"action", secret_denies ? "secretsmanager:GetSecretValue" : "kms:Decrypt"}};
-            f.statements = statement_refs(secret_denies ? secret_outcome : key_outcome, doc);
+            f.statements = statement_refs(outcome, doc);
             f.fix = secret_denies ? "grant the account's principals secretsmanager:GetSecretValue in the secret policy"
                                   : "grant the account's principals kms:Decrypt in the key policy";
+        } catch (const Unsupported& e) {
+            checker.add(property, secret_vertex, Verdict::undecided,
+                        "could not decide whether account " + reader + " (" + account.id + ") can read the secret: " + e.what(), secret.path);
         }
     }
 
