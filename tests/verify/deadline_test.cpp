@@ -2,11 +2,11 @@
 // run budget, however hostile the policy — the star-heavy shape of tests/support/slow_policy.hpp
 // once ran one query for minutes with --timeout-ms 5. Running out is UNDECIDED with the reason.
 //
-// Timing without flakiness: each bound is measured three times and the fastest run is held to
-// budget + 10% + 20 ms. The fixed 20 ms is process noise, not the mechanism's slack: on a shared
-// 2-core machine a runnable thread can wait a few scheduler slices (~4 ms each) behind other
-// processes. A missing bound fails every run by far (the unbounded query takes minutes), so the
-// fastest of three still catches it, while one unlucky descheduling does not fail the test.
+// These tests assert the mechanism, not a speed: each query stops because its bound ran out (its
+// reason says which bound, and where), and long before the unbounded query would have ended — it
+// takes minutes — so within the budget plus 5 s, a margin no scheduling noise on a loaded machine
+// reaches and every missing bound exceeds. How closely the bounds are kept is a figure of the
+// bench (bench/verify, `xc_verify_bench --slow-policy`: time taken and overrun per budget).
 #include <xc/verify/deadline.hpp>
 #include <xc/verify/verify.hpp>
 
@@ -16,10 +16,8 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
 #include <functional>
-#include <iostream>
 #include <thread>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -30,17 +28,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using xc::verify::Verdict;
 
-double fastest_ms(const std::function<void()>& f, int runs = 3) {
-    double best = 1e300;
-    for (int i = 0; i < runs; ++i) {
-        auto t = Clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - t).count());
-    }
-    return best;
+double elapsed_ms(const std::function<void()>& f) {
+    auto t = Clock::now();
+    f();
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-double allowed_ms(double budget) { return budget * 1.1 + 20; }
+// The bound took effect: the run ended long before the unbounded query would have.
+double bounded_ms(double budget) { return budget + 5000; }
 
 const xc::model::Graph& slow_graph() {
     static const auto g = xc::test::graph_of_text(
@@ -99,15 +94,13 @@ TEST(TimeBounds, TheSlowPolicyAnswersUndecidedWithinTheQueryBudget) {
         xc::verify::VerifyOptions options;
         options.timeout_ms = budget;
         xc::verify::Report report;
-        double ms = 1e300;
-        for (int run = 0; run < 3; ++run) ms = std::min(ms, time_slow_check(options, report));
+        const double ms = time_slow_check(options, report);
         ASSERT_EQ(report.findings.size(), 1u);
         const auto& f = report.findings.front();
         EXPECT_EQ(f.verdict, Verdict::undecided) << f.message;
         EXPECT_NE(f.message.find("query timed out after " + std::to_string(budget) + " ms in "), std::string::npos) << f.message;
         EXPECT_EQ(report.exit_code(), 3);
-        EXPECT_LE(ms, allowed_ms(budget)) << f.message;
-        std::cout << "[ timing ] fastest of 3: " << ms << " ms for a " << budget << " ms query budget (" << f.message << ")\n";
+        EXPECT_LE(ms, bounded_ms(budget)) << f.message;
     }
 }
 
@@ -119,9 +112,8 @@ TEST(TimeBounds, TheRunBudgetEndsTheQueryInProgressAndSkipsTheRest) {
     options.timeout_ms = 60000;
     options.run_timeout_ms = 300;
     xc::verify::Report report;
-    double ms = fastest_ms([&] { report = xc::verify::verify(slow_graph(), options); });
-    EXPECT_LE(ms, allowed_ms(options.run_timeout_ms));
-    std::cout << "[ timing ] fastest of 3: " << ms << " ms for a 300 ms run budget\n";
+    const double ms = elapsed_ms([&] { report = xc::verify::verify(slow_graph(), options); });
+    EXPECT_LE(ms, bounded_ms(options.run_timeout_ms));
     ASSERT_GE(report.findings.size(), 2u);
     const auto& first = report.findings.front();
     EXPECT_EQ(first.property, "api-endpoint-only");
@@ -171,7 +163,7 @@ TEST(TimeBounds, APolicyQueryStopsAtItsOwnTimeout) {
                                               {"aws", "eu-central-1", "111111111111", "abc123"});
     z3::context ctx;
     xc::verify::QueryResult result;
-    double ms = fastest_ms([&] {
+    const double ms = elapsed_ms([&] {
         xc::verify::PolicyQuery q(ctx);
         q.declare(attached);
         q.set_callers(xc::verify::CallerSpace::only(xc::verify::CallerKind::anonymous));
@@ -186,11 +178,9 @@ TEST(TimeBounds, APolicyQueryStopsAtItsOwnTimeout) {
             return xc::policy::decide(attached, r).verdict == xc::policy::Verdict::Allow && v && v->values.front() != "vpce-0a1b2c3d4e5f60718";
         });
     });
-    EXPECT_LE(ms, allowed_ms(100));
-    std::cout << "[ timing ] fastest of 3: " << ms << " ms for a 100 ms solve() timeout (" << result.reason << ")\n";
-    if (result.answer == xc::verify::QueryResult::Answer::unknown) {
-        EXPECT_NE(result.reason.find("query timed out after 100 ms in "), std::string::npos) << result.reason;
-    }
+    EXPECT_LE(ms, bounded_ms(100));
+    ASSERT_EQ(result.answer, xc::verify::QueryResult::Answer::unknown) << "the 250-statement policy took under 100 ms";
+    EXPECT_NE(result.reason.find("query timed out after 100 ms in "), std::string::npos) << result.reason;
 }
 
 }  // namespace

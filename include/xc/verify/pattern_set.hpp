@@ -235,28 +235,33 @@ inline std::string alphabet(const std::vector<PatternConstraint>& constraints) {
                 chars += ':';  // the one character such a wildcard treats differently
             }
         }
-    // What the sets say of `c`: per set, whether it holds `c` and whether it holds c's other case.
+    // What the sets say of `c`: per set, whether it holds `c` and whether it holds c's other case
+    // (two bits a set; beyond 32 sets every member is a class of its own, which is only slower).
     auto signature = [&](char c) {
-        std::string sig;
-        for (auto set : sets) {
-            sig += set.find(c) != std::string_view::npos ? '1' : '0';
-            sig += set.find(other_case(c)) != std::string_view::npos ? '1' : '0';
+        std::uint64_t sig = 0;
+        for (std::size_t i = 0; i < sets.size() && i < 32; ++i) {
+            if (sets[i].find(c) != std::string_view::npos) sig |= std::uint64_t{1} << (2 * i);
+            if (sets[i].find(other_case(c)) != std::string_view::npos) sig |= std::uint64_t{2} << (2 * i);
         }
         return sig;
     };
-    const std::string outside(2 * sets.size(), '0');
-    std::vector<std::string> classes;
+    std::vector<std::uint64_t> classes;
     for (auto set : sets)
         for (char m : set)
             for (char c : {m, other_case(m)}) {
                 if (have(c)) continue;  // already told apart, as a literal
-                std::string sig = signature(c);
-                if (std::find(classes.begin(), classes.end(), sig) != classes.end()) continue;
-                classes.push_back(std::move(sig));
+                const std::uint64_t sig = signature(c);
+                if (sets.size() <= 32 && std::find(classes.begin(), classes.end(), sig) != classes.end()) continue;
+                classes.push_back(sig);
                 chars += c;
             }
     // The fresh character: not distinguishable, and in no set.
-    auto fresh = [&](char c) { return !have(c) && !have(other_case(c)) && signature(c) == outside; };
+    auto in_a_set = [&](char c) {
+        return std::any_of(sets.begin(), sets.end(), [&](std::string_view set) {
+            return set.find(c) != std::string_view::npos || set.find(other_case(c)) != std::string_view::npos;
+        });
+    };
+    auto fresh = [&](char c) { return !have(c) && !have(other_case(c)) && !in_a_set(c); };
     for (char c : std::string_view("x0-za1by2c3d4e5f6g7h8i9jklmnopqrstuvw_.")) {
         if (fresh(c)) {
             chars += c;

@@ -383,7 +383,6 @@ public:
         std::optional<z3::expr> number, parses;          // number (scaled) / date (ms); parses
         std::optional<z3::expr> is_v6, v4, v6;            // ip
         std::int64_t scale = 1;
-        std::optional<std::string> fixed_absent_or_value;  // (unused marker)
     };
 
     // Declare the policies' keys before encoding: kinds, multivalued element counts, scales.
