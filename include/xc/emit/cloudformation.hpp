@@ -110,8 +110,10 @@ public:
                 if (!e.diagnostics().empty()) throw;
                 throw lowering::LoweringError(r.source, e.what());
             }
+            std::set<std::string> referenced;
+            collect_references(props, referenced);
             if (!props.empty()) res["Properties"] = std::move(props);
-            Json deps = depends_on(r);
+            Json deps = depends_on(r, referenced);
             if (!deps.empty()) res["DependsOn"] = std::move(deps);
             Json meta{{"Kind", r.kind}, {"Name", r.name}, {"Source", literal(r.source)}};
             if (auto f = folded_.find(id_of(r.kind, r.name)); f != folded_.end()) meta["Folds"] = f->second;
@@ -391,10 +393,13 @@ private:
         return out;
     }
 
-    Json depends_on(const Resource& r) {
+    // What `r` must wait for beyond what its properties reference (`referenced`: listing those
+    // again is redundant, cfn-lint W3005).
+    Json depends_on(const Resource& r, const std::set<std::string>& referenced) {
         std::vector<std::string> ids;
         auto add = [&](const std::string& id) {
-            if (id != id_of(r.kind, r.name) && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+            if (id != id_of(r.kind, r.name) && !referenced.contains(id) && std::find(ids.begin(), ids.end(), id) == ids.end())
+                ids.push_back(id);
         };
         for (const auto& [kind, name] : r.depends_on) add(id_of(kind, name));
         // A route through an internet gateway needs the gateway attached first.

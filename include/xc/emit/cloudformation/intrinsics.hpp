@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,21 @@ inline Json ref_to(const std::string& logical_id) { return Json{{"Ref", logical_
 inline Json get_att(const std::string& logical_id, const std::string& attribute) {
     return Json{{"Fn::GetAtt", Json::array({logical_id, attribute})}};
 }
+// The logical ids `j` refers to (Ref, Fn::GetAtt): CloudFormation orders the resource after each
+// of them already ("When you use the Ref or Fn::GetAtt function, the dependent resource is
+// created first", CloudFormation User Guide, "DependsOn attribute"). A model string never
+// becomes such an object (object_key), so every one found is the printer's own.
+inline void collect_references(const Json& j, std::set<std::string>& ids) {
+    if (j.is_object()) {
+        if (j.size() == 1 && j.contains("Ref") && j["Ref"].is_string()) ids.insert(j["Ref"].get<std::string>());
+        if (j.size() == 1 && j.contains("Fn::GetAtt") && j["Fn::GetAtt"].is_array() && !j["Fn::GetAtt"].empty() && j["Fn::GetAtt"][0].is_string())
+            ids.insert(j["Fn::GetAtt"][0].get<std::string>());
+        for (const auto& [_, v] : j.items()) collect_references(v, ids);
+    } else if (j.is_array()) {
+        for (const auto& v : j) collect_references(v, ids);
+    }
+}
+
 inline Json select(int index, Json list) { return Json{{"Fn::Select", Json::array({index, std::move(list)})}}; }
 // Concatenation without a delimiter; adjacent literal parts are merged.
 inline Json join(const std::vector<Json>& parts) {
