@@ -33,6 +33,29 @@ std::vector<std::string> all_strings(std::string_view sigma, std::size_t n) {
     return out;
 }
 
+// realise() against every string of `subjects` (all strings up to `bound` characters, shortest
+// first): the same answer, and a witness of the shortest length; counts the answers.
+void agrees_with_brute_force(const std::vector<PatternConstraint>& constraints, const std::vector<std::string>& subjects, std::size_t bound,
+                             int& realisable, int& unrealisable) {
+    const std::string* shortest = nullptr;
+    for (const auto& s : subjects)
+        if (satisfies(s, constraints)) {
+            shortest = &s;
+            break;
+        }
+    auto r = realise(constraints);
+    ASSERT_NE(r.answer, Realisability::Answer::unknown);
+    if (r.answer == Realisability::Answer::realisable) {
+        ++realisable;
+        ASSERT_TRUE(satisfies(r.witness, constraints)) << r.witness;
+        if (shortest) ASSERT_EQ(r.witness.size(), shortest->size()) << r.witness << " / " << *shortest;
+        else ASSERT_GT(r.witness.size(), bound);
+    } else {
+        ++unrealisable;
+        ASSERT_EQ(shortest, nullptr) << "brute force found '" << *shortest << "'";
+    }
+}
+
 }  // namespace
 
 TEST(PatternSet, ConsumerEndpointAgainstAWildcardAllow) {
@@ -100,23 +123,7 @@ TEST(PatternSet, AgreesWithBruteForceOnRandomConstraintSets) {
             Glob g = Glob::from(GlobPattern::wildcards(text), rng() % 4 == 0);
             constraints.push_back({g, rng() % 2 ? CaseMode::Insensitive : CaseMode::Sensitive, rng() % 2 == 0});
         }
-        const std::string* shortest = nullptr;
-        for (const auto& s : subjects)
-            if (satisfies(s, constraints)) {
-                shortest = &s;
-                break;
-            }
-        auto r = realise(constraints);
-        ASSERT_NE(r.answer, Realisability::Answer::unknown);
-        if (r.answer == Realisability::Answer::realisable) {
-            ++realisable;
-            ASSERT_TRUE(satisfies(r.witness, constraints)) << r.witness;
-            if (shortest) ASSERT_EQ(r.witness.size(), shortest->size());
-            else ASSERT_GT(r.witness.size(), 5u);
-        } else {
-            ++unrealisable;
-            ASSERT_EQ(shortest, nullptr) << "brute force found '" << *shortest << "'";
-        }
+        ASSERT_NO_FATAL_FAILURE(agrees_with_brute_force(constraints, subjects, 5, realisable, unrealisable));
     }
     EXPECT_GT(realisable, 500);
     EXPECT_GT(unrealisable, 500);
@@ -166,23 +173,7 @@ TEST(PatternSet, CharacterSetsAgreeWithBruteForceOverEveryMember) {
             }
             constraints.push_back({g, rng() % 2 ? CaseMode::Insensitive : CaseMode::Sensitive, rng() % 3 != 0});
         }
-        const std::string* shortest = nullptr;
-        for (const auto& s : subjects)
-            if (satisfies(s, constraints)) {
-                shortest = &s;
-                break;
-            }
-        auto r = realise(constraints);
-        ASSERT_NE(r.answer, Realisability::Answer::unknown);
-        if (r.answer == Realisability::Answer::realisable) {
-            ++realisable;
-            ASSERT_TRUE(satisfies(r.witness, constraints)) << r.witness;
-            if (shortest) ASSERT_EQ(r.witness.size(), shortest->size()) << r.witness << " / " << *shortest;
-            else ASSERT_GT(r.witness.size(), 3u);
-        } else {
-            ++unrealisable;
-            ASSERT_EQ(shortest, nullptr) << "brute force found '" << *shortest << "'";
-        }
+        ASSERT_NO_FATAL_FAILURE(agrees_with_brute_force(constraints, subjects, 3, realisable, unrealisable));
     }
     EXPECT_GT(realisable, 300);
     EXPECT_GT(unrealisable, 100);
