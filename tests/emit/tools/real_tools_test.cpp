@@ -98,8 +98,8 @@ std::vector<fs::path> write_roots(const xc::emit::FileSet& files, const fs::path
 
 // The machine's AWS provider mirror: the parent of registry.terraform.io/hashicorp/aws.
 fs::path provider_mirror() {
-    auto r = run("find / -maxdepth 7 -type d -path '*/registry.terraform.io/hashicorp/aws' -not -path '*/.terraform/*' "
-                 "-not -path '/proc/*' 2>/dev/null | head -1");
+    auto r = run("find / -maxdepth 7 \\( -path /proc -o -path /sys -o -path /dev -o -name .terraform \\) -prune -o "
+                 "-type d -path '*/registry.terraform.io/hashicorp/aws' -print -quit 2>/dev/null");
     std::string dir = r.out.substr(0, r.out.find('\n'));
     return dir.empty() ? fs::path() : fs::path(dir).parent_path().parent_path().parent_path();
 }
