@@ -210,6 +210,7 @@ struct RequestSpace {
     KnownValues known;
     CallerSpace callers;
     std::function<void(PolicyQuery&)> shape;  // fixes, restricts and prefers the request's strings
+    std::function<z3::expr(PolicyQuery&)> only;  // what else every request of the space meets (nullptr: nothing)
     std::string what;                          // "the API's resource policy", for messages
 };
 
@@ -223,7 +224,9 @@ inline QueryResult find_difference(DiffContext& dc, const RequestSpace& space, c
     q.set_callers(space.callers);
     q.set_resource_account(allows.account);
     if (space.shape) space.shape(q);
-    return q.solve(q.allowed(allows.decision()) && !q.allowed(denies.decision()), dc.options().timeout_ms, [&](const policy::Request& r) {
+    z3::expr goal = q.allowed(allows.decision()) && !q.allowed(denies.decision());
+    if (space.only) goal = goal && space.only(q);
+    return q.solve(goal, dc.options().timeout_ms, [&](const policy::Request& r) {
         return allows.decide(r).verdict == policy::Verdict::Allow && denies.decide(r).verdict != policy::Verdict::Allow;
     });
 }
@@ -305,6 +308,16 @@ inline const policy::Policy& full_access() {
 
 // ---- api-access and domain-access -----------------------------------------------------------
 
+// The actions API Gateway authorizes on an API, a domain and through an execute-api endpoint
+// (Service Authorization Reference, "Actions defined by Amazon API Gateway" for execute-api):
+// a policy's "execute-api:Inv?ke" differs from "execute-api:Invoke" on no request AWS makes.
+inline z3::expr execute_api_actions(PolicyQuery& q) {
+    z3::expr_vector any(q.context());
+    for (const char* a : {"execute-api:Invoke", "execute-api:InvalidateCache", "execute-api:ManageConnections"})
+        any.push_back(q.action().equals(a));
+    return z3::mk_or(any);
+}
+
 // The gate of `kind` on the API's request path (request_path.hpp), or nullptr.
 inline const PolicyGate* gate_of(const ApiRequestPaths& paths, GateKind kind) {
     for (const auto& g : paths.gates)
@@ -353,6 +366,7 @@ inline void compare_gates(DiffContext& dc, const std::string& check, const Polic
             q.display("aws:SourceVpce");
             q.text_key("aws:sourcevpce").texts[0]->prefer({"vpce-0badc0ffee0000001", "vpce-0badc0ffee0000002"});
         };
+        space.only = execute_api_actions;
         compare(dc, check, new_v, old_v, space, {{n, o, ""}}, path,
                 "admit no more than OLD did, or accept the new access deliberately (review the witness: it is a request NEW lets in)");
     } catch (const Unsupported& e) {
@@ -435,6 +449,7 @@ inline void diff_endpoint(DiffContext& dc, model::Vertex old_v, model::Vertex ne
     space.path = RequestPath::private_api;
     space.callers = CallerSpace::everyone();
     space.what = "the endpoint's policy";
+    space.only = execute_api_actions;  // an execute-api endpoint carries execute-api requests only
     space.shape = [](PolicyQuery& q) {
         q.resource_segment(1).prefer({"execute-api"});
         q.action().prefer({"execute-api:Invoke"});
