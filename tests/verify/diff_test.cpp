@@ -82,7 +82,7 @@ const std::set<std::string> not_covered_mutants{"lambda-outside-vpc", "subnet-wi
 const std::vector<std::string> narrower_or_equivalent{
     "reference", "aws-deny-then-allow", "extra-harmless-deny", "deny-action-in-odd-case", "deny-action-wildcards",
     "for-any-value-equals", "stringlike-exact-id", "not-principal-deny", "account-principal-allow", "secure-transport-required",
-    "role-per-handler", "managed-eni-management", "office-ip-allow-never-applies", "source-ip-deny", "ignore-case-endpoint-id",
+    "role-per-handler", "office-ip-allow-never-applies", "source-ip-deny", "ignore-case-endpoint-id",
     "key-policy-via-secrets-manager-for-the-secret", "endpoint-policy-via-domain", "secret-readers-by-principalarn",
     "secret-readers-by-principalarn-like", "secret-readers-by-principalaccount", "secret-deny-unless-service-roles",
     "secret-readers-by-role-principal"};
@@ -130,14 +130,24 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         }
         EXPECT_TRUE(reproduces);
         EXPECT_FALSE(f.finding.statements.empty());
-    } else if (check == "data-access") {
+    } else if (check == "data-access" || check == "role-access") {
         xc::verify::RolePermissions np(new_g.resource<xc::model::Role>(nv)), op(old_g.resource<xc::model::Role>(*ov));
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = account;
         EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{np.policies(), nullptr}, r).verdict, Verdict::Allow);
         EXPECT_NE(xc::policy::decide(xc::policy::PolicySet{op.policies(), nullptr}, r).verdict, Verdict::Allow);
-        EXPECT_TRUE(r.action.starts_with("dynamodb:"));
+        EXPECT_EQ(r.action.starts_with("dynamodb:"), check == "data-access");
         EXPECT_FALSE(f.finding.statements.empty());
+    } else if (check == "trust-access") {
+        const auto& nt = new_g.resource<xc::model::Role>(nv).trust_policy.parsed;
+        const auto& ot = old_g.resource<xc::model::Role>(*ov).trust_policy.parsed;
+        auto r = xc::test::request_of(f.finding.witness);
+        r.resource_account = account;
+        bool reproduces = false;
+        for (auto identity : {std::vector<const xc::policy::Policy*>{&allow_all()}, std::vector<const xc::policy::Policy*>{}})
+            reproduces = reproduces || (xc::policy::decide(xc::policy::PolicySet{identity, &nt}, r).verdict == Verdict::Allow &&
+                                        xc::policy::decide(xc::policy::PolicySet{identity, &ot}, r).verdict != Verdict::Allow);
+        EXPECT_TRUE(reproduces);
     } else if (check == "invoke-access") {
         const std::string s = std::string(f.finding.witness["principal"]) + "|" + std::string(f.finding.witness["sourceAccount"]) + "|" +
                               std::string(f.finding.witness["sourceArn"]);
@@ -244,7 +254,8 @@ TEST(Diff, IdenticalModelsReportNothing) {
         EXPECT_GE(report.findings.size(), 10u);
         std::set<std::string> checks;
         for (const auto& f : report.findings) checks.insert(f.finding.property);
-        for (const char* c : {"api-access", "endpoint-access", "secret-access", "key-access", "data-access", "invoke-access"})
+        for (const char* c : {"api-access", "endpoint-access", "secret-access", "key-access", "data-access", "role-access", "trust-access",
+                              "invoke-access"})
             EXPECT_TRUE(checks.contains(c)) << model << " " << c;
     }
 }
@@ -307,6 +318,39 @@ TEST(Diff, ASecondAdmittedEndpointIsNewAccess) {
         added = added || (f.change == Change::added && f.finding.property == "endpoint-access");
     }
     EXPECT_TRUE(added) << describe(report);
+}
+
+// Attaching AWS-managed policies that grant nothing on DynamoDB (correct for lambda-data) still
+// grants the role new EC2 network-interface actions: role-access reports them, data-access none.
+TEST(Diff, AttachedManagedPoliciesGrantNewAccessOutsideDynamoDb) {
+    auto old_g = graph_of(reference(), "reference");
+    auto new_g = graph_of(reference().patch(entry("correct", "managed-eni-management")["patch"]), "managed-eni-management");
+    auto report = xc::verify::diff(old_g, new_g);
+    EXPECT_EQ(report.exit_code(), 1) << describe(report);
+    std::size_t role_access = 0;
+    for (const auto& f : report.findings) {
+        if (f.change != Change::new_access) continue;
+        EXPECT_EQ(f.finding.property, "role-access") << describe(report);
+        expect_witness_reproduces(old_g, new_g, f);
+        ++role_access;
+        // The deciding statement is in the attached policy, located at the attachment.
+        ASSERT_FALSE(f.finding.statements.empty());
+        EXPECT_NE(f.finding.statements.front().policy_path.find("/managedPolicies/"), std::string::npos);
+    }
+    EXPECT_GT(role_access, 0u);
+}
+
+// A trust policy that lets any account assume the role is new access.
+TEST(Diff, AWiderTrustPolicyIsNewAccess) {
+    json patch = json::array({{{"op", "add"}, {"path", "/templates/orders-service/roles/lambda/trustPolicy/Statement/-"},
+                               {"value", {{"Effect", "Allow"}, {"Principal", {{"AWS", "*"}}}, {"Action", "sts:AssumeRole"}}}}});
+    auto old_g = graph_of(reference(), "reference");
+    auto new_g = graph_of(reference().patch(patch), "trust-anyone");
+    auto report = xc::verify::diff(old_g, new_g, {.only = {"trust-access"}});
+    EXPECT_EQ(report.exit_code(), 1) << describe(report);
+    EXPECT_EQ(report.count(Change::new_access), 2u) << describe(report);
+    for (const auto& f : report.findings)
+        if (f.change == Change::new_access) expect_witness_reproduces(old_g, new_g, f);
 }
 
 // Subjects are matched by deployed identity: giving an API a literal id makes it another API

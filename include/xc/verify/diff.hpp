@@ -28,6 +28,7 @@
 //    there is, any action on it, with the caller's identity policies allowing it or granting
 //    nothing (the two cases that decide every identity policy a caller could have);
 //  - data-access: each role's DynamoDB reach (inline and attached managed policies together);
+//    role-access: everything else its sessions may do; trust-access: who may assume it;
 //  - invoke-access: each Lambda's invoke permissions (principal, source account, source ARN).
 #pragma once
 
@@ -532,8 +533,10 @@ inline std::string identity_fingerprint(const RolePermissions& p) {
     return out;
 }
 
-inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
-    const std::string check = "data-access";
+// What a session of the role may do: on DynamoDB (`dynamodb`, on the path of a function's
+// DynamoDB calls), or anything else (any other action, resource and context).
+inline void diff_role_reach(DiffContext& dc, model::Vertex old_v, model::Vertex new_v, bool dynamodb) {
+    const std::string check = dynamodb ? "data-access" : "role-access";
     const auto& nr = dc.new_graph().resource<model::Role>(new_v);
     const auto& orole = dc.old_graph().resource<model::Role>(old_v);
     RolePermissions np(nr), op(orole);
@@ -551,7 +554,8 @@ inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v)
         for (const auto& a : ou)
             if (!nu.contains(a)) arns += (arns.empty() ? "" : ", ") + a + " (OLD only)";
         dc.add(check, new_v, old_v, Change::undecided,
-               "the role attaches " + arns + ", whose document xc does not know: it may grant (or, removed, have denied) DynamoDB access",
+               "the role attaches " + arns + ", whose document xc does not know: it may grant (or, removed, have denied) " +
+                   (dynamodb ? "DynamoDB access" : "access"),
                np.unknown().empty() ? nr.path : np.unknown().front().path);
         return;
     }
@@ -565,25 +569,40 @@ inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v)
         return s;
     };
     RequestSpace space;
-    space.path = RequestPath::dynamodb_by_role;
+    space.path = dynamodb ? RequestPath::dynamodb_by_role : RequestPath::unspecified;
     space.callers = CallerSpace::only(CallerKind::role_session);
-    space.what = "the role's policies";
+    space.what = dynamodb ? "the role's policies (on DynamoDB)" : "the role's policies";
     const std::string arn = id.arn().stand_in();
     const std::string region = dc.new_graph().model().region;
     space.shape = [&](PolicyQuery& q) {
         q.caller_arn().fix(arn);
         q.caller_session().prefer({"xc-session"});
-        q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
-        q.action().prefer({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:DeleteTable"});
+        q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, dynamodb});
+        if (dynamodb)
+            q.action().prefer({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:DeleteTable"});
+        else
+            q.action().prefer({"secretsmanager:GetSecretValue", "kms:Decrypt", "s3:GetObject", "lambda:InvokeFunction", "sts:AssumeRole"});
         q.resource_segment(0).prefer({"aws"});
-        q.resource_segment(1).prefer({"dynamodb"});
+        if (dynamodb) q.resource_segment(1).prefer({"dynamodb"});
         q.resource_segment(2).prefer({region});
         q.resource_segment(3).prefer({id.account});
         q.resource_segment(4).prefer({"table/xc-other-table"});
     };
     std::vector<SideVariant> variants{{side(np, false), side(op, false), ""}};
     if (!nu.empty()) variants.push_back({side(np, true), side(op, true), "with the unknown attachments allowing it"});
-    compare(dc, check, new_v, old_v, space, variants, nr.path, "grant the role no more on DynamoDB than OLD did");
+    compare(dc, check, new_v, old_v, space, variants, nr.path,
+            dynamodb ? "grant the role no more on DynamoDB than OLD did" : "grant the role no more than OLD did");
+}
+
+inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) { diff_role_reach(dc, old_v, new_v, true); }
+inline void diff_role_other(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) { diff_role_reach(dc, old_v, new_v, false); }
+
+// Who may assume the role: its trust policy, a resource policy on the role's ARN.
+inline void diff_trust(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    const auto& nr = dc.new_graph().resource<model::Role>(new_v);
+    const auto& orole = dc.old_graph().resource<model::Role>(old_v);
+    diff_resource_policy(dc, "trust-access", old_v, new_v, &nr.trust_policy, &orole.trust_policy, RequestPath::unspecified, "iam",
+                         "the role's trust policy", {"sts:AssumeRole"});
 }
 
 // ---- invoke-access --------------------------------------------------------------------------
@@ -684,7 +703,7 @@ namespace detail {
 inline bool is_kind(const model::Graph& g, model::Vertex v, model::VertexKind k) { return g[v].kind == k; }
 }  // namespace detail
 
-inline constexpr std::array<DiffCheck, 7> diff_checks{{
+inline constexpr std::array<DiffCheck, 9> diff_checks{{
     {"api-access", "No new request reaches an API",
      "Every request (anonymous caller, any action, stage, method, path and context through an interface endpoint) that NEW's "
      "API resource policy allows, OLD's allowed; a PRIVATE API stays PRIVATE.",
@@ -724,6 +743,16 @@ inline constexpr std::array<DiffCheck, 7> diff_checks{{
      "Every DynamoDB request by a session of the role that NEW's inline and attached managed policies allow, OLD's allowed.",
      "NoNewDataAccess", "Grant the role no more on DynamoDB than OLD did; the witness is a request NEW allows.", "6.4",
      [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::role); }, detail::diff_role},
+    {"role-access", "No new access for a role beyond DynamoDB",
+     "Every request but DynamoDB's (any action, resource and context) by a session of the role that NEW's inline and attached "
+     "managed policies allow, OLD's allowed.",
+     "NoNewRoleAccess", "Grant the role no more than OLD did; the witness is a request NEW allows.", "6.4",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::role); }, detail::diff_role_other},
+    {"trust-access", "No new principal may assume a role",
+     "Every request on the role (any caller, any action, any context) that NEW's trust policy allows, OLD's allowed — with the "
+     "caller's identity policies allowing it or granting nothing.",
+     "NoNewTrustAccess", "Let no principal assume the role that OLD did not let; the witness is a request NEW allows.", "8.0",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::role); }, detail::diff_trust},
     {"invoke-access", "No new invoker of a Lambda",
      "Every principal, source account and source ARN that NEW's invoke permissions admit, OLD's admitted.", "NoNewInvokeAccess",
      "Grant lambda:InvokeFunction to no principal or source OLD did not admit.", "7.3",
