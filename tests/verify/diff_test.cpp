@@ -56,7 +56,8 @@ const std::map<std::string, std::string> covering_check{{"api-endpoint-only", "a
                                                         {"api-liveness", "api-access"},  // liveness-wrong-endpoint admits a foreign endpoint
                                                         {"secret-share", "secret-access"},
                                                         {"lambda-invoke", "invoke-access"},
-                                                        {"lambda-data", "data-access"}};
+                                                        {"lambda-data", "data-access"},
+                                                        {"network-ingress", "network-access"}};
 
 // Mutants whose defect is not access NEW adds, each with why: diff reports no new access there.
 const std::map<std::string, std::string> removes_access{
@@ -73,10 +74,10 @@ const std::map<std::string, std::string> removes_access{
     {"endpoint-policy-other-domain", "the endpoint admits less"},
 };
 
-// Not compared yet (README "Gate pull requests with xc diff", limits): the network edge, names and
-// certificates, and where functions run.
-const std::set<std::string> not_covered_properties{"network-ingress", "dns-tls"};
-const std::set<std::string> not_covered_mutants{"lambda-outside-vpc", "subnet-without-gateway-route"};
+// Not compared yet (README "Gate pull requests with xc diff", limits): names and certificates,
+// subnets' routes, and where functions run.
+const std::set<std::string> not_covered_properties{"dns-tls"};
+const std::set<std::string> not_covered_mutants{"lambda-outside-vpc", "subnet-without-gateway-route", "alb-in-public-subnets"};
 
 // Correct variants that admit no request the reference does not (equivalent or narrower).
 const std::vector<std::string> narrower_or_equivalent{
@@ -86,6 +87,12 @@ const std::vector<std::string> narrower_or_equivalent{
     "key-policy-via-secrets-manager-for-the-secret", "endpoint-policy-via-domain", "secret-readers-by-principalarn",
     "secret-readers-by-principalarn-like", "secret-readers-by-principalaccount", "secret-deny-unless-service-roles",
     "secret-readers-by-role-principal"};
+
+xc::verify::VerifyOptions only_check(const std::string& id) {
+    xc::verify::VerifyOptions o;
+    o.only = {id};
+    return o;
+}
 
 const xc::policy::Policy& allow_all() { return xc::verify::detail::allow_everything(); }
 
@@ -158,6 +165,17 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
             in_old = in_old || xc::verify::detail::glob_matches(xc::verify::detail::permission_glob(old_g, p), s, xc::policy::CaseMode::Sensitive);
         EXPECT_TRUE(in_new);
         EXPECT_FALSE(in_old);
+    } else if (check == "network-access" && f.finding.witness.contains("port")) {
+        auto n = xc::verify::detail::NetworkReach::of(new_g, nv), o = xc::verify::detail::NetworkReach::of(old_g, *ov);
+        const auto port = f.finding.witness["port"].get<std::uint16_t>();
+        std::variant<std::uint32_t, std::string> source;
+        if (f.finding.witness.contains("sourceIp")) source = *xc::model::detail::parse_ipv4_address(f.finding.witness["sourceIp"].get<std::string>());
+        else source = f.finding.witness["sourcePeer"].get<std::string>();
+        EXPECT_FALSE(n.admitting(source, port).empty());
+        EXPECT_TRUE(o.admitting(source, port).empty());
+        EXPECT_FALSE(f.finding.witness["admittedBy"].empty());
+    } else if (check == "network-access") {
+        EXPECT_EQ(f.finding.witness["scheme"], "internet-facing");
     } else {
         ADD_FAILURE() << "no re-check for " << check;
     }
@@ -175,9 +193,6 @@ std::vector<std::string> names(const char* kind) {
     return out;
 }
 
-class DiffMutant : public testing::TestWithParam<std::string> {};
-class DiffCorrect : public testing::TestWithParam<std::string> {};
-
 // Every Statement array of a model, reversed.
 void reverse_statements(json& j) {
     if (j.is_object()) {
@@ -191,6 +206,9 @@ void reverse_statements(json& j) {
 }
 
 }  // namespace
+
+class DiffMutant : public testing::TestWithParam<std::string> {};
+class DiffCorrect : public testing::TestWithParam<std::string> {};
 
 TEST_P(DiffMutant, NewAccessIsReportedWithAWitnessThatReproducesOnBothSides) {
     const auto& e = entry("mutants", GetParam());
@@ -255,7 +273,7 @@ TEST(Diff, IdenticalModelsReportNothing) {
         std::set<std::string> checks;
         for (const auto& f : report.findings) checks.insert(f.finding.property);
         for (const char* c : {"api-access", "endpoint-access", "secret-access", "key-access", "data-access", "role-access", "trust-access",
-                              "invoke-access"})
+                              "invoke-access", "network-access"})
             EXPECT_TRUE(checks.contains(c)) << model << " " << c;
     }
 }
@@ -346,7 +364,7 @@ TEST(Diff, AWiderTrustPolicyIsNewAccess) {
                                {"value", {{"Effect", "Allow"}, {"Principal", {{"AWS", "*"}}}, {"Action", "sts:AssumeRole"}}}}});
     auto old_g = graph_of(reference(), "reference");
     auto new_g = graph_of(reference().patch(patch), "trust-anyone");
-    auto report = xc::verify::diff(old_g, new_g, {.only = {"trust-access"}});
+    auto report = xc::verify::diff(old_g, new_g, only_check("trust-access"));
     EXPECT_EQ(report.exit_code(), 1) << describe(report);
     EXPECT_EQ(report.count(Change::new_access), 2u) << describe(report);
     for (const auto& f : report.findings)
@@ -358,7 +376,7 @@ TEST(Diff, AWiderTrustPolicyIsNewAccess) {
 TEST(Diff, SubjectsAreMatchedByDeployedIdentity) {
     auto old_g = graph_of(reference(), "reference");
     auto new_g = graph_of(reference().patch(entry("correct", "api-ids-given")["patch"]), "api-ids-given");
-    auto report = xc::verify::diff(old_g, new_g, {.only = {"api-access"}});
+    auto report = xc::verify::diff(old_g, new_g, only_check("api-access"));
     EXPECT_EQ(report.count(Change::added), 2u) << describe(report);
     EXPECT_EQ(report.count(Change::removed), 2u) << describe(report);
     for (const auto& f : report.findings)
@@ -375,7 +393,7 @@ TEST(Diff, WhatCannotBeDecidedIsUndecided) {
                                {"value", "arn:aws:iam::123456789012:policy/custom"}}});
     auto old_g = graph_of(reference(), "reference");
     auto new_g = graph_of(reference().patch(patch), "custom-attachment");
-    auto report = xc::verify::diff(old_g, new_g, {.only = {"data-access"}});
+    auto report = xc::verify::diff(old_g, new_g, only_check("data-access"));
     EXPECT_EQ(report.exit_code(), 3) << describe(report);
     EXPECT_EQ(report.count(Change::undecided), 2u) << describe(report);
 
@@ -390,7 +408,7 @@ TEST(Diff, WhatCannotBeDecidedIsUndecided) {
 TEST(Diff, ReportsCarryBothSidesLocations) {
     auto old_g = graph_of(reference(), "old");
     auto new_g = graph_of(reference().patch(entry("mutants", "deny-misses-a-method")["patch"]), "new");
-    auto run = xc::verify::locate_diff("old.json", "new.json", xc::verify::diff(old_g, new_g, {.only = {"api-access"}}), old_g.model(),
+    auto run = xc::verify::locate_diff("old.json", "new.json", xc::verify::diff(old_g, new_g, only_check("api-access")), old_g.model(),
                                        new_g.model());
     auto j = xc::verify::to_json(run);
     EXPECT_EQ(j["xcDiff"], xc::verify::diff_format_version);

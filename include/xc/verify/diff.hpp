@@ -29,10 +29,13 @@
 //    nothing (the two cases that decide every identity policy a caller could have);
 //  - data-access: each role's DynamoDB reach (inline and attached managed policies together);
 //    role-access: everything else its sessions may do; trust-access: who may assume it;
-//  - invoke-access: each Lambda's invoke permissions (principal, source account, source ARN).
+//  - invoke-access: each Lambda's invoke permissions (principal, source account, source ARN);
+//  - network-access: who reaches each load balancer and interface endpoint over TCP (security
+//    groups' ingress on the ports it listens on; internal -> internet-facing is new access).
 #pragma once
 
 #include <xc/verify/api_properties.hpp>
+#include <xc/verify/edge_properties.hpp>
 #include <xc/verify/checker.hpp>
 #include <xc/verify/request_path.hpp>
 #include <xc/verify/role_permissions.hpp>
@@ -45,6 +48,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace xc::verify {
@@ -683,6 +687,151 @@ inline void diff_lambda(DiffContext& dc, model::Vertex old_v, model::Vertex new_
     }
 }
 
+// ---- network-access -------------------------------------------------------------------------
+
+// Who reaches a load balancer or an interface endpoint over the network: a TCP source (an IPv4
+// address, or a security group or prefix list by its graph id) on a port the resource listens
+// on (the load balancer's listeners; 443 for an endpoint), admitted by an ingress rule of one of
+// its security groups. An internet-facing load balancer is reached from outside any VPC.
+struct NetworkReach {
+    struct Rule {
+        std::uint16_t from = 0, to = 65535;
+        std::optional<model::Ipv4Cidr> cidr;  // else the peer
+        std::string peer;                     // a security group's or a prefix list's graph id
+        std::string path;
+    };
+    std::vector<Rule> rules;
+    std::set<std::uint16_t> ports;
+    bool internet_facing = false;
+    std::string fingerprint;
+
+    static NetworkReach of(const model::Graph& g, model::Vertex v) {
+        NetworkReach r;
+        if (g[v].kind == model::VertexKind::load_balancer) {
+            const auto& lb = g.resource<model::LoadBalancer>(v);
+            r.internet_facing = !lb.internal;
+            for (const auto& [_, l] : lb.listeners) r.ports.insert(l.port);
+        } else {
+            r.ports.insert(443);
+        }
+        for (auto sg : g.out(v, model::EdgeKind::guarded_by))
+            for (const auto& rule : g.resource<model::SecurityGroup>(sg).ingress) {
+                if (rule.protocol != model::Protocol::tcp && rule.protocol != model::Protocol::all) continue;  // nothing TCP
+                Rule x{rule.protocol == model::Protocol::all ? std::uint16_t{0} : rule.from_port,
+                       rule.protocol == model::Protocol::all ? std::uint16_t{65535} : rule.to_port, rule.peer.cidr, {}, rule.path};
+                if (rule.peer.security_group)
+                    x.peer = model::Graph::vertex_id(rule.peer.security_group->scope, model::VertexKind::security_group, rule.peer.security_group->name);
+                if (rule.peer.prefix_list)
+                    x.peer = model::Graph::vertex_id(rule.peer.prefix_list->scope, model::VertexKind::vpc_endpoint, rule.peer.prefix_list->name);
+                r.rules.push_back(std::move(x));
+            }
+        r.fingerprint = std::string(r.internet_facing ? "public" : "internal");
+        for (auto p : r.ports) r.fingerprint += " " + std::to_string(p);
+        for (const auto& x : r.rules)
+            r.fingerprint += "|" + std::to_string(x.from) + "-" + std::to_string(x.to) + " " +
+                             (x.cidr ? std::to_string(x.cidr->network) + "/" + std::to_string(x.cidr->prefix) : x.peer);
+        return r;
+    }
+    // The rules admitting `source` (an address, or a peer id) on `port`, concretely.
+    std::vector<const Rule*> admitting(const std::variant<std::uint32_t, std::string>& source, std::uint16_t port) const {
+        std::vector<const Rule*> out;
+        if (!ports.contains(port)) return out;
+        for (const auto& x : rules) {
+            if (port < x.from || port > x.to) continue;
+            if (const auto* ip = std::get_if<std::uint32_t>(&source); ip && x.cidr && (*ip & x.cidr->mask()) == x.cidr->network) out.push_back(&x);
+            if (const auto* peer = std::get_if<std::string>(&source); peer && !x.cidr && x.peer == *peer) out.push_back(&x);
+        }
+        return out;
+    }
+};
+
+inline void diff_network(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    const std::string check = "network-access";
+    auto n = NetworkReach::of(dc.new_graph(), new_v), o = NetworkReach::of(dc.old_graph(), old_v);
+    const std::string path = dc.new_graph()[new_v].path;
+    if (n.fingerprint == o.fingerprint) return unchanged(dc, check, new_v, old_v, "who reaches it over the network", path);
+    if (n.internet_facing && !o.internet_facing) {
+        auto& f = dc.add(check, new_v, old_v, Change::new_access,
+                         "the load balancer is internet-facing in NEW (internal in OLD): sources outside any VPC reach it", path + "/scheme");
+        f.finding.witness = {{"scheme", "internet-facing"}};
+        f.finding.fix = "keep \"scheme\": \"internal\"";
+        return;
+    }
+    // The sources: an address (kind 0) or one of the peers either side names (kind i).
+    std::vector<std::string> peers;
+    for (const auto* side : {&n, &o})
+        for (const auto& x : side->rules)
+            if (!x.cidr && std::find(peers.begin(), peers.end(), x.peer) == peers.end()) peers.push_back(x.peer);
+    auto& ctx = dc.z3();
+    z3::expr ip = ctx.bv_const("source ip", 32), port = ctx.int_const("port"), kind = ctx.int_const("source kind");
+    auto reach = [&](const NetworkReach& r) {
+        z3::expr_vector listens(ctx), admits(ctx);
+        for (auto p : r.ports) listens.push_back(port == ctx.int_val(p));
+        for (const auto& x : r.rules) {
+            z3::expr who = x.cidr ? (kind == 0 && in_cidr(ctx, ip, *x.cidr))
+                                  : kind == ctx.int_val(static_cast<int>(std::find(peers.begin(), peers.end(), x.peer) - peers.begin()) + 1);
+            admits.push_back(who && port >= ctx.int_val(x.from) && port <= ctx.int_val(x.to));
+        }
+        return z3::mk_or(listens) && z3::mk_or(admits);
+    };
+    auto ask = [&](const NetworkReach& allows, const NetworkReach& denies) -> std::optional<std::pair<std::variant<std::uint32_t, std::string>, std::uint16_t>> {
+        z3::solver solver(ctx, z3::solver::simple());
+        z3::params params(ctx);
+        params.set("timeout", dc.options().timeout_ms);
+        solver.set(params);
+        solver.add(kind >= 0 && kind <= static_cast<int>(peers.size()) && port >= 0 && port <= 65535);
+        solver.add(reach(allows) && !reach(denies));
+        auto r = solver.check();
+        if (r == z3::unsat) return std::nullopt;
+        if (r == z3::unknown) throw Unsupported("the solver answered unknown (" + solver.reason_unknown() + ") on the network reach");
+        auto m = solver.get_model();
+        std::int64_t k = m.eval(kind, true).get_numeral_int64();
+        auto p = static_cast<std::uint16_t>(m.eval(port, true).get_numeral_int64());
+        std::variant<std::uint32_t, std::string> source;
+        if (k == 0) source = static_cast<std::uint32_t>(m.eval(ip, true).get_numeral_uint64());
+        else source = peers[static_cast<std::size_t>(k - 1)];
+        // Re-checked concretely: NEW's rules admit it, OLD's do not.
+        if (allows.admitting(source, p).empty() || !denies.admitting(source, p).empty())
+            throw InternalError("the network-access witness does not reproduce");
+        return std::pair{source, p};
+    };
+    auto source_text = [](const std::variant<std::uint32_t, std::string>& s) {
+        return s.index() == 0 ? ip_text(std::get<std::uint32_t>(s)) : "members of " + std::get<std::string>(s);
+    };
+    auto source_json = [](const std::variant<std::uint32_t, std::string>& s) {
+        return s.index() == 0 ? nlohmann::json{{"sourceIp", ip_text(std::get<std::uint32_t>(s))}} : nlohmann::json{{"sourcePeer", std::get<std::string>(s)}};
+    };
+    // The ingress rules that admit the witness, as model paths (rules are not policy statements).
+    auto rule_paths = [](const std::vector<const NetworkReach::Rule*>& rules) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto* x : rules) out.push_back(x->path);
+        return out;
+    };
+    try {
+        if (auto w = ask(n, o)) {
+            auto& f = dc.add(check, new_v, old_v, Change::new_access,
+                             "NEW admits " + source_text(w->first) + " on TCP port " + std::to_string(w->second) + "; OLD did not", path);
+            f.finding.witness = source_json(w->first);
+            f.finding.witness["port"] = w->second;
+            auto rules = n.admitting(w->first, w->second);
+            f.finding.witness["admittedBy"] = rule_paths(rules);
+            if (!rules.empty()) f.finding.path = rules.front()->path;
+            f.finding.fix = "admit no source or port OLD did not";
+            return;
+        }
+        dc.add(check, new_v, old_v, Change::no_new_access, "every source and port NEW admits, OLD admitted", path);
+        if (auto w = ask(o, n)) {
+            auto& f = dc.add(check, new_v, old_v, Change::access_removed,
+                             "NEW no longer admits " + source_text(w->first) + " on TCP port " + std::to_string(w->second), path);
+            f.finding.witness = source_json(w->first);
+            f.finding.witness["port"] = w->second;
+            f.finding.witness["admittedInOldBy"] = rule_paths(o.admitting(w->first, w->second));
+        }
+    } catch (const Unsupported& e) {
+        dc.add(check, new_v, old_v, Change::undecided, std::string("not decided: ") + e.what(), path);
+    }
+}
+
 }  // namespace detail
 
 // ---- the checks ------------------------------------------------------------------------------
@@ -703,7 +852,7 @@ namespace detail {
 inline bool is_kind(const model::Graph& g, model::Vertex v, model::VertexKind k) { return g[v].kind == k; }
 }  // namespace detail
 
-inline constexpr std::array<DiffCheck, 9> diff_checks{{
+inline constexpr std::array<DiffCheck, 10> diff_checks{{
     {"api-access", "No new request reaches an API",
      "Every request (anonymous caller, any action, stage, method, path and context through an interface endpoint) that NEW's "
      "API resource policy allows, OLD's allowed; a PRIVATE API stays PRIVATE.",
@@ -753,6 +902,15 @@ inline constexpr std::array<DiffCheck, 9> diff_checks{{
      "caller's identity policies allowing it or granting nothing.",
      "NoNewTrustAccess", "Let no principal assume the role that OLD did not let; the witness is a request NEW allows.", "8.0",
      [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::role); }, detail::diff_trust},
+    {"network-access", "No new source reaches a load balancer or an endpoint",
+     "Every TCP source (address, security group or prefix list) and port that NEW lets reach a load balancer (its listeners) "
+     "or an interface endpoint (443) through their security groups, OLD let; an internal load balancer stays internal.",
+     "NoNewNetworkAccess", "Admit no source or port OLD did not; keep the load balancer internal.", "8.2",
+     [](const model::Graph& g, model::Vertex v) {
+         if (detail::is_kind(g, v, model::VertexKind::load_balancer)) return true;
+         return detail::is_kind(g, v, model::VertexKind::vpc_endpoint) && g.resource<model::VpcEndpoint>(v).type == model::EndpointType::interface;
+     },
+     detail::diff_network},
     {"invoke-access", "No new invoker of a Lambda",
      "Every principal, source account and source ARN that NEW's invoke permissions admit, OLD's admitted.", "NoNewInvokeAccess",
      "Grant lambda:InvokeFunction to no principal or source OLD did not admit.", "7.3",
