@@ -273,7 +273,7 @@ TEST(Diff, IdenticalModelsReportNothing) {
         std::set<std::string> checks;
         for (const auto& f : report.findings) checks.insert(f.finding.property);
         for (const char* c : {"api-access", "endpoint-access", "secret-access", "key-access", "data-access", "role-access", "trust-access",
-                              "invoke-access", "network-access"})
+                              "invoke-access", "function-role", "network-access"})
             EXPECT_TRUE(checks.contains(c)) << model << " " << c;
     }
 }
@@ -356,6 +356,31 @@ TEST(Diff, AttachedManagedPoliciesGrantNewAccessOutsideDynamoDb) {
         EXPECT_NE(f.finding.statements.front().policy_path.find("/managedPolicies/"), std::string::npos);
     }
     EXPECT_GT(role_access, 0u);
+}
+
+// A function moved to a role that grants more is new access through the function, though no
+// role changed; the other way round, narrower.
+TEST(Diff, AFunctionRunningAsAWiderRoleIsNewAccess) {
+    auto shared = graph_of(reference(), "reference");
+    auto own_role = graph_of(reference().patch(entry("correct", "role-per-handler")["patch"]), "role-per-handler");
+    auto wider = xc::verify::diff(own_role, shared, only_check("function-role"));
+    EXPECT_EQ(wider.exit_code(), 1) << describe(wider);
+    std::size_t found = 0;
+    for (const auto& f : wider.findings) {
+        if (f.change != Change::new_access) continue;
+        ++found;
+        EXPECT_NE(f.finding.subject.find("/lambda/post-order"), std::string::npos) << f.finding.subject;
+        const auto request = xc::test::request_of(f.finding.witness);
+        xc::verify::RolePermissions np(shared.resource<xc::model::Role>(shared.out(*shared.find(f.finding.subject), xc::model::EdgeKind::executes_as).front()));
+        xc::verify::RolePermissions op(own_role.resource<xc::model::Role>(own_role.out(*own_role.find(f.finding.subject), xc::model::EdgeKind::executes_as).front()));
+        auto r = request;
+        r.resource_account = shared[*shared.find(f.finding.subject)].identity.account;
+        EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{np.policies(), nullptr}, r).verdict, xc::policy::Verdict::Allow);
+        EXPECT_NE(xc::policy::decide(xc::policy::PolicySet{op.policies(), nullptr}, r).verdict, xc::policy::Verdict::Allow);
+    }
+    EXPECT_EQ(found, 2u) << describe(wider);
+    auto narrower = xc::verify::diff(shared, own_role, only_check("function-role"));
+    EXPECT_EQ(narrower.exit_code(), 0) << describe(narrower);
 }
 
 // A trust policy that lets any account assume the role is new access.

@@ -29,6 +29,7 @@
 //    nothing (the two cases that decide every identity policy a caller could have);
 //  - data-access: each role's DynamoDB reach (inline and attached managed policies together);
 //    role-access: everything else its sessions may do; trust-access: who may assume it;
+//    function-role: a function running as another role may do no more than under its old one;
 //  - invoke-access: each Lambda's invoke permissions (principal, source account, source ARN);
 //  - network-access: who reaches each load balancer and interface endpoint over TCP (security
 //    groups' ingress on the ports it listens on; internal -> internet-facing is new access).
@@ -311,6 +312,12 @@ inline const policy::Policy& full_access() {
     return p;
 }
 
+inline std::string deployed_identity_key(const model::Graph& g, model::Vertex v) {
+    const auto& d = g[v];
+    std::string kind(model::to_string(d.kind));
+    return d.identity.has_arn() ? kind + " " + d.identity.arn().display() : kind + " " + d.id;
+}
+
 // ---- api-access and domain-access -----------------------------------------------------------
 
 // The actions API Gateway authorizes on an API, a domain and through an execute-api endpoint
@@ -537,14 +544,22 @@ inline std::string identity_fingerprint(const RolePermissions& p) {
     return out;
 }
 
-// What a session of the role may do: on DynamoDB (`dynamodb`, on the path of a function's
-// DynamoDB calls), or anything else (any other action, resource and context).
-inline void diff_role_reach(DiffContext& dc, model::Vertex old_v, model::Vertex new_v, bool dynamodb) {
-    const std::string check = dynamodb ? "data-access" : "role-access";
-    const auto& nr = dc.new_graph().resource<model::Role>(new_v);
-    const auto& orole = dc.old_graph().resource<model::Role>(old_v);
+// What a session of a role may do: on DynamoDB (on the path of a function's DynamoDB calls),
+// anything else, or everything (both over every context). The roles compared are `new_role` in
+// NEW and `old_role` in OLD (the same role, or the roles a function runs as); the caller is a
+// session of NEW's role on both sides — OLD's policies that read the caller's ARN then admit no
+// more than for their own role, which can only report more, never less.
+enum class RoleReach { dynamodb, other, everything };
+
+inline void compare_role_reach(DiffContext& dc, const std::string& check, model::Vertex new_subject, model::Vertex old_subject,
+                               model::Vertex new_role, model::Vertex old_role, RoleReach reach) {
+    const bool dynamodb = reach == RoleReach::dynamodb;
+    const auto& nr = dc.new_graph().resource<model::Role>(new_role);
+    const auto& orole = dc.old_graph().resource<model::Role>(old_role);
+    const std::string where = dc.new_graph()[new_subject].kind == model::VertexKind::role ? nr.path : dc.new_graph()[new_subject].path;
     RolePermissions np(nr), op(orole);
-    if (identity_fingerprint(np) == identity_fingerprint(op)) return unchanged(dc, check, new_v, old_v, "the role's policies", nr.path);
+    if (identity_fingerprint(np) == identity_fingerprint(op) && dc.new_graph()[new_role].identity.arn() == dc.old_graph()[old_role].identity.arn())
+        return unchanged(dc, check, new_subject, old_subject, "the role's policies", where);
     // An attachment whose document xc does not know: if both sides attach the same ones, they
     // decide each request alike on both sides (a Deny there denies on both; an Allow is asked
     // about below); one side's own unknown attachment could grant or deny anything.
@@ -557,13 +572,13 @@ inline void diff_role_reach(DiffContext& dc, model::Vertex old_v, model::Vertex 
             if (!ou.contains(a)) arns += (arns.empty() ? "" : ", ") + a + " (NEW only)";
         for (const auto& a : ou)
             if (!nu.contains(a)) arns += (arns.empty() ? "" : ", ") + a + " (OLD only)";
-        dc.add(check, new_v, old_v, Change::undecided,
+        dc.add(check, new_subject, old_subject, Change::undecided,
                "the role attaches " + arns + ", whose document xc does not know: it may grant (or, removed, have denied) " +
                    (dynamodb ? "DynamoDB access" : "access"),
-               np.unknown().empty() ? nr.path : np.unknown().front().path);
+               np.unknown().empty() ? where : np.unknown().front().path);
         return;
     }
-    const auto& id = dc.new_graph()[new_v].identity;
+    const auto& id = dc.new_graph()[new_role].identity;
     auto side = [&](const RolePermissions& p, bool unknown_allows) {
         PolicySide s;
         s.identity = p.policies();
@@ -576,30 +591,53 @@ inline void diff_role_reach(DiffContext& dc, model::Vertex old_v, model::Vertex 
     space.path = dynamodb ? RequestPath::dynamodb_by_role : RequestPath::unspecified;
     space.callers = CallerSpace::only(CallerKind::role_session);
     space.what = dynamodb ? "the role's policies (on DynamoDB)" : "the role's policies";
+    if (check == "function-role") space.what = "the policies of the role the function runs as";
     const std::string arn = id.arn().stand_in();
     const std::string region = dc.new_graph().model().region;
     space.shape = [&](PolicyQuery& q) {
         q.caller_arn().fix(arn);
         q.caller_session().prefer({"xc-session"});
-        q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, dynamodb});
-        if (dynamodb)
+        if (reach != RoleReach::everything)
+            q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, dynamodb});
+        if (reach != RoleReach::other)
             q.action().prefer({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:DeleteTable"});
         else
             q.action().prefer({"secretsmanager:GetSecretValue", "kms:Decrypt", "s3:GetObject", "lambda:InvokeFunction", "sts:AssumeRole"});
         q.resource_segment(0).prefer({"aws"});
-        if (dynamodb) q.resource_segment(1).prefer({"dynamodb"});
+        if (reach != RoleReach::other) q.resource_segment(1).prefer({"dynamodb"});
         q.resource_segment(2).prefer({region});
         q.resource_segment(3).prefer({id.account});
         q.resource_segment(4).prefer({"table/xc-other-table"});
     };
     std::vector<SideVariant> variants{{side(np, false), side(op, false), ""}};
     if (!nu.empty()) variants.push_back({side(np, true), side(op, true), "with the unknown attachments allowing it"});
-    compare(dc, check, new_v, old_v, space, variants, nr.path,
+    compare(dc, check, new_subject, old_subject, space, variants, where,
             dynamodb ? "grant the role no more on DynamoDB than OLD did" : "grant the role no more than OLD did");
 }
 
-inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) { diff_role_reach(dc, old_v, new_v, true); }
-inline void diff_role_other(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) { diff_role_reach(dc, old_v, new_v, false); }
+inline void diff_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    compare_role_reach(dc, "data-access", new_v, old_v, new_v, old_v, RoleReach::dynamodb);
+}
+inline void diff_role_other(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    compare_role_reach(dc, "role-access", new_v, old_v, new_v, old_v, RoleReach::other);
+}
+
+// A function that runs as another role in NEW (by deployed identity) may do what that role may:
+// compare its policies with those of the role it ran as in OLD. The same role is compared by
+// data-access and role-access.
+inline void diff_function_role(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    const auto& nroles = dc.new_graph().out(new_v, model::EdgeKind::executes_as);
+    const auto& oroles = dc.old_graph().out(old_v, model::EdgeKind::executes_as);
+    if (nroles.empty() || oroles.empty()) {
+        dc.add("function-role", new_v, old_v, Change::undecided, "not compared: the function has no role on one side");
+        return;
+    }
+    if (deployed_identity_key(dc.new_graph(), nroles.front()) == deployed_identity_key(dc.old_graph(), oroles.front())) {
+        dc.add("function-role", new_v, old_v, Change::no_new_access, "the function runs as the same role (data-access and role-access compare it)");
+        return;
+    }
+    compare_role_reach(dc, "function-role", new_v, old_v, nroles.front(), oroles.front(), RoleReach::everything);
+}
 
 // Who may assume the role: its trust policy, a resource policy on the role's ARN.
 inline void diff_trust(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
@@ -852,7 +890,7 @@ namespace detail {
 inline bool is_kind(const model::Graph& g, model::Vertex v, model::VertexKind k) { return g[v].kind == k; }
 }  // namespace detail
 
-inline constexpr std::array<DiffCheck, 10> diff_checks{{
+inline constexpr std::array<DiffCheck, 11> diff_checks{{
     {"api-access", "No new request reaches an API",
      "Every request (anonymous caller, any action, stage, method, path and context through an interface endpoint) that NEW's "
      "API resource policy allows, OLD's allowed; a PRIVATE API stays PRIVATE.",
@@ -902,6 +940,11 @@ inline constexpr std::array<DiffCheck, 10> diff_checks{{
      "caller's identity policies allowing it or granting nothing.",
      "NoNewTrustAccess", "Let no principal assume the role that OLD did not let; the witness is a request NEW allows.", "8.0",
      [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::role); }, detail::diff_trust},
+    {"function-role", "No new access for a function through another role",
+     "A function that runs as another role in NEW may make no request (any action, resource and context) that the role it ran "
+     "as in OLD might not.",
+     "NoNewFunctionRoleAccess", "Run the function as a role that grants no more than the one it ran as in OLD.", "6.4",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::lambda); }, detail::diff_function_role},
     {"network-access", "No new source reaches a load balancer or an endpoint",
      "Every TCP source (address, security group or prefix list) and port that NEW lets reach a load balancer (its listeners) "
      "or an interface endpoint (443) through their security groups, OLD let; an internal load balancer stays internal.",
@@ -924,11 +967,7 @@ inline const DiffCheck* find_diff_check(std::string_view id) {
 
 // What identifies a subject across the two models: its kind and deployed ARN (assigned parts by
 // their owner); the graph id where a resource has no ARN.
-inline std::string deployed_identity(const model::Graph& g, model::Vertex v) {
-    const auto& d = g[v];
-    std::string kind(model::to_string(d.kind));
-    return d.identity.has_arn() ? kind + " " + d.identity.arn().display() : kind + " " + d.id;
-}
+inline std::string deployed_identity(const model::Graph& g, model::Vertex v) { return detail::deployed_identity_key(g, v); }
 
 // Compare OLD and NEW check by check, subject by subject (NEW's subjects in graph order, then
 // the subjects OLD has and NEW does not). `options.only` / `skip` select diff checks by id.
