@@ -676,6 +676,7 @@ inline void diff_lambda(DiffContext& dc, model::Vertex old_v, model::Vertex new_
     std::vector<Glob> olds, news;
     for (const auto& p : ol.invoke_permissions) olds.push_back(permission_glob(dc.old_graph(), p));
     for (const auto& p : nl.invoke_permissions) news.push_back(permission_glob(dc.new_graph(), p));
+    if (news == olds) return unchanged(dc, check, new_v, old_v, "the function's invoke permissions", nl.path);
     auto differs = [&](const std::vector<Glob>& in, const std::vector<Glob>& out) -> std::pair<std::optional<std::size_t>, Realisability> {
         SearchBudget budget;
         budget.deadline = &dc.z3().deadline();
