@@ -977,14 +977,23 @@ inline DiffReport diff(const model::Graph& old_graph, const model::Graph& new_gr
     for (const auto& check : diff_checks) {
         if (!dc.enabled(check.id)) continue;
         const std::string id(check.id);
+        // Two subjects with one deployed identity on a side cannot be told apart: neither is
+        // compared as if it were the other (UNDECIDED).
         std::map<std::string, model::Vertex> olds;
+        std::set<std::string> ambiguous;
         for (auto v : boost::make_iterator_range(boost::vertices(old_graph.boost())))
-            if (check.selects(old_graph, v)) olds.emplace(deployed_identity(old_graph, v), v);
+            if (check.selects(old_graph, v) && !olds.emplace(deployed_identity(old_graph, v), v).second)
+                ambiguous.insert(deployed_identity(old_graph, v));
         std::set<std::string> seen;
+        for (auto v : boost::make_iterator_range(boost::vertices(new_graph.boost())))
+            if (check.selects(new_graph, v) && !seen.insert(deployed_identity(new_graph, v)).second) ambiguous.insert(deployed_identity(new_graph, v));
         for (auto v : boost::make_iterator_range(boost::vertices(new_graph.boost()))) {
             if (!check.selects(new_graph, v)) continue;
             const std::string key = deployed_identity(new_graph, v);
-            seen.insert(key);
+            if (ambiguous.contains(key)) {
+                dc.add(id, v, std::nullopt, Change::undecided, "not compared: more than one subject has the deployed identity " + key);
+                continue;
+            }
             auto it = olds.find(key);
             if (it == olds.end()) {
                 dc.add(id, v, std::nullopt, Change::added,
