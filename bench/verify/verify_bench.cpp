@@ -1,11 +1,16 @@
 // xc_verify_bench [SERVICES...]   (default 10 100 1000 10000)
 // xc_verify_bench --slow-policy [STATEMENTS...]   (default 50 100 250)
+// xc_verify_bench --diff [SERVICES...]   (default 1000 10000)
 //
 // For each size, a child process generates a model from the reference one — N services in N
 // accounts, every tenth with a wildcard endpoint condition (a violation), a shared secret and
 // key per 500 services — and reports load,
 // verify, per-API time and peak RSS. Then the process wall time of `xc verify` on the reference
 // model (median of 11 runs).
+//
+// --diff: xc diff (issue 21) of a generated model against a copy whose policies differ in 1% of
+// the services (half widened to any endpoint, half narrowed by an extra Deny), next to xc verify
+// on the changed model: the library's time for each, then both as processes (what users run).
 //
 // --slow-policy: the star-heavy API policy of issue 16 (tests/support/slow_policy.hpp) with
 // STATEMENTS statements on one API: one query (api-endpoint-only on that API) with budgets of 5,
@@ -15,6 +20,7 @@
 
 #include <xc/model/graph.hpp>
 #include <xc/input/json/load.hpp>
+#include <xc/verify/diff.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <nlohmann/json.hpp>
@@ -147,9 +153,75 @@ int slow_policy(const std::vector<std::string>& sizes) {
     return 0;
 }
 
+// The generated model with 1% of its services changed: every 100th service's API policy,
+// alternately widened (any endpoint: new access) and narrowed (an extra Deny of plain HTTP).
+std::string changed_copy(const std::string& text) {
+    auto model = nlohmann::json::parse(text);
+    auto narrowed = model["templates"]["orders-service"]["apis"]["orders"]["policy"];
+    narrowed["Statement"].push_back(nlohmann::json::parse(R"({"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
+        "Resource": "execute-api:/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})"));
+    const auto widened = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": {"StringLike": {"aws:SourceVpce": "vpce-*"}}}]})");
+    for (auto& [name, service] : model["services"].items()) {
+        const std::size_t i = std::stoul(name.substr(3));  // "svc<i>"; i % 10 == 9 is already a violation
+        if (i % 100 == 0) service["apis"]["orders"]["policy"] = (i / 100) % 2 == 0 ? widened : narrowed;
+    }
+    return model.dump();
+}
+
+int measure_diff(std::size_t n) {
+    const std::string old_text = generate(n), new_text = changed_copy(old_text);
+    auto old_graph = xc::model::build_graph(xc::input::json::load_model_text(old_text, "old.json"));
+    auto new_graph = xc::model::build_graph(xc::input::json::load_model_text(new_text, "new.json"));
+    auto t0 = Clock::now();
+    auto d = xc::verify::diff(old_graph, new_graph);
+    double diff = seconds_since(t0);
+    auto t1 = Clock::now();
+    auto v = xc::verify::verify(new_graph);
+    double verify = seconds_since(t1);
+    std::printf("%8zu services, 1%% changed: diff %7.3f s (%zu new access, %zu undecided, %zu no new access, %zu access removed)  "
+                "verify of NEW %7.3f s\n",
+                n, diff, d.count(xc::verify::Change::new_access), d.count(xc::verify::Change::undecided),
+                d.count(xc::verify::Change::no_new_access), d.count(xc::verify::Change::access_removed), verify);
+#ifdef XC_CLI
+    const std::string dir = "/tmp/xc-diff-bench-" + std::to_string(::getpid());
+    const std::string a = dir + "-old.json", b = dir + "-new.json";
+    { std::ofstream(a) << old_text; }
+    { std::ofstream(b) << new_text; }
+    for (const std::string& args : {"diff " + a + " " + b, "verify " + b}) {
+        auto t = Clock::now();
+        int status = std::system((std::string(XC_CLI) + " " + args + " > /dev/null").c_str());
+        std::printf("    xc %-6s as a process: exit %d, %7.3f s wall\n", args.substr(0, args.find(' ')).c_str(), WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                    seconds_since(t));
+    }
+    if (std::getenv("XC_BENCH_KEEP")) std::printf("    kept %s and %s\n", a.c_str(), b.c_str());
+    else {
+        std::remove(a.c_str());
+        std::remove(b.c_str());
+    }
+#endif
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--one-diff") return measure_diff(std::stoul(argv[2]));
+    if (argc >= 2 && std::string(argv[1]) == "--diff") {
+        std::vector<std::string> sizes(argv + 2, argv + argc);
+        if (sizes.empty()) sizes = {"1000", "10000"};
+        for (const auto& s : sizes) {
+            std::fflush(stdout);
+            pid_t pid = fork();
+            if (pid == 0) {
+                execl("/proc/self/exe", argv[0], "--one-diff", s.c_str(), static_cast<char*>(nullptr));
+                _exit(127);
+            }
+            int status = 0;
+            waitpid(pid, &status, 0);
+        }
+        return 0;
+    }
     if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
     if (argc >= 2 && std::string(argv[1]) == "--slow-policy") {
         std::vector<std::string> sizes(argv + 2, argv + argc);

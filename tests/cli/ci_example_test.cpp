@@ -88,7 +88,7 @@ TEST(CiExample, WorkflowParsesAndBuildsVerifiesAndUploads) {
     EXPECT_EQ(verify["run"], "examples/ci/verify-models.sh --sarif xc.sarif");
     bool uploads = false, fails = false;
     for (const auto& s : steps) {
-        if (s.value("uses", "").rfind("github/codeql-action/upload-sarif@", 0) == 0) {
+        if (s.value("uses", "").rfind("github/codeql-action/upload-sarif@", 0) == 0 && s["with"]["category"] == "xc") {
             uploads = true;
             EXPECT_EQ(s["with"]["sarif_file"], "xc.sarif");
             EXPECT_NE(s.value("if", "").find("always()"), std::string::npos);
@@ -175,6 +175,57 @@ TEST(CiExample, PreCommitHookEntryRunsTheScriptOnStagedModels) {
     write_file(c.dir() / "models/broken-alb.json", violating_model());
     EXPECT_EQ(c.sh(entry + " models/cross-account-microservices.json").exit_code, 0);
     EXPECT_EQ(c.sh(entry + " models/cross-account-microservices.json models/broken-alb.json").exit_code, 1);
+}
+
+// The pull-request step: xc diff between the base commit and the head, on a git checkout.
+TEST(CiExample, WorkflowDiffStepGatesOnNewAccessAgainstTheBase) {
+    auto wf = yaml_as_json(ci_dir() / "github-actions.yml");
+    const auto& steps = wf["jobs"]["verify"]["steps"];
+    EXPECT_EQ(steps[0]["with"]["fetch-depth"], 0) << "the base commit must be in the checkout";
+    const auto& diff = step_with_id(steps, "diff");
+    EXPECT_EQ(diff["if"], "github.event_name == 'pull_request'");
+    EXPECT_EQ(diff["continue-on-error"], true) << "the upload must run even when the gate fails";
+    EXPECT_EQ(diff["env"]["BASE"], "${{ github.event.pull_request.base.sha }}") << "passed through the environment, never spliced into the script";
+    std::string run_diff = diff["run"];
+    EXPECT_EQ(run_diff, "examples/ci/diff-models.sh \"$BASE\" --sarif-dir xc-diff");
+    bool uploads = false, fails = false;
+    for (const auto& s : steps) {
+        if (s.value("uses", "").rfind("github/codeql-action/upload-sarif@", 0) == 0 && s["with"]["sarif_file"] == "xc-diff") {
+            uploads = true;
+            EXPECT_NE(s.value("if", "").find("always()"), std::string::npos);
+        }
+        if (s.value("if", "") == "steps.diff.outcome == 'failure'") fails = s.contains("run");
+    }
+    EXPECT_TRUE(uploads);
+    EXPECT_TRUE(fails);
+
+    Checkout c;
+    auto init = c.sh("git init -q && git add models && git -c user.name=t -c user.email=t@t commit -qm base && git rev-parse HEAD");
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    const std::string base = init.out.substr(0, init.out.find('\n'));
+    auto same = c.sh("BASE=" + base + "; " + run_diff);
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    ASSERT_TRUE(fs::exists(c.dir() / "xc-diff/cross-account-microservices.sarif"));
+    EXPECT_FALSE(fs::exists(c.dir() / ".xc-base")) << "the base's copies are removed";
+    // The head admits any endpoint: new access, annotated at the head's line.
+    write_file(c.dir() / "models/cross-account-microservices.json",
+               xc::test::replace_once(xc::test::reference_model_text(), R"("Condition": { "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718" } })",
+                                      R"("Condition": { "StringLike": { "aws:SourceVpce": "vpce-*" } })"));
+    auto wider = c.sh("BASE=" + base + "; " + run_diff);
+    EXPECT_EQ(wider.exit_code, 1) << wider.out << wider.err;
+    auto sarif = json::parse(read_file(c.dir() / "xc-diff/cross-account-microservices.sarif"));
+    ASSERT_FALSE(sarif["runs"][0]["results"].empty());
+    EXPECT_EQ(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              "models/cross-account-microservices.json");
+    auto shown = c.sh("BASE=" + base + "; examples/ci/diff-models.sh \"$BASE\"");
+    EXPECT_EQ(shown.exit_code, 1);
+    EXPECT_NE(shown.out.find("NEW-ACCESS     api-access  food/rest-api/orders"), std::string::npos) << shown.out;
+    // A model the base does not have is new: nothing to compare.
+    write_file(c.dir() / "models/new.json", xc::test::reference_model_text());
+    auto added = c.sh("BASE=" + base + "; examples/ci/diff-models.sh \"$BASE\" models/new.json");
+    EXPECT_EQ(added.exit_code, 0);
+    EXPECT_NE(added.err.find("models/new.json is new"), std::string::npos) << added.err;
+    EXPECT_EQ(c.sh("examples/ci/diff-models.sh no-such-commit").exit_code, 2);
 }
 
 }  // namespace ci_example_test

@@ -7,6 +7,7 @@
 //   3  undecided: a property could not be decided (never silently a pass)
 // With several models, verify exits with the worst: 2 beats 1 beats 3 beats 0.
 // Diagnostics go to stderr, results to stdout (or --output).
+#include "diff_command.hpp"
 #include "emit_command.hpp"
 #include "verify_command.hpp"
 
@@ -89,6 +90,29 @@ int main(int argc, char** argv) {
                        "Time the whole run may take; the checks left are UNDECIDED (exit 3)")
         ->capture_default_str();
 
+    xc::cli::DiffRequest diff_request;
+    std::string diff_list;
+    for (const auto& c : xc::verify::diff_checks) diff_list += "\n  " + std::string(c.id) + ": " + std::string(c.title);
+    auto* diff = app.add_subcommand(
+        "diff", "Prove that NEW grants no access OLD did not (a pull request's head against its base), or show the request it lets in.\n"
+                "Exit 1 on new access, 3 when a comparison is undecided; removed access is information.\n"
+                "Checks:" + diff_list);
+    diff->add_option("old", diff_request.old_file, "The model before the change (JSON)")->required();
+    diff->add_option("new", diff_request.new_file, "The model after the change (JSON)")->required();
+    diff->add_option("--format", diff_request.format, "Output format: text for people, json (xcDiff 1), sarif (SARIF 2.1.0, at NEW's lines)")
+        ->check(CLI::IsMember(xc::cli::verify_formats()))
+        ->capture_default_str();
+    auto* diff_file = diff->add_option("-o,--output", diff_request.output,
+                                       "Write the report to FILE (atomically; nothing is written on bad input) instead of stdout");
+    diff->add_option("--checks", diff_request.only, "Run only these diff checks (comma-separated ids)")->delimiter(',');
+    diff->add_option("--skip", diff_request.skip, "Do not run these diff checks (comma-separated ids)")->delimiter(',');
+    diff->add_option("--timeout-ms", diff_request.timeout_ms,
+                     "Time one comparison (one check on one subject) may take; exceeding it is UNDECIDED (exit 3)")
+        ->capture_default_str();
+    diff->add_option("--run-timeout-ms", diff_request.run_timeout_ms,
+                     "Time the whole run may take; the comparisons left are UNDECIDED (exit 3)")
+        ->capture_default_str();
+
     xc::cli::EmitRequest emit_request;
     auto* emit = app.add_subcommand("emit", "Lower a verified model to deployable files, written all-or-nothing into DIR.\n"
                                             "Verifies first and refuses (exit 1, findings on stderr) unless every property is proved.\n" +
@@ -119,6 +143,9 @@ int main(int argc, char** argv) {
         if (*verify && report_file->count() > 0 && verify_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*verify) return xc::cli::run_verify(verify_request);
+        if (*diff && diff_file->count() > 0 && diff_request.output.empty())
+            throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
+        if (*diff) return xc::cli::run_diff(diff_request);
     } catch (const xc::Error& e) {
         print(e, command);
         return e.exit_code();
