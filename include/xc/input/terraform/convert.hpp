@@ -12,6 +12,7 @@
 #include "xc/input/terraform/value.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,6 +81,15 @@ inline Constraint constraint_of(const Type& t) {
     return c;
 }
 
+inline std::optional<Type> unify(const std::vector<Type>& types);
+
+// Whether values of `types` convert to one element type of a list(any)/map(any): their
+// unification, unless that is dynamic only because nothing else fits.
+inline bool single_type(const std::vector<Type>& types) {
+    auto u = unify(types);
+    return u && (!u->is_dynamic() || std::all_of(types.begin(), types.end(), [](const Type& t) { return t.is_dynamic(); }));
+}
+
 // Whether a value of type `from` can convert to `to` (cty's unsafe conversions, by type).
 inline bool can_convert(const Type& from, const Type& to) {
     if (from == to || from.is_dynamic() || to.is_dynamic()) return true;
@@ -89,13 +99,20 @@ inline bool can_convert(const Type& from, const Type& to) {
     case K::Number: case K::Bool: return from.kind() == K::String;
     case K::List: case K::Set:
         if (from.kind() == K::List || from.kind() == K::Set) return can_convert(from.element(), to.element());
+        if (from.kind() == K::Tuple && to.element().is_dynamic()) return single_type(from.elements());
         if (from.kind() == K::Tuple)
             return std::all_of(from.elements().begin(), from.elements().end(), [&](const Type& t) { return can_convert(t, to.element()); });
         return false;
     case K::Map:
         if (from.kind() == K::Map) return can_convert(from.element(), to.element());
-        if (from.kind() == K::Object)
+        if (from.kind() == K::Object) {
+            if (to.element().is_dynamic()) {  // the attributes must share a type
+                std::vector<Type> ts;
+                for (const auto& [k, t] : from.attributes()) ts.push_back(t);
+                return single_type(ts);
+            }
             return std::all_of(from.attributes().begin(), from.attributes().end(), [&](const auto& a) { return can_convert(a.second, to.element()); });
+        }
         return false;
     case K::Tuple:
         if (from.kind() == K::Tuple) {
@@ -104,7 +121,9 @@ inline bool can_convert(const Type& from, const Type& to) {
                 if (!can_convert(from.elements()[i], to.elements()[i])) return false;
             return true;
         }
-        return from.kind() == K::List && can_convert(from.element(), Type::dynamic());
+        if (from.kind() == K::List)  // the length is checked on the value
+            return std::all_of(to.elements().begin(), to.elements().end(), [&](const Type& t) { return can_convert(from.element(), t); });
+        return false;
     case K::Object:
         if (from.kind() == K::Object) {
             for (const auto& [k, t] : to.attributes()) {
@@ -113,7 +132,9 @@ inline bool can_convert(const Type& from, const Type& to) {
             }
             return true;
         }
-        return from.kind() == K::Map;
+        if (from.kind() == K::Map)  // the keys are checked on the value
+            return std::all_of(to.attributes().begin(), to.attributes().end(), [&](const auto& a) { return can_convert(from.element(), a.second); });
+        return false;
     default: return false;
     }
 }
@@ -158,7 +179,10 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
         return Type::map(*u);
     }
     if (maps > 0 && maps + objects + dynamics == n) {
-        if (auto u = elements_of(true, false)) return Type::map(*u);
+        if (auto u = elements_of(true, false)) {
+            const Type m = Type::map(*u);
+            if (std::all_of(types.begin(), types.end(), [&](const Type& t) { return can_convert(t, m); })) return m;
+        }
     } else if (lists > 0 && lists + dynamics == n) {
         auto u = elements_of(false, false);
         if (!u) return std::nullopt;
@@ -193,7 +217,9 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
         }
         auto u = elements_of(true, false);
         if (!u) return std::nullopt;
-        return Type::map(*u);
+        const Type m = Type::map(*u);
+        if (!std::all_of(types.begin(), types.end(), [&](const Type& t) { return can_convert(t, m); })) return std::nullopt;
+        return m;
     } else if (tuples > 0 && tuples + dynamics == n) {
         const Type* first = nullptr;
         bool same_len = true;
@@ -216,27 +242,31 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
         }
         auto u = elements_of(false, true);
         if (!u) return std::nullopt;
-        return Type::list(*u);
+        const Type l = Type::list(*u);
+        if (!std::all_of(types.begin(), types.end(), [&](const Type& t) { return can_convert(t, l); })) return std::nullopt;
+        return l;
     } else if (objects > 0 && tuples > 0) {
         return std::nullopt;
     }
     // One of the given types that all others convert to, most general first.
-    auto rank = [](const Type& t) {
+    // cty's preference: string over other primitives, collections before structural types
+    // and among collections by their element types, dynamic last.
+    std::function<int(const Type&)> rank = [&](const Type& t) {
         switch (t.kind()) {
         case K::String: return 0;
         case K::Number: return 1;
         case K::Bool: return 2;
-        case K::Dynamic: return 9;
-        default: return 5;
+        case K::List: case K::Set: case K::Map: return 10 + rank(t.element());
+        case K::Dynamic: return 1000;
+        default: return 100;
         }
     };
     std::vector<const Type*> order;
     for (const auto& t : types) order.push_back(&t);
     std::stable_sort(order.begin(), order.end(), [&](const Type* a, const Type* b) { return rank(*a) < rank(*b); });
-    for (const Type* want : order) {
-        if (want->is_dynamic()) continue;
+    // Dynamic comes last and takes anything: the caller decides whether that is acceptable.
+    for (const Type* want : order)
         if (std::all_of(types.begin(), types.end(), [&](const Type& t) { return can_convert(t, *want); })) return *want;
-    }
     return std::nullopt;
 }
 

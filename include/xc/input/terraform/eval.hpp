@@ -80,9 +80,15 @@ public:
         const std::size_t locals = locals_.size(), anon = anon_.size(), errors = error_count_;
         try {
             Value v = eval(e);
-            // A call with a failed argument is a dynamic unknown in HCL.
-            if (e.kind == hcl::ExprKind::Call && error_count_ != errors) return Value::unknown(Type::dynamic(), "xc: evaluation error");
-            return v;
+            if (error_count_ == errors) return v;
+            // A part failed: HCL gives a call a dynamic unknown result and a template an unknown
+            // string; other constructs keep their other parts (measured with terraform console).
+            using K = hcl::ExprKind;
+            switch (e.kind) {
+            case K::Call: case K::Splat: return Value::unknown(Type::dynamic(), "xc: evaluation error");
+            case K::Template: case K::TemplateIf: case K::TemplateFor: return Value::unknown(Type::string(), "xc: evaluation error");
+            default: return v;
+            }
         } catch (const InputError& err) {
             locals_.resize(locals);
             anon_.resize(anon);
@@ -283,6 +289,14 @@ private:
         return Value::object(std::move(as)).mark_sensitive(sensitive);
     }
 
+    // An error HCL reports while going on (inside a conditional's result): recorded when
+    // tolerant, thrown otherwise. Returns normally only when recorded.
+    void soft_fail(const hcl::Range& r, std::string message) {
+        if (tolerant_ == 0) fail_at(r, std::move(message));
+        ++error_count_;
+        if (!first_error_) first_error_ = InputError(diagnostic_at(r, std::move(message)));
+    }
+
     Value for_(const hcl::Expr& e) {
         const hcl::Expr* key_e = e.children.size() > 1 ? e.children[1] : nullptr;
         const hcl::Expr* val_e = e.children.size() > 2 ? e.children[2] : nullptr;
@@ -346,9 +360,11 @@ private:
             if (e.group) {
                 groups[key.as_string()].push_back(std::move(val));
             } else {
-                if (obj_out.count(key.as_string()))
-                    fail_at(key_e->range, "Duplicate object key: Two different items produced the key \"" + printable(key.as_string()) +
-                                             "\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.");
+                if (obj_out.count(key.as_string())) {
+                    soft_fail(key_e->range, "Duplicate object key: Two different items produced the key \"" + printable(key.as_string()) +
+                                                "\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.");
+                    return;
+                }
                 obj_out.emplace(key.as_string(), std::move(val));
             }
         });
@@ -364,6 +380,7 @@ private:
         // chosen one's errors; a result that failed counts as an unknown of dynamic type.
         auto attempt = [&](const hcl::Expr& x) -> std::pair<Value, std::optional<InputError>> {
             std::optional<InputError> saved = std::move(first_error_);
+            const std::size_t count = error_count_;
             first_error_.reset();
             ++tolerant_;
             Value v;
@@ -376,6 +393,7 @@ private:
             --tolerant_;
             std::optional<InputError> err = std::move(first_error_);
             first_error_ = std::move(saved);
+            error_count_ = count;  // a result's errors count only if it is chosen
             return {std::move(v), std::move(err)};
         };
         auto [t, t_err] = attempt(*e.children[1]);
@@ -400,8 +418,14 @@ private:
             fail_at(e.children[0]->range, std::string("Incorrect condition type: The condition expression must be of type bool: ") + err.what() + ".");
         }
         const bool yes = c.as_bool();
-        if (yes && t_err) throw *t_err;
-        if (!yes && f_err) throw *f_err;
+        const std::optional<InputError>& chosen_err = yes ? t_err : f_err;
+        if (chosen_err) {
+            if (tolerant_ == 0) throw *chosen_err;
+            // Inside another conditional's result: HCL returns the chosen (partial) value with
+            // its errors.
+            ++error_count_;
+            if (!first_error_) first_error_ = *chosen_err;
+        }
         Value& chosen = yes ? t : f;
         const hcl::Expr& chosen_e = yes ? *e.children[1] : *e.children[2];
         try {
@@ -512,8 +536,14 @@ private:
                 return num(a.value * b.value);
             }
             if (b.value == 0) return l;
-            BigFloat q = boost::multiprecision::trunc(a.value / b.value);
-            return num(ieee_zero(a.value - b.value * q, signbit(a) && q == 0));
+            // cty: the quotient at the larger precision, truncated; the product and the
+            // difference at the dividend's precision.
+            const BigFloat q = boost::multiprecision::trunc(Number::result(a.value / b.value, a, b).value);
+            Number p{b.value * q, a.narrow};
+            p.round();
+            Number r{ieee_zero(a.value - p.value, signbit(a) && q == 0), a.narrow};
+            r.round();
+            return Value::number(r).mark_sensitive(sens);
         }
         default: fail_at(e.range, "Invalid operator");
         }

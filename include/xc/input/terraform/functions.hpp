@@ -387,6 +387,7 @@ inline bool yaml_encode(std::string& out, const Value& v, int indent, bool inlin
         for (const auto& [k, e] : v.attributes()) {
             if (!(first && inline_start)) pad(indent);
             first = false;
+            if (yaml_block_ok(k)) return false;  // go-yaml writes a multi-line key as "? |-": not modelled
             if (!yaml_quoted(out, k)) return false;
             out += ':';
             const bool nested_map = e.is_known() && !e.is_null() && e.is_mapping() && !e.attributes().empty();
@@ -435,19 +436,68 @@ inline std::string big_integer_text(const BigFloat& v, int base, bool upper) {
     return (neg ? "-" : "") + digits;
 }
 
+// The exact decimal expansion of |x| (finite, nonzero): 0.d1d2... * 10^exp. Binary floats
+// have finite expansions; beyond a binary exponent of 20,000 xc does not compute them.
+inline std::pair<std::string, long> exact_digits(const BigFloat& x) {
+    using boost::multiprecision::cpp_int;
+    int e2 = 0;
+    const BigFloat frac = boost::multiprecision::frexp(boost::multiprecision::abs(x), &e2);  // [0.5, 1)
+    if (e2 > 20000 || e2 < -20000) throw FunctionError(-2, "formatting a number with a binary exponent beyond 20000 is not evaluated");
+    cpp_int mant = static_cast<cpp_int>(boost::multiprecision::ldexp(frac, 512));  // exact: 512-bit mantissa
+    long exp2 = static_cast<long>(e2) - 512;
+    while (mant != 0 && (mant & 1) == 0 && exp2 < 0) {
+        mant >>= 1;
+        ++exp2;
+    }
+    std::string digits;
+    long exp10;
+    if (exp2 >= 0) {
+        digits = cpp_int(mant << static_cast<unsigned>(exp2)).str();
+        exp10 = static_cast<long>(digits.size());
+    } else {
+        digits = cpp_int(mant * boost::multiprecision::pow(cpp_int(5), static_cast<unsigned>(-exp2))).str();
+        exp10 = static_cast<long>(digits.size()) + exp2;
+    }
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    return {digits, exp10};
+}
+
+// Rounds exact digits (0.d1d2... * 10^exp) to `keep` digits, half to even (Go's rounding of
+// the exact binary value); keep may be 0 or negative (the value rounds to 0 or to 10^exp).
+inline std::pair<std::string, long> round_digits(std::string digits, long exp10, long keep) {
+    if (keep >= static_cast<long>(digits.size())) return {digits, exp10};
+    bool up;
+    if (keep < 0) {
+        up = false;
+    } else {
+        const char next = digits[static_cast<std::size_t>(keep)];
+        const bool rest = digits.find_first_not_of('0', static_cast<std::size_t>(keep) + 1) != std::string::npos;
+        const bool odd = keep > 0 && ((digits[static_cast<std::size_t>(keep) - 1] - '0') & 1);
+        up = next > '5' || (next == '5' && (rest || odd));
+    }
+    digits.resize(static_cast<std::size_t>(std::max<long>(keep, 0)));
+    if (up) {
+        long i = keep - 1;
+        while (i >= 0 && digits[static_cast<std::size_t>(i)] == '9') digits[static_cast<std::size_t>(i--)] = '0';
+        if (i < 0) {
+            digits.insert(digits.begin(), '1');
+            ++exp10;
+        } else {
+            ++digits[static_cast<std::size_t>(i)];
+        }
+    }
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    if (digits.empty() || digits == "0") return {"0", 1};
+    return {digits, exp10};
+}
+
 // Decimal digits of |x| rounded to `n` significant digits (n <= 0: shortest round-trip
 // digits): 0.d1d2... * 10^exp, trailing zeros removed.
 inline std::pair<std::string, long> decimal_digits(const Number& x, int n) {
-    const BigFloat a = boost::multiprecision::abs(x.value);
-    if (a == 0) return {"0", 1};
+    if (x.value == 0) return {"0", 1};
     if (n <= 0) return shortest_digits(x);
-    const std::string s = a.str(n - 1, std::ios_base::scientific);  // n significant digits
-    const auto e = s.find('e');
-    std::string digits;
-    for (std::size_t i = 0; i < e; ++i)
-        if (s[i] != '.') digits += s[i];
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-    return {digits, std::stol(s.substr(e + 1)) + 1};
+    auto [d, e] = exact_digits(x.value);
+    return round_digits(d, e, n);
 }
 
 // Go's %e with `frac` digits after the point (frac < 0: all the digits there are).
@@ -491,12 +541,10 @@ inline std::string float_text(const Number& n, char verb, int prec) {
             auto [d, e] = decimal_digits(n, 0);
             return fmt_f(d, e, -1);
         }
-        std::string s = boost::multiprecision::abs(n.value).str(prec, std::ios_base::fixed);
-        if (prec == 0) {
-            auto dot = s.find('.');
-            if (dot != std::string::npos) s = s.substr(0, dot);
-        }
-        return s;
+        if (zero) return fmt_f("0", 1, prec);
+        auto [d0, e0] = exact_digits(n.value);
+        auto [d, e] = round_digits(d0, e0, e0 + prec);  // `prec` digits after the point
+        return fmt_f(d, e, prec);
     }
     if (v == 'e') {
         auto [d, e] = decimal_digits(n, prec < 0 ? 0 : prec + 1);
@@ -583,6 +631,7 @@ inline std::string go_int(const BigFloat& value, char verb, const Verb& v) {
 inline Value format_impl(const std::string& fmt, const std::vector<Value>& args, std::size_t first_arg) {
     std::string out;
     std::size_t next = 0;  // the next argument, 0-based among the values
+    std::size_t used = 0;  // how many arguments the verbs reached
     const std::size_t nvals = args.size() - first_arg;
     for (std::size_t i = 0; i < fmt.size(); ++i) {
         if (fmt[i] != '%') {
@@ -636,6 +685,7 @@ inline Value format_impl(const std::string& fmt, const std::vector<Value>& args,
                                         " but have " + std::to_string(nvals) + " total");
         const Value& a = args[first_arg + next];
         ++next;
+        used = std::max(used, next);
         auto bad = [&](const std::string& why) { return FunctionError(-1, "unsupported value for \"" + raw + "\" at " + std::to_string(verb_start) + ": " + why); };
         if (verb != 'v' && a.is_null()) throw bad("null value cannot be formatted");
         auto as = [&](const Type& t) {
@@ -649,7 +699,10 @@ inline Value format_impl(const std::string& fmt, const std::vector<Value>& args,
         case 'v': {
             std::string s;
             if (!v.sharp && !a.is_null() && a.type().kind() == Type::Kind::String) s = a.as_string();
-            else if (!v.sharp && !a.is_null() && a.type().kind() == Type::Kind::Number) s = a.as_number().is_finite() ? float_text(a.as_number(), 'g', -1) : (a.as_number().value > 0 ? "+Inf" : "-Inf");
+            else if (!v.sharp && !a.is_null() && a.type().kind() == Type::Kind::Number) {
+                const Number& n = a.as_number();
+                s = !n.is_finite() ? (n.value > 0 ? "+Inf" : "-Inf") : (boost::multiprecision::signbit(n.value) ? "-" : "") + float_text(n, 'g', -1);
+            }
             else json_encode(s, a);
             out += pad_width(s, v);
             break;
@@ -682,6 +735,7 @@ inline Value format_impl(const std::string& fmt, const std::vector<Value>& args,
         default: throw FunctionError(0, "unsupported format verb '" + std::string(1, verb) + "' in \"" + raw + "\" at offset " + std::to_string(verb_start));
         }
     }
+    if (used < nvals) throw FunctionError(-1, "too many arguments; only " + std::to_string(used) + " used by format string");
     return Value::string(std::move(out));
 }
 
@@ -832,13 +886,13 @@ inline const std::map<std::string, Function>& functions() {
         // --- strings
         str1("lower", [](const std::string& s) {
             for (unsigned char c : s)
-                if (c >= 0x80) throw FunctionError(-2, "");
+                if (c >= 0x80) throw FunctionError(-2, "non-ASCII text is not evaluated (Unicode case rules)");
             return to_lower_ascii(s);
         });
         str1("upper", [](const std::string& s) {
             std::string o = s;
             for (auto& c : o) {
-                if (static_cast<unsigned char>(c) >= 0x80) throw FunctionError(-2, "");
+                if (static_cast<unsigned char>(c) >= 0x80) throw FunctionError(-2, "non-ASCII text is not evaluated (Unicode case rules)");
                 c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             }
             return o;
@@ -847,7 +901,7 @@ inline const std::map<std::string, Function>& functions() {
             std::string o = s;
             bool start = true;
             for (auto& c : o) {
-                if (static_cast<unsigned char>(c) >= 0x80) throw FunctionError(-2, "");
+                if (static_cast<unsigned char>(c) >= 0x80) throw FunctionError(-2, "non-ASCII text is not evaluated (Unicode case rules)");
                 if (start && std::isalpha(static_cast<unsigned char>(c))) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
                 start = !(std::isalnum(static_cast<unsigned char>(c)) || c == '_');  // Go's strings.Title separators
             }
@@ -860,11 +914,11 @@ inline const std::map<std::string, Function>& functions() {
             while (b < e && sp(s[b])) ++b;
             while (e > b && sp(s[e - 1])) --e;
             for (std::size_t i = 0; i < s.size(); ++i)
-                if (static_cast<unsigned char>(s[i]) >= 0x80 && (i < b || i >= e - 3)) throw FunctionError(-2, "");
+                if (static_cast<unsigned char>(s[i]) >= 0x80 && (i < b || i >= e - 3)) throw FunctionError(-2, "non-ASCII text is not evaluated (Unicode case rules)");
             return s.substr(b, e - b);
         });
         str1("strrev", [](const std::string& s) {
-            if (has_combining(s)) throw FunctionError(-2, "");
+            if (has_combining(s)) throw FunctionError(-2, "text with combining characters is not evaluated (Terraform counts grapheme clusters)");
             auto cs = utf8_chars(s);
             std::string o;
             for (auto it = cs.rbegin(); it != cs.rend(); ++it) o += *it;
@@ -923,7 +977,7 @@ inline const std::map<std::string, Function>& functions() {
         });
         add("format", {{"format", S}}, Param{"args", D, true, false}, S, [](std::vector<Value>& a, const CallContext&) {
             for (std::size_t i = 1; i < a.size(); ++i)
-                if (a[i].is_null()) return unknown_because(Type::string(), "format() with a null argument: Terraform 1.11 returns an unknown value");
+                if (a[i].is_null()) return unknown_because(Type::dynamic(), "format() with a null argument: Terraform 1.11 returns an unknown value");
             return format_impl(a[0].as_string(), a, 1);
         });
         add("formatlist", {{"format", S}}, Param{"args", D, true, false}, D, [](std::vector<Value>& a, const CallContext&) {
@@ -1390,36 +1444,44 @@ inline const std::map<std::string, Function>& functions() {
         set_op("setsubtract", 2);
         add("setproduct", {}, Param{"sets", D}, D, [](std::vector<Value>& a, const CallContext&) {
             if (a.size() < 2) throw FunctionError(-1, "at least two arguments are required");
-            bool all_sets = true;
+            // The result type as cty computes it: a list of tuples when every argument is a
+            // list or tuple, else a set; a tuple argument's element type is its elements'
+            // unified type (dynamic when empty).
+            std::vector<Type> ets;
+            bool all_lists = true;
             std::size_t total = 1;
             for (std::size_t i = 0; i < a.size(); ++i) {
-                if (!a[i].is_sequence()) throw FunctionError(static_cast<int>(i), "a set or a list is required");
-                all_sets = all_sets && a[i].type().kind() == Type::Kind::Set;
+                const auto k = a[i].type().kind();
+                if (k == Type::Kind::Set) {
+                    all_lists = false;
+                    ets.push_back(a[i].type().element());
+                } else if (k == Type::Kind::List) {
+                    ets.push_back(a[i].type().element());
+                } else if (k == Type::Kind::Tuple) {
+                    auto u = a[i].type().elements().empty() ? std::optional<Type>(Type::dynamic()) : unify(a[i].type().elements());
+                    if (!u) throw FunctionError(static_cast<int>(i), "all elements must be of the same type");
+                    ets.push_back(*u);
+                } else {
+                    throw FunctionError(static_cast<int>(i), "a set or a list is required");
+                }
                 total *= a[i].elements().size();
                 if (total > 100000) throw FunctionError(-1, "the product has more than 100000 elements (xc's limit)");
             }
+            const Type et = Type::tuple(ets);
             std::vector<std::vector<Value>> rows{{}};
-            for (const auto& s : a) {
+            for (std::size_t j = 0; j < a.size(); ++j) {
                 std::vector<std::vector<Value>> next;
                 for (const auto& r : rows)
-                    for (const auto& e : s.elements()) {
+                    for (const auto& e : a[j].elements()) {
                         auto r2 = r;
-                        r2.push_back(e);
+                        r2.push_back(convert(e, ets[j]));
                         next.push_back(std::move(r2));
                     }
                 rows = std::move(next);
             }
             std::vector<Value> out;
             for (auto& r : rows) out.push_back(Value::tuple(std::move(r)));
-            if (out.empty()) return all_sets ? Value::set(Type::dynamic(), {}) : Value::list(Type::dynamic(), {});
-            std::vector<Type> ts;
-            for (const auto& v : out) ts.push_back(v.type());
-            auto u = unify(ts);
-            if (u) {
-                for (auto& v : out) v = convert(v, *u);
-                return all_sets ? Value::set(*u, std::move(out)) : Value::list(*u, std::move(out));
-            }
-            return Value::tuple(std::move(out));
+            return all_lists ? Value::list(et, std::move(out)) : Value::set(et, std::move(out));
         });
         // --- conversions
         auto conv = [&](const std::string& name, Type target) {
@@ -1583,7 +1645,7 @@ inline Value call_function(const Function& f, std::vector<Value> args, const Cal
         return r.mark_sensitive(sensitive);
     } catch (const FunctionError& e) {
         if (e.argument == -2)  // the implementation does not handle this input: unknown, saying why
-            return detail::unknown_because(f.result, f.name + "() of non-ASCII text is not evaluated (Unicode case rules)").mark_sensitive(sensitive);
+            return detail::unknown_because(f.result, f.name + "(): " + e.what()).mark_sensitive(sensitive);
         throw;
     } catch (const ConversionError& e) {
         throw FunctionError(-1, e.what());
