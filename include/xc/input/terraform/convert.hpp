@@ -83,12 +83,8 @@ inline Constraint constraint_of(const Type& t) {
 
 inline std::optional<Type> unify(const std::vector<Type>& types);
 
-// Whether values of `types` convert to one element type of a list(any)/map(any): their
-// unification, unless that is dynamic only because nothing else fits.
-inline bool single_type(const std::vector<Type>& types) {
-    auto u = unify(types);
-    return u && (!u->is_dynamic() || std::all_of(types.begin(), types.end(), [](const Type& t) { return t.is_dynamic(); }));
-}
+// Whether values of `types` convert to one element type of a list(any)/map(any).
+inline bool single_type(const std::vector<Type>& types) { return unify(types).has_value(); }
 
 // Whether a value of type `from` can convert to `to` (cty's unsafe conversions, by type).
 inline bool can_convert(const Type& from, const Type& to) {
@@ -147,6 +143,14 @@ inline bool can_convert(const Type& from, const Type& to) {
 inline std::optional<Type> unify(const std::vector<Type>& types) {
     using K = Type::Kind;
     if (types.empty()) return Type::dynamic();
+    // Dynamic types (null literals, unknowns of unknown type) are disregarded for the choice:
+    // they convert to whatever the others unify to.
+    if (std::any_of(types.begin(), types.end(), [](const Type& t) { return t.is_dynamic(); })) {
+        std::vector<Type> known;
+        for (const auto& t : types)
+            if (!t.is_dynamic()) known.push_back(t);
+        return known.empty() ? std::optional<Type>(Type::dynamic()) : unify(known);
+    }
     std::size_t maps = 0, lists = 0, sets = 0, objects = 0, tuples = 0, dynamics = 0;
     for (const auto& t : types) {
         switch (t.kind()) {
@@ -256,15 +260,16 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
         case K::String: return 0;
         case K::Number: return 1;
         case K::Bool: return 2;
-        case K::List: case K::Set: case K::Map: return 10 + rank(t.element());
+        case K::List: return 100 + rank(t.element());
+        case K::Map: return 200 + rank(t.element());
+        case K::Set: return 300 + rank(t.element());
         case K::Dynamic: return 1000;
-        default: return 100;
+        default: return 500;
         }
     };
     std::vector<const Type*> order;
     for (const auto& t : types) order.push_back(&t);
     std::stable_sort(order.begin(), order.end(), [&](const Type* a, const Type* b) { return rank(*a) < rank(*b); });
-    // Dynamic comes last and takes anything: the caller decides whether that is acceptable.
     for (const Type* want : order)
         if (std::all_of(types.begin(), types.end(), [&](const Type& t) { return can_convert(t, *want); })) return *want;
     return std::nullopt;
@@ -292,8 +297,6 @@ inline std::vector<Value> convert_elements(const std::vector<std::pair<std::stri
         std::vector<Type> ts;
         for (const auto& [p, v] : items) ts.push_back(v->type());
         auto u = unify(ts);
-        // Unified to dynamic only because nothing else fits: no single element type.
-        if (u && u->is_dynamic() && std::any_of(ts.begin(), ts.end(), [](const Type& t) { return !t.is_dynamic(); })) u.reset();
         if (!u) throw ConversionError(at_path(path, "all elements must have the same type"));
         target = constraint_of(*u);
         element_type = *u;

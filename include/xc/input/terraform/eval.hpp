@@ -85,7 +85,7 @@ public:
             // string; other constructs keep their other parts (measured with terraform console).
             using K = hcl::ExprKind;
             switch (e.kind) {
-            case K::Call: case K::Splat: return Value::unknown(Type::dynamic(), "xc: evaluation error");
+            case K::Call: return Value::unknown(Type::dynamic(), "xc: evaluation error");
             case K::Template: case K::TemplateIf: case K::TemplateFor: return Value::unknown(Type::string(), "xc: evaluation error");
             default: return v;
             }
@@ -398,6 +398,16 @@ private:
         };
         auto [t, t_err] = attempt(*e.children[1]);
         auto [f, f_err] = attempt(*e.children[2]);
+        // Where xc's own limits (an unknown it could not compute) or Terraform's unstable
+        // unification decide the result type, the result is unknown, saying why.
+        for (const Value* v : {&t, &f}) {
+            if (v->type().has_dynamic())
+                for (const auto& o : v->unknown_origins())
+                    if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error")
+                        return Value::unknown(Type::dynamic(), "xc: the type of a conditional's result depends on a value xc does not compute (" + o + ")");
+        }
+        if (!t_err && !f_err && differing_shapes_with_null(t.type(), f.type()))
+            return Value::unknown(Type::dynamic(), "xc: a conditional whose results are objects or tuples of different shapes holding null: Terraform unifies these in an order it does not fix");
         // The result type, as HCL finds it: a literal null takes the other's type; a dynamic
         // result leaves it dynamic (no conversion); otherwise the two types unified.
         std::optional<Type> rt;
@@ -433,6 +443,20 @@ private:
         } catch (const ConversionError& err) {
             fail_at(chosen_e.range, std::string("Inconsistent conditional result types: ") + err.what() + ".");
         }
+    }
+
+    static bool differing_shapes_with_null(const Type& a, const Type& b) {
+        using K = Type::Kind;
+        if (a == b) return false;
+        auto structural = [](const Type& t) { return t.kind() == K::Object || t.kind() == K::Tuple; };
+        if (!structural(a) && !structural(b)) return false;
+        auto shallow_dynamic = [](const Type& t) {
+            if (t.kind() == K::Object)
+                return std::any_of(t.attributes().begin(), t.attributes().end(), [](const auto& x) { return x.second.is_dynamic(); });
+            if (t.kind() == K::Tuple) return std::any_of(t.elements().begin(), t.elements().end(), [](const Type& x) { return x.is_dynamic(); });
+            return false;
+        };
+        return shallow_dynamic(a) || shallow_dynamic(b);
     }
 
     Value operand_number(const Value& v, const hcl::Expr& at, const char* side) {
@@ -675,7 +699,10 @@ public:
 
 private:
     Value splat(const hcl::Expr& e) {
+        const std::size_t errors = error_count_;
         Value src = evaluate(*e.children[0]);
+        // A failed source (inside a conditional's result) makes the splat a dynamic unknown, as in HCL.
+        if (error_count_ != errors) return Value::unknown(Type::dynamic(), "xc: evaluation error");
         const hcl::Expr& each = *e.children[1];
         if (src.is_null()) return Value::tuple({});
         const auto k = src.type().kind();
@@ -683,6 +710,24 @@ private:
         const bool seq = k == Type::Kind::List || k == Type::Kind::Set || k == Type::Kind::Tuple;
         std::vector<Value> items = seq ? src.elements() : std::vector<Value>{src};
         std::vector<Value> out;
+        if (items.empty() && (k == Type::Kind::List || k == Type::Kind::Set)) {
+            // HCL types an empty splat by evaluating the item with an unknown element.
+            Type et = Type::dynamic();
+            anon_.push_back(Value::unknown(src.type().element(), "xc: splat element type"));
+            const std::size_t locals = locals_.size(), depth = depth_, tol = tolerant_, errs = error_count_;
+            std::optional<InputError> saved = first_error_;
+            try {
+                et = evaluate(each).type();
+            } catch (const InputError&) {
+                locals_.resize(locals);
+                depth_ = depth;
+            }
+            tolerant_ = tol;
+            error_count_ = errs;
+            first_error_ = saved;
+            anon_.pop_back();
+            return Value::list(et, {}).mark_sensitive(src.sensitive());
+        }
         for (auto& item : items) {
             anon_.push_back(marked(item, src.sensitive()));
             struct Pop {

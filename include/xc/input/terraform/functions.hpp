@@ -1271,15 +1271,15 @@ inline const std::map<std::string, Function>& functions() {
                 for (const auto& [k, v] : a[i].attributes()) out[k] = v;
             }
             if (!unknowns.empty()) return Value::unknown(Type::dynamic(), unknowns);
-            if (all_maps && !out.empty()) {
-                std::vector<Type> ts;
-                for (auto& [k, v] : out) ts.push_back(v.type());
-                auto u = unify(ts);
-                if (u) {
-                    for (auto& [k, v] : out) v = convert(v, *u);
-                    return Value::map(*u, std::move(out));
+            // cty: maps that all have one element type merge into a map of it; else an object.
+            std::optional<Type> element;
+            bool same = all_maps;
+            for (const auto& m : a)
+                if (!m.is_null() && m.type().kind() == Type::Kind::Map) {
+                    if (!element) element = m.type().element();
+                    else if (!(*element == m.type().element())) same = false;
                 }
-            }
+            if (same && element) return Value::map(*element, std::move(out));
             return Value::object(std::move(out));
         });
         add("concat", {}, Param{"seqs", D, false, true}, D, [](std::vector<Value>& a, const CallContext&) {
