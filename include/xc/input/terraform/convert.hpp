@@ -117,9 +117,7 @@ inline bool can_convert(const Type& from, const Type& to) {
                 if (!can_convert(from.elements()[i], to.elements()[i])) return false;
             return true;
         }
-        if (from.kind() == K::List)  // the length is checked on the value
-            return std::all_of(to.elements().begin(), to.elements().end(), [&](const Type& t) { return can_convert(from.element(), t); });
-        return false;
+        return false;  // cty converts no collection to a tuple
     case K::Object:
         if (from.kind() == K::Object) {
             for (const auto& [k, t] : to.attributes()) {
@@ -291,12 +289,16 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
 
 // Element values converted to one element type: the constraint's, or (for `any`) their unified type.
 inline std::vector<Value> convert_elements(const std::vector<std::pair<std::string, const Value*>>& items, const Constraint& elem,
-                                           const std::string& path, Type& element_type) {
+                                           const std::string& path, Type& element_type, bool sequence = false) {
     Constraint target = elem;
     if (elem.kind == Type::Kind::Dynamic) {
         std::vector<Type> ts;
         for (const auto& [p, v] : items) ts.push_back(v->type());
         auto u = unify(ts);
+        // Measured with Terraform 1.11: a sequence holding a null literal converts to a list or
+        // set only when the other elements are primitive (tolist([null, [1]]) fails; tomap does not).
+        if (u && sequence && !u->is_primitive() && !u->is_dynamic() && std::any_of(ts.begin(), ts.end(), [](const Type& t) { return t.is_dynamic(); }))
+            u.reset();
         if (!u) throw ConversionError(at_path(path, "all elements must have the same type"));
         target = constraint_of(*u);
         element_type = *u;
@@ -359,7 +361,7 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
         std::vector<std::pair<std::string, const Value*>> items;
         for (std::size_t i = 0; i < v.elements().size(); ++i) items.emplace_back("element " + std::to_string(i), &v.elements()[i]);
         Type et;
-        auto out = convert_elements(items, c.children.at(0), path, et);
+        auto out = convert_elements(items, c.children.at(0), path, et, from == Type::Kind::Tuple);
         return done(c.kind == Type::Kind::List ? Value::list(et, std::move(out)) : Value::set(et, std::move(out)));
     }
     case Type::Kind::Map: {

@@ -400,13 +400,12 @@ private:
         auto [f, f_err] = attempt(*e.children[2]);
         // Where xc's own limits (an unknown it could not compute) or Terraform's unstable
         // unification decide the result type, the result is unknown, saying why.
-        for (const Value* v : {&t, &f}) {
-            if (v->type().has_dynamic())
-                for (const auto& o : v->unknown_origins())
-                    if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error")
-                        return Value::unknown(Type::dynamic(), "xc: the type of a conditional's result depends on a value xc does not compute (" + o + ")");
-        }
-        if (!t_err && !f_err && differing_shapes_with_null(t.type(), f.type()))
+        // (A value xc does not compute might be an error in Terraform, which changes the type.)
+        for (const Value* v : {&t, &f})
+            for (const auto& o : v->unknown_origins())
+                if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error")
+                    return Value::unknown(Type::dynamic(), "xc: the type of a conditional's result depends on a value xc does not compute (" + o + ")");
+        if (differing_shapes_with_null(t.type(), f.type()))
             return Value::unknown(Type::dynamic(), "xc: a conditional whose results are objects or tuples of different shapes holding null: Terraform unifies these in an order it does not fix");
         // The result type, as HCL finds it: a literal null takes the other's type; a dynamic
         // result leaves it dynamic (no conversion); otherwise the two types unified.
@@ -448,8 +447,10 @@ private:
     static bool differing_shapes_with_null(const Type& a, const Type& b) {
         using K = Type::Kind;
         if (a == b) return false;
-        auto structural = [](const Type& t) { return t.kind() == K::Object || t.kind() == K::Tuple; };
-        if (!structural(a) && !structural(b)) return false;
+        // Same family only: objects with maps or objects, tuples with lists or tuples.
+        auto mapping = [](const Type& t) { return t.kind() == K::Object || t.kind() == K::Map; };
+        auto sequence = [](const Type& t) { return t.kind() == K::Tuple || t.kind() == K::List; };
+        if (!(mapping(a) && mapping(b)) && !(sequence(a) && sequence(b))) return false;
         auto shallow_dynamic = [](const Type& t) {
             if (t.kind() == K::Object)
                 return std::any_of(t.attributes().begin(), t.attributes().end(), [](const auto& x) { return x.second.is_dynamic(); });
