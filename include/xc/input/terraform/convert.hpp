@@ -81,7 +81,7 @@ inline Constraint constraint_of(const Type& t) {
     return c;
 }
 
-inline std::optional<Type> unify(const std::vector<Type>& types);
+inline std::optional<Type> unify(const std::vector<Type>& types, bool null_strict = true);
 
 // Whether values of `types` convert to one element type of a list(any)/map(any).
 inline bool single_type(const std::vector<Type>& types) { return unify(types).has_value(); }
@@ -138,7 +138,7 @@ inline bool can_convert(const Type& from, const Type& to) {
 // objects with maps as maps, tuples of differing lengths and tuples with lists as lists);
 // otherwise the result is the first of the given types — string, number, bool first — that
 // every other converts to. A dynamic type (a null literal) converts to anything.
-inline std::optional<Type> unify(const std::vector<Type>& types) {
+inline std::optional<Type> unify(const std::vector<Type>& types, bool null_strict) {
     using K = Type::Kind;
     if (types.empty()) return Type::dynamic();
     // Dynamic types (null literals, unknowns of unknown type) are disregarded for the choice:
@@ -147,7 +147,14 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
         std::vector<Type> known;
         for (const auto& t : types)
             if (!t.is_dynamic()) known.push_back(t);
-        return known.empty() ? std::optional<Type>(Type::dynamic()) : unify(known);
+        if (known.empty()) return Type::dynamic();
+        auto u = unify(known);
+        // Measured with Terraform 1.11: among the members of tuples and objects, a null unifies
+        // with primitives only (tolist([null, "a"]) works; tolist([null, [1]]) and
+        // tolist([{a = null}, {a = [1]}]) fail) — but a collection's element type may be
+        // dynamic (an empty collection), and tomap({a = null, b = [1]}) works.
+        if (null_strict && u && !u->is_primitive()) return std::nullopt;
+        return u;
     }
     std::size_t maps = 0, lists = 0, sets = 0, objects = 0, tuples = 0, dynamics = 0;
     for (const auto& t : types) {
@@ -173,7 +180,7 @@ inline std::optional<Type> unify(const std::vector<Type>& types) {
             else if (t.kind() == K::Tuple && with_tuples)
                 for (const auto& e : t.elements()) ets.push_back(e);
         }
-        return unify(ets);
+        return unify(ets, with_objects || with_tuples);
     };
     if (maps > 0 && maps + dynamics == n) {
         auto u = elements_of(false, false);
@@ -289,16 +296,12 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
 
 // Element values converted to one element type: the constraint's, or (for `any`) their unified type.
 inline std::vector<Value> convert_elements(const std::vector<std::pair<std::string, const Value*>>& items, const Constraint& elem,
-                                           const std::string& path, Type& element_type, bool sequence = false) {
+                                           const std::string& path, Type& element_type, bool null_strict = true) {
     Constraint target = elem;
     if (elem.kind == Type::Kind::Dynamic) {
         std::vector<Type> ts;
         for (const auto& [p, v] : items) ts.push_back(v->type());
-        auto u = unify(ts);
-        // Measured with Terraform 1.11: a sequence holding a null literal converts to a list or
-        // set only when the other elements are primitive (tolist([null, [1]]) fails; tomap does not).
-        if (u && sequence && !u->is_primitive() && !u->is_dynamic() && std::any_of(ts.begin(), ts.end(), [](const Type& t) { return t.is_dynamic(); }))
-            u.reset();
+        auto u = unify(ts, null_strict);
         if (!u) throw ConversionError(at_path(path, "all elements must have the same type"));
         target = constraint_of(*u);
         element_type = *u;
@@ -361,7 +364,7 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
         std::vector<std::pair<std::string, const Value*>> items;
         for (std::size_t i = 0; i < v.elements().size(); ++i) items.emplace_back("element " + std::to_string(i), &v.elements()[i]);
         Type et;
-        auto out = convert_elements(items, c.children.at(0), path, et, from == Type::Kind::Tuple);
+        auto out = convert_elements(items, c.children.at(0), path, et);
         return done(c.kind == Type::Kind::List ? Value::list(et, std::move(out)) : Value::set(et, std::move(out)));
     }
     case Type::Kind::Map: {
@@ -369,7 +372,7 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
         std::vector<std::pair<std::string, const Value*>> items;
         for (const auto& [k, e] : v.attributes()) items.emplace_back("element \"" + k + "\"", &e);
         Type et;
-        auto out = convert_elements(items, c.children.at(0), path, et);
+        auto out = convert_elements(items, c.children.at(0), path, et, from != Type::Kind::Object);
         Attributes as;
         std::size_t i = 0;
         for (const auto& [k, e] : v.attributes()) as.emplace(k, std::move(out[i++]));

@@ -977,12 +977,14 @@ inline const std::map<std::string, Function>& functions() {
         });
         add("format", {{"format", S}}, Param{"args", D, true, false}, S, [](std::vector<Value>& a, const CallContext&) {
             for (std::size_t i = 1; i < a.size(); ++i)
-                if (a[i].is_null()) return unknown_because(Type::dynamic(), "format() with a null argument: Terraform 1.11 returns an unknown value");
+                if (a[i].is_null() && a[i].type().is_dynamic())
+                    return unknown_because(Type::dynamic(), "format() with a null literal argument: Terraform 1.11 returns an unknown value");
             return format_impl(a[0].as_string(), a, 1);
         });
         add("formatlist", {{"format", S}}, Param{"args", D, true, false}, D, [](std::vector<Value>& a, const CallContext&) {
             for (std::size_t i = 1; i < a.size(); ++i)
-                if (a[i].is_null()) return unknown_because(Type::dynamic(), "formatlist() with a null argument: Terraform 1.11 returns an unknown value");
+                if (a[i].is_null() && a[i].type().is_dynamic())
+                    return unknown_because(Type::dynamic(), "formatlist() with a null literal argument: Terraform 1.11 returns an unknown value");
             std::optional<std::size_t> n;
             for (std::size_t i = 1; i < a.size(); ++i)
                 if (!a[i].is_null() && a[i].is_sequence()) {

@@ -475,6 +475,11 @@ inline Value equals(const Value& a, const Value& b) {
         return result(Value::unknown(Type::boolean(), std::move(o)));
     };
     if (!a.is_known() && !b.is_known()) return unknown();
+    // A value xc could not compute ("xc: ..." origins) may have any type in Terraform: no
+    // answer from types alone.
+    for (const Value* v : {&a, &b})
+        for (const auto& o : v->unknown_origins())
+            if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error") return unknown();
     if (!a.is_known() || !b.is_known()) {
         const Value& k = a.is_known() ? a : b;
         const Value& u = a.is_known() ? b : a;
