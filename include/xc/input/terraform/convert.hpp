@@ -174,12 +174,17 @@ inline std::optional<Type> unify(const std::vector<Type>& types, bool null_stric
     auto elements_of = [&](bool with_objects, bool with_tuples) {
         std::vector<Type> ets;
         for (const auto& t : types) {
-            if (t.kind() == K::Map || t.kind() == K::List || t.kind() == K::Set) ets.push_back(t.element());
-            else if (t.kind() == K::Object && with_objects)
+            if (t.kind() == K::Map || t.kind() == K::List || t.kind() == K::Set) {
+                // A dynamic element type is an empty collection's: it takes any type.
+                if (!t.element().is_dynamic()) ets.push_back(t.element());
+                continue;
+            }
+            if (t.kind() == K::Object && with_objects)
                 for (const auto& [k, a] : t.attributes()) ets.push_back(a);
             else if (t.kind() == K::Tuple && with_tuples)
                 for (const auto& e : t.elements()) ets.push_back(e);
         }
+        if (ets.empty()) return std::optional<Type>(Type::dynamic());
         return unify(ets, with_objects || with_tuples);
     };
     if (maps > 0 && maps + dynamics == n) {
@@ -409,9 +414,21 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
 
 }  // namespace detail
 
-// Converts `v` to the constraint, throwing ConversionError (cty's message with its path).
-inline Value convert(const Value& v, const Constraint& c) { return detail::convert_at(v, c, ""); }
-inline Value convert(const Value& v, const Type& t) { return detail::convert_at(v, constraint_of(t), ""); }
+// Converts `v` to the constraint, throwing ConversionError (cty's message with its path). A
+// value holding something xc does not compute (an "xc: ..." unknown, whose Terraform type is
+// not known) that fails to convert gives an unknown result instead: Terraform might not fail.
+inline Value convert(const Value& v, const Constraint& c) {
+    try {
+        return detail::convert_at(v, c, "");
+    } catch (const ConversionError&) {
+        std::vector<std::string> limits;
+        for (auto& o : v.unknown_origins())
+            if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error") limits.push_back(o);
+        if (limits.empty()) throw;
+        return Value::unknown(c.type(), std::move(limits)).mark_sensitive(v.deep_sensitive());
+    }
+}
+inline Value convert(const Value& v, const Type& t) { return convert(v, constraint_of(t)); }
 
 // Parses the expression of a `type = ...` argument. Throws InputError located at the part
 // that is not a type constraint. `default` values of optional attributes are constant
