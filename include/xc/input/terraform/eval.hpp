@@ -193,6 +193,10 @@ private:
             } catch (const ConversionError& err) {
                 fail_at(e.children[0]->range, std::string("Invalid template if directive: The condition value is not valid: ") + err.what() + ".");
             }
+            if (!c.is_known()) {  // it held a value xc does not compute
+                for (auto& o : c.origins()) unknowns.push_back(o);
+                return;
+            }
             if (c.as_bool()) render(*e.children[1], out, sensitive, unknowns);
             else if (e.children.size() > 2 && e.children[2]) render(*e.children[2], out, sensitive, unknowns);
             return;
@@ -283,6 +287,10 @@ private:
             } catch (const ConversionError& err) {
                 fail_at(inner.range, std::string("Incorrect key type: Can't use this value as a key: ") + err.what() + ".");
             }
+            if (!ks.is_known()) {
+                for (auto& o : ks.origins()) unknown_keys.push_back(o);
+                continue;
+            }
             as[ks.as_string()] = std::move(v);  // a later duplicate wins, as in HCL
         }
         if (!unknown_keys.empty()) return Value::unknown(Type::dynamic(), dedup(std::move(unknown_keys))).mark_sensitive(sensitive);
@@ -337,6 +345,10 @@ private:
                 } catch (const ConversionError& err) {
                     fail_at(cond_e->range, std::string("Invalid 'for' condition: The 'if' clause value is invalid: ") + err.what() + ".");
                 }
+                if (!c.is_known()) {
+                    for (auto& o : c.origins()) unknowns.push_back(o);
+                    return;
+                }
                 sensitive = sensitive || c.sensitive();
                 if (!c.as_bool()) return;
             }
@@ -354,6 +366,10 @@ private:
                 key = convert(key, Type::string());
             } catch (const ConversionError& err) {
                 fail_at(key_e->range, std::string("Invalid object key: The key expression produced an invalid result: ") + err.what() + ".");
+            }
+            if (!key.is_known()) {
+                for (auto& o : key.origins()) unknowns.push_back(o);
+                return;
             }
             sensitive = sensitive || key.sensitive();
             Value val = evaluate(*val_e);
@@ -426,6 +442,7 @@ private:
         } catch (const ConversionError& err) {
             fail_at(e.children[0]->range, std::string("Incorrect condition type: The condition expression must be of type bool: ") + err.what() + ".");
         }
+        if (!c.is_known()) return Value::unknown(*rt, c.origins()).mark_sensitive(c.sensitive());
         const bool yes = c.as_bool();
         const std::optional<InputError>& chosen_err = yes ? t_err : f_err;
         if (chosen_err) {
@@ -555,11 +572,9 @@ private:
                                                                                                        : std::numeric_limits<BigFloat>::infinity());
             return num(a.value / b.value);
         case Op::Modulo: {
-            // cty: an infinite operand gives the product; x % 0 is x; otherwise a - b * trunc(a / b).
-            if (!a.is_finite() || !b.is_finite()) {
-                if (a.value == 0 || b.value == 0) fail_at(e.range, "Operation failed: Error during operation: can't multiply zero by infinity.");
-                return num(a.value * b.value);
-            }
+            // An infinite operand fails (measured with Terraform 1.11); x % 0 is x; otherwise
+            // a - b * trunc(a / b).
+            if (!a.is_finite() || !b.is_finite()) fail_at(e.range, "Operation failed: Error during operation: can't use modulo with an infinite operand.");
             if (b.value == 0) return l;
             // cty: the quotient at the larger precision, truncated; the product and the
             // difference at the dividend's precision.
