@@ -230,6 +230,16 @@ TEST(TerraformDocumentedDifference, UnstableConditionalTypesAreUnknown) {
     EXPECT_NE(o.value.origins().at(0).find("non-ASCII"), std::string::npos);
 }
 
+// Terraform 1.11.4 crashes ("TERRAFORM CRASH", a panic; inside try() an error) on a splat over
+// a list whose results differ in type, e.g. a nested splat over a list holding null: xc reports
+// a located error rather than a value Terraform never produces.
+TEST(TerraformEval, ListSplatResultsOfDifferentTypesFail) {
+    auto o = eval_text("tolist([\"a\", null])[*][*]");
+    ASSERT_EQ(o.kind, Outcome::Kind::Error);
+    EXPECT_NE(o.error.find("test.tf:1:5"), std::string::npos) << o.error;
+    EXPECT_EQ(json("[\"a\", null][*][*]"), "[[\"a\"],[]]");  // a tuple's splat is a tuple: fine
+}
+
 // Errors in the result a conditional does not choose are dropped, as in HCL; the type of that
 // result still counts.
 TEST(TerraformEval, ConditionalDropsTheOtherResultsErrors) {

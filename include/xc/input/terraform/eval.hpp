@@ -753,18 +753,17 @@ private:
             out.push_back(evaluate(each));
         }
         if (k == Type::Kind::List || k == Type::Kind::Set) {
-            // A list's (or set's) splat is a list of the results' type.
-            std::vector<Type> ts;
-            for (const auto& v : out) ts.push_back(v.type());
-            Type et = k == Type::Kind::List || k == Type::Kind::Set ? Type::dynamic() : Type::dynamic();
-            if (out.empty()) {
-                et = Type::dynamic();
-            } else {
-                auto u = unify(ts);
-                if (!u) fail_at(e.range, "Invalid splat result: the results have inconsistent types");
-                et = *u;
-                for (auto& v : out) v = convert(v, et);
-            }
+            // A list's (or set's) splat is a list; HCL builds it without converting, so results of
+            // different types fail (Terraform 1.11.4 panics on them, e.g. tolist(["a", null])[*][*]).
+            if (out.empty()) return Value::list(Type::dynamic(), {}).mark_sensitive(src.sensitive());
+            for (const auto& v : out)
+                if (!(v.type() == out[0].type()) && !v.type().is_dynamic() && !out[0].type().is_dynamic())
+                    fail_at(e.range, "Invalid splat result: the results have different types (" + out[0].type().friendly() + ", " + v.type().friendly() +
+                                         "); Terraform 1.11.4 fails on this");
+            Type et = out[0].type();
+            for (const auto& v : out)
+                if (!v.type().is_dynamic()) et = v.type();
+            for (auto& v : out) v = convert(v, et);
             return Value::list(et, std::move(out)).mark_sensitive(src.sensitive());
         }
         return Value::tuple(std::move(out)).mark_sensitive(src.sensitive());
