@@ -3,7 +3,7 @@
 #pragma once
 
 #include "xc/input/hcl/parser.hpp"
-#include "xc/input/terraform/eval.hpp"
+#include "xc/input/terraform/terraform.hpp"
 
 #include <string>
 
