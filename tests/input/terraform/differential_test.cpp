@@ -70,7 +70,7 @@ public:
         static const char* lits[] = {"\"\"", "\"a\"", "\"abc\"", "\"Hello World\"", "\"a,b,,c\"", "\"  pad  \"", "\"x-y_z\"", "\"<&>\"",
                                      "\"caf\\u00e9\"", "\"line1\\nline2\"", "\"tab\\tx\"", "\"q\\\"uote\"", "\"10.0.0.0/16\"", "\"true\"", "\"1\"", "\"$${x}\""};
         if (depth <= 0) return pickof(lits);
-        switch (pick(16)) {
+        switch (pick(19)) {
         case 0: case 1: return pickof(lits);
         case 2: return "\"pre-${" + any(depth - 1) + "}-post\"";
         case 3: return std::string(pickof({"upper", "lower", "trimspace", "strrev", "title"})) + "(" + string(depth - 1) + ")";
@@ -86,6 +86,10 @@ public:
         case 12: return "tostring(" + any(depth - 1) + ")";
         case 13: return std::string(pickof({"sha256", "md5", "base64encode"})) + "(" + string(depth - 1) + ")";
         case 14: return "indent(" + pickof({"2", "0"}) + ", " + string(depth - 1) + ")";
+        case 15: return std::string(pickof({"trimprefix", "trimsuffix", "trim"})) + "(" + string(depth - 1) + ", " + pickof({"\"a\"", "\"ab\"", "\" \"", "\"\""}) + ")";
+        case 16: return std::string(pickof({"chomp", "base64decode", "cidrnetmask"})) + "(" +
+                        pickof({"\"a\\n\\r\\n\"", "\"eGM=\"", "\"10.0.0.0/8\"", "\"172.16.0.0/33\"", "\"!\""}) + ")";
+        case 17: return "tostring(" + std::string(pickof({"alltrue", "anytrue"})) + "([" + boolean(depth - 1) + ", " + pickof({"true", "false", "\"true\"", "null"}) + "]))";
         default: return "coalesce(" + pickof({"\"\"", "null"}) + ", " + string(depth - 1) + ")";
         }
     }
@@ -244,6 +248,8 @@ std::vector<std::string> tricky_cases() {
         "base64decode(\"eGM=\")", "base64decode(\"!\")", "md5(\"\")", "sha256(\"\")", "1 == \"1\"", "[1] == [1]", "tolist([1]) == [1]", "{a = 1} == {a = 1}",
         "null == null", "1 < \"2\"", "\"a\" < 1", "!\"true\"", "true && \"false\"", "-\"5\"", "[1, 2][\"1\"]", "{a = 1}[\"b\"]", "[1][1.5]", "[1][-1]",
         "toset([1])[0]", "\"abc\".x", "1.5e-400", "1e-7", "123456789012345678901234567890", "00012", "1.0", "1.50", "0.000001",
+        "chomp(\"a\\r\\r\\n\")", "alltrue([])", "anytrue([false, null])", "alltrue([true, \"true\"])", "tolist([\"a\", null])[*][*]",
+        "timestamp() == \"x\"", "[for x in [1, 2] : x if x > 1]", "{for k, v in {a = 1, b = 2} : v => k}", "[\"a\", null][*][*]",
     };
 }
 

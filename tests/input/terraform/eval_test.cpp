@@ -171,6 +171,13 @@ TEST(TerraformFunctions, UnsupportedFormsAreUnknownWithAReason) {
     EXPECT_EQ(o.kind, Outcome::Kind::Unknown);
     o = eval_text("cidrsubnet(\"fd00::/8\", 8, 1)");
     EXPECT_EQ(o.kind, Outcome::Kind::Unknown);
+    // Terraform's functions xc does not compute, and provider-defined ones: unknown, named;
+    // their arguments are still evaluated.
+    o = eval_text("\"id-${uuid()}\"");
+    ASSERT_EQ(o.kind, Outcome::Kind::Unknown);
+    EXPECT_EQ(o.value.origins().at(0), "xc: function uuid() is not evaluated by xc");
+    EXPECT_EQ(eval_text("provider::aws::arn_parse(\"arn:aws:s3:::b\")").kind, Outcome::Kind::Unknown);
+    EXPECT_EQ(eval_text("timestamp(1 + \"x\")").kind, Outcome::Kind::Error);
 }
 
 TEST(TerraformFunctions, FileAndTemplatefileReadRelativeToTheModule) {

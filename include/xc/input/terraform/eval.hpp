@@ -776,8 +776,13 @@ private:
         if (name == "try" || name == "can") return try_can(e, name == "can");
         const Function* f = find_function(name);
         if (!f) {
-            if (name.find("::") != std::string::npos)
-                fail_at(e.range, "Call to unknown function: provider-defined function \"" + printable(name) + "\" is not supported by xc.");
+            // Terraform's own functions that xc does not compute, and provider-defined ones:
+            // the arguments are evaluated (their errors count), the result is unknown, saying why.
+            if (name.rfind("provider::", 0) == 0 || terraform_function_not_in_xc(name)) {
+                bool sensitive = false;
+                for (const auto* c : e.children) sensitive = evaluate(*c).deep_sensitive() || sensitive;
+                return Value::unknown(Type::dynamic(), "xc: function " + name + "() is not evaluated by xc").mark_sensitive(sensitive);
+            }
             fail_at(e.range, "Call to unknown function: There is no function named \"" + printable(name) + "\".");
         }
         std::vector<Value> args;

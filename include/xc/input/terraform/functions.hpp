@@ -1119,6 +1119,22 @@ inline const std::map<std::string, Function>& functions() {
             }
             return Value::string(o);
         });
+        add("chomp", {{"str", S}}, std::nullopt, S, [](std::vector<Value>& a, const CallContext&) {
+            std::string s = a[0].as_string();  // Go: (?:\r\n?|\n)*\z removed, i.e. every trailing CR and LF
+            while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+            return Value::string(s);
+        });
+        for (bool all : {true, false})
+            add(all ? "alltrue" : "anytrue", {{"list", Type::list(B)}}, std::nullopt, B, [all](std::vector<Value>& a, const CallContext&) {
+                for (const auto& e : a[0].elements()) {
+                    if (e.is_null()) {
+                        if (all) return Value::boolean(false);
+                        continue;
+                    }
+                    if (e.as_bool() != all) return Value::boolean(!all);
+                }
+                return Value::boolean(all);
+            });
         // --- numbers
         auto num1 = [&](const std::string& name, std::function<BigFloat(const BigFloat&)> f) {
             add(name, {{"num", N}}, std::nullopt, N, [f](std::vector<Value>& a, const CallContext&) {
@@ -1599,6 +1615,17 @@ inline const std::map<std::string, Function>& functions() {
         return t;
     }();
     return table;
+}
+
+// Terraform 1.11's built-in functions that xc does not compute (a call yields an unknown value
+// naming the function); any other name not in the table is an error, as in Terraform.
+inline bool terraform_function_not_in_xc(const std::string& name) {
+    static const char* const names[] = {
+        "abspath", "base64gzip", "base64sha256", "base64sha512", "basename", "bcrypt", "cidrsubnets", "csvdecode", "dirname", "ephemeralasnull",
+        "filebase64", "filebase64sha256", "filebase64sha512", "fileexists", "filemd5", "fileset", "filesha1", "filesha256", "filesha512",
+        "formatdate", "log", "matchkeys", "pathexpand", "plantimestamp", "pow", "rsadecrypt", "sha1", "sha512", "templatestring",
+        "textdecodebase64", "textencodebase64", "timeadd", "timecmp", "timestamp", "transpose", "urlencode", "uuid", "uuidv5"};
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
 inline const Function* find_function(const std::string& name) {
