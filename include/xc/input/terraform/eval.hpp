@@ -65,6 +65,27 @@ public:
     explicit Evaluator(Scope scope) : scope_(std::move(scope)) {}
 
     Value evaluate(const hcl::Expr& e) {
+        if (depth_ == 0) {
+            // The whole expression: where Terraform itself might fail (see conditional), a known
+            // result xc found is not trustworthy — it is unknown, saying why.
+            possible_failure_.clear();
+            ++depth_;
+            Value v;
+            try {
+                v = evaluate_node(e);
+            } catch (...) {
+                depth_ = 0;
+                throw;
+            }
+            depth_ = 0;
+            if (!possible_failure_.empty() && v.is_wholly_known()) return Value::unknown(Type::dynamic(), possible_failure_).mark_sensitive(v.deep_sensitive());
+            return v;
+        }
+        return evaluate_node(e);
+    }
+
+private:
+    Value evaluate_node(const hcl::Expr& e) {
         if (++depth_ > max_depth) {
             --depth_;
             fail_at(e.range, "Expression too complex: nesting deeper than " + std::to_string(max_depth) + " levels");
@@ -420,9 +441,9 @@ private:
         for (const Value* v : {&t, &f})
             for (const auto& o : v->unknown_origins())
                 if (o.rfind("xc: ", 0) == 0 && o != "xc: evaluation error")
-                    return Value::unknown(Type::dynamic(), "xc: the type of a conditional's result depends on a value xc does not compute (" + o + ")");
+                    return possible_failure("xc: the type of a conditional's result depends on a value xc does not compute (" + o + ")");
         if (differing_shapes_with_null(t.type(), f.type()))
-            return Value::unknown(Type::dynamic(), "xc: a conditional whose results are objects or tuples of different shapes holding null: Terraform unifies these in an order it does not fix");
+            return possible_failure("xc: a conditional whose results are objects or tuples of different shapes holding null: Terraform unifies these in an order it does not fix");
         // The result type, as HCL finds it: a literal null takes the other's type; a dynamic
         // result leaves it dynamic (no conversion); otherwise the two types unified.
         std::optional<Type> rt;
@@ -459,6 +480,13 @@ private:
         } catch (const ConversionError& err) {
             fail_at(chosen_e.range, std::string("Inconsistent conditional result types: ") + err.what() + ".");
         }
+    }
+
+    // An unknown result where Terraform might instead fail: remembered, so that no known
+    // result is claimed for the whole expression either.
+    Value possible_failure(std::string reason) {
+        if (possible_failure_.empty()) possible_failure_ = reason;
+        return Value::unknown(Type::dynamic(), std::move(reason));
     }
 
     static bool differing_shapes_with_null(const Type& a, const Type& b) {
@@ -581,7 +609,9 @@ private:
             const BigFloat q = boost::multiprecision::trunc(Number::result(a.value / b.value, a, b).value);
             Number p{b.value * q, a.narrow};
             p.round();
-            Number r{ieee_zero(a.value - p.value, signbit(a) && q == 0), a.narrow};
+            // A zero difference is -0 only for -0 minus +0: a is -0, so the quotient is zero — an
+            // integer without sign (Go's big.Int) — and b * 0 takes b's sign.
+            Number r{ieee_zero(a.value - p.value, a.value == 0 && signbit(a) && b.value > 0), a.narrow};
             r.round();
             return Value::number(r).mark_sensitive(sens);
         }
@@ -884,6 +914,7 @@ private:
     }
 
     Scope scope_;
+    std::string possible_failure_;            // why Terraform might fail where xc has a value
     std::size_t tolerant_ = 0;                // > 0: inside a conditional's result
     std::size_t error_count_ = 0;             // errors met while tolerant
     std::optional<InputError> first_error_;  // the first error met while tolerant

@@ -361,6 +361,7 @@ inline bool yaml_encode(std::string& out, const Value& v, int indent, bool inlin
     case Type::Kind::String: {
         const auto& s = v.as_string();
         if (yaml_block_ok(s)) {
+            if (s[0] == '\n') return false;  // go-yaml adds an indentation indicator ("|2+"): not modelled
             std::size_t trailing = 0;
             while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
             out += trailing == 0 ? "|-\n" : trailing == 1 ? "|\n" : "|+\n";
