@@ -369,7 +369,9 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
         std::vector<std::pair<std::string, const Value*>> items;
         for (std::size_t i = 0; i < v.elements().size(); ++i) items.emplace_back("element " + std::to_string(i), &v.elements()[i]);
         Type et;
-        auto out = convert_elements(items, c.children.at(0), path, et);
+        // A collection keeps its element type for `any` (even when empty); a tuple's is unified.
+        const Constraint elem = c.children.at(0).kind == Type::Kind::Dynamic && from != Type::Kind::Tuple ? constraint_of(v.type().element()) : c.children.at(0);
+        auto out = convert_elements(items, elem, path, et);
         return done(c.kind == Type::Kind::List ? Value::list(et, std::move(out)) : Value::set(et, std::move(out)));
     }
     case Type::Kind::Map: {
@@ -377,7 +379,8 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
         std::vector<std::pair<std::string, const Value*>> items;
         for (const auto& [k, e] : v.attributes()) items.emplace_back("element \"" + k + "\"", &e);
         Type et;
-        auto out = convert_elements(items, c.children.at(0), path, et, from != Type::Kind::Object);
+        const Constraint elem = c.children.at(0).kind == Type::Kind::Dynamic && from == Type::Kind::Map ? constraint_of(v.type().element()) : c.children.at(0);
+        auto out = convert_elements(items, elem, path, et, from != Type::Kind::Object);
         Attributes as;
         std::size_t i = 0;
         for (const auto& [k, e] : v.attributes()) as.emplace(k, std::move(out[i++]));
