@@ -31,6 +31,12 @@ TEST(TerraformNumber, PrintsAsTerraformDoes) {
     // quotient of two such: Terraform prints 0.33333333333333333334.
     EXPECT_EQ(json("length(\"a\") / length(\"abc\")"), "0.33333333333333333334");
     EXPECT_EQ(json("-0"), "-0");
+    // xc's range (README: Limits): beyond it, a located error rather than a gigabyte of digits.
+    EXPECT_EQ(json("1e300000 > 1"), "true");
+    auto o = eval_text("1e300000 * 1e300000");
+    ASSERT_EQ(o.kind, Outcome::Kind::Error);
+    EXPECT_NE(o.error.find("Number out of range"), std::string::npos) << o.error;
+    EXPECT_EQ(eval_text("1e999999999").kind, Outcome::Kind::Error);
 }
 
 TEST(TerraformValue, SetsAndMapsIterateInTerraformsOrder) {

@@ -168,7 +168,7 @@ private:
         case hcl::LiteralKind::Bool: return Value::boolean(e.boolean);
         case hcl::LiteralKind::Number: {
             auto n = Number::parse(e.text);
-            if (!n) fail_at(e.range, "Invalid number literal: " + printable(e.text));
+            if (!n) fail_at(e.range, "Invalid number literal: " + printable(e.text) + " (xc handles magnitudes up to about 10^301000, README: Limits)");
             return Value::number(*n);
         }
         case hcl::LiteralKind::String: return Value::string(std::string(e.text));
@@ -574,7 +574,12 @@ private:
         if (!l.is_known() || !r.is_known()) return unknown_of(comparison ? Type::boolean() : Type::number());
         const Number& a = l.as_number();
         const Number& b = r.as_number();
-        auto num = [&](BigFloat v) { return Value::number(Number::result(std::move(v), a, b)).mark_sensitive(sens); };
+        auto num = [&](BigFloat v) {
+            Number n = Number::result(std::move(v), a, b);
+            const bool overflow = !n.is_finite() && a.is_finite() && b.is_finite() && !(e.op == Op::Divide && b.value == 0);
+            if (overflow || !n.in_range()) fail_at(e.range, "Number out of range: xc handles magnitudes up to about 10^301000 (README: Limits)");
+            return Value::number(n).mark_sensitive(sens);
+        };
         switch (e.op) {
         case Op::Less: return Value::boolean(a.value < b.value).mark_sensitive(sens);
         case Op::Greater: return Value::boolean(a.value > b.value).mark_sensitive(sens);

@@ -56,6 +56,15 @@ struct Number {
     }
     bool is_integer() const { return boost::multiprecision::isfinite(value) && value == boost::multiprecision::trunc(value); }
     bool is_finite() const { return boost::multiprecision::isfinite(value); }
+    // xc's range: magnitudes within 2^±1,000,000 (about 10^±301,000), so that printing a
+    // number (Terraform prints every digit) stays bounded. README: Limits.
+    static constexpr int max_binary_exponent = 1000000;
+    bool in_range() const {
+        if (!is_finite() || value == 0) return true;
+        int e = 0;
+        boost::multiprecision::frexp(value, &e);
+        return e <= max_binary_exponent && e >= -max_binary_exponent;
+    }
     std::optional<std::int64_t> to_int64() const {
         if (!is_integer() || value > BigFloat(INT64_MAX) || value < BigFloat(INT64_MIN)) return std::nullopt;
         return static_cast<std::int64_t>(value);
@@ -148,6 +157,7 @@ inline std::optional<Number> Number::parse(std::string_view t) {
     try {
         Number n{BigFloat(s), false};
         if (n.value == 0 && s[0] == '-') n.value = -n.value;  // keep -0, as big.ParseFloat does
+        if (!n.is_finite() || !n.in_range()) return std::nullopt;
         return n;
     } catch (const std::exception&) {
         return std::nullopt;
