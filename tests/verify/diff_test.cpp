@@ -193,6 +193,18 @@ std::vector<std::string> names(const char* kind) {
     return out;
 }
 
+// A mutant of a kind xc diff does not compare yet (README, "Gate pull requests with xc diff").
+bool not_covered(const json& mutant) {
+    return not_covered_properties.contains(mutant["expect"]["property"].get<std::string>()) ||
+           not_covered_mutants.contains(mutant["name"].get<std::string>());
+}
+std::vector<std::string> covered_mutants() {
+    std::vector<std::string> out;
+    for (const auto& e : corpus()["mutants"])
+        if (!not_covered(e)) out.push_back(e["name"]);
+    return out;
+}
+
 // Every Statement array of a model, reversed.
 void reverse_statements(json& j) {
     if (j.is_object()) {
@@ -213,8 +225,6 @@ class DiffCorrect : public testing::TestWithParam<std::string> {};
 TEST_P(DiffMutant, NewAccessIsReportedWithAWitnessThatReproducesOnBothSides) {
     const auto& e = entry("mutants", GetParam());
     const std::string property = e["expect"]["property"];
-    if (not_covered_properties.contains(property) || not_covered_mutants.contains(GetParam()))
-        GTEST_SKIP() << property << " is not compared by xc diff yet";
     auto old_g = graph_of(reference(), "reference");
     auto new_g = graph_of(reference().patch(e["patch"]), GetParam());
     auto report = xc::verify::diff(old_g, new_g);
@@ -251,10 +261,27 @@ TEST_P(DiffCorrect, NarrowerOrEquivalentVariantsGrantNoNewAccess) {
         }
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, DiffMutant, testing::ValuesIn(names("mutants")),
+INSTANTIATE_TEST_SUITE_P(Corpus, DiffMutant, testing::ValuesIn(covered_mutants()),
                          [](const testing::TestParamInfo<std::string>& i) { return gtest_name(i.param); });
 INSTANTIATE_TEST_SUITE_P(Corpus, DiffCorrect, testing::ValuesIn(narrower_or_equivalent),
                          [](const testing::TestParamInfo<std::string>& i) { return gtest_name(i.param); });
+
+// The gap, stated: the mutants not compared are exactly those of the kinds the README lists as
+// not compared yet, and each of them really does pass unnoticed (when one starts to be
+// reported, move it to the covered ones).
+TEST(Diff, OnlyTheDocumentedKindsOfMutantGoUncompared) {
+    const std::string readme = xc::test::read_file(xc::test::source_dir() / "README.md");
+    std::size_t uncovered = 0;
+    for (const auto& e : corpus()["mutants"]) {
+        if (!not_covered(e)) continue;
+        ++uncovered;
+        SCOPED_TRACE(e["name"].get<std::string>());
+        auto report = xc::verify::diff(graph_of(reference(), "reference"), graph_of(reference().patch(e["patch"]), e["name"]));
+        EXPECT_EQ(report.count(Change::new_access), 0u) << "now reported: move it to the covered mutants" << describe(report);
+    }
+    for (const auto& p : not_covered_properties) EXPECT_NE(readme.find(p), std::string::npos) << p;
+    EXPECT_LE(uncovered, 12u);
+}
 
 TEST(Diff, EveryNarrowerVariantNamedIsInTheCorpus) {
     auto all = names("correct");
