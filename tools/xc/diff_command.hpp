@@ -4,6 +4,7 @@
 // with every diagnostic and no report at all, on stdout or in --output.
 #pragma once
 
+#include "command_support.hpp"
 #include "output_file.hpp"
 
 #include <xc/verify/diff_report.hpp>
@@ -15,49 +16,23 @@
 
 namespace xc::cli {
 
-struct DiffRequest {
+struct DiffRequest : CheckSelection {  // only/skip: diff check ids
     std::string old_file, new_file;
     std::string format = "text";  // text | json | sarif
     std::string output;           // empty: stdout
-    std::vector<std::string> only, skip;
-    unsigned timeout_ms = verify::VerifyOptions{}.timeout_ms;
-    unsigned run_timeout_ms = verify::VerifyOptions{}.run_timeout_ms;
 };
 
-// "unknown diff check 'x' (did you mean 'y'?)" for an id that names no diff check, else "".
-inline std::string check_diff_ids(const std::vector<std::string>& ids) {
+inline int run_diff(const DiffRequest& request) {
     std::vector<std::string> known;
     for (const auto& c : verify::diff_checks) known.emplace_back(c.id);
-    for (const auto& id : ids)
-        if (!verify::find_diff_check(id)) {
-            std::string hint = did_you_mean(id, known);
-            return "unknown diff check '" + id + "'" + (hint.empty() ? "" : " (" + hint + ")");
-        }
-    return {};
-}
-
-inline int run_diff(const DiffRequest& request) {
-    for (const auto* ids : {&request.only, &request.skip})
-        if (auto error = check_diff_ids(*ids); !error.empty()) {
-            std::cerr << "xc diff: " << error << "\n";
-            return 2;
-        }
-    verify::VerifyOptions options;
-    options.only = {request.only.begin(), request.only.end()};
-    options.skip = {request.skip.begin(), request.skip.end()};
-    options.timeout_ms = request.timeout_ms;
-    options.run_timeout_ms = request.run_timeout_ms;
+    if (auto error = unknown_id(request, known, "diff check"); !error.empty()) {
+        std::cerr << "xc diff: " << error << "\n";
+        return 2;
+    }
+    verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    std::vector<model::Graph> graphs;
-    graphs.reserve(2);
-    for (const auto* file : {&request.old_file, &request.new_file}) {
-        try {
-            graphs.push_back(model::build_graph(input::json::load_model_file(*file)));
-        } catch (const InputError& e) {
-            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
-        }
-    }
+    std::vector<model::Graph> graphs = load_graphs({request.old_file, request.new_file}, diagnostics);
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
 
     auto report = verify::diff(graphs[0], graphs[1], options);

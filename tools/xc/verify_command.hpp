@@ -4,6 +4,7 @@
 // any of them is exit 2 with every diagnostic and no report at all, on stdout or in --output.
 #pragma once
 
+#include "command_support.hpp"
 #include "output_file.hpp"
 #include "progress_line.hpp"
 
@@ -22,31 +23,16 @@
 
 namespace xc::cli {
 
-struct VerifyRequest {
+struct VerifyRequest : CheckSelection {  // only/skip: property ids
     std::vector<std::string> model_files;
     std::string format = "text";  // text | json | sarif
     std::string output;           // empty: stdout
     std::string baseline;         // empty: none
-    std::vector<std::string> only, skip;
-    unsigned timeout_ms = verify::VerifyOptions{}.timeout_ms;          // per query (one property on one subject)
-    unsigned run_timeout_ms = verify::VerifyOptions{}.run_timeout_ms;  // the whole run
 };
 
 inline const std::vector<std::string>& verify_formats() {
     static const std::vector<std::string> formats{"text", "json", "sarif"};
     return formats;
-}
-
-// "unknown property 'x' (did you mean 'y'?)" for an id that names no property, else "".
-inline std::string check_property_ids(const std::vector<std::string>& ids) {
-    std::vector<std::string> known;
-    for (const auto& p : verify::properties) known.emplace_back(p.id);
-    for (const auto& id : ids)
-        if (!verify::is_property(id)) {
-            std::string hint = did_you_mean(id, known);
-            return "unknown property '" + id + "'" + (hint.empty() ? "" : " (" + hint + ")");
-        }
-    return {};
 }
 
 inline std::set<std::string> checked_properties(const verify::VerifyOptions& options) {
@@ -67,27 +53,16 @@ inline std::string render(const verify::RunReport& run, const std::string& forma
 // Throws InputError (every model's and the baseline's diagnostics together) before proving anything;
 // OutputFileError if --output cannot be written.
 inline int run_verify(const VerifyRequest& request) {
-    for (const auto* ids : {&request.only, &request.skip})
-        if (auto error = check_property_ids(*ids); !error.empty()) {
-            std::cerr << "xc verify: " << error << "\n";
-            return 2;
-        }
-    verify::VerifyOptions options;
-    options.only = {request.only.begin(), request.only.end()};
-    options.skip = {request.skip.begin(), request.skip.end()};
-    options.timeout_ms = request.timeout_ms;
-    options.run_timeout_ms = request.run_timeout_ms;
+    std::vector<std::string> known;
+    for (const auto& p : verify::properties) known.emplace_back(p.id);
+    if (auto error = unknown_id(request, known, "property"); !error.empty()) {
+        std::cerr << "xc verify: " << error << "\n";
+        return 2;
+    }
+    verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    std::vector<model::Graph> graphs;
-    graphs.reserve(request.model_files.size());
-    for (const auto& file : request.model_files) {
-        try {
-            graphs.push_back(model::build_graph(input::json::load_model_file(file)));
-        } catch (const InputError& e) {
-            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
-        }
-    }
+    std::vector<model::Graph> graphs = load_graphs(request.model_files, diagnostics);
     std::optional<verify::Baseline> baseline;
     if (!request.baseline.empty()) {
         try {

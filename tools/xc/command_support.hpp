@@ -1,0 +1,57 @@
+// What the proving commands (verify, diff) share: the selection of what to check, the options it
+// gives the library, and reading every model before anything is proved.
+#pragma once
+
+#include <xc/xc.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xc::cli {
+
+// What a proving command checks and how long it may take (--properties/--checks, --skip,
+// --timeout-ms, --run-timeout-ms).
+struct CheckSelection {
+    std::vector<std::string> only, skip;
+    unsigned timeout_ms = verify::VerifyOptions{}.timeout_ms;          // per query (one check on one subject)
+    unsigned run_timeout_ms = verify::VerifyOptions{}.run_timeout_ms;  // the whole run
+
+    verify::VerifyOptions options() const {
+        verify::VerifyOptions o;
+        o.only = {only.begin(), only.end()};
+        o.skip = {skip.begin(), skip.end()};
+        o.timeout_ms = timeout_ms;
+        o.run_timeout_ms = run_timeout_ms;
+        return o;
+    }
+};
+
+// "unknown <what> 'x' (did you mean 'y'?)" for the first of `only` and `skip` that is not one of
+// `known`, else "".
+inline std::string unknown_id(const CheckSelection& s, const std::vector<std::string>& known, std::string_view what) {
+    for (const auto* ids : {&s.only, &s.skip})
+        for (const auto& id : *ids)
+            if (std::find(known.begin(), known.end(), id) == known.end()) {
+                std::string hint = did_you_mean(id, known);
+                return "unknown " + std::string(what) + " '" + id + "'" + (hint.empty() ? "" : " (" + hint + ")");
+            }
+    return {};
+}
+
+// The graph of each model file; every file's diagnostics are added to `diagnostics`.
+inline std::vector<model::Graph> load_graphs(const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
+    std::vector<model::Graph> graphs;
+    graphs.reserve(files.size());
+    for (const auto& file : files) {
+        try {
+            graphs.push_back(model::build_graph(input::json::load_model_file(file)));
+        } catch (const InputError& e) {
+            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+        }
+    }
+    return graphs;
+}
+
+}  // namespace xc::cli
