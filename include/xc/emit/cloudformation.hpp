@@ -129,11 +129,13 @@ public:
         for (const auto& out : s_.outputs)
             put(outputs, pascal(out.name), Json{{"Description", literal(out.description)}, {"Value", value(out.value)}});
         // Lookups, in id order, after their function.
-        if (!lookups_.empty()) {
-            put(resources, "XcLookupFunctionRole", lookup_role());
+        if (!lookups_.empty() || !deployed_apis_.empty()) {
+            put(resources, "XcLookupFunctionRole", lookup_role(deployed_apis_));
             put(resources, "XcLookupFunction", lookup_function());
             for (auto& [id, res] : lookups_) put(resources, id, std::move(res));
         }
+
+        drop_unreferenced_inputs(resources, outputs);
 
         Json t{{"AWSTemplateFormatVersion", "2010-09-09"}};
         std::string description = "xc: " + s_.name + " stack of model " + d_.name + " (account " + s_.account_id + ", phase " +
@@ -174,7 +176,6 @@ private:
         for (const auto& r : s_.resources) {
             if (folds().contains(r.kind) || parameter_kinds().contains(r.kind)) continue;
             std::string id = pascal(r.name) + pascal(r.kind);
-            if (r.kind == "deployment") id += change_hash(*r.property("triggers")->find("redeployment")).substr(0, 12);
             ids_[key(r.kind, r.name)] = id;
         }
         for (const auto& r : s_.resources) {
@@ -217,6 +218,20 @@ private:
         }
     }
 
+    // A stack input only Terraform uses (e.g. a secret's recovery window: CloudFormation has no
+    // such property) is not declared: a parameter nothing references is cfn-lint W2001.
+    void drop_unreferenced_inputs(const Json& resources, const Json& outputs) {
+        std::set<std::string> referenced;
+        collect_references(resources, referenced);
+        collect_references(outputs, referenced);
+        for (const auto& in : s_.inputs) {
+            const std::string id = pascal(in.name);
+            if (is_dist_dir_input(in.name) || referenced.contains(id)) continue;
+            parameters_.erase(id);
+            parameter_for_.erase(id);
+        }
+    }
+
     void add_parameter(const std::string& id, Json p, const std::string& stands_for) {
         put(parameters_, id, std::move(p));
         parameter_for_[id].push_back(stands_for);
@@ -238,14 +253,32 @@ private:
 
     // --- values -----------------------------------------------------------------------------
 
-    std::string change_hash(const Value& v) const {
+    // A deployment's `Redeployment` key: the hash of the API's Body and Policy as template text,
+    // then every value they reference (parameters, attributes), which the text does not show.
+    Json redeployment(const Resource& api) {
+        std::vector<Json> parts;
         std::string text;
-        for (const auto& item : v.items) {
-            const Resource* r = item.kind == Value::Kind::ref ? s_.find(item.ref_kind, item.ref_name) : nullptr;
-            const Value* p = r ? r->property(item.text) : nullptr;
-            text += (p ? lowering::canonical_json(*p) : lowering::canonical_json(item)) + "\n";
+        for (const char* property : {"body", "policy"})
+            if (const Value* v = api.property(property)) {
+                text += lowering::canonical_json(*v) + "\n";
+                collect_values(value(*v), parts);
+            }
+        parts.insert(parts.begin(), Json(fnv1a_hex(text)));
+        std::vector<Json> separated;
+        for (auto& part : parts) {
+            if (!separated.empty()) separated.push_back(Json(" "));
+            separated.push_back(std::move(part));
         }
-        return fnv1a_hex(text);
+        return join(separated);
+    }
+    // Every intrinsic function (Ref, Fn::GetAtt, Fn::Join, ...) in `j`, once each, in order.
+    static void collect_values(const Json& j, std::vector<Json>& out) {
+        if (j.is_object() && j.size() == 1 && j.begin().key() != "Condition" && is_intrinsic_key(j.begin().key())) {
+            if (std::find(out.begin(), out.end(), j) == out.end()) out.push_back(j);
+            return;
+        }
+        if (j.is_structured())
+            for (const auto& item : j) collect_values(item, out);
     }
 
     Json lookup_ref(const Value& v) {
@@ -452,7 +485,10 @@ private:
             set("SubnetId", "subnet_id");
             set("RouteTableId", "route_table_id");
         } else if (k == "security_group") {
-            set("GroupName", "name");
+            // No GroupName: CloudFormation names it, so a replacement (a new description or VPC)
+            // can create the new group before deleting the old ("If you specify a name, you
+            // cannot perform updates that require replacement of this resource", User Guide,
+            // AWS::EC2::SecurityGroup). Nothing the proofs use names a group by its name.
             set("GroupDescription", "description");
             set("VpcId", "vpc_id");
             // Without an inline egress rule EC2 keeps its default allow-all egress (Terraform
@@ -576,6 +612,8 @@ private:
             set("SubnetId", "subnet_id");
             set("SecurityGroupIds", "vpc_security_group_ids");
             set("IamInstanceProfile", "iam_instance_profile");
+            if (const Value* m = r.property("metadata_options"))
+                p["MetadataOptions"] = Json{{"HttpEndpoint", sub(m, "http_endpoint")}, {"HttpTokens", sub(m, "http_tokens")}};
             set_tags();
         } else if (k == "table") {
             set("TableName", "name");
@@ -630,11 +668,26 @@ private:
             Json e{{"Types", sub(ec, "types")}};
             if (ec->find("vpc_endpoint_ids")) e["VpcEndpointIds"] = sub(ec, "vpc_endpoint_ids");
             p["EndpointConfiguration"] = std::move(e);
-            if (const auto& policies = folded("Policy"); !policies.empty()) p["Policy"] = value(*policies.front()->property("policy"));
+            set("Policy", "policy");
             set_tags();
         } else if (k == "deployment") {
+            // Not an AWS::ApiGateway::Deployment: CloudFormation replaces one only when its
+            // logical id or a replacement property changes ("Update requires: Replacement" only
+            // for RestApiId and DeploymentCanarySettings; AWS::ApiGateway::Deployment, CloudFormation
+            // User Guide, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html),
+            // and a logical id is template text: a new ConsumerEndpointId changes the policy but
+            // would deploy nothing. A custom resource is sent an Update whenever one of its
+            // property values changes, parameters resolved ("CloudFormation ... sends an update
+            // request to the custom resource provider when you change any properties", User Guide,
+            // "Custom resources", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources.html):
+            // `Redeployment` holds the API's Body and Policy as their hash plus every value they
+            // reference, so any change to what the stage serves creates a new deployment.
+            const Value* api = r.property("rest_api_id");
+            p["ServiceToken"] = get_att("XcLookupFunction", "Arn");
+            p["Kind"] = "deployment";
             set("RestApiId", "rest_api_id");
-            p["Description"] = "xc: redeployed whenever the API's body or policy changes (new logical id)";
+            p["Redeployment"] = redeployment(*s_.find(api->ref_kind, api->ref_name));
+            deployed_apis_.push_back(value(*api));
         } else if (k == "stage") {
             set("RestApiId", "rest_api_id");
             set("DeploymentId", "deployment_id");
@@ -678,7 +731,8 @@ private:
 
     // --- the lookup function ----------------------------------------------------------------
 
-    static Json lookup_role() {
+    // `apis`: the REST APIs whose deployments the function creates and deletes.
+    static Json lookup_role(const std::vector<Json>& apis) {
         Json assume{{"Statement", Json::array({Json{{"Action", "sts:AssumeRole"}, {"Effect", "Allow"},
                                                     {"Principal", Json{{"Service", "lambda.amazonaws.com"}}}}})},
                     {"Version", "2012-10-17"}};
@@ -687,16 +741,33 @@ private:
                                                                           "ram:ListResources"})},
                                                   {"Effect", "Allow"}, {"Resource", "*"}}})},
                   {"Version", "2012-10-17"}};
+        Json policies = Json::array({Json{{"PolicyName", "xc-lookup-read"}, {"PolicyDocument", read}}});
+        if (!apis.empty()) {
+            // CreateDeployment is POST /restapis/{id}/deployments, DeleteDeployment DELETE
+            // /restapis/{id}/deployments/{deployment_id} (API Gateway permissions reference:
+            // "apigateway:POST", "apigateway:DELETE" on the resource's path ARN).
+            Json resources = Json::array();
+            for (const auto& api : apis) {
+                resources.push_back(join({Json("arn:"), pseudo("Partition"), Json(":apigateway:"), pseudo("Region"), Json("::/restapis/"), api,
+                                          Json("/deployments")}));
+                resources.push_back(join({Json("arn:"), pseudo("Partition"), Json(":apigateway:"), pseudo("Region"), Json("::/restapis/"), api,
+                                          Json("/deployments/*")}));
+            }
+            policies.push_back(Json{{"PolicyName", "xc-deploy"},
+                                    {"PolicyDocument", Json{{"Statement", Json::array({Json{{"Action", Json::array({"apigateway:DELETE", "apigateway:POST"})},
+                                                                                             {"Effect", "Allow"}, {"Resource", resources}}})},
+                                                            {"Version", "2012-10-17"}}}});
+        }
         return Json{{"Type", "AWS::IAM::Role"},
                     {"Properties", Json{{"AssumeRolePolicyDocument", assume},
                                         {"ManagedPolicyArns", Json::array({join({Json("arn:"), pseudo("Partition"),
                                                                                  Json(":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")})})},
-                                        {"Policies", Json::array({Json{{"PolicyName", "xc-lookup-read"}, {"PolicyDocument", read}}})}}},
+                                        {"Policies", policies}}},
                     {"Metadata", Json{{"xc", Json{{"Kind", "lookup_function_role"}}}}}};
     }
     static Json lookup_function() {
         return Json{{"Type", "AWS::Lambda::Function"},
-                    {"Properties", Json{{"Description", "xc: reads CloudFormation cannot express (ENI IPs, prefix lists, tagged endpoints, RAM shares)"},
+                    {"Properties", Json{{"Description", "xc: reads CloudFormation cannot express (ENI IPs, prefix lists, tagged endpoints, RAM shares), API deployments"},
                                         {"Runtime", "python3.12"},
                                         {"Handler", "index.handler"},
                                         {"Role", get_att("XcLookupFunctionRole", "Arn")},
@@ -712,6 +783,7 @@ private:
     std::map<std::string, Json> folded_;      // owner id -> ["kind.name", ...] folded into it
     std::map<std::string, std::map<std::string, std::vector<const Resource*>>> fold_values_;  // owner id -> property -> folded
     std::map<std::string, Json> lookups_;     // logical id -> Custom::XcLookup
+    std::vector<Json> deployed_apis_;         // REST API ids the stack's Custom::XcDeployment resources deploy
     Json parameters_ = Json::object();
     Json parameter_for_ = Json::object();     // parameter id -> what it stands for
     std::vector<Parameter> parameter_info_;
@@ -772,7 +844,9 @@ inline std::string readme(const lowering::Deployment& d, const CloudFormationOpt
          "needs the secret's full ARN, unknown before the consumer stack exists, and CloudFormation would not notice a changed\n"
          "value; the parameter is re-read at every deploy. Reads CloudFormation cannot express (the endpoint's ENI IPs for the\n"
          "load balancer, a gateway endpoint's prefix list, phase-3 lookups) are done at deploy time by the small `XcLookupFunction`\n"
-         "(read-only) in the stacks that need them.\n\n```sh\n";
+         "(read-only) in the stacks that need them. The same function deploys each REST API (`Custom::XcDeployment`, allowed to\n"
+         "create and delete that API's deployments only): CloudFormation updates it whenever the API's body, its policy or a\n"
+         "parameter they use (the endpoint id) changes, and every update is a new deployment of the stage.\n\n```sh\n";
     for (const auto& [s, params] : stacks) {
         const std::string name = stack_name(d, *s);
         std::string file = s->name + "/template.json";

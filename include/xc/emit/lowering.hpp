@@ -544,6 +544,19 @@ private:
         r.set("name", str(name));
         if (!s.description.empty()) r.set("description", str(s.description));
         if (s.kms_key) r.set("kms_key_id", local_ref(*s.kms_key, "kms_key", {s.kms_key->name}, "arn"));
+        // Deleting a secret schedules it for deletion after a recovery window (default 30 days)
+        // during which its name cannot be reused: destroying and re-creating the stack would fail
+        // on it. The secret holds only values the stack rewrites (an endpoint id), so the safe
+        // default is 0, "delete immediately"; a deployer who wants the window sets 7-30
+        // ("recovery_window_in_days - (Optional) Number of days that AWS Secrets Manager waits
+        // before it can delete the secret. This value can be 0 to force deletion without recovery
+        // or range from 7 to 30 days. The default value is 30", AWS provider docs,
+        // aws_secretsmanager_secret).
+        add_input(Input{"secret_recovery_window_in_days", "number",
+                        "Days a deleted secret stays recoverable (0: deleted at once, so the stack can be destroyed and re-created; "
+                        "or 7-30: recoverable, but its name cannot be reused meanwhile)",
+                        integer(0)});
+        r.set("recovery_window_in_days", input_ref("secret_recovery_window_in_days"));
         r.set("tags", tags(n));
         push(std::move(r));
         if (s.policy) {
@@ -562,7 +575,8 @@ private:
 
     void lower_instance(const std::string& n, const model::Instance& i) {
         Value ami;
-        if (auto parameter = ami_parameter(i.image); !parameter.empty()) {
+        const bool latest_ami = !ami_parameter(i.image).empty();
+        if (auto parameter = ami_parameter(i.image); latest_ami) {
             Resource l = make("ssm_parameter", nm({n, "ami"}), "client", i.path + "/image");
             l.set("name", str(parameter));
             push(std::move(l), true);
@@ -594,7 +608,14 @@ private:
         r.set("subnet_id", ref("subnet", nm({i.vpc, i.subnet}), "id"));
         r.set("vpc_security_group_ids", list(std::move(groups)));
         if (i.ssm) r.set("iam_instance_profile", ref("instance_profile", nm({n}), "name"));
+        // IMDSv2 only: "http_tokens - (Optional) Whether or not the metadata service requires
+        // session tokens, also referred to as Instance Metadata Service Version 2 (IMDSv2)"
+        // (AWS provider docs, aws_instance, metadata_options).
+        r.set("metadata_options", object({{"http_endpoint", str("enabled")}, {"http_tokens", str("required")}}));
         r.set("tags", tags(n));
+        // The latest AMI is read at every plan: without this, each new Amazon Linux release
+        // would replace the test client.
+        if (latest_ami) r.ignore_changes.push_back("ami");
         push(std::move(r));
     }
 
@@ -719,11 +740,27 @@ private:
     void lower_api(model::Vertex v, const model::RestApi& api) {
         const std::string& n = api.name;
         std::string api_name = g_.identity(v).name.stand_in();  // a literal: xc names APIs
-        Value body = openapi_body(api, api_name, [&](const model::Ref& l) { return local_ref(l, "function", {l.name}, "invoke_arn"); });
-        // Model strings in the body are literal except the endpoint placeholders (none expected).
+        // The resource policy travels with the API, twice, so that no provider version and no
+        // update mode can leave a body update without it (issue 24, fix 1):
+        //  * in the body (x-amazon-apigateway-policy): a PutRestApi in "overwrite" mode, the
+        //    provider's default, replaces the policy with the body's ("overwrite: the new API
+        //    definition replaces the existing one", API Reference, PutRestApi);
+        //  * as the REST API's own `policy` argument: the provider then patches the policy after
+        //    every body update ("If the argument value is provided and is different than the
+        //    OpenAPI value, the argument value will override the OpenAPI value", AWS provider docs,
+        //    aws_api_gateway_rest_api, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_rest_api).
+        // A separate aws_api_gateway_rest_api_policy is what provider 6.48.0 and later wipe on a
+        // body update (hashicorp/terraform-provider-aws#49672: "applying a change to
+        // aws_api_gateway_rest_api.body alone ... results in the REST API's resource policy being
+        // wiped"); 6.48.0's #48118 re-applies `policy` only "when policy is explicitly present in
+        // raw user configuration", which it is here. Both carry the one document verify proved.
+        Value policy = api.policy ? doc(*api.policy) : Value{};
+        Value body = openapi_body(
+            api, api_name, [&](const model::Ref& l) { return local_ref(l, "function", {l.name}, "invoke_arn"); }, policy);
         Resource r = make("rest_api", nm({n}), "api", api.path);
         r.set("name", str(api_name));
         r.set("body", std::move(body));
+        if (api.policy) r.set("policy", std::move(policy));
         Entries endpoint{{"types", list({str(to_string(api.endpoint_type))})}};
         if (api.endpoint_type == model::ApiEndpointType::PRIVATE && !api.vpc_endpoints.empty()) {
             std::vector<Value> ids;
@@ -737,20 +774,16 @@ private:
         push(std::move(r));
         Value api_id = ref("rest_api", nm({n}), "id");
 
-        std::vector<Value> redeploy{ref("rest_api", nm({n}), "body")};
-        if (api.policy) {
-            Resource p = make("rest_api_policy", nm({n}), "api", api.path + "/policy");
-            p.set("rest_api_id", api_id);
-            p.set("policy", doc(*api.policy));
-            push(std::move(p));
-            redeploy.push_back(ref("rest_api_policy", nm({n}), "policy"));
-        }
+        // A deployment is a snapshot of the API: redeploy whenever what the stage serves changes.
+        // The body holds all of it (routes, integrations and their Lambda ARNs, validators,
+        // models, the resource policy, whose aws:SourceVpce is the consumer's endpoint id as
+        // this stack knows it): "If you update the resource policy, you'll need to deploy the
+        // API" (API Gateway Developer Guide, "Create and attach an API Gateway resource policy
+        // to an API", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
         Resource d = make("deployment", nm({n}), "api", api.path);
         d.set("rest_api_id", api_id);
-        d.set("triggers", object({{"redeployment", change_hash(std::move(redeploy))}}));
+        d.set("triggers", object({{"redeployment", change_hash({ref("rest_api", nm({n}), "body")})}}));
         d.create_before_destroy = true;
-        // A private API cannot be deployed before it has a resource policy.
-        if (api.policy) d.depends_on.emplace_back("rest_api_policy", nm({n}));
         push(std::move(d));
         Resource s = make("stage", nm({n, api.stage}), "api", api.path + "/stage");
         s.set("rest_api_id", api_id);

@@ -36,7 +36,40 @@ struct TerraformOptions {
 
 namespace terraform {
 
-inline constexpr const char* aws_provider_version = "~> 6.25";
+// The AWS provider versions the roots accept: from the one the real-tool tests run
+// (tests/emit/tools/real_tools_test.cpp: validate, plan and apply with a mock provider) up to the
+// next major version. No version in the range is known to lose what xc deploys: provider 6.48.0
+// and later wipe a *separately managed* REST API policy on a body update (#49672), which xc
+// does not emit (the policy is the API's own argument and in its body: lowering.hpp, lower_api).
+inline constexpr const char* aws_provider_version = ">= 5.100.0, < 7.0.0";
+// The version the emitted dependency lock file selects, and its checksums: `h1:` the unpacked
+// package for linux_amd64 (what `terraform providers lock -platform=linux_amd64` computes; the
+// real-tool test recomputes it from the machine's provider mirror), `zh:` the release zip of
+// every platform as listed in the registry's signed terraform-provider-aws_5.100.0_SHA256SUMS.
+// "If a particular provider already has a selection recorded in the lock file, Terraform will
+// always re-select that version for installation, even if a newer version has become available"
+// (Terraform docs, "Dependency Lock File", https://developer.hashicorp.com/terraform/language/files/dependency-lock):
+// a deployer gets the tested version until `terraform init -upgrade`, and a package whose
+// checksum is not listed is refused.
+inline constexpr const char* aws_provider_locked_version = "5.100.0";
+inline constexpr const char* aws_provider_hashes[] = {
+    "h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0=",
+    "zh:054b8dd49f0549c9a7cc27d159e45327b7b65cf404da5e5a20da154b90b8a644",
+    "zh:0b97bf8d5e03d15d83cc40b0530a1f84b459354939ba6f135a0086c20ebbe6b2",
+    "zh:1589a2266af699cbd5d80737a0fe02e54ec9cf2ca54e7e00ac51c7359056f274",
+    "zh:6330766f1d85f01ae6ea90d1b214b8b74cc8c1badc4696b165b36ddd4cc15f7b",
+    "zh:7c8c2e30d8e55291b86fcb64bdf6c25489d538688545eb48fd74ad622e5d3862",
+    "zh:99b1003bd9bd32ee323544da897148f46a527f622dc3971af63ea3e251596342",
+    "zh:9b12af85486a96aedd8d7984b0ff811a4b42e3d88dad1a3fb4c0b580d04fa425",
+    "zh:9f8b909d3ec50ade83c8062290378b1ec553edef6a447c56dadc01a99f4eaa93",
+    "zh:aaef921ff9aabaf8b1869a86d692ebd24fbd4e12c21205034bb679b9caf883a2",
+    "zh:ac882313207aba00dd5a76dbd572a0ddc818bb9cbf5c9d61b28fe30efaec951e",
+    "zh:bb64e8aff37becab373a1a0cc1080990785304141af42ed6aa3dd4913b000421",
+    "zh:dfe495f6621df5540d9c92ad40b8067376350b005c637ea6efac5dc15028add4",
+    "zh:f0ddf0eaf052766cfe09dea8200a946519f653c384ab4336e2a4a64fdd6310e9",
+    "zh:f1b7e684f4c7ae1eed272b6de7d2049bb87a0275cb04dbb7cda6636f600699c9",
+    "zh:ff461571e3f233699bf690db319dfe46aec75e58726636a0d97dd9ac6e32fb70",
+};
 inline constexpr const char* tls_provider_version = "~> 4.1";
 inline constexpr const char* terraform_version = ">= 1.5.0";
 
@@ -311,10 +344,15 @@ inline void print_resource(HclWriter& w, const StackIndex& index, const lowering
             w.close("]");
         }
     }
-    if (r.create_before_destroy) {
+    if (r.create_before_destroy || !r.ignore_changes.empty()) {
         w.blank();
         w.open("lifecycle {");
-        w.attribute("create_before_destroy", "true");
+        if (r.create_before_destroy) w.attribute("create_before_destroy", "true");
+        if (!r.ignore_changes.empty()) {
+            std::string list = "[";
+            for (const auto& a : r.ignore_changes) list += (list.size() > 1 ? ", " : "") + a;
+            w.attribute("ignore_changes", list + "]");
+        }
         w.close();
     }
     w.close();
@@ -354,6 +392,16 @@ inline void versions_tf(HclWriter& w, const lowering::Stack& s) {
     }
     w.close();
     w.close();
+}
+
+// The dependency lock file, as `terraform init` writes it (the tls provider, when a root needs
+// it, is added by the deployer's first `terraform init`).
+inline std::string lock_file(const lowering::Deployment& d, const TerraformOptions& o) {
+    std::string t = (o.unverified_warning ? warning_comment(d.name) : std::string()) + "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n\n"
+                    "provider \"registry.terraform.io/hashicorp/aws\" {\n  version     = " + hcl_string(aws_provider_locked_version) +
+                    "\n  constraints = " + hcl_string(aws_provider_version) + "\n  hashes = [\n";
+    for (const char* h : aws_provider_hashes) t += "    " + hcl_string(h) + ",\n";
+    return t + "  ]\n}\n";
 }
 
 inline void providers_tf(HclWriter& w, const lowering::Deployment& d, const lowering::Stack& s) {
@@ -417,6 +465,7 @@ struct RootSummary {
     int phase = 0;
     std::vector<std::string> needs;
     bool has_functions = false;
+    bool has_private_keys = false;  // tls_private_key: a key in the root's state
 };
 
 // `roots` in apply order.
@@ -437,7 +486,17 @@ inline std::string readme(const lowering::Deployment& d, const std::vector<RootS
          "Cross-account values: the consumer root writes each execute-api endpoint id into a KMS-encrypted Secrets Manager\n"
          "secret whose policy admits the service accounts; service roots read it with `data \"aws_secretsmanager_secret_version\"`\n"
          "by partial ARN (`arn:aws:secretsmanager:<region>:<consumer account>:secret:<name>`, without the random suffix), so no\n"
-         "value has to be copied between roots.\n";
+         "value has to be copied between roots. A restricted `deployment_role_arn` for a service root needs, in its own\n"
+         "account's IAM policy, `secretsmanager:GetSecretValue` on that secret (`...:secret:<name>-??????`) and `kms:Decrypt`\n"
+         "on the consumer's KMS key: the secret's and key's policies admit the service account, not yet its roles.\n"
+         "\nEach root carries a `.terraform.lock.hcl` selecting the AWS provider version xc's tests ran (" +
+         std::string(aws_provider_locked_version) + "); `terraform init -upgrade` moves within `" + aws_provider_version + "`.\n";
+    bool keys = false;
+    for (const auto& s : roots) keys |= s.has_private_keys;
+    if (keys)
+        r += "\nSelf-signed certificates: `tls_private_key` keeps each private key unencrypted in the root's Terraform state.\n"
+             "Keep that state in an encrypted remote backend (e.g. `backend \"s3\"` with `encrypt = true`, in a `backend.tf` of your\n"
+             "own beside these files), or give the model an existing ACM certificate's `arn` instead of `selfSigned`.\n";
     bool has_lambda = false;
     for (const auto& s : roots) has_lambda |= s.has_functions;
     if (has_lambda)
@@ -465,6 +524,7 @@ public:
             files_.add(dir + name, w.text());
         };
         file("versions.tf", [&](HclWriter& w) { detail::versions_tf(w, s); });
+        files_.add(dir + ".terraform.lock.hcl", detail::lock_file(deployment_, options_));
         file("providers.tf", [&](HclWriter& w) { detail::providers_tf(w, deployment_, s); });
         file("variables.tf", [&](HclWriter& w) { detail::variables_tf(w, index); });
         // One file per concern, lookups first, then resources, each in lowering order.
@@ -478,7 +538,7 @@ public:
         for (const auto& r : s.resources) detail::print_resource(group(r.group), index, r, false);
         for (const auto& [name, w] : groups) files_.add(dir + std::string(name) + ".tf", w->text());
         if (!s.outputs.empty()) file("outputs.tf", [&](HclWriter& w) { detail::outputs_tf(w, index); });
-        roots_.push_back({s.name, s.account_id, s.purpose, s.phase, s.needs, s.uses_kind("function")});
+        roots_.push_back({s.name, s.account_id, s.purpose, s.phase, s.needs, s.uses_kind("function"), s.uses_kind("private_key")});
     }
 
     FileSet finish() && {

@@ -173,6 +173,28 @@ inline void check_network_ingress(Checker& checker) {
     }
 }
 
+namespace detail {
+
+// What AWS requires of a public (REGIONAL or EDGE) custom domain that the model cannot show,
+// appended to dns-tls's verdict: a private API reached through one (by Host header through the
+// endpoint) works only if API Gateway accepts the domain. "For an API Gateway Regional custom
+// domain name, you must request or import the certificate in the same Region as your API. The
+// certificate must be signed by a publicly trusted Certificate Authority and cover the custom
+// domain name" (API Gateway Developer Guide, "Getting certificates ready in AWS Certificate
+// Manager", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains-prerequisites.html);
+// a Regional custom domain name is shared only by "other Regional custom domain names that are in
+// different AWS Regions" (AWS Knowledge Center, https://aws.amazon.com/premiumsupport/knowledge-center/custom-domain-name-amazon-api-gateway/):
+// nobody else may hold the name in this Region. A PRIVATE custom domain name has neither
+// requirement and is the supported way to name a private API (README, "Deploy").
+inline std::string public_domain_requirements(const model::CustomDomain& domain, const model::Certificate& cert) {
+    if (domain.endpoint_type == model::ApiEndpointType::PRIVATE) return "";
+    return std::string("; AWS also requires, which the model cannot show: a certificate from a publicly trusted CA (") +
+           (cert.self_signed ? "this one is self-signed, which AWS documents as not accepted" : "check that this ACM certificate is one") +
+           ") and a name no other AWS account uses as a custom domain in the Region (use a PRIVATE custom domain to need neither)";
+}
+
+}  // namespace detail
+
 inline void check_dns_tls(Checker& checker, model::Vertex api_vertex) {
     const auto& g = checker.graph();
     const auto& api = g.resource<model::RestApi>(api_vertex);
@@ -249,11 +271,16 @@ inline void check_dns_tls(Checker& checker, model::Vertex api_vertex) {
             f.fix = "present a certificate whose name or alternative names cover " + record.fqdn + " (a wildcard covers one label)";
         }
     }
-    if (checker.report().findings.size() == before)
-        checker.add(property, api_vertex, Verdict::proved,
-                    domain.name + " resolves privately to the load balancer, whose certificate covers it; the domain's certificate covers "
-                    "it and base path '" + domain.base_path + "' maps to stage " + api.stage,
-                    domain.path);
+    if (checker.report().findings.size() == before) {
+        auto& f = checker.add(property, api_vertex, Verdict::proved,
+                              domain.name + " resolves privately to the load balancer, whose certificate covers it; the domain's certificate "
+                              "covers it and base path '" + domain.base_path + "' maps to stage " + api.stage + detail::public_domain_requirements(domain, domain_cert),
+                              domain.path);
+        if (domain.endpoint_type != model::ApiEndpointType::PRIVATE)
+            f.witness = {{"awsRequires", {"a certificate signed by a publicly trusted certificate authority",
+                                          "a name no other AWS account uses as a custom domain name in the Region"}},
+                         {"certificate", domain_cert.self_signed ? "self-signed" : "ACM"}};
+    }
 }
 
 }  // namespace xc::verify

@@ -103,7 +103,7 @@ std::set<std::string> expected_service(const std::string& deployment_id) {
 
 std::string deployment_id(const OJson& t) {
     for (const auto& [id, r] : t["Resources"].items())
-        if (r["Type"] == "AWS::ApiGateway::Deployment") return id;
+        if (r["Type"] == "Custom::XcDeployment") return id;
     return "";
 }
 
@@ -116,10 +116,81 @@ TEST(CloudFormationEmit, ReferenceModelEmitsTheExpectedLogicalIdsPerStack) {
     for (const auto& service : {"beverage", "food"}) {
         OJson t = template_of(result.files, service);
         std::string dep = deployment_id(t);
-        EXPECT_TRUE(std::regex_match(dep, std::regex("OrdersDeployment[0-9a-f]{12}"))) << dep;
+        EXPECT_EQ(dep, "OrdersDeployment");
         EXPECT_EQ(logical_ids(t), expected_service(dep)) << service;
         EXPECT_EQ(t["Resources"]["OrdersV1Stage"]["Properties"]["DeploymentId"], OJson({{"Ref", dep}}));
     }
+}
+
+// CloudFormation's view of a property after parameters are resolved: every {"Ref": parameter}
+// replaced by its value and every Fn::Join of strings joined (what the change set compares).
+OJson resolved(const OJson& j, const std::map<std::string, std::string>& parameters) {
+    if (j.is_object() && j.size() == 1 && j.contains("Ref") && parameters.contains(j["Ref"].get<std::string>()))
+        return parameters.at(j["Ref"].get<std::string>());
+    if (j.is_object() && j.size() == 1 && j.contains("Fn::Join")) {
+        OJson parts = resolved(j["Fn::Join"][1], parameters);
+        std::string joined;
+        for (const auto& p : parts) {
+            if (!p.is_string()) return OJson{{"Fn::Join", OJson::array({j["Fn::Join"][0], parts})}};
+            joined += (joined.empty() && &p == &parts.front() ? "" : j["Fn::Join"][0].get<std::string>()) + p.get<std::string>();
+        }
+        return joined;
+    }
+    if (!j.is_structured()) return j;
+    OJson out = j;
+    for (auto it = out.begin(); it != out.end(); ++it) *it = resolved(*it, parameters);
+    return out;
+}
+
+// Fix 2 of issue 24: a new ConsumerEndpointId changes the API's policy, so the stage must get a
+// new deployment. The deployment is a custom resource, which CloudFormation updates whenever a
+// property's resolved value changes: with the parameter resolved, its properties differ.
+TEST(CloudFormationEmit, ANewEndpointIdParameterValueRedeploysTheApi) {
+    auto result = emit_reference();
+    for (const char* service : {"beverage", "food"}) {
+        SCOPED_TRACE(service);
+        OJson t = template_of(result.files, service);
+        const OJson& deployment = t["Resources"]["OrdersDeployment"];
+        EXPECT_EQ(deployment["Type"], "Custom::XcDeployment");
+        EXPECT_EQ(t["Resources"]["OrdersV1Stage"]["Properties"]["DeploymentId"], OJson({{"Ref", "OrdersDeployment"}}));
+        const OJson& props = deployment["Properties"];
+        OJson before = resolved(props, {{"ConsumerEndpointId", "vpce-0123456789abcdef0"}});
+        OJson after = resolved(props, {{"ConsumerEndpointId", "vpce-0fedcba9876543210"}});
+        EXPECT_NE(before, after) << props.dump();
+        EXPECT_EQ(before, resolved(props, {{"ConsumerEndpointId", "vpce-0123456789abcdef0"}}));
+        // The deployment function may create and delete this API's deployments, nothing else.
+        const OJson& role = t["Resources"]["XcLookupFunctionRole"]["Properties"]["Policies"];
+        ASSERT_EQ(role.size(), 2u);
+        EXPECT_EQ(role[1]["PolicyName"], "xc-deploy");
+        EXPECT_NE(role[1]["PolicyDocument"].dump().find(R"({"Ref":"OrdersRestApi"})"), std::string::npos);
+    }
+}
+
+// Every value a REST API's Body or Policy references is in its deployment's properties (so no
+// parameter or attribute can change what the stage serves without a redeployment), for every
+// shipped model.
+TEST(CloudFormationEmit, EveryDeploymentIsKeyedOnEveryValueItsApiReferences) {
+    std::size_t checked = 0;
+    for (const auto& model_path : shipped_models()) {
+        SCOPED_TRACE(model_path.filename().string());
+        auto cf = xc::emit::emit_cloudformation(graph_of_file(model_path));
+        for (const auto& [path, f] : cf.files.files()) {
+            if (!path.ends_with(".json")) continue;
+            OJson t = OJson::parse(f.content);
+            for (const auto& [id, r] : t["Resources"].items()) {
+                if (r["Type"] != "Custom::XcDeployment") continue;
+                const std::string api = r["Properties"]["RestApiId"]["Ref"];
+                const OJson& api_props = t["Resources"][api]["Properties"];
+                std::set<std::string> needed, keyed;
+                xc::emit::cloudformation::collect_references(api_props["Body"], needed);
+                if (api_props.contains("Policy")) xc::emit::cloudformation::collect_references(api_props["Policy"], needed);
+                xc::emit::cloudformation::collect_references(r["Properties"]["Redeployment"], keyed);
+                EXPECT_EQ(keyed, needed) << path << " " << id;
+                ++checked;
+            }
+        }
+    }
+    EXPECT_GE(checked, 5u);
 }
 
 TEST(CloudFormationEmit, ServicesTakeTheEndpointIdAsAParameterFilledFromTheSecret) {
@@ -312,7 +383,7 @@ json parseable(const OJson& j) {
 const std::map<std::pair<std::string, std::string>, std::string> document_properties{
     {{"vpc_endpoint", "policy"}, "PolicyDocument"},    {{"kms_key", "policy"}, "KeyPolicy"},
     {{"secret_policy", "policy"}, "ResourcePolicy"},   {{"role", "assume_role_policy"}, "AssumeRolePolicyDocument"},
-    {{"role_policy", "policy"}, "PolicyDocument"},     {{"rest_api_policy", "policy"}, "Policy"},
+    {{"role_policy", "policy"}, "PolicyDocument"},     {{"rest_api", "policy"}, "Policy"},
     {{"rest_api", "body"}, "Body"},                    {{"domain_name", "policy"}, "Policy"},
 };
 

@@ -136,6 +136,53 @@ TEST(Fidelity, EmittedNamesIdsAndArnsAreTheDeployedIdentity) {
     EXPECT_GT(tables_checked, 0u);
 }
 
+// The resource policy verify proves is the one every REST API carries, in both places a provider
+// or an update mode could take it from (its `policy` and its body's x-amazon-apigateway-policy),
+// never as a separate resource (provider >= 6.48.0 wipes that on a body update), and the API's
+// deployment is keyed on the body, which holds the policy (issue 24, fixes 1 and 2).
+TEST(Fidelity, EveryApiCarriesItsVerifiedPolicyInItsBodyAndIsRedeployedWhenTheBodyChanges) {
+    std::size_t apis_checked = 0;
+    for (const auto& [name, text, mutation] : models()) {
+        SCOPED_TRACE(name);
+        auto g = xc::test::graph_of_text(text);
+        std::map<std::string, const xc::model::RestApi*> api_at;  // model path -> API
+        for (auto v : g.vertices(VertexKind::rest_api)) api_at[g[v].path] = &g.resource<xc::model::RestApi>(v);
+        auto d = lw::lower(g);
+        for (const auto& stack : d.stacks)
+            for (const auto& r : stack.resources) {
+                EXPECT_NE(r.kind, "rest_api_policy") << r.name;
+                if (r.kind != "rest_api") continue;
+                const auto& api = *api_at.at(r.source);
+                const lw::Value* body = r.property("body");
+                const lw::Value* policy = r.property("policy");
+                ASSERT_NE(body, nullptr);
+                const lw::Value* in_body = body->items.front().find("x-amazon-apigateway-policy");
+                if (!api.policy) {
+                    EXPECT_EQ(policy, nullptr);
+                    EXPECT_EQ(in_body, nullptr);
+                    continue;
+                }
+                ASSERT_NE(policy, nullptr) << r.name;
+                ASSERT_NE(in_body, nullptr) << r.name;
+                EXPECT_EQ(lw::canonical_json(*in_body), lw::canonical_json(policy->items.front()));
+                // The document verify read (its endpoint ids as the stack knows them: compared apart).
+                json deployed = json::parse(lw::canonical_json(*policy)), verified = api.policy->document;
+                ASSERT_EQ(deployed["Statement"].size(), verified["Statement"].size());
+                for (std::size_t i = 0; i < verified["Statement"].size(); ++i) {
+                    for (const char* key : {"Effect", "Action", "NotAction", "Principal", "Resource", "NotResource"})
+                        EXPECT_EQ(deployed["Statement"][i].value(key, json()), verified["Statement"][i].value(key, json())) << i << " " << key;
+                }
+                const auto* deployment = stack.find("deployment", r.name);
+                ASSERT_NE(deployment, nullptr);
+                const lw::Value* trigger = deployment->property("triggers")->find("redeployment");
+                ASSERT_NE(trigger, nullptr);
+                EXPECT_EQ(trigger->items.front(), lw::ref("rest_api", r.name, "body"));
+                ++apis_checked;
+            }
+    }
+    EXPECT_GT(apis_checked, 100u);
+}
+
 }  // namespace
 
 }  // namespace fidelity_test

@@ -112,9 +112,9 @@ TEST(Lowering, ServiceStacksKnowTheConsumerEndpointOnlyThroughTheSecret) {
 
 TEST(Lowering, PolicyDocumentsAreOneJsonTextForEveryPrinter) {
     auto d = lower_file(test::reference_model_path());
-    const auto* policy = stack(d, "food").find("rest_api_policy", "orders");
-    ASSERT_NE(policy, nullptr);
-    EXPECT_EQ(lw::canonical_json(*policy->property("policy")),
+    const auto* api = stack(d, "food").find("rest_api", "orders");
+    ASSERT_NE(api, nullptr);
+    EXPECT_EQ(lw::canonical_json(*api->property("policy")),
               R"({"Statement":[{"Action":"execute-api:Invoke","Condition":{"StringEquals":{"aws:SourceVpce":"${lookup.secret_version.consumer_endpoint_id.secret_string}"}},"Effect":"Allow","Principal":"*","Resource":"execute-api:/*/*/*","Sid":"OnlyTheConsumerEndpoint"}],"Version":"2012-10-17"})");
     const auto* key = stack(d, "consumer").find("kms_key", "shared_secret");
     ASSERT_NE(key, nullptr);

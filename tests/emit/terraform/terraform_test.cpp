@@ -91,7 +91,7 @@ const std::set<std::string> expected_service{
     "aws_lambda_permission.post_order_invoke_orders",
     // the consumer's endpoint id, read from the shared secret
     "data.aws_secretsmanager_secret_version.consumer_endpoint_id",
-    "aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api_policy.orders", "aws_api_gateway_deployment.orders",
+    "aws_api_gateway_rest_api.orders", "aws_api_gateway_deployment.orders",
     "aws_api_gateway_stage.orders_v1",
     "tls_private_key.domain", "tls_self_signed_cert.domain", "aws_acm_certificate.domain",
     "aws_api_gateway_domain_name.orders", "aws_api_gateway_base_path_mapping.orders",
@@ -129,7 +129,7 @@ TEST(TerraformEmit, ServiceRootsReadTheEndpointIdFromTheSecretByPartialArn) {
     EXPECT_NE(data.find("secret_id = \"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id\""),
               std::string::npos) << data;
     std::string_view secrets = files.at("consumer/secrets.tf");
-    EXPECT_NE(secrets.find("name        = \"cross-account-microservices/endpoint-id\""), std::string::npos) << secrets;
+    EXPECT_NE(secrets.find("name                    = \"cross-account-microservices/endpoint-id\""), std::string::npos) << secrets;
     EXPECT_NE(secrets.find("secret_string = aws_vpc_endpoint.execute_api.id"), std::string::npos) << secrets;
     // No placeholder endpoint id survives anywhere in the services: policy and endpoint configuration use the secret.
     std::string_view api = files.at("food/api.tf");

@@ -1,14 +1,15 @@
 // What xc emits, checked by the real tools (issue 24): Terraform 1.11.4 with the AWS provider
 // 5.100.0 from this machine kind's filesystem mirror (nothing is downloaded), and cfn-lint.
-//  * every shipped model and every correct variant of the mutation corpus: `terraform init` and
-//    `terraform validate` of every emitted root (all of them as modules of one wrapper root, so
-//    the provider's schema loads once), `terraform fmt -check`, and `cfn-lint` on every template
-//    (no error; each warning rule listed below with its reason, as the README lists them);
-//  * every root of every shipped model: `terraform test` with a mock AWS provider, planning and
-//    applying it (references, counts, plan-time functions and the provider's own checks of the
-//    values it receives).
-// The roots ask for "~> 6.25"; the mirror holds 5.100.0, so an override file per root pins it
-// (Terraform merges *_override.tf files). The mirror has no `tls` provider: self-signed
+//  * every shipped model and every correct variant of the mutation corpus: `terraform init`,
+//    `terraform validate` and `terraform test` with a mock AWS provider (plan and apply: references,
+//    counts, plan-time functions and the provider's own checks of the values it receives) of every
+//    emitted root, all of them as modules of one wrapper root so the provider's schema loads once;
+//    `terraform fmt -check`; and `cfn-lint` on every template in one process (no error; each
+//    warning rule listed below with its reason, as the README lists them);
+//  * every root of every shipped model on its own, with its own provider configuration: plan and
+//    apply with the mock provider.
+// The roots accept the mirror's 5.100.0 and carry a dependency lock file selecting it, which
+// `terraform init -lockfile=readonly` uses as emitted. The mirror has no `tls` provider: self-signed
 // certificates are replaced by existing ACM certificates in the models checked here (the
 // emitter's other certificate form) — the tls resources are checked by the schema test
 // (terraform/terraform_test.cpp) only. A machine without terraform or cfn-lint fails these tests.
@@ -22,6 +23,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -115,6 +117,7 @@ public:
                                      "\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n"
                                      "    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n");
     }
+    const fs::path& mirror() const { return mirror_; }
     // Fails the calling test when the machine lacks what these tests need.
     void require() const {
         ASSERT_TRUE(available_) << "terraform is not on PATH: this machine kind ships terraform 1.11.4 (see shared/NOTES.md)";
@@ -137,25 +140,28 @@ const TerraformEnvironment& terraform() {
     return env;
 }
 
-constexpr std::string_view pin_provider =
-    "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"5.100.0\"\n    }\n  }\n}\n";
-
 std::string report(const xc::test::CommandResult& r) { return r.out + r.err; }
 std::string quote_hcl(const std::string& s) { return "\"" + s + "\""; }
+std::string module_name(const std::string& s) { return std::regex_replace(s, std::regex("[^A-Za-z0-9_]"), "_"); }
 
 // Terraform for `m`, with every Lambda zip a root reads present (an empty placeholder).
 std::vector<fs::path> emit_terraform_roots(const CheckedModel& m, const fs::path& dir) {
     xc::emit::TerraformOptions options;
     options.lambda_dist_dir = (dir / "lambda/{service}/dist").string();
     auto roots = write_roots(xc::emit::emit_terraform(xc::test::graph_of_json(m.model), options), dir / "terraform");
-    static const std::regex zip(R"re("\$\{var\.lambda_dist_dir\}/([^"/]+\.zip)")re");
+    static const std::regex zip(R"re("\$\{var\.([a-z0-9_]*lambda_dist_dir)\}/([^"/]+\.zip)")re");
     for (const auto& root : roots) {
-        const fs::path dist = dir / "lambda" / root.filename() / "dist";
+        const std::string variables = xc::test::read_file(root / "variables.tf");
         for (const auto& entry : fs::directory_iterator(root)) {
             const std::string text = xc::test::read_file(entry.path());
             for (auto it = std::sregex_iterator(text.begin(), text.end(), zip); it != std::sregex_iterator(); ++it) {
-                EXPECT_NE(xc::test::read_file(root / "variables.tf").find(quote_hcl(dist.string())), std::string::npos) << root;
-                write(dist / (*it)[1].str(), "");
+                // The variable's default: the directory the emitter was told, for that service.
+                const auto at = variables.find("variable \"" + (*it)[1].str() + "\"");
+                const auto def = variables.find("default", at);
+                const auto open = variables.find('"', def), close = variables.find('"', open + 1);
+                EXPECT_TRUE(at != std::string::npos && def != std::string::npos && close != std::string::npos) << root << ": " << (*it)[1];
+                if (close == std::string::npos) continue;
+                write(fs::path(variables.substr(open + 1, close - open - 1)) / (*it)[2].str(), "");
             }
         }
     }
@@ -168,38 +174,112 @@ bool has_import_blocks(const fs::path& root) {
     return false;
 }
 
-TEST(RealTools, EveryEmittedRootIsFormattedAndValidatesAgainstTheAwsProvider) {
+// `root` without its import blocks. A mock provider cannot import ("Cannot import resources from
+// mock providers. Use an `override_resource` block ... instead", terraform test), and an overridden
+// import is refreshed into unknown values ("The returned state contains unknown values"): the
+// plan-and-apply run of an adopting root plans the adopted resource as a creation, while init and
+// validate above checked the import blocks themselves.
+void remove_import_blocks(const fs::path& root) {
+    static const std::regex import_block("\nimport \\{\n[^}]*\n\\}\n");
+    for (const auto& entry : fs::directory_iterator(root)) {
+        if (entry.path().extension() != ".tf") continue;
+        const std::string text = xc::test::read_file(entry.path());
+        const std::string without = std::regex_replace(text, import_block, "\n");
+        if (without != text) write(entry.path(), without);
+    }
+    EXPECT_FALSE(has_import_blocks(root)) << root;
+}
+
+// The `terraform test` file: the mock provider, then a plan and an apply of the configuration.
+std::string mock_test_file() {
+    return xc::test::read_file(xc::test::source_dir() / "tests/emit/tools/mock_provider.tftest.hcl") +
+           "\nrun \"plan\" {\n  command = plan\n}\n\nrun \"apply\" {\n  command = apply\n}\n";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Every root of every checked model, in one wrapper configuration that calls each as a module:
+// the provider's schema loads once for all of them. `terraform init` uses the emitted dependency
+// lock file read-only (the roots' constraint admits the mirror's version, so nothing is
+// overridden), `terraform fmt -check`, `terraform validate`, then `terraform test` plans and
+// applies the whole wrapper with a mock provider. For that run each module's providers.tf (its
+// provider configuration: region, account guard, role) is removed, so that the modules use the
+// wrapper's mock — the provider blocks themselves are validated before and planned with the mock
+// in ShippedModel.EveryRootPlansAndAppliesWithAMockProvider. Roots with import blocks can only be
+// root modules: each is initialised, validated and tested on its own (see remove_import_blocks).
+TEST(RealTools, EveryEmittedRootIsFormattedValidatesAndPlansAndAppliesWithTheAwsProvider) {
     terraform().require();
+    const auto start = std::chrono::steady_clock::now();
     xc::test::TempDir tmp;
-    std::string wrapper(pin_provider);
-    std::vector<fs::path> roots, alone;  // alone: import blocks are only allowed in a root module
-    for (const auto& m : checked_models(true))
+    std::string wrapper;
+    std::vector<fs::path> roots, modules, alone;  // alone: import blocks are only allowed in a root module
+    const auto models = checked_models(true);
+    for (const auto& m : models)
         for (const auto& root : emit_terraform_roots(m, tmp / m.name)) {
             roots.push_back(root);
             if (has_import_blocks(root)) {
                 alone.push_back(root);
                 continue;
             }
-            const std::string module = m.name + "_" + root.filename().string();
-            wrapper += "\nmodule \"" + std::regex_replace(module, std::regex("[^A-Za-z0-9_]"), "_") + "\" {\n  source = \"./" +
+            modules.push_back(root);
+            wrapper += "\nmodule \"" + module_name(m.name + "_" + root.filename().string()) + "\" {\n  source = \"./" +
                        fs::relative(root, tmp.path()).string() + "\"\n}\n";
         }
+    // One dependency lock file for every root: the emitter's, selecting the mirror's package.
+    const std::string lock = xc::test::read_file(roots.front() / ".terraform.lock.hcl");
+    for (const auto& root : roots) EXPECT_EQ(xc::test::read_file(root / ".terraform.lock.hcl"), lock) << root;
     auto fmt = terraform()(tmp.path(), "fmt -check -recursive -list=true");
     EXPECT_EQ(fmt.exit_code, 0) << "not in canonical format:\n" << report(fmt);
-    // Pin the mirror's version in every root (after fmt: the override files are ours).
-    for (const auto& root : roots) write(root / "xc_test_override.tf", pin_provider);
-    write(tmp / "main.tf", wrapper);
+    // The modules' provider, which the test's mock_provider replaces.
+    write(tmp / "main.tf", "provider \"aws\" {\n  region = \"eu-central-1\"\n}\n" + wrapper);
+    write(tmp / ".terraform.lock.hcl", lock);
     std::vector<fs::path> validated{tmp.path()};
     validated.insert(validated.end(), alone.begin(), alone.end());
     for (const auto& dir : validated) {
         SCOPED_TRACE(dir.string());
-        auto init = terraform()(dir, "init -backend=false -input=false");
+        auto init = terraform()(dir, "init -backend=false -input=false -lockfile=readonly");
         ASSERT_EQ(init.exit_code, 0) << report(init);
         auto validate = terraform()(dir, "validate");
         EXPECT_EQ(validate.exit_code, 0) << report(validate);
     }
+    const double validated_after = seconds_since(start);
+    for (const auto& m : modules) fs::remove(m / "providers.tf");
+    for (const auto& dir : validated) {
+        SCOPED_TRACE(dir.string());
+        if (dir != tmp.path()) remove_import_blocks(dir);
+        write(dir / "tests/xc.tftest.hcl", mock_test_file());
+        auto test = terraform()(dir, "test");
+        EXPECT_EQ(test.exit_code, 0) << report(test);
+        EXPECT_NE(test.out.find("2 passed, 0 failed"), std::string::npos) << report(test);
+    }
     EXPECT_GT(roots.size(), 60u) << "roots checked";
-    std::cout << "[ terraform ] " << roots.size() << " roots validated, " << alone.size() << " of them on their own (import blocks)\n";
+    std::cout << "[ terraform ] " << models.size() << " models, " << roots.size() << " roots (" << alone.size()
+              << " on their own: import blocks): init + fmt + validate " << validated_after << " s, plan + apply (mock provider) "
+              << seconds_since(start) - validated_after << " s\n";
+}
+
+// The emitted lock file's checksum for linux_amd64 is the one Terraform computes for the mirror's
+// package, and it names the version the mirror holds (the zh: checksums of the other platforms'
+// zips cannot be recomputed offline; a wrong one would make `terraform init` refuse that platform).
+TEST(RealTools, TheEmittedLockFileMatchesTheProviderPackage) {
+    terraform().require();
+    xc::test::TempDir tmp;
+    write(tmp / "versions.tf", "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = " +
+                                   quote_hcl(xc::emit::terraform::aws_provider_version) + "\n    }\n  }\n}\n");
+    auto lock = terraform()(tmp.path(), "providers lock -fs-mirror=" + quote(terraform().mirror().string()) + " -platform=linux_amd64");
+    ASSERT_EQ(lock.exit_code, 0) << report(lock);
+    const std::string computed = xc::test::read_file(tmp / ".terraform.lock.hcl");
+    const std::string emitted = xc::emit::terraform::detail::lock_file({"m", "eu-central-1", {}}, {});
+    static const std::regex h1("\"h1:[^\"]+\"");
+    std::smatch a, b;
+    ASSERT_TRUE(std::regex_search(computed, a, h1)) << computed;
+    ASSERT_TRUE(std::regex_search(emitted, b, h1)) << emitted;
+    EXPECT_EQ(a[0].str(), b[0].str());
+    EXPECT_NE(computed.find("version     = \"" + std::string(xc::emit::terraform::aws_provider_locked_version) + "\""), std::string::npos)
+        << computed;
+    EXPECT_NE(emitted.find("constraints = " + quote_hcl(xc::emit::terraform::aws_provider_version)), std::string::npos) << emitted;
 }
 
 class ShippedModel : public testing::TestWithParam<const char*> {};
@@ -209,14 +289,12 @@ TEST_P(ShippedModel, EveryRootPlansAndAppliesWithAMockProvider) {
     xc::test::TempDir tmp;
     json model = xc::test::model_json(GetParam());
     use_acm_certificates(model);
-    const std::string mock = xc::test::read_file(xc::test::source_dir() / "tests/emit/tools/mock_provider.tftest.hcl");
     auto roots = emit_terraform_roots({GetParam(), model}, tmp.path());
     ASSERT_GE(roots.size(), 3u);
     for (const auto& root : roots) {
         SCOPED_TRACE(root.filename().string());
-        write(root / "xc_test_override.tf", pin_provider);
-        write(root / "tests/xc.tftest.hcl", mock + "\nrun \"plan\" {\n  command = plan\n}\n\nrun \"apply\" {\n  command = apply\n}\n");
-        auto init = terraform()(root, "init -backend=false -input=false");
+        write(root / "tests/xc.tftest.hcl", mock_test_file());
+        auto init = terraform()(root, "init -backend=false -input=false -lockfile=readonly");
         ASSERT_EQ(init.exit_code, 0) << report(init);
         auto test = terraform()(root, "test");
         EXPECT_EQ(test.exit_code, 0) << report(test);

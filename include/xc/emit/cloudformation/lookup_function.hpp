@@ -6,8 +6,12 @@
 //   Kind prefix_list        (Name)                -> Id          a gateway endpoint's prefix list (security group rules)
 //   Kind vpc_endpoint       (TagName)             -> Id          phase 3: the consumer's endpoint, found by Name tag
 //   Kind ram_resource_share (Name)                -> ResourceArn phase 3: the domain a service shared with this account
+//   Kind deployment         (RestApiId)           -> (its physical id: a new deployment of the API)
 //
-// Only Describe/Get/List permissions; it never writes. Deleting a lookup does nothing.
+// Lookups need only Describe/Get/List permissions and deleting one does nothing. A deployment
+// (Custom::XcDeployment, see cloudformation.hpp) is the one write: Create and every Update make
+// a new deployment of the API (a new physical id, so CloudFormation deletes the previous one
+// once the stage points at the new one); Delete deletes it.
 #pragma once
 
 namespace xc::emit::cloudformation {
@@ -44,8 +48,23 @@ def lookup(p):
     raise Exception("unknown lookup kind " + kind)
 
 
+def deployment(event):
+    p = event["ResourceProperties"]
+    apigateway = boto3.client("apigateway")
+    if event["RequestType"] == "Delete":
+        try:
+            apigateway.delete_deployment(restApiId=p["RestApiId"], deploymentId=event["PhysicalResourceId"])
+        except (apigateway.exceptions.NotFoundException, apigateway.exceptions.BadRequestException):
+            pass  # gone with its API, or never created (a failed Create)
+        return event["PhysicalResourceId"]
+    return apigateway.create_deployment(restApiId=p["RestApiId"], description="xc: " + p["Redeployment"][:16])["id"]
+
+
 def handler(event, context):
     try:
+        if event["ResourceProperties"]["Kind"] == "deployment":
+            cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, deployment(event))
+            return
         data = {} if event["RequestType"] == "Delete" else lookup(event["ResourceProperties"])
         cfnresponse.send(event, context, cfnresponse.SUCCESS, data, event.get("PhysicalResourceId") or event["LogicalResourceId"])
     except Exception as e:

@@ -55,7 +55,7 @@ inline std::string resource_type(const lowering::Resource& r) {
         {"function", "AWS::Lambda::Function"},
         {"lambda_permission", "AWS::Lambda::Permission"},
         {"rest_api", "AWS::ApiGateway::RestApi"},
-        {"deployment", "AWS::ApiGateway::Deployment"},
+        {"deployment", "Custom::XcDeployment"},  // see StackPrinter::properties: redeploys on parameter changes
         {"stage", "AWS::ApiGateway::Stage"},
         {"domain_name_access_association", "AWS::ApiGateway::DomainNameAccessAssociation"},
         {"ram_resource_share", "AWS::RAM::ResourceShare"},
@@ -79,7 +79,6 @@ inline const std::map<std::string, Fold>& folds() {
     static const std::map<std::string, Fold> f{
         {"vpc_endpoint_route_table_association", {"vpc_endpoint_id", "vpc_endpoint", "RouteTableIds"}},
         {"role_policy_attachment", {"role", "role", "ManagedPolicyArns"}},
-        {"rest_api_policy", {"rest_api_id", "rest_api", "Policy"}},
         {"secret_version", {"secret_id", "secret", "SecretString"}},
         {"target_group_attachment", {"target_group_arn", "target_group", "Targets"}},
         {"ram_resource_association", {"resource_share_arn", "ram_resource_share", "ResourceArns"}},

@@ -21,9 +21,10 @@ inline std::string validator_name(const model::RestApi& api) {
     return "";
 }
 
-// `invoke_arn(lambda)` is the value of the route's Lambda's invoke ARN in the stack.
+// `invoke_arn(lambda)` is the value of the route's Lambda's invoke ARN in the stack; `policy`
+// (a document, or null) is the API's resource policy, carried in the body as well (see lower_api).
 inline Value openapi_body(const model::RestApi& api, const std::string& title,
-                          const std::function<Value(const model::Ref&)>& invoke_arn) {
+                          const std::function<Value(const model::Ref&)>& invoke_arn, const Value& policy) {
     std::map<std::string, std::vector<std::pair<std::string, Value>>> paths;  // path -> method -> operation
     std::vector<std::pair<std::string, Value>> definitions;
     for (const auto& [key, route] : api.routes) {
@@ -89,6 +90,10 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
                                              {"validateRequestParameters", boolean(api.validate_parameters)}})}}));
         doc.emplace_back("x-amazon-apigateway-request-validator", str(v));
     }
+    // "x-amazon-apigateway-policy: Specifies a resource policy for the API" (API Gateway
+    // Developer Guide, "x-amazon-apigateway-policy",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/openapi-extensions-policy.html).
+    if (policy.kind == Value::Kind::document) doc.emplace_back("x-amazon-apigateway-policy", policy.items.front());
     return document(sorted(object(std::move(doc))));
 }
 

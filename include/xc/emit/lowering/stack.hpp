@@ -30,6 +30,9 @@ struct Resource {
     std::string group;   // what concern it belongs to ("network", "api", ...): Terraform's file name
     std::string source;  // JSON Pointer of the model definition it comes from
     bool create_before_destroy = false;  // replace without downtime (API deployments)
+    // Arguments whose later changes the target leaves alone (Terraform lifecycle.ignore_changes):
+    // values read at plan time that must not replace the resource each time they move.
+    std::vector<std::string> ignore_changes;
     // Non-empty: the resource already exists with this id (the model's deployed identity names
     // it); the target adopts it and must never create another in its place.
     std::string adopt_id;

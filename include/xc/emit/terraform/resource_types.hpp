@@ -51,7 +51,6 @@ inline const std::string& resource_type(const std::string& kind) {
         {"function", "aws_lambda_function"},
         {"lambda_permission", "aws_lambda_permission"},
         {"rest_api", "aws_api_gateway_rest_api"},
-        {"rest_api_policy", "aws_api_gateway_rest_api_policy"},
         {"deployment", "aws_api_gateway_deployment"},
         {"stage", "aws_api_gateway_stage"},
         {"domain_name", "aws_api_gateway_domain_name"},
@@ -93,6 +92,7 @@ inline const std::set<std::string, std::less<>>* blocks_of(const std::string& ty
         {"aws_lambda_function", {"vpc_config", "environment"}},
         {"aws_api_gateway_rest_api", {"endpoint_configuration"}},
         {"aws_api_gateway_domain_name", {"endpoint_configuration"}},
+        {"aws_instance", {"metadata_options"}},
     };
     auto it = blocks.find(type);
     return it == blocks.end() ? nullptr : &it->second;
