@@ -346,6 +346,14 @@ TEST(EmitOutput, ReEmittingOverADeployedRootKeepsTerraformState) {
     const fs::path out = dir / "out";
     auto first = run(xc_cli("emit " + reference() + " --target terraform -o " + quote(out.string())));
     ASSERT_EQ(first.exit_code, 0) << first.err;
+    // The dependency lock file is a seed: written into a new root, then Terraform's (never listed
+    // as xc's, so `terraform init -upgrade`'s choice is never reverted by a re-emit).
+    const std::string marker = read_file(out / ".xc-output");
+    for (const char* root : {"consumer", "food", "beverage"}) {
+        EXPECT_EQ(read_file(out / root / ".terraform.lock.hcl").rfind("# This file is maintained automatically by \"terraform init\".", 0), 0u);
+        EXPECT_EQ(marker.find(std::string(root) + "/.terraform.lock.hcl"), std::string::npos) << marker;
+        EXPECT_NE(marker.find(std::string(root) + "/versions.tf"), std::string::npos) << marker;
+    }
     for (const char* root : {"consumer", "food", "beverage"}) {
         write_file(out / root / "terraform.tfstate", std::string("{\"root\": \"") + root + "\"}\n");
         write_file(out / root / ".terraform.lock.hcl", "# lock\n");

@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -130,6 +131,38 @@ TEST(PropertyTable, FindingsAreGroupedBySubjectInTableOrder) {
         if (f.subject == graph[apis[0]].id) first.push_back(f.property);
         else if (f.subject == graph[apis[1]].id) break;
     EXPECT_EQ(first, (std::vector<std::string>{"api-endpoint-only", "api-liveness", "dns-tls"}));
+}
+
+// dns-tls on a public (REGIONAL) custom domain in front of a private API says what AWS requires
+// and the model cannot show (issue 24, fix 3): a publicly trusted certificate (a self-signed one
+// is named as such) and a name nobody else holds in the Region; on a PRIVATE custom domain,
+// neither is required and nothing is said.
+TEST(DnsTls, APublicCustomDomainsVerdictStatesWhatAwsRequiresOfIt) {
+    std::size_t public_domains = 0, private_domains = 0;
+    for (const char* model : {"cross-account-microservices", "three-services-private-domains"}) {
+        auto graph = xc::test::graph_of_file(xc::test::source_dir() / "models" / (std::string(model) + ".json"));
+        std::map<std::string, const xc::model::RestApi*> api_of;  // subject -> API
+        for (auto v : graph.private_apis()) api_of[graph[v].id] = &graph.resource<xc::model::RestApi>(v);
+        for (const auto& f : xc::verify::verify(graph).findings) {
+            if (f.property != "dns-tls") continue;
+            const auto& api = *api_of.at(f.subject);
+            ASSERT_TRUE(api.custom_domain) << f.subject;
+            EXPECT_EQ(f.verdict, xc::verify::Verdict::proved) << f.message;
+            if (api.custom_domain->endpoint_type == xc::model::ApiEndpointType::PRIVATE) {
+                EXPECT_EQ(f.message.find("AWS also requires"), std::string::npos) << f.message;
+                EXPECT_TRUE(f.witness.is_null()) << f.witness.dump();
+                ++private_domains;
+                continue;
+            }
+            EXPECT_NE(f.message.find("a certificate from a publicly trusted CA (this one is self-signed"), std::string::npos) << f.message;
+            EXPECT_NE(f.message.find("a name no other AWS account uses as a custom domain in the Region"), std::string::npos) << f.message;
+            EXPECT_EQ(f.witness["awsRequires"].size(), 2u) << f.witness.dump();
+            EXPECT_EQ(f.witness["certificate"], "self-signed");
+            ++public_domains;
+        }
+    }
+    EXPECT_EQ(public_domains, 2u);
+    EXPECT_GE(private_domains, 3u);
 }
 
 }  // namespace

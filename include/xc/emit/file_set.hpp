@@ -91,6 +91,10 @@ public:
     struct File {
         std::string_view content;  // owned by the FileSet
         bool executable = false;
+        // A starting point the deployer's tools take over (a Terraform dependency lock file,
+        // which `terraform init -upgrade` rewrites): written only where the output directory
+        // has no file at that path yet, never listed as xc's, so never replaced.
+        bool seed = false;
     };
 
     FileSet() = default;
@@ -106,17 +110,19 @@ public:
     // Add a file (its bytes are copied); paths are relative, '/'-separated, may not escape the
     // output directory, and hold no control characters (the ownership marker lists them one
     // per line).
-    void add(const std::string& path, std::string_view content, bool executable = false) {
+    void add(const std::string& path, std::string_view content, bool executable = false, bool seed = false) {
         if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos)
             throw std::invalid_argument("emitted path must be relative and stay inside the output directory: " + path);
         if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
             throw std::invalid_argument("emitted path holds a control character: " + path);
         auto [it, added] = files_.try_emplace(path);
         if (!added) throw std::invalid_argument("file emitted twice: " + path);
-        it->second = File{bytes_.store(content), executable};
+        it->second = File{bytes_.store(content), executable, seed};
     }
+    // A seed file (File::seed).
+    void add_seed(const std::string& path, std::string_view content) { add(path, content, false, true); }
     void merge(const FileSet& other, const std::string& prefix = {}) {
-        for (const auto& [p, f] : other.files_) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable);
+        for (const auto& [p, f] : other.files_) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable, f.seed);
     }
 
     const std::map<std::string, File>& files() const { return files_; }

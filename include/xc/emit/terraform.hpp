@@ -524,7 +524,9 @@ public:
             files_.add(dir + name, w.text());
         };
         file("versions.tf", [&](HclWriter& w) { detail::versions_tf(w, s); });
-        files_.add(dir + ".terraform.lock.hcl", detail::lock_file(deployment_, options_));
+        // A seed: once `terraform init` owns it (e.g. after `-upgrade`), re-emitting must never
+        // move the provider back to an older version than the state was written with.
+        files_.add_seed(dir + ".terraform.lock.hcl", detail::lock_file(deployment_, options_));
         file("providers.tf", [&](HclWriter& w) { detail::providers_tf(w, deployment_, s); });
         file("variables.tf", [&](HclWriter& w) { detail::variables_tf(w, index); });
         // One file per concern, lookups first, then resources, each in lowering order.

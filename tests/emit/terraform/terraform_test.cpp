@@ -368,6 +368,10 @@ std::vector<std::string> check_tree(const json& files, const std::string& prefix
                 // the dynamic block's iterator
             } else if ((ref == "string" || ref == "number" || ref == "bool") && rel.ends_with("variables.tf")) {
                 // a variable's type keyword
+            } else if (parts.size() == 1 && std::any_of(d.resources.begin(), d.resources.end(), [&](const std::string& address) {
+                           return attribute_known(schemas.resource(address.substr(0, address.find('.'))), ref);
+                       })) {
+                // lifecycle.ignore_changes: an argument of the resource it is in
             } else if (parts.size() >= 2 && (parts[0].rfind("aws_", 0) == 0 || parts[0].rfind("tls_", 0) == 0)) {
                 if (!d.resources.contains(parts[0] + "." + parts[1])) errors.push_back(rel + ": undeclared resource in " + ref);
                 else if (parts.size() > 2 && !attribute_known(schemas.resource(parts[0]), parts[2]))

@@ -57,7 +57,8 @@ std::string marker_text(const Files& files) {
     std::string text =
         "# Written by `xc emit`. xc owns the files listed below: the next `xc emit -o` into this\n"
         "# directory replaces them and keeps everything else (Terraform state, .terraform/, your files).\n";
-    for (const auto& [path, file] : files) text += path + '\n';
+    for (const auto& [path, file] : files)
+        if (!file.seed) text += path + '\n';  // a seed is the deployer's once written
     return text;
 }
 
@@ -251,11 +252,11 @@ inline ExistingOutput inspect_target(const std::filesystem::path& target, const 
 
 // Paths of the new output and the directories they need.
 struct NewLayout {
-    std::set<std::string> files, dirs;
+    std::set<std::string> files, dirs, seeds;  // seeds: written only where no file is (File::seed)
     template <class Files>
     explicit NewLayout(const Files& f) {
         for (const auto& [path, file] : f) {
-            files.insert(path);
+            (file.seed ? seeds : files).insert(path);
             for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) dirs.insert(path.substr(0, slash));
         }
     }
@@ -284,7 +285,7 @@ public:
             struct stat st {};
             if (::lstat(src.c_str(), &st) != 0) throw OutputDirectoryError("cannot read " + src.string() + ": " + errno_text(errno));
             if (S_ISDIR(st.st_mode)) {
-                if (layout_.files.contains(path)) conflict(path, "a directory");
+                if (layout_.files.contains(path) || layout_.seeds.contains(path)) conflict(path, "a directory");
                 const bool yours = !owned_dirs_.contains(path);
                 if (yours) fs::create_directories(dst);  // kept even when empty
                 directory(src, dst, path);
@@ -318,7 +319,7 @@ private:
 
     [[noreturn]] void conflict(const std::string& path, const std::string& what) const {
         throw OutputDirectoryError(shown_ + "/" + path + " is " + what + " of yours (not listed in " + std::string(output_marker) +
-                                   ") where the new output writes " + (layout_.files.contains(path) ? "a file" : "a directory") +
+                                   ") where the new output writes " + (layout_.files.contains(path) || layout_.seeds.contains(path) ? "a file" : "a directory") +
                                    "; xc never overwrites what it did not write: move it away and emit again");
     }
 
@@ -389,6 +390,7 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
         if (existing.exists) CarryOver(shown, existing.owned, layout).directory(target, staging);
         for (const auto& [path, file] : files) {
             const fs::path p = staging / path;
+            if (file.seed && fs::symlink_status(p, ec).type() != fs::file_type::not_found) continue;  // the deployer's, carried over
             if (path.find('/') != std::string::npos) fs::create_directories(p.parent_path());
             write_whole(p, file.content, file.executable ? 0755 : 0644);
         }
