@@ -671,15 +671,17 @@ private:
             set("Policy", "policy");
             set_tags();
         } else if (k == "deployment") {
-            // Not an AWS::ApiGateway::Deployment: CloudFormation replaces one only when its
-            // logical id or a replacement property changes ("Update requires: Replacement" only
-            // for RestApiId and DeploymentCanarySettings; AWS::ApiGateway::Deployment, CloudFormation
-            // User Guide, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html),
+            // Not an AWS::ApiGateway::Deployment: CloudFormation creates a new one (a new snapshot of
+            // the API) only when its logical id or a property requiring replacement (RestApiId)
+            // changes (AWS::ApiGateway::Deployment, CloudFormation User Guide,
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html),
             // and a logical id is template text: a new ConsumerEndpointId changes the policy but
-            // would deploy nothing. A custom resource is sent an Update whenever one of its
-            // property values changes, parameters resolved ("CloudFormation ... sends an update
-            // request to the custom resource provider when you change any properties", User Guide,
-            // "Custom resources", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources.html):
+            // would deploy nothing. A custom resource is sent an update whenever a property value
+            // changes, parameters resolved ("When the template developer makes changes to the
+            // properties of a custom resource within the template and updates the stack,
+            // CloudFormation sends a request to the custom resource provider with RequestType set
+            // to Update", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html),
+            // and a new physical id returned makes it a replacement, the old one deleted. Its
             // `Redeployment` holds the API's Body and Policy as their hash plus every value they
             // reference, so any change to what the stage serves creates a new deployment.
             const Value* api = r.property("rest_api_id");

@@ -749,7 +749,8 @@ private:
         //    every body update ("If the argument value is provided and is different than the
         //    OpenAPI value, the argument value will override the OpenAPI value", AWS provider docs,
         //    aws_api_gateway_rest_api, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_rest_api).
-        // A separate aws_api_gateway_rest_api_policy is what provider 6.48.0 and later wipe on a
+        // The same page recommends a separate aws_api_gateway_rest_api_policy; xc deliberately does
+        // not emit one: that is what provider 6.48.0 and later wipe on a
         // body update (hashicorp/terraform-provider-aws#49672: "applying a change to
         // aws_api_gateway_rest_api.body alone ... results in the REST API's resource policy being
         // wiped"); 6.48.0's #48118 re-applies `policy` only "when policy is explicitly present in

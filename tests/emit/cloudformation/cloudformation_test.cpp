@@ -193,6 +193,23 @@ TEST(CloudFormationEmit, EveryDeploymentIsKeyedOnEveryValueItsApiReferences) {
     EXPECT_GE(checked, 5u);
 }
 
+// Issue 24, fix 4: the test client requires IMDSv2; security groups get names from
+// CloudFormation (a replacement can create the new one first); an input CloudFormation has no
+// property for (the secret's recovery window) is no parameter.
+TEST(CloudFormationEmit, ImdsV2UnnamedSecurityGroupsAndNoUnusedParameters) {
+    auto result = emit_reference();
+    OJson consumer = template_of(result.files, "consumer");
+    EXPECT_EQ(consumer["Resources"]["ClientInstance"]["Properties"]["MetadataOptions"],
+              OJson({{"HttpEndpoint", "enabled"}, {"HttpTokens", "required"}}));
+    EXPECT_FALSE(consumer.value("Parameters", OJson::object()).contains("SecretRecoveryWindowInDays"));
+    for (const auto& [path, f] : result.files.files()) {
+        if (!path.ends_with(".json")) continue;
+        OJson t = OJson::parse(f.content);
+        for (const auto& [id, r] : t["Resources"].items())
+            if (r["Type"] == "AWS::EC2::SecurityGroup") EXPECT_FALSE(r["Properties"].contains("GroupName")) << path << " " << id;
+    }
+}
+
 TEST(CloudFormationEmit, ServicesTakeTheEndpointIdAsAParameterFilledFromTheSecret) {
     auto result = emit_reference();
     OJson food = template_of(result.files, "food");

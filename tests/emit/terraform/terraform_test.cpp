@@ -141,6 +141,27 @@ TEST(TerraformEmit, ServiceRootsReadTheEndpointIdFromTheSecretByPartialArn) {
     EXPECT_NE(api.find("Resource  = \"execute-api:/*/*/*\""), std::string::npos) << "shorthand resources stay as written";
 }
 
+// Issue 24, fix 4: the secret can be destroyed and re-created (recovery window 0 unless the
+// deployer sets one), the test client requires IMDSv2 and keeps its AMI when a new one appears,
+// and every root carries the dependency lock file of the provider version the tests ran.
+TEST(TerraformEmit, SecretRecoveryWindowImdsV2AmiAndLockFile) {
+    FileSet files = emit_reference();
+    std::string_view secrets = files.at("consumer/secrets.tf");
+    EXPECT_NE(secrets.find("recovery_window_in_days = var.secret_recovery_window_in_days"), std::string::npos) << secrets;
+    std::string_view variables = files.at("consumer/variables.tf");
+    EXPECT_NE(variables.find("variable \"secret_recovery_window_in_days\" {"), std::string::npos) << variables;
+    EXPECT_NE(variables.find("type        = number\n  default     = 0\n"), std::string::npos) << variables;
+    std::string_view client = files.at("consumer/client.tf");
+    EXPECT_NE(client.find("  metadata_options {\n    http_endpoint = \"enabled\"\n    http_tokens   = \"required\"\n  }"), std::string::npos) << client;
+    EXPECT_NE(client.find("  lifecycle {\n    ignore_changes = [ami]\n  }"), std::string::npos) << client;
+    EXPECT_NE(client.find("al2023-ami"), std::string::npos) << client;
+    for (const char* root : {"consumer", "beverage", "food"}) {
+        std::string_view lock = files.at(std::string(root) + "/.terraform.lock.hcl");
+        EXPECT_NE(lock.find("version     = \"5.100.0\"\n  constraints = \">= 5.100.0, < 7.0.0\""), std::string::npos) << lock;
+        EXPECT_NE(files.at(std::string(root) + "/versions.tf").find("version = \">= 5.100.0, < 7.0.0\""), std::string::npos);
+    }
+}
+
 TEST(TerraformEmit, ApiBodyCarriesRoutesValidatorsEnumAndProxyIntegrations) {
     FileSet files = emit_reference();
     std::string_view api = files.at("food/api.tf");

@@ -310,6 +310,8 @@ TEST(RealTools, CfnLintFindsNoErrorAndOnlyAcceptedWarningsInAnyTemplate) {
     ASSERT_EQ(version.exit_code, 0) << "cfn-lint is not on PATH: this machine kind ships cfn-lint 1.51 (see shared/NOTES.md)";
     xc::test::TempDir tmp;
     std::string templates;
+    std::size_t template_count = 0;
+    const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> refused;
     for (const auto& m : checked_models(true)) {
         xc::emit::CloudFormationResult result;
@@ -326,6 +328,7 @@ TEST(RealTools, CfnLintFindsNoErrorAndOnlyAcceptedWarningsInAnyTemplate) {
             if (!path.ends_with(".json")) continue;
             write(tmp / m.name / path, f.content);
             templates += " " + quote((tmp / m.name / path).string());
+            ++template_count;
         }
     }
     ASSERT_FALSE(templates.empty());
@@ -349,6 +352,8 @@ TEST(RealTools, CfnLintFindsNoErrorAndOnlyAcceptedWarningsInAnyTemplate) {
     EXPECT_EQ(lint.exit_code & 3, 0) << lint.out << lint.err;
     EXPECT_TRUE(lint.err.find("Traceback") == std::string::npos) << lint.err;
     EXPECT_GT(by_rule["W3002"], 0u) << "cfn-lint reported nothing: did it run?\n" << lint.out << lint.err;
+    std::cout << "[ cfn-lint ] " << template_count << " templates (" << refused.size() << " models refused: they adopt an existing API) in "
+              << seconds_since(start) << " s\n";
     for (const auto& [rule, reason] : accepted_cfn_lint_warnings) std::cout << "[ cfn-lint ] " << rule << " x" << by_rule[rule] << ": " << reason << "\n";
 }
 

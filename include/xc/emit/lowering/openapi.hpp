@@ -90,7 +90,7 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
                                              {"validateRequestParameters", boolean(api.validate_parameters)}})}}));
         doc.emplace_back("x-amazon-apigateway-request-validator", str(v));
     }
-    // "x-amazon-apigateway-policy: Specifies a resource policy for the API" (API Gateway
+    // x-amazon-apigateway-policy "Specifies a resource policy for a REST API" (API Gateway
     // Developer Guide, "x-amazon-apigateway-policy",
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/openapi-extensions-policy.html).
     if (policy.kind == Value::Kind::document) doc.emplace_back("x-amazon-apigateway-policy", policy.items.front());
