@@ -14,6 +14,7 @@
 
 #include <xc/verify/checker.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -99,6 +100,17 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     // 2. Each service that takes its endpoint id from the secret can read it.
     std::set<std::string> readers;
     for (auto api : g.in(secret_vertex, model::EdgeKind::reads_secret)) readers.insert(g[api].account);
+    // The principal ARNs the secret's and key's policies name, by account (read once: the policies
+    // of a secret shared by many accounts list them all).
+    std::map<std::string, std::vector<std::string>> named_by_account;
+    if (secret.policy && secret.kms_key) {
+        const auto& key = g.resource<model::KmsKey>(g.out(secret_vertex, model::EdgeKind::encrypted_by).front());
+        for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
+            for (const auto& st : p->statements)
+                if (st.principal)
+                    for (const auto& e : st.principal->entries)
+                        if (e.form == policy::PrincipalEntry::Form::Arn) named_by_account[detail::account_of_arn(e.value)].push_back(e.value);
+    }
     for (const auto& reader : readers) {
         const auto& account = checker.account(reader);
         if (account.id == owner.id) continue;
@@ -140,12 +152,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         decrypt.resource_account = key_account;
         decrypt.context = decrypt_context.context;
         // Principals of the reader's account that the policies name, then a role of any name.
-        std::vector<std::string> named;
-        for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
-            for (const auto& st : p->statements)
-                if (st.principal)
-                    for (const auto& e : st.principal->entries)
-                        if (e.form == policy::PrincipalEntry::Form::Arn && detail::account_of_arn(e.value) == account.id) named.push_back(e.value);
+        std::vector<std::string> named = named_by_account[account.id];
         named.push_back("arn:aws:iam::" + account.id + ":role/xc-service-reader");
         // `r` made by the (AWS principal) caller of `by`, with the principal keys AWS sets for it.
         auto as_caller = [](policy::Request r, const policy::Request& by) {
@@ -188,8 +195,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             // name, decided concretely; the solver searches only when none of them can read.
             require_independent(secret.policy->parsed, read_context, {});
             require_independent(key.policy.parsed, decrypt_context, decrypt_known);
-            specialise_to_caller(secret.policy->parsed, read);  // Unsupported for what the model does not give
-            specialise_to_caller(key.policy.parsed, decrypt);
+            require_specialisable(secret.policy->parsed, read);  // Unsupported for what the model does not give
+            require_specialisable(key.policy.parsed, decrypt);
             bool named_reader = false;
             for (const auto& arn : named) {
                 const bool user = arn.find(":user/") != std::string::npos;
