@@ -28,15 +28,17 @@ struct Run {
     int exit_code = 0;
 };
 
-// One process: wall time, its peak RSS (wait4's rusage of that child alone), its exit code.
-Run run_process(const std::vector<std::string>& args) {
+// Starts `args` with stdout and stderr to /dev/null, waits, and returns its wall time, exit code
+// and peak RSS (wait4's rusage of that child alone).
+Run spawn_and_wait(const std::vector<std::string>& args) {
+    std::fflush(stdout);  // else the child inherits what is buffered and prints it again
     const auto start = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
     if (pid == 0) {
         std::vector<char*> argv;
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
-        if (!std::freopen("/dev/null", "w", stdout)) std::_Exit(127);
+        if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) std::_Exit(127);
         ::execv(argv[0], argv.data());
         std::_Exit(127);
     }
@@ -50,16 +52,29 @@ Run run_process(const std::vector<std::string>& args) {
     return r;
 }
 
+// One `xc` process, started from a fresh small launcher (this program with --launch): a child's
+// peak RSS counts the pages it shared with its parent before exec, and this bench's parent holds
+// the generated models.
+Run run_process(const std::string& self, const std::vector<std::string>& args, const std::string& result_file) {
+    std::vector<std::string> launch{self, "--launch", result_file};
+    launch.insert(launch.end(), args.begin(), args.end());
+    spawn_and_wait(launch);
+    Run r;
+    std::ifstream in(result_file);
+    in >> r.seconds >> r.peak_mib >> r.exit_code;
+    return r;
+}
+
 struct Figure {
     double median_s = 0, peak_mib = 0;
     int exit_code = 0;
 };
 
-Figure measure(const std::vector<std::string>& args, int runs) {
+Figure measure(const std::string& self, const std::vector<std::string>& args, const std::string& result_file, int runs) {
     std::vector<double> times;
     Figure f;
     for (int i = 0; i < runs; ++i) {
-        Run r = run_process(args);
+        Run r = run_process(self, args, result_file);
         times.push_back(r.seconds);
         f.peak_mib = std::max(f.peak_mib, r.peak_mib);
         f.exit_code = r.exit_code;
@@ -72,6 +87,12 @@ Figure measure(const std::vector<std::string>& args, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc >= 4 && std::string(argv[1]) == "--launch") {
+        Run r = spawn_and_wait(std::vector<std::string>(argv + 3, argv + argc));
+        std::ofstream(argv[2]) << r.seconds << ' ' << r.peak_mib << ' ' << r.exit_code << '\n';
+        return 0;
+    }
+    const std::string self = "/proc/self/exe";
     int runs = 5;
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
@@ -103,7 +124,7 @@ int main(int argc, char** argv) {
             const std::string text = xc::bench::generated_services_model(n, shape);
             std::ofstream(model) << text;
             for (const auto& c : commands) {
-                Figure f = measure(c.args(xc, model, dir + "/out"), runs);
+                Figure f = measure(self, c.args(xc, model, dir + "/out"), dir + "/run", runs);
                 std::string growth = "";
                 if (previous.count(c.name) && previous_size * 10 == n) {
                     char g[32];

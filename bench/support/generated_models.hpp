@@ -60,7 +60,7 @@ inline std::string generated_services_model(std::size_t n, ModelShape shape = Mo
         auto& api = service["apis"]["orders"];
         api["endpointIdFrom"] = "consumer/" + secret;
         if (shape == ModelShape::distinct) {
-            char api_id[16];
+            char api_id[32];
             std::snprintf(api_id, sizeof api_id, "d%09zu", i);
             api["id"] = api_id;
             const std::string arn = "arn:aws:execute-api:" + region + ":" + id + ":" + api_id;

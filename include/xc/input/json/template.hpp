@@ -80,6 +80,11 @@ struct LazyPointer {
     std::size_t index = 0;
     bool is_index = false;
 
+    static LazyPointer at(const std::string& root) {
+        LazyPointer p;
+        p.root = &root;
+        return p;
+    }
     std::string str() const {
         if (!parent) return *root;
         return is_index ? json_pointer::join(parent->str(), index) : json_pointer::join(parent->str(), key);
@@ -123,7 +128,7 @@ inline std::string expand_string(std::string_view s, const TemplateParameters& p
 }
 inline std::string expand_string(std::string_view s, const TemplateParameters& params, const std::string& path,
                                  nlohmann::json* whole_value) {
-    return expand_string(s, params, LazyPointer{nullptr, &path}, whole_value);
+    return expand_string(s, params, LazyPointer::at(path), whole_value);
 }
 
 // Expands `node` in place: a model of 10,000 stamped services expands 10,000 copies of its
@@ -175,7 +180,7 @@ inline nlohmann::json merge_patch(nlohmann::json target, const nlohmann::json& p
 
 // Expand placeholders in `body` (a service definition), reporting errors at `path`.
 inline nlohmann::json expand_placeholders(nlohmann::json body, const TemplateParameters& params, const std::string& path) {
-    detail::expand(body, params, detail::LazyPointer{nullptr, &path});
+    detail::expand(body, params, detail::LazyPointer::at(path));
     return body;
 }
 
