@@ -16,6 +16,7 @@
 // STATEMENTS statements on one API: one query (api-endpoint-only on that API) with budgets of 5,
 // 200 and 1000 ms — verdict, time taken, how far past its budget it ran — and `xc verify` on the
 // whole model as a process.
+#include "generated_models.hpp"
 #include "slow_policy.hpp"
 
 #include <xc/model/graph.hpp>
@@ -44,57 +45,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string reference_text() {
-    std::ifstream in(std::string(XC_SOURCE_DIR) + "/models/cross-account-microservices.json");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string reference_text() { return xc::bench::reference_model_text(); }
 
-// The reference model with `n` services stamped from its template. AWS caps secret and key
-// policies (20 KiB / 32 KiB), so every 500 services share their own secret and key.
-std::string generate(std::size_t n) {
-    auto model = nlohmann::json::parse(reference_text());
-    auto& accounts = model["accounts"];
-    auto& services = model["services"];
-    auto& consumer = model["consumer"];
-    auto& records = consumer["hostedZones"]["services"]["records"];
-    const auto secret_template = consumer["secrets"]["endpoint-id"];
-    const auto key_template = consumer["kmsKeys"]["shared-secret"];
-    consumer["secrets"] = nlohmann::json::object();
-    consumer["kmsKeys"] = nlohmann::json::object();
-    services = nlohmann::json::object();
-    records = nlohmann::json::object();
-    for (auto it = accounts.begin(); it != accounts.end();)
-        it = it.key() == "consumer" ? std::next(it) : accounts.erase(it);
-    constexpr std::size_t group = 500;
-    for (std::size_t i = 0; i < n; ++i) {
-        std::string name = "svc" + std::to_string(i);
-        std::string g = std::to_string(i / group);
-        std::string secret = "endpoint-id-" + g, key = "shared-secret-" + g;
-        if (!consumer["secrets"].contains(secret)) {
-            consumer["secrets"][secret] = secret_template;
-            consumer["secrets"][secret]["kmsKey"] = key;
-            consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"] = nlohmann::json::array();
-            consumer["kmsKeys"][key] = key_template;
-            consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"] = nlohmann::json::array();
-        }
-        char id[16];
-        std::snprintf(id, sizeof id, "%012zu", 200000000000 + i);
-        accounts[name] = {{"id", id}, {"role", "service"}};
-        nlohmann::json service{{"account", name}, {"template", "orders-service"}, {"parameters", {{"orderOptions", {"a", "b"}}}}};
-        service["apis"]["orders"]["endpointIdFrom"] = "consumer/" + secret;
-        if (i % 10 == 9)  // a violation: any endpoint
-            service["apis"]["orders"]["policy"] = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
-                "Condition": {"StringLike": {"aws:SourceVpce": "vpce-*"}}}]})");
-        services[name] = service;
-        records[name] = {{"alias", {{"loadBalancer", "internal"}}}};
-        consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
-        consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
-    }
-    return model.dump();
-}
+std::string generate(std::size_t n) { return xc::bench::generated_services_model(n, xc::bench::ModelShape::stamped); }
 
 int measure(std::size_t n) {
     std::string text = generate(n);

@@ -128,7 +128,8 @@ TEST(Graph, VerticesPointAtTheirModelDefinitions) {
     ASSERT_EQ(tables.size(), 1u);
     EXPECT_EQ(g.resource<Table>(tables[0]).table_name, "cross-account-microservices-food");
     auto secret = *g.find("consumer/secret/endpoint-id");
-    EXPECT_EQ(g[g.out(secret, EdgeKind::holds_id_of).at(0)].id, "consumer/vpc-endpoint/execute-api");
+    ASSERT_EQ(g.out(secret, EdgeKind::holds_id_of).size(), 1u);
+    EXPECT_EQ(g[g.out(secret, EdgeKind::holds_id_of)[0]].id, "consumer/vpc-endpoint/execute-api");
     EXPECT_EQ(g.in(secret, EdgeKind::reads_secret).size(), 2u);
 }
 

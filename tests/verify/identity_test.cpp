@@ -75,6 +75,26 @@ TEST(DeployedIdentity, SecretPolicyVerdictsFollowTheDeployedArn) {
     }
 }
 
+// A policy that admits accounts by a pattern rather than by name: the quick query over the
+// accounts the policy names finds a reader in an unnamed account, and the verdict is the whole
+// question's — proved when every account the pattern admits is one of the model's.
+TEST(DeployedIdentity, SecretReadersAdmittedByAPatternAreCheckedAgainstEveryAccount) {
+    json m = model_json("cross-account-microservices");
+    for (int d = 0; d <= 9; ++d) {  // 222222222220 .. 222222222229 (222222222222 is "beverage")
+        const std::string id = "22222222222" + std::to_string(d);
+        if (id != "222222222222") m["accounts"]["extra" + std::to_string(d)] = {{"id", id}, {"role", "service"}};
+    }
+    auto with_pattern = [&](const std::string& pattern) {
+        json variant = m;
+        variant["consumer"]["secrets"]["endpoint-id"]["policy"]["Statement"].push_back(
+            {{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "secretsmanager:GetSecretValue"}, {"Resource", "*"},
+             {"Condition", {{"StringLike", {{"aws:PrincipalAccount", pattern}}}}}});
+        return verify_only(graph_of_json(variant), "secret-share");
+    };
+    EXPECT_FALSE(outsider_reads(with_pattern("22222222222?")));  // ten accounts, all the model's
+    EXPECT_TRUE(outsider_reads(with_pattern("2222222222??")));   // a hundred, ninety of them outside
+}
+
 // The mechanism, over every consumer resource with a resource policy in every shipped model:
 // rewriting each "Resource": "*" of its policy into the resource's deployed ARN changes no verdict.
 TEST(DeployedIdentity, NamingAResourceByItsDeployedArnGivesTheVerdictsOfStar) {

@@ -32,11 +32,11 @@ inline int run_diff(const DiffRequest& request) {
     verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    std::vector<model::Graph> graphs = load_graphs({request.old_file, request.new_file}, diagnostics);
+    std::vector<const model::Graph*> graphs = load_graphs({request.old_file, request.new_file}, diagnostics);
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
 
-    auto report = verify::diff(graphs[0], graphs[1], options);
-    auto run = verify::locate_diff(request.old_file, request.new_file, std::move(report), graphs[0].model(), graphs[1].model());
+    auto report = verify::diff(*graphs[0], *graphs[1], options);
+    auto run = verify::locate_diff(request.old_file, request.new_file, std::move(report), graphs[0]->model(), graphs[1]->model());
     std::string text = request.format == "json"    ? verify::to_json(run).dump(2) + "\n"
                        : request.format == "sarif" ? verify::to_sarif(run).dump(2) + "\n"
                                                    : verify::to_text(run);

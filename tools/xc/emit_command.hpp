@@ -4,6 +4,8 @@
 // and how it builds its FileSet.
 #pragma once
 
+#include "command_support.hpp"
+
 #include <xc/emit/cloudformation.hpp>
 #include <xc/emit/file_set.hpp>
 #include <xc/emit/lambda.hpp>
@@ -84,7 +86,7 @@ struct EmitRequest {
 
 // Emission refuses a model that is not verified: the deployment is what was proved.
 inline int run_emit(const EmitRequest& request) {
-    auto graph = model::build_graph(input::json::load_model_file(request.model_file));
+    const model::Graph& graph = load_graph(request.model_file);
     auto report = verify::verify(graph);
     const bool verified = report.exit_code() == 0;
     if (!verified && !request.allow_unverified) {

@@ -34,7 +34,7 @@ void print(const xc::Error& e, const std::string& command) {
 }
 
 int run_check(const std::string& file) {
-    auto graph = xc::model::build_graph(xc::input::json::load_model_file(file));
+    const auto& graph = xc::cli::load_graph(file);
     const auto& m = graph.model();
     std::cout << file << ": ok: model '" << m.name << "' in " << m.region << ": " << m.accounts.size() << " accounts, "
               << m.services.size() << " services, " << graph.private_apis().size() << " private APIs; graph of "
@@ -43,7 +43,7 @@ int run_check(const std::string& file) {
 }
 
 int run_graph(const std::string& file, const std::string& format) {
-    auto graph = xc::model::build_graph(xc::input::json::load_model_file(file));
+    const auto& graph = xc::cli::load_graph(file);
     std::cout << (format == "dot" ? xc::model::to_dot(graph) : xc::model::to_mermaid(graph));
     return ok;
 }

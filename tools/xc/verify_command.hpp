@@ -62,7 +62,7 @@ inline int run_verify(const VerifyRequest& request) {
     verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    std::vector<model::Graph> graphs = load_graphs(request.model_files, diagnostics);
+    std::vector<const model::Graph*> graphs = load_graphs(request.model_files, diagnostics);
     std::optional<verify::Baseline> baseline;
     if (!request.baseline.empty()) {
         try {
@@ -76,14 +76,14 @@ inline int run_verify(const VerifyRequest& request) {
     // One deadline for the whole run, over every model.
     options.run_deadline = verify::Deadline::after(request.run_timeout_ms, "run");
     std::size_t total_apis = 0;
-    for (const auto& g : graphs) total_apis += g.private_apis().size();
+    for (const auto& g : graphs) total_apis += g->private_apis().size();
     ProgressLine progress(stderr, ::isatty(STDERR_FILENO) == 1 && total_apis > progress_min_apis);
     verify::RunReport run;
     std::size_t apis_before = 0;
     for (std::size_t i = 0; i < graphs.size(); ++i) {
-        auto report = verify::verify(graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
-        apis_before += graphs[i].private_apis().size();
-        run.models.push_back(verify::locate(request.model_files[i], std::move(report), graphs[i].model()));
+        auto report = verify::verify(*graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
+        apis_before += graphs[i]->private_apis().size();
+        run.models.push_back(verify::locate(request.model_files[i], std::move(report), graphs[i]->model()));
     }
     progress.finish();
     if (baseline) {

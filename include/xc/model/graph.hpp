@@ -16,9 +16,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -102,7 +102,8 @@ struct EdgeData {
     EdgeKind kind{};
 };
 
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
+// Edges are never removed: a vector edge list (vecS) spares one allocation per edge (listS is the default).
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData, boost::no_property, boost::vecS>;
 using Vertex = BoostGraph::vertex_descriptor;
 using Edge = BoostGraph::edge_descriptor;
 
@@ -167,9 +168,9 @@ public:
 
     // Targets of `v`'s outgoing edges of `kind` (in insertion order). Indexed by (vertex, kind):
     // a zone with 10,000 records must not be scanned to find the one VPC it is associated with.
-    const std::vector<Vertex>& out(Vertex v, EdgeKind kind) const { return adjacent(out_, v, kind); }
+    std::span<const Vertex> out(Vertex v, EdgeKind kind) const { return out_.of(v, kind); }
     // Sources of `v`'s incoming edges of `kind` (in insertion order).
-    const std::vector<Vertex>& in(Vertex v, EdgeKind kind) const { return adjacent(in_, v, kind); }
+    std::span<const Vertex> in(Vertex v, EdgeKind kind) const { return in_.of(v, kind); }
 
     // --- queries the verifier and emitters share ---------------------------------
 
@@ -182,7 +183,10 @@ public:
     }
 
     // The consumer endpoints an API is bound to.
-    std::vector<Vertex> endpoints_of(Vertex api) const { return out(api, EdgeKind::bound_to); }
+    std::vector<Vertex> endpoints_of(Vertex api) const {
+        auto e = out(api, EdgeKind::bound_to);
+        return {e.begin(), e.end()};
+    }
 
     // The account vertex a resource belongs to.
     Vertex account_of(Vertex v) const { return *find("account/" + g_[v].account); }
@@ -227,21 +231,61 @@ public:
         by_id_.emplace(std::move(id), v);
         return v;
     }
-    void add_edge(Vertex from, Vertex to, EdgeKind kind) {
-        boost::add_edge(from, to, EdgeData{kind}, g_);
-        out_[key(from, kind)].push_back(to);
-        in_[key(to, kind)].push_back(from);
+    void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
+    // After the last edge: index them by (vertex, kind) for out() and in().
+    void index_edges() {
+        out_.build(g_, [&](Edge e) { return boost::source(e, g_); }, [&](Edge e) { return boost::target(e, g_); });
+        in_.build(g_, [&](Edge e) { return boost::target(e, g_); }, [&](Edge e) { return boost::source(e, g_); });
     }
 
 private:
-    using Adjacency = std::unordered_map<std::uint64_t, std::vector<Vertex>>;
-    static std::uint64_t key(Vertex v, EdgeKind kind) { return static_cast<std::uint64_t>(v) * edge_kind_count + static_cast<std::size_t>(kind); }
-    static const std::vector<Vertex>& adjacent(const Adjacency& index, Vertex v, EdgeKind kind) {
-        static const std::vector<Vertex> none;
-        auto it = index.find(key(v, kind));
-        return it == index.end() ? none : it->second;
-    }
-    Adjacency out_, in_;
+    // Each vertex's neighbours grouped by edge kind in flat arrays (compressed rows): a handful of
+    // allocations for the whole graph, where a map of vectors made two per edge.
+    class AdjacencyIndex {
+    public:
+        template <class From, class To>
+        void build(const BoostGraph& g, From from, To to) {
+            std::vector<Edge> edges;
+            edges.reserve(boost::num_edges(g));
+            for (auto e : boost::make_iterator_range(boost::edges(g))) edges.push_back(e);
+            // Grouped by vertex then kind; within a group, in insertion order (the edge list's).
+            std::stable_sort(edges.begin(), edges.end(), [&](Edge a, Edge b) {
+                return std::pair(from(a), g[a].kind) < std::pair(from(b), g[b].kind);
+            });
+            const std::size_t n = boost::num_vertices(g);
+            first_run_.assign(n + 1, 0);
+            runs_.clear();
+            neighbours_.clear();
+            neighbours_.reserve(edges.size());
+            std::size_t i = 0;
+            for (Vertex v = 0; v < n; ++v) {
+                first_run_[v] = runs_.size();
+                while (i < edges.size() && from(edges[i]) == v) {
+                    Run run{g[edges[i]].kind, neighbours_.size(), 0};
+                    for (; i < edges.size() && from(edges[i]) == v && g[edges[i]].kind == run.kind; ++i) neighbours_.push_back(to(edges[i]));
+                    run.end = neighbours_.size();
+                    runs_.push_back(run);
+                }
+            }
+            first_run_[n] = runs_.size();
+        }
+        std::span<const Vertex> of(Vertex v, EdgeKind kind) const {
+            if (v + 1 >= first_run_.size()) return {};
+            for (std::size_t r = first_run_[v]; r < first_run_[v + 1]; ++r)
+                if (runs_[r].kind == kind) return {neighbours_.data() + runs_[r].begin, runs_[r].end - runs_[r].begin};
+            return {};
+        }
+
+    private:
+        struct Run {
+            EdgeKind kind;
+            std::size_t begin, end;  // into neighbours_
+        };
+        std::vector<std::size_t> first_run_;  // vertex v's runs are [first_run_[v], first_run_[v + 1])
+        std::vector<Run> runs_;
+        std::vector<Vertex> neighbours_;
+    };
+    AdjacencyIndex out_, in_;
 
     std::shared_ptr<const Model> model_;
     BoostGraph g_;
@@ -456,6 +500,7 @@ private:
 inline Graph build_graph(std::shared_ptr<const Model> model) {
     Graph g(std::move(model));
     detail::GraphBuilder(g).build();
+    g.index_edges();
     return g;
 }
 inline Graph build_graph(Model model) { return build_graph(std::make_shared<const Model>(std::move(model))); }

@@ -1,6 +1,7 @@
 // Umbrella header for the IAM policy language: AST, parser, matching primitives, evaluator.
 #pragma once
 
+#include "xc/policy/allow_bound.hpp"
 #include "xc/policy/arn.hpp"
 #include "xc/policy/aws_managed_policies.hpp"
 #include "xc/policy/condition.hpp"

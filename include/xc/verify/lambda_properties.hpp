@@ -105,6 +105,55 @@ inline void check_lambda_invoke(Checker& checker, model::Vertex lambda_vertex) {
                                                       : "only API Gateway, from the function's own API, may invoke it");
 }
 
+namespace detail {
+
+// Asks the solver whether the role's identity policies allow, on DynamoDB, anything outside
+// `needed` (the needed actions on the tables `tables` and their indexes).
+inline QueryResult solve_role_data_access(Checker& checker, model::Vertex role_vertex, const std::vector<const policy::Policy*>& identity,
+                                          const std::set<std::string>& actions, const std::set<std::string>& tables,
+                                          const policy::AllowBound& needed) {
+    const auto& g = checker.graph();
+    const auto& m = checker.model();
+    const auto& account = checker.account_of(role_vertex);
+    auto lambdas = g.in(role_vertex, model::EdgeKind::executes_as);
+    PolicyQuery q(checker.z3());
+    for (const auto* p : identity) q.declare(*p);
+    q.set_path(RequestPath::dynamodb_by_role);
+    std::string arn = g.identity(role_vertex).arn().stand_in();
+    // The role's sessions (a function runs as one, named after the function).
+    q.set_callers(CallerSpace::only(CallerKind::role_session));
+    q.caller_arn().fix(arn);
+    std::vector<std::string> sessions;
+    for (auto l : lambdas) sessions.push_back(g.identity(l).name.stand_in());
+    q.caller_session().prefer(sessions);
+    q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
+    q.action().prefer({"dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"});
+    q.resource_segment(0).prefer({"aws"});
+    q.resource_segment(1).prefer({"dynamodb"});
+    q.resource_segment(2).prefer({m.region});
+    q.resource_segment(3).prefer({account.id});
+    std::vector<std::string> parts;
+    for (const auto& t : tables) parts.insert(parts.end(), {"table/" + t, "table/" + t + "/index/xc-index"});
+    parts.push_back("table/xc-other-table");
+    q.resource_segment(4).prefer(parts);
+    q.set_resource_account(account.id);
+    auto& ctx = checker.z3();
+    z3::expr_vector needed_action(ctx), own(ctx);
+    for (const auto& a : actions) needed_action.push_back(q.action().equals(a, policy::CaseMode::Insensitive));
+    for (const auto& t : tables) {
+        own.push_back(q.resource_segment(4).equals("table/" + t));
+        own.push_back(q.resource_segment(4).matches(Glob::literal("table/" + t + "/index/").append_run(false), policy::CaseMode::Sensitive));
+    }
+    z3::expr own_resource = q.resource_segment(0).equals("aws") && q.resource_segment(1).equals("dynamodb") &&
+                            q.resource_segment(2).equals(m.region) && q.resource_segment(3).equals(account.id) && z3::mk_or(own);
+    Decision d{nullptr, identity, false, account.id};
+    return q.solve(q.allowed(d) && !(z3::mk_or(needed_action) && own_resource), checker.options().timeout_ms, [&](const policy::Request& r) {
+        return policy::decide(policy::PolicySet{identity, nullptr}, r).verdict == policy::Verdict::Allow && !needed.admits(r.action, r.resource);
+    });
+}
+
+}  // namespace detail
+
 // The role's identity policies grant, on DynamoDB, only what its functions' handlers need on
 // their own tables and indexes.
 inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) {
@@ -135,51 +184,17 @@ inline void check_role_data_access(Checker& checker, model::Vertex role_vertex) 
         f.fix = "attach only AWS-managed policies xc knows (include/xc/policy/aws_managed_policies.hpp), or state the permissions "
                 "as inline policies";
     };
+    // What the functions need, as IAM names it: the actions, and each own table's ARN and its indexes.
+    policy::AllowBound needed{"dynamodb:", {actions.begin(), actions.end()}, {}, {}};
+    for (const auto& t : tables) {
+        needed.resources.push_back("arn:aws:dynamodb:" + m.region + ":" + account.id + ":table/" + t);
+        needed.resource_prefixes.push_back(needed.resources.back() + "/index/");
+    }
     try {
-        PolicyQuery q(checker.z3());
-        for (const auto* p : identity) q.declare(*p);
-        q.set_path(RequestPath::dynamodb_by_role);
-        std::string arn = g.identity(role_vertex).arn().stand_in();
-        // The role's sessions (a function runs as one, named after the function).
-        q.set_callers(CallerSpace::only(CallerKind::role_session));
-        q.caller_arn().fix(arn);
-        std::vector<std::string> sessions;
-        for (auto l : lambdas) sessions.push_back(g.identity(l).name.stand_in());
-        q.caller_session().prefer(sessions);
-        q.action().restrict({Glob::literal("dynamodb:").append_run(false), policy::CaseMode::Insensitive, true});
-        q.action().prefer({"dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"});
-        q.resource_segment(0).prefer({"aws"});
-        q.resource_segment(1).prefer({"dynamodb"});
-        q.resource_segment(2).prefer({m.region});
-        q.resource_segment(3).prefer({account.id});
-        std::vector<std::string> parts;
-        for (const auto& t : tables) parts.insert(parts.end(), {"table/" + t, "table/" + t + "/index/xc-index"});
-        parts.push_back("table/xc-other-table");
-        q.resource_segment(4).prefer(parts);
-        q.set_resource_account(account.id);
-        auto& ctx = checker.z3();
-        z3::expr_vector needed(ctx), own(ctx);
-        for (const auto& a : actions) needed.push_back(q.action().equals(a, policy::CaseMode::Insensitive));
-        for (const auto& t : tables) {
-            own.push_back(q.resource_segment(4).equals("table/" + t));
-            own.push_back(q.resource_segment(4).matches(Glob::literal("table/" + t + "/index/").append_run(false), policy::CaseMode::Sensitive));
-        }
-        z3::expr own_resource = q.resource_segment(0).equals("aws") && q.resource_segment(1).equals("dynamodb") &&
-                                q.resource_segment(2).equals(m.region) && q.resource_segment(3).equals(account.id) && z3::mk_or(own);
-        Decision d{nullptr, identity, false, account.id};
-        auto within = [&](const policy::Request& r) {
-            bool action_ok = std::any_of(actions.begin(), actions.end(), [&](const std::string& a) { return policy::iequals(a, r.action); });
-            bool resource_ok = false;
-            for (const auto& t : tables) {
-                std::string base = "arn:aws:dynamodb:" + m.region + ":" + account.id + ":table/" + t;
-                resource_ok = resource_ok || r.resource == base || r.resource.rfind(base + "/index/", 0) == 0;
-            }
-            return action_ok && resource_ok;
-        };
-        auto result = q.solve(q.allowed(d) && !(z3::mk_or(needed) && own_resource), checker.options().timeout_ms,
-                              [&](const policy::Request& r) {
-                                  return policy::decide(policy::PolicySet{identity, nullptr}, r).verdict == policy::Verdict::Allow && !within(r);
-                              });
+        // Statements that name only needed actions on own tables prove it without a solver
+        // (policy/allow_bound.hpp); the solver decides the rest and finds the witness.
+        QueryResult result{QueryResult::Answer::unsatisfiable, std::nullopt, {}};
+        if (!policy::allows_within(identity, needed)) result = detail::solve_role_data_access(checker, role_vertex, identity, actions, tables, needed);
         if (result.answer == QueryResult::Answer::unknown) {
             checker.add(property, role_vertex, Verdict::undecided, "could not decide the role's DynamoDB reach: " + result.reason);
         } else if (!unknown.empty()) {

@@ -1197,6 +1197,31 @@ private:
     KnownValues known_;
 };
 
+namespace detail {
+
+// Whether `st` applies to `r` made by some caller: its action, resource and clauses on keys
+// other than the principal's match `r`. Throws Unsupported for what xc cannot decide that way.
+inline bool may_apply_to_a_caller_of(const policy::Statement& st, const policy::Request& r) {
+    for (const auto& rp : st.resource.patterns)
+        if (rp.value.has_variables) throw Unsupported("policy variable in resource '" + rp.text + "'; xc does not encode policy variables yet");
+    for (const auto& c : st.conditions)
+        for (const auto& v : c.values)
+            if (v.value.has_variables)
+                throw Unsupported("policy variable in the value of condition key '" + c.key + "'; xc does not encode policy variables yet");
+    if (!policy::action_matches(st.action, r.action) || !policy::resource_matches(st.resource, r.resource, r.context)) return false;
+    bool applies = true;
+    for (const auto& c : st.conditions) {
+        if (is_principal_key(c.key_lower)) continue;
+        if (is_unmodelled_principal_key(c.key_lower))
+            throw Unsupported("the policy reads '" + c.key + "', a property of the principal the model does not give; xc cannot "
+                              "show that the reader's requests meet it");
+        applies = applies && policy::evaluate_clause(c, r.context);
+    }
+    return applies;
+}
+
+}  // namespace detail
+
 // `p` specialised to requests whose action, resource and context (but for the principal keys)
 // are those of `r`: statements that cannot apply to it are dropped; the rest keep their
 // principal element and their clauses on principal keys, with action and resource "*". What
@@ -1207,31 +1232,21 @@ inline policy::Policy specialise_to_caller(const policy::Policy& p, const policy
     policy::Policy out;
     out.version = p.version;
     for (const auto& st : p.statements) {
-        for (const auto& rp : st.resource.patterns)
-            if (rp.value.has_variables) throw Unsupported("policy variable in resource '" + rp.text + "'; xc does not encode policy variables yet");
-        for (const auto& c : st.conditions)
-            for (const auto& v : c.values)
-                if (v.value.has_variables)
-                    throw Unsupported("policy variable in the value of condition key '" + c.key + "'; xc does not encode policy variables yet");
-        if (!policy::action_matches(st.action, r.action) || !policy::resource_matches(st.resource, r.resource, r.context)) continue;
+        if (!detail::may_apply_to_a_caller_of(st, r)) continue;
         policy::Statement s = st;
         s.action = policy::ActionSpec{false, {policy::ActionPattern{"*", policy::GlobPattern::wildcards("*")}}};
         s.resource = policy::ResourceSpec{};
         s.conditions.clear();
-        bool applies = true;
-        for (const auto& c : st.conditions) {
-            if (detail::is_principal_key(c.key_lower)) {
-                s.conditions.push_back(c);
-            } else if (detail::is_unmodelled_principal_key(c.key_lower)) {
-                throw Unsupported("the policy reads '" + c.key + "', a property of the principal the model does not give; xc cannot "
-                                  "show that the reader's requests meet it");
-            } else if (!policy::evaluate_clause(c, r.context)) {
-                applies = false;
-            }
-        }
-        if (applies) out.statements.push_back(std::move(s));
+        for (const auto& c : st.conditions)
+            if (detail::is_principal_key(c.key_lower)) s.conditions.push_back(c);
+        out.statements.push_back(std::move(s));
     }
     return out;
+}
+
+// Throws what specialise_to_caller(p, r) would throw, without building it.
+inline void require_specialisable(const policy::Policy& p, const policy::Request& r) {
+    for (const auto& st : p.statements) detail::may_apply_to_a_caller_of(st, r);
 }
 
 }  // namespace xc::verify

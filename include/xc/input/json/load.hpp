@@ -286,7 +286,7 @@ private:
             service_sources_.push_back(src);
             json expanded;
             try {
-                expanded = expand_placeholders(body, params, path);
+                expanded = expand_placeholders(std::move(body), params, path);
             } catch (const InputError& e) {
                 diags_.add(e.diagnostics());
                 return;

@@ -1,0 +1,144 @@
+// xc_process_bench [--runs N] [SERVICES...]   (default: 5 runs; 10 100 1000 10000)
+//
+// For each size and shape (bench/support/generated_models.hpp), writes the model to a file and
+// runs the `xc` command on it as users do, N times each: `xc check`, `xc verify` (report to
+// /dev/null) and `xc emit --target terraform --allow-unverified` (every tenth service of the
+// generated models is a violation; emit costs the same either way). Prints the median wall time,
+// the largest peak RSS of the runs, and how much each grew per 10x step in services.
+#include "generated_models.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct Run {
+    double seconds = 0;
+    double peak_mib = 0;
+    int exit_code = 0;
+};
+
+// Starts `args` with stdout and stderr to /dev/null, waits, and returns its wall time, exit code
+// and peak RSS (wait4's rusage of that child alone).
+Run spawn_and_wait(const std::vector<std::string>& args) {
+    std::fflush(stdout);  // else the child inherits what is buffered and prints it again
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) std::_Exit(127);
+        ::execv(argv[0], argv.data());
+        std::_Exit(127);
+    }
+    int status = 0;
+    rusage usage{};
+    ::wait4(pid, &status, 0, &usage);
+    Run r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+// One `xc` process, started from a fresh small launcher (this program with --launch): a child's
+// peak RSS counts the pages it shared with its parent before exec, and this bench's parent holds
+// the generated models.
+Run run_process(const std::string& self, const std::vector<std::string>& args, const std::string& result_file) {
+    std::vector<std::string> launch{self, "--launch", result_file};
+    launch.insert(launch.end(), args.begin(), args.end());
+    spawn_and_wait(launch);
+    Run r;
+    std::ifstream in(result_file);
+    in >> r.seconds >> r.peak_mib >> r.exit_code;
+    return r;
+}
+
+struct Figure {
+    double median_s = 0, peak_mib = 0;
+    int exit_code = 0;
+};
+
+Figure measure(const std::string& self, const std::vector<std::string>& args, const std::string& result_file, int runs) {
+    std::vector<double> times;
+    Figure f;
+    for (int i = 0; i < runs; ++i) {
+        Run r = run_process(self, args, result_file);
+        times.push_back(r.seconds);
+        f.peak_mib = std::max(f.peak_mib, r.peak_mib);
+        f.exit_code = r.exit_code;
+    }
+    std::sort(times.begin(), times.end());
+    f.median_s = times[times.size() / 2];
+    return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc >= 4 && std::string(argv[1]) == "--launch") {
+        Run r = spawn_and_wait(std::vector<std::string>(argv + 3, argv + argc));
+        std::ofstream(argv[2]) << r.seconds << ' ' << r.peak_mib << ' ' << r.exit_code << '\n';
+        return 0;
+    }
+    const std::string self = "/proc/self/exe";
+    int runs = 5;
+    std::vector<std::size_t> sizes;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
+        else sizes.push_back(std::stoul(a));
+    }
+    if (sizes.empty()) sizes = {10, 100, 1000, 10000};
+    const std::string dir = "/tmp/xc-process-bench-" + std::to_string(::getpid());
+    std::system(("mkdir -p " + dir).c_str());
+    const std::string xc = XC_CLI;
+    struct Command {
+        const char* name;
+        std::vector<std::string> (*args)(const std::string& xc, const std::string& model, const std::string& out);
+    };
+    const Command commands[] = {
+        {"check", [](const std::string& x, const std::string& m, const std::string&) { return std::vector<std::string>{x, "check", m}; }},
+        {"verify", [](const std::string& x, const std::string& m, const std::string&) { return std::vector<std::string>{x, "verify", m}; }},
+        {"emit terraform", [](const std::string& x, const std::string& m, const std::string& o) {
+             return std::vector<std::string>{x, "emit", m, "--target", "terraform", "-o", o, "--allow-unverified"};
+         }},
+    };
+    std::printf("xc as a process, median of %d runs (peak RSS: the largest of them); growth: time / time at the size 10x smaller\n", runs);
+    for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct}) {
+        std::map<std::string, double> previous;  // command -> median at the previous size
+        std::size_t previous_size = 0;
+        for (std::size_t n : sizes) {
+            const std::string model = dir + "/" + xc::bench::to_string(shape) + "-" + std::to_string(n) + ".json";
+            const std::string text = xc::bench::generated_services_model(n, shape);
+            std::ofstream(model) << text;
+            for (const auto& c : commands) {
+                Figure f = measure(self, c.args(xc, model, dir + "/out"), dir + "/run", runs);
+                std::string growth = "";
+                if (previous.count(c.name) && previous_size * 10 == n) {
+                    char g[32];
+                    std::snprintf(g, sizeof g, "  growth %5.1fx", f.median_s / previous[c.name]);
+                    growth = g;
+                }
+                std::printf("%-8s %6zu services (%6.2f MB)  %-15s exit %d  %8.3f s  peak %7.1f MiB%s\n", xc::bench::to_string(shape), n,
+                            static_cast<double>(text.size()) / 1e6, c.name, f.exit_code, f.median_s, f.peak_mib, growth.c_str());
+                std::fflush(stdout);
+                previous[c.name] = f.median_s;
+            }
+            previous_size = n;
+        }
+    }
+    std::system(("rm -rf " + dir).c_str());
+    return 0;
+}

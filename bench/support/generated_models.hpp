@@ -1,0 +1,86 @@
+// Generated models of any size, in the two shapes the benches measure:
+// - stamped: N services stamped from the reference model's `orders-service` template, each in
+//   its own account, every tenth with a wildcard endpoint condition (a violation), a shared
+//   secret and key per 500 services (AWS caps secret and key policies at 20 KiB / 32 KiB);
+// - distinct: the same, but every service's API has its own id and its own policy — a literal-ARN
+//   Allow and a Deny of its own — so no proof of one service can be reused for another.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace xc::bench {
+
+enum class ModelShape { stamped, distinct };
+
+inline const char* to_string(ModelShape s) { return s == ModelShape::stamped ? "stamped" : "distinct"; }
+
+inline std::string reference_model_text() {
+    std::ifstream in(std::string(XC_SOURCE_DIR) + "/models/cross-account-microservices.json");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline std::string generated_services_model(std::size_t n, ModelShape shape = ModelShape::stamped) {
+    auto model = nlohmann::json::parse(reference_model_text());
+    auto& accounts = model["accounts"];
+    auto& services = model["services"];
+    auto& consumer = model["consumer"];
+    auto& records = consumer["hostedZones"]["services"]["records"];
+    const std::string region = model["region"];
+    const auto secret_template = consumer["secrets"]["endpoint-id"];
+    const auto key_template = consumer["kmsKeys"]["shared-secret"];
+    consumer["secrets"] = nlohmann::json::object();
+    consumer["kmsKeys"] = nlohmann::json::object();
+    services = nlohmann::json::object();
+    records = nlohmann::json::object();
+    for (auto it = accounts.begin(); it != accounts.end();)
+        it = it.key() == "consumer" ? std::next(it) : accounts.erase(it);
+    constexpr std::size_t group = 500;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string name = "svc" + std::to_string(i);
+        std::string g = std::to_string(i / group);
+        std::string secret = "endpoint-id-" + g, key = "shared-secret-" + g;
+        if (!consumer["secrets"].contains(secret)) {
+            consumer["secrets"][secret] = secret_template;
+            consumer["secrets"][secret]["kmsKey"] = key;
+            consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"] = nlohmann::json::array();
+            consumer["kmsKeys"][key] = key_template;
+            consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"] = nlohmann::json::array();
+        }
+        char id[16];
+        std::snprintf(id, sizeof id, "%012zu", 200000000000 + i);
+        accounts[name] = {{"id", id}, {"role", "service"}};
+        nlohmann::json service{{"account", name}, {"template", "orders-service"}, {"parameters", {{"orderOptions", {"a", "b"}}}}};
+        auto& api = service["apis"]["orders"];
+        api["endpointIdFrom"] = "consumer/" + secret;
+        if (shape == ModelShape::distinct) {
+            char api_id[32];
+            std::snprintf(api_id, sizeof api_id, "d%09zu", i);
+            api["id"] = api_id;
+            const std::string arn = "arn:aws:execute-api:" + region + ":" + id + ":" + api_id;
+            api["policy"] = {{"Version", "2012-10-17"},
+                             {"Statement",
+                              {{{"Sid", "OnlyTheConsumerEndpoint"}, {"Effect", "Allow"}, {"Principal", "*"}, {"Action", "execute-api:Invoke"},
+                                {"Resource", arn + "/v1/*/*"}, {"Condition", {{"StringEquals", {{"aws:SourceVpce", "vpce-0a1b2c3d4e5f60718"}}}}}},
+                               {{"Sid", "NoDeletes"}, {"Effect", "Deny"}, {"Principal", "*"}, {"Action", "execute-api:Invoke"},
+                                {"Resource", arn + "/v1/DELETE/orders/" + std::to_string(i) + "*"}}}}};
+        }
+        if (i % 10 == 9)  // a violation: any endpoint
+            api["policy"] = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+                "Condition": {"StringLike": {"aws:SourceVpce": "vpce-*"}}}]})");
+        services[name] = service;
+        records[name] = {{"alias", {{"loadBalancer", "internal"}}}};
+        consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
+        consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
+    }
+    return model.dump();
+}
+
+}  // namespace xc::bench
