@@ -1,0 +1,345 @@
+// Reading whole Terraform configurations: variables and their precedence, expansion of count,
+// for_each and dynamic blocks, local modules and their providers, references (known values,
+// unknowns that name their origin), dependency order, and bad configurations (exit 2, located).
+#include "xc/input/terraform/terraform.hpp"
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace configuration_test {
+
+using namespace xc::input::terraform;
+namespace fs = std::filesystem;
+
+const fs::path fixtures = fs::path(XC_SOURCE_DIR) / "tests/input/terraform/fixtures";
+
+const ResourceInstance& instance(const Configuration& c, const std::string& address) {
+    for (const auto& i : c.instances)
+        if (i.address == address) return i;
+    throw std::runtime_error("no instance " + address);
+}
+
+std::size_t position(const Configuration& c, const std::string& address) {
+    for (std::size_t n = 0; n < c.instances.size(); ++n)
+        if (c.instances[n].address == address) return n;
+    throw std::runtime_error("no instance " + address);
+}
+
+const Value& attr(const Value& object, const std::string& name) { return object.attributes().at(name); }
+
+std::vector<std::string> addresses(const Configuration& c) {
+    std::vector<std::string> out;
+    for (const auto& i : c.instances) out.push_back(i.address);
+    return out;
+}
+
+// A module directory written for one test: {file name -> text}.
+fs::path write_module(xc::test::TempDir& tmp, const std::string& sub, const std::map<std::string, std::string>& files) {
+    const fs::path dir = tmp.path() / sub;
+    fs::create_directories(dir);
+    for (const auto& [name, text] : files) {
+        fs::create_directories((dir / name).parent_path());
+        std::ofstream(dir / name) << text;
+    }
+    return dir;
+}
+
+// The first diagnostic of loading `dir`, "file:line:col: message"; fails if loading succeeds.
+std::string load_error(const fs::path& dir, const LoadOptions& options = {}) {
+    try {
+        load_configuration(dir, options);
+    } catch (const xc::InputError& e) {
+        EXPECT_EQ(e.exit_code(), xc::exit_code::bad_input);
+        const auto& d = e.diagnostics().at(0);
+        return fs::path(d.file).filename().string() + ":" + std::to_string(d.position.line) + ":" + std::to_string(d.position.column) + ": " + d.message;
+    }
+    ADD_FAILURE() << "loading " << dir << " succeeded";
+    return "";
+}
+
+class Expansion : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { config = new Configuration(load_configuration(fixtures / "expansion")); }
+    static void TearDownTestSuite() { delete config; }
+    static Configuration* config;
+};
+Configuration* Expansion::config = nullptr;
+
+TEST_F(Expansion, InstancesAreAddressedAsTerraformAddressesThem) {
+    auto all = addresses(*config);
+    std::sort(all.begin(), all.end());
+    const std::vector<std::string> expected{
+        "aws_security_group.dynamic",
+        "aws_sqs_queue.named[\"a\"]",
+        "aws_sqs_queue.named[\"b\"]",
+        "aws_sqs_queue.named[\"c\"]",
+        "aws_subnet.counted[0]",
+        "aws_subnet.counted[1]",
+        "aws_vpc.main",
+        "data.aws_caller_identity.me",
+        "data.aws_region.east",
+        "module.plain.aws_lb_target_group.this",
+        "module.plain.data.aws_region.current",
+        "module.svc[\"api\"].aws_lb_target_group.this",
+        "module.svc[\"api\"].data.aws_region.current",
+        "module.svc[\"web\"].aws_lb_target_group.this",
+        "module.svc[\"web\"].data.aws_region.current",
+    };
+    EXPECT_EQ(all, expected);
+}
+
+TEST_F(Expansion, ForEachIteratesInTerraformsOrderAndSetsDropDuplicates) {
+    // A set of strings iterates lexically (the variable's default lists "b", "a", "c", "a").
+    EXPECT_LT(position(*config, "aws_sqs_queue.named[\"a\"]"), position(*config, "aws_sqs_queue.named[\"b\"]"));
+    EXPECT_LT(position(*config, "aws_sqs_queue.named[\"b\"]"), position(*config, "aws_sqs_queue.named[\"c\"]"));
+    EXPECT_EQ(display(attr(instance(*config, "aws_sqs_queue.named[\"b\"]").attributes, "name")), "\"app-eu-west-1-b\"");
+    // A map iterates by key: api before web, though tfvars lists web first.
+    EXPECT_LT(position(*config, "module.svc[\"api\"].aws_lb_target_group.this"), position(*config, "module.svc[\"web\"].aws_lb_target_group.this"));
+    EXPECT_EQ(display(instance(*config, "aws_sqs_queue.named[\"c\"]").key), "\"c\"");
+    EXPECT_TRUE(instance(*config, "module.svc[\"web\"].aws_lb_target_group.this").key.is_null());  // the module instance has the key
+    EXPECT_EQ(instance(*config, "module.svc[\"web\"].aws_lb_target_group.this").module, "module.svc[\"web\"]");
+}
+
+TEST_F(Expansion, CountIndexAndKnownAttributesOfOtherResources) {
+    const auto& s1 = instance(*config, "aws_subnet.counted[1]");
+    EXPECT_EQ(display(s1.key), "1");
+    EXPECT_EQ(display(attr(s1.attributes, "cidr_block")), "\"10.0.1.0/24\"");  // cidrsubnet of aws_vpc.main's configured block
+    // A whole instance (here through a splat) is unknown, naming the instance: without the
+    // provider's schema xc cannot list the attributes it will have (README: Limits).
+    const Value& cidrs = config->outputs.at("subnet_cidrs");
+    ASSERT_EQ(cidrs.elements().size(), 2u);
+    EXPECT_EQ(cidrs.elements()[1].origins(), std::vector<std::string>{"aws_subnet.counted[1]"});
+}
+
+TEST_F(Expansion, AttributesKnownOnlyAfterApplyAreUnknownsNamingTheirOrigin) {
+    const Value& vpc_id = attr(instance(*config, "aws_subnet.counted[0]").attributes, "vpc_id");
+    ASSERT_FALSE(vpc_id.is_known());
+    EXPECT_EQ(vpc_id.origins(), std::vector<std::string>{"aws_vpc.main.id"});
+    // Through a module's variable and output, with the module's address.
+    const Value& tg_vpc = attr(instance(*config, "module.svc[\"api\"].aws_lb_target_group.this").attributes, "vpc_id");
+    EXPECT_EQ(tg_vpc.unknown_origins(), std::vector<std::string>{"aws_vpc.main.id"});
+    const Value& arn = config->outputs.at("plain_arn");
+    EXPECT_EQ(arn.unknown_origins(), std::vector<std::string>{"module.plain.aws_lb_target_group.this.arn"});
+}
+
+TEST_F(Expansion, DynamicBlocksExpandWithTheirIterator) {
+    const Value& sg = instance(*config, "aws_security_group.dynamic").attributes;
+    const Value& ingress = attr(sg, "ingress");
+    ASSERT_EQ(ingress.elements().size(), 2u);
+    EXPECT_EQ(display(attr(ingress.elements()[0], "description")), "\"api\"");
+    EXPECT_EQ(display(attr(ingress.elements()[0], "from_port")), "8443");
+    EXPECT_EQ(display(attr(ingress.elements()[1], "cidr_blocks")), "[\"10.0.0.0/16\"]");
+    const Value& egress = attr(sg, "egress");
+    ASSERT_EQ(egress.elements().size(), 2u);
+    EXPECT_EQ(display(attr(egress.elements()[1], "description")), "\"rule 1\"");
+    EXPECT_EQ(display(attr(egress.elements()[1], "from_port")), "80");
+}
+
+TEST_F(Expansion, ProvidersPlaceEachInstanceInItsAccountAndRegion) {
+    const auto& vpc = instance(*config, "aws_vpc.main").placement;
+    EXPECT_EQ(vpc.account, "111111111111");  // the only allowed account
+    EXPECT_EQ(vpc.region, "eu-west-1");       // from a variable's default
+    EXPECT_EQ(vpc.provider, "provider.aws");
+    const auto& svc = instance(*config, "module.svc[\"web\"].aws_lb_target_group.this").placement;
+    EXPECT_EQ(svc.account, "222222222222");  // the assumed role's account, passed as providers = { aws = aws.east }
+    EXPECT_EQ(svc.region, "us-east-1");
+    EXPECT_EQ(svc.provider, "provider.aws.east");
+    const auto& plain = instance(*config, "module.plain.aws_lb_target_group.this").placement;
+    EXPECT_EQ(plain.account, "111111111111");  // the default configuration, inherited
+    EXPECT_EQ(instance(*config, "data.aws_region.east").placement.region, "us-east-1");
+}
+
+TEST_F(Expansion, DataSourcesThatRestateTheProviderAreComputed) {
+    EXPECT_EQ(display(attr(instance(*config, "data.aws_caller_identity.me").attributes, "account_id")), "\"111111111111\"");
+    EXPECT_EQ(display(attr(instance(*config, "data.aws_region.east").attributes, "name")), "\"us-east-1\"");
+    EXPECT_EQ(display(config->outputs.at("svc_urls")), "{\"api\" = \"https://api.us-east-1:8443\", \"web\" = \"https://web.us-east-1:443\"}");
+}
+
+TEST_F(Expansion, PathModuleIsTheModulesDirectoryRelativeToTheRoot) {
+    const Value& tags = attr(instance(*config, "module.plain.aws_lb_target_group.this").attributes, "tags");
+    EXPECT_EQ(display(attr(tags, "Module")), "\"modules/service\"");
+}
+
+TEST_F(Expansion, InstancesComeInDependencyOrderAndListWhatTheyReferTo) {
+    EXPECT_LT(position(*config, "aws_vpc.main"), position(*config, "aws_subnet.counted[0]"));
+    EXPECT_LT(position(*config, "aws_vpc.main"), position(*config, "module.svc[\"api\"].aws_lb_target_group.this"));
+    EXPECT_EQ(instance(*config, "aws_subnet.counted[0]").depends_on, std::vector<std::string>{"aws_vpc.main"});
+    // Through the module's variable.
+    EXPECT_EQ(instance(*config, "module.svc[\"api\"].aws_lb_target_group.this").depends_on, std::vector<std::string>{"aws_vpc.main"});
+    EXPECT_TRUE(instance(*config, "aws_vpc.main").depends_on.empty());
+}
+
+TEST_F(Expansion, InstancesKnowWhereTheyAreWritten) {
+    const auto& tg = instance(*config, "module.svc[\"api\"].aws_lb_target_group.this");
+    EXPECT_EQ(fs::path(std::string(tg.block->range.file)).filename(), "main.tf");
+    EXPECT_NE(std::string(tg.block->range.file).find("modules/service"), std::string::npos);
+    EXPECT_EQ(tg.block->range.start.line, 13u);
+    EXPECT_EQ(tg.argument_range("port").start.line, 15u);
+}
+
+// ---- variables ----------------------------------------------------------------------------------
+
+Value all_variables(const LoadOptions& options) { return load_configuration(fixtures / "variables", options).outputs.at("all"); }
+
+TEST(ConfigurationVariables, LaterSourcesWinInTerraformsOrder) {
+    LoadOptions o;
+    o.environment = {{"a", "env"}, {"e", "env"}};
+    const Value all = all_variables(o);
+    EXPECT_EQ(display(attr(all, "a")), "\"tfvars\"");       // terraform.tfvars over the environment
+    EXPECT_EQ(display(attr(all, "b")), "\"b.auto\"");       // .tfvars < .tfvars.json < a.auto.tfvars.json < b.auto.tfvars
+    EXPECT_EQ(display(attr(all, "c")), "\"b.auto\"");
+    EXPECT_EQ(display(attr(all, "d")), "\"tfvars.json\"");
+    EXPECT_EQ(display(attr(all, "e")), "\"env\"");          // the environment over the default
+    EXPECT_EQ(display(attr(all, "strict")), "\"fallback\"");  // null for a non-nullable variable: its default
+}
+
+TEST(ConfigurationVariables, CommandLineOptionsApplyInTheOrderGiven) {
+    LoadOptions o;
+    const fs::path extra = fixtures / "variables/extra.tfvars";
+    o.variables = {{VariableArgument::Kind::file, extra.string()}, {VariableArgument::Kind::value, "e=cli"}};
+    EXPECT_EQ(display(attr(all_variables(o), "e")), "\"cli\"");
+    o.variables = {{VariableArgument::Kind::value, "e=cli"}, {VariableArgument::Kind::file, extra.string()}};
+    EXPECT_EQ(display(attr(all_variables(o), "e")), "\"extra\"");
+}
+
+TEST(ConfigurationVariables, CommandLineTextIsLiteralForPrimitiveTypesAndHclOtherwise) {
+    LoadOptions o;
+    o.variables = {{VariableArgument::Kind::value, "n=5"}, {VariableArgument::Kind::value, "list=[\"x\", \"y\"]"}, {VariableArgument::Kind::value, "untyped=[1]"}};
+    const Value all = all_variables(o);
+    EXPECT_EQ(display(attr(all, "n")), "5");
+    EXPECT_EQ(display(attr(all, "list")), "tolist([\"x\", \"y\"])");
+    EXPECT_EQ(display(attr(all, "untyped")), "\"[1]\"");
+}
+
+TEST(ConfigurationVariables, BadValuesAreLocatedErrors) {
+    LoadOptions o;
+    o.variables = {{VariableArgument::Kind::value, "nope=1"}};
+    EXPECT_THROW(all_variables(o), xc::InputError);
+    o.variables = {{VariableArgument::Kind::value, "n=five"}};
+    EXPECT_NE(load_error(fixtures / "variables", o).find("Invalid value for input variable"), std::string::npos);
+    o.variables = {{VariableArgument::Kind::value, "missing-equals"}};
+    EXPECT_THROW(all_variables(o), xc::InputError);
+}
+
+// ---- bad configurations -------------------------------------------------------------------------
+
+TEST(ConfigurationErrors, ACycleIsLocatedAndNamesItsChain) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "root", {{"main.tf", "locals {\n  a = local.b\n  b = \"${local.c}x\"\n  c = local.a\n}\n"}});
+    const std::string e = load_error(dir);
+    EXPECT_NE(e.find("main.tf:"), std::string::npos) << e;
+    EXPECT_NE(e.find("Cycle: local.a -> local.b -> local.c -> local.a"), std::string::npos) << e;
+}
+
+TEST(ConfigurationErrors, ResourcesReferringToEachOtherAreACycle) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "root", {{"main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = aws_vpc.b.cidr_block\n}\n"
+                                                      "resource \"aws_vpc\" \"b\" {\n  cidr_block = aws_vpc.a.cidr_block\n}\n"}});
+    const std::string e = load_error(dir);
+    EXPECT_EQ(e.substr(0, 13), "main.tf:5:16:") << e;  // the reference that closes the cycle
+    EXPECT_NE(e.find("Cycle: aws_vpc.a -> aws_vpc.b -> aws_vpc.a"), std::string::npos) << e;
+}
+
+TEST(ConfigurationErrors, ModuleSourcesOtherThanLocalPathsAreRefusedByName) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "root", {{"main.tf", "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.0.0\"\n}\n"}});
+    const std::string e = load_error(dir);
+    EXPECT_EQ(e.substr(0, 13), "main.tf:2:13:") << e;
+    EXPECT_NE(e.find("Unsupported module source \"terraform-aws-modules/vpc/aws\""), std::string::npos) << e;
+}
+
+TEST(ConfigurationErrors, UndeclaredNamesAndMissingValues) {
+    xc::test::TempDir tmp;
+    EXPECT_EQ(load_error(write_module(tmp, "a", {{"main.tf", "output \"x\" {\n  value = var.nope\n}\n"}})).substr(0, 13), "main.tf:2:11:");
+    EXPECT_NE(load_error(write_module(tmp, "b", {{"main.tf", "output \"x\" {\n  value = aws_vpc.nope.id\n}\n"}})).find("Reference to undeclared resource"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "c", {{"main.tf", "variable \"x\" {\n  type = string\n}\n"}})).find("No value for required variable"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "d", {{"main.tf", "module \"m\" {\n  source = \"./m\"\n  extra = 1\n}\n"}, {"m/main.tf", "output \"o\" {\n  value = 1\n}\n"}}))
+                  .find("Unsupported argument: an argument named \"extra\""),
+              std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "e", {{"main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"}, {"m/main.tf", "variable \"v\" {}\n"}})).find("Missing required argument"),
+              std::string::npos);
+}
+
+TEST(ConfigurationErrors, ExpansionNeedsKnownSuitableValues) {
+    xc::test::TempDir tmp;
+    const std::string unknown = load_error(write_module(tmp, "a", {{"main.tf", "resource \"aws_vpc\" \"v\" {}\nresource \"aws_subnet\" \"s\" {\n  for_each = toset([aws_vpc.v.id])\n}\n"}}));
+    EXPECT_EQ(unknown.substr(0, 13), "main.tf:3:14:") << unknown;
+    EXPECT_NE(unknown.find("aws_vpc.v.id"), std::string::npos) << unknown;
+    EXPECT_NE(load_error(write_module(tmp, "b", {{"main.tf", "resource \"aws_vpc\" \"v\" {\n  for_each = [\"a\"]\n}\n"}})).find("must be a map, or set of strings"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "c", {{"main.tf", "resource \"aws_vpc\" \"v\" {\n  count = -1\n}\n"}})).find("greater than or equal to zero"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "d", {{"main.tf", "resource \"aws_vpc\" \"v\" {\n  count = 1\n  for_each = {}\n}\n"}})).find("mutually-exclusive"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "e", {{"main.tf", "resource \"aws_vpc\" \"v\" {\n  count = 2\n}\noutput \"o\" {\n  value = aws_vpc.v[2].id\n}\n"}})).find("Invalid index"),
+              std::string::npos);
+}
+
+TEST(ConfigurationErrors, FilesXcDoesNotReadAreRefusedNotSkipped) {
+    xc::test::TempDir tmp;
+    EXPECT_NE(load_error(write_module(tmp, "a", {{"main.tf", "\n"}, {"main_override.tf", "\n"}})).find("override files are not read"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "b", {{"main.tf.json", "{}"}})).find(".tf.json"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "c", {{"main.tf", "resource \"aws_vpc\" {\n}\n"}})).find("label"), std::string::npos);
+    EXPECT_NE(load_error(write_module(tmp, "d", {{"a.tf", "locals {\n  x = 1\n}\n"}, {"b.tf", "locals {\n  x = 2\n}\n"}})).find("Duplicate local value \"x\""), std::string::npos);
+    EXPECT_EQ(load_error(write_module(tmp, "e", {{"main.tf", "locals {\n  x = \n}\n"}})).substr(0, 8), "main.tf:");
+}
+
+// ---- providers ----------------------------------------------------------------------------------
+
+TEST(ConfigurationProviders, TheCodeDecidesTheAccountElseTheOptionElseItIsUnknown) {
+    xc::test::TempDir tmp;
+    const std::string code =
+        "variable \"role\" {\n  type    = string\n  default = null\n}\n"
+        "provider \"aws\" {\n  dynamic \"assume_role\" {\n    for_each = var.role == null ? [] : [var.role]\n    content {\n      role_arn = assume_role.value\n    }\n  }\n}\n"
+        "resource \"aws_vpc\" \"v\" {}\n";
+    auto dir = write_module(tmp, "a", {{"main.tf", code}});
+    auto placement = [&](const LoadOptions& o) { return load_configuration(dir, o).instances.at(0).placement; };
+    LoadOptions o;
+    EXPECT_EQ(placement(o).account, "");
+    EXPECT_EQ(placement(o).region, "");
+    EXPECT_NE(placement(o).account_from.find("no --account"), std::string::npos);
+    o.placement = {"333333333333", "eu-north-1"};
+    EXPECT_EQ(placement(o).account, "333333333333");
+    EXPECT_EQ(placement(o).region, "eu-north-1");
+    o.variables = {{VariableArgument::Kind::value, "role=arn:aws:iam::444444444444:role/deploy"}};
+    EXPECT_EQ(placement(o).account, "444444444444");  // the code says: the option does not override it
+    EXPECT_EQ(placement(o).account_from, "assume_role.role_arn");
+}
+
+TEST(ConfigurationProviders, AnAccountOutsideAllowedAccountIdsIsRefused) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "a", {{"main.tf", "provider \"aws\" {\n  allowed_account_ids = [\"111111111111\"]\n  assume_role {\n    role_arn = \"arn:aws:iam::222222222222:role/x\"\n  }\n}\n"
+                                                   "resource \"aws_vpc\" \"v\" {}\n"}});
+    EXPECT_NE(load_error(dir).find("not in allowed_account_ids"), std::string::npos);
+}
+
+TEST(ConfigurationProviders, AliasedConfigurationsAreNotInheritedImplicitly) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "a", {{"main.tf", "provider \"aws\" {\n  alias  = \"east\"\n  region = \"us-east-1\"\n}\nmodule \"m\" {\n  source = \"./m\"\n}\n"},
+                                       {"m/main.tf", "resource \"aws_vpc\" \"v\" {\n  provider = aws.east\n}\n"}});
+    EXPECT_NE(load_error(dir).find("Provider configuration not present"), std::string::npos);
+}
+
+TEST(ConfigurationUnknowns, UnsetDataSourceAttributesAndJsonencodedDocumentsKeepTheirStructure) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "a", {{"main.tf",
+                                        "data \"aws_secretsmanager_secret_version\" \"s\" {\n  secret_id = \"arn:aws:secretsmanager:eu-west-1:111111111111:secret:x\"\n}\n"
+                                        "resource \"aws_api_gateway_rest_api_policy\" \"p\" {\n  rest_api_id = \"abc\"\n  policy = jsonencode({\n    Statement = [{ Condition = { StringEquals = { \"aws:SourceVpce\" = data.aws_secretsmanager_secret_version.s.secret_string } } }]\n  })\n}\n"}});
+    const Configuration c = load_configuration(dir);
+    const auto& p = instance(c, "aws_api_gateway_rest_api_policy.p");
+    EXPECT_FALSE(attr(p.attributes, "policy").is_known());
+    ASSERT_EQ(p.encoded.count("policy"), 1u);
+    const Value& statement = attr(p.encoded.at("policy"), "Statement").elements().at(0);
+    const Value& vpce = attr(attr(attr(statement, "Condition"), "StringEquals"), "aws:SourceVpce");
+    EXPECT_EQ(vpce.origins(), std::vector<std::string>{"data.aws_secretsmanager_secret_version.s.secret_string"});
+    EXPECT_EQ(display(attr(instance(c, "data.aws_secretsmanager_secret_version.s").attributes, "secret_id")),
+              "\"arn:aws:secretsmanager:eu-west-1:111111111111:secret:x\"");
+}
+
+}  // namespace configuration_test
