@@ -188,7 +188,8 @@ TEST_F(Expansion, InstancesKnowWhereTheyAreWritten) {
 
 // ---- variables ----------------------------------------------------------------------------------
 
-Value all_variables(const LoadOptions& options) { return load_configuration(fixtures / "variables", options).outputs.at("all"); }
+Value all_variables_in(const fs::path& dir, const LoadOptions& options) { return load_configuration(dir, options).outputs.at("all"); }
+Value all_variables(const LoadOptions& options) { return all_variables_in(fixtures / "variables", options); }
 
 TEST(ConfigurationVariables, LaterSourcesWinInTerraformsOrder) {
     LoadOptions o;
@@ -228,6 +229,46 @@ TEST(ConfigurationVariables, BadValuesAreLocatedErrors) {
     EXPECT_NE(load_error(fixtures / "variables", o).find("Invalid value for input variable"), std::string::npos);
     o.variables = {{VariableArgument::Kind::value, "missing-equals"}};
     EXPECT_THROW(all_variables(o), xc::InputError);
+}
+
+// Terraform itself on the same fixture and options: `terraform console` reads variables as plan
+// does (no init needed: the fixture has no providers or modules).
+TEST(ConfigurationVariables, AgreeWithTerraformConsole) {
+    if (xc::test::run("command -v terraform").exit_code != 0) {
+        ADD_FAILURE() << "terraform is not on PATH: this test needs Terraform 1.11.4 (`terraform console`)";
+        return;
+    }
+    xc::test::TempDir tmp;
+    const fs::path dir = tmp / "variables";
+    fs::copy(fixtures / "variables", dir);
+    // The console shows no outputs: the same object as the fixture's output, as a local.
+    std::ofstream(dir / "console.tf") << "locals {\n  all = {\n    a = var.a, b = var.b, c = var.c, d = var.d, e = var.e, n = var.n, list = var.list, untyped = var.untyped, strict = var.strict\n  }\n}\n";
+    using K = VariableArgument::Kind;
+    const std::vector<std::pair<std::map<std::string, std::string>, std::vector<VariableArgument>>> cases{
+        {{}, {}},
+        {{{"a", "env"}, {"e", "env"}, {"list", "[\"e\"]"}}, {}},
+        {{}, {{K::file, "extra.tfvars"}, {K::value, "e=cli"}, {K::value, "n=5"}}},
+        {{}, {{K::value, "e=cli"}, {K::file, "extra.tfvars"}, {K::value, "list=[\"x\", \"y\"]"}, {K::value, "untyped=[1]"}}},
+        {{{"n", "7"}, {"untyped", "{a = 1}"}}, {{K::value, "b=x=y"}}},
+    };
+    for (const auto& [environment, arguments] : cases) {
+        std::string env, flags;
+        for (const auto& [k, v] : environment) env += "TF_VAR_" + k + "=" + xc::test::quote(v) + " ";
+        for (const auto& a : arguments) flags += std::string(a.kind == K::file ? " -var-file=" : " -var=") + xc::test::quote(a.text);
+        auto r = xc::test::run("cd " + xc::test::quote(dir.string()) + " && echo 'jsonencode(local.all)' | " + env + "terraform console -no-color" + flags);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        std::string line = r.out;
+        while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+        line = line.substr(line.rfind('\n') + 1);
+        LoadOptions o;
+        o.environment = environment;
+        o.variables = arguments;
+        for (auto& a : o.variables)
+            if (a.kind == K::file) a.text = (dir / a.text).string();
+        std::string mine;
+        xc::input::terraform::detail::json_encode(mine, all_variables_in(dir, o));
+        EXPECT_EQ(line, display(Value::string(mine))) << flags;
+    }
 }
 
 // ---- bad configurations -------------------------------------------------------------------------
