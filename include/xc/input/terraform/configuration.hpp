@@ -49,6 +49,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,10 +85,21 @@ struct ResourceInstance {
     }
 };
 
+// A data source's attribute the configuration does not set, to be read from what another
+// root creates (link.hpp): the data source's type, configured arguments and placement.
+struct DataRead {
+    const std::string& type;
+    const Value& arguments;
+    const Placement& placement;
+    const std::string& attribute;
+};
+
 struct LoadOptions {
     std::vector<VariableArgument> variables;        // --var / --var-file, in command-line order
     std::map<std::string, std::string> environment;  // TF_VAR_<name> values (name -> text)
     PlacementDefaults placement;                      // where provider configurations do not say
+    // What a data source reads, where something else knows it; nullopt: unknown (the default).
+    std::function<std::optional<Value>(const DataRead&)> read_data;
 };
 
 struct Configuration {
@@ -146,6 +158,9 @@ struct ExpandedResource {
     std::vector<Value> keys;
     std::vector<Shaped> instances;
     bool count = false, for_each = false;
+    bool data = false;
+    std::string type;
+    Placement placement;
 };
 
 class Loader {
@@ -392,7 +407,10 @@ private:
             ExpandedResource r;
             r.count = x.count;
             r.for_each = x.for_each;
+            r.data = data;
+            r.type = type;
             const Placement placement = provider_placement(m, block, type);
+            r.placement = placement;
             std::vector<Value> whole_list;
             Attributes whole_map;
             std::vector<ResourceInstance> done;
@@ -462,7 +480,8 @@ private:
     }
 
     // Follows the keys of a reference into a resource instance (see Shaped).
-    static Resolution walk(const Shaped& s, const Reference& ref, std::size_t i, const std::string& origin) {
+    // `top`: the resource when `s` is one of its instances (not a nested block).
+    Resolution walk(const Shaped& s, const Reference& ref, std::size_t i, const std::string& origin, const ExpandedResource* top = nullptr) {
         if (i == ref.keys.size()) return Resolution{Value::unknown(Type::dynamic(), origin), i, {}};
         const Key& k = ref.keys[i];
         if (!k.attribute) fail_at(ref.range, "Invalid index: this resource instance is an object, not a collection (" + origin + ")");
@@ -477,6 +496,8 @@ private:
             return Resolution{s.object.attributes().at(k.name), i + 1, {}};
         }
         if (auto a = s.object.attributes().find(k.name); a != s.object.attributes().end()) return Resolution{a->second, i + 1, {}};
+        if (top && top->data && options_.read_data)
+            if (auto v = options_.read_data(DataRead{top->type, s.object, top->placement, k.name})) return Resolution{std::move(*v), i + 1, {}};
         return Resolution{Value::unknown(Type::dynamic(), origin + "." + k.name), i + 1, {}};
     }
 
@@ -490,7 +511,7 @@ private:
         const Value& whole = nodes_.at(m.path + '\x1f' + (data ? "data." : "") + type + "." + name).value;
         const std::string base = m.prefix() + (data ? "data." : "") + type + "." + name;
         std::size_t i = first + 1;
-        if (!r.count && !r.for_each) return walk(r.instances.front(), ref, i, base);
+        if (!r.count && !r.for_each) return walk(r.instances.front(), ref, i, base, &r);
         if (i == ref.keys.size() || (r.count && ref.keys[i].attribute)) return Resolution{whole, i, {}};
         const Key& k = ref.keys[i];
         Value key = k.attribute ? Value::string(k.name) : k.index;
@@ -499,7 +520,7 @@ private:
             bool match = false;
             if (r.count && key.type().kind() == Type::Kind::Number) match = key.as_number() == r.keys[n].as_number();
             if (r.for_each && key.type().kind() == Type::Kind::String) match = key.as_string() == r.keys[n].as_string();
-            if (match) return walk(r.instances[n], ref, i + 1, base + key_suffix(r.keys[n]));
+            if (match) return walk(r.instances[n], ref, i + 1, base + key_suffix(r.keys[n]), &r);
         }
         fail_at(ref.range, "Invalid index: the given key does not identify an instance of " + base + " (" + printable(display(key)) + ")");
     }
