@@ -28,8 +28,11 @@
 #include "xc/input/terraform/configuration.hpp"
 #include "xc/input/terraform/value.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,13 +86,27 @@ inline const Value* known_string(const Value& object, const std::string& name) {
 
 class Linker {
 public:
-    Linker(const std::vector<RootInput>& roots, const std::vector<Configuration>& previous) : roots_(roots), previous_(previous) {}
-
-    std::optional<Value> read(std::size_t reader, const DataRead& d) const {
-        if (d.type == "aws_secretsmanager_secret_version" && d.attribute == "secret_string") return secret_string(reader, d);
-        if (d.type == "aws_ssm_parameter" && (d.attribute == "value" || d.attribute == "insecure_value")) return parameter(reader, d);
-        return std::nullopt;
+    Linker(const std::vector<RootInput>& roots, const std::vector<Configuration>& previous) : roots_(roots), previous_(previous) {
+        // What each root creates, by name (a reader then looks at only these).
+        for (std::size_t q = 0; q < previous_.size(); ++q)
+            for (const auto& i : previous_[q].instances) {
+                if (i.data) continue;
+                if (i.type == "aws_secretsmanager_secret" || i.type == "aws_ssm_parameter")
+                    if (const Value* name = known_string(i.attributes, "name")) by_name_[i.type + '\x1f' + name->as_string()].emplace_back(q, &i);
+                if (i.type == "aws_secretsmanager_secret_version") versions_[q].push_back(&i);
+            }
     }
+
+    std::optional<Value> read(std::size_t reader, const DataRead& d) {
+        std::optional<std::pair<std::size_t, Value>> found;
+        if (d.type == "aws_secretsmanager_secret_version" && d.attribute == "secret_string") found = secret_string(reader, d);
+        if (d.type == "aws_ssm_parameter" && (d.attribute == "value" || d.attribute == "insecure_value")) found = parameter(reader, d);
+        if (!found) return std::nullopt;
+        sources_[reader].insert(found->first);
+        return std::move(found->second);
+    }
+    // The roots each reader took values from.
+    const std::map<std::size_t, std::set<std::size_t>>& sources() const { return sources_; }
 
 private:
     // Whether `secret_id` names the secret `name` created at `at`, read from `reader`.
@@ -108,26 +125,33 @@ private:
         return parts[2] == "secretsmanager" && parts[3] == at.region && parts[4] == at.account && parts[5] == "secret" && secret_id.substr(start) == name;
     }
 
-    std::optional<Value> secret_string(std::size_t reader, const DataRead& d) const {
+    std::optional<std::pair<std::size_t, Value>> secret_string(std::size_t reader, const DataRead& d) const {
         if (auto stage = known_string(d.arguments, "version_stage"); stage && stage->as_string() != "AWSCURRENT") return std::nullopt;
         if (d.arguments.attributes().count("version_id")) return std::nullopt;
         const Value* id = known_string(d.arguments, "secret_id");
         if (!id) return std::nullopt;
+        // The secret's name: the id itself, or what follows ":secret:" in an ARN.
+        std::string name = id->as_string();
+        if (name.rfind("arn:", 0) == 0) {
+            const auto at = name.find(":secret:");
+            if (at == std::string::npos) return std::nullopt;
+            name = name.substr(at + 8);
+        }
+        auto candidates = by_name_.find("aws_secretsmanager_secret\x1f" + name);
+        if (candidates == by_name_.end()) return std::nullopt;
         std::optional<std::pair<std::size_t, const ResourceInstance*>> found;
-        for (std::size_t q = 0; q < previous_.size(); ++q) {
-            if (q == reader) continue;
-            for (const auto& i : previous_[q].instances) {
-                const Value* name = i.data || i.type != "aws_secretsmanager_secret" ? nullptr : known_string(i.attributes, "name");
-                if (!name || !names_secret(id->as_string(), name->as_string(), i.placement, d.placement)) continue;
-                if (found) return std::nullopt;  // ambiguous: two roots create it
-                found = std::make_pair(q, &i);
-            }
+        for (const auto& [q, i] : candidates->second) {
+            if (q == reader || !names_secret(id->as_string(), name, i->placement, d.placement)) continue;
+            if (found) return std::nullopt;  // ambiguous: two roots create it
+            found = std::make_pair(q, i);
         }
         if (!found) return std::nullopt;
         const auto& [q, secret] = *found;
         const Value* value = nullptr;
-        for (const auto& i : previous_[q].instances) {
-            if (i.data || i.type != "aws_secretsmanager_secret_version") continue;
+        auto versions = versions_.find(q);
+        if (versions == versions_.end()) return std::nullopt;
+        for (const ResourceInstance* v : versions->second) {
+            const ResourceInstance& i = *v;
             auto it = i.attributes.attributes().find("secret_id");
             if (it == i.attributes.attributes().end() || it->second.is_known()) continue;
             const auto& o = it->second.origins();
@@ -137,29 +161,29 @@ private:
             value = &s->second;
         }
         if (!value) return std::nullopt;
-        return qualified(*value, roots_[q].name);
+        return std::make_pair(q, qualified(*value, roots_[q].name));
     }
 
-    std::optional<Value> parameter(std::size_t reader, const DataRead& d) const {
+    std::optional<std::pair<std::size_t, Value>> parameter(std::size_t reader, const DataRead& d) const {
         const Value* name = known_string(d.arguments, "name");
         if (!name || d.placement.account.empty() || d.placement.region.empty()) return std::nullopt;
-        std::optional<Value> out;
-        for (std::size_t q = 0; q < previous_.size(); ++q) {
-            if (q == reader) continue;
-            for (const auto& i : previous_[q].instances) {
-                if (i.data || i.type != "aws_ssm_parameter") continue;
-                const Value* n = known_string(i.attributes, "name");
-                if (!n || n->as_string() != name->as_string() || i.placement.account != d.placement.account || i.placement.region != d.placement.region) continue;
-                auto v = i.attributes.attributes().find(d.attribute);
-                if (out || v == i.attributes.attributes().end()) return std::nullopt;
-                out = qualified(v->second, roots_[q].name);
-            }
+        std::optional<std::pair<std::size_t, Value>> out;
+        auto candidates = by_name_.find("aws_ssm_parameter\x1f" + name->as_string());
+        if (candidates == by_name_.end()) return std::nullopt;
+        for (const auto& [q, i] : candidates->second) {
+            if (q == reader || i->placement.account != d.placement.account || i->placement.region != d.placement.region) continue;
+            auto v = i->attributes.attributes().find(d.attribute);
+            if (out || v == i->attributes.attributes().end()) return std::nullopt;
+            out = std::make_pair(q, qualified(v->second, roots_[q].name));
         }
         return out;
     }
 
     const std::vector<RootInput>& roots_;
     const std::vector<Configuration>& previous_;
+    std::map<std::string, std::vector<std::pair<std::size_t, const ResourceInstance*>>> by_name_;  // "type\x1fname"
+    std::map<std::size_t, std::vector<const ResourceInstance*>> versions_;                         // by root
+    std::map<std::size_t, std::set<std::size_t>> sources_;
 };
 
 // A fingerprint of a configuration's instances and their values, to tell when linking is done.
@@ -176,23 +200,33 @@ inline std::string fingerprint(const Configuration& c) {
 }  // namespace detail
 
 // Loads every root, linking data sources to what the other roots create (see the header). A
-// value may travel through several roots: reading repeats until nothing changes (at most once
-// per root).
+// value may travel through several roots: a root is read again while a root it took values
+// from changed in the previous pass (at most once per root).
 inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots) {
     std::vector<Configuration> current;
     for (const auto& r : roots) current.push_back(load_configuration(r.dir, r.options));
+    std::map<std::size_t, std::set<std::size_t>> sources;
+    std::set<std::size_t> changed;
     for (std::size_t pass = 0; pass < roots.size(); ++pass) {
+        detail::Linker linker(roots, current);
         std::vector<Configuration> next;
-        const detail::Linker linker(roots, current);
-        bool changed = false;
+        std::set<std::size_t> now_changed;
         for (std::size_t n = 0; n < roots.size(); ++n) {
+            const auto& from = sources[n];
+            const bool stale = pass == 0 || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
+            if (!stale) {
+                next.push_back(current[n]);
+                continue;
+            }
             LoadOptions o = roots[n].options;
             o.read_data = [&linker, n](const DataRead& d) { return linker.read(n, d); };
             next.push_back(load_configuration(roots[n].dir, o));
-            changed = changed || detail::fingerprint(next.back()) != detail::fingerprint(current[n]);
+            sources[n] = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
+            if (detail::fingerprint(next.back()) != detail::fingerprint(current[n])) now_changed.insert(n);
         }
         current = std::move(next);
-        if (!changed) break;
+        changed = std::move(now_changed);
+        if (changed.empty()) break;
     }
     return current;
 }
