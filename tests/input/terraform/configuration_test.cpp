@@ -3,6 +3,7 @@
 // unknowns that name their origin), dependency order, and bad configurations (exit 2, located).
 #include "xc/input/terraform/terraform.hpp"
 
+#include "terraform_environment.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -271,6 +272,24 @@ TEST(ConfigurationVariables, AgreeWithTerraformConsole) {
     }
 }
 
+// Every fixture is valid Terraform: `terraform validate` (AWS provider from the machine's mirror).
+TEST(ConfigurationFixtures, TerraformValidatesThem) {
+    const xc::test::TerraformEnvironment terraform;
+    terraform.require();
+    xc::test::TempDir tmp;
+    for (const std::string root : {"expansion", "variables", "seed/consumer", "seed/microservices"}) {
+        SCOPED_TRACE(root);
+        const fs::path dir = tmp / root;
+        fs::create_directories(dir.parent_path());
+        fs::copy(fixtures / root, dir, fs::copy_options::recursive);
+        auto init = terraform(dir, "init -backend=false -input=false");
+        ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+        auto validate = terraform(dir, "validate");
+        EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+        EXPECT_NE(validate.out.find("Success! The configuration is valid"), std::string::npos) << validate.out;
+    }
+}
+
 // ---- bad configurations -------------------------------------------------------------------------
 
 TEST(ConfigurationErrors, ACycleIsLocatedAndNamesItsChain) {
@@ -381,6 +400,57 @@ TEST(ConfigurationUnknowns, UnsetDataSourceAttributesAndJsonencodedDocumentsKeep
     EXPECT_EQ(vpce.origins(), std::vector<std::string>{"data.aws_secretsmanager_secret_version.s.secret_string"});
     EXPECT_EQ(display(attr(instance(c, "data.aws_secretsmanager_secret_version.s").attributes, "secret_id")),
               "\"arn:aws:secretsmanager:eu-west-1:111111111111:secret:x\"");
+}
+
+// ---- the reference deployment's shape: two roots, a module per service, the secret link --------
+
+std::vector<std::string> policy_vpce_origins(const ResourceInstance& policy) {
+    const Value& statement = attr(policy.encoded.at("policy"), "Statement").elements().at(0);
+    return attr(attr(attr(statement, "Condition"), "StringEquals"), "aws:sourceVpce").unknown_origins();
+}
+
+TEST(ConfigurationSeedShape, EachServiceAdmitsTheConsumersEndpointThroughTheSecret) {
+    LoadOptions services;
+    services.placement.account = "222222222222";  // the services root's provider does not say
+    const std::vector<RootInput> roots{{"consumer", fixtures / "seed/consumer", {}}, {"microservices", fixtures / "seed/microservices", services}};
+    const auto configs = load_roots(roots);
+    const Configuration& consumer = configs[0];
+    const Configuration& ms = configs[1];
+    EXPECT_EQ(instance(consumer, "aws_secretsmanager_secret.endpoint_id").placement.account, "111111111111");
+    EXPECT_EQ(instance(consumer, "aws_secretsmanager_secret.endpoint_id").placement.region, "eu-central-1");
+    const std::vector<std::string> endpoint{"[consumer] aws_vpc_endpoint.execute_api.id"};
+    for (const std::string service : {"beverage", "food"}) {
+        SCOPED_TRACE(service);
+        const std::string module = "module.microservice[\"" + service + "\"]";
+        const auto& api = instance(ms, module + ".aws_api_gateway_rest_api.this");
+        EXPECT_EQ(api.placement.account, "222222222222");
+        EXPECT_EQ(api.placement.account_from, "option");
+        const auto& policy = instance(ms, module + ".aws_api_gateway_rest_api_policy.this");
+        EXPECT_EQ(policy_vpce_origins(policy), endpoint);
+        const Value& ids = attr(attr(api.attributes, "endpoint_configuration").elements().at(0), "vpc_endpoint_ids");
+        EXPECT_EQ(ids.unknown_origins(), endpoint);
+        // The rest of the policy names where it comes from.
+        const Value& resource = attr(attr(policy.encoded.at("policy"), "Statement").elements().at(0), "Resource");
+        EXPECT_EQ(resource.unknown_origins(), std::vector<std::string>{module + ".aws_api_gateway_rest_api.this.execution_arn"});
+        // The Swagger body (templatefile) holds the functions' invoke ARNs: unknown until apply.
+        const auto body = attr(api.attributes, "body").unknown_origins();
+        EXPECT_NE(std::find(body.begin(), body.end(), module + ".aws_lambda_function.handler[\"post-order\"].invoke_arn"), body.end());
+        EXPECT_EQ(display(attr(instance(ms, module + ".aws_lambda_function.handler[\"get-orders\"]").attributes, "function_name")),
+                  "\"cross-account-microservices-" + service + "-get-orders\"");
+    }
+    // Read alone, the services root cannot know the endpoint: the data source's unknown.
+    const Configuration alone = load_configuration(fixtures / "seed/microservices", services);
+    EXPECT_EQ(policy_vpce_origins(instance(alone, "module.microservice[\"food\"].aws_api_gateway_rest_api_policy.this")),
+              std::vector<std::string>{"module.microservice[\"food\"].data.aws_secretsmanager_secret_version.endpoint_id.secret_string"});
+}
+
+TEST(ConfigurationSeedShape, ASecretReadByArnLinksWhereTheReadersAccountIsUnknown) {
+    // The secret is read by ARN, but a root whose account nobody states still reads it: the ARN
+    // names the consumer's account and region (the services' own account does not matter).
+    const auto configs = load_roots({{"consumer", fixtures / "seed/consumer", {}}, {"microservices", fixtures / "seed/microservices", {}}});
+    EXPECT_EQ(policy_vpce_origins(instance(configs[1], "module.microservice[\"food\"].aws_api_gateway_rest_api_policy.this")),
+              std::vector<std::string>{"[consumer] aws_vpc_endpoint.execute_api.id"});
+    EXPECT_EQ(instance(configs[1], "module.microservice[\"food\"].aws_api_gateway_rest_api.this").placement.account, "");
 }
 
 }  // namespace configuration_test
