@@ -13,6 +13,7 @@
 #include <xc/input/terraform/link.hpp>
 
 #include "generated_model.hpp"
+#include "../timing.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -23,13 +24,9 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
-
-}  // namespace
+using xc::bench::Clock;
+using xc::bench::cpu_seconds;
+using xc::bench::seconds_since;
 
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
