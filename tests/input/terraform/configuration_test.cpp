@@ -277,7 +277,7 @@ TEST(ConfigurationFixtures, TerraformValidatesThem) {
     const xc::test::TerraformEnvironment terraform;
     terraform.require();
     xc::test::TempDir tmp;
-    for (const std::string root : {"expansion", "variables", "seed/consumer", "seed/microservices"}) {
+    for (const std::string root : {"expansion", "variables", "policy_document", "seed/consumer", "seed/microservices"}) {
         SCOPED_TRACE(root);
         const fs::path dir = tmp / root;
         fs::create_directories(dir.parent_path());
@@ -400,6 +400,48 @@ TEST(ConfigurationUnknowns, UnsetDataSourceAttributesAndJsonencodedDocumentsKeep
     EXPECT_EQ(vpce.origins(), std::vector<std::string>{"data.aws_secretsmanager_secret_version.s.secret_string"});
     EXPECT_EQ(display(attr(instance(c, "data.aws_secretsmanager_secret_version.s").attributes, "secret_id")),
               "\"arn:aws:secretsmanager:eu-west-1:111111111111:secret:x\"");
+}
+
+// ---- aws_iam_policy_document ------------------------------------------------------------------
+
+TEST(ConfigurationPolicyDocument, RenderedWithMergingPrincipalsConditionsAndPolicyVariables) {
+    const Configuration c = load_configuration(fixtures / "policy_document");
+    const auto& merged = instance(c, "data.aws_iam_policy_document.merged");
+    ASSERT_EQ(merged.encoded.count("json"), 1u);
+    const Value& doc = merged.encoded.at("json");
+    EXPECT_EQ(display(attr(doc, "Version")), "\"2012-10-17\"");
+    EXPECT_EQ(display(attr(doc, "Id")), "\"merged\"");
+    const auto& statements = attr(doc, "Statement").elements();
+    ASSERT_EQ(statements.size(), 3u);
+    // The source's statements first; the override replaces "Replaced" where it stood.
+    EXPECT_EQ(display(attr(statements[0], "Sid")), "\"Read\"");
+    EXPECT_EQ(display(attr(statements[0], "Principal")), "{\"AWS\" = [\"arn:aws:iam::111111111111:root\"]}");
+    EXPECT_EQ(display(statements[1]), "{\"Action\" = \"sqs:SendMessage\", \"Effect\" = \"Allow\", \"Resource\" = \"*\", \"Sid\" = \"Replaced\"}");
+    // This document's own statement: principals of one type together, &{...} as ${...}, the
+    // queue's ARN unknown and named.
+    const Value& own = statements[2];
+    EXPECT_EQ(display(attr(own, "Effect")), "\"Allow\"");
+    EXPECT_EQ(display(attr(own, "Principal")), "{\"AWS\" = [\"arn:aws:iam::222222222222:root\", \"arn:aws:iam::333333333333:root\"]}");
+    const Value& resources = attr(own, "Resource");
+    ASSERT_EQ(resources.elements().size(), 2u);
+    EXPECT_EQ(resources.elements()[0].unknown_origins(), std::vector<std::string>{"aws_sqs_queue.q.arn"});
+    EXPECT_EQ(display(resources.elements()[1]), "\"arn:aws:sqs:eu-west-1:111111111111:home-${aws:username}\"");
+    EXPECT_EQ(display(attr(own, "Condition")), "{\"StringEquals\" = {\"aws:SourceVpce\" = [\"vpce-1234567890abcdef0\"]}}");
+    // The anonymous principal.
+    const auto& base = instance(c, "data.aws_iam_policy_document.base").encoded.at("json");
+    EXPECT_EQ(display(attr(attr(base, "Statement").elements()[1], "Principal")), "\"*\"");
+    // The text is the provider's: unknown, naming the data source, wherever it is used.
+    EXPECT_EQ(attr(instance(c, "aws_sqs_queue_policy.p").attributes, "policy").unknown_origins(),
+              std::vector<std::string>{"data.aws_iam_policy_document.merged.json"});
+}
+
+TEST(ConfigurationPolicyDocument, WhatTheProviderMergesInWaysXcDoesNotIsNotGuessed) {
+    const Configuration c = load_configuration(fixtures / "policy_document");
+    EXPECT_EQ(instance(c, "data.aws_iam_policy_document.repeated_condition").encoded.count("json"), 0u);
+    const Value doc = policy_document(Value::object({{"statement", Value::tuple({Value::object({{"sid", Value::string("A")}}), Value::object({{"sid", Value::string("A")}})})}}));
+    EXPECT_FALSE(doc.is_known());
+    const Value unknown_source = policy_document(Value::object({{"source_policy_documents", Value::tuple({Value::unknown(Type::string(), "data.x.y.json")})}}));
+    EXPECT_EQ(unknown_source.origins(), std::vector<std::string>{"data.x.y.json"});
 }
 
 // ---- the reference deployment's shape: two roots, a module per service, the secret link --------

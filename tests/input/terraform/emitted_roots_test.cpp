@@ -124,6 +124,11 @@ TEST(EmittedRootsTogether, AnAmbiguousOrUnplacedSecretLinksNothing) {
     // The reader's account is not known: a name means the reader's own account, so no link.
     auto unplaced = load_roots({root("f", here, creates), root("g", "  region = \"eu-west-1\"\n", reads)});
     EXPECT_FALSE(unplaced[1].outputs.at("o").is_known());
+    // A version whose secret_id is computed from the secret's id (not exactly it) links nothing.
+    std::string computed = creates;
+    computed.replace(computed.find("aws_secretsmanager_secret.s.id"), 30, "lower(aws_secretsmanager_secret.s.id)");
+    auto indirect = load_roots({root("j", here, computed), root("k", here, reads)});
+    EXPECT_FALSE(indirect[1].outputs.at("o").is_known());
     // Another region: another secret.
     auto elsewhere = load_roots({root("h", here, creates), root("i", "  region = \"us-east-1\"\n  allowed_account_ids = [\"111111111111\"]\n", reads)});
     EXPECT_FALSE(elsewhere[1].outputs.at("o").is_known());

@@ -44,6 +44,7 @@
 #include "xc/input/terraform/eval.hpp"
 #include "xc/input/terraform/module_config.hpp"
 #include "xc/input/terraform/placement.hpp"
+#include "xc/input/terraform/policy_document.hpp"
 #include "xc/input/terraform/value.hpp"
 #include "xc/input/terraform/variable_values.hpp"
 
@@ -71,7 +72,8 @@ struct ResourceInstance {
     // Top-level arguments written as `jsonencode(V)` whose text is not wholly known (a policy
     // naming an ARN known after apply): V itself, so that the document's structure, with its
     // unknown parts, can be read. (jsonencode maps V to JSON one to one: Terraform's functions
-    // page, "jsonencode ... maps Terraform language values to JSON values".)
+    // page, "jsonencode ... maps Terraform language values to JSON values".) For an
+    // aws_iam_policy_document data source, "json": the document it renders (policy_document.hpp).
     std::map<std::string, Value> encoded;
     const hcl::Block* block = nullptr;  // where it is written (kept alive by the Configuration)
     Placement placement;
@@ -417,6 +419,17 @@ private:
             for (auto& [k, b] : x.instances) {
                 Shaped s = body_value(m, b, *block.body, resource_meta());
                 if (data) s.object = with_restated_attributes(type, s.object, placement);
+                // Rendered locally: its document, structured (its `json` text stays unknown).
+                if (data && type == "aws_iam_policy_document") {
+                    Value doc = policy_document(s.object, [this](const std::string& origin) -> const Value* {
+                        auto it = documents_.find(origin);
+                        return it == documents_.end() ? nullptr : &it->second;
+                    });
+                    if (doc.is_known()) {
+                        documents_[m.prefix() + label + key_suffix(k) + ".json"] = doc;
+                        s.encoded["json"] = std::move(doc);
+                    }
+                }
                 ResourceInstance inst;
                 inst.module = m.path;
                 inst.data = data;
@@ -429,7 +442,7 @@ private:
                 inst.block = &block;
                 inst.placement = placement;
                 done.push_back(std::move(inst));
-                whole_list.push_back(Value::unknown(Type::dynamic(), done.back().address));
+                whole_list.push_back(Value::unknown(Type::dynamic(), done.back().address).mark_exact());
                 if (x.for_each) whole_map[k.as_string()] = whole_list.back();
                 r.keys.push_back(k);
                 r.instances.push_back(std::move(s));
@@ -482,7 +495,7 @@ private:
     // Follows the keys of a reference into a resource instance (see Shaped).
     // `top`: the resource when `s` is one of its instances (not a nested block).
     Resolution walk(const Shaped& s, const Reference& ref, std::size_t i, const std::string& origin, const ExpandedResource* top = nullptr) {
-        if (i == ref.keys.size()) return Resolution{Value::unknown(Type::dynamic(), origin), i, {}};
+        if (i == ref.keys.size()) return Resolution{Value::unknown(Type::dynamic(), origin).mark_exact(), i, {}};
         const Key& k = ref.keys[i];
         if (!k.attribute) fail_at(ref.range, "Invalid index: this resource instance is an object, not a collection (" + origin + ")");
         if (auto b = s.blocks.find(k.name); b != s.blocks.end()) {
@@ -498,7 +511,7 @@ private:
         if (auto a = s.object.attributes().find(k.name); a != s.object.attributes().end()) return Resolution{a->second, i + 1, {}};
         if (top && top->data && options_.read_data)
             if (auto v = options_.read_data(DataRead{top->type, s.object, top->placement, k.name})) return Resolution{std::move(*v), i + 1, {}};
-        return Resolution{Value::unknown(Type::dynamic(), origin + "." + k.name), i + 1, {}};
+        return Resolution{Value::unknown(Type::dynamic(), origin + "." + k.name).mark_exact(), i + 1, {}};
     }
 
     Resolution resource_reference(ModuleInstance& m, bool data, const Reference& ref) {
@@ -847,6 +860,7 @@ private:
     std::map<std::string, ExpandedResource> expanded_;
     std::map<std::string, Call> calls_;
     std::map<std::string, Placement> placements_;
+    std::map<std::string, Value> documents_;  // "data.aws_iam_policy_document.x.json" -> the document
     std::vector<ResourceInstance> instances_;
 };
 

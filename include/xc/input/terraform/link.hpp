@@ -57,7 +57,7 @@ inline Value qualified(const Value& v, const std::string& root) {
     if (!v.is_known()) {
         std::vector<std::string> origins;
         for (const auto& o : v.origins()) origins.push_back(qualified_origin(root, o));
-        return Value::unknown(v.type(), std::move(origins)).mark_sensitive(v.sensitive());
+        return Value::unknown(v.type(), std::move(origins)).mark_sensitive(v.sensitive()).mark_exact(v.exact());
     }
     if (v.is_null() || v.is_wholly_known()) return v;
     const Type& t = v.type();
@@ -155,7 +155,7 @@ private:
             auto it = i.attributes.attributes().find("secret_id");
             if (it == i.attributes.attributes().end() || it->second.is_known()) continue;
             const auto& o = it->second.origins();
-            if (o.size() != 1 || (o[0] != secret->address + ".id" && o[0] != secret->address + ".arn")) continue;
+            if (!it->second.exact() || (o[0] != secret->address + ".id" && o[0] != secret->address + ".arn")) continue;
             auto s = i.attributes.attributes().find("secret_string");
             if (value || s == i.attributes.attributes().end()) return std::nullopt;  // several versions, or none with a string
             value = &s->second;

@@ -10,5 +10,6 @@
 #include "xc/input/terraform/link.hpp"
 #include "xc/input/terraform/module_config.hpp"
 #include "xc/input/terraform/placement.hpp"
+#include "xc/input/terraform/policy_document.hpp"
 #include "xc/input/terraform/value.hpp"
 #include "xc/input/terraform/variable_values.hpp"
