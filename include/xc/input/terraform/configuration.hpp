@@ -221,6 +221,14 @@ private:
             try {
                 Value v = compute();
                 it->second.value = std::move(v);
+            } catch (const InputError& e) {
+                stack_.pop_back();
+                nodes_.erase(key);
+                // Diagnostics say where in Terraform's terms: the innermost address evaluated.
+                std::vector<Diagnostic> ds = e.diagnostics();
+                for (auto& d : ds)
+                    if (d.path.empty()) d.path = m.prefix() + label;
+                throw InputError(std::move(ds));
             } catch (...) {
                 stack_.pop_back();
                 nodes_.erase(key);
