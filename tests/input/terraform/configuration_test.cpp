@@ -115,10 +115,12 @@ TEST_F(Expansion, CountIndexAndKnownAttributesOfOtherResources) {
     EXPECT_EQ(display(s1.key), "1");
     EXPECT_EQ(display(attr(s1.attributes, "cidr_block")), "\"10.0.1.0/24\"");  // cidrsubnet of aws_vpc.main's configured block
     // A whole instance (here through a splat) is unknown, naming the instance: without the
-    // provider's schema xc cannot list the attributes it will have (README: Limits).
+    // provider's schema xc cannot list the attributes it will have (README: Limits). Its
+    // attributes are then unknown too, each exactly the instance's attribute.
     const Value& cidrs = config->outputs.at("subnet_cidrs");
     ASSERT_EQ(cidrs.elements().size(), 2u);
-    EXPECT_EQ(cidrs.elements()[1].origins(), std::vector<std::string>{"aws_subnet.counted[1]"});
+    EXPECT_EQ(cidrs.elements()[1].origins(), std::vector<std::string>{"aws_subnet.counted[1].cidr_block"});
+    EXPECT_TRUE(cidrs.elements()[1].exact());
 }
 
 TEST_F(Expansion, AttributesKnownOnlyAfterApplyAreUnknownsNamingTheirOrigin) {
