@@ -189,6 +189,23 @@ TEST_F(Expansion, InstancesKnowWhereTheyAreWritten) {
     EXPECT_EQ(tg.argument_range("port").start.line, 15u);
 }
 
+TEST(ConfigurationModules, CountedAndNestedModuleInstancesAreAddressedAndReferenced) {
+    xc::test::TempDir tmp;
+    auto dir = write_module(tmp, "root", {
+        {"main.tf", "module \"a\" {\n  source = \"./a\"\n  count  = 2\n  n      = count.index\n}\n"
+                    "output \"second\" {\n  value = module.a[1].name\n}\noutput \"all\" {\n  value = module.a[*].name\n}\n"},
+        {"a/main.tf", "variable \"n\" {\n  type = number\n}\nmodule \"b\" {\n  source = \"../b\"\n  label = \"a${var.n}\"\n}\n"
+                      "output \"name\" {\n  value = module.b.queue\n}\n"},
+        {"b/main.tf", "variable \"label\" {\n  type = string\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = \"q-${var.label}-${path.module}\"\n}\n"
+                      "output \"queue\" {\n  value = aws_sqs_queue.q.name\n}\n"},
+    });
+    const Configuration c = load_configuration(dir);
+    EXPECT_EQ(addresses(c), (std::vector<std::string>{"module.a[0].module.b.aws_sqs_queue.q", "module.a[1].module.b.aws_sqs_queue.q"}));
+    EXPECT_EQ(display(c.outputs.at("second")), "\"q-a1-b\"");  // path.module of ./a's ../b is "b"
+    EXPECT_EQ(display(c.outputs.at("all")), "[\"q-a0-b\", \"q-a1-b\"]");
+    EXPECT_EQ(instance(c, "module.a[1].module.b.aws_sqs_queue.q").module, "module.a[1].module.b");
+}
+
 // ---- variables ----------------------------------------------------------------------------------
 
 Value all_variables_in(const fs::path& dir, const LoadOptions& options) { return load_configuration(dir, options).outputs.at("all"); }
