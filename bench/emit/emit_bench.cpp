@@ -13,6 +13,7 @@
 #include <xc/input/json/load.hpp>
 
 #include "generated_model.hpp"
+#include "../timing.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,14 +27,9 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-// CPU time of this process: steadier than wall time on a shared machine.
-double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
-
-}  // namespace
+using xc::bench::Clock;
+using xc::bench::cpu_seconds;
+using xc::bench::seconds_since;
 
 int main(int argc, char** argv) {
     std::vector<int> sizes;

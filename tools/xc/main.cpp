@@ -9,6 +9,7 @@
 // Diagnostics go to stderr, results to stdout (or --output).
 #include "diff_command.hpp"
 #include "emit_command.hpp"
+#include "terraform_check.hpp"
 #include "verify_command.hpp"
 
 #include <xc/xc.hpp>
@@ -58,8 +59,13 @@ int main(int argc, char** argv) {
 
     std::string model_file;
     auto* check = app.add_subcommand("check", "Load a model and run the structural checks (types, names, references, "
-                                              "CIDRs, ARNs, limits).");
-    check->add_option("model", model_file, "The model file (JSON)")->required();
+                                              "CIDRs, ARNs, limits); or read Terraform root directories as one deployment:\n"
+                                              "  xc check MODEL\n"
+                                              "  xc check [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR [ROOT-OPTIONS] ...]\n"
+                                              "ROOT-OPTIONS (after a DIR: that root; before the first DIR: every root):\n"
+                                              "  --var NAME=VALUE, --var-file FILE (in Terraform's order), --account ID, --region NAME\n"
+                                              "  (the account and region where the provider configuration does not say)");
+    check->allow_extras();
 
     std::string format = "dot";
     auto* graph = app.add_subcommand("graph", "Print the model's architecture graph (accounts as clusters).");
@@ -136,7 +142,15 @@ int main(int argc, char** argv) {
 
     const std::string command = app.get_subcommands().front()->get_name();
     try {
-        if (*check) return run_check(model_file);
+        if (*check) {
+            const auto args = check->remaining();
+            if (xc::cli::names_terraform_roots(args)) return xc::cli::run_check_terraform(args);
+            if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
+                std::cerr << "xc check: give one model file, or Terraform root directories (xc check --help)\n";
+                return bad_input;
+            }
+            return run_check(args[0]);
+        }
         if (*graph) return run_graph(model_file, format);
         if (*emit) return xc::cli::run_emit(emit_request);
         // `-o ''` names no file; it must not quietly mean standard output.

@@ -18,6 +18,7 @@
 
 #include <model_support.hpp>
 #include <model_variants.hpp>
+#include <terraform_environment.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -98,42 +99,7 @@ std::vector<fs::path> write_roots(const xc::emit::FileSet& files, const fs::path
     return roots;
 }
 
-// The machine's AWS provider mirror: the parent of registry.terraform.io/hashicorp/aws.
-fs::path provider_mirror() {
-    auto r = run("find / -maxdepth 7 \\( -path /proc -o -path /sys -o -path /dev -o -name .terraform \\) -prune -o "
-                 "-type d -path '*/registry.terraform.io/hashicorp/aws' -print -quit 2>/dev/null");
-    std::string dir = r.out.substr(0, r.out.find('\n'));
-    return dir.empty() ? fs::path() : fs::path(dir).parent_path().parent_path().parent_path();
-}
-
-// A CLI configuration installing hashicorp/aws from the mirror only.
-class TerraformEnvironment {
-public:
-    TerraformEnvironment() {
-        auto version = run("terraform version");
-        available_ = version.exit_code == 0 && version.out.find("Terraform v") != std::string::npos;
-        mirror_ = provider_mirror();
-        write(tmp_ / "cli.tfrc", "provider_installation {\n  filesystem_mirror {\n    path    = \"" + mirror_.string() +
-                                     "\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n"
-                                     "    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n");
-    }
-    const fs::path& mirror() const { return mirror_; }
-    // Fails the calling test when the machine lacks what these tests need.
-    void require() const {
-        ASSERT_TRUE(available_) << "terraform is not on PATH: this machine kind ships terraform 1.11.4 (see shared/NOTES.md)";
-        ASSERT_FALSE(mirror_.empty()) << "no filesystem mirror of the AWS provider (registry.terraform.io/hashicorp/aws) found";
-    }
-    // `terraform <args>` in `dir`, with the mirror's configuration and no colours or prompts.
-    xc::test::CommandResult operator()(const fs::path& dir, const std::string& args) const {
-        return run("cd " + quote(dir.string()) + " && TF_CLI_CONFIG_FILE=" + quote((tmp_ / "cli.tfrc").string()) +
-                   " TF_IN_AUTOMATION=1 terraform " + args + " -no-color");
-    }
-
-private:
-    xc::test::TempDir tmp_;
-    bool available_ = false;
-    fs::path mirror_;
-};
+using xc::test::TerraformEnvironment;
 
 const TerraformEnvironment& terraform() {
     static const TerraformEnvironment env;

@@ -686,6 +686,8 @@ private:
                 return Value::unknown(it->second, v.origins()).mark_sensitive(v.sensitive());
             }
             if (k == Type::Kind::Map) return Value::unknown(v.type().element(), v.origins()).mark_sensitive(v.sensitive());
+            // An attribute of exactly a resource instance is exactly that instance's attribute.
+            if (k == Type::Kind::Dynamic && v.exact()) return Value::unknown(Type::dynamic(), v.origins().front() + "." + name).mark_exact().mark_sensitive(v.sensitive());
             if (k == Type::Kind::Dynamic) return Value::unknown(Type::dynamic(), v.origins()).mark_sensitive(v.sensitive());
         }
         if (k == Type::Kind::Object) {

@@ -362,6 +362,15 @@ public:
         return v;
     }
     const std::vector<std::string>& origins() const { return origins_; }
+    // An unknown that is exactly the value of its one origin (a resource's attribute passed on
+    // as it is, through references, variables, locals and outputs), not something computed from
+    // it: the front end may then stand the origin's value in for it. Every operation that makes
+    // a new unknown (a function, a template, an operator) leaves the mark off.
+    bool exact() const { return state_ == State::Unknown && exact_ && origins_.size() == 1; }
+    Value& mark_exact(bool on = true) {
+        exact_ = on;
+        return *this;
+    }
     // Every origin of every unknown inside (deduplicated, first seen first).
     std::vector<std::string> unknown_origins() const {
         std::vector<std::string> out;
@@ -407,6 +416,7 @@ private:
     Type type_;
     State state_ = State::Null;
     bool sensitive_ = false;
+    bool exact_ = false;
     bool bool_ = false;
     Number number_;
     std::string string_;

@@ -1,0 +1,67 @@
+// Reading Terraform roots: the roots `xc emit --target terraform` writes for the reference
+// model's consumer plus N generated services (bench/emit/generated_model.hpp), read as one
+// deployment with `load_roots` (parse, evaluate, link the services' secret reads to the
+// consumer's secret).
+//
+//   cmake --build build -j2 --target xc_terraform_bench && ./build/bench/terraform/xc_terraform_bench [N ...]
+//
+// Prints, per N: roots, .tf bytes, resource instances, and the wall and CPU time of load_roots
+// (which reads every root once, then again per linking pass until nothing changes).
+// Goal (issue 18): reading and verifying the emitted Terraform within 2x verifying the model.
+#include <xc/emit/terraform.hpp>
+#include <xc/input/json/load.hpp>
+#include <xc/input/terraform/link.hpp>
+
+#include "generated_model.hpp"
+#include "../timing.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+using xc::bench::Clock;
+using xc::bench::cpu_seconds;
+using xc::bench::seconds_since;
+
+int main(int argc, char** argv) {
+    namespace fs = std::filesystem;
+    std::vector<int> sizes;
+    for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
+    if (sizes.empty()) sizes = {1000, 10000};
+    const fs::path dir = fs::temp_directory_path() / "xc-terraform-bench";
+    std::printf("%8s %8s %10s %10s %10s %10s\n", "services", "roots", "MB", "instances", "load s", "load cpu s");
+    for (int n : sizes) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        std::size_t bytes = 0;
+        std::set<fs::path> roots;
+        {
+            auto graph = xc::model::build_graph(xc::input::json::load_model_text(xc::bench::generated_model(n), "generated.json"));
+            const auto files = xc::emit::emit_terraform(graph);
+            for (const auto& [path, f] : files.files()) {
+                const fs::path p = dir / path;
+                if (p.extension() != ".tf") continue;
+                fs::create_directories(p.parent_path());
+                std::ofstream(p) << f.content;
+                bytes += f.content.size();
+                roots.insert(p.parent_path());
+            }
+        }
+        std::vector<xc::input::terraform::RootInput> inputs;
+        for (const auto& r : roots) inputs.push_back({r.filename().string(), r, {}});
+        const auto t = Clock::now();
+        const double cpu = cpu_seconds();
+        const auto configs = xc::input::terraform::load_roots(inputs);
+        const double wall = seconds_since(t), cpu_s = cpu_seconds() - cpu;
+        std::size_t instances = 0;
+        for (const auto& c : configs) instances += c.instances.size();
+        std::printf("%8d %8zu %10.1f %10zu %10.3f %10.3f\n", n, roots.size(), bytes / 1e6, instances, wall, cpu_s);
+    }
+    fs::remove_all(dir);
+    return 0;
+}
