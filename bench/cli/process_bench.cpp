@@ -1,4 +1,5 @@
-// xc_process_bench [--runs N] [SERVICES...]   (default: 5 runs; 10 100 1000 10000)
+// xc_process_bench [--runs N] [--commands check,verify,emit] [SERVICES...]
+//   (default: 5 runs, every command; 10 100 1000 10000 services)
 //
 // For each size and shape (bench/support/generated_models.hpp), writes the model to a file and
 // runs the `xc` command on it as users do, N times each: `xc check`, `xc verify` (report to
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/resource.h>
@@ -94,10 +96,12 @@ int main(int argc, char** argv) {
     }
     const std::string self = "/proc/self/exe";
     int runs = 5;
+    std::string only = ",check,verify,emit,";  // the commands to run, by first word
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
+        else if (a == "--commands" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
         else sizes.push_back(std::stoul(a));
     }
     if (sizes.empty()) sizes = {10, 100, 1000, 10000};
@@ -124,6 +128,9 @@ int main(int argc, char** argv) {
             const std::string text = xc::bench::generated_services_model(n, shape);
             std::ofstream(model) << text;
             for (const auto& c : commands) {
+                const std::string_view name = c.name;
+                const std::string word(name.substr(0, name.find(' ')));
+                if (only.find("," + word + ",") == std::string::npos) continue;
                 Figure f = measure(self, c.args(xc, model, dir + "/out"), dir + "/run", runs);
                 std::string growth = "";
                 if (previous.count(c.name) && previous_size * 10 == n) {
