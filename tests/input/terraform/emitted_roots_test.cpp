@@ -39,12 +39,12 @@ std::set<fs::path> emit_roots(const xc::model::Graph& graph, const fs::path& int
     return roots;
 }
 
-// The origins of the aws:SourceVpce values of every API policy, by root.
+// The origins of the aws:SourceVpce values of every API policy (the REST API's `policy`), by root.
 std::map<std::string, std::set<std::string>> source_vpce_origins(const std::vector<RootInput>& inputs, const std::vector<Configuration>& configs) {
     std::map<std::string, std::set<std::string>> out;
     for (std::size_t n = 0; n < configs.size(); ++n)
         for (const auto& i : configs[n].instances) {
-            if (i.type != "aws_api_gateway_rest_api_policy") continue;
+            if (i.type != "aws_api_gateway_rest_api" || !i.encoded.contains("policy")) continue;
             for (const auto& s : i.encoded.at("policy").attributes().at("Statement").elements()) {
                 const Value& equals = s.attributes().at("Condition").attributes().at("StringEquals");
                 for (const auto& o : equals.attributes().at("aws:SourceVpce").unknown_origins()) out[inputs[n].name].insert(o);
@@ -74,7 +74,7 @@ TEST_P(EmittedRoots, ReadWithEveryInstancePlacedInItsModelAccount) {
             EXPECT_EQ(i.placement.region, model.region) << i.address;
         }
         for (const auto& i : c.instances) {
-            if (i.type != "aws_api_gateway_rest_api_policy") continue;
+            if (i.type != "aws_api_gateway_rest_api" || !i.encoded.contains("policy")) continue;
             for (const auto& o : i.encoded.at("policy").unknown_origins())
                 if (o.rfind("data.aws_secretsmanager_secret_version.", 0) == 0 && o.find(".secret_string") != std::string::npos) ++endpoint_reads;
         }
