@@ -28,19 +28,18 @@ struct VerifyOptions {
     std::optional<Deadline> run_deadline;
 };
 
-class Checker {
+// What a run of checks shares, whatever it checks (verify's properties, diff's comparisons):
+// which checks are enabled, one Z3 context, and the time each check and the whole run may take.
+class CheckRun {
 public:
-    Checker(const model::Graph& graph, const VerifyOptions& options)
-        : graph_(graph), options_(options), in_effect_(options),
+    explicit CheckRun(const VerifyOptions& options)
+        : options_(options), in_effect_(options),
           run_deadline_(options.run_deadline ? *options.run_deadline : Deadline::after(options.run_timeout_ms, "run")) {}
 
-    const model::Graph& graph() const { return graph_; }
-    const model::Model& model() const { return graph_.model(); }
     // The options in effect for the check in progress: its timeout is what is left of the query's
     // and the run's time, so a property that calls Z3 directly stays within both.
     const VerifyOptions& options() const { return in_effect_; }
     SolverContext& z3() { return ctx_; }
-    Report& report() { return report_; }
 
     bool enabled(std::string_view property) const {
         std::string id(property);
@@ -55,6 +54,21 @@ public:
         in_effect_.timeout_ms = std::max(1u, std::min(options_.timeout_ms, d.remaining_ms()));
         ctx_.set_deadline(std::move(d));
     }
+
+private:
+    const VerifyOptions& options_;
+    VerifyOptions in_effect_;
+    Deadline run_deadline_;
+    SolverContext ctx_;
+};
+
+class Checker : public CheckRun {
+public:
+    Checker(const model::Graph& graph, const VerifyOptions& options) : CheckRun(options), graph_(graph) {}
+
+    const model::Graph& graph() const { return graph_; }
+    const model::Model& model() const { return graph_.model(); }
+    Report& report() { return report_; }
 
     Finding& add(std::string property, model::Vertex subject, Verdict verdict, std::string message, std::string path = {}) {
         const auto& v = graph_[subject];
@@ -79,10 +93,6 @@ public:
 
 private:
     const model::Graph& graph_;
-    const VerifyOptions& options_;
-    VerifyOptions in_effect_;
-    Deadline run_deadline_;
-    SolverContext ctx_;
     Report report_;
     std::set<std::string> proved_;
 };

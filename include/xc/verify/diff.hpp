@@ -107,27 +107,14 @@ inline Verdict verdict_of(Change c) {
 }
 
 // Both graphs, the options, one Z3 context, the report.
-class DiffContext {
+class DiffContext : public CheckRun {
 public:
     DiffContext(const model::Graph& old_graph, const model::Graph& new_graph, const VerifyOptions& options)
-        : old_(old_graph), new_(new_graph), options_(options), in_effect_(options),
-          run_deadline_(options.run_deadline ? *options.run_deadline : Deadline::after(options.run_timeout_ms, "run")) {}
+        : CheckRun(options), old_(old_graph), new_(new_graph) {}
 
     const model::Graph& old_graph() const { return old_; }
     const model::Graph& new_graph() const { return new_; }
-    const VerifyOptions& options() const { return in_effect_; }
-    SolverContext& z3() { return ctx_; }
     DiffReport& report() { return report_; }
-    const Deadline& run_deadline() const { return run_deadline_; }
-    bool enabled(std::string_view id) const {
-        std::string s(id);
-        return (options_.only.empty() || options_.only.contains(s)) && !options_.skip.contains(s);
-    }
-    void begin_check() {
-        Deadline d = Deadline::after(options_.timeout_ms, "query").earliest(run_deadline_);
-        in_effect_.timeout_ms = std::max(1u, std::min(options_.timeout_ms, d.remaining_ms()));
-        ctx_.set_deadline(std::move(d));
-    }
 
     // A finding about the subject as NEW has it (`old_v`: the same subject in OLD, if any).
     DiffFinding& add(std::string check, model::Vertex new_v, std::optional<model::Vertex> old_v, Change change, std::string message,
@@ -165,10 +152,6 @@ public:
 private:
     const model::Graph& old_;
     const model::Graph& new_;
-    const VerifyOptions& options_;
-    VerifyOptions in_effect_;
-    Deadline run_deadline_;
-    SolverContext ctx_;
     DiffReport report_;
 };
 
