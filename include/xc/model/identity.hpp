@@ -177,8 +177,9 @@ struct IdentityScope {
 
 inline Identity identity_of(const IdentityScope& at, const Secret& x) {
     Identity i = at.arn_in("secretsmanager");
-    i.name = Term::literal(at.scope.kind == ScopeKind::consumer ? at.model.name + "/" + x.name
-                                                                 : at.model.name + "/" + at.scope.name + "/" + x.name);
+    i.name = Term::literal(!x.deployed_name.empty()                ? x.deployed_name
+                           : at.scope.kind == ScopeKind::consumer ? at.model.name + "/" + x.name
+                                                                  : at.model.name + "/" + at.scope.name + "/" + x.name);
     i.resource = Term::literal("secret:" + i.name.stand_in() + "-")
                      .append(at.assigned("arn-suffix", 6, "AbCdEf"));
     return i;
@@ -202,16 +203,16 @@ inline Identity identity_of(const IdentityScope& at, const Table& x) {
 
 inline Identity identity_of(const IdentityScope& at, const Lambda& x) {
     Identity i = at.arn_in("lambda");
-    i.name = Term::literal(application_name(at.model, at.scope.name, x.name));
+    i.name = Term::literal(x.deployed_name.empty() ? application_name(at.model, at.scope.name, x.name) : x.deployed_name);
     i.resource = Term::literal("function:").append(i.name);
     return i;
 }
 
 // The emitters leave a role's name to Terraform / CloudFormation, which generate one: the name
-// is assigned. Its stand-in is the model's name.
+// is assigned (its stand-in is the model's name) unless a front end read the name stated.
 inline Identity identity_of(const IdentityScope& at, const Role& x) {
     Identity i = at.arn_in("iam", false);
-    i.name = Term::of(at.assigned("name", 0, x.name));
+    i.name = x.deployed_name.empty() ? Term::of(at.assigned("name", 0, x.name)) : Term::literal(x.deployed_name);
     i.resource = Term::literal("role/").append(i.name);
     return i;
 }
@@ -220,7 +221,7 @@ inline Identity identity_of(const IdentityScope& at, const Role& x) {
 // it, never create another); without one, the id AWS assigns when the API is created.
 inline Identity identity_of(const IdentityScope& at, const RestApi& x) {
     Identity i = at.arn_in("execute-api");
-    i.name = Term::literal(application_name(at.model, at.scope.name, x.name));
+    i.name = Term::literal(x.deployed_name.empty() ? application_name(at.model, at.scope.name, x.name) : x.deployed_name);
     i.id = x.id.empty() ? Term::of(at.assigned("id", 10, detail::stand_in("xc", at.vertex_id, 10))) : Term::literal(x.id);
     i.resource = i.id;  // the execution ARN; routes are <id>/<stage>/<method>/<path>
     return i;

@@ -13,6 +13,7 @@
 
 #include <xc/model/net.hpp>
 #include <xc/model/source_locator.hpp>
+#include <xc/model/unresolved.hpp>
 #include <xc/policy/document.hpp>
 
 #include <nlohmann/json.hpp>
@@ -214,6 +215,9 @@ struct KmsKey {
 
 struct Secret {
     std::string name;
+    // The name a front end read from a deployment (Terraform, CloudFormation) that states it;
+    // empty: the name xc derives (model/identity.hpp). Identity uses it as written.
+    std::string deployed_name;
     std::string description;
     std::optional<Ref> kms_key;  // nullopt: the AWS-managed key aws/secretsmanager
     std::optional<Ref> value_vpc_endpoint_id;  // the secret's value is this endpoint's id
@@ -259,6 +263,9 @@ struct Table {
 
 struct Role {
     std::string name;
+    // The name a front end read from a deployment (Terraform, CloudFormation) that states it;
+    // empty: the name xc derives (model/identity.hpp). Identity uses it as written.
+    std::string deployed_name;
     PolicyDocument trust_policy;
     std::vector<std::string> managed_policies;  // ARNs
     std::map<std::string, PolicyDocument> policies;
@@ -276,6 +283,9 @@ struct InvokePermission {
 
 struct Lambda {
     std::string name;
+    // The name a front end read from a deployment (Terraform, CloudFormation) that states it;
+    // empty: the name xc derives (model/identity.hpp). Identity uses it as written.
+    std::string deployed_name;
     std::string handler;  // what the function does: post-order | get-orders | get-order
     Ref role;
     std::optional<Ref> table;
@@ -336,6 +346,9 @@ struct CustomDomain {
 
 struct RestApi {
     std::string name;
+    // The name a front end read from a deployment (Terraform, CloudFormation) that states it;
+    // empty: the name xc derives (model/identity.hpp). Identity uses it as written.
+    std::string deployed_name;
     std::string id;  // optional: the deployed API id
     bool is_private = false;  // the intent: only the consumer may reach it
     ApiEndpointType endpoint_type = ApiEndpointType::PRIVATE;
@@ -399,6 +412,9 @@ struct Model {
     std::map<std::string, Account> accounts;
     Scope consumer;
     std::map<std::string, Scope> services;
+    // What the front end could not resolve (model/unresolved.hpp): the verifier makes every
+    // property that depends on an affected resource UNDECIDED. Our JSON format has none.
+    std::vector<Unresolved> unresolved;
 
     const Scope* scope(const std::string& name) const {
         if (name == consumer.name) return &consumer;
