@@ -55,6 +55,7 @@ std::string describe(const xc::verify::DiffReport& r) {
 const std::map<std::string, std::string> covering_check{{"api-endpoint-only", "api-access"},
                                                         {"api-liveness", "api-access"},  // liveness-wrong-endpoint admits a foreign endpoint
                                                         {"secret-share", "secret-access"},
+                                                        {"secret-integrity", "secret-access"},
                                                         {"lambda-invoke", "invoke-access"},
                                                         {"lambda-data", "data-access"},
                                                         {"network-ingress", "network-access"}};
@@ -79,7 +80,8 @@ const std::set<std::string> not_covered_properties{"dns-tls"};
 const std::set<std::string> not_covered_mutants{"subnet-without-gateway-route", "alb-in-public-subnets"};
 
 // Mutants whose new access a check other than the property's covering one reports.
-const std::map<std::string, std::string> covering_check_of_mutant{{"lambda-outside-vpc", "function-network"}};
+const std::map<std::string, std::string> covering_check_of_mutant{{"lambda-outside-vpc", "function-network"},
+                                                                  {"key-grants-to-a-service", "key-access"}};
 
 // Mutants diff cannot decide, each with why (exit 3, no new access claimed).
 const std::map<std::string, std::string> undecided_mutants{
@@ -130,15 +132,18 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         EXPECT_TRUE(xc::verify::context_violations(r.context, xc::verify::RequestPath::private_api, {}).empty());
     } else if (check == "api-access") {
         EXPECT_TRUE(f.finding.witness.contains("endpointType"));
-    } else if (check == "secret-access") {
-        const auto& ns = new_g.resource<xc::model::Secret>(nv);
-        const auto& os = old_g.resource<xc::model::Secret>(*ov);
+    } else if (check == "secret-access" || check == "key-access") {
+        auto resource_policy = [&](const xc::model::Graph& g, xc::model::Vertex v) -> const xc::policy::Policy* {
+            if (check == "key-access") return &g.resource<xc::model::KmsKey>(v).policy.parsed;
+            const auto& secret = g.resource<xc::model::Secret>(v);
+            return secret.policy ? &secret.policy->parsed : nullptr;
+        };
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = account;
         bool reproduces = false;
         for (auto identity : {std::vector<const xc::policy::Policy*>{&allow_all()}, std::vector<const xc::policy::Policy*>{}}) {
-            auto in_new = xc::policy::decide(xc::policy::PolicySet{identity, ns.policy ? &ns.policy->parsed : nullptr}, r).verdict;
-            auto in_old = xc::policy::decide(xc::policy::PolicySet{identity, os.policy ? &os.policy->parsed : nullptr}, r).verdict;
+            auto in_new = xc::policy::decide(xc::policy::PolicySet{identity, resource_policy(new_g, nv)}, r).verdict;
+            auto in_old = xc::policy::decide(xc::policy::PolicySet{identity, resource_policy(old_g, *ov)}, r).verdict;
             reproduces = reproduces || (in_new == Verdict::Allow && in_old != Verdict::Allow);
         }
         EXPECT_TRUE(reproduces);
