@@ -69,6 +69,7 @@ struct Stack {
     std::map<std::string, Resource> resources;            // deployed (condition true) resources
     std::map<std::string, std::string> not_deployed;      // logical id -> its false condition
     std::map<std::string, nlohmann::json> exports;        // export name -> value
+    std::map<std::string, nlohmann::json> outputs;        // output logical id -> value
 };
 
 struct Evaluation {
@@ -248,13 +249,14 @@ private:
                 if (!o.is_object()) fail(s, at, "an output is an object with a Value");
                 if (o.contains("Condition") && (!o["Condition"].is_string() || !condition(s, o["Condition"].get<std::string>(), at + "/Condition")))
                     continue;
-                if (!o.contains("Export")) continue;
                 if (!o.contains("Value")) fail(s, at, "output '" + printable(id) + "' has no Value");
+                auto value = eval(s, o["Value"], at + "/Value");
+                if (!value) fail(s, at + "/Value", "an output's value cannot be AWS::NoValue");
+                out.outputs[id] = *value;
+                if (!o.contains("Export")) continue;
                 auto name = eval(s, o["Export"].is_object() && o["Export"].contains("Name") ? o["Export"]["Name"] : nlohmann::json(), at + "/Export/Name");
                 if (!name || !name->is_string() || has_symbol(name->get_ref<const std::string&>()))
                     fail(s, at + "/Export/Name", "an export's Name must evaluate to a string known before deployment");
-                auto value = eval(s, o["Value"], at + "/Value");
-                if (!value) fail(s, at + "/Value", "an exported value cannot be AWS::NoValue");
                 out.exports[name->get<std::string>()] = std::move(*value);
             }
         }
@@ -311,6 +313,8 @@ private:
                 if (type.find("List<") != std::string::npos || type.find("CommaDelimitedList") != std::string::npos) value = nlohmann::json::array({value});
             } else if (text.rfind("{{resolve:", 0) == 0) {
                 value = dynamic_reference(s, text, at);
+            } else if (text.rfind("{{xc:output:", 0) == 0) {
+                value = output_reference(s, text, at);
             } else if (type == "CommaDelimitedList" || type.rfind("List<", 0) == 0) {
                 value = nlohmann::json::array();
                 std::size_t from = 0;
@@ -664,6 +668,26 @@ private:
         }
         if (out.find("{{resolve:") != std::string::npos) return dynamic_references(s, out, at);
         return out;
+    }
+
+    // "{{xc:output:STACK/OUTPUT}}": a parameter given the value another given stack's output has
+    // once deployed (what a deploy script reads with `aws cloudformation describe-stacks`).
+    nlohmann::json output_reference(std::size_t s, const std::string& text, const std::string& at) {
+        const std::string prefix = "{{xc:output:";
+        const auto slash = text.find('/');
+        if (!text.ends_with("}}") || slash == std::string::npos)
+            fail(s, at, "malformed output reference '" + printable(text) + "' (expected {{xc:output:STACK/OUTPUT}})");
+        const std::string stack = text.substr(prefix.size(), slash - prefix.size());
+        const std::string output = text.substr(slash + 1, text.size() - 2 - slash - 1);
+        for (std::size_t o = 0; o < out_.stacks.size(); ++o) {
+            if (out_.stacks[o].input.name != stack) continue;
+            if (o == s) fail(s, at, "a stack's parameter cannot be its own output");
+            ensure(o);
+            auto it = out_.stacks[o].outputs.find(output);
+            if (it == out_.stacks[o].outputs.end()) fail(s, at, "stack '" + printable(stack) + "' has no output '" + printable(output) + "'");
+            return it->second;
+        }
+        fail(s, at, "no given stack is named '" + printable(stack) + "' (in " + printable(text) + ")");
     }
 
     nlohmann::json import(std::size_t s, const std::string& name, const std::string& at) {

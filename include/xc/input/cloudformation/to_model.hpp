@@ -161,28 +161,40 @@ private:
             {"AWS::ApiGateway::DomainNameAccessAssociation", {0, nullptr}},
             {"Custom::XcLookup", {0, nullptr}},
             {"Custom::XcDeployment", {0, nullptr}},
+            // Sharing a private domain lets another account associate an endpoint; what the
+            // association admits is the domain's policy and the associations xc reads.
+            {"AWS::RAM::ResourceShare", {0, nullptr}},
         };
         return h;
     }
 
     // --- scopes, accounts, names ------------------------------------------------------------
 
+    // One scope per stack; the stacks in the consumer's account (the consumer's and later phases
+    // of it, such as access associations) together are the consumer's scope.
     void accounts() {
         int consumers = 0;
+        for (const auto& st : ev_.stacks)
+            if (st.input.consumer) {
+                ++consumers;
+                consumer_account_ = st.input.account;
+            }
+        if (consumers != 1)
+            throw InputError(Diagnostic{ev_.stacks.empty() ? "" : ev_.stacks.front().source->file(), "", {},
+                                        "mark exactly one stack as the consumer (--consumer after its template): the account whose "
+                                        "endpoints may reach the private APIs; found " + std::to_string(consumers), ""});
         for (const auto& st : ev_.stacks) {
-            consumers += st.input.consumer;
             if (m_.region.empty()) m_.region = st.input.region;
             if (st.input.region != m_.region)
                 throw InputError(st.source->diagnostic("", "stack '" + st.input.name + "' is in region " + st.input.region + ", stack '" +
                                                                ev_.stacks.front().input.name + "' in " + m_.region +
                                                                ": xc verifies the stacks of one region together"));
             const std::string account = st.input.account;
+            const bool consumer = account == consumer_account_;
             if (!m_.accounts.contains(account))
-                m_.accounts[account] = model::Account{account, account, st.input.consumer ? model::AccountRole::consumer : model::AccountRole::service, ""};
-            else if (st.input.consumer)
-                m_.accounts[account].role = model::AccountRole::consumer;
+                m_.accounts[account] = model::Account{account, account, consumer ? model::AccountRole::consumer : model::AccountRole::service, ""};
             model::Scope* s = nullptr;
-            if (st.input.consumer) {
+            if (consumer) {
                 s = &m_.consumer;
                 s->name = "consumer";
                 s->kind = model::ScopeKind::consumer;
@@ -196,16 +208,13 @@ private:
                 s->path = "/services/" + json_pointer::escape(st.input.name);
             }
             s->account = account;
-            locator_->add(s->path, {st.source, ""});
+            if (!consumer || st.input.consumer) locator_->add(s->path, {st.source, ""});
         }
-        if (consumers != 1)
-            throw InputError(Diagnostic{ev_.stacks.empty() ? "" : ev_.stacks.front().source->file(), "", {},
-                                        "mark exactly one stack as the consumer (--consumer after its template): the account whose "
-                                        "endpoints may reach the private APIs; found " + std::to_string(consumers), ""});
     }
 
-    model::Scope& scope(const Stack& st) { return st.input.consumer ? m_.consumer : m_.services.at(st.input.name); }
-    std::string scope_name(const Stack& st) const { return st.input.consumer ? "consumer" : st.input.name; }
+    bool in_consumer(const Stack& st) const { return st.input.account == consumer_account_; }
+    model::Scope& scope(const Stack& st) { return in_consumer(st) ? m_.consumer : m_.services.at(st.input.name); }
+    std::string scope_name(const Stack& st) const { return in_consumer(st) ? "consumer" : st.input.name; }
     const Stack* stack_named(const std::string& name) const { return ev_.stack(name); }
 
     // Registers where the model object at `path` was written.
@@ -1422,14 +1431,64 @@ private:
         const json cert = r.properties.contains("RegionalCertificateArn") ? r.properties["RegionalCertificateArn"] : r.properties.value("CertificateArn", json());
         if (auto c = certificate(st, cert, d.path + "/certificate")) d.certificate = *c;
         if (r.properties.contains("Policy")) d.policy = policy(r.properties["Policy"], a.path, d.path + "/policy");
-        for (const auto& [id, x] : st.resources)
-            if (x.type == "AWS::ApiGateway::DomainNameAccessAssociation") {
-                auto t = target(x.properties.value("DomainNameArn", json()));
-                if (!t || t->id != r.logical_id) continue;
-                if (auto e = ref_to(x.properties.value("AccessAssociationSource", json()), "vpc_endpoint")) d.access_vpc_endpoints.push_back(*e);
-                else unresolved(a.path, d.path + "/accessVpcEndpoints", "[" + st.input.name + "] " + id, "an access association source xc does not know");
+        // Access associations: in this stack, or in a stack of the endpoint owner's account that
+        // reads the domain through xc's RAM-share lookup.
+        for (const auto& other : ev_.stacks)
+            for (const auto& [id, x] : other.resources) {
+                if (x.type != "AWS::ApiGateway::DomainNameAccessAssociation") continue;
+                if (!associates(other, x.properties.value("DomainNameArn", json()), st, r.logical_id)) continue;
+                const json source = x.properties.value("AccessAssociationSource", json());
+                if (auto e = ref_to(source, "vpc_endpoint")) d.access_vpc_endpoints.push_back(*e);
+                else if (auto tagged = tagged_endpoint(other, source)) d.access_vpc_endpoints.push_back(*tagged);
+                else unresolved(a.path, d.path + "/accessVpcEndpoints", "[" + other.input.name + "] " + id, "an access association source xc does not know");
             }
         a.custom_domain = std::move(d);
+    }
+
+    // Whether `arn` (a DomainNameAccessAssociation's DomainNameArn in stack `in`) is the domain
+    // `domain` of stack `owner`: directly, or through xc's lookup of the RAM share that shares it
+    // with `in`'s account (the share's Name, ResourceArns [the domain] and Principals [the account]).
+    bool associates(const Stack& in, const json& arn, const Stack& owner, const std::string& domain) const {
+        auto t = target(arn);
+        if (!t) return false;
+        if (t->stack == owner.input.name && t->id == domain) return true;
+        if (t->stack != in.input.name || t->attribute != "ResourceArn" || t->resource->type != "Custom::XcLookup" || !is_xc_lookup(in, *t->resource) ||
+            t->resource->properties.value("Kind", json()) != "ram_resource_share")
+            return false;
+        const json name = t->resource->properties.value("Name", json());
+        int shares = 0;
+        bool shared = false;
+        for (const auto& st : ev_.stacks)
+            for (const auto& [id, x] : st.resources) {
+                if (x.type != "AWS::RAM::ResourceShare" || x.properties.value("Name", json()) != name) continue;
+                ++shares;
+                const json arns = x.properties.value("ResourceArns", json());
+                const json principals = x.properties.value("Principals", json());
+                shared = st.input.name == owner.input.name && arns.is_array() && arns.size() == 1 && same(arns[0], domain, owner) &&
+                         principals.is_array() && std::find(principals.begin(), principals.end(), json(in.input.account)) != principals.end();
+            }
+        return shares == 1 && shared;
+    }
+    // The endpoint xc's vpc_endpoint lookup finds by its Name tag, among the endpoints the
+    // stacks of the lookup's account create.
+    std::optional<model::Ref> tagged_endpoint(const Stack& in, const json& v) const {
+        auto t = target(v);
+        if (!t || t->attribute != "Id" || t->resource->type != "Custom::XcLookup" || !is_xc_lookup(in, *t->resource) ||
+            t->resource->properties.value("Kind", json()) != "vpc_endpoint")
+            return std::nullopt;
+        const json tag = t->resource->properties.value("TagName", json());
+        std::vector<model::Ref> found;
+        for (const auto& st : ev_.stacks) {
+            if (st.input.account != in.input.account) continue;
+            for (const auto& [id, x] : st.resources) {
+                if (x.type != "AWS::EC2::VPCEndpoint") continue;
+                for (const auto& kv : x.properties.value("Tags", json::array()))
+                    if (kv.value("Key", json()) == "Name" && kv.value("Value", json()) == tag)
+                        if (auto it = placed_.find({st.input.name, id}); it != placed_.end()) found.push_back(model::Ref{scope_name(st), it->second.name});
+            }
+        }
+        if (found.size() != 1) return std::nullopt;
+        return found.front();
     }
 
     // --- what is not modelled -------------------------------------------------------------------
@@ -1477,6 +1536,7 @@ private:
     std::vector<std::string> not_modelled_;
     std::map<std::pair<std::string, std::string>, Placed> placed_;
     const Stack* stack_ = nullptr;
+    std::string consumer_account_;
 };
 
 }  // namespace detail
