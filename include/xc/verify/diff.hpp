@@ -38,6 +38,7 @@
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/edge_properties.hpp>
 #include <xc/verify/checker.hpp>
+#include <xc/verify/dependencies.hpp>
 #include <xc/verify/request_path.hpp>
 #include <xc/verify/role_permissions.hpp>
 #include <xc/verify/secret_share.hpp>
@@ -957,6 +958,7 @@ inline std::string deployed_identity(const model::Graph& g, model::Vertex v) { r
 // the subjects OLD has and NEW does not). `options.only` / `skip` select diff checks by id.
 inline DiffReport diff(const model::Graph& old_graph, const model::Graph& new_graph, const VerifyOptions& options = {}) {
     detail::DiffContext dc(old_graph, new_graph, options);
+    const UnresolvedIndex old_unresolved(old_graph), new_unresolved(new_graph);
     for (const auto& check : diff_checks) {
         if (!dc.enabled(check.id)) continue;
         const std::string id(check.id);
@@ -988,7 +990,15 @@ inline DiffReport diff(const model::Graph& old_graph, const model::Graph& new_gr
                 continue;
             }
             dc.begin_check();
+            const std::size_t first = dc.report().findings.size();
             check.run(dc, it->second, v);
+            // A side that holds what its front end could not resolve decides nothing (dependencies.hpp).
+            if (!old_unresolved.empty() || !new_unresolved.empty()) {
+                auto items = new_unresolved.affecting(v);
+                for (auto* item : old_unresolved.affecting(it->second)) items.push_back(item);
+                for (std::size_t i = first; i < dc.report().findings.size(); ++i)
+                    if (mark_unresolved(dc.report().findings[i].finding, items)) dc.report().findings[i].change = Change::undecided;
+            }
         }
         for (const auto& [key, v] : olds)
             if (!seen.contains(key)) dc.add_removed(id, v, "removed in NEW (" + key + "): every access OLD granted to it is gone");
