@@ -80,6 +80,13 @@ inline std::string lower(std::string s) {
     return s;
 }
 
+// The string member `key` of `o`, else `fallback` (absent, or not a string).
+inline std::string str_or(const json& o, const char* key, std::string fallback) {
+    if (!o.is_object()) return fallback;
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 class Mapper {
 public:
     Mapper(const Evaluation& ev, std::string model_name) : ev_(ev) {
@@ -610,7 +617,8 @@ private:
             return;
         model::SecurityGroupRule x;
         x.path = path;
-        std::string protocol = lower(rule.value("IpProtocol", json("")).is_string() ? rule["IpProtocol"].get<std::string>() : rule["IpProtocol"].dump());
+        const json protocol_value = rule.value("IpProtocol", json(""));
+        std::string protocol = lower(protocol_value.is_string() ? protocol_value.get<std::string>() : protocol_value.dump());
         if (protocol == "tcp" || protocol == "6") x.protocol = model::Protocol::tcp;
         else if (protocol == "udp" || protocol == "17") x.protocol = model::Protocol::udp;
         else if (protocol == "icmp" || protocol == "1") x.protocol = model::Protocol::icmp;
@@ -870,7 +878,7 @@ private:
         });
         bool forwarded = false;
         each(r.properties.value("DefaultActions", json()), [&](const json& a) {
-            if (lower(a.value("Type", json("")).get<std::string>()) == "forward" && !forwarded) {
+            if (lower(str_or(a, "Type", "")) == "forward" && !forwarded) {
                 if (auto tg = target_group(st, lb, a.value("TargetGroupArn", json()))) {
                     l.default_forward = *tg;
                     forwarded = true;
@@ -1028,7 +1036,7 @@ private:
             if (a.is_string()) x.managed_policies.push_back(managed_arn(st, a.get<std::string>(), x, r));
         });
         each(r.properties.value("Policies", json()), [&](const json& p) {
-            const std::string name = p.value("PolicyName", json("")).is_string() ? p["PolicyName"].get<std::string>() : "";
+            const std::string name =str_or(p, "PolicyName", "");
             const std::string path = x.path + "/policies/" + json_pointer::escape(name);
             place(path, st, prop(r, "Policies"));
             if (auto doc = policy(p.value("PolicyDocument", json()), x.path, path)) x.policies[name] = std::move(*doc);
@@ -1052,7 +1060,7 @@ private:
     void role_policy(const Stack& st, const Resource& r) {
         std::vector<std::string> roles;
         if (r.type == "AWS::IAM::RolePolicy") {
-            roles.push_back(r.properties.value("RoleName", json("")).is_string() ? r.properties["RoleName"].get<std::string>() : "");
+            roles.push_back(str_or(r.properties, "RoleName", ""));
         } else {
             each(r.properties.value("Roles", json()), [&](const json& v) {
                 if (v.is_string()) roles.push_back(v.get<std::string>());
@@ -1137,7 +1145,7 @@ private:
         keys(r.properties.value("KeySchema", json()), t.hash_key, t.range_key);
         each(r.properties.value("GlobalSecondaryIndexes", json()), [&](const json& i) {
             model::TableIndex idx;
-            idx.name = i.value("IndexName", json("")).is_string() ? i["IndexName"].get<std::string>() : "";
+            idx.name =str_or(i, "IndexName", "");
             idx.path = t.path + "/indexes/" + json_pointer::escape(idx.name);
             keys(i.value("KeySchema", json()), idx.hash_key, idx.range_key);
             if (i.contains("Projection") && i["Projection"].is_object() && i["Projection"].value("ProjectionType", json()).is_string())
@@ -1306,8 +1314,7 @@ private:
     void routes(const Stack& st, const Resource& r, model::RestApi& a, const json& body) {
         const json paths = body.value("paths", json::object());
         if (!paths.is_object()) return;
-        const std::string validator = body.value("x-amazon-apigateway-request-validator", json("")).is_string()
-                                          ? body["x-amazon-apigateway-request-validator"].get<std::string>() : "";
+        const std::string validator =str_or(body, "x-amazon-apigateway-request-validator", "");
         if (!validator.empty() && body.contains("x-amazon-apigateway-request-validators")) {
             const json v = body["x-amazon-apigateway-request-validators"].value(validator, json::object());
             a.validate_body = v.value("validateRequestBody", json(false)) == true;
@@ -1347,7 +1354,7 @@ private:
                     if (p.value("in", json()) == "query" && p.value("name", json()).is_string())
                         route.query[p["name"].get<std::string>()] = model::QueryParameter{p["name"].get<std::string>(), p.value("required", json(false)) == true};
                     if (p.value("in", json()) == "body" && p.contains("schema")) {
-                        const std::string ref = p["schema"].value("$ref", json("")).is_string() ? p["schema"]["$ref"].get<std::string>() : "";
+                        const std::string ref =str_or(p["schema"], "$ref", "");
                         const std::string prefix = "#/definitions/";
                         if (ref.rfind(prefix, 0) != 0) return;
                         model::BodyModel b;
@@ -1362,7 +1369,7 @@ private:
                             model::BodyProperty bp;
                             bp.name = pn;
                             bp.path = b.path + "/properties/" + json_pointer::escape(pn);
-                            bp.type = ps.value("type", json("string")).is_string() ? ps["type"].get<std::string>() : "string";
+                            bp.type =str_or(ps, "type", "string");
                             each(ps.value("enum", json()), [&](const json& e) {
                                 if (e.is_string()) bp.enum_values.push_back(e.get<std::string>());
                             });
@@ -1414,7 +1421,7 @@ private:
                 continue;
             }
             api = local_name(st, x.properties.value("RestApiId", json()), "rest_api");
-            base_path = x.properties.value("BasePath", json("")).is_string() ? x.properties["BasePath"].get<std::string>() : "";
+            base_path =str_or(x.properties, "BasePath", "");
         }
         if (!api) return unmodelled(st, r);
         auto& a = scope(st).apis.at(*api);
