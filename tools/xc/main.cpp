@@ -54,7 +54,7 @@ int run_check(const std::string& file, const std::vector<std::string>& stack_arg
     std::cout << label << ": ok: " << (stack_args.empty() ? "model '" + m.name + "'" : std::to_string(m.services.size() + 1) + " stacks") << " in "
               << m.region << ": " << m.accounts.size() << " accounts, " << m.services.size() << " services, " << graph.private_apis().size()
               << " private APIs; graph of " << graph.vertex_count() << " resources and " << graph.edge_count() << " relations";
-    if (!m.unresolved.empty()) std::cout << "; " << m.unresolved.size() << " values xc cannot resolve (verify names them)";
+    if (!m.unresolved.empty()) std::cout << "; unresolved values: " << m.unresolved.size() << " (xc verify names them)";
     std::cout << "\n";
     return ok;
 }
