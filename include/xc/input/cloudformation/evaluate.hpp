@@ -179,8 +179,7 @@ private:
     [[noreturn]] void fail(std::size_t s, const std::string& pointer, const std::string& message) const {
         throw InputError(out_.stacks[s].source->diagnostic(pointer, message));
     }
-    static std::string token(const std::string& key) { return escape_token(key); }
-    static std::string escape_token(const std::string& key) { return detail::escape_token(key); }
+    static std::string token(const std::string& key) { return json_pointer::escape(key); }
 
     // --- symbols ---------------------------------------------------------------------------
 
@@ -266,7 +265,7 @@ private:
     std::string pointer_of(std::size_t s, const std::string& id) const {
         const auto& p = states_[s].expanded.pointer;
         if (auto it = p.find(id); it != p.end()) return it->second;
-        return "/Resources/" + escape_token(id);
+        return "/Resources/" + json_pointer::escape(id);
     }
 
     void parameters(std::size_t s) {

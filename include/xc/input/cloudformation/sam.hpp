@@ -84,7 +84,7 @@ public:
             const sam_json props = r.value("Properties", sam_json::object());
             if (type == "AWS::Serverless::Function") function(id, r, with_globals(props, globals, "Function", id), out);
             else if (type == "AWS::Serverless::SimpleTable") table(id, r, props, out);
-            else fail("/Resources/" + escape_token(id) + "/Type", "SAM resource type '" + printable(type) + "' is not supported by xc (it cannot know what it generates)");
+            else fail("/Resources/" + json_pointer::escape(id) + "/Type", "SAM resource type '" + printable(type) + "' is not supported by xc (it cannot know what it generates)");
         }
         for (auto& [id, props] : apis_) api(id, in.contains(id) ? in[id] : sam_json::object(), props, out);
         doc["Resources"] = std::move(out);
@@ -92,7 +92,7 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& pointer, const std::string& message) const { throw InputError(t_.diagnostic(pointer, message)); }
-    std::string at(const std::string& id) const { return "/Resources/" + escape_token(id); }
+    std::string at(const std::string& id) const { return "/Resources/" + json_pointer::escape(id); }
     void generated(const std::string& id, const std::string& from, sam_json& out, sam_json resource) {
         if (out.contains(id)) fail(at(from), "the SAM transform generates '" + printable(id) + "', which the template already defines");
         out[id] = std::move(resource);
@@ -175,7 +175,7 @@ private:
         const sam_json events = props.value("Events", sam_json::object());
         if (!events.is_object()) fail(where + "/Events", "Events must be an object");
         for (const auto& [ev, e] : events.items()) {
-            const std::string eat = where + "/Events/" + escape_token(ev);
+            const std::string eat = where + "/Events/" + json_pointer::escape(ev);
             if (!e.is_object() || !e.value("Type", sam_json()).is_string()) fail(eat, "an event needs a Type");
             if (e["Type"] != "Api") {
                 fail(eat + "/Type", "event type '" + printable(e["Type"].get<std::string>()) +
@@ -255,7 +255,7 @@ private:
                                                     "SourceVpcBlacklist", "IntrinsicVpcWhitelist", "IntrinsicVpcBlacklist", "IntrinsicVpceWhitelist",
                                                     "IntrinsicVpceBlacklist", "CustomStatements"};
             for (const auto& [k, _] : rp.items())
-                if (!keys.contains(k)) fail(where + "/Auth/ResourcePolicy/" + escape_token(k), "unknown ResourcePolicy key '" + printable(k) + "'");
+                if (!keys.contains(k)) fail(where + "/Auth/ResourcePolicy/" + json_pointer::escape(k), "unknown ResourcePolicy key '" + printable(k) + "'");
             sam_json statements = sam_json::array();
             auto add = [&](const sam_json& s) {
                 if (std::find(statements.begin(), statements.end(), s) == statements.end()) statements.push_back(s);
@@ -384,7 +384,7 @@ inline Expanded expand(const TemplateSource& t) {
         if (e.document.is_object() && e.document.contains("Resources") && e.document["Resources"].is_object())
             for (const auto& [id, r] : e.document["Resources"].items())
                 if (r.is_object() && r.value("Type", nlohmann::json()).is_string() && r["Type"].get<std::string>().rfind("AWS::Serverless::", 0) == 0)
-                    throw InputError(t.diagnostic("/Resources/" + detail::escape_token(id) + "/Type",
+                    throw InputError(t.diagnostic("/Resources/" + json_pointer::escape(id) + "/Type",
                                                   "an AWS::Serverless resource needs \"Transform: " + std::string(sam_transform) + "\""));
         return e;
     }

@@ -66,16 +66,6 @@ private:
 
 namespace detail {
 
-inline std::string escape_token(std::string_view token) {
-    std::string out;
-    for (char c : token) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
-
 // The long-form name of each short-form tag.
 inline std::optional<std::string> long_form(std::string_view tag) {
     static const std::map<std::string, std::string, std::less<>> names{
@@ -102,7 +92,7 @@ public:
         if (!tag.empty() && tag != "?" && tag != "!" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
             auto name = long_form(tag);
             if (!name) fail(node, pointer, "unknown tag " + printable(tag) + " (CloudFormation's short forms: !Ref, !GetAtt, !Sub, !If, ...)");
-            const std::string inner = pointer + "/" + escape_token(*name);
+            const std::string inner = pointer + "/" + json_pointer::escape(*name);
             positions_[inner] = at(node);
             nlohmann::json value = read_untagged(node, inner, depth + 1);
             if (*name == "Fn::GetAtt" && value.is_string()) {
@@ -149,7 +139,7 @@ private:
                     if (kv.first.Type() != YAML::NodeType::Scalar) fail(kv.first, pointer, "a mapping key must be a plain string");
                     const std::string key = kv.first.Scalar();
                     check_text(kv.first, pointer, key);
-                    const std::string member = pointer + "/" + escape_token(key);
+                    const std::string member = pointer + "/" + json_pointer::escape(key);
                     if (o.contains(key)) fail(kv.first, member, "duplicate key '" + printable(key) + "'");
                     positions_[member] = at(kv.first);
                     o[key] = read(kv.second, member, depth + 1);
@@ -203,8 +193,8 @@ inline void refuse_marks(const nlohmann::json& j, const json::JsonSource& source
         for (std::size_t i = 0; i < j.size(); ++i) refuse_marks(j[i], source, pointer + "/" + std::to_string(i));
     if (j.is_object())
         for (const auto& [k, v] : j.items()) {
-            if (k.find(symbol_mark) != std::string::npos) bad(pointer + "/" + escape_token(k));
-            refuse_marks(v, source, pointer + "/" + escape_token(k));
+            if (k.find(symbol_mark) != std::string::npos) bad(pointer + "/" + json_pointer::escape(k));
+            refuse_marks(v, source, pointer + "/" + json_pointer::escape(k));
         }
 }
 

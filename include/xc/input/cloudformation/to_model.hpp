@@ -226,7 +226,7 @@ private:
 
     // Registers where the model object at `path` was written.
     void place(const std::string& path, const Stack& st, const std::string& pointer) { locator_->add(path, {st.source, pointer}); }
-    std::string prop(const Resource& r, const std::string& name) const { return r.pointer + "/Properties/" + detail::escape_token(name); }
+    std::string prop(const Resource& r, const std::string& name) const { return r.pointer + "/Properties/" + json_pointer::escape(name); }
 
     struct Placed {
         std::string kind;   // "vpc", "subnet", ...
@@ -1067,11 +1067,13 @@ private:
             });
             // Managed policies attached through a role's ManagedPolicyArns.
             if (r.type == "AWS::IAM::ManagedPolicy")
-                for (const auto& [id, x] : st.resources)
-                    if (x.type == "AWS::IAM::Role")
-                        each(x.properties.value("ManagedPolicyArns", json()), [&](const json& a) {
-                            if (same(a, r.logical_id, st)) roles.push_back(mark_of(st.input.name, id));
+                for (const auto& entry : st.resources) {
+                    const std::string& role_id = entry.first;
+                    if (entry.second.type == "AWS::IAM::Role")
+                        each(entry.second.properties.value("ManagedPolicyArns", json()), [&](const json& a) {
+                            if (same(a, r.logical_id, st)) roles.push_back(mark_of(st.input.name, role_id));
                         });
+                }
         }
         bool attached = false;
         for (const auto& name : roles) {
@@ -1332,7 +1334,7 @@ private:
                 route.resource_path = path;
                 route.key = m + " " + path;
                 route.path = a.path + "/routes/" + json_pointer::escape(route.key);
-                place(route.path, st, prop(r, "Body") + "/paths/" + detail::escape_token(path) + "/" + detail::escape_token(method));
+                place(route.path, st, prop(r, "Body") + "/paths/" + json_pointer::escape(path) + "/" + json_pointer::escape(method));
                 const json integration = op.value("x-amazon-apigateway-integration", json());
                 std::optional<model::Ref> fn;
                 if (integration.is_object() && integration.value("uri", json()).is_string()) {
