@@ -3,7 +3,7 @@
 # a given time.
 #
 #   scripts/fuzz.sh [--parallel] [seconds-per-harness] [harness...]
-#                                     (default: 60 s; model policy pattern_set, one after another;
+#                                     (default: 60 s; model policy pattern_set hcl cloudformation, one after another;
 #                                      --parallel: all at once, for long campaigns — run it under
 #                                      `nice` to leave the machine usable)
 #
@@ -22,7 +22,7 @@ parallel=false
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
 harnesses=("$@")
-[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(model policy pattern_set hcl)
+[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(model policy pattern_set hcl cloudformation)
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${XC_FUZZ_BUILD:-$repo/build-fuzz}

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake make g++ pkg-config libboost-graph-dev nlohmann-json3-dev libcli11-dev libz3-dev libgtest-dev)
+packages=(cmake make g++ pkg-config libboost-graph-dev nlohmann-json3-dev libcli11-dev libz3-dev libgtest-dev libyaml-cpp-dev)
 with_tests=false
 [[ ${1:-} == --tests ]] && with_tests=true
 $with_tests && packages+=(graphviz libcurl4-openssl-dev libssl-dev zlib1g-dev binutils python3-yaml clang libclang-rt-14-dev python3)

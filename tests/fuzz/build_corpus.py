@@ -10,6 +10,7 @@ OUT_DIR/policy       every policy embedded in those models (alone and with reque
                      xc_fuzz_seed_policies helper) the differential generator's policies+requests
 OUT_DIR/pattern_set  hand-written constraint sets and ones made of the policies' own strings
 OUT_DIR/hcl          the hand-written HCL corpus (tests/input/hcl/corpus/*.tf, valid and invalid)
+OUT_DIR/cloudformation  the CloudFormation and SAM fixtures (tests/input/cloudformation/fixtures/)
 Every harness also gets the kept regression inputs (tests/fuzz/regressions/<harness>).
 """
 import copy
@@ -103,6 +104,9 @@ def main():
     out = pathlib.Path(args[0])
     seed_bin = args[args.index("--seed-policies") + 1] if "--seed-policies" in args else None
     models, policies, patterns = Writer(out / "model"), Writer(out / "policy"), Writer(out / "pattern_set")
+    cloudformation = Writer(out / "cloudformation")
+    for p in sorted((ROOT / "tests/input/cloudformation/fixtures").iterdir()):
+        cloudformation.put(p.stem, p.read_bytes())
     hcl = Writer(out / "hcl")
     for p in sorted((ROOT / "tests/input/hcl/corpus").glob("*.tf")):
         hcl.put(p.stem, p.read_bytes())
@@ -173,7 +177,7 @@ def main():
                      for i, s in enumerate(strs)]
             patterns.put("policy", "\n".join(lines) + "\n")
 
-    for name, w in (("model", models), ("policy", policies), ("pattern_set", patterns), ("hcl", hcl)):
+    for name, w in (("model", models), ("policy", policies), ("pattern_set", patterns), ("hcl", hcl), ("cloudformation", cloudformation)):
         reg = HERE / "regressions" / name
         for p in sorted(reg.glob("*")) if reg.is_dir() else []:
             w.put("regression-" + p.name, p.read_bytes())

@@ -7,6 +7,7 @@
 #include <string>
 
 #define XC_FUZZ_FAIL(message) throw std::logic_error(std::string(message))
+#include "cloudformation_harness.hpp"
 #include "hcl_harness.hpp"
 #include "model_harness.hpp"
 #include "pattern_set_harness.hpp"
@@ -47,12 +48,16 @@ TEST(FuzzRegressions, PolicyInputs) { replay("policy", xc::fuzz::policy_one, reg
 TEST(FuzzRegressions, PatternSetInputs) { replay("pattern_set", xc::fuzz::pattern_set_one, regressions("pattern_set")); }
 TEST(FuzzRegressions, HclInputs) { replay("hcl", xc::fuzz::hcl_one, regressions("hcl")); }
 // The HCL harness's checks hold on the hand-written corpus (valid and invalid files).
+TEST(FuzzRegressions, CloudFormationInputs) { replay("cloudformation", xc::fuzz::cloudformation_one, regressions("cloudformation")); }
+TEST(FuzzRegressions, CloudFormationFixturesPassTheHarness) {
+    replay("cloudformation", xc::fuzz::cloudformation_one, xc::test::source_dir() / "tests/input/cloudformation/fixtures");
+}
 TEST(FuzzRegressions, HclCorpusPassesTheHclHarness) { replay("hcl", xc::fuzz::hcl_one, xc::test::source_dir() / "tests/input/hcl/corpus"); }
 // The harnesses' own checks hold on the shipped models (a smoke test of the harness code).
 TEST(FuzzRegressions, ShippedModelsPassTheModelHarness) { replay("model", xc::fuzz::model_one, xc::test::source_dir() / "models"); }
 
 TEST(FuzzRegressions, EveryHarnessHasItsRegressionDirectory) {
-    for (const char* h : {"model", "policy", "pattern_set", "hcl"}) EXPECT_TRUE(fs::is_directory(regressions(h))) << h;
+    for (const char* h : {"model", "policy", "pattern_set", "hcl", "cloudformation"}) EXPECT_TRUE(fs::is_directory(regressions(h))) << h;
 }
 
 // --- limits ------------------------------------------------------------------------------------

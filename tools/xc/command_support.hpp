@@ -48,6 +48,10 @@ inline const model::Graph& load_graph(const std::string& file) {
     return *new model::Graph(model::build_graph(input::json::load_model_file(file)));
 }
 
+// The graph of the CloudFormation stacks `stack_args` name (cloudformation_stacks.hpp); `label`
+// is set to their template files. What xc does not model is noted on stderr.
+inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label);
+
 // The graph of each model file; every file's diagnostics are added to `diagnostics`.
 inline std::vector<const model::Graph*> load_graphs(const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
     std::vector<const model::Graph*> graphs;

@@ -7,6 +7,7 @@
 //   3  undecided: a property could not be decided (never silently a pass)
 // With several models, verify exits with the worst: 2 beats 1 beats 3 beats 0.
 // Diagnostics go to stderr, results to stdout (or --output).
+#include "cloudformation_stacks.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
 #include "terraform_check.hpp"
@@ -17,6 +18,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <map>
+#include <set>
+#include <vector>
 #include <iostream>
 #include <string>
 
@@ -34,19 +38,55 @@ void print(const xc::Error& e, const std::string& command) {
     std::cerr << "xc " << command << ": " << (e.context().empty() ? "" : e.context() + ": ") << xc::printable(e.what()) << '\n';
 }
 
-int run_check(const std::string& file) {
-    const auto& graph = xc::cli::load_graph(file);
+// The graph of the model file, or of the CloudFormation stacks when templates were given.
+const xc::model::Graph& load_input(const std::string& file, const std::vector<std::string>& stack_args, std::string& label) {
+    if (stack_args.empty()) {
+        label = file;
+        return xc::cli::load_graph(file);
+    }
+    return xc::cli::load_stacks_graph(stack_args, label);
+}
+
+int run_check(const std::string& file, const std::vector<std::string>& stack_args) {
+    std::string label;
+    const auto& graph = load_input(file, stack_args, label);
     const auto& m = graph.model();
-    std::cout << file << ": ok: model '" << m.name << "' in " << m.region << ": " << m.accounts.size() << " accounts, "
-              << m.services.size() << " services, " << graph.private_apis().size() << " private APIs; graph of "
-              << graph.vertex_count() << " resources and " << graph.edge_count() << " relations\n";
+    std::cout << label << ": ok: " << (stack_args.empty() ? "model '" + m.name + "'" : std::to_string(m.services.size() + 1) + " stacks") << " in "
+              << m.region << ": " << m.accounts.size() << " accounts, " << m.services.size() << " services, " << graph.private_apis().size()
+              << " private APIs; graph of " << graph.vertex_count() << " resources and " << graph.edge_count() << " relations";
+    if (!m.unresolved.empty()) std::cout << "; unresolved values: " << m.unresolved.size() << " (xc verify names them)";
+    std::cout << "\n";
     return ok;
 }
 
-int run_graph(const std::string& file, const std::string& format) {
-    const auto& graph = xc::cli::load_graph(file);
+int run_graph(const std::string& file, const std::vector<std::string>& stack_args, const std::string& format) {
+    std::string label;
+    const auto& graph = load_input(file, stack_args, label);
     std::cout << (format == "dot" ? xc::model::to_dot(graph) : xc::model::to_mermaid(graph));
     return ok;
+}
+
+// CloudFormation templates and their stack options, taken out of the arguments of verify, check
+// and graph before the command line is parsed (cloudformation_stacks.hpp).
+std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::string>& storage, std::vector<char*>& pointers) {
+    if (argc < 3) return {};
+    const std::string command = argv[1];
+    static const std::map<std::string, std::set<std::string>> valued{
+        {"verify", {"--format", "-o", "--output", "--baseline", "--properties", "--skip", "--timeout-ms", "--run-timeout-ms"}},
+        {"check", {}},
+        {"graph", {"--format"}},
+    };
+    auto it = valued.find(command);
+    if (it == valued.end()) return {};
+    std::vector<std::string> args(argv + 2, argv + argc);
+    auto stacks = xc::cli::take_stack_arguments(args, it->second);
+    if (stacks.empty()) return {};
+    storage = {argv[0], argv[1]};
+    storage.insert(storage.end(), args.begin(), args.end());
+    pointers.clear();
+    for (auto& a : storage) pointers.push_back(a.data());
+    argc = static_cast<int>(pointers.size());
+    return stacks;
 }
 
 }  // namespace
@@ -57,6 +97,16 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("xc ") + xc::version);
     app.require_subcommand(1);
 
+    std::vector<std::string> stack_args, argument_storage;
+    std::vector<char*> argument_pointers;
+    try {
+        stack_args = take_stacks(argc, argv, argument_storage, argument_pointers);
+    } catch (const xc::Error& e) {
+        print(e, argc > 1 ? argv[1] : "xc");
+        return e.exit_code();
+    }
+    if (!stack_args.empty()) argv = argument_pointers.data();
+
     std::string model_file;
     auto* check = app.add_subcommand("check", "Load a model and run the structural checks (types, names, references, "
                                               "CIDRs, ARNs, limits); or read Terraform root directories as one deployment:\n"
@@ -64,12 +114,16 @@ int main(int argc, char** argv) {
                                               "  xc check [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR [ROOT-OPTIONS] ...]\n"
                                               "ROOT-OPTIONS (after a DIR: that root; before the first DIR: every root):\n"
                                               "  --var NAME=VALUE, --var-file FILE (in Terraform's order), --account ID, --region NAME\n"
-                                              "  (the account and region where the provider configuration does not say)");
+                                              "  (the account and region where the provider configuration does not say)\n"
+                                              "  xc check [STACK-OPTIONS] TEMPLATE [STACK-OPTIONS] [TEMPLATE [STACK-OPTIONS] ...]\n"
+                                              "STACK-OPTIONS (CloudFormation/SAM templates, JSON or YAML; README \"Verify CloudFormation and SAM\"):\n"
+                                              "  --account ID, --region NAME, --stack-name NAME, --consumer (the consumer's stack),\n"
+                                              "  --parameter-overrides KEY=VALUE ... | file://FILE (as aws cloudformation deploy takes them)");
     check->allow_extras();
 
     std::string format = "dot";
     auto* graph = app.add_subcommand("graph", "Print the model's architecture graph (accounts as clusters).");
-    graph->add_option("model", model_file, "The model file (JSON)")->required();
+    graph->add_option("model", model_file, "The model file (JSON), or CloudFormation templates with their stack options (xc check --help)");
     graph->add_option("--format", format, "Output format")->check(CLI::IsMember({"dot", "mermaid"}))->capture_default_str();
 
     xc::cli::VerifyRequest verify_request;
@@ -79,7 +133,8 @@ int main(int argc, char** argv) {
         "verify", "Prove the models' properties, or show a counterexample for each violation.\n"
                   "Several models make one report; the exit code is the worst over them.\n"
                   "Properties:" + property_list);
-    verify->add_option("models", verify_request.model_files, "The model files (JSON)")->required();
+    verify->add_option("models", verify_request.model_files,
+                       "The model files (JSON); or CloudFormation/SAM templates with their stack options (xc check --help), verified as one deployment");
     verify->add_option("--format", verify_request.format, "Output format: text for people, json (xcReport 2), sarif (SARIF 2.1.0)")
         ->check(CLI::IsMember(xc::cli::verify_formats()))
         ->capture_default_str();
@@ -144,19 +199,39 @@ int main(int argc, char** argv) {
     try {
         if (*check) {
             const auto args = check->remaining();
+            if (!stack_args.empty()) {
+                if (!args.empty()) {
+                    std::cerr << "xc check: give CloudFormation templates or one model file, not both\n";
+                    return bad_input;
+                }
+                return run_check("", stack_args);
+            }
             if (xc::cli::names_terraform_roots(args)) return xc::cli::run_check_terraform(args);
             if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
                 std::cerr << "xc check: give one model file, or Terraform root directories (xc check --help)\n";
                 return bad_input;
             }
-            return run_check(args[0]);
+            return run_check(args[0], {});
         }
-        if (*graph) return run_graph(model_file, format);
+        if (*graph) {
+            if (model_file.empty() == stack_args.empty()) {
+                std::cerr << "xc graph: give one model file or CloudFormation templates\n";
+                return bad_input;
+            }
+            return run_graph(model_file, stack_args, format);
+        }
         if (*emit) return xc::cli::run_emit(emit_request);
         // `-o ''` names no file; it must not quietly mean standard output.
         if (*verify && report_file->count() > 0 && verify_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
-        if (*verify) return xc::cli::run_verify(verify_request);
+        if (*verify) {
+            verify_request.stack_args = stack_args;
+            if (verify_request.model_files.empty() && stack_args.empty()) {
+                std::cerr << "xc verify: give model files or CloudFormation templates (xc verify --help)\n";
+                return bad_input;
+            }
+            return xc::cli::run_verify(verify_request);
+        }
         if (*diff && diff_file->count() > 0 && diff_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*diff) return xc::cli::run_diff(diff_request);

@@ -4,6 +4,7 @@
 // any of them is exit 2 with every diagnostic and no report at all, on stdout or in --output.
 #pragma once
 
+#include "cloudformation_stacks.hpp"
 #include "command_support.hpp"
 #include "output_file.hpp"
 #include "progress_line.hpp"
@@ -25,6 +26,7 @@ namespace xc::cli {
 
 struct VerifyRequest : CheckSelection {  // only/skip: property ids
     std::vector<std::string> model_files;
+    std::vector<std::string> stack_args;  // CloudFormation templates and their options (one model)
     std::string format = "text";  // text | json | sarif
     std::string output;           // empty: stdout
     std::string baseline;         // empty: none
@@ -63,6 +65,15 @@ inline int run_verify(const VerifyRequest& request) {
 
     std::vector<Diagnostic> diagnostics;
     std::vector<const model::Graph*> graphs = load_graphs(request.model_files, diagnostics);
+    std::vector<std::string> files = request.model_files;
+    if (!request.stack_args.empty()) {
+        try {
+            graphs.push_back(&load_stacks_graph(request.stack_args, files.emplace_back()));
+        } catch (const InputError& e) {
+            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+            if (e.diagnostics().empty()) throw;
+        }
+    }
     std::optional<verify::Baseline> baseline;
     if (!request.baseline.empty()) {
         try {
@@ -83,7 +94,7 @@ inline int run_verify(const VerifyRequest& request) {
     for (std::size_t i = 0; i < graphs.size(); ++i) {
         auto report = verify::verify(*graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
         apis_before += graphs[i]->private_apis().size();
-        run.models.push_back(verify::locate(request.model_files[i], std::move(report), graphs[i]->model()));
+        run.models.push_back(verify::locate(files[i], std::move(report), graphs[i]->model()));
     }
     progress.finish();
     if (baseline) {

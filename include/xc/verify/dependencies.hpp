@@ -159,6 +159,39 @@ private:
     mutable std::vector<const model::Unresolved*> consumer_items_;
 };
 
+// Model values that exactly one property reads: an unresolved item on such a value (its `value`
+// path) leaves every other property's findings as they are. Kept next to the code that reads them:
+//   a function's handler (what its code does): the actions its role needs, lambda-data
+//     (lambda_properties.hpp, needed_actions);
+//   a certificate's names: whether TLS covers a name, dns-tls (edge_properties.hpp, certificate_covers).
+struct SingleReader {
+    std::string_view collection;  // the value's resource is in this collection
+    std::string_view field;       // the value's path ends with this
+    std::string_view property;
+};
+inline constexpr SingleReader single_readers[] = {
+    {"/lambdas/", "/handler", "lambda-data"},
+    {"/certificates/", "/domain", "dns-tls"},
+    {"/certificates/", "/alternativeNames", "dns-tls"},
+};
+
+// Whether `item` can change a finding of `property`.
+inline bool may_affect(const model::Unresolved& item, std::string_view property) {
+    for (const auto& r : single_readers)
+        if (item.resource.find(r.collection) != std::string::npos && item.value.size() > r.field.size() &&
+            std::string_view(item.value).substr(item.value.size() - r.field.size()) == r.field)
+            return r.property == property;
+    return true;
+}
+
+// The items of `items` that can change a finding of `property`.
+inline std::vector<const model::Unresolved*> affecting_property(const std::vector<const model::Unresolved*>& items, std::string_view property) {
+    std::vector<const model::Unresolved*> out;
+    for (const auto* i : items)
+        if (may_affect(*i, property)) out.push_back(i);
+    return out;
+}
+
 // A finding of a check whose dependencies carry `items`: UNDECIDED, naming each item; what the
 // check found over the placeholders is said, not reported as a verdict. True if it changed.
 inline bool mark_unresolved(Finding& f, const std::vector<const model::Unresolved*>& items) {

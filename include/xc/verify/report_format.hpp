@@ -35,12 +35,26 @@ inline constexpr int report_format_version = 2;
 struct ModelReport {
     std::string file;  // as given (reports never make it absolute)
     Report report;
-    std::map<std::string, SourcePosition> positions;          // model path -> where it is written
+    // Model path -> where it is written: file (empty: `file`), line:column and the path in the
+    // source's own terms (a CloudFormation template's "/Resources/<logical id>/..."; for our
+    // JSON format the model path itself).
+    std::map<std::string, Location> locations;
     std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
 
     SourcePosition position(const std::string& path) const {
-        auto it = positions.find(path);
-        return it == positions.end() ? SourcePosition{} : it->second;
+        auto it = locations.find(path);
+        return it == locations.end() ? SourcePosition{} : it->second.position;
+    }
+    // The file the value at model path `path` is written in (a model read from several files:
+    // each template of a set of stacks).
+    const std::string& file_of(const std::string& path) const {
+        auto it = locations.find(path);
+        return it == locations.end() || it->second.file.empty() ? file : it->second.file;
+    }
+    // The path in the source's own terms, where it differs from the model path ("" otherwise).
+    std::string source_path(const std::string& path) const {
+        auto it = locations.find(path);
+        return it == locations.end() || it->second.path == path ? std::string() : it->second.path;
     }
     bool suppressed(std::size_t finding) const { return finding < suppressed_by.size() && suppressed_by[finding].has_value(); }
 
@@ -69,8 +83,8 @@ struct ModelReport {
 inline ModelReport locate(std::string file, Report report, const model::Model& m) {
     ModelReport r{std::move(file), std::move(report), {}, {}};
     for (const auto& f : r.report.findings) {
-        if (!f.path.empty()) r.positions.emplace(f.path, m.position(f.path));
-        for (const auto& s : f.statements) r.positions.emplace(s.path(), m.position(s.path()));
+        if (!f.path.empty()) r.locations.emplace(f.path, m.locate(f.path));
+        for (const auto& s : f.statements) r.locations.emplace(s.path(), m.locate(s.path()));
     }
     r.suppressed_by.assign(r.report.findings.size(), std::nullopt);
     return r;
@@ -137,6 +151,22 @@ inline nlohmann::json location_json(SourcePosition p) {
     return {{"line", p.line}, {"column", p.column}};
 }
 
+// A model path's location in a report: line and column, and the file and source path where they
+// are not the report's file and the model path itself (templates of a set of stacks).
+inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
+    nlohmann::json j = location_json(m.position(path));
+    if (j.is_null()) return j;
+    if (m.file_of(path) != m.file) j["file"] = m.file_of(path);
+    if (auto source = m.source_path(path); !source.empty()) j["sourcePath"] = source;
+    return j;
+}
+// "file:line:col: path" for text reports (the source path after the model path when they differ).
+inline std::string located_path_text(const ModelReport& m, const std::string& path) {
+    std::string source = m.source_path(path);
+    return location_text(m.file_of(path), m.position(path)) + ": " + path + (source.empty() ? "" : " (" + source + ")");
+}
+
+
 inline std::string summary_text(std::size_t proved, std::size_t violated, std::size_t undecided, std::size_t suppressed) {
     std::string s = std::to_string(proved) + " proved, " + std::to_string(violated) + " violated, " + std::to_string(undecided) + " undecided";
     if (suppressed) s += ", " + std::to_string(suppressed) + " suppressed by the baseline";
@@ -183,9 +213,9 @@ inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline
     for (std::size_t i = 0; i < m.report.findings.size(); ++i) {
         const auto& f = m.report.findings[i];
         auto j = verify::to_json(f);
-        if (auto loc = location_json(m.position(f.path)); !loc.is_null()) j["location"] = loc;
+        if (auto loc = location_json(m, f.path); !loc.is_null()) j["location"] = loc;
         for (std::size_t s = 0; s < f.statements.size(); ++s)
-            if (auto loc = location_json(m.position(f.statements[s].path())); !loc.is_null()) j["statements"][s]["location"] = loc;
+            if (auto loc = location_json(m, f.statements[s].path()); !loc.is_null()) j["statements"][s]["location"] = loc;
         if (m.suppressed(i) && baseline) {
             const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
             j["suppression"] = {{"reason", s.reason}, {"baseline", s.pointer}};
@@ -245,9 +275,9 @@ inline std::string to_text(const ModelReport& m, const std::optional<Baseline>& 
             }
             if (!f.witness.is_null()) out += "      witness: " + f.witness.dump() + "\n";
             for (const auto& s : f.statements)
-                out += "      deciding: " + location_text(m.file, m.position(s.path())) + ": " + s.path() + " (" + s.effect +
+                out += "      deciding: " + located_path_text(m, s.path()) + " (" + s.effect +
                        (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
-            out += "      at: " + location_text(m.file, m.position(f.path)) + ": " + f.path + "\n";
+            out += "      at: " + located_path_text(m, f.path) + "\n";
             if (!f.fix.empty()) out += "      fix: " + f.fix + "\n";
         }
     };

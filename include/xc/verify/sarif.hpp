@@ -64,6 +64,14 @@ inline nlohmann::json physical_location(const std::string& file, std::size_t art
     return loc;
 }
 
+// A model path's location: in the report's artifact, or (a set of templates) in the file it is
+// written in, by URI.
+inline nlohmann::json physical_location(const ModelReport& m, std::size_t artifact, const std::string& path) {
+    nlohmann::json loc = physical_location(m.file_of(path), artifact, m.position(path));
+    if (m.file_of(path) != m.file) loc["artifactLocation"].erase("index");
+    return loc;
+}
+
 inline nlohmann::json sarif_rule(const Property& p) {
     nlohmann::json rule{{"id", p.id},
                         {"name", p.rule_name},
@@ -92,7 +100,7 @@ inline nlohmann::json sarif_result(const ModelReport& m, std::size_t artifact, s
                           {"ruleIndex", rule_index(f.property)},
                           {"level", f.verdict == Verdict::violated ? "error" : "warning"},
                           {"message", {{"text", text}}},
-                          {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(m.file, artifact, m.position(f.path))},
+                          {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(m, artifact, f.path)},
                                                                 {"logicalLocations", nlohmann::json::array({{{"fullyQualifiedName", f.subject},
                                                                                                              {"kind", "resource"}}})}}})},
                           {"partialFingerprints", {{"xc/v1", f.property + ":" + f.subject}}}};
@@ -100,7 +108,7 @@ inline nlohmann::json sarif_result(const ModelReport& m, std::size_t artifact, s
     for (const auto& s : f.statements) {
         if (s.path() == f.path) continue;
         related.push_back({{"id", related.size() + 1},
-                           {"physicalLocation", physical_location(m.file, artifact, m.position(s.path()))},
+                           {"physicalLocation", physical_location(m, artifact, s.path())},
                            {"message", {{"text", "deciding statement " + s.path() + " (" + s.effect + (s.sid.empty() ? "" : ", Sid " + s.sid) + ")"}}}});
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);

@@ -389,10 +389,11 @@ inline bool read_all(int fd, std::size_t limit, std::string& out) {
 
 }  // namespace detail
 
-// Read and parse a file; "-" reads standard input. Only regular files are read: a directory,
-// FIFO, device or socket is refused without reading (opened non-blocking, so a FIFO with no
-// writer cannot hang the run). Throws InputError if it cannot be read.
-inline JsonSource load_json_file(const std::string& file, InputLimits limits = {}) {
+// Read a file's text; "-" reads standard input (named standard_input_name in diagnostics).
+// Only regular files are read: a directory, FIFO, device or socket is refused without reading
+// (opened non-blocking, so a FIFO with no writer cannot hang the run). Throws InputError if it
+// cannot be read or is larger than the limit. Every format's reader uses it.
+inline std::string read_input_file(const std::string& file, InputLimits limits = {}) {
     auto refuse = [&](std::string name, std::string message) {
         throw InputError(Diagnostic{std::move(name), "", {}, std::move(message), {}});
     };
@@ -404,7 +405,7 @@ inline JsonSource load_json_file(const std::string& file, InputLimits limits = {
         const std::string name(standard_input_name);
         if (!detail::read_all(STDIN_FILENO, limits.max_bytes, text)) refuse(name, std::string("cannot read: ") + std::strerror(errno));
         if (text.size() > limits.max_bytes) refuse(name, "input is more than " + std::to_string(limits.max_bytes) + " bytes, the limit");
-        return parse_json(text, name, limits);
+        return text;
     }
     int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) refuse(file, "cannot open file");
@@ -425,7 +426,14 @@ inline JsonSource load_json_file(const std::string& file, InputLimits limits = {
     ::close(fd);
     if (!ok) refuse(file, "cannot read file");
     if (text.size() > limits.max_bytes) refuse(file, "input is more than " + std::to_string(limits.max_bytes) + " bytes, the limit");
-    return parse_json(text, file, limits);
+    return text;
+}
+
+// Read and parse a file; "-" reads standard input (see read_input_file). Throws InputError if
+// it cannot be read or parsed.
+inline JsonSource load_json_file(const std::string& file, InputLimits limits = {}) {
+    std::string text = read_input_file(file, limits);
+    return parse_json(text, file == "-" ? std::string(standard_input_name) : file, limits);
 }
 
 }  // namespace xc::input::json

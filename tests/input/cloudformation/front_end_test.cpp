@@ -1,0 +1,308 @@
+// The CloudFormation front end: YAML short forms and positions, evaluation, bad input (exit 2
+// with file:line:col), the SAM transform against what SAM documents, the fixtures' verdicts, and
+// the rule for resource types xc does not model.
+#include <xc/input/cloudformation/load.hpp>
+#include <xc/verify/verify.hpp>
+
+#include <test_support.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace front_end_test {
+
+namespace {
+
+using nlohmann::json;
+using xc::verify::Verdict;
+namespace cfn = xc::input::cloudformation;
+
+std::filesystem::path fixtures() { return xc::test::source_dir() / "tests/input/cloudformation/fixtures"; }
+
+cfn::StackInput stack(std::string name, std::string file, std::string account, bool consumer = false,
+                      std::map<std::string, std::string> parameters = {}) {
+    return cfn::StackInput{std::move(name), std::move(file), std::move(account), "eu-central-1", std::move(parameters), consumer};
+}
+
+// The consumer fixture and one service template (text), loaded together.
+cfn::Loaded load_with_consumer(const std::string& service_text, std::map<std::string, std::string> parameters = {},
+                               const std::string& file = "service.yaml") {
+    std::vector<std::shared_ptr<const cfn::TemplateSource>> sources{
+        std::make_shared<const cfn::TemplateSource>(cfn::load_template_file((fixtures() / "consumer.yaml").string())),
+        std::make_shared<const cfn::TemplateSource>(cfn::parse_template(service_text, file))};
+    parameters.emplace("EndpointId", "{{xc:output:consumer/EndpointId}}");
+    return cfn::load_stacks({stack("consumer", "consumer.yaml", "111111111111", true), stack("service", file, "222222222222", false, parameters)},
+                            sources);
+}
+
+// The first diagnostic of loading the service text (with the consumer), or "" when it loads.
+std::string error_of(const std::string& service_text, std::map<std::string, std::string> parameters = {}) {
+    try {
+        load_with_consumer(service_text, std::move(parameters));
+    } catch (const xc::InputError& e) {
+        return xc::to_string(e.diagnostics().front());
+    }
+    return "";
+}
+
+Verdict verdict(const xc::verify::Report& r, const std::string& property, const std::string& subject) {
+    std::optional<Verdict> v;
+    for (const auto& f : r.findings)
+        if (f.property == property && f.subject == subject && (!v || f.verdict == Verdict::violated)) v = f.verdict;
+    if (!v) ADD_FAILURE() << "no finding for " << property << " " << subject;
+    return v.value_or(Verdict::undecided);
+}
+
+xc::verify::Report verify_fixture(const std::string& file, std::map<std::string, std::string> parameters = {}) {
+    auto loaded = load_with_consumer(xc::test::read_file(fixtures() / file), std::move(parameters), file);
+    return xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+}
+
+// --- reading ----------------------------------------------------------------------------------
+
+TEST(CloudFormationTemplate, YamlShortFormsBecomeTheLongFormWithPositions) {
+    auto t = cfn::parse_template("Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      Name: !Sub '${AWS::StackName}-x'\n"
+                                 "      Arn: !GetAtt B.Outputs.Value\n      Pick: !Select [1, !Split [',', 'a,b']]\n      Flag: true\n      Text: 'true'\n",
+                                 "t.yaml");
+    const json& p = t.root()["Resources"]["A"]["Properties"];
+    EXPECT_EQ(p["Name"], json({{"Fn::Sub", "${AWS::StackName}-x"}}));
+    EXPECT_EQ(p["Arn"], json({{"Fn::GetAtt", {"B", "Outputs.Value"}}}));
+    EXPECT_EQ(p["Pick"]["Fn::Select"][1], json({{"Fn::Split", {",", "a,b"}}}));
+    EXPECT_EQ(p["Flag"], json(true));
+    EXPECT_EQ(p["Text"], json("true"));  // quoted: a string
+    EXPECT_EQ(t.position("/Resources/A/Properties/Arn").line, 6u);
+    EXPECT_EQ(t.position("/Resources/A/Properties/Arn").column, 7u);
+}
+
+TEST(CloudFormationTemplate, EveryShortFormTheIssueListsIsRead) {
+    for (const char* tag : {"Ref", "Sub", "GetAtt", "If", "Join", "Split", "Select", "Equals", "Not", "And", "Or", "FindInMap", "ImportValue",
+                            "Base64", "GetAZs", "Cidr", "Condition"}) {
+        auto t = cfn::parse_template(std::string("X: !") + tag + " a.b\n", "t.yaml");
+        const std::string name = std::string(tag) == "Ref" || std::string(tag) == "Condition" ? tag : std::string("Fn::") + tag;
+        EXPECT_TRUE(t.root()["X"].contains(name)) << tag << ": " << t.root().dump();
+    }
+}
+
+TEST(CloudFormationTemplate, BadInputIsLocated) {
+    auto message = [](const std::string& text) {
+        try {
+            cfn::parse_template(text, "bad.yaml");
+        } catch (const xc::InputError& e) {
+            return xc::to_string(e.diagnostics().front());
+        }
+        return std::string();
+    };
+    EXPECT_NE(message("Resources:\n  A: [1, 2\n").find("bad.yaml:"), std::string::npos);
+    EXPECT_NE(message("Resources:\n  A: !Foo x\n").find("bad.yaml:2:6"), std::string::npos);
+    EXPECT_NE(message("Resources:\n  A: !Foo x\n").find("unknown tag !Foo"), std::string::npos);
+    EXPECT_NE(message("A: 1\nA: 2\n").find("duplicate key 'A'"), std::string::npos);
+    EXPECT_NE(message("X: \"\xEE\x80\x80\"\n").find("U+E000"), std::string::npos);
+}
+
+// --- evaluation ---------------------------------------------------------------------------------
+
+const char* minimal_api = R"(Parameters:
+  EndpointId: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: api
+      EndpointConfiguration: {Types: [PRIVATE], VpcEndpointIds: [!Ref EndpointId]}
+      Policy:
+        Statement:
+          - {Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*", Condition: {StringEquals: {aws:SourceVpce: !Ref EndpointId}}}
+)";
+
+TEST(CloudFormationEvaluation, BadTemplatesAreExit2WithFileLineColumnAndPath) {
+    // A dangling Ref.
+    EXPECT_NE(error_of(std::string(minimal_api) + "      Description: !Ref Nothing\n").find("service.yaml:12:"), std::string::npos);
+    EXPECT_NE(error_of(std::string(minimal_api) + "      Description: !Ref Nothing\n").find("Ref to 'Nothing'"), std::string::npos);
+    // Circular conditions.
+    EXPECT_NE(error_of(std::string("Conditions:\n  A: !Condition B\n  B: !Condition A\n") + minimal_api + "    Condition: A\n").find("depends on itself"),
+              std::string::npos);
+    // A parameter without a value or default.
+    const std::string missing = std::string("Parameters:\n  Extra: {Type: String}\n") + (minimal_api + std::string(minimal_api).find("  EndpointId"));
+    EXPECT_NE(error_of(missing).find("parameter 'Extra' of stack 'service' has no Default and no value"), std::string::npos);
+    EXPECT_NE(error_of(missing).find("service.yaml:2:3"), std::string::npos);
+    // A value outside AllowedValues, an unknown function, an unknown Transform, an unknown override.
+    EXPECT_NE(error_of(std::string("Parameters:\n  Mode: {Type: String, AllowedValues: [a, b]}\n") + (minimal_api + std::string(minimal_api).find("  EndpointId")),
+                       {{"Mode", "c"}})
+                  .find("not one of its AllowedValues"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::string(minimal_api) + "      Description: {\"Fn::Nope\": 1}\n").find("unknown intrinsic function 'Fn::Nope'"), std::string::npos);
+    EXPECT_NE(error_of(std::string("Transform: AWS::Include\n") + minimal_api).find("unknown Transform 'AWS::Include'"), std::string::npos);
+    EXPECT_NE(error_of(minimal_api, {{"Typo", "x"}}).find("does not declare"), std::string::npos);
+}
+
+TEST(CloudFormationEvaluation, MappingsConditionsAndFunctions) {
+    const std::string text = std::string(R"(Mappings:
+  Stages: {eu-central-1: {Name: v1}}
+Conditions:
+  IsEu: !Equals [!Ref "AWS::Region", eu-central-1]
+  Never: !Not [!Condition IsEu]
+)") + minimal_api + R"(  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties:
+      RestApiId: !Ref Api
+      DeploymentId: !Ref Deployment
+      StageName: !If [IsEu, !FindInMap [Stages, !Ref "AWS::Region", Name], never]
+      Description: !Join ["-", [!Select [1, !Split [",", "a,b,c"]], !Base64 "hi", !Ref "AWS::NoValue"]]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    Properties: {RestApiId: !Ref Api}
+  Unused:
+    Type: AWS::SNS::Topic
+    Condition: Never
+)";
+    auto loaded = load_with_consumer(text);
+    EXPECT_EQ(loaded.model.services.at("service").apis.at("Api").stage, "v1");
+}
+
+TEST(CloudFormationEvaluation, AnExportIsImportedInItsAccountAndRegionOnly) {
+    const std::string exporter = "Resources:\n  T: {Type: AWS::SNS::Topic}\nOutputs:\n  Id: {Value: vpce-from-export, Export: {Name: shared-id}}\n";
+    const std::string importer = std::string(minimal_api) + "      Description: !ImportValue shared-id\n";
+    auto sources = [&](const std::string& second) {
+        return std::vector<std::shared_ptr<const cfn::TemplateSource>>{
+            std::make_shared<const cfn::TemplateSource>(cfn::load_template_file((fixtures() / "consumer.yaml").string())),
+            std::make_shared<const cfn::TemplateSource>(cfn::parse_template(exporter, "exporter.yaml")),
+            std::make_shared<const cfn::TemplateSource>(cfn::parse_template(second, "service.yaml"))};
+    };
+    auto eval = [&](const std::string& exporter_account) {
+        return cfn::evaluate({stack("consumer", "c", "111111111111", true), stack("exporter", "e", exporter_account),
+                              stack("service", "s", "222222222222", false, {{"EndpointId", "vpce-1"}})},
+                             sources(importer), [](const cfn::TemplateSource& t) { return cfn::expand(t); });
+    };
+    auto same = eval("222222222222");
+    EXPECT_EQ(same.stack("service")->resources.at("Api").properties["Description"], "vpce-from-export");
+    auto other = eval("333333333333");
+    const std::string text = other.stack("service")->resources.at("Api").properties["Description"].get<std::string>();
+    ASSERT_TRUE(cfn::only_symbol(text));
+    EXPECT_NE(other.symbols[*cfn::only_symbol(text)].reason.find("no given stack in account 222222222222"), std::string::npos);
+}
+
+// --- SAM ----------------------------------------------------------------------------------------
+
+// The policy SAM generates for IntrinsicVpceWhitelist, per method of the API's events: an Allow
+// for everyone and a Deny with StringNotEquals aws:SourceVpce on the same resources
+// (sam-property-api-resourcepolicystatement.html; samtranslator's add_resource_policy).
+TEST(SamTransform, IntrinsicVpceWhitelistGeneratesAllowAndDenyStringNotEquals) {
+    auto t = cfn::load_template_file((fixtures() / "sam-vpce-whitelist.yaml").string());
+    auto e = cfn::expand(t);
+    const json& api = e.document["Resources"]["OrdersApi"];
+    EXPECT_EQ(api["Type"], "AWS::ApiGateway::RestApi");
+    const json expected = json::parse(R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": ["execute-api:/v1/GET/orders"], "Principal": "*"},
+        {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": ["execute-api:/v1/GET/orders"], "Principal": "*",
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": [{"Ref": "EndpointId"}]}}}]})");
+    EXPECT_EQ(api["Properties"]["Body"]["x-amazon-apigateway-policy"], expected);
+    EXPECT_EQ(api["Properties"]["EndpointConfiguration"], json::parse(R"({"Types": ["PRIVATE"], "VpcEndpointIds": [{"Ref": "EndpointId"}]})"));
+    EXPECT_EQ(e.document["Resources"]["GetOrdersListPermissionProd"]["Type"], "AWS::Lambda::Permission");
+    EXPECT_EQ(e.document["Resources"]["GetOrdersRole"]["Type"], "AWS::IAM::Role");
+    EXPECT_EQ(e.document["Resources"]["Orders"]["Properties"]["KeySchema"], json::parse(R"([{"AttributeName": "orderId", "KeyType": "HASH"}])"));
+    EXPECT_EQ(e.pointer.at("GetOrdersRole"), "/Resources/GetOrders");  // findings on generated resources point at their SAM resource
+}
+
+TEST(SamTransform, EveryListOfTheResourcePolicyBecomesItsStatements) {
+    auto e = cfn::expand(cfn::parse_template(R"(Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: s
+      Auth:
+        ResourcePolicy:
+          AwsAccountWhitelist: ["111111111111"]
+          AwsAccountBlacklist: ["999999999999"]
+          IpRangeBlacklist: [10.0.0.0/8]
+          SourceVpcWhitelist: [vpc-1, vpce-2]
+          IntrinsicVpcBlacklist: [vpc-3]
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: h
+      Runtime: provided.al2023
+      Events: {E: {Type: Api, Properties: {RestApiId: !Ref Api, Path: "/a/{id}", Method: any}}}
+)", "t.yaml"));
+    const json& statements = e.document["Resources"]["Api"]["Properties"]["Body"]["x-amazon-apigateway-policy"]["Statement"];
+    const json resources = json::array({"execute-api:/s/*/a/*"});
+    ASSERT_EQ(statements.size(), 6u) << statements.dump(1);
+    EXPECT_EQ(statements[0], json({{"Effect", "Allow"}, {"Action", "execute-api:Invoke"}, {"Resource", resources}, {"Principal", {{"AWS", {"111111111111"}}}}}));
+    EXPECT_EQ(statements[1]["Effect"], "Deny");
+    EXPECT_EQ(statements[1]["Principal"], json({{"AWS", {"999999999999"}}}));
+    EXPECT_EQ(statements[2], json({{"Effect", "Allow"}, {"Action", "execute-api:Invoke"}, {"Resource", resources}, {"Principal", "*"}}));
+    EXPECT_EQ(statements[3]["Condition"], json({{"IpAddress", {{"aws:SourceIp", {"10.0.0.0/8"}}}}}));
+    EXPECT_EQ(statements[4]["Condition"], json({{"StringEquals", {{"aws:SourceVpc", {"vpc-3"}}}}}));
+    EXPECT_EQ(statements[5]["Condition"], json({{"StringNotEquals", {{"aws:SourceVpc", {"vpc-1"}}, {"aws:SourceVpce", {"vpce-2"}}}}}));
+}
+
+TEST(SamTransform, UnknownServerlessTypesAndPolicyTemplatesAreErrors) {
+    auto message = [](const std::string& text) {
+        try {
+            cfn::expand(cfn::parse_template(text, "t.yaml"));
+        } catch (const xc::InputError& e) {
+            return xc::to_string(e.diagnostics().front());
+        }
+        return std::string();
+    };
+    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  X: {Type: AWS::Serverless::HttpApi}\n").find("not supported"), std::string::npos);
+    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                      "      Handler: h\n      Policies: [{DynamoDBCrudPolicy: {TableName: t}}]\n")
+                  .find("policy templates are not supported"),
+              std::string::npos);
+    EXPECT_NE(message("Resources:\n  X: {Type: AWS::Serverless::Function}\n").find("needs \"Transform"), std::string::npos);
+}
+
+// The fixtures' verdicts (README "Verify CloudFormation and SAM").
+TEST(CloudFormationFixtures, Verdicts) {
+    EXPECT_EQ(verdict(verify_fixture("sam-vpce-whitelist.yaml"), "api-endpoint-only", "service/rest-api/OrdersApi"), Verdict::proved);
+    EXPECT_EQ(verdict(verify_fixture("sam-vpce-whitelist.yaml"), "api-liveness", "service/rest-api/OrdersApi"), Verdict::proved);
+    EXPECT_EQ(verdict(verify_fixture("sam-custom-if-deny.yaml", {{"PinToEndpoint", "true"}}), "api-endpoint-only", "service/rest-api/OrdersApi"),
+              Verdict::proved);
+    EXPECT_EQ(verdict(verify_fixture("sam-custom-if-deny.yaml", {{"PinToEndpoint", "false"}}), "api-endpoint-only", "service/rest-api/OrdersApi"),
+              Verdict::violated);
+    EXPECT_EQ(verdict(verify_fixture("cfn-openapi-policy.json"), "api-endpoint-only", "service/rest-api/Api"), Verdict::proved);
+    EXPECT_EQ(verdict(verify_fixture("cfn-openapi-policy.json"), "lambda-invoke", "service/lambda/GetItem"), Verdict::proved);
+}
+
+TEST(CloudFormationFixtures, FindingsPointAtTheTemplate) {
+    auto loaded = load_with_consumer(xc::test::read_file(fixtures() / "sam-custom-if-deny.yaml"), {{"PinToEndpoint", "false"}}, "sam-custom-if-deny.yaml");
+    auto at = loaded.model.locate("/services/service/apis/OrdersApi/policy");
+    EXPECT_EQ(at.file, "sam-custom-if-deny.yaml");
+    EXPECT_EQ(at.path, "/Resources/OrdersApi/Properties/Body/x-amazon-apigateway-policy");
+    EXPECT_EQ(at.position.line, 20u);  // the SAM resource (the policy is generated)
+}
+
+// --- what is not modelled -------------------------------------------------------------------------
+
+// A type xc does not model that references a modelled resource makes that resource's checks
+// UNDECIDED; one that references nothing modelled is reported. For every such type alike.
+TEST(CloudFormationUnmodelled, ReferencingTypesAreUnresolvedOthersReported) {
+    for (const char* type : {"AWS::ApiGateway::GatewayResponse", "AWS::WAFv2::WebACLAssociation", "AWS::ApiGateway::Authorizer", "AWS::Lambda::Url",
+                             "AWS::ApiGateway::UsagePlan"}) {
+        const std::string text = std::string(minimal_api) + "  Extra:\n    Type: " + type + "\n    Properties: {Target: !Ref Api}\n  Lonely:\n    Type: " +
+                                 type + "\n    Properties: {Target: somewhere}\n";
+        auto loaded = load_with_consumer(text);
+        bool on_api = false;
+        for (const auto& u : loaded.model.unresolved) on_api |= u.resource == "/services/service/apis/Api" && u.origin.find("Extra") != std::string::npos;
+        EXPECT_TRUE(on_api) << type;
+        EXPECT_NE(std::find(loaded.not_modelled.begin(), loaded.not_modelled.end(), "service: Lonely (" + std::string(type) + ")"), loaded.not_modelled.end())
+            << type;
+        auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+        EXPECT_EQ(verdict(report, "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided) << type;
+    }
+}
+
+// Values known only at deployment that nothing links are UNDECIDED, never a pass.
+TEST(CloudFormationUnknowns, AnUnlinkedDynamicReferenceInThePolicyIsUndecided) {
+    auto loaded = load_with_consumer(minimal_api, {{"EndpointId", "{{resolve:ssm:/endpoint/id}}"}});
+    auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+    EXPECT_EQ(verdict(report, "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided);
+}
+
+}  // namespace
+
+}  // namespace front_end_test
