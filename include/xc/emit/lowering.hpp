@@ -707,7 +707,10 @@ private:
         if (l.table) env.emplace("TABLE_NAME", local_ref(*l.table, "table", {l.table->name}, "name"));
         if (!l.index.empty()) env.emplace("INDEX_NAME", str(l.index));
         if (!env.empty()) f.set("environment", object({{"variables", object(Entries(env.begin(), env.end()))}}));
-        f.set("tags", tags(n));
+        // What the function does is the model's `handler`, which no AWS setting states: the
+        // tag "xc:handler" states it, so that reading the deployment back (the Terraform front
+        // end, input/terraform/to_model.hpp) knows which data access the function needs.
+        f.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:handler", str(l.handler)}}));
         // The log group first (else Lambda creates an unmanaged one), and the role's
         // permissions (a function in a VPC needs the ENI permissions at creation).
         f.depends_on.emplace_back("log_group", nm({n}));

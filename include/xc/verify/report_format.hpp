@@ -37,10 +37,27 @@ struct ModelReport {
     Report report;
     std::map<std::string, SourcePosition> positions;          // model path -> where it is written
     std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
+    // Model paths written in another file than `file` (a model read from Terraform: each .tf
+    // file), with the address there (a Terraform address); positions still has their positions.
+    std::map<std::string, Location> sources;
+    // What the model's source holds that xc does not model and that changes no verdict xc
+    // proves (a Terraform resource type xc does not map: log groups, deployments...), listed so
+    // that nothing is silently dropped; `path` is its address there.
+    std::vector<Location> not_modelled;
 
     SourcePosition position(const std::string& path) const {
         auto it = positions.find(path);
         return it == positions.end() ? SourcePosition{} : it->second;
+    }
+    // The file the value at `path` is written in.
+    const std::string& file_of(const std::string& path) const {
+        auto it = sources.find(path);
+        return it == sources.end() ? file : it->second.file;
+    }
+    // How reports name the value at `path`: its source address and model path, or the model path.
+    std::string name_of(const std::string& path) const {
+        auto it = sources.find(path);
+        return it == sources.end() || it->second.path.empty() ? path : it->second.path + " (" + path + ")";
     }
     bool suppressed(std::size_t finding) const { return finding < suppressed_by.size() && suppressed_by[finding].has_value(); }
 
@@ -67,10 +84,15 @@ struct ModelReport {
 // Where the findings' paths and deciding statements are written in the model's file — for a
 // value stamped from a service template, in the template.
 inline ModelReport locate(std::string file, Report report, const model::Model& m) {
-    ModelReport r{std::move(file), std::move(report), {}, {}};
+    ModelReport r{std::move(file), std::move(report), {}, {}, {}};
+    auto add = [&](const std::string& path) {
+        Location at = m.locate(path);
+        r.positions.emplace(path, at.position);
+        if (!at.file.empty() && at.file != r.file) r.sources.emplace(path, std::move(at));
+    };
     for (const auto& f : r.report.findings) {
-        if (!f.path.empty()) r.positions.emplace(f.path, m.position(f.path));
-        for (const auto& s : f.statements) r.positions.emplace(s.path(), m.position(s.path()));
+        if (!f.path.empty()) add(f.path);
+        for (const auto& s : f.statements) add(s.path());
     }
     r.suppressed_by.assign(r.report.findings.size(), std::nullopt);
     return r;
@@ -136,6 +158,16 @@ inline nlohmann::json location_json(SourcePosition p) {
     if (p.line == 0) return nullptr;
     return {{"line", p.line}, {"column", p.column}};
 }
+// Where the value at `path` is written; with "file" and "address" when not in the model's file.
+inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
+    nlohmann::json j = location_json(m.position(path));
+    if (auto it = m.sources.find(path); it != m.sources.end()) {
+        if (j.is_null()) j = nlohmann::json::object();
+        j["file"] = it->second.file;
+        if (!it->second.path.empty()) j["address"] = it->second.path;
+    }
+    return j;
+}
 
 inline std::string summary_text(std::size_t proved, std::size_t violated, std::size_t undecided, std::size_t suppressed) {
     std::string s = std::to_string(proved) + " proved, " + std::to_string(violated) + " violated, " + std::to_string(undecided) + " undecided";
@@ -183,20 +215,29 @@ inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline
     for (std::size_t i = 0; i < m.report.findings.size(); ++i) {
         const auto& f = m.report.findings[i];
         auto j = verify::to_json(f);
-        if (auto loc = location_json(m.position(f.path)); !loc.is_null()) j["location"] = loc;
+        if (auto loc = location_json(m, f.path); !loc.is_null()) j["location"] = loc;
         for (std::size_t s = 0; s < f.statements.size(); ++s)
-            if (auto loc = location_json(m.position(f.statements[s].path())); !loc.is_null()) j["statements"][s]["location"] = loc;
+            if (auto loc = location_json(m, f.statements[s].path()); !loc.is_null()) j["statements"][s]["location"] = loc;
         if (m.suppressed(i) && baseline) {
             const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
             j["suppression"] = {{"reason", s.reason}, {"baseline", s.pointer}};
         }
         findings.push_back(std::move(j));
     }
-    return {{"file", m.file},
-            {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
-                                     m.suppressed_count())},
-            {"exitCode", m.exit_code()},
-            {"findings", std::move(findings)}};
+    nlohmann::json out{{"file", m.file},
+                       {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
+                                                m.suppressed_count())},
+                       {"exitCode", m.exit_code()},
+                       {"findings", std::move(findings)}};
+    if (!m.not_modelled.empty()) {
+        out["notModelled"] = nlohmann::json::array();
+        for (const auto& n : m.not_modelled) {
+            nlohmann::json j{{"address", n.path}, {"file", n.file}};
+            if (n.position.line) j["line"] = n.position.line, j["column"] = n.position.column;
+            out["notModelled"].push_back(std::move(j));
+        }
+    }
+    return out;
 }
 
 }  // namespace detail
@@ -245,15 +286,19 @@ inline std::string to_text(const ModelReport& m, const std::optional<Baseline>& 
             }
             if (!f.witness.is_null()) out += "      witness: " + f.witness.dump() + "\n";
             for (const auto& s : f.statements)
-                out += "      deciding: " + location_text(m.file, m.position(s.path())) + ": " + s.path() + " (" + s.effect +
+                out += "      deciding: " + location_text(m.file_of(s.path()), m.position(s.path())) + ": " + m.name_of(s.path()) + " (" + s.effect +
                        (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
-            out += "      at: " + location_text(m.file, m.position(f.path)) + ": " + f.path + "\n";
+            out += "      at: " + location_text(m.file_of(f.path), m.position(f.path)) + ": " + m.name_of(f.path) + "\n";
             if (!f.fix.empty()) out += "      fix: " + f.fix + "\n";
         }
     };
     if (by_scope.contains("consumer")) section("consumer");
     for (const auto& [scope, _] : by_scope)
         if (scope != "consumer") section(scope);
+    if (!m.not_modelled.empty()) {
+        out += "\nnot modelled (changes no verdict xc proves)\n";
+        for (const auto& n : m.not_modelled) out += "  " + location_text(n.file, n.position) + ": " + n.path + "\n";
+    }
     out += "\n" + summary_text(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
                                m.suppressed_count()) +
            "\n";

@@ -64,6 +64,22 @@ inline nlohmann::json physical_location(const std::string& file, std::size_t art
     return loc;
 }
 
+// Where the value at `path` is written: the model's file (an artifact of the run), or the
+// file it was read from (a .tf file of a Terraform root, named relative to where xc ran).
+inline nlohmann::json physical_location(const ModelReport& m, std::size_t artifact, const std::string& path) {
+    auto loc = physical_location(m.file_of(path), artifact, m.position(path));
+    if (m.sources.count(path)) loc["artifactLocation"].erase("index");
+    return loc;
+}
+
+// The finding's subject, and the source address (a Terraform address) where it has one.
+inline nlohmann::json logical_locations(const ModelReport& m, const Finding& f) {
+    auto out = nlohmann::json::array({{{"fullyQualifiedName", f.subject}, {"kind", "resource"}}});
+    if (auto it = m.sources.find(f.path); it != m.sources.end() && !it->second.path.empty())
+        out.push_back({{"fullyQualifiedName", it->second.path}, {"kind", "resource"}});
+    return out;
+}
+
 inline nlohmann::json sarif_rule(const Property& p) {
     nlohmann::json rule{{"id", p.id},
                         {"name", p.rule_name},
@@ -92,15 +108,14 @@ inline nlohmann::json sarif_result(const ModelReport& m, std::size_t artifact, s
                           {"ruleIndex", rule_index(f.property)},
                           {"level", f.verdict == Verdict::violated ? "error" : "warning"},
                           {"message", {{"text", text}}},
-                          {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(m.file, artifact, m.position(f.path))},
-                                                                {"logicalLocations", nlohmann::json::array({{{"fullyQualifiedName", f.subject},
-                                                                                                             {"kind", "resource"}}})}}})},
+                          {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(m, artifact, f.path)},
+                                                                {"logicalLocations", logical_locations(m, f)}}})},
                           {"partialFingerprints", {{"xc/v1", f.property + ":" + f.subject}}}};
     nlohmann::json related = nlohmann::json::array();
     for (const auto& s : f.statements) {
         if (s.path() == f.path) continue;
         related.push_back({{"id", related.size() + 1},
-                           {"physicalLocation", physical_location(m.file, artifact, m.position(s.path()))},
+                           {"physicalLocation", physical_location(m, artifact, s.path())},
                            {"message", {{"text", "deciding statement " + s.path() + " (" + s.effect + (s.sid.empty() ? "" : ", Sid " + s.sid) + ")"}}}});
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);
