@@ -459,11 +459,36 @@ public:
     // The interface endpoint a value is the id of: exactly, or through an aws_vpc_endpoint data
     // source that selects it by tags alone, in its account and region.
     Inst* endpoint_by_value(const Inst& i, const Value& v);
-    // The secret, created by another root, whose value is endpoint `ep` and which a data source of
-    // `api`'s root reads.
-    std::optional<model::Ref> secret_read(const Inst& api, const Inst& ep, const std::string& path);
+    // The secret, created by another root, holding an endpoint's id, that a data source `api`
+    // refers to reads (by name or partial ARN, as load_roots linked it).
+    std::optional<model::Ref> secret_read(const Inst& api, const std::string& path);
     // Every mapped function's invoke ARN (as the model states it) -> its instance.
     const std::map<std::string, Inst*>& lambda_invoke_arns(std::size_t root);
+    // The id an `import` block of the root module gives instance `i` (a literal string), if any.
+    std::optional<std::string> imported_id(const Inst& i) const {
+        if (!i.r->module.empty()) return std::nullopt;  // import blocks live in the root module
+        const ModuleConfig* root = nullptr;
+        for (const auto& m : configs_[i.root].modules)
+            if (m->dir == configs_[i.root].root) root = m.get();
+        if (!root) return std::nullopt;
+        for (const hcl::Block* b : root->imports) {
+            const hcl::Expr* to = nullptr;
+            const hcl::Expr* id = nullptr;
+            for (const auto& a : b->body->attributes) {
+                if (a.name == "to") to = a.value;
+                if (a.name == "id") id = a.value;
+            }
+            if (!to || !id || !to->is_scope_traversal() || !id->is_string_literal()) continue;
+            std::string address(to->text);
+            for (const auto& s : to->steps) {
+                if (s.kind == hcl::Step::Kind::Attr) address += "." + std::string(s.name);
+                else if (s.key && s.key->is_string_literal()) address += "[\"" + std::string(s.key->children[0]->text) + "\"]";
+                else if (s.key && s.key->kind == hcl::ExprKind::Literal) address += "[" + std::string(s.key->text) + "]";
+            }
+            if (address == i.r->address) return std::string(id->children[0]->text);
+        }
+        return std::nullopt;
+    }
     void not_modelled(const Inst& i) { not_modelled_.push_back(NotModelled{roots_[i.root].name, i.r->address, i.r->type, location(i)}); }
 
     // State the type mappings share while they attach resources to one another.
@@ -683,11 +708,12 @@ struct Mappings {
         auto each = [&](const char* field, auto&& add) {
             const Value* v = M::field(rule, field);
             if (!v) return;
-            if (!v->is_known()) {
+            const auto kind = v->type().kind();
+            if (!v->is_known() && (kind == Type::Kind::List || kind == Type::Kind::Set || kind == Type::Kind::Tuple)) {
                 m.unresolved(sg.path, path, M::origin_text(*v), std::string("the rule's ") + field + " is not known before apply");
                 return;
             }
-            if (v->is_sequence())
+            if (v->is_known() && v->is_sequence())
                 for (const auto& e : v->elements()) add(e);
             else
                 add(*v);
@@ -1278,6 +1304,9 @@ struct Mappings {
         a.path = i.path = path_of(m, i, "apis");
         m.written(a.path, i);
         if (auto n = m.text(i, "name", a.path)) a.deployed_name = *n;
+        // An existing API adopted by an `import` block: its id is known ("import { to = ADDRESS
+        // id = ID }", Terraform language docs, "Import").
+        if (auto id = m.imported_id(i)) a.id = *id;
         a.is_private = false;
         a.endpoint_type = model::ApiEndpointType::EDGE;
         const std::string self = i.r->address + ".execution_arn";
@@ -1292,8 +1321,13 @@ struct Mappings {
             }
             if (const Value* ids = M::field(*configs.front(), "vpc_endpoint_ids")) endpoint_ids(m, i, *ids, a);
         }
-        // Intent: every PRIVATE API must admit only the consumer's endpoints (README).
+        // Intent: every PRIVATE API must admit only the consumer's endpoints, and so must an API
+        // tagged "xc:private" = "true" whatever its type (README: the tag states the intent
+        // where the configuration may not yet meet it).
         a.is_private = a.endpoint_type == model::ApiEndpointType::PRIVATE;
+        if (const Value* tags = M::arg(*i.r, "tags"); tags && tags->is_known() && tags->is_mapping())
+            if (const Value* p = M::field(*tags, "xc:private"); p && p->is_known() && p->type().kind() == Type::Kind::String && p->as_string() == "true")
+                a.is_private = true;
         // The body: routes, validators, and the policy it carries.
         std::optional<nlohmann::json> body;
         if (const Value* b = M::arg(*i.r, "body")) {
@@ -1309,6 +1343,9 @@ struct Mappings {
             }
         }
         if (body) read_body(m, i, *body, a);
+        // The secret the API takes its endpoint id from: one another root writes an endpoint's id
+        // into, read by a data source the API's configuration refers to.
+        a.endpoint_id_from = m.secret_read(i, a.path + "/endpointIdFrom");
         if (auto doc = m.document(i, "policy", a.path, self)) a.policy = m.policy_document(*doc, a.path + "/policy");
         else if (body && body->contains("x-amazon-apigateway-policy")) a.policy = m.policy_document((*body)["x-amazon-apigateway-policy"], a.path + "/policy");
         m.scope(i).apis.emplace(a.name, std::move(a));
@@ -1322,8 +1359,6 @@ struct Mappings {
                 continue;
             }
             a.vpc_endpoints.push_back(model::Ref{ep->scope, ep->name});
-            // Read from a secret another root writes: the data source in this root that reads it.
-            if (ep->root != i.root && !a.endpoint_id_from) a.endpoint_id_from = m.secret_read(i, *ep, a.path + "/endpointIdFrom");
         }
     }
     static void read_body(M& m, Inst& i, const nlohmann::json& body, model::RestApi& a) {
@@ -1605,9 +1640,12 @@ inline Inst* Mapper::endpoint_by_value(const Inst& i, const Value& v) {
     return found;
 }
 
-inline std::optional<model::Ref> Mapper::secret_read(const Inst& api, const Inst& ep, const std::string& path) {
+inline std::optional<model::Ref> Mapper::secret_read(const Inst& api, const std::string& path) {
+    const auto& deps = api.r->depends_on;
     for (auto& x : insts_) {
         if (x.root != api.root || !x.r->data || x.r->type != "aws_secretsmanager_secret_version") continue;
+        const std::string block = x.r->address.substr(0, x.r->address.size() - key_suffix(x.r->key).size());
+        if (std::find(deps.begin(), deps.end(), x.r->address) == deps.end() && std::find(deps.begin(), deps.end(), block) == deps.end()) continue;
         const Value* id = arg(*x.r, "secret_id");
         if (!id || !id->is_known() || id->type().kind() != Type::Kind::String) continue;
         std::string name = id->as_string();
@@ -1615,8 +1653,12 @@ inline std::optional<model::Ref> Mapper::secret_read(const Inst& api, const Inst
         for (auto& y : insts_) {
             if (y.r->data || y.r->type != "aws_secretsmanager_secret" || y.path.empty()) continue;
             const auto& secret = scope(y).secrets.at(y.name);
-            if (secret.deployed_name == name && secret.value_vpc_endpoint_id && secret.value_vpc_endpoint_id->name == ep.name &&
-                (secret.value_vpc_endpoint_id->scope.empty() ? y.scope : secret.value_vpc_endpoint_id->scope) == ep.scope) {
+            // A name means the reader's account and region; an ARN names its own.
+            const std::string& id_text = id->as_string();
+            const bool same_place = id_text.rfind("arn:", 0) == 0
+                                        ? id_text.find(":" + y.r->placement.region + ":" + y.r->placement.account + ":secret:") != std::string::npos
+                                        : y.r->placement.account == x.r->placement.account && y.r->placement.region == x.r->placement.region;
+            if (y.root != api.root && same_place && secret.deployed_name == name && secret.value_vpc_endpoint_id) {
                 x.path = path;
                 source_->add(path, location(x));
                 return model::Ref{y.scope, y.name};
