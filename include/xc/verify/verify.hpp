@@ -10,6 +10,7 @@
 #pragma once
 
 #include <xc/verify/checker.hpp>
+#include <xc/verify/dependencies.hpp>
 #include <xc/verify/finding.hpp>
 #include <xc/verify/properties.hpp>
 
@@ -21,16 +22,25 @@ namespace xc::verify {
 using Progress = std::function<void(std::size_t, std::size_t)>;
 
 // Subject by subject (properties.hpp: SubjectKind), each subject's enabled checks in table order.
+// A subject whose checks depend on what a front end could not resolve gets UNDECIDED findings
+// naming it (dependencies.hpp).
 inline Report verify(const model::Graph& graph, const VerifyOptions& options = {}, const Progress& progress = {}) {
     Checker checker(graph, options);
+    const UnresolvedIndex unresolved(graph);
     for (auto kind : subject_kinds) {
         auto subjects = subjects_of(graph, kind);
         std::size_t done = 0;
         for (auto subject : subjects) {
+            const std::size_t first = checker.report().findings.size();
             for (const auto& property : properties) {
                 if (!checker.enabled(property.id)) continue;
                 for (const auto& check : property.checks)
                     if (check.run && check.subjects == kind) run_check(checker, property, check, subject);
+            }
+            if (!unresolved.empty()) {
+                auto items = unresolved.affecting(kind, subject);
+                auto& findings = checker.report().findings;
+                for (std::size_t i = first; i < findings.size(); ++i) mark_unresolved(findings[i], items);
             }
             if (kind == SubjectKind::private_api && progress) progress(++done, subjects.size());
         }
