@@ -107,7 +107,6 @@ int main(int argc, char** argv) {
     }
     if (!stack_args.empty()) argv = argument_pointers.data();
 
-    std::string model_file;
     auto* check = app.add_subcommand("check", "Load a model and run the structural checks (types, names, references, "
                                               "CIDRs, ARNs, limits); or read Terraform root directories as one deployment:\n"
                                               "  xc check MODEL\n"
@@ -122,8 +121,11 @@ int main(int argc, char** argv) {
     check->allow_extras();
 
     std::string format = "dot";
-    auto* graph = app.add_subcommand("graph", "Print the model's architecture graph (accounts as clusters).");
-    graph->add_option("model", model_file, "The model file (JSON), or CloudFormation templates with their stack options (xc check --help)");
+    auto* graph = app.add_subcommand("graph", "Print the model's architecture graph (accounts as clusters):\n"
+                                              "  xc graph MODEL\n"
+                                              "  xc graph [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR ...]   (Terraform roots read as one deployment)\n"
+                                              "  xc graph [STACK-OPTIONS] TEMPLATE [STACK-OPTIONS] [TEMPLATE ...]   (CloudFormation stacks)");
+    graph->allow_extras();  // MODEL, Terraform root directories or CloudFormation templates with their options
     graph->add_option("--format", format, "Output format")->check(CLI::IsMember({"dot", "mermaid"}))->capture_default_str();
 
     xc::cli::VerifyRequest verify_request;
@@ -131,10 +133,14 @@ int main(int argc, char** argv) {
     for (const auto& p : xc::verify::properties) property_list += "\n  " + std::string(p.id) + ": " + std::string(p.title);
     auto* verify = app.add_subcommand(
         "verify", "Prove the models' properties, or show a counterexample for each violation.\n"
+                  "  xc verify [OPTIONS] MODEL... [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR ...]\n"
+                  "Terraform root directories are read together as one deployment (ROOT-OPTIONS: see xc check --help).\n"
                   "Several models make one report; the exit code is the worst over them.\n"
                   "Properties:" + property_list);
-    verify->add_option("models", verify_request.model_files,
-                       "The model files (JSON); or CloudFormation/SAM templates with their stack options (xc check --help), verified as one deployment");
+    // Model files and Terraform root directories with their ROOT-OPTIONS, in order (README
+    // "Verify existing Terraform"): taken from what CLI11 leaves over; CloudFormation templates
+    // with their STACK-OPTIONS were taken out before parsing (take_stacks).
+    verify->allow_extras();
     verify->add_option("--format", verify_request.format, "Output format: text for people, json (xcReport 2), sarif (SARIF 2.1.0)")
         ->check(CLI::IsMember(xc::cli::verify_formats()))
         ->capture_default_str();
@@ -214,11 +220,24 @@ int main(int argc, char** argv) {
             return run_check(args[0], {});
         }
         if (*graph) {
-            if (model_file.empty() == stack_args.empty()) {
-                std::cerr << "xc graph: give one model file or CloudFormation templates\n";
+            const auto args = graph->remaining();
+            if (!stack_args.empty()) {
+                if (!args.empty()) {
+                    std::cerr << "xc graph: give CloudFormation templates, Terraform root directories or one model file, not several kinds\n";
+                    return bad_input;
+                }
+                return run_graph("", stack_args, format);
+            }
+            if (xc::cli::names_terraform_roots(args)) {
+                const auto& g = *xc::cli::load_terraform_model(args).graph;
+                std::cout << (format == "dot" ? xc::model::to_dot(g) : xc::model::to_mermaid(g));
+                return ok;
+            }
+            if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
+                std::cerr << "xc graph: give one model file, Terraform root directories or CloudFormation templates (xc graph --help)\n";
                 return bad_input;
             }
-            return run_graph(model_file, stack_args, format);
+            return run_graph(args[0], {}, format);
         }
         if (*emit) return xc::cli::run_emit(emit_request);
         // `-o ''` names no file; it must not quietly mean standard output.
@@ -226,10 +245,7 @@ int main(int argc, char** argv) {
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*verify) {
             verify_request.stack_args = stack_args;
-            if (verify_request.model_files.empty() && stack_args.empty()) {
-                std::cerr << "xc verify: give model files or CloudFormation templates (xc verify --help)\n";
-                return bad_input;
-            }
+            verify_request.inputs = verify->remaining();
             return xc::cli::run_verify(verify_request);
         }
         if (*diff && diff_file->count() > 0 && diff_request.output.empty())

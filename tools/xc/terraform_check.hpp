@@ -12,6 +12,7 @@
 
 #include <xc/xc.hpp>
 #include <xc/input/terraform/link.hpp>
+#include <xc/input/terraform/to_model.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -111,6 +112,48 @@ inline int run_check_terraform(const std::vector<std::string>& args) {
         std::cout << '\n';
     }
     return exit_code::ok;
+}
+
+// Model files and Terraform roots (with their options), as given on a command line: an option
+// (with its value) or a directory belongs to the roots, anything else is a model file.
+struct Inputs {
+    std::vector<std::string> model_files;
+    std::vector<std::string> terraform;  // for parse_terraform_roots; empty: no roots
+};
+inline Inputs split_inputs(const std::vector<std::string>& args) {
+    Inputs in;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        std::error_code ec;
+        if (a.rfind("--", 0) == 0) {
+            in.terraform.push_back(a);
+            if (a.find('=') == std::string::npos && i + 1 < args.size()) in.terraform.push_back(args[++i]);
+        } else if (std::filesystem::is_directory(a, ec)) {
+            in.terraform.push_back(a);
+        } else {
+            in.model_files.push_back(a);
+        }
+    }
+    return in;
+}
+
+// The model Terraform roots describe, read together (README "Verify existing Terraform");
+// `label` names them in reports: the root directories, space-separated.
+struct TerraformModel {
+    std::string label;
+    const model::Graph* graph = nullptr;
+    std::vector<input::terraform::NotModelled> not_modelled;
+};
+inline TerraformModel load_terraform_model(const std::vector<std::string>& args) {
+    const auto roots = parse_terraform_roots(args);
+    const auto configs = input::terraform::load_roots(roots);
+    auto mapped = input::terraform::to_model(roots, configs);
+    TerraformModel out;
+    for (const auto& r : roots) out.label += (out.label.empty() ? "" : " ") + r.dir.generic_string();
+    // Lives as long as the process, like every command's graph (command_support.hpp).
+    out.graph = new model::Graph(model::build_graph(std::move(mapped.model)));
+    out.not_modelled = std::move(mapped.not_modelled);
+    return out;
 }
 
 }  // namespace xc::cli

@@ -8,6 +8,7 @@
 #include "command_support.hpp"
 #include "output_file.hpp"
 #include "progress_line.hpp"
+#include "terraform_check.hpp"
 
 #include <xc/verify/baseline.hpp>
 #include <xc/verify/report_format.hpp>
@@ -25,7 +26,7 @@
 namespace xc::cli {
 
 struct VerifyRequest : CheckSelection {  // only/skip: property ids
-    std::vector<std::string> model_files;
+    std::vector<std::string> inputs;      // model files, Terraform root directories and their options, as given
     std::vector<std::string> stack_args;  // CloudFormation templates and their options (one model)
     std::string format = "text";  // text | json | sarif
     std::string output;           // empty: stdout
@@ -64,11 +65,26 @@ inline int run_verify(const VerifyRequest& request) {
     verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    std::vector<const model::Graph*> graphs = load_graphs(request.model_files, diagnostics);
-    std::vector<std::string> files = request.model_files;
+    const Inputs inputs = split_inputs(request.inputs);
+    if (inputs.model_files.empty() && inputs.terraform.empty() && request.stack_args.empty())
+        throw InputError("", "give model files, Terraform root directories or CloudFormation templates");
+    if (!inputs.terraform.empty() && !request.stack_args.empty())
+        throw InputError("", "give Terraform root directories or CloudFormation templates in one run, not both (their options share names)");
+    std::vector<std::string> labels = inputs.model_files;
+    std::vector<const model::Graph*> graphs = load_graphs(inputs.model_files, diagnostics);
+    std::optional<TerraformModel> terraform;
+    if (!inputs.terraform.empty()) {
+        try {
+            terraform = load_terraform_model(inputs.terraform);
+            graphs.push_back(terraform->graph);
+            labels.push_back(terraform->label);
+        } catch (const InputError& e) {
+            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+        }
+    }
     if (!request.stack_args.empty()) {
         try {
-            graphs.push_back(&load_stacks_graph(request.stack_args, files.emplace_back()));
+            graphs.push_back(&load_stacks_graph(request.stack_args, labels.emplace_back()));
         } catch (const InputError& e) {
             diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
             if (e.diagnostics().empty()) throw;
@@ -94,7 +110,9 @@ inline int run_verify(const VerifyRequest& request) {
     for (std::size_t i = 0; i < graphs.size(); ++i) {
         auto report = verify::verify(*graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
         apis_before += graphs[i]->private_apis().size();
-        run.models.push_back(verify::locate(files[i], std::move(report), graphs[i]->model()));
+        run.models.push_back(verify::locate(labels[i], std::move(report), graphs[i]->model()));
+        if (terraform && graphs[i] == terraform->graph)
+            for (const auto& n : terraform->not_modelled) run.models.back().not_modelled.push_back(Location{n.at.file, n.at.position, n.at.path + " (" + n.type + ")"});
     }
     progress.finish();
     if (baseline) {

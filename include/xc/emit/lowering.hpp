@@ -265,7 +265,44 @@ private:
         }
         return *substitutions_;
     }
-    Value doc(const model::PolicyDocument& p) { return document(to_value(p.document, substitutions())); }
+    Value doc(const model::PolicyDocument& p) { return document(to_value(ids_as_stated(p.document, substitutions()), substitutions())); }
+
+    // Under a condition operator that ignores case (StringEqualsIgnoreCase, ...), an endpoint id
+    // written in another case is that id ("IgnoreCase ... Exact matching, ignoring case", IAM
+    // User Guide, "IAM JSON policy elements: Condition operators"): write it as the model states
+    // it, so that it becomes the deployed id like every other occurrence (a policy naming
+    // "VPCE-0A1B..." would otherwise keep naming an id the deployed endpoint does not have).
+    static nlohmann::json ids_as_stated(nlohmann::json document, const Substitutions& subs) {
+        auto lower = [](std::string s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        auto fix = [&](nlohmann::json& v) {
+            if (!v.is_string()) return;
+            for (const auto& [id, _] : subs)
+                if (lower(v.get<std::string>()) == lower(id)) v = id;
+        };
+        auto statements = document.find("Statement");
+        if (statements == document.end()) return document;
+        auto each = [&](nlohmann::json& statement) {
+            auto condition = statement.find("Condition");
+            if (!statement.is_object() || condition == statement.end() || !condition->is_object()) return;
+            for (auto& [op, keys] : condition->items()) {
+                if (op.find("IgnoreCase") == std::string::npos || !keys.is_object()) continue;
+                for (auto& [_, values] : keys.items()) {
+                    if (values.is_array())
+                        for (auto& v : values) fix(v);
+                    else
+                        fix(values);
+                }
+            }
+        };
+        if (statements->is_array())
+            for (auto& st : *statements) each(st);
+        else
+            each(*statements);
+        return document;
+    }
 
     Value certificate_arn(const model::Ref& c) {
         const auto& cert = resource<model::Certificate>(c, model::VertexKind::certificate);
@@ -707,7 +744,10 @@ private:
         if (l.table) env.emplace("TABLE_NAME", local_ref(*l.table, "table", {l.table->name}, "name"));
         if (!l.index.empty()) env.emplace("INDEX_NAME", str(l.index));
         if (!env.empty()) f.set("environment", object({{"variables", object(Entries(env.begin(), env.end()))}}));
-        f.set("tags", tags(n));
+        // What the function does is the model's `handler`, which no AWS setting states: the
+        // tag "xc:handler" states it, so that reading the deployment back (the Terraform front
+        // end, input/terraform/to_model.hpp) knows which data access the function needs.
+        f.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:handler", str(l.handler)}}));
         // The log group first (else Lambda creates an unmanaged one), and the role's
         // permissions (a function in a VPC needs the ENI permissions at creation).
         f.depends_on.emplace_back("log_group", nm({n}));
@@ -769,7 +809,9 @@ private:
             endpoint.emplace_back("vpc_endpoint_ids", list(std::move(ids)));
         }
         r.set("endpoint_configuration", object(std::move(endpoint)));
-        r.set("tags", tags(n));
+        // The intent, stated for whoever reads the deployment back (input/terraform/to_model.hpp):
+        // this API must admit only the consumer's endpoints, whatever its endpoint type says.
+        r.set("tags", api.is_private ? object({{"Name", str(tag_name(sc_->name, n))}, {"xc:private", str("true")}}) : tags(n));
         // The model names an existing API: adopt it (its id is the one the proofs used).
         if (const auto& id = g_.identity(v).id; id.is_literal()) r.adopt_id = id.stand_in();
         push(std::move(r));

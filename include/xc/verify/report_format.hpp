@@ -40,6 +40,10 @@ struct ModelReport {
     // JSON format the model path itself).
     std::map<std::string, Location> locations;
     std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
+    // What the model's source holds that xc does not model and that changes no verdict xc
+    // proves (a Terraform resource type xc does not map: log groups, deployments...), listed so
+    // that nothing is silently dropped; `path` is its address there.
+    std::vector<Location> not_modelled;
 
     SourcePosition position(const std::string& path) const {
         auto it = locations.find(path);
@@ -81,7 +85,7 @@ struct ModelReport {
 // Where the findings' paths and deciding statements are written in the model's file — for a
 // value stamped from a service template, in the template.
 inline ModelReport locate(std::string file, Report report, const model::Model& m) {
-    ModelReport r{std::move(file), std::move(report), {}, {}};
+    ModelReport r{std::move(file), std::move(report), {}, {}, {}};
     for (const auto& f : r.report.findings) {
         if (!f.path.empty()) r.locations.emplace(f.path, m.locate(f.path));
         for (const auto& s : f.statements) r.locations.emplace(s.path(), m.locate(s.path()));
@@ -150,14 +154,17 @@ inline nlohmann::json location_json(SourcePosition p) {
     if (p.line == 0) return nullptr;
     return {{"line", p.line}, {"column", p.column}};
 }
-
 // A model path's location in a report: line and column, and the file and source path where they
-// are not the report's file and the model path itself (templates of a set of stacks).
+// are not the report's file and the model path itself (templates of a set of stacks, the .tf
+// files of Terraform roots, whose source path is the resource's address).
 inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
     nlohmann::json j = location_json(m.position(path));
-    if (j.is_null()) return j;
-    if (m.file_of(path) != m.file) j["file"] = m.file_of(path);
-    if (auto source = m.source_path(path); !source.empty()) j["sourcePath"] = source;
+    const bool elsewhere = m.file_of(path) != m.file;
+    const std::string source = m.source_path(path);
+    if (j.is_null() && !elsewhere && source.empty()) return j;
+    if (j.is_null()) j = nlohmann::json::object();
+    if (elsewhere) j["file"] = m.file_of(path);
+    if (!source.empty()) j["sourcePath"] = source;
     return j;
 }
 // "file:line:col: path" for text reports (the source path after the model path when they differ).
@@ -222,11 +229,20 @@ inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline
         }
         findings.push_back(std::move(j));
     }
-    return {{"file", m.file},
-            {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
-                                     m.suppressed_count())},
-            {"exitCode", m.exit_code()},
-            {"findings", std::move(findings)}};
+    nlohmann::json out{{"file", m.file},
+                       {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
+                                                m.suppressed_count())},
+                       {"exitCode", m.exit_code()},
+                       {"findings", std::move(findings)}};
+    if (!m.not_modelled.empty()) {
+        out["notModelled"] = nlohmann::json::array();
+        for (const auto& n : m.not_modelled) {
+            nlohmann::json j{{"address", n.path}, {"file", n.file}};
+            if (n.position.line) j["line"] = n.position.line, j["column"] = n.position.column;
+            out["notModelled"].push_back(std::move(j));
+        }
+    }
+    return out;
 }
 
 }  // namespace detail
@@ -284,6 +300,10 @@ inline std::string to_text(const ModelReport& m, const std::optional<Baseline>& 
     if (by_scope.contains("consumer")) section("consumer");
     for (const auto& [scope, _] : by_scope)
         if (scope != "consumer") section(scope);
+    if (!m.not_modelled.empty()) {
+        out += "\nnot modelled (changes no verdict xc proves)\n";
+        for (const auto& n : m.not_modelled) out += "  " + location_text(n.file, n.position) + ": " + n.path + "\n";
+    }
     out += "\n" + summary_text(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
                                m.suppressed_count()) +
            "\n";

@@ -343,8 +343,11 @@ inline Value convert_at(const Value& v, const Constraint& c, const std::string& 
     // An exact unknown stays exact where conversion cannot change the value: to its own type, or
     // from an unknown type to string (the attributes exactness is used for are strings: ids,
     // ARNs, documents).
-    if (!v.is_known())
-        return done(Value::unknown(target, v.origins()).mark_exact(v.exact() && (v.type() == target || (from == Type::Kind::Dynamic && c.kind == Type::Kind::String))));
+    if (!v.is_known()) {
+        Value u = Value::unknown(target, v.origins()).mark_exact(v.exact() && (v.type() == target || (from == Type::Kind::Dynamic && c.kind == Type::Kind::String)));
+        if (const auto* parts = v.template_parts(); parts && c.kind == Type::Kind::String) u.with_template_parts(*parts);  // a string stays itself
+        return done(std::move(u));
+    }
     switch (c.kind) {
     case Type::Kind::String:
         if (from == Type::Kind::String) return v;

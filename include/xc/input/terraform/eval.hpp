@@ -181,6 +181,14 @@ private:
         sensitive = sensitive || v.sensitive();
         if (!v.is_known()) {
             for (auto& o : v.origins()) unknowns.push_back(o);
+            // The template's shape: this unknown's part(s), after the text so far.
+            if (shape_) {
+                if (!out.empty()) shape_->push_back(TemplatePart{false, std::move(out)});
+                out.clear();
+                if (v.exact()) shape_->push_back(TemplatePart{true, v.origins().front()});
+                else if (const auto* parts = v.template_parts()) shape_->insert(shape_->end(), parts->begin(), parts->end());
+                else shape_.reset();
+            }
             return false;
         }
         if (v.is_null()) fail_at(r, "Invalid template interpolation value: The expression result is null. Cannot include a null value in a string template.");
@@ -206,6 +214,7 @@ private:
             sensitive = sensitive || c.sensitive();
             if (!c.is_known()) {
                 for (auto& o : c.unknown_origins()) unknowns.push_back(o);
+                shape_.reset();
                 return;
             }
             if (c.is_null()) fail_at(e.children[0]->range, "Invalid template if directive: The condition is null; a boolean value is required.");
@@ -216,6 +225,7 @@ private:
             }
             if (!c.is_known()) {  // it held a value xc does not compute
                 for (auto& o : c.origins()) unknowns.push_back(o);
+                shape_.reset();
                 return;
             }
             if (c.as_bool()) render(*e.children[1], out, sensitive, unknowns);
@@ -227,6 +237,7 @@ private:
             sensitive = sensitive || coll.sensitive();
             if (!coll.is_known()) {
                 for (auto& o : coll.unknown_origins()) unknowns.push_back(o);
+                shape_.reset();
                 return;
             }
             if (coll.is_null()) fail_at(e.children[0]->range, "Invalid template for directive: Cannot iterate over a null value.");
@@ -254,8 +265,23 @@ private:
         std::string out;
         bool sensitive = false;
         std::vector<std::string> unknowns;
-        render(e, out, sensitive, unknowns);
-        if (!unknowns.empty()) return Value::unknown(Type::string(), dedup(std::move(unknowns))).mark_sensitive(sensitive);
+        // The parts, while every unknown in it is exact (nested templates keep their own).
+        auto outer = std::exchange(shape_, std::make_optional<std::vector<TemplatePart>>());
+        try {
+            render(e, out, sensitive, unknowns);
+        } catch (...) {
+            shape_ = std::move(outer);
+            throw;
+        }
+        auto shape = std::exchange(shape_, std::move(outer));
+        if (!unknowns.empty()) {
+            Value v = Value::unknown(Type::string(), dedup(std::move(unknowns))).mark_sensitive(sensitive);
+            if (shape) {
+                if (!out.empty()) shape->push_back(TemplatePart{false, std::move(out)});
+                v.with_template_parts(std::move(*shape));
+            }
+            return v;
+        }
         return Value::string(std::move(out)).mark_sensitive(sensitive);
     }
 
@@ -917,6 +943,13 @@ private:
             if (!s.empty() && s.back() == '\n') s.pop_back();
             return Value::string(std::move(s)).mark_sensitive(out.sensitive());
         }
+        if (const auto* parts = out.template_parts(); parts && !stripped && !parts->empty() && !parts->back().unknown) {
+            auto shape = *parts;
+            auto& last = shape.back().text;
+            if (!last.empty() && last.back() == '\n') last.pop_back();
+            if (last.empty()) shape.pop_back();
+            out.with_template_parts(std::move(shape));
+        }
         return out;
     }
 
@@ -928,6 +961,7 @@ private:
     std::vector<std::pair<std::string, Value>> locals_;
     std::vector<Value> anon_;
     std::size_t depth_ = 0;
+    std::optional<std::vector<TemplatePart>> shape_;  // the template being rendered: its parts (see template_parts)
 };
 
 // Evaluates `e` in `scope`.

@@ -1592,7 +1592,10 @@ inline const std::map<std::string, Function>& functions() {
             }
             return Value::string(s);
         });
-        add("templatefile", {{"path", S}, {"vars", D}}, std::nullopt, D, [read_file](std::vector<Value>& a, const CallContext& ctx) {
+        // Unknown variables render into an unknown string that keeps the template's shape
+        // (Value::template_parts): a Swagger body naming Lambda ARNs known after apply.
+        add("templatefile", {{"path", S}, {"vars", D, false, true}}, std::nullopt, D, [read_file](std::vector<Value>& a, const CallContext& ctx) {
+            if (!a[1].is_known()) return Value::unknown(Type::dynamic(), a[1].origins());
             if (!a[1].is_mapping()) throw FunctionError(1, "invalid vars value: must be a map");
             for (const auto& [k, v] : a[1].attributes())
                 if (k.empty() || !(std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_') ||

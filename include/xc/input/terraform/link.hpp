@@ -57,7 +57,14 @@ inline Value qualified(const Value& v, const std::string& root) {
     if (!v.is_known()) {
         std::vector<std::string> origins;
         for (const auto& o : v.origins()) origins.push_back(qualified_origin(root, o));
-        return Value::unknown(v.type(), std::move(origins)).mark_sensitive(v.sensitive()).mark_exact(v.exact());
+        Value out = Value::unknown(v.type(), std::move(origins)).mark_sensitive(v.sensitive()).mark_exact(v.exact());
+        if (const auto* parts = v.template_parts()) {
+            auto shape = *parts;
+            for (auto& p : shape)
+                if (p.unknown) p.text = qualified_origin(root, p.text);
+            out.with_template_parts(std::move(shape));
+        }
+        return out;
     }
     if (v.is_null() || v.is_wholly_known()) return v;
     const Type& t = v.type();

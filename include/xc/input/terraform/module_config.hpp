@@ -42,6 +42,7 @@ struct ModuleConfig {
     std::map<std::string, const hcl::Block*> resources;     // "type.name"
     std::map<std::string, const hcl::Block*> data_sources;  // "type.name"
     std::vector<const hcl::Block*> providers;
+    std::vector<const hcl::Block*> imports;  // `import` blocks (the root's adopt existing objects)
     // Block order as written (files in lexical order): resources and data sources, then module
     // calls — the order in which the loader visits them.
     std::vector<const hcl::Block*> order;
@@ -139,7 +140,9 @@ inline std::shared_ptr<ModuleConfig> load_module_config(const std::filesystem::p
             } else if (type == "provider") {
                 if (!labels(b, 1)) continue;
                 m->providers.push_back(&b);
-            } else if (type == "terraform" || type == "moved" || type == "import" || type == "removed" || type == "check") {
+            } else if (type == "import") {
+                m->imports.push_back(&b);  // read by the model mapping (to_model.hpp): the object's id
+            } else if (type == "terraform" || type == "moved" || type == "removed" || type == "check") {
                 // No resource instance of their own and no value others can refer to: `check`
                 // assertions and `import`/`moved`/`removed` only affect plans and state.
             } else {

@@ -279,6 +279,14 @@ private:
 class Value;
 using Attributes = std::map<std::string, Value>;
 
+// One part of an unknown string a template built: literal text, or an exact unknown (its
+// origin in `text`), e.g. "${aws_api_gateway_rest_api.this.execution_arn}/*/*/*".
+struct TemplatePart {
+    bool unknown = false;
+    std::string text;
+    friend bool operator==(const TemplatePart&, const TemplatePart&) = default;
+};
+
 class Value {
 public:
     enum class State : std::uint8_t { Known, Null, Unknown };
@@ -371,6 +379,14 @@ public:
         exact_ = on;
         return *this;
     }
+    // An unknown string a template built from literal text and exact unknowns only: its parts,
+    // so that a front end can still read its shape (the unknown parts stand for whatever they
+    // turn out to be); nullptr for any other value.
+    const std::vector<TemplatePart>* template_parts() const { return state_ == State::Unknown ? parts_.get() : nullptr; }
+    Value& with_template_parts(std::vector<TemplatePart> parts) {
+        parts_ = std::make_shared<const std::vector<TemplatePart>>(std::move(parts));
+        return *this;
+    }
     // Every origin of every unknown inside (deduplicated, first seen first).
     std::vector<std::string> unknown_origins() const {
         std::vector<std::string> out;
@@ -423,6 +439,7 @@ private:
     std::vector<Value> elements_;
     Attributes attributes_;
     std::vector<std::string> origins_;
+    std::shared_ptr<const std::vector<TemplatePart>> parts_;  // see template_parts()
 };
 
 inline bool raw_equal(const Value& a, const Value& b) {
