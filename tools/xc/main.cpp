@@ -97,6 +97,21 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("xc ") + xc::version);
     app.require_subcommand(1);
 
+    // "--" ends the options of verify, check and graph: what follows are inputs (models, roots,
+    // templates) even if they start with "-". CLI11 leaves nothing after it to remaining(), so
+    // it is taken out here and given back after parsing.
+    std::vector<std::string> after_dashes;
+    if (argc > 2 && (std::string(argv[1]) == "verify" || std::string(argv[1]) == "check" || std::string(argv[1]) == "graph"))
+        for (int i = 2; i < argc; ++i)
+            if (std::string(argv[i]) == "--") {
+                after_dashes.assign(argv + i + 1, argv + argc);
+                argc = i;
+                break;
+            }
+    auto with_after_dashes = [&](std::vector<std::string> args) {
+        args.insert(args.end(), after_dashes.begin(), after_dashes.end());
+        return args;
+    };
     std::vector<std::string> stack_args, argument_storage;
     std::vector<char*> argument_pointers;
     try {
@@ -204,7 +219,7 @@ int main(int argc, char** argv) {
     const std::string command = app.get_subcommands().front()->get_name();
     try {
         if (*check) {
-            const auto args = check->remaining();
+            const auto args = with_after_dashes(check->remaining());
             if (!stack_args.empty()) {
                 if (!args.empty()) {
                     std::cerr << "xc check: give CloudFormation templates or one model file, not both\n";
@@ -220,7 +235,7 @@ int main(int argc, char** argv) {
             return run_check(args[0], {});
         }
         if (*graph) {
-            const auto args = graph->remaining();
+            const auto args = with_after_dashes(graph->remaining());
             if (!stack_args.empty()) {
                 if (!args.empty()) {
                     std::cerr << "xc graph: give CloudFormation templates, Terraform root directories or one model file, not several kinds\n";
@@ -245,7 +260,7 @@ int main(int argc, char** argv) {
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*verify) {
             verify_request.stack_args = stack_args;
-            verify_request.inputs = verify->remaining();
+            verify_request.inputs = with_after_dashes(verify->remaining());
             return xc::cli::run_verify(verify_request);
         }
         if (*diff && diff_file->count() > 0 && diff_request.output.empty())
