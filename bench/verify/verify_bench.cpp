@@ -1,6 +1,7 @@
 // xc_verify_bench [SERVICES...]   (default 10 100 1000 10000)
 // xc_verify_bench --slow-policy [STATEMENTS...]   (default 50 100 250)
 // xc_verify_bench --diff [SERVICES...]   (default 1000 10000)
+// xc_verify_bench --load [SERVICES...]   (default 1000 10000)
 //
 // For each size, a child process generates a model from the reference one — N services in N
 // accounts, every tenth with a wildcard endpoint condition (a violation), a shared secret and
@@ -11,6 +12,9 @@
 // --diff: xc diff (issue 21) of a generated model against a copy whose policies differ in 1% of
 // the services (half widened to any endpoint, half narrowed by an extra Deny), next to xc verify
 // on the changed model: the library's time for each, then both as processes (what users run).
+//
+// --load: reading a model (issue 22's goal: >= 20 MB/s, <= 10 KB per service), stamped and
+// distinct: JSON parse, loader, graph, MB/s and the memory the IR and graph keep per service.
 //
 // --slow-policy: the star-heavy API policy of issue 16 (tests/support/slow_policy.hpp) with
 // STATEMENTS statements on one API: one query (api-endpoint-only on that API) with budgets of 5,
@@ -36,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,6 +67,41 @@ int measure(std::size_t n) {
     std::printf("%8zu services  %7zu findings (%5zu violated)  load+graph %7.3f s  verify %7.3f s  per API %7.3f ms  peak RSS %7.1f MiB\n", n,
                 report.findings.size(), report.count(xc::verify::Verdict::violated), load, verify, 1000 * verify / static_cast<double>(n),
                 static_cast<double>(usage.ru_maxrss) / 1024.0);
+    return 0;
+}
+
+// Reading a model: JSON parse (with positions), the loader (templates, checks), the graph; each
+// the median of 5 rounds, per shape; MB/s of model JSON and memory per service kept by the IR
+// and graph (heap bytes in use while one loaded graph is alive, beyond what was before).
+long heap_in_use_kib() { return static_cast<long>(mallinfo2().uordblks / 1024); }
+
+int measure_load(std::size_t n) {
+    for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct}) {
+        const std::string text = xc::bench::generated_services_model(n, shape);
+        std::vector<double> parse, load, graph;
+        long kept_kib = 0;
+        for (int round = 0; round < 5; ++round) {
+            const long before = heap_in_use_kib();
+            auto t0 = Clock::now();
+            auto source = xc::input::json::parse_json(text, "generated.json");
+            parse.push_back(seconds_since(t0));
+            auto t1 = Clock::now();
+            auto model = xc::input::json::load_model(std::move(source));
+            load.push_back(seconds_since(t1));
+            auto t2 = Clock::now();
+            auto g = xc::model::build_graph(std::move(model));
+            graph.push_back(seconds_since(t2));
+            kept_kib = heap_in_use_kib() - before;
+        }
+        auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        const double total = median(parse) + median(load) + median(graph);
+        std::printf("%8zu services %-8s %7.2f MB  parse %6.3f s  load+check %6.3f s  graph %6.3f s  total %6.3f s  %6.1f MB/s  %6.1f KiB/service\n",
+                    n, xc::bench::to_string(shape), static_cast<double>(text.size()) / 1e6, median(parse), median(load), median(graph), total,
+                    static_cast<double>(text.size()) / 1e6 / total, static_cast<double>(kept_kib) / static_cast<double>(n));
+    }
     return 0;
 }
 
@@ -156,44 +196,41 @@ int measure_diff(std::size_t n) {
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (argc == 3 && std::string(argv[1]) == "--one-diff") return measure_diff(std::stoul(argv[2]));
-    if (argc >= 2 && std::string(argv[1]) == "--diff") {
-        std::vector<std::string> sizes(argv + 2, argv + argc);
-        if (sizes.empty()) sizes = {"1000", "10000"};
-        for (const auto& s : sizes) {
-            std::fflush(stdout);
-            pid_t pid = fork();
-            if (pid == 0) {
-                execl("/proc/self/exe", argv[0], "--one-diff", s.c_str(), static_cast<char*>(nullptr));
-                _exit(127);
-            }
-            int status = 0;
-            waitpid(pid, &status, 0);
-        }
-        return 0;
-    }
-    if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
-    if (argc >= 2 && std::string(argv[1]) == "--slow-policy") {
-        std::vector<std::string> sizes(argv + 2, argv + argc);
-        if (sizes.empty()) sizes = {"50", "100", "250"};
-        return slow_policy(sizes);
-    }
-    std::vector<std::string> sizes;
-    for (int i = 1; i < argc; ++i) sizes.push_back(argv[i]);
-    if (sizes.empty()) sizes = {"10", "100", "1000", "10000"};
+// Run `self MODE size` for each size, one child process each (a fresh heap and a true peak RSS).
+void in_children(const char* self, const char* mode, const std::vector<std::string>& sizes) {
     for (const auto& s : sizes) {
         std::fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
-            execl("/proc/self/exe", argv[0], "--one", s.c_str(), static_cast<char*>(nullptr));
+            execl("/proc/self/exe", self, mode, s.c_str(), static_cast<char*>(nullptr));
             _exit(127);
         }
         int status = 0;
         waitpid(pid, &status, 0);
     }
+}
+
+std::vector<std::string> sizes_or(int argc, char** argv, int first, std::vector<std::string> fallback) {
+    std::vector<std::string> sizes(argv + first, argv + argc);
+    return sizes.empty() ? fallback : sizes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--one-diff") return measure_diff(std::stoul(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one-load") return measure_load(std::stoul(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
+    if (argc >= 2 && std::string(argv[1]) == "--diff") {
+        in_children(argv[0], "--one-diff", sizes_or(argc, argv, 2, {"1000", "10000"}));
+        return 0;
+    }
+    if (argc >= 2 && std::string(argv[1]) == "--load") {
+        in_children(argv[0], "--one-load", sizes_or(argc, argv, 2, {"1000", "10000"}));
+        return 0;
+    }
+    if (argc >= 2 && std::string(argv[1]) == "--slow-policy") return slow_policy(sizes_or(argc, argv, 2, {"50", "100", "250"}));
+    in_children(argv[0], "--one", sizes_or(argc, argv, 1, {"10", "100", "1000", "10000"}));
 #ifdef XC_CLI
     std::vector<double> walls;
     std::string command = std::string(XC_CLI) + " verify " + XC_SOURCE_DIR + "/models/cross-account-microservices.json > /dev/null";

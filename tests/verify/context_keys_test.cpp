@@ -17,8 +17,8 @@ using namespace xc::verify;
 using xc::policy::parse_text;
 
 const RequestPath all_paths[] = {RequestPath::private_api,      RequestPath::private_api_via_domain, RequestPath::private_domain,
-                                 RequestPath::secret_read,      RequestPath::kms_decrypt_for_secret, RequestPath::lambda_invoke_by_api,
-                                 RequestPath::dynamodb_by_role};
+                                 RequestPath::secret_read,      RequestPath::kms_decrypt_for_secret, RequestPath::kms_by_caller,
+                                 RequestPath::lambda_invoke_by_api, RequestPath::dynamodb_by_role};
 
 // Architecture values for every key a path takes from the architecture.
 KnownValues known_for_all() {

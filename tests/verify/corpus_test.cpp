@@ -64,6 +64,8 @@ std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::mo
         return {RequestPath::private_api, {}};
     }
     if (f.property == "secret-share") return {RequestPath::secret_read, {}};
+    if (f.property == "secret-integrity")
+        return {f.witness.value("action", "").starts_with("kms:") ? RequestPath::kms_by_caller : RequestPath::secret_read, {}};
     if (f.property == "lambda-data") return {RequestPath::dynamodb_by_role, {}};
     return {RequestPath::unspecified, {}};
 }

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -142,12 +143,13 @@ public:
     // The graph id of a resource: "<scope>/<kind>/<name>", nested names joined with '/'. The one
     // place ids are made.
     static std::string vertex_id(std::string_view scope, VertexKind kind, std::string_view name) {
-        std::string id(scope);
-        id += '/';
-        id += to_string(kind);
-        id += '/';
-        id += name;
+        std::string id;
+        vertex_id_into(id, scope, kind, name);
         return id;
+    }
+    // The same, into `out` (a buffer reused for lookups).
+    static void vertex_id_into(std::string& out, std::string_view scope, VertexKind kind, std::string_view name) {
+        out.assign(scope).append(1, '/').append(to_string(kind)).append(1, '/').append(name);
     }
     // The vertex a resolved model reference names (the loader guarantees it exists).
     Vertex vertex(const Ref& r, VertexKind kind) const { return *find(vertex_id(r.scope, kind, r.name)); }
@@ -289,7 +291,7 @@ private:
 
     std::shared_ptr<const Model> model_;
     BoostGraph g_;
-    std::map<std::string, Vertex> by_id_;
+    std::unordered_map<std::string, Vertex> by_id_;  // ids are looked up, never iterated in order
 };
 
 namespace detail {
@@ -310,7 +312,11 @@ public:
 private:
     static std::string id(const std::string& scope, VertexKind k, const std::string& name) { return Graph::vertex_id(scope, k, name); }
 
-    Vertex v(const std::string& scope, VertexKind k, const std::string& name) const { return *g_.find(id(scope, k, name)); }
+    // Looked up once per edge: the id is built in one reused buffer, not a fresh string each time.
+    Vertex v(const std::string& scope, VertexKind k, const std::string& name) const {
+        Graph::vertex_id_into(key_, scope, k, name);
+        return *g_.find(key_);
+    }
     Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
 
     template <class T>
@@ -492,6 +498,7 @@ private:
     Graph& g_;
     const Model& m_;
     std::map<std::string, Vertex> domains_by_name_;  // custom domains are unique by name
+    mutable std::string key_;                        // v()'s lookup buffer
 };
 
 }  // namespace detail

@@ -52,6 +52,7 @@ enum class RequestPath : std::uint8_t {
     private_domain,          // client -> interface endpoint -> invoke of the private custom domain itself
     secret_read,             // secretsmanager:GetSecretValue by some principal
     kms_decrypt_for_secret,  // the kms:Decrypt Secrets Manager makes with a reader's credentials
+    kms_by_caller,           // any KMS request by some principal, directly or through an integrated service
     lambda_invoke_by_api,    // lambda:InvokeFunction by apigateway.amazonaws.com for a route
     dynamodb_by_role,        // DynamoDB calls made with a Lambda function's role
 };
@@ -63,6 +64,7 @@ inline constexpr std::string_view to_string(RequestPath p) {
         case RequestPath::private_domain: return "private-domain";
         case RequestPath::secret_read: return "secret-read";
         case RequestPath::kms_decrypt_for_secret: return "kms-decrypt-for-secret";
+        case RequestPath::kms_by_caller: return "kms-by-caller";
         case RequestPath::lambda_invoke_by_api: return "lambda-invoke-by-api";
         case RequestPath::dynamodb_by_role: return "dynamodb-by-role";
     }
@@ -133,7 +135,7 @@ inline std::vector<ContextKey> make_context_keys() {
     using P = RequestPath;
     using A = Presence;
     constexpr P every_path[] = {P::private_api, P::private_api_via_domain, P::private_domain, P::secret_read,
-                                P::kms_decrypt_for_secret, P::lambda_invoke_by_api, P::dynamodb_by_role};
+                                P::kms_decrypt_for_secret, P::kms_by_caller, P::lambda_invoke_by_api, P::dynamodb_by_role};
     auto on_every = [&](Presence a, std::string_view fixed = {}) {
         std::vector<PathRule> rules;
         for (auto p : every_path) rules.push_back({p, a, fixed, false});
@@ -184,7 +186,7 @@ inline std::vector<ContextKey> make_context_keys() {
          "\"Value type - Single-valued\"; format: EC2 User Guide, Resource IDs (vpc is a longer-ID type)"},
         // --- request -------------------------------------------------------------------------
         {"aws:SecureTransport", KeyType::boolean, false, boolean,
-         with(on_every(A::always), with(api_paths(A::always, "true"), {{P::kms_decrypt_for_secret, A::always, "true"}})),
+         with(on_every(A::always), with(api_paths(A::always, "true"), {{P::kms_decrypt_for_secret, A::always, "true"}, {P::kms_by_caller, A::always, "true"}})),
          "true",
          "IAM User Guide, aws:SecureTransport: \"This key is always included in the request context\", \"returns true or "
          "false\"; API Gateway Developer Guide, Data protection: \"API Gateway doesn't support unencrypted (HTTP) endpoints\"; "
@@ -194,7 +196,7 @@ inline std::vector<ContextKey> make_context_keys() {
         {"aws:EpochTime", KeyType::epoch, false, {}, on_every(A::always), "1767225600",
          "IAM User Guide, aws:EpochTime: \"This key is always included in the request context\", \"Data type - Date, Numeric\""},
         {"aws:ViaAWSService", KeyType::boolean, false, boolean,
-         {{P::secret_read, A::always}, {P::kms_decrypt_for_secret, A::always, "true"}, {P::dynamodb_by_role, A::always}},
+         {{P::secret_read, A::always}, {P::kms_decrypt_for_secret, A::always, "true"}, {P::kms_by_caller, A::always}, {P::dynamodb_by_role, A::always}},
          "false",
          "IAM User Guide, aws:ViaAWSService: \"returns true when a service uses the credentials of an IAM principal to make a "
          "request on behalf of the principal\", \"always included in the request context for most services\" (the exceptions "
@@ -214,22 +216,23 @@ inline std::vector<ContextKey> make_context_keys() {
          "/domainnames/${DomainName}+${DomainIdentifier}"},
         // --- KMS, for Secrets Manager --------------------------------------------------------
         {"kms:ViaService", KeyType::string, false, {},
-         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}}),
+         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}, {P::kms_by_caller, A::caller}}),
          "secretsmanager.us-east-1.amazonaws.com",
          "AWS KMS Developer Guide, kms:ViaService: \"limits use of a KMS key to requests from specified AWS services\", value "
          "\"<service>.<region>.amazonaws.com\"; Secrets Manager User Guide, Secret encryption and decryption: the key policy "
          "condition \"kms:ViaService\": \"secretsmanager.<Region>.amazonaws.com\""},
         {"kms:EncryptionContext:SecretARN", KeyType::string, false, {arn_with("secretsmanager", "secret:")},
-         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}}),
+         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}, {P::kms_by_caller, A::caller}}),
          "arn:aws:secretsmanager:us-east-1:111122223333:secret:name-AbCdEf",
          "Secrets Manager User Guide, Secret encryption and decryption: \"In its encrypt and decrypt operations, Secrets Manager "
          "uses ... the encryption context\" \"SecretARN\": the secret's ARN, \"SecretVersionId\"; AWS KMS Developer Guide, "
          "kms:EncryptionContext:context-key"},
         {"kms:CallerAccount", KeyType::string, false, {},
-         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}}),
+         only_on({{P::kms_decrypt_for_secret, A::always, {}, true}, {P::kms_by_caller, A::always}}),
          "111122223333",
          "AWS KMS Developer Guide, kms:CallerAccount: \"the AWS account of the caller\" (the reader's account: Secrets Manager "
-         "calls KMS with the reader's credentials)"},
+         "calls KMS with the reader's credentials). On kms-by-caller xc does not tie its value to the caller's account: any "
+         "value, a wider reading (a proof holds for the requests AWS makes too)"},
         // --- service to service ----------------------------------------------------------------
         {"aws:SourceArn", KeyType::arn, false, {},
          {{P::lambda_invoke_by_api, A::always, {}, true}},

@@ -855,6 +855,137 @@ inline void diff_network(DiffContext& dc, model::Vertex old_v, model::Vertex new
     }
 }
 
+// ---- connections: api-binding, function-callers, function-network, secret-key -----------------
+//
+// What connects subjects changes who reaches them even where no policy changes: an endpoint newly
+// bound to an API, a route newly integrating a function, a function leaving its VPC, a secret
+// re-encrypted with another key. Each connection is named by the deployed identity of what it
+// connects to, so a connection OLD had to the same resource is no change.
+
+// The targets `v` connects to, by deployed identity, each with the model path that makes it.
+using Connections = std::map<std::string, std::string>;
+
+// Reports the connections NEW has and OLD had not (new access, `what` names them), and those OLD
+// had and NEW has not (access removed).
+inline void compare_connections(DiffContext& dc, const std::string& check, model::Vertex old_v, model::Vertex new_v,
+                                const Connections& news, const Connections& olds, const std::string& what, const std::string& fix) {
+    const std::string path = dc.new_graph()[new_v].path;
+    if (news == olds) return unchanged(dc, check, new_v, old_v, what, path);
+    bool added = false;
+    for (const auto& [key, at] : news) {
+        if (olds.contains(key)) continue;
+        added = true;
+        auto& f = dc.add(check, new_v, old_v, Change::new_access, what + " in NEW include " + key + "; OLD's did not", at);
+        f.finding.witness = {{"connectsTo", key}};
+        f.finding.fix = fix;
+    }
+    if (!added) dc.add(check, new_v, old_v, Change::no_new_access, "every one of " + what + " in NEW was there in OLD", path);
+    for (const auto& [key, at] : olds)
+        if (!news.contains(key)) {
+            auto& f = dc.add(check, new_v, old_v, Change::access_removed, what + " in NEW no longer include " + key, path);
+            f.finding.witness = {{"connectsTo", key}};
+        }
+}
+
+// api-binding: the endpoints an API is bound to. A bound endpoint gets the API's endpoint-specific
+// name ("When you associate a VPC endpoint with your private API, API Gateway generates a new
+// Route 53 alias record ... https://{rest-api-id}-{vpce-id}.execute-api.{region}.amazonaws.com",
+// API Gateway developer guide, "Associate or disassociate a VPC endpoint with a private REST API"):
+// a new way in for that endpoint's clients, whatever the policy says of it.
+inline void diff_binding(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    auto bound = [](const model::Graph& g, model::Vertex api) {
+        Connections out;
+        const auto& a = g.resource<model::RestApi>(api);
+        for (auto e : g.out(api, model::EdgeKind::bound_to)) out.emplace(deployed_identity_key(g, e), a.path + "/vpcEndpoints");
+        return out;
+    };
+    compare_connections(dc, "api-binding", old_v, new_v, bound(dc.new_graph(), new_v), bound(dc.old_graph(), old_v),
+                        "the endpoints the API is bound to", "bind the API to no endpoint OLD did not bind it to");
+}
+
+// function-callers: the routes whose requests run a function (by their API's deployed identity and
+// the route's method and path). A route newly integrating it lets every caller the API admits run it.
+inline void diff_callers(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    auto routes = [](const model::Graph& g, model::Vertex fn) {
+        Connections out;
+        for (auto r : g.in(fn, model::EdgeKind::integrates)) {
+            const auto& route = g.resource<model::ApiRoute>(r);
+            for (auto api : g.in(r, model::EdgeKind::contains))
+                if (g[api].kind == model::VertexKind::rest_api) out.emplace(deployed_identity_key(g, api) + " " + route.key, route.path);
+        }
+        return out;
+    };
+    compare_connections(dc, "function-callers", old_v, new_v, routes(dc.new_graph(), new_v), routes(dc.old_graph(), old_v),
+                        "the routes that run the function", "integrate the function with no route OLD did not");
+}
+
+// function-network: where a function's requests can go. In a VPC it reaches what its subnets'
+// route tables send to a gateway endpoint (DynamoDB, S3) and nothing on the internet ("Lambda
+// functions connected to a VPC ... can't access the internet unless the VPC provides access" —
+// xc models no NAT gateway, and an internet gateway route gives a function no public address:
+// "Connecting a function to a public subnet doesn't give it internet access or a public IP
+// address", Lambda developer guide, "Enable internet access for VPC-connected Lambda functions").
+// Outside any VPC it reaches the internet and every public AWS endpoint ("By default, Lambda runs
+// your functions in a secure VPC with access to AWS services and the internet", Lambda developer
+// guide, "Giving Lambda functions access to resources in an Amazon VPC").
+inline void diff_function_network(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    static const std::string everywhere = "the internet and every public AWS endpoint (the function runs outside any VPC)";
+    auto reach = [](const model::Graph& g, model::Vertex fn) {
+        Connections out;
+        const auto& f = g.resource<model::Lambda>(fn);
+        if (g.out(fn, model::EdgeKind::in_vpc).empty()) {
+            out.emplace(everywhere, f.path);
+            return out;
+        }
+        for (auto subnet : g.out(fn, model::EdgeKind::in_subnet))
+            for (auto table : g.out(subnet, model::EdgeKind::uses_route_table))
+                for (auto target : g.out(table, model::EdgeKind::routes_to))
+                    if (g[target].kind == model::VertexKind::vpc_endpoint)
+                        out.emplace(deployed_identity_key(g, target) + " from " + g[subnet].id, f.path + "/network");
+        return out;
+    };
+    Connections news = reach(dc.new_graph(), new_v), olds = reach(dc.old_graph(), old_v);
+    // Outside a VPC a function reaches every service a gateway endpoint leads to (by its public
+    // endpoint): moving into a VPC adds no destination.
+    if (olds.contains(everywhere))
+        for (const auto& [key, at] : news) olds.emplace(key, at);
+    compare_connections(dc, "function-network", old_v, new_v, news, olds, "where the function's requests can go",
+                        "keep the function in private subnets routed only where OLD's were");
+}
+
+// secret-key: the key that encrypts a secret. A reader needs kms:Decrypt on it too, so another key
+// admits whom its policy admits: compared as key-access compares one key with its former self,
+// the new key's policy against the old key's. The AWS-managed key aws/secretsmanager has a policy
+// xc does not model (it has none in the model): a change to or from it is UNDECIDED.
+inline void diff_secret_key(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    const std::string check = "secret-key";
+    auto nk = dc.new_graph().out(new_v, model::EdgeKind::encrypted_by);
+    auto ok = dc.old_graph().out(old_v, model::EdgeKind::encrypted_by);
+    auto key_of = [](const model::Graph& g, std::span<const model::Vertex> k) {
+        return k.empty() ? std::string("the AWS-managed key aws/secretsmanager") : deployed_identity_key(g, k.front());
+    };
+    const std::string nkey = key_of(dc.new_graph(), nk), okey = key_of(dc.old_graph(), ok);
+    const std::string path = dc.new_graph()[new_v].path;
+    if (nkey == okey) return unchanged(dc, check, new_v, old_v, "the key that encrypts the secret", path);
+    if (nk.empty() || ok.empty()) {
+        dc.add(check, new_v, old_v, Change::undecided,
+               "not compared: the secret is encrypted with " + nkey + " in NEW and " + okey + " in OLD; xc has no policy of the AWS-managed key",
+               path);
+        return;
+    }
+    const auto& npol = dc.new_graph().resource<model::KmsKey>(nk.front()).policy;
+    const auto& opol = dc.old_graph().resource<model::KmsKey>(ok.front()).policy;
+    const std::size_t first = dc.report().findings.size();
+    diff_resource_policy(dc, check, ok.front(), nk.front(), &npol, &opol, RequestPath::unspecified, "kms",
+                         "the secret's key's policy (" + nkey + " in NEW, " + okey + " in OLD)", {"kms:Decrypt"});
+    // The findings are the secret's: its subject and definition.
+    for (std::size_t i = first; i < dc.report().findings.size(); ++i) {
+        auto& f = dc.report().findings[i];
+        f.finding.subject = dc.new_graph()[new_v].id;
+        f.finding.scope = dc.new_graph()[new_v].scope;
+    }
+}
+
 }  // namespace detail
 
 // ---- the checks ------------------------------------------------------------------------------
@@ -875,7 +1006,7 @@ namespace detail {
 inline bool is_kind(const model::Graph& g, model::Vertex v, model::VertexKind k) { return g[v].kind == k; }
 }  // namespace detail
 
-inline constexpr std::array<DiffCheck, 11> diff_checks{{
+inline constexpr std::array<DiffCheck, 15> diff_checks{{
     {"api-access", "No new request reaches an API",
      "Every request (anonymous caller, any action, stage, method, path and context through an interface endpoint) that NEW's "
      "API resource policy allows, OLD's allowed; a PRIVATE API stays PRIVATE.",
@@ -939,6 +1070,25 @@ inline constexpr std::array<DiffCheck, 11> diff_checks{{
          return detail::is_kind(g, v, model::VertexKind::vpc_endpoint) && g.resource<model::VpcEndpoint>(v).type == model::EndpointType::interface;
      },
      detail::diff_network},
+    {"api-binding", "No new endpoint bound to an API",
+     "Every interface endpoint NEW binds a REST API to (endpoint configuration), OLD bound it to: a bound endpoint's clients "
+     "reach the API by its endpoint-specific name.",
+     "NoNewApiBinding", "Bind the API to no endpoint OLD did not bind it to.", "6.5",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::rest_api); }, detail::diff_binding},
+    {"function-callers", "No new route runs a Lambda",
+     "Every route (API by deployed identity, method and path) whose requests run the function in NEW, ran it in OLD.",
+     "NoNewFunctionCallers", "Integrate the function with no route OLD did not.", "6.5",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::lambda); }, detail::diff_callers},
+    {"function-network", "No new network reach for a Lambda",
+     "Every place a function's requests can go in NEW (a gateway endpoint its subnets route to; the internet and public AWS "
+     "endpoints outside a VPC), they could go in OLD.",
+     "NoNewFunctionNetwork", "Keep the function in private subnets routed only where OLD's were.", "6.4",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::lambda); }, detail::diff_function_network},
+    {"secret-key", "No new decrypter of a secret through another key",
+     "A secret encrypted with another KMS key in NEW: every request that key's policy allows, the old key's allowed (the "
+     "AWS-managed key on one side: UNDECIDED).",
+     "NoNewSecretKeyAccess", "Encrypt the secret with a key whose policy grants no more than the old key's.", "7.5",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::secret); }, detail::diff_secret_key},
     {"invoke-access", "No new invoker of a Lambda",
      "Every principal, source account and source ARN that NEW's invoke permissions admit, OLD's admitted.", "NoNewInvokeAccess",
      "Grant lambda:InvokeFunction to no principal or source OLD did not admit.", "7.3",

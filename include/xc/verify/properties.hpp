@@ -13,6 +13,7 @@
 #include <xc/verify/checker.hpp>
 #include <xc/verify/edge_properties.hpp>
 #include <xc/verify/lambda_properties.hpp>
+#include <xc/verify/secret_integrity.hpp>
 #include <xc/verify/secret_share.hpp>
 
 #include <algorithm>
@@ -50,7 +51,7 @@ struct Property {
     std::array<PropertyCheck, 2> checks; // unused entries have no `run`
 };
 
-inline constexpr std::array<Property, 7> properties{{
+inline constexpr std::array<Property, 8> properties{{
     {"api-endpoint-only", "Only the consumer's endpoints reach each private API",
      "For every API the model marks private: its endpoint type is PRIVATE, it is bound to the consumer's "
      "endpoint(s), and every request its resource policy (and a private custom domain's policy) allows comes "
@@ -102,6 +103,17 @@ inline constexpr std::array<Property, 7> properties{{
      "lets exactly those accounts kms:Decrypt, and store the id of the endpoint the APIs admit.",
      "7.5",
      {{{SubjectKind::shared_secret, check_secret_share}}}},
+    {"secret-integrity", "No one outside the consumer's account can change the endpoint id",
+     "No caller outside the secret's account (service accounts included), with any identity policy, may change the secret "
+     "that carries the endpoint id (its value, policy, rotation, replication, tags or deletion) or encrypt with, grant or "
+     "manage its KMS key: whoever could would choose, at the services' next deployment, which endpoint every API admits.",
+     "SecretIntegrity",
+     "Grant other accounts only what reading needs: secretsmanager:GetSecretValue (and DescribeSecret) in the secret policy, "
+     "kms:Decrypt (through Secrets Manager) in the key policy; never PutSecretValue, UpdateSecret, PutResourcePolicy, "
+     "DeleteSecret, kms:Encrypt, kms:CreateGrant, kms:PutKeyPolicy or a wildcard that includes them. The witness is a request "
+     "from outside that the policy allows.",
+     "8.1",
+     {{{SubjectKind::shared_secret, check_secret_integrity}}}},
     {"lambda-invoke", "Each Lambda is invoked only by its own API",
      "Every invoke permission names apigateway.amazonaws.com and a source ARN inside the execution ARN of the "
      "API whose routes integrate the function (no confused deputy).",
