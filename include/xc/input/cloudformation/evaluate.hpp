@@ -364,7 +364,8 @@ private:
             if (t == "false") return false;
         }
         if (!j.is_object() || j.size() != 1) fail(s, at, "expected a condition: Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition");
-        const auto& [fn, arg] = *j.items().begin();
+        const std::string fn = j.begin().key();
+        const nlohmann::json& arg = j.begin().value();
         const std::string a = at + "/" + token(fn);
         if (fn == "Condition") {
             if (!arg.is_string()) fail(s, a, "Condition names a condition");
