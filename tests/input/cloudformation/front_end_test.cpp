@@ -100,6 +100,7 @@ TEST(CloudFormationTemplate, BadInputIsLocated) {
     EXPECT_NE(message("Resources:\n  A: !Foo x\n").find("unknown tag !Foo"), std::string::npos);
     EXPECT_NE(message("A: 1\nA: 2\n").find("duplicate key 'A'"), std::string::npos);
     EXPECT_NE(message("X: \"\xEE\x80\x80\"\n").find("U+E000"), std::string::npos);
+    EXPECT_NE(message("X: a\xff\n").find("bad.yaml:1:4: error: at /X: text that is not UTF-8"), std::string::npos);
 }
 
 // --- evaluation ---------------------------------------------------------------------------------

@@ -296,6 +296,8 @@ private:
                 } else fail(s, at + "/Default", "a parameter's Default is a string");
                 given = true;
             }
+            if (!valid_utf8(text)) fail(s, at, "parameter '" + printable(name) + "': its value is not UTF-8 text");
+            if (text.find(symbol_mark) != std::string::npos) fail(s, at, "parameter '" + printable(name) + "': the character U+E000 is not accepted");
             if (!given)
                 fail(s, at, "parameter '" + printable(name) + "' of stack '" + printable(in.name) +
                                 "' has no Default and no value: give it with --parameter-overrides " + printable(name) + "=VALUE");
@@ -362,7 +364,8 @@ private:
             if (t == "false") return false;
         }
         if (!j.is_object() || j.size() != 1) fail(s, at, "expected a condition: Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition");
-        const auto& [fn, arg] = *j.items().begin();
+        const std::string fn = j.begin().key();
+        const nlohmann::json& arg = j.begin().value();
         const std::string a = at + "/" + token(fn);
         if (fn == "Condition") {
             if (!arg.is_string()) fail(s, a, "Condition names a condition");

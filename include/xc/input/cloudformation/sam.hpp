@@ -182,6 +182,8 @@ private:
                                         "' is not supported (xc models API Gateway REST API events only)");
             }
             const sam_json ep = e.value("Properties", sam_json::object());
+            if (ep.is_object() && (ep.contains("Auth") || ep.contains("RequestParameters") || ep.contains("RequestModel")))
+                fail(eat + "/Properties", "an Api event's Auth, RequestParameters and RequestModel are not supported");
             if (!ep.value("Path", sam_json()).is_string() || !ep.value("Method", sam_json()).is_string())
                 fail(eat + "/Properties", "an Api event needs Path and Method strings");
             std::string api = "ServerlessRestApi";
@@ -248,6 +250,12 @@ private:
         }
         // Auth.ResourcePolicy: per path and method of the API's events, then custom statements.
         const sam_json auth = props.value("Auth", sam_json::object());
+        // Authorizers, API keys and usage plans decide who may call a route (api-liveness): xc
+        // does not model them, and dropping them could prove a route callable that is not.
+        if (auth.is_object())
+            for (const auto& [k, _] : auth.items())
+                if (k != "ResourcePolicy")
+                    fail(where + "/Auth/" + json_pointer::escape(k), "Auth." + printable(k) + " is not supported: xc models resource policies only");
         if (auth.is_object() && auth.contains("ResourcePolicy")) {
             const sam_json& rp = auth["ResourcePolicy"];
             if (!rp.is_object()) fail(where + "/Auth/ResourcePolicy", "ResourcePolicy must be an object");

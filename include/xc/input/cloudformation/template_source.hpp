@@ -23,6 +23,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +31,30 @@
 #include <string_view>
 
 namespace xc::input::cloudformation {
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+// YAML text is Unicode (YAML 1.2, "Character Set"); yaml-cpp passes bytes through unchecked, and
+// every later stage handles text as JSON strings, which must be UTF-8.
+inline bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        std::uint32_t cp = n == 2 ? (b & 0x1fu) : n == 3 ? (b & 0x0fu) : (b & 0x07u);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto c = static_cast<unsigned char>(s[i + k]);
+            if ((c & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (c & 0x3fu);
+        }
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) return false;
+        i += n;
+    }
+    return true;
+}
 
 // The private-use character that opens a symbol inside an evaluated string (value.hpp).
 inline constexpr std::string_view symbol_mark = "\xEE\x80\x80";
@@ -151,6 +176,7 @@ private:
     }
 
     void check_text(const YAML::Node& n, const std::string& pointer, const std::string& s) const {
+        if (!valid_utf8(s)) fail(n, pointer, "text that is not UTF-8 (a template is Unicode text)");
         if (s.find(symbol_mark) != std::string::npos) fail(n, pointer, "the character U+E000 (private use) is not accepted in a template");
     }
 

@@ -1352,6 +1352,10 @@ private:
                     continue;
                 }
                 route.lambda = *fn;
+                // Who may call the route beyond the resource policy (authorizers, API keys): not modelled.
+                if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
+                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " authorization",
+                               "authorizers and API keys on a route are not modelled");
                 each(op.value("parameters", json()), [&](const json& p) {
                     if (p.value("in", json()) == "query" && p.value("name", json()).is_string())
                         route.query[p["name"].get<std::string>()] = model::QueryParameter{p["name"].get<std::string>(), p.value("required", json(false)) == true};
