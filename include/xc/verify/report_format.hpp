@@ -84,7 +84,7 @@ struct ModelReport {
 // Where the findings' paths and deciding statements are written in the model's file — for a
 // value stamped from a service template, in the template.
 inline ModelReport locate(std::string file, Report report, const model::Model& m) {
-    ModelReport r{std::move(file), std::move(report), {}, {}, {}};
+    ModelReport r{std::move(file), std::move(report), {}, {}, {}, {}};
     auto add = [&](const std::string& path) {
         Location at = m.locate(path);
         r.positions.emplace(path, at.position);
@@ -325,13 +325,13 @@ inline std::string to_text(const RunReport& run) {
 // One model's report without positions (for callers that have only the findings).
 inline std::string to_text(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size())});
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}, {}});
     return to_text(run);
 }
 
 inline nlohmann::json to_json(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size())});
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}, {}});
     return to_json(run);
 }
 

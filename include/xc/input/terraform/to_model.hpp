@@ -431,9 +431,16 @@ public:
         return it == s.vpc_endpoints.end() ? nullptr : &it->second;
     }
 
+    // A policy document, parsed; its errors located in the .tf file (by the model path's source).
     model::PolicyDocument policy_document(nlohmann::json doc, const std::string& path) {
-        auto parsed = policy::parse(doc, path);
-        return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
+        try {
+            auto parsed = policy::parse(doc, path);
+            return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
+        } catch (const InputError& e) {
+            std::vector<Diagnostic> out;
+            for (auto d : e.diagnostics()) out.push_back(d.file.empty() ? model_.located(std::move(d)) : std::move(d));
+            throw InputError(std::move(out));
+        }
     }
 
     // The model path of what instance `x` became, once mapped.
@@ -1203,8 +1210,10 @@ struct Mappings {
             model::Role r;
             r.name = "unresolved-role-of-" + l.name;
             r.path = m.scope_path(i.scope) + "/roles/" + pointer_token(r.name);
-            r.trust_policy = m.policy_document({{"Version", "2012-10-17"}, {"Statement", nlohmann::json::array()}}, r.path + "/trustPolicy");
             m.written(r.path, i, "role");
+            r.trust_policy = m.policy_document({{"Version", "2012-10-17"},
+                                                {"Statement", {{{"Effect", "Allow"}, {"Principal", {{"Service", "lambda.amazonaws.com"}}}, {"Action", "sts:AssumeRole"}}}}},
+                                               r.path + "/trustPolicy");
             roles.emplace(r.name, r);
             l.role = model::Ref{"", r.name};
         }
@@ -1577,7 +1586,6 @@ inline const std::vector<VerdictChanging>& verdict_changing_types() {
         {"aws_internet_gateway_attachment", "vpc_id", "attaches an internet gateway to the VPC"},
         {"aws_default_security_group", "vpc_id", "changes the VPC's default security group"},
         {"aws_network_interface_sg_attachment", "security_group_id", "attaches the security group to another interface"},
-        {"aws_route53_record", "zone_id", "a record xc does not model"},
     };
     return table;
 }
@@ -1839,10 +1847,15 @@ inline MappedModel Mapper::run() {
                 else if (a)
                     values.push_back(a);
                 for (const Value* e : values) {
-                    auto t = target(x.root, *e);
-                    if (!t || t->first->path.empty()) continue;
+                    // A reference, or the name a reference to a configured name evaluates to.
+                    Inst* named = nullptr;
+                    if (auto t = target(x.root, *e)) named = t->first;
+                    else if (e->is_known() && e->type().kind() == Type::Kind::String)
+                        for (const char* type : {"aws_lambda_function", "aws_iam_role", "aws_dynamodb_table", "aws_secretsmanager_secret", "aws_api_gateway_domain_name"})
+                            if (!named) named = by_name(x, type, e->as_string());
+                    if (!named || named->path.empty()) continue;
                     // The resource the model keeps Unresolved items on: the API, endpoint, function, key, VPC...
-                    std::string resource = t->first->path;
+                    std::string resource = named->path;
                     unresolved(resource, resource, qualified(x, x.r->address) + " (not modelled)", v.why);
                     source_->add("/notModelled/" + pointer_token(qualified(x, x.r->address)), location(x));
                     affected = true;
