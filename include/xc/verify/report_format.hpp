@@ -161,8 +161,7 @@ inline nlohmann::json location_json(SourcePosition p) {
 // Where the value at `path` is written; with "file" and "address" when not in the model's file.
 inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
     nlohmann::json j = location_json(m.position(path));
-    if (auto it = m.sources.find(path); it != m.sources.end()) {
-        if (j.is_null()) j = nlohmann::json::object();
+    if (auto it = m.sources.find(path); it != m.sources.end() && !j.is_null()) {
         j["file"] = it->second.file;
         if (!it->second.path.empty()) j["address"] = it->second.path;
     }
