@@ -137,6 +137,16 @@ int main(int argc, char** argv) {
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
 
+    // `xc verify [OPTIONS] -- FILE...`: CLI11 hands what follows "--" to positionals, and verify
+    // takes its inputs from what CLI11 leaves over (they may carry root options); keep them here.
+    std::vector<std::string> after_dashes;
+    if (argc > 1 && std::string(argv[1]) == "verify")
+        for (int j = 2; j < argc; ++j)
+            if (std::string(argv[j]) == "--") {
+                after_dashes.assign(argv + j + 1, argv + argc);
+                argc = j;
+                break;
+            }
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -176,6 +186,10 @@ int main(int argc, char** argv) {
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
         if (*verify) {
             verify_request.inputs = verify->remaining();
+            if (!after_dashes.empty()) {
+                verify_request.inputs.push_back("--");
+                verify_request.inputs.insert(verify_request.inputs.end(), after_dashes.begin(), after_dashes.end());
+            }
             return xc::cli::run_verify(verify_request);
         }
         if (*diff && diff_file->count() > 0 && diff_request.output.empty())

@@ -284,7 +284,8 @@ public:
         std::string expected;
         for (const char* x : types) expected += (expected.empty() ? "" : " or ") + std::string(x);
         if (!affects.empty()) {
-            unresolved(affects, affects, v ? origin_text(*v) : i.r->address + "." + name, "'" + name + "' " + what + ": xc needs the " + expected + " it names");
+            const std::string origin = !v ? i.r->address + "." + name : v->is_known() ? display(*v) : origin_text(*v);
+            unresolved(affects, affects, origin, "'" + name + "' " + what + ": xc needs the " + expected + " it names");
             return nullptr;
         }
         fail(i, name, "'" + name + "' " + what + ": xc maps only a reference to a " + expected + " of the given roots");
@@ -320,6 +321,7 @@ public:
     std::optional<nlohmann::json> document(Inst& i, const std::string& name, const std::string& affects, const std::string& self_api_arn_origin = "") {
         const Value* v = arg(*i.r, name);
         if (!v) return std::nullopt;
+        document_source_ = location(i, name);  // where the next policy_document() was written
         return document_of(i, name, *v, i.r->encoded.count(name) ? &i.r->encoded.at(name) : nullptr, affects, self_api_arn_origin);
     }
     std::optional<nlohmann::json> document_of(Inst& i, const std::string& name, const Value& v, const Value* encoded, const std::string& affects,
@@ -433,6 +435,7 @@ public:
 
     // A policy document, parsed; its errors located in the .tf file (by the model path's source).
     model::PolicyDocument policy_document(nlohmann::json doc, const std::string& path) {
+        if (document_source_) source_->add(path, *std::exchange(document_source_, std::nullopt));
         try {
             auto parsed = policy::parse(doc, path);
             return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
@@ -508,6 +511,7 @@ public:
 private:
     void make_scopes();
     std::map<std::string, Inst*> invoke_arns_;
+    std::optional<Location> document_source_;  // the argument document() last read (see policy_document)
     bool invoke_arns_done_ = false;
 
     const std::vector<RootInput>& roots_;
@@ -1864,6 +1868,26 @@ inline MappedModel Mapper::run() {
         if (!affected && !(x.r->data && (x.r->type == "aws_caller_identity" || x.r->type == "aws_region" || x.r->type == "aws_partition" || x.r->type == "aws_iam_policy_document")))
             not_modelled(x);
     }
+    // "A subnet that's not explicitly associated with any route table is implicitly associated
+    // with the main route table" (Amazon VPC User Guide, "Route tables", "Main route table"),
+    // which has only the VPC's local route unless aws_default_route_table or
+    // aws_main_route_table_association change it (those make the VPC Unresolved, above).
+    model_.for_each_scope([&](const model::Scope& scope) {
+        for (const auto& [vn, v] : scope.vpcs) {
+            auto& vpc = const_cast<model::Vpc&>(v);
+            for (auto& [sn, subnet] : vpc.subnets) {
+                if (!subnet.route_table.empty()) continue;
+                const std::string main = "main-route-table";
+                if (!vpc.route_tables.count(main)) {
+                    model::RouteTable t;
+                    t.name = main;
+                    t.path = vpc.path + "/routeTables/" + main;
+                    vpc.route_tables.emplace(main, std::move(t));
+                }
+                subnet.route_table = main;
+            }
+        }
+    });
     // The checks every front end runs, located in the .tf files.
     Diagnostics diags;
     model::check(model_, diags);
