@@ -1195,7 +1195,7 @@ struct Mappings {
         m.written(i.path, i);
         if (const Value* a = M::arg(*i.r, "policy_arn")) attach(m, i, *a, *r);
     }
-    static void iam_policy(M& m, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
+    static void iam_policy(M&, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
 
     // The handler (what the function does, hence what data access it needs) is not in
     // Terraform: the deployment states it in the tag "xc:handler"; without it, Unresolved.
@@ -1228,7 +1228,6 @@ struct Mappings {
         l.memory_mb = static_cast<int>(m.number(i, "memory_size", l.path).value_or(128));
         l.timeout_s = static_cast<int>(m.number(i, "timeout", l.path).value_or(3));
         for (const Value* v : M::blocks(M::arg(*i.r, "vpc_config"))) {
-            Inst fake = i;
             if (const Value* s = M::field(*v, "subnet_ids"); s && s->is_known() && s->is_sequence())
                 for (const auto& e : s->elements()) {
                     Inst* si = m.ref(i, &e, {"aws_subnet"}, {"id"});
