@@ -122,10 +122,13 @@ struct Inputs {
 };
 inline Inputs split_inputs(const std::vector<std::string>& args) {
     Inputs in;
+    bool only_paths = false;  // after "--": files and directories, whatever their names
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         std::error_code ec;
-        if (a.rfind("--", 0) == 0) {
+        if (a == "--" && !only_paths) {
+            only_paths = true;
+        } else if (a.rfind("--", 0) == 0 && !only_paths) {
             in.terraform.push_back(a);
             if (a.find('=') == std::string::npos && i + 1 < args.size()) in.terraform.push_back(args[++i]);
         } else if (std::filesystem::is_directory(a, ec)) {

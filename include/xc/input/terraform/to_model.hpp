@@ -284,7 +284,8 @@ public:
         std::string expected;
         for (const char* x : types) expected += (expected.empty() ? "" : " or ") + std::string(x);
         if (!affects.empty()) {
-            unresolved(affects, affects, v ? origin_text(*v) : i.r->address + "." + name, "'" + name + "' " + what + ": xc needs the " + expected + " it names");
+            const std::string origin = !v ? i.r->address + "." + name : v->is_known() ? display(*v) : origin_text(*v);
+            unresolved(affects, affects, origin, "'" + name + "' " + what + ": xc needs the " + expected + " it names");
             return nullptr;
         }
         fail(i, name, "'" + name + "' " + what + ": xc maps only a reference to a " + expected + " of the given roots");
@@ -320,6 +321,7 @@ public:
     std::optional<nlohmann::json> document(Inst& i, const std::string& name, const std::string& affects, const std::string& self_api_arn_origin = "") {
         const Value* v = arg(*i.r, name);
         if (!v) return std::nullopt;
+        document_source_ = location(i, name);  // where the next policy_document() was written
         return document_of(i, name, *v, i.r->encoded.count(name) ? &i.r->encoded.at(name) : nullptr, affects, self_api_arn_origin);
     }
     std::optional<nlohmann::json> document_of(Inst& i, const std::string& name, const Value& v, const Value* encoded, const std::string& affects,
@@ -431,9 +433,17 @@ public:
         return it == s.vpc_endpoints.end() ? nullptr : &it->second;
     }
 
+    // A policy document, parsed; its errors located in the .tf file (by the model path's source).
     model::PolicyDocument policy_document(nlohmann::json doc, const std::string& path) {
-        auto parsed = policy::parse(doc, path);
-        return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
+        if (document_source_) source_->add(path, *std::exchange(document_source_, std::nullopt));
+        try {
+            auto parsed = policy::parse(doc, path);
+            return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
+        } catch (const InputError& e) {
+            std::vector<Diagnostic> out;
+            for (auto d : e.diagnostics()) out.push_back(d.file.empty() ? model_.located(std::move(d)) : std::move(d));
+            throw InputError(std::move(out));
+        }
     }
 
     // The model path of what instance `x` became, once mapped.
@@ -501,6 +511,7 @@ public:
 private:
     void make_scopes();
     std::map<std::string, Inst*> invoke_arns_;
+    std::optional<Location> document_source_;  // the argument document() last read (see policy_document)
     bool invoke_arns_done_ = false;
 
     const std::vector<RootInput>& roots_;
@@ -1184,7 +1195,7 @@ struct Mappings {
         m.written(i.path, i);
         if (const Value* a = M::arg(*i.r, "policy_arn")) attach(m, i, *a, *r);
     }
-    static void iam_policy(M& m, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
+    static void iam_policy(M&, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
 
     // The handler (what the function does, hence what data access it needs) is not in
     // Terraform: the deployment states it in the tag "xc:handler"; without it, Unresolved.
@@ -1203,8 +1214,10 @@ struct Mappings {
             model::Role r;
             r.name = "unresolved-role-of-" + l.name;
             r.path = m.scope_path(i.scope) + "/roles/" + pointer_token(r.name);
-            r.trust_policy = m.policy_document({{"Version", "2012-10-17"}, {"Statement", nlohmann::json::array()}}, r.path + "/trustPolicy");
             m.written(r.path, i, "role");
+            r.trust_policy = m.policy_document({{"Version", "2012-10-17"},
+                                                {"Statement", {{{"Effect", "Allow"}, {"Principal", {{"Service", "lambda.amazonaws.com"}}}, {"Action", "sts:AssumeRole"}}}}},
+                                               r.path + "/trustPolicy");
             roles.emplace(r.name, r);
             l.role = model::Ref{"", r.name};
         }
@@ -1215,7 +1228,6 @@ struct Mappings {
         l.memory_mb = static_cast<int>(m.number(i, "memory_size", l.path).value_or(128));
         l.timeout_s = static_cast<int>(m.number(i, "timeout", l.path).value_or(3));
         for (const Value* v : M::blocks(M::arg(*i.r, "vpc_config"))) {
-            Inst fake = i;
             if (const Value* s = M::field(*v, "subnet_ids"); s && s->is_known() && s->is_sequence())
                 for (const auto& e : s->elements()) {
                     Inst* si = m.ref(i, &e, {"aws_subnet"}, {"id"});
@@ -1577,7 +1589,6 @@ inline const std::vector<VerdictChanging>& verdict_changing_types() {
         {"aws_internet_gateway_attachment", "vpc_id", "attaches an internet gateway to the VPC"},
         {"aws_default_security_group", "vpc_id", "changes the VPC's default security group"},
         {"aws_network_interface_sg_attachment", "security_group_id", "attaches the security group to another interface"},
-        {"aws_route53_record", "zone_id", "a record xc does not model"},
     };
     return table;
 }
@@ -1839,10 +1850,15 @@ inline MappedModel Mapper::run() {
                 else if (a)
                     values.push_back(a);
                 for (const Value* e : values) {
-                    auto t = target(x.root, *e);
-                    if (!t || t->first->path.empty()) continue;
+                    // A reference, or the name a reference to a configured name evaluates to.
+                    Inst* named = nullptr;
+                    if (auto t = target(x.root, *e)) named = t->first;
+                    else if (e->is_known() && e->type().kind() == Type::Kind::String)
+                        for (const char* type : {"aws_lambda_function", "aws_iam_role", "aws_dynamodb_table", "aws_secretsmanager_secret", "aws_api_gateway_domain_name"})
+                            if (!named) named = by_name(x, type, e->as_string());
+                    if (!named || named->path.empty()) continue;
                     // The resource the model keeps Unresolved items on: the API, endpoint, function, key, VPC...
-                    std::string resource = t->first->path;
+                    std::string resource = named->path;
                     unresolved(resource, resource, qualified(x, x.r->address) + " (not modelled)", v.why);
                     source_->add("/notModelled/" + pointer_token(qualified(x, x.r->address)), location(x));
                     affected = true;
@@ -1851,6 +1867,26 @@ inline MappedModel Mapper::run() {
         if (!affected && !(x.r->data && (x.r->type == "aws_caller_identity" || x.r->type == "aws_region" || x.r->type == "aws_partition" || x.r->type == "aws_iam_policy_document")))
             not_modelled(x);
     }
+    // "A subnet that's not explicitly associated with any route table is implicitly associated
+    // with the main route table" (Amazon VPC User Guide, "Route tables", "Main route table"),
+    // which has only the VPC's local route unless aws_default_route_table or
+    // aws_main_route_table_association change it (those make the VPC Unresolved, above).
+    model_.for_each_scope([&](const model::Scope& scope) {
+        for (const auto& [vn, v] : scope.vpcs) {
+            auto& vpc = const_cast<model::Vpc&>(v);
+            for (auto& [sn, subnet] : vpc.subnets) {
+                if (!subnet.route_table.empty()) continue;
+                const std::string main = "main-route-table";
+                if (!vpc.route_tables.count(main)) {
+                    model::RouteTable t;
+                    t.name = main;
+                    t.path = vpc.path + "/routeTables/" + main;
+                    vpc.route_tables.emplace(main, std::move(t));
+                }
+                subnet.route_table = main;
+            }
+        }
+    });
     // The checks every front end runs, located in the .tf files.
     Diagnostics diags;
     model::check(model_, diags);
