@@ -159,12 +159,9 @@ inline nlohmann::json location_json(SourcePosition p) {
 // files of Terraform roots, whose source path is the resource's address).
 inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
     nlohmann::json j = location_json(m.position(path));
-    const bool elsewhere = m.file_of(path) != m.file;
-    const std::string source = m.source_path(path);
-    if (j.is_null() && !elsewhere && source.empty()) return j;
-    if (j.is_null()) j = nlohmann::json::object();
-    if (elsewhere) j["file"] = m.file_of(path);
-    if (!source.empty()) j["sourcePath"] = source;
+    if (j.is_null()) return j;  // unknown: no location (the schema's location has a line)
+    if (m.file_of(path) != m.file) j["file"] = m.file_of(path);
+    if (auto source = m.source_path(path); !source.empty()) j["sourcePath"] = source;
     return j;
 }
 // "file:line:col: path" for text reports (the source path after the model path when they differ).
