@@ -327,13 +327,13 @@ inline std::string to_text(const RunReport& run) {
 // One model's report without positions (for callers that have only the findings).
 inline std::string to_text(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}, {}});
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
     return to_text(run);
 }
 
 inline nlohmann::json to_json(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}, {}});
+    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
     return to_json(run);
 }
 
