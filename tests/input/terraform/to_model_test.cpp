@@ -161,7 +161,7 @@ TEST(ToModel, AWideningPolicyInTheTerraformIsViolatedAtItsLine) {
         EXPECT_EQ(f.verdict, Verdict::violated);
         violated = true;
         EXPECT_EQ(fs::path(located.file_of(f.path)).filename(), "api.tf");
-        EXPECT_NE(located.name_of(f.path).find("[food] aws_api_gateway_rest_api.orders"), std::string::npos);
+        EXPECT_NE(located.source_path(f.path).find("[food] aws_api_gateway_rest_api.orders"), std::string::npos);
     }
     EXPECT_TRUE(violated);
 }
