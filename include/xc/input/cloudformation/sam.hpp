@@ -101,9 +101,11 @@ private:
     }
 
     // Globals.<section> under a resource's own properties: missing keys are taken; objects merge.
+    // Every SAM resource's Properties pass here first: anything but an object is an error (the
+    // fuzzer's crash: a Function without Properties reached props.value() on null).
     sam_json with_globals(sam_json props, const sam_json& globals, const char* section, const std::string& id) {
-        if (!globals.is_object() || !globals.contains(section)) return props;
         if (!props.is_object()) fail(at(id) + "/Properties", "Properties must be an object");
+        if (!globals.is_object() || !globals.contains(section)) return props;
         merge(props, globals[section]);
         return props;
     }
