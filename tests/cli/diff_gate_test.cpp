@@ -7,7 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
+#include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace diff_gate_test {
@@ -159,6 +162,123 @@ TEST(DiffGate, ChecksSelectWhatIsCompared) {
     auto help = c.xc("diff --help");
     EXPECT_EQ(help.exit_code, 0);
     for (const char* id : {"api-access", "secret-access", "trust-access", "invoke-access"}) EXPECT_NE(help.out.find(id), std::string::npos) << id;
+}
+
+// Each side of a diff may be any input xc verify takes. What `xc emit --target terraform` wrote for
+// the reference and for a mutant, diffed as Terraform roots, reports new access in the checks the
+// models' own diff reports it in (and only there), located in the .tf files; identical roots pass.
+namespace {
+
+// The root directories `xc emit --target terraform` wrote under `dir`, in name order.
+std::vector<std::string> emitted_roots(const fs::path& dir) {
+    std::set<std::string> roots;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().extension() == ".tf") roots.insert(fs::relative(e.path().parent_path(), dir.parent_path()).generic_string());
+    return {roots.begin(), roots.end()};
+}
+
+std::string side(const char* flag, const std::vector<std::string>& roots) {
+    std::string out = flag;
+    for (const auto& r : roots) out += " " + quote(r);
+    return out;
+}
+
+// check -> changes other than NO-NEW-ACCESS, from a JSON diff report.
+std::map<std::string, std::set<std::string>> changes_by_check(const json& report) {
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& f : report["findings"])
+        if (f["change"] != "NO-NEW-ACCESS") out[f["check"]].insert(f["change"].get<std::string>());
+    return out;
+}
+
+}  // namespace
+
+TEST(DiffGate, TerraformRootsDiffAsTheirModelsDo) {
+    Checkout c;
+    const json corpus = json::parse(read_file(xc::test::source_dir() / "tests/verify/corpus.json"));
+    const json reference = json::parse(xc::test::reference_model_text());
+    auto emit = [&](const std::string& name) {
+        auto r = c.xc("emit " + name + ".json --target terraform --allow-unverified -o tf-" + name);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return emitted_roots(c.dir() / ("tf-" + name));
+    };
+    const auto base_roots = emit("base");
+    ASSERT_GE(base_roots.size(), 3u);
+    auto same = c.xc("diff --format json " + side("--old", base_roots) + " " + side("--new", base_roots));
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+
+    // One mutant for each kind of new access, the new checks for names and TLS among them.
+    for (const char* mutant : {"no-condition", "endpoint-open-to-world", "permission-without-source", "role-dynamodb-star",
+                               "secret-readable-by-foreign-account", "alias-wrong-target", "listener-cert-wrong-domain",
+                               "plain-http-listener", "lambda-outside-vpc"}) {
+        SCOPED_TRACE(mutant);
+        json patch;
+        for (const auto& e : corpus["mutants"])
+            if (e["name"] == mutant) patch = e["patch"];
+        ASSERT_FALSE(patch.is_null());
+        c.add(std::string(mutant) + ".json", reference.patch(patch).dump(1));
+        const auto roots = emit(mutant);
+        auto model_diff = c.xc("diff base.json " + std::string(mutant) + ".json --format json");
+        auto tf_diff = c.xc("diff --format json " + side("--old", base_roots) + " " + side("--new", roots));
+        ASSERT_EQ(model_diff.exit_code, 1) << model_diff.out << model_diff.err;
+        EXPECT_EQ(tf_diff.exit_code, 1) << tf_diff.out << tf_diff.err;
+        const json model_report = json::parse(model_diff.out), tf_report = json::parse(tf_diff.out);
+        std::set<std::string> model_new, tf_new;
+        for (const auto& [check, changes] : changes_by_check(model_report))
+            if (changes.contains("NEW-ACCESS")) model_new.insert(check);
+        for (const auto& [check, changes] : changes_by_check(tf_report))
+            if (changes.contains("NEW-ACCESS")) tf_new.insert(check);
+        EXPECT_EQ(tf_new, model_new);
+        // Located in the Terraform: the .tf file and the resource's address.
+        std::size_t located = 0;
+        for (const auto& f : tf_report["findings"])
+            if (f["change"] == "NEW-ACCESS" && f.contains("location")) {
+                ++located;
+                EXPECT_TRUE(f["location"]["file"].get<std::string>().ends_with(".tf")) << f.dump();
+                EXPECT_TRUE(f["location"].contains("sourcePath")) << f.dump();
+            }
+        EXPECT_GT(located, 0u) << tf_diff.out;
+        const auto schema_file = c.dir() / (std::string(mutant) + "-tf-diff.json");
+        write_file(schema_file, tf_diff.out);
+        EXPECT_EQ(schema_errors(diff_schema(), schema_file), "");
+    }
+}
+
+// CloudFormation stacks on each side, with their STACK-OPTIONS: a SAM API whose CustomStatements
+// pin the consumer's endpoint only while a parameter says so. Turning the pin off is new access,
+// located in the template; the same stacks pass.
+TEST(DiffGate, CloudFormationStacksDiffWithTheirOptions) {
+    const fs::path fixtures = xc::test::source_dir() / "tests/input/cloudformation/fixtures";
+    auto stacks = [](const std::string& pin) {
+        return "--region eu-central-1 consumer.yaml --consumer --account 111111111111 sam-custom-if-deny.yaml --account 222222222222 "
+               "--parameter-overrides 'EndpointId={{xc:output:consumer/EndpointId}}' PinToEndpoint=" + pin;
+    };
+    auto xc_here = [&](const std::string& args) { return run("cd " + quote(fixtures.string()) + " && " + quote(XC_CLI) + " " + args); };
+    auto same = xc_here("diff --format json --old " + stacks("true") + " --new " + stacks("true"));
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    auto r = xc_here("diff --format json --old " + stacks("true") + " --new " + stacks("false"));
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+    const json report = json::parse(r.out);
+    std::size_t api_access = 0;
+    for (const auto& f : report["findings"])
+        if (f["change"] == "NEW-ACCESS" && f["check"] == "api-access") {
+            ++api_access;
+            ASSERT_TRUE(f.contains("location")) << f.dump();
+            EXPECT_EQ(f["location"]["file"], "sam-custom-if-deny.yaml");
+            EXPECT_EQ(f["location"]["sourcePath"].get<std::string>().rfind("/Resources/OrdersApi", 0), 0u) << f.dump();
+        }
+    EXPECT_EQ(api_access, 1u) << r.out;
+    // The sides' arguments are checked like verify's: a side that is not one deployment, a side
+    // missing, bad stack options.
+    EXPECT_EQ(xc_here("diff --old consumer.yaml --account 111111111111 --region eu-central-1").exit_code, 2);
+    EXPECT_EQ(xc_here("diff --new consumer.yaml --old consumer.yaml").exit_code, 2);
+    auto two = xc_here("diff --old " + xc::test::reference_model_path().string() + " " + xc::test::reference_model_path().string() + " --new " +
+                       xc::test::reference_model_path().string());
+    EXPECT_EQ(two.exit_code, 2);
+    EXPECT_NE(two.err.find("one deployment"), std::string::npos) << two.err;
+    auto bad = xc_here("diff --old " + stacks("true") + " --new " + stacks("maybe"));
+    EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+    EXPECT_EQ(bad.out, "");
 }
 
 }  // namespace diff_gate_test

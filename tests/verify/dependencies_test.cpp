@@ -200,6 +200,32 @@ TEST(Unresolved, ADiffComparisonOverAnUnresolvedSideIsUndecided) {
     }
 }
 
+// The same unknown at the same place on both sides is one value: where what a comparison reads is
+// identical, unknowns included, it decides alike (no new access); where anything it reads
+// differs, or the unknowns differ, it stays UNDECIDED.
+TEST(Unresolved, IdenticalUnknownsOnBothSidesDecideAlike) {
+    auto plain = verified(models[0], {});
+    auto api = plain.graph.private_apis().front();
+    const std::string origin = "data.aws_secretsmanager_secret_version.endpoint.secret_string";
+    auto with = verified(models[0], {item_on(plain.graph[api].path, origin)});
+    auto again = verified(models[0], {item_on(plain.graph[api].path, origin)});
+    auto same = xc::verify::diff(with.graph, again.graph);
+    EXPECT_EQ(same.exit_code(), 0);
+    EXPECT_EQ(same.count(xc::verify::Change::undecided), 0u);
+    // Another unknown on NEW at the same place: not the same value.
+    auto other = verified(models[0], {item_on(plain.graph[api].path, origin + "_other")});
+    auto changed = xc::verify::diff(with.graph, other.graph);
+    EXPECT_EQ(changed.exit_code(), 3);
+    bool api_access = false;
+    for (const auto& f : changed.findings)
+        if (f.finding.subject == plain.graph[api].id && f.finding.property == "api-access") {
+            api_access = true;
+            EXPECT_EQ(f.change, xc::verify::Change::undecided);
+            EXPECT_NE(f.finding.message.find(origin + "_other"), std::string::npos) << f.finding.message;
+        }
+    EXPECT_TRUE(api_access);
+}
+
 }  // namespace
 
 }  // namespace dependencies_test

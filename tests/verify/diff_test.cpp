@@ -58,7 +58,8 @@ const std::map<std::string, std::string> covering_check{{"api-endpoint-only", "a
                                                         {"secret-integrity", "secret-access"},
                                                         {"lambda-invoke", "invoke-access"},
                                                         {"lambda-data", "data-access"},
-                                                        {"network-ingress", "network-access"}};
+                                                        {"network-ingress", "network-access"},
+                                                        {"dns-tls", "name-resolution"}};
 
 // Mutants whose defect is not access NEW adds, each with why: diff reports no new access there.
 const std::map<std::string, std::string> removes_access{
@@ -74,14 +75,18 @@ const std::map<std::string, std::string> removes_access{
     {"endpoint-policy-other-domain", "the endpoint admits less"},
 };
 
-// Not compared yet (README "Gate pull requests with xc diff", limits): names and certificates,
-// subnets' routes, and where functions run.
-const std::set<std::string> not_covered_properties{"dns-tls"};
+// Not compared (README "Gate pull requests with xc diff", limits): a subnet's routes and where a
+// load balancer's addresses are.
+const std::set<std::string> not_covered_properties{};
 const std::set<std::string> not_covered_mutants{"subnet-without-gateway-route", "alb-in-public-subnets"};
 
 // Mutants whose new access a check other than the property's covering one reports.
 const std::map<std::string, std::string> covering_check_of_mutant{{"lambda-outside-vpc", "function-network"},
-                                                                  {"key-grants-to-a-service", "key-access"}};
+                                                                  {"key-grants-to-a-service", "key-access"},
+                                                                  {"listener-cert-wrong-domain", "tls-names"},
+                                                                  {"custom-domain-differs-from-alias", "tls-names"},
+                                                                  {"domain-cert-wrong-name", "tls-names"},
+                                                                  {"plain-http-listener", "tls-names"}};
 
 // Mutants diff cannot decide, each with why (exit 3, no new access claimed).
 const std::map<std::string, std::string> undecided_mutants{
@@ -218,6 +223,76 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
             reproduces = reproduces || (xc::policy::decide(xc::policy::PolicySet{identity, key_policy(new_g, nv)}, r).verdict == Verdict::Allow &&
                                         xc::policy::decide(xc::policy::PolicySet{identity, key_policy(old_g, *ov)}, r).verdict != Verdict::Allow);
         EXPECT_TRUE(reproduces);
+    } else if (check == "name-resolution" || check == "load-balancer-routing") {
+        // The answer or target is in NEW's graph and not in OLD's, read from the graphs here.
+        const std::string key = f.finding.witness["connectsTo"];
+        using E = xc::model::EdgeKind;
+        using xc::verify::deployed_identity;
+        auto connections = [&](const xc::model::Graph& g, xc::model::Vertex v) {
+            std::set<std::string> out;
+            if (check == "load-balancer-routing") {
+                for (auto li : g.out(v, E::contains))
+                    if (g[li].kind == xc::model::VertexKind::listener)
+                        for (auto tg : g.out(li, E::forwards_to))
+                            for (auto t : g.out(tg, E::forwards_to)) {
+                                const auto& l = g.resource<xc::model::Listener>(li);
+                                out.insert(l.protocol + ":" + std::to_string(l.port) + " -> " + deployed_identity(g, t));
+                            }
+            } else if (g[v].kind == xc::model::VertexKind::vpc_endpoint) {
+                const auto& e = g.resource<xc::model::VpcEndpoint>(v);
+                if (e.private_dns) out.insert("the public names of " + e.service + " resolve to the endpoint in its VPC");
+            } else {
+                const auto& z = g.resource<xc::model::HostedZone>(v);
+                if (!z.is_private) out.insert("anyone on the internet (public zone)");
+                for (auto vpc : g.out(v, E::associated_with)) out.insert("clients in " + deployed_identity(g, vpc));
+                for (const auto& [name, r] : z.records)
+                    for (auto rec : g.out(v, E::contains))
+                        if (g.resource<xc::model::AliasRecord>(rec).fqdn == r.fqdn)
+                            for (auto lb : g.out(rec, E::resolves_to)) out.insert(xc::policy::ascii_lower(r.fqdn) + " -> " + deployed_identity(g, lb));
+            }
+            return out;
+        };
+        EXPECT_TRUE(connections(new_g, nv).contains(key)) << key;
+        EXPECT_FALSE(connections(old_g, *ov).contains(key)) << key;
+    } else if (check == "tls-names") {
+        // NEW presents a certificate for the name on that listener (or the domain), and no
+        // certificate OLD presented there covers it; or NEW answers without TLS where OLD did not.
+        const std::string key = f.finding.witness["connectsTo"];
+        const auto at = key.find(" TLS for ");
+        auto covered = [&](const xc::model::Graph& g, xc::model::Vertex v, const std::string& scope, const std::string& name) {
+            std::vector<xc::model::Vertex> presenters;
+            if (g[v].kind == xc::model::VertexKind::custom_domain) {
+                if (scope == "the domain") presenters.push_back(v);
+            } else {
+                for (auto li : g.out(v, xc::model::EdgeKind::contains)) {
+                    if (g[li].kind != xc::model::VertexKind::listener) continue;
+                    const auto& l = g.resource<xc::model::Listener>(li);
+                    if (l.protocol + ":" + std::to_string(l.port) == scope) presenters.push_back(li);
+                }
+            }
+            for (auto p : presenters)
+                for (auto c : g.out(p, xc::model::EdgeKind::presents))
+                    if (xc::verify::detail::certificate_covers(g.resource<xc::model::Certificate>(c), name)) return true;
+            return false;
+        };
+        if (at == std::string::npos) {
+            EXPECT_TRUE(key.ends_with(" answers without TLS")) << key;
+            const std::string scope = key.substr(0, key.find(' '));
+            auto plain = [&](const xc::model::Graph& g, xc::model::Vertex v) {
+                for (auto li : g.out(v, xc::model::EdgeKind::contains))
+                    if (g[li].kind == xc::model::VertexKind::listener) {
+                        const auto& l = g.resource<xc::model::Listener>(li);
+                        if (l.protocol == "HTTP" && "HTTP:" + std::to_string(l.port) == scope) return true;
+                    }
+                return false;
+            };
+            EXPECT_TRUE(plain(new_g, nv));
+            EXPECT_FALSE(plain(old_g, *ov));
+        } else {
+            const std::string scope = key.substr(0, at), name = key.substr(at + 9);
+            EXPECT_TRUE(covered(new_g, nv, scope, name)) << key;
+            EXPECT_FALSE(covered(old_g, *ov, scope, name)) << key;
+        }
     } else {
         ADD_FAILURE() << "no re-check for " << check;
     }

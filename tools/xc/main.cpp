@@ -10,6 +10,7 @@
 #include "cloudformation_stacks.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
+#include "inputs.hpp"
 #include "terraform_check.hpp"
 #include "verify_command.hpp"
 
@@ -38,31 +39,17 @@ void print(const xc::Error& e, const std::string& command) {
     std::cerr << "xc " << command << ": " << (e.context().empty() ? "" : e.context() + ": ") << xc::printable(e.what()) << '\n';
 }
 
-// The graph of the model file, or of the CloudFormation stacks when templates were given.
-const xc::model::Graph& load_input(const std::string& file, const std::vector<std::string>& stack_args, std::string& label) {
-    if (stack_args.empty()) {
-        label = file;
-        return xc::cli::load_graph(file);
+// One line per deployment read: what it holds (xc verify names the unresolved values).
+int run_check(const std::vector<xc::cli::LoadedInput>& inputs) {
+    for (const auto& in : inputs) {
+        const auto& graph = *in.graph;
+        const auto& m = graph.model();
+        std::cout << in.label << ": ok: model '" << m.name << "' in " << m.region << ": " << m.accounts.size() << " accounts, " << m.services.size()
+                  << " services, " << graph.private_apis().size() << " private APIs; graph of " << graph.vertex_count() << " resources and "
+                  << graph.edge_count() << " relations";
+        if (!m.unresolved.empty()) std::cout << "; unresolved values: " << m.unresolved.size() << " (xc verify names them)";
+        std::cout << "\n";
     }
-    return xc::cli::load_stacks_graph(stack_args, label);
-}
-
-int run_check(const std::string& file, const std::vector<std::string>& stack_args) {
-    std::string label;
-    const auto& graph = load_input(file, stack_args, label);
-    const auto& m = graph.model();
-    std::cout << label << ": ok: " << (stack_args.empty() ? "model '" + m.name + "'" : std::to_string(m.services.size() + 1) + " stacks") << " in "
-              << m.region << ": " << m.accounts.size() << " accounts, " << m.services.size() << " services, " << graph.private_apis().size()
-              << " private APIs; graph of " << graph.vertex_count() << " resources and " << graph.edge_count() << " relations";
-    if (!m.unresolved.empty()) std::cout << "; unresolved values: " << m.unresolved.size() << " (xc verify names them)";
-    std::cout << "\n";
-    return ok;
-}
-
-int run_graph(const std::string& file, const std::vector<std::string>& stack_args, const std::string& format) {
-    std::string label;
-    const auto& graph = load_input(file, stack_args, label);
-    std::cout << (format == "dot" ? xc::model::to_dot(graph) : xc::model::to_mermaid(graph));
     return ok;
 }
 
@@ -177,10 +164,13 @@ int main(int argc, char** argv) {
     for (const auto& c : xc::verify::diff_checks) diff_list += "\n  " + std::string(c.id) + ": " + std::string(c.title);
     auto* diff = app.add_subcommand(
         "diff", "Prove that NEW grants no access OLD did not (a pull request's head against its base), or show the request it lets in.\n"
+                "  xc diff [OPTIONS] OLD NEW                  (each a model file, a Terraform root directory or a template)\n"
+                "  xc diff [OPTIONS] --old INPUT... --new INPUT...   (each side's inputs with their ROOT- or STACK-OPTIONS,\n"
+                "                                             as xc verify takes them: see xc check --help)\n"
                 "Exit 1 on new access, 3 when a comparison is undecided; removed access is information.\n"
                 "Checks:" + diff_list);
-    diff->add_option("old", diff_request.old_file, "The model before the change (JSON)")->required();
-    diff->add_option("new", diff_request.new_file, "The model after the change (JSON)")->required();
+    // OLD and NEW, each one input, or each side's inputs after --old and --new (diff_command.hpp).
+    diff->allow_extras();
     diff->add_option("--format", diff_request.format, "Output format: text for people, json (xcDiff 1), sarif (SARIF 2.1.0, at NEW's lines)")
         ->check(CLI::IsMember(xc::cli::verify_formats()))
         ->capture_default_str();
@@ -219,40 +209,15 @@ int main(int argc, char** argv) {
     const std::string command = app.get_subcommands().front()->get_name();
     try {
         if (*check) {
-            const auto args = with_after_dashes(check->remaining());
-            if (!stack_args.empty()) {
-                if (!args.empty()) {
-                    std::cerr << "xc check: give CloudFormation templates or one model file, not both\n";
-                    return bad_input;
-                }
-                return run_check("", stack_args);
-            }
-            if (xc::cli::names_terraform_roots(args)) return xc::cli::run_check_terraform(args);
-            if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
-                std::cerr << "xc check: give one model file, or Terraform root directories (xc check --help)\n";
-                return bad_input;
-            }
-            return run_check(args[0], {});
+            const auto inputs = xc::cli::sort_inputs(with_after_dashes(check->remaining()), stack_args);
+            // Terraform roots: a line per root, with where its instances are placed.
+            if (!inputs.terraform.empty() && inputs.model_files.empty() && inputs.stacks.empty()) return xc::cli::run_check_terraform(inputs.terraform);
+            return run_check(xc::cli::load_inputs(inputs));
         }
         if (*graph) {
-            const auto args = with_after_dashes(graph->remaining());
-            if (!stack_args.empty()) {
-                if (!args.empty()) {
-                    std::cerr << "xc graph: give CloudFormation templates, Terraform root directories or one model file, not several kinds\n";
-                    return bad_input;
-                }
-                return run_graph("", stack_args, format);
-            }
-            if (xc::cli::names_terraform_roots(args)) {
-                const auto& g = *xc::cli::load_terraform_model(args).graph;
-                std::cout << (format == "dot" ? xc::model::to_dot(g) : xc::model::to_mermaid(g));
-                return ok;
-            }
-            if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
-                std::cerr << "xc graph: give one model file, Terraform root directories or CloudFormation templates (xc graph --help)\n";
-                return bad_input;
-            }
-            return run_graph(args[0], {}, format);
+            const auto input = xc::cli::load_one_input(xc::cli::sort_inputs(with_after_dashes(graph->remaining()), stack_args), "xc graph's input");
+            std::cout << (format == "dot" ? xc::model::to_dot(*input.graph) : xc::model::to_mermaid(*input.graph));
+            return ok;
         }
         if (*emit) return xc::cli::run_emit(emit_request);
         // `-o ''` names no file; it must not quietly mean standard output.
@@ -265,7 +230,10 @@ int main(int argc, char** argv) {
         }
         if (*diff && diff_file->count() > 0 && diff_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");
-        if (*diff) return xc::cli::run_diff(diff_request);
+        if (*diff) {
+            diff_request.arguments = diff->remaining();
+            return xc::cli::run_diff(diff_request);
+        }
     } catch (const xc::Error& e) {
         print(e, command);
         return e.exit_code();

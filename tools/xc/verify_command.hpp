@@ -4,11 +4,10 @@
 // any of them is exit 2 with every diagnostic and no report at all, on stdout or in --output.
 #pragma once
 
-#include "cloudformation_stacks.hpp"
 #include "command_support.hpp"
+#include "inputs.hpp"
 #include "output_file.hpp"
 #include "progress_line.hpp"
-#include "terraform_check.hpp"
 
 #include <xc/verify/baseline.hpp>
 #include <xc/verify/report_format.hpp>
@@ -65,30 +64,12 @@ inline int run_verify(const VerifyRequest& request) {
     verify::VerifyOptions options = request.options();
 
     std::vector<Diagnostic> diagnostics;
-    const Inputs inputs = split_inputs(request.inputs);
-    if (inputs.model_files.empty() && inputs.terraform.empty() && request.stack_args.empty())
-        throw InputError("", "give model files, Terraform root directories or CloudFormation templates");
-    if (!inputs.terraform.empty() && !request.stack_args.empty())
-        throw InputError("", "give Terraform root directories or CloudFormation templates in one run, not both (their options share names)");
-    std::vector<std::string> labels = inputs.model_files;
-    std::vector<const model::Graph*> graphs = load_graphs(inputs.model_files, diagnostics);
-    std::optional<TerraformModel> terraform;
-    if (!inputs.terraform.empty()) {
-        try {
-            terraform = load_terraform_model(inputs.terraform);
-            graphs.push_back(terraform->graph);
-            labels.push_back(terraform->label);
-        } catch (const InputError& e) {
-            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
-        }
-    }
-    if (!request.stack_args.empty()) {
-        try {
-            graphs.push_back(&load_stacks_graph(request.stack_args, labels.emplace_back()));
-        } catch (const InputError& e) {
-            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
-            if (e.diagnostics().empty()) throw;
-        }
+    std::vector<LoadedInput> inputs;
+    try {
+        inputs = load_inputs(sort_inputs(request.inputs, request.stack_args));
+    } catch (const InputError& e) {
+        if (e.diagnostics().empty()) throw;
+        diagnostics = e.diagnostics();
     }
     std::optional<verify::Baseline> baseline;
     if (!request.baseline.empty()) {
@@ -103,16 +84,15 @@ inline int run_verify(const VerifyRequest& request) {
     // One deadline for the whole run, over every model.
     options.run_deadline = verify::Deadline::after(request.run_timeout_ms, "run");
     std::size_t total_apis = 0;
-    for (const auto& g : graphs) total_apis += g->private_apis().size();
+    for (const auto& in : inputs) total_apis += in.graph->private_apis().size();
     ProgressLine progress(stderr, ::isatty(STDERR_FILENO) == 1 && total_apis > progress_min_apis);
     verify::RunReport run;
     std::size_t apis_before = 0;
-    for (std::size_t i = 0; i < graphs.size(); ++i) {
-        auto report = verify::verify(*graphs[i], options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
-        apis_before += graphs[i]->private_apis().size();
-        run.models.push_back(verify::locate(labels[i], std::move(report), graphs[i]->model()));
-        if (terraform && graphs[i] == terraform->graph)
-            for (const auto& n : terraform->not_modelled) run.models.back().not_modelled.push_back(Location{n.at.file, n.at.position, n.at.path + " (" + n.type + ")"});
+    for (const auto& in : inputs) {
+        auto report = verify::verify(*in.graph, options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
+        apis_before += in.graph->private_apis().size();
+        run.models.push_back(verify::locate(in.label, std::move(report), in.graph->model()));
+        run.models.back().not_modelled = in.not_modelled;
     }
     progress.finish();
     if (baseline) {

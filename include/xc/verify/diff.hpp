@@ -32,7 +32,10 @@
 //    function-role: a function running as another role may do no more than under its old one;
 //  - invoke-access: each Lambda's invoke permissions (principal, source account, source ARN);
 //  - network-access: who reaches each load balancer and interface endpoint over TCP (security
-//    groups' ingress on the ports it listens on; internal -> internet-facing is new access).
+//    groups' ingress on the ports it listens on; internal -> internet-facing is new access);
+//  - api-binding, function-callers, function-network, secret-key: what a subject connects to;
+//  - name-resolution, tls-names, load-balancer-routing: what names resolve to and for whom, the
+//    names the edge answers TLS for, and the targets each listener forwards to.
 #pragma once
 
 #include <xc/verify/api_properties.hpp>
@@ -85,6 +88,7 @@ struct DiffFinding {
     bool on_old_side = false;                  // finding.path and finding.statements are OLD's (removed subjects)
     std::vector<StatementRef> old_statements;  // the statements deciding the witness in OLD (paths in OLD)
     std::string old_path;                      // the subject's policy (or definition) in OLD
+    bool unchanged = false;                    // no new access because what decides it is the same on both sides
 };
 
 struct DiffReport {
@@ -285,7 +289,7 @@ inline void compare(DiffContext& dc, const std::string& check, model::Vertex new
 // The same policy on the same resource and path decides every request alike: nothing to ask.
 inline void unchanged(DiffContext& dc, const std::string& check, model::Vertex new_v, model::Vertex old_v, const std::string& what,
                       const std::string& path) {
-    dc.add(check, new_v, old_v, Change::no_new_access, what + " is unchanged", path);
+    dc.add(check, new_v, old_v, Change::no_new_access, what + " is unchanged", path).unchanged = true;
 }
 
 inline std::string dump_or_none(const model::PolicyDocument* d) { return d ? d->document.dump() : std::string("<none>"); }
@@ -617,7 +621,7 @@ inline void diff_function_role(DiffContext& dc, model::Vertex old_v, model::Vert
         return;
     }
     if (deployed_identity_key(dc.new_graph(), nroles.front()) == deployed_identity_key(dc.old_graph(), oroles.front())) {
-        dc.add("function-role", new_v, old_v, Change::no_new_access, "the function runs as the same role (data-access and role-access compare it)");
+        dc.add("function-role", new_v, old_v, Change::no_new_access, "the function runs as the same role (data-access and role-access compare it)").unchanged = true;
         return;
     }
     compare_role_reach(dc, "function-role", new_v, old_v, nroles.front(), oroles.front(), RoleReach::everything);
@@ -865,15 +869,20 @@ inline void diff_network(DiffContext& dc, model::Vertex old_v, model::Vertex new
 // The targets `v` connects to, by deployed identity, each with the model path that makes it.
 using Connections = std::map<std::string, std::string>;
 
+// Whether one side's connection `key` is among `others`' (by default: the same key).
+using CoveredBy = bool (*)(const std::string& key, const Connections& others);
+inline bool same_connection(const std::string& key, const Connections& others) { return others.contains(key); }
+
 // Reports the connections NEW has and OLD had not (new access, `what` names them), and those OLD
-// had and NEW has not (access removed).
+// had and NEW has not (access removed); `covered` says whether a side already had a connection.
 inline void compare_connections(DiffContext& dc, const std::string& check, model::Vertex old_v, model::Vertex new_v,
-                                const Connections& news, const Connections& olds, const std::string& what, const std::string& fix) {
+                                const Connections& news, const Connections& olds, const std::string& what, const std::string& fix,
+                                CoveredBy covered = same_connection) {
     const std::string path = dc.new_graph()[new_v].path;
     if (news == olds) return unchanged(dc, check, new_v, old_v, what, path);
     bool added = false;
     for (const auto& [key, at] : news) {
-        if (olds.contains(key)) continue;
+        if (covered(key, olds)) continue;
         added = true;
         auto& f = dc.add(check, new_v, old_v, Change::new_access, what + " in NEW include " + key + "; OLD's did not", at);
         f.finding.witness = {{"connectsTo", key}};
@@ -881,7 +890,7 @@ inline void compare_connections(DiffContext& dc, const std::string& check, model
     }
     if (!added) dc.add(check, new_v, old_v, Change::no_new_access, "every one of " + what + " in NEW was there in OLD", path);
     for (const auto& [key, at] : olds)
-        if (!news.contains(key)) {
+        if (!covered(key, news)) {
             auto& f = dc.add(check, new_v, old_v, Change::access_removed, what + " in NEW no longer include " + key, path);
             f.finding.witness = {{"connectsTo", key}};
         }
@@ -986,6 +995,109 @@ inline void diff_secret_key(DiffContext& dc, model::Vertex old_v, model::Vertex 
     }
 }
 
+// ---- names and TLS: name-resolution, tls-names, load-balancer-routing ---------------------------
+//
+// Who reaches a load balancer, and where it sends them, also follows from names: which names
+// resolve where and for whom, which names the edge answers TLS for, and which targets a listener
+// forwards to.
+
+// name-resolution: what a hosted zone answers and to whom, and whether an interface endpoint's
+// private DNS name answers in its VPC. "To get an answer from a private hosted zone you also have to
+// be running an EC2 instance in one of the associated VPCs" (Route 53 developer guide, "Working with
+// private hosted zones"); a public zone answers anyone on the internet. A name newly resolving to a
+// load balancer, a zone newly answering in a VPC or publicly, an endpoint newly taking its
+// service's public names in its VPC ("With private DNS enabled ... requests to the default DNS name
+// of the service resolve to the endpoint", AWS PrivateLink guide, "DNS hostnames") is new access.
+inline void diff_names(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    auto answers = [](const model::Graph& g, model::Vertex v) {
+        Connections out;
+        if (g[v].kind == model::VertexKind::vpc_endpoint) {
+            const auto& e = g.resource<model::VpcEndpoint>(v);
+            if (e.private_dns) out.emplace("the public names of " + e.service + " resolve to the endpoint in its VPC", e.path + "/privateDns");
+            return out;
+        }
+        const auto& z = g.resource<model::HostedZone>(v);
+        if (!z.is_private) out.emplace("anyone on the internet (public zone)", z.path + "/private");
+        for (auto vpc : g.out(v, model::EdgeKind::associated_with)) out.emplace("clients in " + deployed_identity_key(g, vpc), z.path + "/vpcs");
+        for (auto record : g.out(v, model::EdgeKind::contains)) {
+            const auto& r = g.resource<model::AliasRecord>(record);
+            for (auto lb : g.out(record, model::EdgeKind::resolves_to))
+                out.emplace(policy::ascii_lower(r.fqdn) + " -> " + deployed_identity_key(g, lb), r.path);
+        }
+        return out;
+    };
+    compare_connections(dc, "name-resolution", old_v, new_v, answers(dc.new_graph(), new_v), answers(dc.old_graph(), old_v),
+                        "the answers and audience of its names", "resolve no name to a target, and for no client, OLD did not");
+}
+
+// A "<listener> TLS for <name>" connection is covered by one of the same listener for a name whose
+// pattern covers it (a wildcard covers exactly one label, name_covers): a certificate for
+// *.example.com that becomes one for food.example.com presents no new name.
+inline bool tls_name_covered(const std::string& key, const Connections& others) {
+    static const std::string sep = " TLS for ";
+    const auto at = key.find(sep);
+    if (at == std::string::npos) return others.contains(key);
+    const std::string scope = key.substr(0, at), name = key.substr(at + sep.size());
+    for (auto it = others.lower_bound(scope + sep); it != others.end() && it->first.compare(0, scope.size() + sep.size(), scope + sep) == 0; ++it)
+        if (name_covers(it->first.substr(scope.size() + sep.size()), name)) return true;
+    return false;
+}
+
+// tls-names: the names a load balancer's listeners and a custom domain answer TLS for (a
+// certificate's domain and alternative names), and each listener that answers without TLS. "To use
+// an HTTPS listener, you must deploy at least one SSL/TLS server certificate on your load balancer"
+// (ELB guide, "SSL certificates for your Application Load Balancer"): a client that trusts a name
+// reaches whatever presents a certificate for it; a plain HTTP listener reaches anyone on the path.
+inline void diff_tls_names(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    auto names = [](const model::Graph& g, model::Vertex v) {
+        Connections out;
+        auto present = [&](const std::string& scope, model::Vertex presenter, const std::string& at) {
+            for (auto c : g.out(presenter, model::EdgeKind::presents)) {
+                const auto& cert = g.resource<model::Certificate>(c);
+                out.emplace(scope + " TLS for " + policy::ascii_lower(cert.domain), at);
+                for (const auto& alt : cert.alternative_names) out.emplace(scope + " TLS for " + policy::ascii_lower(alt), at);
+            }
+        };
+        if (g[v].kind == model::VertexKind::custom_domain) {
+            present("the domain", v, g.resource<model::CustomDomain>(v).path + "/certificate");
+            return out;
+        }
+        for (auto li : g.out(v, model::EdgeKind::contains)) {
+            if (g[li].kind != model::VertexKind::listener) continue;
+            const auto& l = g.resource<model::Listener>(li);
+            const std::string scope = l.protocol + ":" + std::to_string(l.port);
+            if (l.protocol == "HTTP") out.emplace(scope + " answers without TLS", l.path);
+            present(scope, li, l.path + "/certificates");
+        }
+        return out;
+    };
+    compare_connections(dc, "tls-names", old_v, new_v, names(dc.new_graph(), new_v), names(dc.old_graph(), old_v),
+                        "the names answered with TLS (and listeners without it)", "present certificates for no name OLD did not; keep every listener on TLS",
+                        tls_name_covered);
+}
+
+// load-balancer-routing: the targets each listener port forwards to. A client chooses the Host
+// header and path it sends, and a listener "evaluates the request against each rule in priority
+// order ... If none of the conditions for the other rules are met, then the action for the default
+// rule is performed" (ELB guide, "Listener rules for your Application Load Balancer"): what a
+// client of the load balancer reaches on a port is every target a rule or the default action of
+// that port's listener forwards to.
+inline void diff_routing(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
+    auto targets = [](const model::Graph& g, model::Vertex lb) {
+        Connections out;
+        for (auto li : g.out(lb, model::EdgeKind::contains)) {
+            if (g[li].kind != model::VertexKind::listener) continue;
+            const auto& l = g.resource<model::Listener>(li);
+            for (auto tg : g.out(li, model::EdgeKind::forwards_to))
+                for (auto target : g.out(tg, model::EdgeKind::forwards_to))
+                    out.emplace(l.protocol + ":" + std::to_string(l.port) + " -> " + deployed_identity_key(g, target), l.path);
+        }
+        return out;
+    };
+    compare_connections(dc, "load-balancer-routing", old_v, new_v, targets(dc.new_graph(), new_v), targets(dc.old_graph(), old_v),
+                        "the targets its listeners forward to", "forward no listener port to a target OLD did not");
+}
+
 }  // namespace detail
 
 // ---- the checks ------------------------------------------------------------------------------
@@ -1006,7 +1118,7 @@ namespace detail {
 inline bool is_kind(const model::Graph& g, model::Vertex v, model::VertexKind k) { return g[v].kind == k; }
 }  // namespace detail
 
-inline constexpr std::array<DiffCheck, 15> diff_checks{{
+inline constexpr std::array<DiffCheck, 18> diff_checks{{
     {"api-access", "No new request reaches an API",
      "Every request (anonymous caller, any action, stage, method, path and context through an interface endpoint) that NEW's "
      "API resource policy allows, OLD's allowed; a PRIVATE API stays PRIVATE.",
@@ -1089,6 +1201,27 @@ inline constexpr std::array<DiffCheck, 15> diff_checks{{
      "AWS-managed key on one side: UNDECIDED).",
      "NoNewSecretKeyAccess", "Encrypt the secret with a key whose policy grants no more than the old key's.", "7.5",
      [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::secret); }, detail::diff_secret_key},
+    {"name-resolution", "No name newly resolves, or resolves for someone new",
+     "Every answer a hosted zone gives in NEW (a name to a load balancer) and every audience it answers (associated VPCs, the "
+     "internet for a public zone), it gave in OLD; an interface endpoint takes its service's public names in its VPC only if it did.",
+     "NoNewNameResolution", "Resolve no name to a target, and for no client, that OLD did not.", "6.5",
+     [](const model::Graph& g, model::Vertex v) {
+         if (detail::is_kind(g, v, model::VertexKind::hosted_zone)) return true;
+         return detail::is_kind(g, v, model::VertexKind::vpc_endpoint) && g.resource<model::VpcEndpoint>(v).type == model::EndpointType::interface;
+     },
+     detail::diff_names},
+    {"tls-names", "No new name answered with TLS, no listener without it",
+     "Every name a load balancer's listeners or a custom domain present a certificate for in NEW, a certificate covered in OLD; "
+     "no listener answers without TLS that did not.",
+     "NoNewTlsNames", "Present certificates for no name OLD did not; keep every listener on TLS.", "5.9",
+     [](const model::Graph& g, model::Vertex v) {
+         return detail::is_kind(g, v, model::VertexKind::load_balancer) || detail::is_kind(g, v, model::VertexKind::custom_domain);
+     },
+     detail::diff_tls_names},
+    {"load-balancer-routing", "No new target behind a load balancer",
+     "Every target (by deployed identity) a listener port forwards to in NEW, by a rule or its default action, it forwarded to in OLD.",
+     "NoNewLoadBalancerRouting", "Forward no listener port to a target OLD did not.", "6.5",
+     [](const model::Graph& g, model::Vertex v) { return detail::is_kind(g, v, model::VertexKind::load_balancer); }, detail::diff_routing},
     {"invoke-access", "No new invoker of a Lambda",
      "Every principal, source account and source ARN that NEW's invoke permissions admit, OLD's admitted.", "NoNewInvokeAccess",
      "Grant lambda:InvokeFunction to no principal or source OLD did not admit.", "7.3",
@@ -1142,12 +1275,22 @@ inline DiffReport diff(const model::Graph& old_graph, const model::Graph& new_gr
             dc.begin_check();
             const std::size_t first = dc.report().findings.size();
             check.run(dc, it->second, v);
-            // A side that holds what its front end could not resolve decides nothing (dependencies.hpp).
+            // A side that holds what its front end could not resolve decides nothing (dependencies.hpp)
+            // — except that what is identical on both sides, unknowns included, decides alike: an
+            // unknown of one origin at one place takes one value, as both sides are read against
+            // the same world (a certificate given by ARN names the same names in OLD and NEW).
             if (!old_unresolved.empty() || !new_unresolved.empty()) {
                 auto items = new_unresolved.affecting(v);
-                for (auto* item : old_unresolved.affecting(it->second)) items.push_back(item);
-                for (std::size_t i = first; i < dc.report().findings.size(); ++i)
-                    if (mark_unresolved(dc.report().findings[i].finding, items)) dc.report().findings[i].change = Change::undecided;
+                const auto old_items = old_unresolved.affecting(it->second);
+                const bool same_unknowns = std::equal(items.begin(), items.end(), old_items.begin(), old_items.end(),
+                                                      [](const model::Unresolved* a, const model::Unresolved* b) { return *a == *b; });
+                for (const auto* o : old_items)
+                    if (std::none_of(items.begin(), items.end(), [&](const model::Unresolved* n) { return *n == *o; })) items.push_back(o);
+                for (std::size_t i = first; i < dc.report().findings.size(); ++i) {
+                    auto& f = dc.report().findings[i];
+                    if (f.unchanged && same_unknowns) continue;
+                    if (mark_unresolved(f.finding, items)) f.change = Change::undecided;
+                }
             }
         }
         for (const auto& [key, v] : olds)

@@ -27,35 +27,28 @@ namespace xc::verify {
 //   1: "xcDiff", old/new files, findings with a change, NEW's and OLD's deciding statements
 inline constexpr int diff_format_version = 1;
 
-// A diff with the files it compared and where each path is written in them.
+// A diff with the inputs it compared and where each path is written in them (a side read from
+// several files, Terraform roots or a set of stacks, places each path in its own file).
 struct DiffRun {
-    std::string old_file, new_file;
+    SourceLocations old_side, new_side;  // file: the side's name as given
     DiffReport report;
-    std::map<std::string, SourcePosition> old_positions, new_positions;
 
-    SourcePosition old_position(const std::string& path) const {
-        auto it = old_positions.find(path);
-        return it == old_positions.end() ? SourcePosition{} : it->second;
-    }
-    SourcePosition new_position(const std::string& path) const {
-        auto it = new_positions.find(path);
-        return it == new_positions.end() ? SourcePosition{} : it->second;
-    }
-    // A finding's own path: in NEW, or in OLD for a removed subject.
-    const std::string& file_of(const DiffFinding& f) const { return f.on_old_side ? old_file : new_file; }
-    SourcePosition position_of(const DiffFinding& f) const { return f.on_old_side ? old_position(f.finding.path) : new_position(f.finding.path); }
+    const std::string& old_file() const { return old_side.file; }
+    const std::string& new_file() const { return new_side.file; }
+    // The side a finding's own path and statements are in: NEW, or OLD for a removed subject.
+    const SourceLocations& side_of(const DiffFinding& f) const { return f.on_old_side ? old_side : new_side; }
 };
 
 inline DiffRun locate_diff(std::string old_file, std::string new_file, DiffReport report, const model::Model& old_model,
                            const model::Model& new_model) {
-    DiffRun run{std::move(old_file), std::move(new_file), std::move(report), {}, {}};
+    DiffRun run{{std::move(old_file), {}}, {std::move(new_file), {}}, std::move(report)};
     for (const auto& f : run.report.findings) {
-        auto& own = f.on_old_side ? run.old_positions : run.new_positions;
+        auto& own = f.on_old_side ? run.old_side : run.new_side;
         const auto& own_model = f.on_old_side ? old_model : new_model;
-        if (!f.finding.path.empty()) own.emplace(f.finding.path, own_model.position(f.finding.path));
-        for (const auto& s : f.finding.statements) own.emplace(s.path(), own_model.position(s.path()));
-        for (const auto& s : f.old_statements) run.old_positions.emplace(s.path(), old_model.position(s.path()));
-        if (!f.old_path.empty()) run.old_positions.emplace(f.old_path, old_model.position(f.old_path));
+        own.add(f.finding.path, own_model);
+        for (const auto& s : f.finding.statements) own.add(s.path(), own_model);
+        for (const auto& s : f.old_statements) run.old_side.add(s.path(), old_model);
+        run.old_side.add(f.old_path, old_model);
     }
     return run;
 }
@@ -74,14 +67,19 @@ inline std::string diff_summary_text(const DiffReport& r) {
            " access removed, " + std::to_string(r.count(Change::added)) + " added, " + std::to_string(r.count(Change::removed)) + " removed";
 }
 
-inline nlohmann::json statements_json(const std::vector<StatementRef>& refs, const std::function<SourcePosition(const std::string&)>& where) {
+inline nlohmann::json statements_json(const std::vector<StatementRef>& refs, const SourceLocations& side) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : refs) {
         nlohmann::json j{{"path", s.path()}, {"index", s.index}, {"sid", s.sid}, {"effect", s.effect}};
-        if (auto loc = location_json(where(s.path())); !loc.is_null()) j["location"] = loc;
+        if (auto loc = location_json(side, s.path()); !loc.is_null()) j["location"] = loc;
         out.push_back(std::move(j));
     }
     return out;
+}
+
+// "old: file:line:col: path (Allow, Sid x)" for the text report.
+inline std::string statement_text(const char* side_name, const SourceLocations& side, const StatementRef& s) {
+    return std::string("      ") + side_name + ": " + located_path_text(side, s.path()) + " (" + s.effect + (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
 }
 
 }  // namespace detail
@@ -90,28 +88,26 @@ inline nlohmann::json statements_json(const std::vector<StatementRef>& refs, con
 inline nlohmann::json to_json(const DiffRun& run) {
     const auto& r = run.report;
     nlohmann::json findings = nlohmann::json::array();
-    const std::function<SourcePosition(const std::string&)> in_new = [&](const std::string& p) { return run.new_position(p); };
-    const std::function<SourcePosition(const std::string&)> in_old = [&](const std::string& p) { return run.old_position(p); };
     for (const auto& df : r.findings) {
         const Finding& f = df.finding;
         nlohmann::json j{{"check", f.property},   {"subject", f.subject}, {"scope", f.scope},
                          {"change", std::string(to_string(df.change))}, {"verdict", std::string(to_string(f.verdict))},
                          {"message", f.message},  {"side", df.on_old_side ? "old" : "new"}, {"path", f.path}};
-        if (auto loc = detail::location_json(run.position_of(df)); !loc.is_null()) j["location"] = loc;
+        if (auto loc = detail::location_json(run.side_of(df), f.path); !loc.is_null()) j["location"] = loc;
         if (!f.witness.is_null()) j["witness"] = f.witness;
-        if (!f.statements.empty()) j["statements"] = detail::statements_json(f.statements, df.on_old_side ? in_old : in_new);
-        if (!df.old_statements.empty()) j["oldStatements"] = detail::statements_json(df.old_statements, in_old);
+        if (!f.statements.empty()) j["statements"] = detail::statements_json(f.statements, run.side_of(df));
+        if (!df.old_statements.empty()) j["oldStatements"] = detail::statements_json(df.old_statements, run.old_side);
         if (!df.old_path.empty() && !df.on_old_side) {
             j["oldPath"] = df.old_path;
-            if (auto loc = detail::location_json(run.old_position(df.old_path)); !loc.is_null()) j["oldLocation"] = loc;
+            if (auto loc = detail::location_json(run.old_side, df.old_path); !loc.is_null()) j["oldLocation"] = loc;
         }
         if (!f.fix.empty()) j["fix"] = f.fix;
         findings.push_back(std::move(j));
     }
     return {{"xcDiff", diff_format_version},
             {"tool", {{"name", "xc"}, {"version", xc::version}}},
-            {"old", {{"file", run.old_file}}},
-            {"new", {{"file", run.new_file}}},
+            {"old", {{"file", run.old_file()}}},
+            {"new", {{"file", run.new_file()}}},
             {"summary", detail::diff_summary_json(r)},
             {"exitCode", r.exit_code()},
             {"findings", std::move(findings)}};
@@ -119,7 +115,7 @@ inline nlohmann::json to_json(const DiffRun& run) {
 
 // The diff for people: every comparison, what it found, the witness and both sides' statements.
 inline std::string to_text(const DiffRun& run) {
-    std::string out = "xc diff " + run.old_file + " (OLD) -> " + run.new_file + " (NEW)\n\n";
+    std::string out = "xc diff " + run.old_file() + " (OLD) -> " + run.new_file() + " (NEW)\n\n";
     for (const auto& df : run.report.findings) {
         const Finding& f = df.finding;
         std::string change(to_string(df.change));
@@ -127,17 +123,11 @@ inline std::string to_text(const DiffRun& run) {
         out += "      " + f.message + "\n";
         if (df.change == Change::no_new_access) continue;
         if (!f.witness.is_null()) out += "      witness: " + f.witness.dump() + "\n";
-        const std::string& own_file = run.file_of(df);
-        for (const auto& s : f.statements)
-            out += std::string("      ") + (df.on_old_side ? "old" : "new") + ": " +
-                   detail::location_text(own_file, df.on_old_side ? run.old_position(s.path()) : run.new_position(s.path())) + ": " + s.path() +
-                   " (" + s.effect + (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
-        for (const auto& s : df.old_statements)
-            out += "      old: " + detail::location_text(run.old_file, run.old_position(s.path())) + ": " + s.path() + " (" + s.effect +
-                   (s.sid.empty() ? "" : ", Sid " + s.sid) + ")\n";
+        for (const auto& s : f.statements) out += detail::statement_text(df.on_old_side ? "old" : "new", run.side_of(df), s);
+        for (const auto& s : df.old_statements) out += detail::statement_text("old", run.old_side, s);
         if (df.change == Change::new_access && df.old_statements.empty() && f.witness.contains("action"))
             out += "      old: no statement of OLD allows it\n";
-        out += "      at: " + detail::location_text(own_file, run.position_of(df)) + ": " + f.path + "\n";
+        out += "      at: " + detail::located_path_text(run.side_of(df), f.path) + "\n";
         if (!f.fix.empty()) out += "      fix: " + f.fix + "\n";
     }
     out += "\n" + detail::diff_summary_text(run.report) + "\n";
@@ -175,26 +165,26 @@ inline nlohmann::json to_sarif(const DiffRun& run) {
         if (df.change == Change::undecided) text = f.subject + ": undecided (not a pass): " + f.message;
         if (!f.fix.empty()) text += ". Fix: " + f.fix;
         const bool old_side = df.on_old_side;
+        const SourceLocations& own = run.side_of(df);
+        const std::size_t own_artifact = old_side ? old_artifact : new_artifact;
         nlohmann::json result{
             {"ruleId", f.property},
             {"ruleIndex", rule_index(f.property)},
             {"level", level},
             {"message", {{"text", text}}},
-            {"locations", nlohmann::json::array({{{"physicalLocation", detail::physical_location(run.file_of(df), old_side ? old_artifact : new_artifact,
-                                                                                                 run.position_of(df))},
-                                                  {"logicalLocations", nlohmann::json::array({{{"fullyQualifiedName", f.subject}, {"kind", "resource"}}})}}})},
+            {"locations", nlohmann::json::array({{{"physicalLocation", detail::physical_location(own, own_artifact, f.path)},
+                                                  {"logicalLocations", detail::logical_locations(own, f)}}})},
             {"partialFingerprints", {{"xc-diff/v1", f.property + ":" + f.subject + ":" + std::string(to_string(df.change))}}}};
         nlohmann::json related = nlohmann::json::array();
         for (const auto& s : f.statements) {
             if (s.path() == f.path) continue;
             related.push_back({{"id", related.size() + 1},
-                               {"physicalLocation", detail::physical_location(run.file_of(df), old_side ? old_artifact : new_artifact,
-                                                                              old_side ? run.old_position(s.path()) : run.new_position(s.path()))},
+                               {"physicalLocation", detail::physical_location(own, own_artifact, s.path())},
                                {"message", {{"text", std::string(old_side ? "OLD" : "NEW") + " deciding statement " + s.path() + " (" + s.effect + ")"}}}});
         }
         for (const auto& s : df.old_statements)
             related.push_back({{"id", related.size() + 1},
-                               {"physicalLocation", detail::physical_location(run.old_file, old_artifact, run.old_position(s.path()))},
+                               {"physicalLocation", detail::physical_location(run.old_side, old_artifact, s.path())},
                                {"message", {{"text", "OLD deciding statement " + s.path() + " (" + s.effect + ")"}}}});
         if (!related.empty()) result["relatedLocations"] = std::move(related);
         nlohmann::json props{{"change", std::string(to_string(df.change))}, {"subject", f.subject}, {"scope", f.scope}, {"modelPath", f.path}};
@@ -202,8 +192,8 @@ inline nlohmann::json to_sarif(const DiffRun& run) {
         result["properties"] = std::move(props);
         results.push_back(std::move(result));
     }
-    nlohmann::json artifacts = nlohmann::json::array({{{"location", {{"uri", detail::file_uri(run.new_file)}}}, {"roles", {"analysisTarget"}}},
-                                                      {{"location", {{"uri", detail::file_uri(run.old_file)}}}, {"roles", {"analysisTarget"}}}});
+    nlohmann::json artifacts = nlohmann::json::array({{{"location", {{"uri", detail::file_uri(run.new_file())}}}, {"roles", {"analysisTarget"}}},
+                                                      {{"location", {{"uri", detail::file_uri(run.old_file())}}}, {"roles", {"analysisTarget"}}}});
     nlohmann::json sarif_run{{"tool", {{"driver", {{"name", "xc"}, {"version", xc::version}, {"semanticVersion", xc::version}, {"rules", std::move(rules)}}}}},
                              {"artifacts", std::move(artifacts)},
                              {"results", std::move(results)},

@@ -31,26 +31,25 @@ namespace xc::verify {
 //   2: several models ("models": [{"file", "findings"}]), source locations, baseline suppressions
 inline constexpr int report_format_version = 2;
 
-// One model's findings, located in its file, with the baseline applied.
-struct ModelReport {
-    std::string file;  // as given (reports never make it absolute)
-    Report report;
-    // Model path -> where it is written: file (empty: `file`), line:column and the path in the
-    // source's own terms (a CloudFormation template's "/Resources/<logical id>/..."; for our
-    // JSON format the model path itself).
+// Where a model's paths are written: the file it was read from (as given; reports never make it
+// absolute) and, per model path, the file (empty: `file`), line:column and the path in the
+// source's own terms (a CloudFormation template's "/Resources/<logical id>/...", a Terraform
+// resource's address; for our JSON format the model path itself). Verify and diff reports locate
+// their findings through it, so a finding is placed alike whatever the input's form.
+struct SourceLocations {
+    std::string file;
     std::map<std::string, Location> locations;
-    std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
-    // What the model's source holds that xc does not model and that changes no verdict xc
-    // proves (a Terraform resource type xc does not map: log groups, deployments...), listed so
-    // that nothing is silently dropped; `path` is its address there.
-    std::vector<Location> not_modelled;
 
+    // Records where model path `path` of `m` is written (once; "" is no path).
+    void add(const std::string& path, const model::Model& m) {
+        if (!path.empty() && !locations.contains(path)) locations.emplace(path, m.locate(path));
+    }
     SourcePosition position(const std::string& path) const {
         auto it = locations.find(path);
         return it == locations.end() ? SourcePosition{} : it->second.position;
     }
     // The file the value at model path `path` is written in (a model read from several files:
-    // each template of a set of stacks).
+    // each template of a set of stacks, each .tf file of a set of roots).
     const std::string& file_of(const std::string& path) const {
         auto it = locations.find(path);
         return it == locations.end() || it->second.file.empty() ? file : it->second.file;
@@ -60,6 +59,17 @@ struct ModelReport {
         auto it = locations.find(path);
         return it == locations.end() || it->second.path == path ? std::string() : it->second.path;
     }
+};
+
+// One model's findings, located in its files, with the baseline applied.
+struct ModelReport : SourceLocations {
+    Report report;
+    std::vector<std::optional<std::size_t>> suppressed_by;    // per finding: index into the baseline's suppressions
+    // What the model's source holds that xc does not model and that changes no verdict xc
+    // proves (a Terraform resource type xc does not map: log groups, deployments...), listed so
+    // that nothing is silently dropped; `path` is its address there.
+    std::vector<Location> not_modelled;
+
     bool suppressed(std::size_t finding) const { return finding < suppressed_by.size() && suppressed_by[finding].has_value(); }
 
     // Violated or undecided and not suppressed: what fails the gate.
@@ -85,10 +95,10 @@ struct ModelReport {
 // Where the findings' paths and deciding statements are written in the model's file — for a
 // value stamped from a service template, in the template.
 inline ModelReport locate(std::string file, Report report, const model::Model& m) {
-    ModelReport r{std::move(file), std::move(report), {}, {}, {}};
+    ModelReport r{{std::move(file), {}}, std::move(report), {}, {}};
     for (const auto& f : r.report.findings) {
-        if (!f.path.empty()) r.locations.emplace(f.path, m.locate(f.path));
-        for (const auto& s : f.statements) r.locations.emplace(s.path(), m.locate(s.path()));
+        r.add(f.path, m);
+        for (const auto& s : f.statements) r.add(s.path(), m);
     }
     r.suppressed_by.assign(r.report.findings.size(), std::nullopt);
     return r;
@@ -157,7 +167,7 @@ inline nlohmann::json location_json(SourcePosition p) {
 // A model path's location in a report: line and column, and the file and source path where they
 // are not the report's file and the model path itself (templates of a set of stacks, the .tf
 // files of Terraform roots, whose source path is the resource's address).
-inline nlohmann::json location_json(const ModelReport& m, const std::string& path) {
+inline nlohmann::json location_json(const SourceLocations& m, const std::string& path) {
     nlohmann::json j = location_json(m.position(path));
     if (j.is_null()) return j;  // unknown: no location (the schema's location has a line)
     if (m.file_of(path) != m.file) j["file"] = m.file_of(path);
@@ -165,7 +175,7 @@ inline nlohmann::json location_json(const ModelReport& m, const std::string& pat
     return j;
 }
 // "file:line:col: path" for text reports (the source path after the model path when they differ).
-inline std::string located_path_text(const ModelReport& m, const std::string& path) {
+inline std::string located_path_text(const SourceLocations& m, const std::string& path) {
     std::string source = m.source_path(path);
     return location_text(m.file_of(path), m.position(path)) + ": " + path + (source.empty() ? "" : " (" + source + ")");
 }
@@ -327,13 +337,13 @@ inline std::string to_text(const RunReport& run) {
 // One model's report without positions (for callers that have only the findings).
 inline std::string to_text(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
+    run.models.push_back(ModelReport{{model_file, {}}, r, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
     return to_text(run);
 }
 
 inline nlohmann::json to_json(const Report& r, const std::string& model_file) {
     RunReport run;
-    run.models.push_back(ModelReport{model_file, r, {}, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
+    run.models.push_back(ModelReport{{model_file, {}}, r, std::vector<std::optional<std::size_t>>(r.findings.size()), {}});
     return to_json(run);
 }
 

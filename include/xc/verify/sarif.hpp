@@ -66,7 +66,7 @@ inline nlohmann::json physical_location(const std::string& file, std::size_t art
 
 // A model path's location: in the report's artifact, or in the file it is written in, by URI (a
 // template of a set of stacks, a .tf file of a Terraform root, named relative to where xc ran).
-inline nlohmann::json physical_location(const ModelReport& m, std::size_t artifact, const std::string& path) {
+inline nlohmann::json physical_location(const SourceLocations& m, std::size_t artifact, const std::string& path) {
     nlohmann::json loc = physical_location(m.file_of(path), artifact, m.position(path));
     if (m.file_of(path) != m.file) loc["artifactLocation"].erase("index");
     return loc;
@@ -74,7 +74,7 @@ inline nlohmann::json physical_location(const ModelReport& m, std::size_t artifa
 
 // The finding's subject, and its path in the source's own terms where it has one (a Terraform
 // address, a template's resource path).
-inline nlohmann::json logical_locations(const ModelReport& m, const Finding& f) {
+inline nlohmann::json logical_locations(const SourceLocations& m, const Finding& f) {
     auto out = nlohmann::json::array({{{"fullyQualifiedName", f.subject}, {"kind", "resource"}}});
     if (auto source = m.source_path(f.path); !source.empty()) out.push_back({{"fullyQualifiedName", source}, {"kind", "resource"}});
     return out;
