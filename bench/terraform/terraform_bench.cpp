@@ -6,11 +6,15 @@
 //   cmake --build build -j2 --target xc_terraform_bench && ./build/bench/terraform/xc_terraform_bench [N ...]
 //
 // Prints, per N: roots, .tf bytes, resource instances, and the wall and CPU time of load_roots
-// (which reads every root once, then again per linking pass until nothing changes).
+// (which reads every root once, then again per linking pass until nothing changes); then what a
+// user waits for: reading and verifying the roots (load_roots + to_model + graph + verify) next
+// to loading and verifying the model they were emitted from, and the ratio.
 // Goal (issue 18): reading and verifying the emitted Terraform within 2x verifying the model.
 #include <xc/emit/terraform.hpp>
 #include <xc/input/json/load.hpp>
 #include <xc/input/terraform/link.hpp>
+#include <xc/input/terraform/to_model.hpp>
+#include <xc/verify/verify.hpp>
 
 #include "generated_model.hpp"
 #include "../timing.hpp"
@@ -34,14 +38,23 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
     if (sizes.empty()) sizes = {1000, 10000};
     const fs::path dir = fs::temp_directory_path() / "xc-terraform-bench";
-    std::printf("%8s %8s %10s %10s %10s %10s\n", "services", "roots", "MB", "instances", "load s", "load cpu s");
+    std::printf("%8s %8s %10s %10s %10s %10s %12s %12s %7s\n", "services", "roots", "MB", "instances", "load s", "load cpu s", "tf+verify s",
+                "model+verify s", "ratio");
     for (int n : sizes) {
         fs::remove_all(dir);
         fs::create_directories(dir);
         std::size_t bytes = 0;
         std::set<fs::path> roots;
+        const std::string model_text = xc::bench::generated_model(n);
+        // The model's side: load, graph and verify it (what `xc verify MODEL` does).
+        const auto tm = Clock::now();
         {
-            auto graph = xc::model::build_graph(xc::input::json::load_model_text(xc::bench::generated_model(n), "generated.json"));
+            auto graph = xc::model::build_graph(xc::input::json::load_model_text(model_text, "generated.json"));
+            (void)xc::verify::verify(graph);
+        }
+        const double model_wall = seconds_since(tm);
+        {
+            auto graph = xc::model::build_graph(xc::input::json::load_model_text(model_text, "generated.json"));
             const auto files = xc::emit::emit_terraform(graph);
             for (const auto& [path, f] : files.files()) {
                 const fs::path p = dir / path;
@@ -60,7 +73,17 @@ int main(int argc, char** argv) {
         const double wall = seconds_since(t), cpu_s = cpu_seconds() - cpu;
         std::size_t instances = 0;
         for (const auto& c : configs) instances += c.instances.size();
-        std::printf("%8d %8zu %10.1f %10zu %10.3f %10.3f\n", n, roots.size(), bytes / 1e6, instances, wall, cpu_s);
+        // The roots' side, whole: read, map, graph and verify (what `xc verify DIR...` does).
+        const auto tt = Clock::now();
+        {
+            const auto again = xc::input::terraform::load_roots(inputs);
+            auto mapped = xc::input::terraform::to_model(inputs, again);
+            auto graph = xc::model::build_graph(std::move(mapped.model));
+            (void)xc::verify::verify(graph);
+        }
+        const double tf_wall = seconds_since(tt);
+        std::printf("%8d %8zu %10.1f %10zu %10.3f %10.3f %12.3f %12.3f %7.2f\n", n, roots.size(), bytes / 1e6, instances, wall, cpu_s, tf_wall,
+                    model_wall, tf_wall / model_wall);
     }
     fs::remove_all(dir);
     return 0;

@@ -52,17 +52,4 @@ inline const model::Graph& load_graph(const std::string& file) {
 // is set to their template files. What xc does not model is noted on stderr.
 inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label);
 
-// The graph of each model file; every file's diagnostics are added to `diagnostics`.
-inline std::vector<const model::Graph*> load_graphs(const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
-    std::vector<const model::Graph*> graphs;
-    for (const auto& file : files) {
-        try {
-            graphs.push_back(&load_graph(file));
-        } catch (const InputError& e) {
-            diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
-        }
-    }
-    return graphs;
-}
-
 }  // namespace xc::cli

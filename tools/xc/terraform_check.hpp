@@ -36,14 +36,6 @@ inline std::map<std::string, std::string> terraform_environment() {
     return out;
 }
 
-// Whether `xc check` was given Terraform directories (else a model file).
-inline bool names_terraform_roots(const std::vector<std::string>& args) {
-    std::error_code ec;
-    for (const auto& a : args)
-        if (a.rfind("--", 0) != 0 && std::filesystem::is_directory(a, ec)) return true;
-    return false;
-}
-
 // The roots and their options, in the order given (see the header comment).
 inline std::vector<input::terraform::RootInput> parse_terraform_roots(const std::vector<std::string>& args) {
     using input::terraform::VariableArgument;
