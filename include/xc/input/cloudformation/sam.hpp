@@ -184,7 +184,9 @@ private:
                                         "' is not supported (xc models API Gateway REST API events only)");
             }
             const sam_json ep = e.value("Properties", sam_json::object());
-            if (ep.is_object() && (ep.contains("Auth") || ep.contains("RequestParameters") || ep.contains("RequestModel")))
+            // Read only once its shape is known (the fuzzer's crash: a string here reached ep.value()).
+            if (!ep.is_object()) fail(eat + "/Properties", "an Api event's Properties must be an object");
+            if (ep.contains("Auth") || ep.contains("RequestParameters") || ep.contains("RequestModel"))
                 fail(eat + "/Properties", "an Api event's Auth, RequestParameters and RequestModel are not supported");
             if (!ep.value("Path", sam_json()).is_string() || !ep.value("Method", sam_json()).is_string())
                 fail(eat + "/Properties", "an Api event needs Path and Method strings");
@@ -243,6 +245,9 @@ private:
         else body = sam_json{{"swagger", "2.0"}, {"info", {{"version", "1.0"}, {"title", sam_json{{"Ref", "AWS::StackName"}}}}}, {"paths", sam_json::object()}};
         if (!body.is_object()) fail(where + "/DefinitionBody", "DefinitionBody must be an OpenAPI object");
         if (!body.contains("paths") || !body["paths"].is_object()) body["paths"] = sam_json::object();
+        for (const auto& m : methods_[id])
+            if (body["paths"].contains(m.path) && !body["paths"][m.path].is_object())
+                fail(where + "/DefinitionBody/paths/" + json_pointer::escape(m.path), "an OpenAPI path item must be an object");
         for (const auto& m : methods_[id]) {
             sam_json& op = body["paths"][m.path][m.method];
             if (!op.is_object()) op = sam_json::object();
