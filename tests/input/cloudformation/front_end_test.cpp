@@ -440,6 +440,21 @@ TEST(CloudFormationMethods, BadMethodsAndResourcesAreLocated) {
     EXPECT_NE(twice.find("cfn-methods.yaml:"), std::string::npos) << twice;
 }
 
+// --- layering --------------------------------------------------------------------------------------
+
+// Input front ends depend on the model, never on an output back end: the reader recognises xc's
+// lookup function and names SAM deployments through the neutral headers (xc/detail/).
+TEST(CloudFormationLayering, TheFrontEndIncludesNoEmitHeader) {
+    std::size_t headers = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(xc::test::source_dir() / "include/xc/input/cloudformation")) {
+        ++headers;
+        const std::string text = xc::test::read_file(entry.path());
+        EXPECT_EQ(text.find("#include <xc/emit/"), std::string::npos) << entry.path();
+        EXPECT_EQ(text.find("emit::"), std::string::npos) << entry.path();
+    }
+    EXPECT_GE(headers, 6u);
+}
+
 // --- what is not modelled -------------------------------------------------------------------------
 
 // A type xc does not model that references a modelled resource makes that resource's checks

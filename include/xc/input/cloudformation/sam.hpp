@@ -37,7 +37,7 @@
 // Anything else of type AWS::Serverless::* is an error (xc does not know what it generates).
 #pragma once
 
-#include <xc/emit/cloudformation/intrinsics.hpp>
+#include <xc/detail/fnv1a.hpp>
 #include <xc/error.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
 #include <xc/input/cloudformation/template_source.hpp>
@@ -343,7 +343,7 @@ private:
             out[id] = std::move(resource);
             e_.pointer[id] = at(id);
         }
-        const std::string hash = emit::cloudformation::fnv1a_hex(body.dump()).substr(0, 10);
+        const std::string hash = xc::detail::fnv1a_hex(body.dump()).substr(0, 10);
         generated(id + "Deployment" + hash, from, out,
                   sam_json{{"Type", "AWS::ApiGateway::Deployment"}, {"Properties", {{"RestApiId", {{"Ref", id}}}, {"StageName", "Stage"}}}});
         const std::string stage_id = id + (stage.is_string() ? stage.get<std::string>() : std::string()) + "Stage";

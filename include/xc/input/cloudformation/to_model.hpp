@@ -19,13 +19,13 @@
 // flows (Ref, Fn::GetAtt .Id, a secret holding it, a parameter linked to that secret) the
 // placeholder stands, as in every model.
 //
-// xc's own lookup function (emit/cloudformation/lookup_function.hpp) is recognised by its exact
+// xc's own lookup function (detail/lookup_function.hpp) is recognised by its exact
 // code: its Custom::XcLookup results are the values the emitter documents (an endpoint's network
 // interface IPs, the AWS-managed prefix list of a gateway endpoint's service) and
 // Custom::XcDeployment deploys the API. A Custom:: resource served by anything else is unknown.
 #pragma once
 
-#include <xc/emit/cloudformation/lookup_function.hpp>
+#include <xc/detail/lookup_function.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
@@ -686,13 +686,14 @@ private:
     // --- xc's lookup function ------------------------------------------------------------------
 
     // Whether `r` is a Custom:: resource served by xc's own lookup function: its ServiceToken is
-    // the Arn of a function whose code is exactly the emitter's (lookup_function.hpp).
+    // the Arn of a function whose settings are exactly the emitter's (detail/lookup_function.hpp).
     bool is_xc_lookup(const Stack& st, const Resource& r) const {
         auto t = target(r.properties.value("ServiceToken", json()));
         if (!t || t->stack != st.input.name || t->attribute != "Arn" || t->resource->type != "AWS::Lambda::Function") return false;
         const json& p = t->resource->properties;
-        return p.value("Runtime", json()) == "python3.12" && p.value("Handler", json()) == "index.handler" && p.contains("Code") &&
-               p["Code"].is_object() && p["Code"].size() == 1 && p["Code"].value("ZipFile", json()) == emit::cloudformation::lookup_function_code;
+        namespace fn = xc::detail::lookup_function;
+        return p.value("Runtime", json()) == fn::runtime && p.value("Handler", json()) == fn::handler && p.contains("Code") &&
+               p["Code"].is_object() && p["Code"].size() == 1 && p["Code"].value("ZipFile", json()) == fn::code;
     }
     bool is_lookup_function(const Stack& st, const Resource& r) const {
         if (r.type != "AWS::Lambda::Function") return false;
