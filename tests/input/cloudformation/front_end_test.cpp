@@ -242,7 +242,10 @@ Resources:
     EXPECT_EQ(statements[5]["Condition"], json({{"StringNotEquals", {{"aws:SourceVpc", {"vpc-1"}}, {"aws:SourceVpce", {"vpce-2"}}}}}));
 }
 
-TEST(SamTransform, UnknownServerlessTypesAndPolicyTemplatesAreErrors) {
+// What SAM generates that xc cannot know (HTTP APIs, policy templates, authorizers) is an error
+// located where it was written — the resource's own Properties or the Globals it took them from —
+// naming the logical id (in the pointer, or in the message for Globals).
+TEST(SamTransform, UnsupportedSamIsALocatedError) {
     auto message = [](const std::string& text) {
         try {
             cfn::expand(cfn::parse_template(text, "t.yaml"));
@@ -251,11 +254,30 @@ TEST(SamTransform, UnknownServerlessTypesAndPolicyTemplatesAreErrors) {
         }
         return std::string();
     };
-    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  X: {Type: AWS::Serverless::HttpApi}\n").find("not supported"), std::string::npos);
-    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-                      "      Handler: h\n      Policies: [{DynamoDBCrudPolicy: {TableName: t}}]\n")
-                  .find("policy templates are not supported"),
-              std::string::npos);
+    const std::string sam = "Transform: AWS::Serverless-2016-10-31\n";
+    const std::string function = "  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: h\n";
+    const std::string api = "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {sam + "Resources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n",
+         "t.yaml:4:5: error: at /Resources/Http/Type: SAM resource type 'AWS::Serverless::HttpApi' is not supported by xc"},
+        {sam + "Resources:\n" + function + "      Policies:\n        - DynamoDBCrudPolicy: {TableName: t}\n",
+         "t.yaml:8:11: error: at /Resources/F/Properties/Policies/0: SAM policy templates are not supported"},
+        {sam + "Globals:\n  Function:\n    Policies:\n      - SQSPollerPolicy: {QueueName: q}\nResources:\n" + function,
+         "t.yaml:5:9: error: at /Globals/Function/Policies/0: resource F (from Globals): SAM policy templates are not supported"},
+        {sam + "Resources:\n" + api + "      Auth:\n        Authorizers: {Pool: {UserPoolArn: arn}}\n",
+         "t.yaml:8:9: error: at /Resources/Api/Properties/Auth/Authorizers: Auth.Authorizers is not supported"},
+        {sam + "Globals:\n  Api:\n    Auth:\n      DefaultAuthorizer: AWS_IAM\nResources:\n" + api,
+         "t.yaml:5:7: error: at /Globals/Api/Auth/DefaultAuthorizer: resource Api (from Globals): Auth.DefaultAuthorizer is not supported"},
+        {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n"
+                                        "            Auth: {Authorizer: AWS_IAM}\n",
+         "t.yaml:13:13: error: at /Resources/F/Properties/Events/Get/Properties/Auth: an Api event's Auth is not supported"},
+        {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: HttpApi\n",
+         "t.yaml:9:11: error: at /Resources/F/Properties/Events/Get/Type: event type 'HttpApi' is not supported"},
+    };
+    for (const auto& [text, expected] : cases) {
+        const std::string got = message(text);
+        EXPECT_EQ(got.substr(0, expected.size()), expected) << text;
+    }
     EXPECT_NE(message("Resources:\n  X: {Type: AWS::Serverless::Function}\n").find("needs \"Transform"), std::string::npos);
 }
 
