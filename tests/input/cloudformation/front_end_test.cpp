@@ -462,6 +462,78 @@ TEST(CloudFormationMethods, BadMethodsAndResourcesAreLocated) {
     EXPECT_NE(twice.find("cfn-methods.yaml:"), std::string::npos) << twice;
 }
 
+// --- certificates given by ARN ------------------------------------------------------------------
+
+// The names an existing ACM certificate covers are in no template value: without a statement they
+// are Unresolved (dns-tls UNDECIDED); Metadata.xc.CertificateNames states them, for a parameter
+// holding the ARN or for the ARN itself, and dns-tls then decides on them.
+std::string with_domain(const std::string& metadata, const std::string& certificate = "!Ref ApiCertificateArn") {
+    const std::string fixture = xc::test::read_file(fixtures() / methods_file);
+    return metadata + replaced(fixture, "Parameters:\n", "Parameters:\n  ApiCertificateArn: {Type: String, Default: \"arn:aws:acm:eu-central-1:222222222222:certificate/api\"}\n") +
+           "  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.com\n"
+           "      EndpointConfiguration: {Types: [REGIONAL]}\n      RegionalCertificateArn: " + certificate + "\n"
+           "  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties: {DomainName: !Ref Domain, RestApiId: !Ref Api, Stage: prod}\n";
+}
+
+TEST(CloudFormationCertificates, NamesStatedInMetadataDecideDnsTls) {
+    // dns-tls of the API: its verdict and what its findings say.
+    auto dns_tls = [](const std::string& text) {
+        auto loaded = load_with_consumer(text, {}, methods_file);
+        auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+        std::string messages;
+        for (const auto& f : report.findings)
+            if (f.property == "dns-tls" && f.subject == "service/rest-api/Api") messages += f.message + "\n";
+        return std::make_pair(verdict(report, "dns-tls", "service/rest-api/Api"), messages);
+    };
+    const std::string does_not_cover = "the custom domain's certificate (other.example.com) does not cover api.example.com";
+    auto [unstated, unstated_says] = dns_tls(with_domain(""));
+    EXPECT_EQ(unstated, Verdict::undecided);
+    auto [other, other_says] = dns_tls(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: [other.example.com]\n"));
+    EXPECT_EQ(other, Verdict::violated);
+    EXPECT_NE(other_says.find(does_not_cover), std::string::npos) << other_says;
+    // Covering names (a wildcard among them): the certificate is no longer what fails; this API
+    // has no alias record in the consumer's zone, which dns-tls then reports.
+    auto [covered, covered_says] =
+        dns_tls(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: [www.example.com, \"*.example.com\"]\n"));
+    EXPECT_EQ(covered, Verdict::violated);
+    EXPECT_EQ(covered_says.find("does not cover"), std::string::npos) << covered_says;
+    EXPECT_NE(covered_says.find("no alias record named api.example.com"), std::string::npos) << covered_says;
+    // The ARN itself as the key, and the certificate as stated in the model.
+    auto loaded = load_with_consumer(
+        with_domain("Metadata:\n  xc:\n    CertificateNames:\n      \"arn:aws:acm:eu-central-1:222222222222:certificate/lit\": [api.example.com, www.example.com]\n",
+                    "\"arn:aws:acm:eu-central-1:222222222222:certificate/lit\""),
+        {}, methods_file);
+    const auto& certificates = loaded.model.services.at("service").certificates;
+    ASSERT_EQ(certificates.size(), 1u);
+    const auto& c = certificates.begin()->second;
+    EXPECT_EQ(c.arn, "arn:aws:acm:eu-central-1:222222222222:certificate/lit");
+    EXPECT_EQ(c.domain, "api.example.com");
+    EXPECT_EQ(c.alternative_names, std::vector<std::string>{"www.example.com"});
+    for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.reason.find("names it covers"), std::string::npos) << u.origin;
+    EXPECT_EQ(loaded.model.locate(c.path).path, "/Metadata/xc/CertificateNames/arn:aws:acm:eu-central-1:222222222222:certificate~1lit");
+}
+
+TEST(CloudFormationCertificates, BadStatedNamesAreLocated) {
+    auto error = [](const std::string& text) {
+        try {
+            load_with_consumer(text, {}, methods_file);
+        } catch (const xc::InputError& e) {
+            return xc::to_string(e.diagnostics().front());
+        }
+        return std::string();
+    };
+    const std::string e1 = error(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      EndpointId: [api.example.com]\n"));
+    EXPECT_NE(e1.find("cfn-methods.yaml:4:7: error: at /Metadata/xc/CertificateNames/EndpointId: 'EndpointId' is neither an ACM certificate ARN nor a parameter"),
+              std::string::npos)
+        << e1;
+    const std::string e2 = error(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: []\n"));
+    EXPECT_NE(e2.find("cfn-methods.yaml:4:7: error: at /Metadata/xc/CertificateNames/ApiCertificateArn: the names certificate 'ApiCertificateArn' covers"),
+              std::string::npos)
+        << e2;
+    const std::string e3 = error(with_domain("Metadata:\n  xc:\n    CertificateNames: [api.example.com]\n"));
+    EXPECT_NE(e3.find("cfn-methods.yaml:3:5: error: at /Metadata/xc/CertificateNames: CertificateNames maps"), std::string::npos) << e3;
+}
+
 // --- layering --------------------------------------------------------------------------------------
 
 // Input front ends depend on the model, never on an output back end: the reader recognises xc's

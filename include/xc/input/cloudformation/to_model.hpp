@@ -98,6 +98,7 @@ public:
 
     Mapped run() {
         accounts();
+        for (const auto& st : ev_.stacks) stated_certificate_names(st);
         // Containers first, then what attaches to them; each table row says its phase.
         for (int phase = 0; phase <= last_phase; ++phase)
             for (const auto& st : ev_.stacks)
@@ -757,8 +758,46 @@ private:
         scope(st).vpc_endpoints[e.name] = std::move(e);
     }
 
+    // The names the template's author states an existing ACM certificate covers, which no
+    // template value carries: Metadata.xc.CertificateNames maps a certificate ARN, or a parameter
+    // whose value is one, to its names (the first is its domain, the rest its alternative names).
+    // xc takes them as stated, as it takes a model's certificate; a wrong list gives a wrong
+    // dns-tls verdict. Malformed entries are errors there.
+    struct StatedNames {
+        std::vector<std::string> names;
+        std::string pointer;
+    };
+    void stated_certificate_names(const Stack& st) {
+        const json& root = st.source->root();
+        const json* meta = root.contains("Metadata") && root["Metadata"].is_object() && root["Metadata"].contains("xc") ? &root["Metadata"]["xc"] : nullptr;
+        if (!meta || !meta->is_object() || !meta->contains("CertificateNames")) return;
+        const std::string at = "/Metadata/xc/CertificateNames";
+        auto fail = [&](const std::string& pointer, const std::string& message) { throw InputError(st.source->diagnostic(pointer, message)); };
+        const json& entries = (*meta)["CertificateNames"];
+        if (!entries.is_object()) fail(at, "CertificateNames maps a certificate ARN, or a parameter holding one, to the names it covers");
+        const json parameters = root.value("Parameters", json::object());
+        for (const auto& [key, names] : entries.items()) {
+            const std::string pointer = at + "/" + json_pointer::escape(key);
+            std::string arn = key;
+            if (parameters.is_object() && parameters.contains(key)) {
+                auto given = st.input.parameters.find(key);
+                arn = given != st.input.parameters.end() ? given->second : str_or(parameters[key], "Default", "");
+            }
+            if (arn.rfind("arn:", 0) != 0 || arn.find(":acm:") == std::string::npos || arn.find(":certificate/") == std::string::npos)
+                fail(pointer, "'" + printable(key) + "' is neither an ACM certificate ARN nor a parameter of this template whose value is one" +
+                                  (arn != key ? " (its value: '" + printable(arn) + "')" : ""));
+            std::vector<std::string> list;
+            if (names.is_array())
+                for (const auto& n : names)
+                    if (n.is_string() && !n.get<std::string>().empty()) list.push_back(n.get<std::string>());
+            if (!names.is_array() || names.empty() || list.size() != names.size())
+                fail(pointer, "the names certificate '" + printable(key) + "' covers: a non-empty list of DNS names, its domain first");
+            stated_names_[{st.input.name, arn}] = {std::move(list), pointer};
+        }
+    }
+
     // A certificate by its ARN value: a resource of this stack (names known), or an ARN whose
-    // names xc does not know (a parameter, a literal).
+    // names xc does not know (a parameter, a literal) unless the template states them.
     std::optional<model::Ref> certificate(const Stack& st, const json& v, const std::string& user_path) {
         auto& s = scope(st);
         if (auto t = target(v); t && t->resource->type == "AWS::CertificateManager::Certificate" && t->stack == st.input.name) {
@@ -784,10 +823,17 @@ private:
             c.name = name;
             c.arn = arn;
             c.path = collection_path(st, "certificates", name);
+            if (auto stated = stated_names_.find({st.input.name, arn}); stated != stated_names_.end()) {
+                c.domain = stated->second.names.front();
+                c.alternative_names.assign(stated->second.names.begin() + 1, stated->second.names.end());
+                place(c.path, st, stated->second.pointer);
+                s.certificates[name] = c;
+                return model::Ref{"", name};
+            }
             locator_->add(c.path, {st.source, ""});
             s.certificates[name] = c;
             unresolved(c.path, c.path + "/domain", "[" + st.input.name + "] certificate " + arn,
-                       "an ACM certificate given by ARN: xc does not know the names it covers");
+                       "an ACM certificate given by ARN: xc does not know the names it covers (state them in Metadata.xc.CertificateNames)");
         }
         return model::Ref{"", name};
     }
@@ -1679,6 +1725,7 @@ private:
     Diagnostics diags_;
     std::vector<std::string> not_modelled_;
     std::map<std::pair<std::string, std::string>, Placed> placed_;
+    std::map<std::pair<std::string, std::string>, StatedNames> stated_names_;  // (stack, ARN) -> names
     std::map<std::pair<std::string, std::string>, std::string> methods_;  // (API path, route key) -> its Method
     const Stack* stack_ = nullptr;
     std::string consumer_account_;
