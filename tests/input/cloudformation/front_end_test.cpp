@@ -349,9 +349,11 @@ TEST(CloudFormationMethods, ResourcesAndMethodsMapAsTheBodysPaths) {
     EXPECT_TRUE(mv.contains({"lambda-invoke", "service/lambda/GetItem", Verdict::proved}));
 }
 
-// A method on the root resource is "/"; query parameters are the route's, required or not.
+// A method on the root resource is "/"; query parameters are the route's, required or not; a
+// deployment waits for the method when its DependsOn list names it.
 TEST(CloudFormationMethods, RootResourceAndQueryParameters) {
-    const std::string text = replaced(replaced(xc::test::read_file(fixtures() / methods_file), "ResourceId: !Ref Item", "ResourceId: !GetAtt Api.RootResourceId"),
+    const std::string text = replaced(replaced(replaced(xc::test::read_file(fixtures() / methods_file), "ResourceId: !Ref Item", "ResourceId: !GetAtt Api.RootResourceId"),
+                                               "DependsOn: GetItemMethod", "DependsOn: [Items, GetItemMethod]"),
                                       "      AuthorizationType: NONE\n",
                                       "      AuthorizationType: NONE\n      RequestParameters: {method.request.querystring.limit: true, "
                                       "method.request.querystring.page: false, method.request.header.x-trace: true}\n");
@@ -362,6 +364,7 @@ TEST(CloudFormationMethods, RootResourceAndQueryParameters) {
     ASSERT_EQ(query.size(), 2u);
     EXPECT_TRUE(query.at("limit").required);
     EXPECT_FALSE(query.at("page").required);
+    for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.origin.find("(deployment)"), std::string::npos) << u.origin;
 }
 
 // The model's routes take API Gateway's NONE authorization: any other AuthorizationType (or none
@@ -390,7 +393,8 @@ TEST(CloudFormationMethods, AnAuthorizationOtherThanNoneIsUndecidedAndNamed) {
 }
 
 // What xc cannot follow is Unresolved on the API it affects: a resource path known only at
-// deployment, an integration that is not a Lambda proxy, a body next to Method resources, a
+// deployment, an integration that is not a Lambda proxy, a stage's deployment that does not wait
+// for the method, a body next to Method resources, a
 // method another stack adds. A method on an API no given stack creates is Unresolved on what it
 // references (the function it integrates).
 TEST(CloudFormationMethods, WhatCannotBeFollowedIsUnresolvedOnTheApi) {
@@ -407,6 +411,8 @@ TEST(CloudFormationMethods, WhatCannotBeFollowedIsUnresolvedOnTheApi) {
     const std::vector<Case> cases{
         {"PathPart: \"{itemId}\"", "PathPart: !Ref EndpointId", "/services/service/apis/Api", "GetItemMethod.ResourceId", "api-endpoint-only", "service/rest-api/Api"},
         {"Type: AWS_PROXY", "Type: AWS", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId}", "api-endpoint-only", "service/rest-api/Api"},
+        {"    DependsOn: GetItemMethod\n", "", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId} (deployment)", "api-liveness",
+         "service/rest-api/Api"},
         {"      Policy:\n", "      Body: {swagger: \"2.0\", info: {title: t, version: \"1\"}, paths: {}}\n      Policy:\n", "/services/service/apis/Api",
          "GetItemMethod (AWS::ApiGateway::Method) and Api.Body", "api-endpoint-only", "service/rest-api/Api"},
         {"RestApiId: !Ref Api\n      ResourceId", "RestApiId: !ImportValue shared-api\n      ResourceId", "/services/service/lambdas/GetItem",

@@ -1470,7 +1470,7 @@ private:
         const std::string origin = "[" + st.input.name + "] " + r.logical_id;
         auto t = target(r.properties.value("RestApiId", json()));
         auto* pl = t ? placed(t->stack, t->id) : nullptr;
-        if (!pl || pl->kind != "rest_api") return unmodelled(st, r);
+        if (!pl || pl->kind != "rest_api" || (!t->attribute.empty() && t->attribute != "RestApiId")) return unmodelled(st, r);
         model::RestApi& a = scope(*stack_named(t->stack)).apis.at(pl->name);
         if (t->stack != st.input.name)
             return unresolved(a.path, a.path + "/routes", origin + " (AWS::ApiGateway::Method)", "a method another stack adds to the API is not modelled");
@@ -1514,6 +1514,9 @@ private:
         if (!fn || lower(str_or(integration, "Type", "")) != "aws_proxy")
             return unresolved(a.path, route.path, origin + " " + route.key, not_lambda_proxy);
         route.lambda = *fn;
+        if (!deployed_after(st, api.logical_id, r.logical_id))
+            unresolved(a.path, route.path, origin + " " + route.key + " (deployment)",
+                       "the deployment the API's stage serves does not DependsOn this method: CloudFormation may deploy the API before the method exists");
         const json auth = r.properties.value("AuthorizationType", json());
         if (auth != "NONE")
             unresolved(a.path, route.path, origin + " " + route.key + " AuthorizationType " + (auth.is_string() ? printable(auth.get<std::string>()) : "(not stated)"),
@@ -1530,6 +1533,32 @@ private:
             }
         a.routes[route.key] = std::move(route);
     }
+    // Whether every deployment a stage of `api` serves waits for the method `method` (its
+    // DependsOn names it). AWS::ApiGateway::Deployment (CloudFormation reference): "If you create
+    // an AWS::ApiGateway::RestApi resource and its methods (using AWS::ApiGateway::Method) in the
+    // same template as your deployment, the deployment must depend on the RestApi's methods ...
+    // If you don't, AWS CloudFormation creates the deployment right after it creates the RestApi
+    // resource that doesn't contain any methods".
+    bool deployed_after(const Stack& st, const std::string& api, const std::string& method) const {
+        for (const auto& [_, x] : st.resources) {
+            if (x.type != "AWS::ApiGateway::Stage" || !same(x.properties.value("RestApiId", json()), api, st)) continue;
+            auto d = target(x.properties.value("DeploymentId", json()));
+            if (!d || d->stack != st.input.name) return false;
+            const json& root = st.source->root();
+            json depends;
+            try {
+                const auto at = json::json_pointer(d->resource->pointer + "/DependsOn");
+                if (root.contains(at)) depends = root.at(at);
+            } catch (const json::exception&) {
+            }
+            bool waits = depends == method;
+            if (depends.is_array())
+                for (const auto& n : depends) waits |= n == method;
+            if (!waits) return false;
+        }
+        return true;
+    }
+
     // The path of the API resource `v` names: "/" for the API's root resource, else its parent's
     // path and its PathPart. nullopt with `why` when it is not a resource of `api` in this stack
     // that xc can follow; nullopt without, after a located error.
