@@ -411,6 +411,8 @@ TEST(CloudFormationMethods, WhatCannotBeFollowedIsUnresolvedOnTheApi) {
     const std::vector<Case> cases{
         {"PathPart: \"{itemId}\"", "PathPart: !Ref EndpointId", "/services/service/apis/Api", "GetItemMethod.ResourceId", "api-endpoint-only", "service/rest-api/Api"},
         {"Type: AWS_PROXY", "Type: AWS", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId}", "api-endpoint-only", "service/rest-api/Api"},
+        {"      Integration:\n", "      Integration: none\n      Other:\n", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId}", "api-endpoint-only",
+         "service/rest-api/Api"},
         {"    DependsOn: GetItemMethod\n", "", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId} (deployment)", "api-liveness",
          "service/rest-api/Api"},
         {"      Policy:\n", "      Body: {swagger: \"2.0\", info: {title: t, version: \"1\"}, paths: {}}\n      Policy:\n", "/services/service/apis/Api",
@@ -423,6 +425,9 @@ TEST(CloudFormationMethods, WhatCannotBeFollowedIsUnresolvedOnTheApi) {
         EXPECT_TRUE(unresolved_on(loaded.model, c.resource, c.origin)) << c.to;
         EXPECT_EQ(verdict(xc::verify::verify(xc::model::build_graph(std::move(loaded.model))), c.property, c.subject), Verdict::undecided) << c.to;
     }
+    // A body operation without an integration is Unresolved, not a crash.
+    auto bare = load_with_consumer(replaced(xc::test::read_file(fixtures() / body_file), "\"x-amazon-apigateway-integration\"", "\"x-other\""), {}, body_file);
+    EXPECT_EQ(verdict(xc::verify::verify(xc::model::build_graph(std::move(bare.model))), "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided);
     // A method a second stack (same account) adds to the first's API through an export.
     const std::string api_only = replaced(fixture.substr(0, fixture.find("  Items:")), "Parameters:", "Outputs:\n  ApiId: {Value: !Ref Api, Export: {Name: shared-api}}\nParameters:") +
                                  "  Deployment:\n    Type: AWS::ApiGateway::Deployment\n    Properties: {RestApiId: !Ref Api}\n"

@@ -1368,10 +1368,12 @@ private:
     static constexpr const char* not_lambda_proxy = "an integration other than aws_proxy to a Lambda function of this stack is not modelled";
     static constexpr const char* route_authorization = "authorizers and API keys on a route are not modelled";
 
-    // The Lambda function of this stack an integration URI invokes: "arn:...:apigateway:<region>:
-    // lambda:path/2015-03-31/functions/<function Arn>/invocations", the function's Fn::GetAtt Arn.
-    std::optional<model::Ref> integrated_lambda(const Stack& st, const json& uri) {
-        if (!uri.is_string()) return std::nullopt;
+    // The Lambda function of this stack an integration's URI (member `key`) invokes: "arn:...:
+    // apigateway:<region>:lambda:path/2015-03-31/functions/<function Arn>/invocations", the
+    // function's Fn::GetAtt Arn.
+    std::optional<model::Ref> integrated_lambda(const Stack& st, const json& integration, const char* key) {
+        if (!integration.is_object() || !integration.contains(key) || !integration[key].is_string()) return std::nullopt;
+        const json& uri = integration[key];
         std::optional<model::Ref> fn;
         for (const auto& p : pieces(uri.get<std::string>()))
             if (p.symbol) {
@@ -1405,7 +1407,7 @@ private:
                 route.path = a.path + "/routes/" + json_pointer::escape(route.key);
                 place(route.path, st, prop(r, "Body") + "/paths/" + json_pointer::escape(path) + "/" + json_pointer::escape(method));
                 const json integration = op.value("x-amazon-apigateway-integration", json());
-                auto fn = integrated_lambda(st, integration.value("uri", json()));
+                auto fn = integrated_lambda(st, integration, "uri");
                 if (!fn || integration.value("type", json("")) != "aws_proxy") {
                     unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key, not_lambda_proxy);
                     continue;
@@ -1510,7 +1512,7 @@ private:
             return error("HttpMethod", "the API already has the method " + route.key + " (" + it->second + ")");
         place(route.path, st, r.pointer);
         const json integration = r.properties.value("Integration", json());
-        auto fn = integrated_lambda(st, integration.value("Uri", json()));
+        auto fn = integrated_lambda(st, integration, "Uri");
         if (!fn || lower(str_or(integration, "Type", "")) != "aws_proxy")
             return unresolved(a.path, route.path, origin + " " + route.key, not_lambda_proxy);
         route.lambda = *fn;
