@@ -10,7 +10,7 @@
 //    ACM certificate ARN, with the import step in the README and a note returned to the caller;
 //  * reads CloudFormation cannot express (ENI IPs, a gateway endpoint's prefix list, the
 //    consumer's endpoint by tag, a RAM-shared domain) go through one inline lookup Lambda
-//    (cloudformation/lookup_function.hpp) behind Custom::XcLookup resources.
+//    (xc/detail/lookup_function.hpp) behind Custom::XcLookup resources.
 //
 // Cross-account endpoint id: an explicit parameter per service stack (e.g. ConsumerEndpointId,
 // AllowedPattern vpce-...), filled by the README's deploy command from the consumer's secret
@@ -24,8 +24,8 @@
 // strings use Fn::Join, never Fn::Sub. Output is a pure function of the model.
 #pragma once
 
+#include <xc/detail/lookup_function.hpp>
 #include <xc/emit/cloudformation/intrinsics.hpp>
-#include <xc/emit/cloudformation/lookup_function.hpp>
 #include <xc/emit/cloudformation/resource_types.hpp>
 #include <xc/emit/file_set.hpp>
 #include <xc/emit/lowering.hpp>
@@ -770,11 +770,11 @@ private:
     static Json lookup_function() {
         return Json{{"Type", "AWS::Lambda::Function"},
                     {"Properties", Json{{"Description", "xc: reads CloudFormation cannot express (ENI IPs, prefix lists, tagged endpoints, RAM shares), API deployments"},
-                                        {"Runtime", "python3.12"},
-                                        {"Handler", "index.handler"},
+                                        {"Runtime", xc::detail::lookup_function::runtime},
+                                        {"Handler", xc::detail::lookup_function::handler},
                                         {"Role", get_att("XcLookupFunctionRole", "Arn")},
                                         {"Timeout", 60},
-                                        {"Code", Json{{"ZipFile", lookup_function_code}}}}},
+                                        {"Code", Json{{"ZipFile", xc::detail::lookup_function::code}}}}},
                     {"Metadata", Json{{"xc", Json{{"Kind", "lookup_function"}}}}}};
     }
 

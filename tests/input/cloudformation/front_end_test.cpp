@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -240,7 +242,10 @@ Resources:
     EXPECT_EQ(statements[5]["Condition"], json({{"StringNotEquals", {{"aws:SourceVpc", {"vpc-1"}}, {"aws:SourceVpce", {"vpce-2"}}}}}));
 }
 
-TEST(SamTransform, UnknownServerlessTypesAndPolicyTemplatesAreErrors) {
+// What SAM generates that xc cannot know (HTTP APIs, policy templates, authorizers) is an error
+// located where it was written — the resource's own Properties or the Globals it took them from —
+// naming the logical id (in the pointer, or in the message for Globals).
+TEST(SamTransform, UnsupportedSamIsALocatedError) {
     auto message = [](const std::string& text) {
         try {
             cfn::expand(cfn::parse_template(text, "t.yaml"));
@@ -249,11 +254,30 @@ TEST(SamTransform, UnknownServerlessTypesAndPolicyTemplatesAreErrors) {
         }
         return std::string();
     };
-    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  X: {Type: AWS::Serverless::HttpApi}\n").find("not supported"), std::string::npos);
-    EXPECT_NE(message("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-                      "      Handler: h\n      Policies: [{DynamoDBCrudPolicy: {TableName: t}}]\n")
-                  .find("policy templates are not supported"),
-              std::string::npos);
+    const std::string sam = "Transform: AWS::Serverless-2016-10-31\n";
+    const std::string function = "  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: h\n";
+    const std::string api = "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {sam + "Resources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n",
+         "t.yaml:4:5: error: at /Resources/Http/Type: SAM resource type 'AWS::Serverless::HttpApi' is not supported by xc"},
+        {sam + "Resources:\n" + function + "      Policies:\n        - DynamoDBCrudPolicy: {TableName: t}\n",
+         "t.yaml:8:11: error: at /Resources/F/Properties/Policies/0: SAM policy templates are not supported"},
+        {sam + "Globals:\n  Function:\n    Policies:\n      - SQSPollerPolicy: {QueueName: q}\nResources:\n" + function,
+         "t.yaml:5:9: error: at /Globals/Function/Policies/0: resource F (from Globals): SAM policy templates are not supported"},
+        {sam + "Resources:\n" + api + "      Auth:\n        Authorizers: {Pool: {UserPoolArn: arn}}\n",
+         "t.yaml:8:9: error: at /Resources/Api/Properties/Auth/Authorizers: Auth.Authorizers is not supported"},
+        {sam + "Globals:\n  Api:\n    Auth:\n      DefaultAuthorizer: AWS_IAM\nResources:\n" + api,
+         "t.yaml:5:7: error: at /Globals/Api/Auth/DefaultAuthorizer: resource Api (from Globals): Auth.DefaultAuthorizer is not supported"},
+        {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n"
+                                        "            Auth: {Authorizer: AWS_IAM}\n",
+         "t.yaml:13:13: error: at /Resources/F/Properties/Events/Get/Properties/Auth: an Api event's Auth is not supported"},
+        {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: HttpApi\n",
+         "t.yaml:9:11: error: at /Resources/F/Properties/Events/Get/Type: event type 'HttpApi' is not supported"},
+    };
+    for (const auto& [text, expected] : cases) {
+        const std::string got = message(text);
+        EXPECT_EQ(got.substr(0, expected.size()), expected) << text;
+    }
     EXPECT_NE(message("Resources:\n  X: {Type: AWS::Serverless::Function}\n").find("needs \"Transform"), std::string::npos);
 }
 
@@ -275,6 +299,265 @@ TEST(CloudFormationFixtures, FindingsPointAtTheTemplate) {
     EXPECT_EQ(at.file, "sam-custom-if-deny.yaml");
     EXPECT_EQ(at.path, "/Resources/OrdersApi/Properties/Body/x-amazon-apigateway-policy");
     EXPECT_EQ(at.position.line, 20u);  // the SAM resource (the policy is generated)
+}
+
+// --- REST APIs from AWS::ApiGateway::Resource and ::Method -------------------------------------
+
+// `text` with its first `from` replaced by `to` (the replaced text must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+}
+
+// What a report says, finding by finding: property, subject, verdict.
+std::multiset<std::tuple<std::string, std::string, Verdict>> verdicts(const xc::verify::Report& r) {
+    std::multiset<std::tuple<std::string, std::string, Verdict>> out;
+    for (const auto& f : r.findings) out.emplace(f.property, f.subject, f.verdict);
+    return out;
+}
+xc::verify::Report verify_text(const std::string& text, const std::string& file) {
+    return xc::verify::verify(xc::model::build_graph(load_with_consumer(text, {}, file).model));
+}
+
+const std::string methods_file = "cfn-methods.yaml";
+const std::string body_file = "cfn-openapi-policy.json";
+
+// The same API written with Resource/Method resources and with an OpenAPI body: the same routes
+// (method, path, integrated function) and the same verdicts, check by check.
+TEST(CloudFormationMethods, ResourcesAndMethodsMapAsTheBodysPaths) {
+    auto methods = load_with_consumer(xc::test::read_file(fixtures() / methods_file), {}, methods_file);
+    auto body = load_with_consumer(xc::test::read_file(fixtures() / body_file), {}, body_file);
+    const auto& m = methods.model.services.at("service").apis.at("Api");
+    const auto& b = body.model.services.at("service").apis.at("Api");
+    ASSERT_EQ(m.routes.size(), 1u);
+    ASSERT_EQ(b.routes.size(), 1u);
+    const auto& route = m.routes.begin()->second;
+    EXPECT_EQ(route.key, "GET /items/{itemId}");
+    EXPECT_EQ(route.key, b.routes.begin()->second.key);
+    EXPECT_EQ(route.resource_path, b.routes.begin()->second.resource_path);
+    EXPECT_EQ(route.lambda, b.routes.begin()->second.lambda);
+    EXPECT_EQ(route.lambda.name, "GetItem");
+    EXPECT_EQ(methods.model.unresolved.size(), body.model.unresolved.size());
+    auto at = methods.model.locate(route.path);
+    EXPECT_EQ(at.file, methods_file);
+    EXPECT_EQ(at.path, "/Resources/GetItemMethod");
+    const auto mv = verdicts(xc::verify::verify(xc::model::build_graph(std::move(methods.model))));
+    EXPECT_EQ(mv, verdicts(xc::verify::verify(xc::model::build_graph(std::move(body.model)))));
+    EXPECT_TRUE(mv.contains({"api-endpoint-only", "service/rest-api/Api", Verdict::proved}));
+    EXPECT_TRUE(mv.contains({"lambda-invoke", "service/lambda/GetItem", Verdict::proved}));
+}
+
+// A method on the root resource is "/"; query parameters are the route's, required or not; a
+// deployment waits for the method when its DependsOn list names it.
+TEST(CloudFormationMethods, RootResourceAndQueryParameters) {
+    const std::string text = replaced(replaced(replaced(xc::test::read_file(fixtures() / methods_file), "ResourceId: !Ref Item", "ResourceId: !GetAtt Api.RootResourceId"),
+                                               "DependsOn: GetItemMethod", "DependsOn: [Items, GetItemMethod]"),
+                                      "      AuthorizationType: NONE\n",
+                                      "      AuthorizationType: NONE\n      RequestParameters: {method.request.querystring.limit: true, "
+                                      "method.request.querystring.page: false, method.request.header.x-trace: true}\n");
+    auto loaded = load_with_consumer(text, {}, methods_file);
+    const auto& routes = loaded.model.services.at("service").apis.at("Api").routes;
+    ASSERT_TRUE(routes.contains("GET /"));
+    const auto& query = routes.at("GET /").query;
+    ASSERT_EQ(query.size(), 2u);
+    EXPECT_TRUE(query.at("limit").required);
+    EXPECT_FALSE(query.at("page").required);
+    for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.origin.find("(deployment)"), std::string::npos) << u.origin;
+}
+
+// The model's routes take API Gateway's NONE authorization: any other AuthorizationType (or none
+// stated) and an API key are Unresolved on the route, naming it, and the verdicts are those of
+// the body template whose operation says the same (x-amazon-apigateway-auth).
+TEST(CloudFormationMethods, AnAuthorizationOtherThanNoneIsUndecidedAndNamed) {
+    const std::string fixture = xc::test::read_file(fixtures() / methods_file);
+    const auto body_iam = verdicts(verify_text(
+        replaced(xc::test::read_file(fixtures() / body_file), "\"get\": {", "\"get\": {\"x-amazon-apigateway-auth\": {\"type\": \"AWS_IAM\"},"), body_file));
+    EXPECT_TRUE(body_iam.contains({"api-endpoint-only", "service/rest-api/Api", Verdict::undecided}));
+    const std::vector<std::pair<std::string, std::string>> settings{
+        {"      AuthorizationType: AWS_IAM\n", "AuthorizationType AWS_IAM"},
+        {"      AuthorizationType: CUSTOM\n", "AuthorizationType CUSTOM"},
+        {"      AuthorizationType: COGNITO_USER_POOLS\n", "AuthorizationType COGNITO_USER_POOLS"},
+        {"", "AuthorizationType (not stated)"},
+        {"      AuthorizationType: NONE\n      ApiKeyRequired: true\n", "ApiKeyRequired"},
+    };
+    for (const auto& [setting, named] : settings) {
+        auto loaded = load_with_consumer(replaced(fixture, "      AuthorizationType: NONE\n", setting), {}, methods_file);
+        bool found = false;
+        for (const auto& u : loaded.model.unresolved)
+            found |= u.resource == "/services/service/apis/Api" && u.origin == "[service] GetItemMethod GET /items/{itemId} " + named;
+        EXPECT_TRUE(found) << setting;
+        EXPECT_EQ(verdicts(xc::verify::verify(xc::model::build_graph(std::move(loaded.model)))), body_iam) << setting;
+    }
+}
+
+// What xc cannot follow is Unresolved on the API it affects: a resource path known only at
+// deployment, an integration that is not a Lambda proxy, a stage's deployment that does not wait
+// for the method, a body next to Method resources, a
+// method another stack adds. A method on an API no given stack creates is Unresolved on what it
+// references (the function it integrates).
+TEST(CloudFormationMethods, WhatCannotBeFollowedIsUnresolvedOnTheApi) {
+    const std::string fixture = xc::test::read_file(fixtures() / methods_file);
+    auto unresolved_on = [](const xc::model::Model& m, const std::string& resource, const std::string& origin) {
+        for (const auto& u : m.unresolved)
+            if (u.resource == resource && u.origin.find(origin) != std::string::npos) return true;
+        return false;
+    };
+    struct Case {
+        std::string from, to, resource, origin;
+        std::string property, subject;
+    };
+    const std::vector<Case> cases{
+        {"PathPart: \"{itemId}\"", "PathPart: !Ref EndpointId", "/services/service/apis/Api", "GetItemMethod.ResourceId", "api-endpoint-only", "service/rest-api/Api"},
+        {"Type: AWS_PROXY", "Type: AWS", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId}", "api-endpoint-only", "service/rest-api/Api"},
+        {"      Integration:\n", "      Integration: none\n      Other:\n", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId}", "api-endpoint-only",
+         "service/rest-api/Api"},
+        {"    DependsOn: GetItemMethod\n", "", "/services/service/apis/Api", "GetItemMethod GET /items/{itemId} (deployment)", "api-liveness",
+         "service/rest-api/Api"},
+        {"      Policy:\n", "      Body: {swagger: \"2.0\", info: {title: t, version: \"1\"}, paths: {}}\n      Policy:\n", "/services/service/apis/Api",
+         "GetItemMethod (AWS::ApiGateway::Method) and Api.Body", "api-endpoint-only", "service/rest-api/Api"},
+        {"RestApiId: !Ref Api\n      ResourceId", "RestApiId: !ImportValue shared-api\n      ResourceId", "/services/service/lambdas/GetItem",
+         "GetItemMethod (AWS::ApiGateway::Method, not modelled)", "lambda-invoke", "service/lambda/GetItem"},
+    };
+    for (const auto& c : cases) {
+        auto loaded = load_with_consumer(replaced(fixture, c.from, c.to), {}, methods_file);
+        EXPECT_TRUE(unresolved_on(loaded.model, c.resource, c.origin)) << c.to;
+        EXPECT_EQ(verdict(xc::verify::verify(xc::model::build_graph(std::move(loaded.model))), c.property, c.subject), Verdict::undecided) << c.to;
+    }
+    // A body operation without an integration is Unresolved, not a crash.
+    auto bare = load_with_consumer(replaced(xc::test::read_file(fixtures() / body_file), "\"x-amazon-apigateway-integration\"", "\"x-other\""), {}, body_file);
+    EXPECT_EQ(verdict(xc::verify::verify(xc::model::build_graph(std::move(bare.model))), "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided);
+    // A method a second stack (same account) adds to the first's API through an export.
+    const std::string api_only = replaced(fixture.substr(0, fixture.find("  Items:")), "Parameters:", "Outputs:\n  ApiId: {Value: !Ref Api, Export: {Name: shared-api}}\nParameters:") +
+                                 "  Deployment:\n    Type: AWS::ApiGateway::Deployment\n    Properties: {RestApiId: !Ref Api}\n"
+                                 "  Stage:\n    Type: AWS::ApiGateway::Stage\n    Properties: {RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: prod}\n";
+    const std::string routes = "Resources:\n  Method:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !ImportValue shared-api\n"
+                               "      ResourceId: root\n      HttpMethod: GET\n      AuthorizationType: NONE\n      Integration: {Type: MOCK}\n";
+    std::vector<std::shared_ptr<const cfn::TemplateSource>> sources{
+        std::make_shared<const cfn::TemplateSource>(cfn::load_template_file((fixtures() / "consumer.yaml").string())),
+        std::make_shared<const cfn::TemplateSource>(cfn::parse_template(api_only, "service.yaml")),
+        std::make_shared<const cfn::TemplateSource>(cfn::parse_template(routes, "routes.yaml"))};
+    auto loaded = cfn::load_stacks({stack("consumer", "consumer.yaml", "111111111111", true),
+                                    stack("service", "service.yaml", "222222222222", false, {{"EndpointId", "{{xc:output:consumer/EndpointId}}"}}),
+                                    stack("routes", "routes.yaml", "222222222222")},
+                                   sources);
+    EXPECT_TRUE(unresolved_on(loaded.model, "/services/service/apis/Api", "[routes] Method (AWS::ApiGateway::Method)"));
+    EXPECT_EQ(verdict(xc::verify::verify(xc::model::build_graph(std::move(loaded.model))), "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided);
+}
+
+// Bad methods and resources are located errors (file:line:col, the logical id, what was expected).
+TEST(CloudFormationMethods, BadMethodsAndResourcesAreLocated) {
+    const std::string fixture = xc::test::read_file(fixtures() / methods_file);
+    auto error = [&](const std::string& from, const std::string& to) {
+        try {
+            load_with_consumer(replaced(fixture, from, to), {}, methods_file);
+        } catch (const xc::InputError& e) {
+            return xc::to_string(e.diagnostics().front());
+        }
+        return std::string();
+    };
+    const std::string verb = error("HttpMethod: GET", "HttpMethod: FETCH");
+    EXPECT_NE(verb.find("cfn-methods.yaml:32:7"), std::string::npos) << verb;
+    EXPECT_NE(verb.find("GetItemMethod"), std::string::npos) << verb;
+    EXPECT_NE(verb.find("'FETCH' is not an HTTP method"), std::string::npos) << verb;
+    const std::string loop = error("ParentId: !GetAtt Api.RootResourceId", "ParentId: !Ref Item");
+    EXPECT_NE(loop.find("cfn-methods.yaml:26:"), std::string::npos) << loop;
+    EXPECT_NE(loop.find("Item (AWS::ApiGateway::Resource): its ParentId chain leads back to itself"), std::string::npos) << loop;
+    const std::string part = error("PathPart: items", "PathPart: items/all");
+    EXPECT_NE(part.find("cfn-methods.yaml:23:"), std::string::npos) << part;
+    EXPECT_NE(part.find("PathPart must be one path segment"), std::string::npos) << part;
+    const std::string twice = error("  Deployment:\n", "  Again:\n    Type: AWS::ApiGateway::Method\n    Properties: {RestApiId: !Ref Api, ResourceId: !Ref Item, HttpMethod: get, "
+                                                     "AuthorizationType: NONE, Integration: {Type: MOCK}}\n  Deployment:\n");
+    EXPECT_NE(twice.find("already has the method GET /items/{itemId}"), std::string::npos) << twice;
+    EXPECT_NE(twice.find("cfn-methods.yaml:"), std::string::npos) << twice;
+}
+
+// --- certificates given by ARN ------------------------------------------------------------------
+
+// The names an existing ACM certificate covers are in no template value: without a statement they
+// are Unresolved (dns-tls UNDECIDED); Metadata.xc.CertificateNames states them, for a parameter
+// holding the ARN or for the ARN itself, and dns-tls then decides on them.
+std::string with_domain(const std::string& metadata, const std::string& certificate = "!Ref ApiCertificateArn") {
+    const std::string fixture = xc::test::read_file(fixtures() / methods_file);
+    return metadata + replaced(fixture, "Parameters:\n", "Parameters:\n  ApiCertificateArn: {Type: String, Default: \"arn:aws:acm:eu-central-1:222222222222:certificate/api\"}\n") +
+           "  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.com\n"
+           "      EndpointConfiguration: {Types: [REGIONAL]}\n      RegionalCertificateArn: " + certificate + "\n"
+           "  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties: {DomainName: !Ref Domain, RestApiId: !Ref Api, Stage: prod}\n";
+}
+
+TEST(CloudFormationCertificates, NamesStatedInMetadataDecideDnsTls) {
+    // dns-tls of the API: its verdict and what its findings say.
+    auto dns_tls = [](const std::string& text) {
+        auto loaded = load_with_consumer(text, {}, methods_file);
+        auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+        std::string messages;
+        for (const auto& f : report.findings)
+            if (f.property == "dns-tls" && f.subject == "service/rest-api/Api") messages += f.message + "\n";
+        return std::make_pair(verdict(report, "dns-tls", "service/rest-api/Api"), messages);
+    };
+    const std::string does_not_cover = "the custom domain's certificate (other.example.com) does not cover api.example.com";
+    auto [unstated, unstated_says] = dns_tls(with_domain(""));
+    EXPECT_EQ(unstated, Verdict::undecided);
+    auto [other, other_says] = dns_tls(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: [other.example.com]\n"));
+    EXPECT_EQ(other, Verdict::violated);
+    EXPECT_NE(other_says.find(does_not_cover), std::string::npos) << other_says;
+    // Covering names (a wildcard among them): the certificate is no longer what fails; this API
+    // has no alias record in the consumer's zone, which dns-tls then reports.
+    auto [covered, covered_says] =
+        dns_tls(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: [www.example.com, \"*.example.com\"]\n"));
+    EXPECT_EQ(covered, Verdict::violated);
+    EXPECT_EQ(covered_says.find("does not cover"), std::string::npos) << covered_says;
+    EXPECT_NE(covered_says.find("no alias record named api.example.com"), std::string::npos) << covered_says;
+    // The ARN itself as the key, and the certificate as stated in the model.
+    auto loaded = load_with_consumer(
+        with_domain("Metadata:\n  xc:\n    CertificateNames:\n      \"arn:aws:acm:eu-central-1:222222222222:certificate/lit\": [api.example.com, www.example.com]\n",
+                    "\"arn:aws:acm:eu-central-1:222222222222:certificate/lit\""),
+        {}, methods_file);
+    const auto& certificates = loaded.model.services.at("service").certificates;
+    ASSERT_EQ(certificates.size(), 1u);
+    const auto& c = certificates.begin()->second;
+    EXPECT_EQ(c.arn, "arn:aws:acm:eu-central-1:222222222222:certificate/lit");
+    EXPECT_EQ(c.domain, "api.example.com");
+    EXPECT_EQ(c.alternative_names, std::vector<std::string>{"www.example.com"});
+    for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.reason.find("names it covers"), std::string::npos) << u.origin;
+    EXPECT_EQ(loaded.model.locate(c.path).path, "/Metadata/xc/CertificateNames/arn:aws:acm:eu-central-1:222222222222:certificate~1lit");
+}
+
+TEST(CloudFormationCertificates, BadStatedNamesAreLocated) {
+    auto error = [](const std::string& text) {
+        try {
+            load_with_consumer(text, {}, methods_file);
+        } catch (const xc::InputError& e) {
+            return xc::to_string(e.diagnostics().front());
+        }
+        return std::string();
+    };
+    const std::string e1 = error(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      EndpointId: [api.example.com]\n"));
+    EXPECT_NE(e1.find("cfn-methods.yaml:4:7: error: at /Metadata/xc/CertificateNames/EndpointId: 'EndpointId' is neither an ACM certificate ARN nor a parameter"),
+              std::string::npos)
+        << e1;
+    const std::string e2 = error(with_domain("Metadata:\n  xc:\n    CertificateNames:\n      ApiCertificateArn: []\n"));
+    EXPECT_NE(e2.find("cfn-methods.yaml:4:7: error: at /Metadata/xc/CertificateNames/ApiCertificateArn: the names certificate 'ApiCertificateArn' covers"),
+              std::string::npos)
+        << e2;
+    const std::string e3 = error(with_domain("Metadata:\n  xc:\n    CertificateNames: [api.example.com]\n"));
+    EXPECT_NE(e3.find("cfn-methods.yaml:3:5: error: at /Metadata/xc/CertificateNames: CertificateNames maps"), std::string::npos) << e3;
+}
+
+// --- layering --------------------------------------------------------------------------------------
+
+// Input front ends depend on the model, never on an output back end: the reader recognises xc's
+// lookup function and names SAM deployments through the neutral headers (xc/detail/).
+TEST(CloudFormationLayering, TheFrontEndIncludesNoEmitHeader) {
+    std::size_t headers = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(xc::test::source_dir() / "include/xc/input/cloudformation")) {
+        ++headers;
+        const std::string text = xc::test::read_file(entry.path());
+        EXPECT_EQ(text.find("#include <xc/emit/"), std::string::npos) << entry.path();
+        EXPECT_EQ(text.find("emit::"), std::string::npos) << entry.path();
+    }
+    EXPECT_GE(headers, 6u);
 }
 
 // --- what is not modelled -------------------------------------------------------------------------

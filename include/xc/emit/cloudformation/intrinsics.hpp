@@ -8,12 +8,11 @@
 // name ("Ref", "Condition", "Fn::...") inside a model document (policy, OpenAPI body).
 #pragma once
 
+#include <xc/detail/fnv1a.hpp>
 #include <xc/emit/lowering/stack.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
-#include <cstdio>
 #include <set>
 #include <string>
 #include <string_view>
@@ -92,17 +91,7 @@ inline std::string pascal(std::string_view snake) {
     return out;
 }
 
-// FNV-1a 64: a change trigger (not a security boundary), so deployments get a new logical id
-// whenever what they deploy changes.
-inline std::string fnv1a_hex(std::string_view s) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ull;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-}
+// Deployments get a new logical id whenever what they deploy changes.
+using xc::detail::fnv1a_hex;
 
 }  // namespace xc::emit::cloudformation

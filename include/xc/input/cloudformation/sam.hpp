@@ -37,7 +37,7 @@
 // Anything else of type AWS::Serverless::* is an error (xc does not know what it generates).
 #pragma once
 
-#include <xc/emit/cloudformation/intrinsics.hpp>
+#include <xc/detail/fnv1a.hpp>
 #include <xc/error.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
 #include <xc/input/cloudformation/template_source.hpp>
@@ -63,10 +63,12 @@ public:
     void run() {
         sam_json& doc = e_.document;
         if (!doc.contains("Resources") || !doc["Resources"].is_object()) return;
-        const sam_json globals = doc.value("Globals", sam_json::object());
+        globals_ = doc.value("Globals", sam_json::object());
+        const sam_json& globals = globals_;
         doc.erase("Globals");
         doc.erase("Transform");
-        sam_json in = doc["Resources"];
+        in_ = doc["Resources"];
+        const sam_json& in = in_;
         sam_json out = sam_json::object();
         for (const auto& [id, r] : in.items()) {
             if (!r.is_object() || !r.value("Type", sam_json()).is_string() || r["Type"].get<std::string>().rfind("AWS::Serverless::", 0) != 0) {
@@ -93,6 +95,23 @@ public:
 private:
     [[noreturn]] void fail(const std::string& pointer, const std::string& message) const { throw InputError(t_.diagnostic(pointer, message)); }
     std::string at(const std::string& id) const { return "/Resources/" + json_pointer::escape(id); }
+    // A property of SAM resource `id` (`rel` under its Properties) that is not supported: an error
+    // where it was written, its own Properties or the Globals `section` it was merged from (that
+    // pointer does not name the resource: the message does).
+    [[noreturn]] void unsupported(const std::string& id, const char* section, const std::string& rel, const std::string& message) const {
+        const std::string own = at(id) + "/Properties" + rel;
+        const std::string global = "/Globals/" + std::string(section) + rel;
+        if (!has(in_, own.substr(std::string("/Resources").size())) && has(globals_, global.substr(std::string("/Globals").size())))
+            fail(global, "resource " + printable(id) + " (from Globals): " + message);
+        fail(own, message);
+    }
+    static bool has(const sam_json& doc, const std::string& pointer) {
+        try {
+            return doc.contains(sam_json::json_pointer(pointer));
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
     void generated(const std::string& id, const std::string& from, sam_json& out, sam_json resource) {
         if (out.contains(id)) fail(at(from), "the SAM transform generates '" + printable(id) + "', which the template already defines");
         out[id] = std::move(resource);
@@ -152,7 +171,6 @@ private:
             sam_json inline_policies = sam_json::array();
             for (std::size_t i = 0; i < policies.size(); ++i) {
                 const auto& p = policies[i];
-                const std::string pat = where + "/Policies/" + std::to_string(i);
                 if (p.is_string()) {
                     const std::string name = p.get<std::string>();
                     role["Properties"]["ManagedPolicyArns"].push_back(name.rfind("arn:", 0) == 0 ? sam_json(name) : sam_json{{"Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/" + name}});
@@ -161,7 +179,8 @@ private:
                 } else if (p.is_object() && p.size() == 1 && (p.begin().key() == "Ref" || p.begin().key().rfind("Fn::", 0) == 0)) {
                     role["Properties"]["ManagedPolicyArns"].push_back(p);
                 } else {
-                    fail(pat, "SAM policy templates are not supported: xc would have to guess what they grant; write the policy document (Statement) instead");
+                    unsupported(id, "Function", "/Policies/" + std::to_string(i),
+                                "SAM policy templates are not supported: xc would have to guess what they grant; write the policy document (Statement) instead");
                 }
             }
             if (!inline_policies.empty()) role["Properties"]["Policies"] = inline_policies;
@@ -186,8 +205,9 @@ private:
             const sam_json ep = e.value("Properties", sam_json::object());
             // Read only once its shape is known (the fuzzer's crash: a string here reached ep.value()).
             if (!ep.is_object()) fail(eat + "/Properties", "an Api event's Properties must be an object");
-            if (ep.contains("Auth") || ep.contains("RequestParameters") || ep.contains("RequestModel"))
-                fail(eat + "/Properties", "an Api event's Auth, RequestParameters and RequestModel are not supported");
+            for (const char* key : {"Auth", "RequestParameters", "RequestModel"})
+                if (ep.contains(key))
+                    fail(eat + "/Properties/" + key, std::string("an Api event's ") + key + " is not supported (nor Auth, RequestParameters, RequestModel)");
             if (!ep.value("Path", sam_json()).is_string() || !ep.value("Method", sam_json()).is_string())
                 fail(eat + "/Properties", "an Api event needs Path and Method strings");
             std::string api = "ServerlessRestApi";
@@ -262,7 +282,7 @@ private:
         if (auth.is_object())
             for (const auto& [k, _] : auth.items())
                 if (k != "ResourcePolicy")
-                    fail(where + "/Auth/" + json_pointer::escape(k), "Auth." + printable(k) + " is not supported: xc models resource policies only");
+                    unsupported(id, "Api", "/Auth/" + json_pointer::escape(k), "Auth." + printable(k) + " is not supported: xc models resource policies only");
         if (auth.is_object() && auth.contains("ResourcePolicy")) {
             const sam_json& rp = auth["ResourcePolicy"];
             if (!rp.is_object()) fail(where + "/Auth/ResourcePolicy", "ResourcePolicy must be an object");
@@ -348,7 +368,7 @@ private:
             out[id] = std::move(resource);
             e_.pointer[id] = at(id);
         }
-        const std::string hash = emit::cloudformation::fnv1a_hex(body.dump()).substr(0, 10);
+        const std::string hash = xc::detail::fnv1a_hex(body.dump()).substr(0, 10);
         generated(id + "Deployment" + hash, from, out,
                   sam_json{{"Type", "AWS::ApiGateway::Deployment"}, {"Properties", {{"RestApiId", {{"Ref", id}}}, {"StageName", "Stage"}}}});
         const std::string stage_id = id + (stage.is_string() ? stage.get<std::string>() : std::string()) + "Stage";
@@ -383,6 +403,7 @@ private:
 
     const TemplateSource& t_;
     Expanded& e_;
+    sam_json globals_, in_;  // the template's Globals and Resources as written
     std::map<std::string, sam_json> apis_;                  // logical id -> properties (Globals merged)
     std::set<std::string> implicit_;                        // ServerlessRestApi, when events need it
     std::map<std::string, std::vector<Method>> methods_;    // api -> the methods its events add

@@ -19,13 +19,13 @@
 // flows (Ref, Fn::GetAtt .Id, a secret holding it, a parameter linked to that secret) the
 // placeholder stands, as in every model.
 //
-// xc's own lookup function (emit/cloudformation/lookup_function.hpp) is recognised by its exact
+// xc's own lookup function (detail/lookup_function.hpp) is recognised by its exact
 // code: its Custom::XcLookup results are the values the emitter documents (an endpoint's network
 // interface IPs, the AWS-managed prefix list of a gateway endpoint's service) and
 // Custom::XcDeployment deploys the API. A Custom:: resource served by anything else is unknown.
 #pragma once
 
-#include <xc/emit/cloudformation/lookup_function.hpp>
+#include <xc/detail/lookup_function.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
@@ -98,6 +98,7 @@ public:
 
     Mapped run() {
         accounts();
+        for (const auto& st : ev_.stacks) stated_certificate_names(st);
         // Containers first, then what attaches to them; each table row says its phase.
         for (int phase = 0; phase <= last_phase; ++phase)
             for (const auto& st : ev_.stacks)
@@ -159,6 +160,8 @@ private:
             {"AWS::Lambda::Function", {2, &Mapper::lambda}},
             {"AWS::Lambda::Permission", {4, &Mapper::lambda_permission}},
             {"AWS::ApiGateway::RestApi", {3, &Mapper::rest_api}},
+            {"AWS::ApiGateway::Resource", {0, nullptr}},
+            {"AWS::ApiGateway::Method", {4, &Mapper::method}},
             {"AWS::ApiGateway::Deployment", {0, nullptr}},
             {"AWS::ApiGateway::Stage", {4, &Mapper::stage}},
             {"AWS::ApiGateway::DomainName", {4, &Mapper::domain_name}},
@@ -684,13 +687,14 @@ private:
     // --- xc's lookup function ------------------------------------------------------------------
 
     // Whether `r` is a Custom:: resource served by xc's own lookup function: its ServiceToken is
-    // the Arn of a function whose code is exactly the emitter's (lookup_function.hpp).
+    // the Arn of a function whose settings are exactly the emitter's (detail/lookup_function.hpp).
     bool is_xc_lookup(const Stack& st, const Resource& r) const {
         auto t = target(r.properties.value("ServiceToken", json()));
         if (!t || t->stack != st.input.name || t->attribute != "Arn" || t->resource->type != "AWS::Lambda::Function") return false;
         const json& p = t->resource->properties;
-        return p.value("Runtime", json()) == "python3.12" && p.value("Handler", json()) == "index.handler" && p.contains("Code") &&
-               p["Code"].is_object() && p["Code"].size() == 1 && p["Code"].value("ZipFile", json()) == emit::cloudformation::lookup_function_code;
+        namespace fn = xc::detail::lookup_function;
+        return p.value("Runtime", json()) == fn::runtime && p.value("Handler", json()) == fn::handler && p.contains("Code") &&
+               p["Code"].is_object() && p["Code"].size() == 1 && p["Code"].value("ZipFile", json()) == fn::code;
     }
     bool is_lookup_function(const Stack& st, const Resource& r) const {
         if (r.type != "AWS::Lambda::Function") return false;
@@ -754,8 +758,46 @@ private:
         scope(st).vpc_endpoints[e.name] = std::move(e);
     }
 
+    // The names the template's author states an existing ACM certificate covers, which no
+    // template value carries: Metadata.xc.CertificateNames maps a certificate ARN, or a parameter
+    // whose value is one, to its names (the first is its domain, the rest its alternative names).
+    // xc takes them as stated, as it takes a model's certificate; a wrong list gives a wrong
+    // dns-tls verdict. Malformed entries are errors there.
+    struct StatedNames {
+        std::vector<std::string> names;
+        std::string pointer;
+    };
+    void stated_certificate_names(const Stack& st) {
+        const json& root = st.source->root();
+        const json* meta = root.contains("Metadata") && root["Metadata"].is_object() && root["Metadata"].contains("xc") ? &root["Metadata"]["xc"] : nullptr;
+        if (!meta || !meta->is_object() || !meta->contains("CertificateNames")) return;
+        const std::string at = "/Metadata/xc/CertificateNames";
+        auto fail = [&](const std::string& pointer, const std::string& message) { throw InputError(st.source->diagnostic(pointer, message)); };
+        const json& entries = (*meta)["CertificateNames"];
+        if (!entries.is_object()) fail(at, "CertificateNames maps a certificate ARN, or a parameter holding one, to the names it covers");
+        const json parameters = root.value("Parameters", json::object());
+        for (const auto& [key, names] : entries.items()) {
+            const std::string pointer = at + "/" + json_pointer::escape(key);
+            std::string arn = key;
+            if (parameters.is_object() && parameters.contains(key)) {
+                auto given = st.input.parameters.find(key);
+                arn = given != st.input.parameters.end() ? given->second : str_or(parameters[key], "Default", "");
+            }
+            if (arn.rfind("arn:", 0) != 0 || arn.find(":acm:") == std::string::npos || arn.find(":certificate/") == std::string::npos)
+                fail(pointer, "'" + printable(key) + "' is neither an ACM certificate ARN nor a parameter of this template whose value is one" +
+                                  (arn != key ? " (its value: '" + printable(arn) + "')" : ""));
+            std::vector<std::string> list;
+            if (names.is_array())
+                for (const auto& n : names)
+                    if (n.is_string() && !n.get<std::string>().empty()) list.push_back(n.get<std::string>());
+            if (!names.is_array() || names.empty() || list.size() != names.size())
+                fail(pointer, "the names certificate '" + printable(key) + "' covers: a non-empty list of DNS names, its domain first");
+            stated_names_[{st.input.name, arn}] = {std::move(list), pointer};
+        }
+    }
+
     // A certificate by its ARN value: a resource of this stack (names known), or an ARN whose
-    // names xc does not know (a parameter, a literal).
+    // names xc does not know (a parameter, a literal) unless the template states them.
     std::optional<model::Ref> certificate(const Stack& st, const json& v, const std::string& user_path) {
         auto& s = scope(st);
         if (auto t = target(v); t && t->resource->type == "AWS::CertificateManager::Certificate" && t->stack == st.input.name) {
@@ -781,10 +823,17 @@ private:
             c.name = name;
             c.arn = arn;
             c.path = collection_path(st, "certificates", name);
+            if (auto stated = stated_names_.find({st.input.name, arn}); stated != stated_names_.end()) {
+                c.domain = stated->second.names.front();
+                c.alternative_names.assign(stated->second.names.begin() + 1, stated->second.names.end());
+                place(c.path, st, stated->second.pointer);
+                s.certificates[name] = c;
+                return model::Ref{"", name};
+            }
             locator_->add(c.path, {st.source, ""});
             s.certificates[name] = c;
             unresolved(c.path, c.path + "/domain", "[" + st.input.name + "] certificate " + arn,
-                       "an ACM certificate given by ARN: xc does not know the names it covers");
+                       "an ACM certificate given by ARN: xc does not know the names it covers (state them in Metadata.xc.CertificateNames)");
         }
         return model::Ref{"", name};
     }
@@ -1312,6 +1361,29 @@ private:
         scope(st).apis[a.name] = std::move(a);
     }
 
+    static const std::set<std::string>& http_verbs() {
+        static const std::set<std::string> verbs{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"};
+        return verbs;
+    }
+    static constexpr const char* not_lambda_proxy = "an integration other than aws_proxy to a Lambda function of this stack is not modelled";
+    static constexpr const char* route_authorization = "authorizers and API keys on a route are not modelled";
+
+    // The Lambda function of this stack an integration's URI (member `key`) invokes: "arn:...:
+    // apigateway:<region>:lambda:path/2015-03-31/functions/<function Arn>/invocations", the
+    // function's Fn::GetAtt Arn.
+    std::optional<model::Ref> integrated_lambda(const Stack& st, const json& integration, const char* key) {
+        if (!integration.is_object() || !integration.contains(key) || !integration[key].is_string()) return std::nullopt;
+        const json& uri = integration[key];
+        std::optional<model::Ref> fn;
+        for (const auto& p : pieces(uri.get<std::string>()))
+            if (p.symbol) {
+                const Symbol& s = ev_.symbols[*p.symbol];
+                if (s.kind == Symbol::Kind::attribute && s.attribute == "Arn")
+                    if (auto* pl = placed(s.stack, s.logical_id); pl && pl->kind == "lambda" && s.stack == st.input.name) fn = model::Ref{"", pl->name};
+            }
+        return fn;
+    }
+
     // Routes from an OpenAPI (Swagger 2.0 or OpenAPI 3) body with aws_proxy Lambda integrations.
     void routes(const Stack& st, const Resource& r, model::RestApi& a, const json& body) {
         const json paths = body.value("paths", json::object());
@@ -1327,8 +1399,7 @@ private:
             for (const auto& [method, op] : methods.items()) {
                 std::string m = method == "x-amazon-apigateway-any-method" ? "ANY" : method;
                 for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                static const std::set<std::string> verbs{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"};
-                if (!verbs.contains(m) || !op.is_object()) continue;
+                if (!http_verbs().contains(m) || !op.is_object()) continue;
                 model::ApiRoute route;
                 route.method = m;
                 route.resource_path = path;
@@ -1336,26 +1407,15 @@ private:
                 route.path = a.path + "/routes/" + json_pointer::escape(route.key);
                 place(route.path, st, prop(r, "Body") + "/paths/" + json_pointer::escape(path) + "/" + json_pointer::escape(method));
                 const json integration = op.value("x-amazon-apigateway-integration", json());
-                std::optional<model::Ref> fn;
-                if (integration.is_object() && integration.value("uri", json()).is_string()) {
-                    auto ps = pieces(integration["uri"].get<std::string>());
-                    for (const auto& p : ps)
-                        if (p.symbol) {
-                            const Symbol& s = ev_.symbols[*p.symbol];
-                            if (s.kind == Symbol::Kind::attribute && s.attribute == "Arn")
-                                if (auto* pl = placed(s.stack, s.logical_id); pl && pl->kind == "lambda" && s.stack == st.input.name) fn = model::Ref{"", pl->name};
-                        }
-                }
+                auto fn = integrated_lambda(st, integration, "uri");
                 if (!fn || integration.value("type", json("")) != "aws_proxy") {
-                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key,
-                               "an integration other than aws_proxy to a Lambda function of this stack is not modelled");
+                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key, not_lambda_proxy);
                     continue;
                 }
                 route.lambda = *fn;
                 // Who may call the route beyond the resource policy (authorizers, API keys): not modelled.
                 if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
-                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " authorization",
-                               "authorizers and API keys on a route are not modelled");
+                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " authorization", route_authorization);
                 each(op.value("parameters", json()), [&](const json& p) {
                     if (p.value("in", json()) == "query" && p.value("name", json()).is_string())
                         route.query[p["name"].get<std::string>()] = model::QueryParameter{p["name"].get<std::string>(), p.value("required", json(false)) == true};
@@ -1387,6 +1447,154 @@ private:
                 a.routes[route.key] = std::move(route);
             }
         }
+    }
+
+    // Routes from AWS::ApiGateway::Method resources, mapped as a body's paths are.
+    //  CloudFormation, AWS::ApiGateway::Method (aws-resource-apigateway-method.html): RestApiId,
+    //    ResourceId, HttpMethod; "ApiKeyRequired: A boolean flag specifying whether a valid
+    //    ApiKey is required to invoke this method".
+    //  CloudFormation, AWS::ApiGateway::Resource (aws-resource-apigateway-resource.html):
+    //    "ParentId: The parent resource's identifier"; "PathPart: The last path segment for this
+    //    resource"; the example's top-level resource has ParentId { "Fn::GetAtt": ["MyApi",
+    //    "RootResourceId"] }.
+    //  API Gateway API reference, Method (API_Method.html): authorizationType "Valid values are
+    //    NONE for open access, AWS_IAM for using AWS IAM permissions, CUSTOM for using a custom
+    //    authorizer, or COGNITO_USER_POOLS for using a Cognito user pool".
+    //  PutMethod requestParameters: "A key defines a method request parameter name matching the
+    //    pattern of method.request.{location}.{name} ... The value associated with the key is a
+    //    Boolean flag indicating whether the parameter is required (true) or optional (false)".
+    //  "Choose an API Gateway API integration type" (api-gateway-api-integration-types.html):
+    //    "For the Lambda proxy integration, the value is AWS_PROXY".
+    // The model's routes take API Gateway's NONE authorization (verify/api_properties.hpp): any
+    // other AuthorizationType (or none stated), or an API key, is Unresolved on the route, as a
+    // body's security is.
+    void method(const Stack& st, const Resource& r) {
+        const std::string origin = "[" + st.input.name + "] " + r.logical_id;
+        auto t = target(r.properties.value("RestApiId", json()));
+        auto* pl = t ? placed(t->stack, t->id) : nullptr;
+        if (!pl || pl->kind != "rest_api" || (!t->attribute.empty() && t->attribute != "RestApiId")) return unmodelled(st, r);
+        model::RestApi& a = scope(*stack_named(t->stack)).apis.at(pl->name);
+        if (t->stack != st.input.name)
+            return unresolved(a.path, a.path + "/routes", origin + " (AWS::ApiGateway::Method)", "a method another stack adds to the API is not modelled");
+        const Resource& api = *t->resource;
+        if (api.properties.contains("Body") || api.properties.contains("BodyS3Location"))
+            return unresolved(a.path, a.path + "/routes", origin + " (AWS::ApiGateway::Method) and " + api.logical_id + ".Body",
+                              "both an OpenAPI definition and Method resources define the API's methods: which it keeps depends on the "
+                              "definition's import mode and the order CloudFormation applies them");
+        // Errors point at the property that is wrong.
+        const std::string at = a.path + "/methods/" + json_pointer::escape(r.logical_id);
+        auto error = [&](const std::string& name, const std::string& message) {
+            place(at + "/" + name, st, r.properties.contains(name) ? prop(r, name) : r.pointer);
+            diags_.error(at + "/" + name, "resource " + r.logical_id + " (" + r.type + "): " + message);
+        };
+        const json verb = r.properties.value("HttpMethod", json());
+        if (!verb.is_string()) return error("HttpMethod", "HttpMethod is required: one of GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, ANY");
+        if (has_symbol(verb.get<std::string>()))
+            return unresolved(a.path, a.path + "/routes", origin + ".HttpMethod", "a method whose HTTP verb is known only at deployment");
+        std::string m = verb.get<std::string>();
+        for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!http_verbs().contains(m))
+            return error("HttpMethod", "'" + printable(verb.get<std::string>()) + "' is not an HTTP method API Gateway knows: expected one of GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, ANY");
+        std::string why;
+        std::set<std::string> seen;
+        auto path = resource_path(st, api, r.properties.value("ResourceId", json()), seen, why);
+        if (!path) {
+            if (why.empty()) return;  // an error, reported
+            return unresolved(a.path, a.path + "/routes", origin + ".ResourceId", why);
+        }
+        model::ApiRoute route;
+        route.method = m;
+        route.resource_path = *path;
+        route.key = m + " " + *path;
+        route.path = a.path + "/routes/" + json_pointer::escape(route.key);
+        // API Gateway keeps one method per verb on a resource.
+        if (auto [it, first] = methods_.try_emplace({a.path, route.key}, r.logical_id); !first)
+            return error("HttpMethod", "the API already has the method " + route.key + " (" + it->second + ")");
+        place(route.path, st, r.pointer);
+        const json integration = r.properties.value("Integration", json());
+        auto fn = integrated_lambda(st, integration, "Uri");
+        if (!fn || lower(str_or(integration, "Type", "")) != "aws_proxy")
+            return unresolved(a.path, route.path, origin + " " + route.key, not_lambda_proxy);
+        route.lambda = *fn;
+        if (!deployed_after(st, api.logical_id, r.logical_id))
+            unresolved(a.path, route.path, origin + " " + route.key + " (deployment)",
+                       "the deployment the API's stage serves does not DependsOn this method: CloudFormation may deploy the API before the method exists");
+        const json auth = r.properties.value("AuthorizationType", json());
+        if (auth != "NONE")
+            unresolved(a.path, route.path, origin + " " + route.key + " AuthorizationType " + (auth.is_string() ? printable(auth.get<std::string>()) : "(not stated)"),
+                       route_authorization);
+        if (bool_prop(r, "ApiKeyRequired", false))
+            unresolved(a.path, route.path, origin + " " + route.key + " ApiKeyRequired", route_authorization);
+        const json parameters = r.properties.value("RequestParameters", json::object());
+        if (parameters.is_object())
+            for (const auto& [k, required] : parameters.items()) {
+                const std::string prefix = "method.request.querystring.";
+                if (k.rfind(prefix, 0) != 0) continue;
+                const std::string name = k.substr(prefix.size());
+                route.query[name] = model::QueryParameter{name, required == true || required == "true"};
+            }
+        a.routes[route.key] = std::move(route);
+    }
+    // Whether every deployment a stage of `api` serves waits for the method `method` (its
+    // DependsOn names it). AWS::ApiGateway::Deployment (CloudFormation reference): "If you create
+    // an AWS::ApiGateway::RestApi resource and its methods (using AWS::ApiGateway::Method) in the
+    // same template as your deployment, the deployment must depend on the RestApi's methods ...
+    // If you don't, AWS CloudFormation creates the deployment right after it creates the RestApi
+    // resource that doesn't contain any methods".
+    bool deployed_after(const Stack& st, const std::string& api, const std::string& method) const {
+        for (const auto& [_, x] : st.resources) {
+            if (x.type != "AWS::ApiGateway::Stage" || !same(x.properties.value("RestApiId", json()), api, st)) continue;
+            auto d = target(x.properties.value("DeploymentId", json()));
+            if (!d || d->stack != st.input.name) return false;
+            const json& root = st.source->root();
+            json depends;
+            try {
+                const auto at = json::json_pointer(d->resource->pointer + "/DependsOn");
+                if (root.contains(at)) depends = root.at(at);
+            } catch (const json::exception&) {
+            }
+            bool waits = depends == method;
+            if (depends.is_array())
+                for (const auto& n : depends) waits |= n == method;
+            if (!waits) return false;
+        }
+        return true;
+    }
+
+    // The path of the API resource `v` names: "/" for the API's root resource, else its parent's
+    // path and its PathPart. nullopt with `why` when it is not a resource of `api` in this stack
+    // that xc can follow; nullopt without, after a located error.
+    std::optional<std::string> resource_path(const Stack& st, const Resource& api, const json& v, std::set<std::string>& seen, std::string& why) {
+        auto t = target(v);
+        if (t && t->stack == st.input.name && t->id == api.logical_id && t->attribute == "RootResourceId") return "/";
+        if (!t || t->stack != st.input.name || t->resource->type != "AWS::ApiGateway::Resource" || (!t->attribute.empty() && t->attribute != "ResourceId")) {
+            why = "a resource that is not the API's root or an AWS::ApiGateway::Resource of this stack is not modelled";
+            return std::nullopt;
+        }
+        const Resource& x = *t->resource;
+        if (!same(x.properties.value("RestApiId", json()), api.logical_id, st)) {
+            why = "the resource " + x.logical_id + " belongs to another API, or to one xc does not know";
+            return std::nullopt;
+        }
+        const std::string at = scope(st).path + "/apis/" + json_pointer::escape(api.logical_id) + "/resources/" + json_pointer::escape(x.logical_id);
+        if (!seen.insert(x.logical_id).second) {
+            place(at, st, prop(x, "ParentId"));
+            diags_.error(at, "resource " + x.logical_id + " (AWS::ApiGateway::Resource): its ParentId chain leads back to itself");
+            return std::nullopt;
+        }
+        const json part = x.properties.value("PathPart", json());
+        if (!part.is_string() || part.get<std::string>().empty() || part.get<std::string>().find('/') != std::string::npos) {
+            place(at, st, x.properties.contains("PathPart") ? prop(x, "PathPart") : x.pointer);
+            diags_.error(at, "resource " + x.logical_id + " (AWS::ApiGateway::Resource): PathPart must be one path segment (text without '/')");
+            return std::nullopt;
+        }
+        if (has_symbol(part.get<std::string>())) {
+            why = "the path segment of " + x.logical_id + " is known only at deployment";
+            return std::nullopt;
+        }
+        auto parent = resource_path(st, api, x.properties.value("ParentId", json()), seen, why);
+        if (!parent) return std::nullopt;
+        return (*parent == "/" ? "" : *parent) + "/" + part.get<std::string>();
     }
 
     void stage(const Stack& st, const Resource& r) {
@@ -1548,6 +1756,8 @@ private:
     Diagnostics diags_;
     std::vector<std::string> not_modelled_;
     std::map<std::pair<std::string, std::string>, Placed> placed_;
+    std::map<std::pair<std::string, std::string>, StatedNames> stated_names_;  // (stack, ARN) -> names
+    std::map<std::pair<std::string, std::string>, std::string> methods_;  // (API path, route key) -> its Method
     const Stack* stack_ = nullptr;
     std::string consumer_account_;
 };

@@ -1,6 +1,7 @@
-// The lookup function: reads of existing infrastructure that CloudFormation has no intrinsic
-// or resource for (Terraform: data sources), as one small inline Lambda behind
-// `Custom::XcLookup` resources.
+// xc's lookup function for CloudFormation: reads of existing infrastructure that CloudFormation
+// has no intrinsic or resource for (Terraform: data sources), as one small inline Lambda behind
+// `Custom::XcLookup` resources. The CloudFormation emitter writes it; the CloudFormation reader
+// recognises it by exactly these settings (input must not depend on emit, so both include this).
 //
 //   Kind network_interface  (Id)                  -> PrivateIp   the ALB targets: the execute-api endpoint's ENI IPs
 //   Kind prefix_list        (Name)                -> Id          a gateway endpoint's prefix list (security group rules)
@@ -14,9 +15,11 @@
 // once the stage points at the new one); Delete deletes it.
 #pragma once
 
-namespace xc::emit::cloudformation {
+namespace xc::detail::lookup_function {
 
-inline constexpr const char* lookup_function_code = R"py(import boto3
+inline constexpr const char* runtime = "python3.12";
+inline constexpr const char* handler = "index.handler";
+inline constexpr const char* code = R"py(import boto3
 import cfnresponse
 
 
@@ -71,4 +74,4 @@ def handler(event, context):
         cfnresponse.send(event, context, cfnresponse.FAILED, {}, event.get("PhysicalResourceId") or event["LogicalResourceId"], reason=str(e))
 )py";
 
-}  // namespace xc::emit::cloudformation
+}  // namespace xc::detail::lookup_function
