@@ -78,13 +78,13 @@ public:
         }
         // APIs first: functions' events add their methods and policies to them.
         for (const auto& [id, r] : in.items())
-            if (r.is_object() && r.value("Type", sam_json()) == "AWS::Serverless::Api") apis_[id] = with_globals(r.value("Properties", sam_json::object()), globals, "Api", id);
+            if (r.is_object() && r.value("Type", sam_json()) == "AWS::Serverless::Api") apis_[id] = with_globals(properties(id, r), globals, "Api");
         for (const auto& [id, r] : in.items()) {
             if (!r.is_object() || !r.value("Type", sam_json()).is_string()) continue;
             const std::string type = r["Type"].get<std::string>();
             if (type.rfind("AWS::Serverless::", 0) != 0 || type == "AWS::Serverless::Api") continue;
-            const sam_json props = r.value("Properties", sam_json::object());
-            if (type == "AWS::Serverless::Function") function(id, r, with_globals(props, globals, "Function", id), out);
+            const sam_json props = properties(id, r);
+            if (type == "AWS::Serverless::Function") function(id, r, with_globals(props, globals, "Function"), out);
             else if (type == "AWS::Serverless::SimpleTable") table(id, r, props, out);
             else fail("/Resources/" + json_pointer::escape(id) + "/Type", "SAM resource type '" + printable(type) + "' is not supported by xc (it cannot know what it generates)");
         }
@@ -94,6 +94,14 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& pointer, const std::string& message) const { throw InputError(t_.diagnostic(pointer, message)); }
+    // The Properties of SAM resource `id`, the one way every SAM resource's are read: an object
+    // (absent: empty), else an error there — before any of them is looked into (the fuzzer found
+    // a null Function's, a string Api event's and a string SimpleTable's read unchecked).
+    sam_json properties(const std::string& id, const sam_json& r) const {
+        const sam_json props = r.value("Properties", sam_json::object());
+        if (!props.is_object()) fail(at(id) + "/Properties", "Properties must be an object");
+        return props;
+    }
     std::string at(const std::string& id) const { return "/Resources/" + json_pointer::escape(id); }
     // A property of SAM resource `id` (`rel` under its Properties) that is not supported: an error
     // where it was written, its own Properties or the Globals `section` it was merged from (that
@@ -119,11 +127,9 @@ private:
         e_.generated_by[id] = from;
     }
 
-    // Globals.<section> under a resource's own properties: missing keys are taken; objects merge.
-    // Every SAM resource's Properties pass here first: anything but an object is an error (the
-    // fuzzer's crash: a Function without Properties reached props.value() on null).
-    sam_json with_globals(sam_json props, const sam_json& globals, const char* section, const std::string& id) {
-        if (!props.is_object()) fail(at(id) + "/Properties", "Properties must be an object");
+    // Globals.<section> under a resource's own properties (an object: properties()): missing keys
+    // are taken; objects merge.
+    sam_json with_globals(sam_json props, const sam_json& globals, const char* section) {
         if (!globals.is_object() || !globals.contains(section)) return props;
         merge(props, globals[section]);
         return props;
