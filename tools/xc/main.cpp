@@ -10,6 +10,7 @@
 #include "cloudformation_stacks.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
+#include "import_command.hpp"
 #include "terraform_check.hpp"
 #include "verify_command.hpp"
 
@@ -75,6 +76,7 @@ std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::st
         {"verify", {"--format", "-o", "--output", "--baseline", "--properties", "--skip", "--timeout-ms", "--run-timeout-ms"}},
         {"check", {}},
         {"graph", {"--format"}},
+        {"import", {"-o", "--output"}},
     };
     auto it = valued.find(command);
     if (it == valued.end()) return {};
@@ -101,7 +103,8 @@ int main(int argc, char** argv) {
     // templates) even if they start with "-". CLI11 leaves nothing after it to remaining(), so
     // it is taken out here and given back after parsing.
     std::vector<std::string> after_dashes;
-    if (argc > 2 && (std::string(argv[1]) == "verify" || std::string(argv[1]) == "check" || std::string(argv[1]) == "graph"))
+    if (argc > 2 && (std::string(argv[1]) == "verify" || std::string(argv[1]) == "check" || std::string(argv[1]) == "graph" ||
+                     std::string(argv[1]) == "import"))
         for (int i = 2; i < argc; ++i)
             if (std::string(argv[i]) == "--") {
                 after_dashes.assign(argv + i + 1, argv + argc);
@@ -207,6 +210,17 @@ int main(int argc, char** argv) {
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
 
+    // xc import: the inputs verify takes, written as one model file (import_command.hpp).
+    std::string import_output;
+    auto* import = app.add_subcommand("import", "Write the model (our JSON format) that Terraform roots or CloudFormation stacks yield:\n"
+                                                "  xc import [-o FILE] [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR ...]   (ROOT-OPTIONS: see xc check --help)\n"
+                                                "  xc import [-o FILE] [STACK-OPTIONS] TEMPLATE [STACK-OPTIONS] [TEMPLATE ...]\n"
+                                                "  xc import [-o FILE] MODEL   (a model file, written with its templates expanded)\n"
+                                                "Exit 2, nothing written, when the input holds what the format cannot say (unresolved values).");
+    import->allow_extras();
+    auto* import_file = import->add_option("-o,--output", import_output,
+                                           "Write the model to FILE (atomically; nothing is written on bad input) instead of stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -255,6 +269,39 @@ int main(int argc, char** argv) {
             return run_graph(args[0], {}, format);
         }
         if (*emit) return xc::cli::run_emit(emit_request);
+        if (*import) {
+            if (import_file->count() > 0 && import_output.empty())
+                throw xc::OutputError("the model file is an empty path (omit -o to write to stdout)");
+            const auto args = with_after_dashes(import->remaining());
+            std::string label;
+            const xc::model::Graph* g = nullptr;
+            if (!stack_args.empty() && !args.empty()) {
+                std::cerr << "xc import: give CloudFormation templates, Terraform root directories or one model file, not several kinds\n";
+                return bad_input;
+            }
+            if (!stack_args.empty()) {
+                g = &xc::cli::load_stacks_graph(stack_args, label);
+            } else if (xc::cli::names_terraform_roots(args)) {
+                const auto inputs = xc::cli::split_inputs(args);
+                if (!inputs.model_files.empty()) {
+                    std::cerr << "xc import: give Terraform root directories or one model file, not both\n";
+                    return bad_input;
+                }
+                auto terraform = xc::cli::load_terraform_model(args);
+                label = terraform.label;
+                g = terraform.graph;
+                if (!terraform.not_modelled.empty())
+                    std::cerr << "xc import: note: " << terraform.not_modelled.size()
+                              << " resources xc does not model are not in the model (xc verify lists them)\n";
+            } else if (args.size() == 1 && args[0].rfind("--", 0) != 0) {
+                label = args[0];
+                g = &xc::cli::load_graph(args[0]);
+            } else {
+                std::cerr << "xc import: give Terraform root directories, CloudFormation templates or one model file (xc import --help)\n";
+                return bad_input;
+            }
+            return xc::cli::run_import(g->model(), label, import_output);
+        }
         // `-o ''` names no file; it must not quietly mean standard output.
         if (*verify && report_file->count() > 0 && verify_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");

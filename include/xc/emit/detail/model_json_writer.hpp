@@ -47,8 +47,7 @@ private:
         for (const auto& u : m_.unresolved)
             problem(u.value.empty() ? u.resource : u.value,
                     "cannot be written as a model: " + u.origin + " is unresolved (" + u.reason +
-                        "); xc's model format states only known values — resolve it in the input (give the root "
-                        "or stack that creates it, or a literal) and import again");
+                        "), and the model format states known values only");
     }
 
     void problem(const std::string& path, std::string message) {
