@@ -133,6 +133,26 @@ TEST(Import, UnresolvedValuesAreRefusedLocatedAndNothingIsWritten) {
     EXPECT_EQ(stdout_run.out, "");
 }
 
+// A value the Terraform front end maps but the model format does not admit (a function with
+// less memory than the format's 128 MB minimum) is found by reading the written model back:
+// refused, located at the Terraform that states it.
+TEST(Import, ValuesTheFormatRefusesAreLocatedInTheTerraform) {
+    Workspace w;
+    const std::string roots = w.emit_terraform("cross-account-microservices.json", "tf");
+    std::string compute = read_file(w.dir() / "tf/food/compute.tf");
+    const auto at = compute.find("memory_size      = 512");
+    ASSERT_NE(at, std::string::npos);
+    compute.replace(at, std::string("memory_size      = 512").size(), "memory_size      = 100");
+    write_file(w.dir() / "tf/food/compute.tf", compute);
+    auto r = w.xc("import -o model.json" + roots);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_FALSE(fs::exists(w.dir() / "model.json"));
+    EXPECT_NE(r.err.find("tf/food/compute.tf:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("aws_lambda_function.get_order: cannot be written as a model: expected an integer from 128 to 10240, found 100"),
+              std::string::npos)
+        << r.err;
+}
+
 TEST(Import, CloudFormationStacksWhoseFunctionCodeIsUnknownAreRefused) {
     Workspace w;
     auto e = w.xc("emit --target cloudformation -o cfn " + quote(xc::test::reference_model_path().string()));
