@@ -80,6 +80,8 @@ public:
     LoweringError(std::string path, std::string message)
         : LoweringError(Diagnostic{{}, std::move(path), {}, std::move(message), {}}) {}
     explicit LoweringError(Diagnostic located) : Error(exit_code::bad_input, {std::move(located)}) {}
+    // Several constructs at once (every one a target cannot express, so all are fixed in one go).
+    explicit LoweringError(std::vector<Diagnostic> located) : Error(exit_code::bad_input, std::move(located)) {}
 };
 
 // A bug in xc (e.g. the solver and the concrete evaluator disagree): nothing is decided.

@@ -10,6 +10,7 @@
 #include "cloudformation_stacks.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
+#include "import_command.hpp"
 #include "inputs.hpp"
 #include "terraform_check.hpp"
 #include "verify_command.hpp"
@@ -62,6 +63,7 @@ std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::st
         {"verify", {"--format", "-o", "--output", "--baseline", "--properties", "--skip", "--timeout-ms", "--run-timeout-ms"}},
         {"check", {}},
         {"graph", {"--format"}},
+        {"import", {"-o", "--output"}},
     };
     auto it = valued.find(command);
     if (it == valued.end()) return {};
@@ -88,7 +90,8 @@ int main(int argc, char** argv) {
     // templates) even if they start with "-". CLI11 leaves nothing after it to remaining(), so
     // it is taken out here and given back after parsing.
     std::vector<std::string> after_dashes;
-    if (argc > 2 && (std::string(argv[1]) == "verify" || std::string(argv[1]) == "check" || std::string(argv[1]) == "graph"))
+    if (argc > 2 && (std::string(argv[1]) == "verify" || std::string(argv[1]) == "check" || std::string(argv[1]) == "graph" ||
+                     std::string(argv[1]) == "import"))
         for (int i = 2; i < argc; ++i)
             if (std::string(argv[i]) == "--") {
                 after_dashes.assign(argv + i + 1, argv + argc);
@@ -197,6 +200,17 @@ int main(int argc, char** argv) {
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
 
+    // xc import: the inputs verify takes, written as one model file (import_command.hpp).
+    std::string import_output;
+    auto* import = app.add_subcommand("import", "Write the model (our JSON format) that Terraform roots or CloudFormation stacks yield:\n"
+                                                "  xc import [-o FILE] [ROOT-OPTIONS] DIR [ROOT-OPTIONS] [DIR ...]   (ROOT-OPTIONS: see xc check --help)\n"
+                                                "  xc import [-o FILE] [STACK-OPTIONS] TEMPLATE [STACK-OPTIONS] [TEMPLATE ...]\n"
+                                                "  xc import [-o FILE] MODEL   (a model file, written with its templates expanded)\n"
+                                                "Exit 2, nothing written, when the input holds what the format cannot say (unresolved values).");
+    import->allow_extras();
+    auto* import_file = import->add_option("-o,--output", import_output,
+                                           "Write the model to FILE (atomically; nothing is written on bad input) instead of stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -220,6 +234,14 @@ int main(int argc, char** argv) {
             return ok;
         }
         if (*emit) return xc::cli::run_emit(emit_request);
+        if (*import) {
+            if (import_file->count() > 0 && import_output.empty())
+                throw xc::OutputError("the model file is an empty path (omit -o to write to stdout)");
+            const auto input = xc::cli::load_one_input(xc::cli::sort_inputs(with_after_dashes(import->remaining()), stack_args), "xc import's input");
+            if (!input.not_modelled.empty())
+                std::cerr << "xc import: note: " << input.not_modelled.size() << " resources xc does not model are not in the model (xc verify lists them)\n";
+            return xc::cli::run_import(input.graph->model(), input.label, import_output);
+        }
         // `-o ''` names no file; it must not quietly mean standard output.
         if (*verify && report_file->count() > 0 && verify_request.output.empty())
             throw xc::OutputError("the report file is an empty path (omit -o to write to stdout)");

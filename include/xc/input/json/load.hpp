@@ -335,7 +335,7 @@ private:
             if (auto p = policy(o, "policy", true)) v.policy = *p;
         }, {"description", "rotation", "policy"}, "a KMS key");
         collection(r, "secrets", "secrets", scope.secrets, [&](Secret& v, const ObjectReader& o) { read_secret(v, o); },
-                   {"description", "kmsKey", "value", "policy"}, "a secret");
+                   {"description", "kmsKey", "value", "policy", "deployedName"}, "a secret");
         collection(r, "instances", "instances", scope.instances,
                    [&](Instance& v, const ObjectReader& o) {
                        v.vpc = o.string("vpc", true, "the name of a VPC").value_or("");
@@ -349,14 +349,14 @@ private:
         collection(r, "tables", "DynamoDB tables", scope.tables, [&](Table& v, const ObjectReader& o) { read_table(v, o); },
                    {"name", "billing", "hashKey", "rangeKey", "indexes"}, "a DynamoDB table");
         collection(r, "roles", "IAM roles", scope.roles, [&](Role& v, const ObjectReader& o) { read_role(v, o); },
-                   {"trustPolicy", "managedPolicies", "policies"}, "an IAM role");
+                   {"trustPolicy", "managedPolicies", "policies", "deployedName"}, "an IAM role");
         collection(r, "lambdas", "Lambda functions", scope.lambdas, [&](Lambda& v, const ObjectReader& o) { read_lambda(v, o); },
                    {"handler", "role", "table", "index", "memory", "timeout", "network", "environment",
-                    "logRetentionDays", "invokePermissions"},
+                    "logRetentionDays", "invokePermissions", "deployedName"},
                    "a Lambda function");
         collection(r, "apis", "REST APIs", scope.apis, [&](RestApi& v, const ObjectReader& o) { read_api(v, o); },
                    {"id", "private", "endpointType", "vpcEndpoints", "endpointIdFrom", "stage", "validation", "routes",
-                    "policy", "customDomain"},
+                    "policy", "customDomain", "deployedName"},
                    "a REST API");
     }
 
@@ -658,7 +658,15 @@ private:
         });
     }
 
+    // The name a deployment states (xc import writes it when it is not the name xc derives):
+    // identity (model/identity.hpp) uses it as written, as for the Terraform and CloudFormation
+    // front ends.
+    static std::string deployed_name(const ObjectReader& o) {
+        return o.string("deployedName", false, "the deployed resource's name").value_or("");
+    }
+
     void read_secret(Secret& v, const ObjectReader& o) {
+        v.deployed_name = deployed_name(o);
         v.description = o.string("description", false).value_or("");
         if (auto k = o.string("kmsKey", true, "the name of a KMS key, or \"aws/secretsmanager\" for the AWS-managed key")) {
             if (*k != "aws/secretsmanager") v.kms_key = Ref{"", *k};
@@ -707,6 +715,7 @@ private:
     }
 
     void read_role(Role& v, const ObjectReader& o) {
+        v.deployed_name = deployed_name(o);
         if (auto p = policy(o, "trustPolicy", true)) v.trust_policy = *p;
         if (auto arns = o.strings("managedPolicies", false)) {
             for (std::size_t i = 0; i < arns->size(); ++i) {
@@ -724,6 +733,7 @@ private:
     }
 
     void read_lambda(Lambda& v, const ObjectReader& o) {
+        v.deployed_name = deployed_name(o);
         v.handler = o.choice("handler", true, {"post-order", "get-orders", "get-order"}).value_or("");
         if (auto r = o.string("role", true, "the name of an IAM role")) v.role = Ref{"", *r};
         if (auto t = o.string("table", false, "the name of a table")) v.table = Ref{"", *t};
@@ -867,6 +877,7 @@ private:
     }
 
     void read_api(RestApi& v, const ObjectReader& o) {
+        v.deployed_name = deployed_name(o);
         v.id = o.string("id", false, "the REST API id, 10 lower-case letters and digits").value_or("");
         if (!v.id.empty()) {
             bool ok = v.id.size() == 10;
