@@ -25,6 +25,7 @@
 #include "xc/diagnostic.hpp"
 #include "xc/error.hpp"
 #include "xc/input/terraform/link.hpp"
+#include "xc/input/terraform/openapi_body.hpp"
 #include "xc/model/check.hpp"
 #include "xc/model/identity.hpp"
 #include "xc/model/model.hpp"
@@ -1198,7 +1199,11 @@ struct Mappings {
     static void iam_policy(M&, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
 
     // The handler (what the function does, hence what data access it needs) is not in
-    // Terraform: the deployment states it in the tag "xc:handler"; without it, Unresolved.
+    // Terraform: `handler`, `runtime` and `filename` name the code's entry point and package,
+    // not which DynamoDB actions the code performs. The deployment states it in the tag
+    // "xc:handler"; without it, Unresolved on the handler value, which only lambda-data reads
+    // (verify/dependencies.hpp, single_readers). A `role` given as a literal ARN links to the
+    // role the roots create under that name in that account (Mapper::by_name).
     static void lambda(M& m, Inst& i) {
         model::Lambda l;
         l.name = i.name;
@@ -1323,6 +1328,7 @@ struct Mappings {
         a.endpoint_type = model::ApiEndpointType::EDGE;
         const std::string self = i.r->address + ".execution_arn";
         auto configs = M::blocks(M::arg(*i.r, "endpoint_configuration"));
+        bool argument_ids = false;
         if (!configs.empty()) {
             const Value* types = M::field(*configs.front(), "types");
             if (!types || !types->is_wholly_known() || types->elements().size() != 1)
@@ -1331,7 +1337,10 @@ struct Mappings {
                 const auto t = types->elements().front().as_string();
                 a.endpoint_type = t == "PRIVATE" ? model::ApiEndpointType::PRIVATE : t == "REGIONAL" ? model::ApiEndpointType::REGIONAL : model::ApiEndpointType::EDGE;
             }
-            if (const Value* ids = M::field(*configs.front(), "vpc_endpoint_ids")) endpoint_ids(m, i, *ids, a);
+            if (const Value* ids = M::field(*configs.front(), "vpc_endpoint_ids")) {
+                endpoint_ids(m, i, *ids, a);
+                argument_ids = true;
+            }
         }
         // Intent: every PRIVATE API must admit only the consumer's endpoints, and so must an API
         // tagged "xc:private" = "true" whatever its type (README: the tag states the intent
@@ -1342,25 +1351,103 @@ struct Mappings {
                 a.is_private = true;
         // The body: routes, validators, and the policy it carries.
         std::optional<nlohmann::json> body;
-        if (const Value* b = M::arg(*i.r, "body")) {
-            if (i.r->encoded.count("body")) body = m.to_json(i, i.r->encoded.at("body"), a.path, self);
-            else if (b->is_known()) {
-                try {
-                    body = nlohmann::json::parse(b->as_string());
-                } catch (const nlohmann::json::exception&) {
-                    m.unresolved(a.path, a.path + "/routes", "body", "the body is not JSON (xc reads OpenAPI bodies written as JSON)");
-                }
-            } else {
-                m.unresolved(a.path, a.path + "/routes", M::origin_text(*b), "the body is not known before apply");
+        if (const Value* b = M::arg(*i.r, "body")) body = body_document(m, i, *b, a, self);
+        if (body) {
+            try {
+                read_body(m, i, *body, a);
+            } catch (const nlohmann::json::exception& e) {
+                m.fail(i, "body", std::string("the body is no OpenAPI document API Gateway imports (a member has the wrong type): ") + e.what());
             }
         }
-        if (body) read_body(m, i, *body, a);
+        if (body && body->is_object() && !argument_ids) body_endpoint_ids(m, *body, a);
         // The secret the API takes its endpoint id from: one another root writes an endpoint's id
         // into, read by a data source the API's configuration refers to.
         a.endpoint_id_from = m.secret_read(i, a.path + "/endpointIdFrom");
         if (auto doc = m.document(i, "policy", a.path, self)) a.policy = m.policy_document(*doc, a.path + "/policy");
         else if (body && body->contains("x-amazon-apigateway-policy")) a.policy = m.policy_document((*body)["x-amazon-apigateway-policy"], a.path + "/policy");
         m.scope(i).apis.emplace(a.name, std::move(a));
+    }
+    // The body as a document. Written as jsonencode(V) or yamlencode(V), V itself (both encode a
+    // value one to one; Terraform's functions page: "jsonencode encodes a given value to a string
+    // using JSON syntax", "yamlencode encodes a given value to a string using YAML 1.2 block
+    // syntax"), so that its unknown parts stay values; otherwise its text — known, or a template
+    // (templatefile, "${...}") whose unknown parts are substituted by what the model knows them
+    // to be, exactly as Terraform substitutes them at apply — read as JSON or YAML
+    // (openapi_body.hpp). An unknown part the model does not know leaves a placeholder and makes
+    // the API Unresolved; text that is neither JSON nor YAML is an error at the body argument.
+    static std::optional<nlohmann::json> body_document(M& m, Inst& i, const Value& b, model::RestApi& a, const std::string& self) {
+        if (i.r->encoded.count("body")) return m.to_json(i, i.r->encoded.at("body"), a.path, self);
+        std::string text;
+        std::vector<std::string> unknown;  // origins of the parts a placeholder stands for
+        // A placeholder: private-use characters no OpenAPI text is expected to hold, plain in YAML.
+        auto placeholder = [](std::size_t n) { return "\xEE\x80\x80" + std::to_string(n) + "\xEE\x80\x80"; };
+        if (b.is_known() && b.type().kind() == Type::Kind::String) {
+            text = b.as_string();
+        } else if (const auto* parts = b.template_parts()) {
+            for (const auto& p : *parts) {
+                if (!p.unknown) text += p.text;
+                else if (auto s = m.known_attribute(i.root, p.text, self)) text += *s;
+                else {
+                    text += placeholder(unknown.size());
+                    unknown.push_back(p.text);
+                }
+            }
+        } else if (b.is_known()) {
+            m.fail(i, "body", "'body' must be a string (an OpenAPI document)");
+        } else {
+            m.unresolved(a.path, a.path + "/routes", M::origin_text(b), "the body is not known before apply");
+            return std::nullopt;
+        }
+        OpenApiBody parsed;
+        try {
+            parsed = parse_openapi_body(text);
+        } catch (const BodySyntaxError& e) {
+            m.fail(i, "body", "the body is no OpenAPI document (JSON or YAML): " + (e.at.line ? "at " + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + " of its text: " : std::string()) + e.message);
+        }
+        if (!unknown.empty()) {
+            std::string origins;
+            for (const auto& o : unknown) origins += (origins.empty() ? "" : ", ") + o;
+            m.unresolved(a.path, a.path + "/routes", origins, "not known before apply and not linked to anything the given roots create (in the body)");
+            // The placeholders, named: what a finding over them shows.
+            std::function<void(nlohmann::json&)> name = [&](nlohmann::json& j) {
+                if (j.is_string()) {
+                    std::string s = j.get<std::string>();
+                    for (std::size_t n = 0; n < unknown.size(); ++n)
+                        for (auto at = s.find(placeholder(n)); at != std::string::npos; at = s.find(placeholder(n)))
+                            s.replace(at, placeholder(n).size(), "${" + unknown[n] + "}");
+                    j = s;
+                } else if (j.is_structured()) {
+                    for (auto& e : j) name(e);
+                }
+            };
+            if (parsed.document.is_structured()) name(parsed.document);
+        }
+        for (const auto& at : parsed.unread) m.unresolved(a.path, a.path + "/routes", "body" + at, "a YAML merge key ('<<'), which xc does not expand");
+        return std::move(parsed.document);
+    }
+    // The body's endpoint configuration: "x-amazon-apigateway-endpoint-configuration ... vpcEndpointIds
+    // ... A list of VpcEndpoint identifiers against which to create Route 53 alias records for a
+    // REST API. It is only supported for REST APIs the PRIVATE endpoint type." (API Gateway
+    // Developer Guide, "x-amazon-apigateway-endpoint-configuration object"). The argument wins:
+    // "The REST API can be configured via importing an OpenAPI specification in the body argument
+    // (with other arguments serving as overrides)" (aws_api_gateway_rest_api).
+    static void body_endpoint_ids(M& m, const nlohmann::json& body, model::RestApi& a) {
+        auto c = body.find("x-amazon-apigateway-endpoint-configuration");
+        if (c == body.end() || !c->is_object() || !c->contains("vpcEndpointIds")) return;
+        const auto& ids = (*c)["vpcEndpointIds"];
+        if (!ids.is_array()) return m.unresolved(a.path, a.path + "/vpcEndpoints", "x-amazon-apigateway-endpoint-configuration", "vpcEndpointIds is not a list");
+        for (const auto& id : ids) {
+            const Inst* found = nullptr;
+            if (id.is_string())
+                for (auto& x : m.instances())
+                    if (!x.r->data && x.r->type == "aws_vpc_endpoint" && !x.path.empty())
+                        if (const auto* e = m.endpoint_of(x); e && e->id == id.get<std::string>()) found = &x;
+            if (!found) {
+                m.unresolved(a.path, a.path + "/vpcEndpoints", id.is_string() ? id.get<std::string>() : id.dump(), "an endpoint of the API (in its body) is none the given roots create");
+                continue;
+            }
+            a.vpc_endpoints.push_back(model::Ref{found->scope, found->name});
+        }
     }
     static void endpoint_ids(M& m, Inst& i, const Value& ids, model::RestApi& a) {
         if (!ids.is_known() || !ids.is_sequence()) return m.unresolved(a.path, a.path + "/vpcEndpoints", M::origin_text(ids), "the API's endpoints are not known");
