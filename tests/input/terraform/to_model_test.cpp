@@ -405,4 +405,100 @@ TEST(ToModelYamlBody, AYamlencodedBodyIsReadAsItsValue) {
     for (const auto& u : mapped.model.unresolved) EXPECT_NE(u.value.find("/handler"), std::string::npos) << u.value << ": " << u.reason;
 }
 
+// ---- an API built from resources, methods and integrations --------------------------------------
+
+const std::string templated_body = R"(  body = templatefile("${path.module}/swagger.yaml.tpl", {
+    service        = var.service
+    order_options  = var.order_options
+    get_order_uri  = aws_lambda_function.handler["get-order"].invoke_arn
+    get_orders_uri = aws_lambda_function.handler["get-orders"].invoke_arn
+    post_order_uri = aws_lambda_function.handler["post-order"].invoke_arn
+  })
+)";
+
+// The seed's APIs without their body: the same three routes as resources, methods, integrations.
+std::vector<Edit> methods_instead_of_body(const std::string& authorization) {
+    return {{module_tf, templated_body, ""},
+            {module_tf, "redeployment = sha1(aws_api_gateway_rest_api.this.body)", "redeployment = sha1(jsonencode([for m in aws_api_gateway_integration.route : m.id]))"},
+            {module_tf, "resource \"aws_api_gateway_rest_api_policy\" \"this\" {", R"(resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "orders"
+}
+
+resource "aws_api_gateway_resource" "order" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.orders.id
+  path_part   = "{orderId}"
+}
+
+locals {
+  routes = {
+    "get-orders" = { method = "GET", resource = aws_api_gateway_resource.orders.id }
+    "post-order" = { method = "POST", resource = aws_api_gateway_resource.orders.id }
+    "get-order"  = { method = "GET", resource = aws_api_gateway_resource.order.id }
+  }
+}
+
+resource "aws_api_gateway_method" "route" {
+  for_each      = local.routes
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = each.value.resource
+  http_method   = each.value.method
+  authorization = )" + authorization + R"(
+  request_parameters = each.key == "get-orders" ? { "method.request.querystring.orderDate" = false } : {}
+}
+
+resource "aws_api_gateway_integration" "route" {
+  for_each                = local.routes
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_method.route[each.key].resource_id
+  http_method             = aws_api_gateway_method.route[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.handler[each.key].invoke_arn
+}
+
+resource "aws_api_gateway_rest_api_policy" "this" {)"}};
+}
+
+TEST(ToModelMethods, AnApiBuiltFromMethodsAndIntegrationsHasTheirRoutes) {
+    xc::test::TempDir tmp;
+    const auto mapped = read(seed_roots(tmp.path(), methods_instead_of_body("\"NONE\"")));
+    const auto& api = mapped.model.services.at("food").apis.at("this");
+    ASSERT_EQ(api.routes.size(), 3u);
+    EXPECT_EQ(api.routes.at("GET /orders").lambda.name, "handler-get-orders");
+    EXPECT_EQ(api.routes.at("POST /orders").lambda.name, "handler-post-order");
+    EXPECT_EQ(api.routes.at("GET /orders/{orderId}").lambda.name, "handler-get-order");
+    EXPECT_TRUE(api.routes.at("GET /orders").query.count("orderDate"));
+    EXPECT_FALSE(api.routes.at("GET /orders").query.at("orderDate").required);
+    for (const auto& u : mapped.model.unresolved) EXPECT_NE(u.value.find("/handler"), std::string::npos) << u.value << ": " << u.reason;
+    const auto findings = findings_of(mapped);
+    for (const std::string property : {"api-endpoint-only", "api-liveness", "dns-tls"})
+        EXPECT_EQ(findings.at(property + " food/rest-api/this").verdict, Verdict::proved) << property << ": " << findings.at(property + " food/rest-api/this").message;
+    EXPECT_EQ(findings.at("lambda-invoke food/lambda/handler-get-order").verdict, Verdict::proved);
+}
+
+// A method API Gateway authenticates is not the model's unauthenticated route: never NONE silently.
+TEST(ToModelMethods, AMethodWithAuthorizationOtherThanNoneLeavesItsApiUndecided) {
+    xc::test::TempDir tmp;
+    const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? \"AWS_IAM\" : \"NONE\""))));
+    for (const std::string service : {"food", "beverage"})
+        for (const std::string property : {"api-endpoint-only", "api-liveness"}) {
+            const auto& f = findings.at(property + " " + service + "/rest-api/this");
+            EXPECT_EQ(f.verdict, Verdict::undecided) << property;
+            EXPECT_NE(f.message.find("aws_api_gateway_method.route[\"get-order\"].authorization"), std::string::npos) << f.message;
+            EXPECT_NE(f.message.find("AWS_IAM"), std::string::npos) << f.message;
+        }
+}
+
+TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
+    xc::test::TempDir tmp;
+    const auto findings = findings_of(read(seed_roots(
+        tmp.path(), {{swagger_tpl, "  /orders/{orderId}:\n    get:\n", "  /orders/{orderId}:\n    get:\n      security:\n        - sigv4: []\n"}})));
+    const auto& f = findings.at("api-liveness food/rest-api/this");
+    EXPECT_EQ(f.verdict, Verdict::undecided);
+    EXPECT_NE(f.message.find("GET /orders/{orderId} security"), std::string::npos) << f.message;
+}
+
 }  // namespace to_model_test

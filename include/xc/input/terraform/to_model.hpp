@@ -17,7 +17,7 @@
 //
 // Soundness: a value xc cannot map exactly is never guessed. An unknown that nothing links, a
 // setting xc does not model, a resource type xc does not map that can change a verdict (a
-// policy attachment, a method, a second stage...) each become a `model::Unresolved` on the
+// policy attachment, an authorizer, a second stage...) each become a `model::Unresolved` on the
 // model resource it affects (model/unresolved.hpp); the value itself gets a placeholder. Other
 // resource types are listed as not modelled. Provider defaults relied upon are cited where used.
 #pragma once
@@ -508,6 +508,7 @@ public:
     std::map<const Inst*, Inst*> tg_lb_, listener_lb_;
     std::map<const Inst*, model::CustomDomain> pending_domains_;
     std::map<const Inst*, model::RestApi*> domain_api_;
+    std::map<std::pair<const Inst*, std::string>, model::ApiRoute> pending_routes_;  // (API, route key): methods awaiting their integration
 
 private:
     void make_scopes();
@@ -1495,6 +1496,12 @@ struct Mappings {
                     continue;
                 }
                 r.lambda = model::Ref{fn->scope == i.scope ? "" : fn->scope, fn->name};
+                // Who may call the route beyond the resource policy: the model's routes are
+                // unauthenticated (NONE; verify/api_properties.hpp); an authorizer, IAM
+                // authorization or an API key changes who the resource policy sees.
+                if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
+                    m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + " body " + r.key + " security",
+                                 "authorizers, IAM authorization and API keys on a route are not modelled (xc models unauthenticated routes)");
                 const auto parameters = op.value("parameters", nlohmann::json::array());
                 for (const auto& p : parameters) {
                     if (p.value("in", "") == "query") r.query[p.value("name", "")] = model::QueryParameter{p.value("name", ""), p.value("required", false)};
@@ -1546,6 +1553,124 @@ struct Mappings {
         if (!a.stage.empty()) m.unresolved(a.path, i.path, i.r->address, "the API has several stages; xc models one");
         else a.stage = *name;
     }
+    // --- an API built from resources, methods and integrations (instead of a body)
+    //
+    // API Gateway API Reference: Resource "parentId: The parent resource's identifier",
+    // "pathPart: The last path segment for this resource"; Method "authorizationType: The
+    // method's authorization type. Valid values are NONE for open access, AWS_IAM for using AWS
+    // IAM permissions, CUSTOM for using a custom authorizer, or COGNITO_USER_POOLS for using a
+    // Cognito user pool"; Integration type "AWS_PROXY: for integrating the API method request
+    // with the Lambda function-invoking action with the client request passed through as-is"
+    // (the provider's resource_id, path_part, authorization, type). A route is a method with an AWS_PROXY integration of a function the
+    // roots create; the model's routes are unauthenticated (NONE: verify/api_properties.hpp), so
+    // any other authorization, or a required API key, leaves the API Unresolved — an IAM-authorized
+    // caller is no anonymous one, and statements naming principals may admit it.
+
+    // The path of the API resource `v` names: "/" for `api`'s root_resource_id, else the path of
+    // the aws_api_gateway_resource it is the id of (its parents' paths and its path_part).
+    static std::optional<std::string> resource_path(M& m, const Inst& from, const Value* v, const Inst* api, int depth = 0) {
+        if (!v || depth > 64) return std::nullopt;
+        auto t = m.target(from.root, *v);
+        if (!t) return std::nullopt;
+        Inst& x = *t->first;
+        if (x.r->type == "aws_api_gateway_rest_api" && t->second == "root_resource_id") return &x == api ? std::optional<std::string>("/") : std::nullopt;
+        if (x.r->type != "aws_api_gateway_resource" || t->second != "id" || x.r->data) return std::nullopt;
+        if (m.ref(x, M::arg(*x.r, "rest_api_id"), {"aws_api_gateway_rest_api"}, {"id"}) != api) return std::nullopt;
+        auto parent = resource_path(m, x, M::arg(*x.r, "parent_id"), api, depth + 1);
+        const Value* part = M::arg(*x.r, "path_part");
+        if (!parent || !part || !part->is_known() || part->type().kind() != Type::Kind::String) return std::nullopt;
+        return (*parent == "/" ? "" : *parent) + "/" + part->as_string();
+    }
+    // The route key ("GET /orders/{orderId}") a method or an integration is for, or nullopt (and
+    // Unresolved on the API) when its resource or method is not known.
+    static std::optional<std::string> route_key(M& m, Inst& i, const Inst* api, model::RestApi& a) {
+        auto path = resource_path(m, i, M::arg(*i.r, "resource_id"), api);
+        auto verb = m.text(i, "http_method", a.path);
+        if (!path) {
+            const Value* r = M::arg(*i.r, "resource_id");
+            m.unresolved(a.path, a.path + "/routes", r ? M::origin_text(*r) : m.qualified(i, i.r->address) + ".resource_id",
+                         "the API resource of " + m.qualified(i, i.r->address) + " is none of this API's the given roots create");
+        }
+        if (!path || !verb) return std::nullopt;
+        std::string method = *verb;
+        for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return method + " " + *path;
+    }
+    // The mapped API a resource, method or integration belongs to; nullptr (and listed as not
+    // modelled) for one of an API the given roots do not create.
+    static Inst* api_part_of(M& m, Inst& i) {
+        Inst* ai = m.ref(i, M::arg(*i.r, "rest_api_id"), {"aws_api_gateway_rest_api"}, {"id"});
+        if (!ai || ai->path.empty()) {
+            m.not_modelled(i);
+            return nullptr;
+        }
+        return ai;
+    }
+    static void api_resource(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        i.path = ai->path + "/routes";  // its paths are the routes' (resource_path)
+        m.written(i.path, i);
+    }
+    static void api_method(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        auto& a = m.scope(*ai).apis.at(ai->name);
+        i.path = a.path + "/routes";
+        m.written(i.path, i);
+        if (M::arg(*ai->r, "body"))
+            m.unresolved(a.path, a.path + "/routes", m.qualified(i, i.r->address),
+                         "the API has both an OpenAPI body and methods: which routes it keeps depends on put_rest_api_mode and the order of apply");
+        auto key = route_key(m, i, ai, a);
+        if (!key) return;
+        model::ApiRoute r;
+        r.key = *key;
+        r.method = key->substr(0, key->find(' '));
+        r.resource_path = key->substr(key->find(' ') + 1);
+        r.path = i.path = a.path + "/routes/" + pointer_token(r.key);
+        m.written(r.path, i);
+        if (m.pending_routes_.count({ai, r.key})) m.fail(i, "http_method", "the API already has a method " + r.key);
+        const auto authorization = m.text(i, "authorization", a.path);
+        if (authorization && *authorization != "NONE")
+            m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
+                         "the method's authorization is " + *authorization + ": xc models unauthenticated routes (NONE) only");
+        if (m.flag(i, "api_key_required", a.path).value_or(false))
+            m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".api_key_required", "the method requires an API key, which xc does not model");
+        // "method.request.querystring.NAME" = required (the API Gateway names of request parameters).
+        if (const Value* ps = M::arg(*i.r, "request_parameters"); ps && ps->is_known() && ps->is_mapping())
+            for (const auto& [k, required] : ps->attributes()) {
+                const std::string prefix = "method.request.querystring.";
+                if (k.rfind(prefix, 0) == 0)
+                    r.query[k.substr(prefix.size())] = model::QueryParameter{k.substr(prefix.size()), required.is_known() && required.type().kind() == Type::Kind::Bool && required.as_bool()};
+            }
+        m.pending_routes_[{ai, r.key}] = std::move(r);
+    }
+    static void api_integration(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        auto& a = m.scope(*ai).apis.at(ai->name);
+        i.path = a.path + "/routes";
+        m.written(i.path, i);
+        auto key = route_key(m, i, ai, a);
+        if (!key) return;
+        auto pending = m.pending_routes_.find({ai, *key});
+        if (pending == m.pending_routes_.end()) m.fail(i, "http_method", "the API has no method " + *key + " for this integration");
+        model::ApiRoute r = pending->second;
+        i.path = r.path + "/integration";
+        m.written(i.path, i);
+        const std::string type = m.text_or(i, "type", "", a.path);
+        const Value* uri = M::arg(*i.r, "uri");
+        Inst* fn = m.ref(i, uri, {"aws_lambda_function"}, {"invoke_arn"});
+        if (!fn && uri && uri->is_known() && uri->type().kind() == Type::Kind::String)
+            if (auto it = m.lambda_invoke_arns(i.root).find(uri->as_string()); it != m.lambda_invoke_arns(i.root).end()) fn = it->second;
+        if (type != "AWS_PROXY" || !fn || fn->path.empty())
+            return m.unresolved(a.path, r.path, uri ? M::origin_text(*uri) : m.qualified(i, i.r->address),
+                                "the route's integration is no AWS_PROXY integration of a function the given roots create");
+        r.lambda = model::Ref{fn->scope == ai->scope ? "" : fn->scope, fn->name};
+        if (a.routes.count(r.key)) m.fail(i, "http_method", "the API already has a route " + r.key + " (from its body)");
+        a.routes.emplace(r.key, std::move(r));
+    }
+
     static void domain_name(M& m, Inst& i) {
         model::CustomDomain d;
         d.name = m.text_or(i, "domain_name", "");
@@ -1637,6 +1762,9 @@ inline const std::vector<TypeMapping>& type_mappings() {
         {"aws_lambda_permission", 6, T::lambda_permission},
         {"aws_api_gateway_stage", 6, T::stage},
         {"aws_api_gateway_rest_api_policy", 6, T::rest_api_policy},
+        {"aws_api_gateway_resource", 6, T::api_resource},
+        {"aws_api_gateway_method", 7, T::api_method},
+        {"aws_api_gateway_integration", 8, T::api_integration},
         {"aws_api_gateway_domain_name", 6, T::domain_name},
         {"aws_api_gateway_base_path_mapping", 8, T::base_path_mapping},
         {"aws_api_gateway_domain_name_access_association", 9, T::domain_access_association},
@@ -1658,9 +1786,6 @@ struct VerdictChanging {
 };
 inline const std::vector<VerdictChanging>& verdict_changing_types() {
     static const std::vector<VerdictChanging> table{
-        {"aws_api_gateway_resource", "rest_api_id", "adds a resource to the API that xc does not model"},
-        {"aws_api_gateway_method", "rest_api_id", "adds a method to the API that xc does not model"},
-        {"aws_api_gateway_integration", "rest_api_id", "adds an integration to the API that xc does not model"},
         {"aws_api_gateway_method_settings", "rest_api_id", "changes the API's method settings, which xc does not model"},
         {"aws_api_gateway_authorizer", "rest_api_id", "adds an authorizer, which xc does not model"},
         {"aws_api_gateway_gateway_response", "rest_api_id", "changes the API's responses, which xc does not model"},
