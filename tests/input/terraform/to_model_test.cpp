@@ -501,4 +501,21 @@ TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     EXPECT_NE(f.message.find("GET /orders/{orderId} security"), std::string::npos) << f.message;
 }
 
+// A literal role ARN names the role only with its path: a role created under another path is
+// not the one the ARN names, and the functions' role stays unknown (their checks UNDECIDED).
+TEST(ToModelSeed, ALiteralRoleArnLinksOnlyToTheRoleItNamesPathIncluded) {
+    xc::test::TempDir tmp;
+    const auto mapped = read(seed_roots(tmp.path(), {{module_tf, "  name = \"${local.name}-lambda\"\n", "  name = \"${local.name}-lambda\"\n  path = \"/service/\"\n"}}));
+    EXPECT_NE(mapped.model.services.at("food").lambdas.at("handler-get-order").role.name, "lambda");
+    const auto findings = findings_of(mapped);
+    const auto& f = findings.at("lambda-invoke food/lambda/handler-get-order");
+    EXPECT_EQ(f.verdict, Verdict::undecided);
+    EXPECT_NE(f.message.find("arn:aws:iam::222222222222:role/cross-account-microservices-food-lambda"), std::string::npos) << f.message;
+
+    xc::test::TempDir with_path;
+    const auto linked = read(seed_roots(with_path.path(), {{module_tf, "  name = \"${local.name}-lambda\"\n", "  name = \"${local.name}-lambda\"\n  path = \"/service/\"\n"},
+                                                           {module_tf, ":role/${local.name}-lambda", ":role/service/${local.name}-lambda"}}));
+    EXPECT_EQ(linked.model.services.at("food").lambdas.at("handler-get-order").role.name, "lambda");
+}
+
 }  // namespace to_model_test

@@ -265,7 +265,15 @@ public:
             const std::string& name = n->as_string();
             bool match = text == name;
             if (!match && it->second.second) {
-                const std::string suffix = std::string(it->second.second) + name;
+                std::string before_name = it->second.second;
+                // A role's ARN holds its path: "arn:aws:iam::ACCOUNT:role/PATH/NAME" (IAM User
+                // Guide, "IAM identifiers", "IAM ARNs"; the provider's `path` defaults to "/").
+                if (type == "aws_iam_role")
+                    if (const Value* p = arg(*x.r, "path")) {
+                        if (!p->is_known() || p->type().kind() != Type::Kind::String) continue;
+                        before_name = ":role" + p->as_string();
+                    }
+                const std::string suffix = before_name + name;
                 match = text.rfind("arn:", 0) == 0 && text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0 &&
                         text.find(":" + x.r->placement.account + ":") != std::string::npos;
             }
