@@ -353,6 +353,16 @@ TEST(ToModelYamlBody, ItsPolicyAndEndpointConfigurationAreRead) {
                                                "      Condition:\n        StringEquals:\n          aws:SourceVpce: vpce-0badc0ffee0000001\npaths:\n"});
     const auto widened = findings_of(read(seed_roots(foreign.path(), edits)));
     EXPECT_EQ(widened.at("api-endpoint-only food/rest-api/this").verdict, Verdict::violated);
+
+    // The body's policy and an aws_api_gateway_rest_api_policy both: which one holds depends on
+    // the order of apply.
+    xc::test::TempDir both;
+    edits = policy_in_body;
+    edits.erase(edits.begin() + 2);  // keep the aws_api_gateway_rest_api_policy
+    const auto fighting = findings_of(read(seed_roots(both.path(), edits)));
+    const auto& f = fighting.at("api-endpoint-only food/rest-api/this");
+    EXPECT_EQ(f.verdict, Verdict::undecided);
+    EXPECT_NE(f.message.find("x-amazon-apigateway-policy and by aws_api_gateway_rest_api_policy"), std::string::npos) << f.message;
 }
 
 TEST(ToModelYamlBody, AnUnknownPartNothingLinksLeavesTheApiUndecidedNamingIt) {

@@ -1550,6 +1550,9 @@ struct Mappings {
         m.written(i.path, i);
         // Two sources of the one policy fight (the provider docs warn against mixing them).
         if (M::arg(*ai->r, "policy")) m.unresolved(a.path, i.path, i.r->address, "the API's policy is set both by its own `policy` and by aws_api_gateway_rest_api_policy");
+        // The body's x-amazon-apigateway-policy is applied whenever the body is imported again:
+        // which policy the API holds depends on the order of apply.
+        else if (a.policy) m.unresolved(a.path, i.path, i.r->address, "the API's policy is set both by its body's x-amazon-apigateway-policy and by aws_api_gateway_rest_api_policy");
         if (auto doc = m.document(i, "policy", a.path, ai->r->address + ".execution_arn")) a.policy = m.policy_document(*doc, a.path + "/policy");
     }
     static void stage(M& m, Inst& i) {
