@@ -1210,9 +1210,10 @@ struct Mappings {
     // The handler (what the function does, hence what data access it needs) is not in
     // Terraform: `handler`, `runtime` and `filename` name the code's entry point and package,
     // not which DynamoDB actions the code performs. The deployment states it in the tag
-    // "xc:handler"; without it, Unresolved on the handler value, which only lambda-data reads
-    // (verify/dependencies.hpp, single_readers). A `role` given as a literal ARN links to the
-    // role the roots create under that name in that account (Mapper::by_name).
+    // "xc:handler"; without it, Unresolved on the handler value, which only the role's
+    // lambda-data check reads (verify/dependencies.hpp, single_readers). A `role` given as a
+    // literal ARN links to the role the roots create under that name in that account
+    // (Mapper::by_name).
     static void lambda(M& m, Inst& i) {
         model::Lambda l;
         l.name = i.name;
