@@ -155,6 +155,23 @@ TEST(Unresolved, AnItemOnATableAffectsTheFunctionsThatUseItOnly) {
     for (const auto& key : undecided) EXPECT_TRUE(users.contains(key.second)) << key.first << " " << key.second;
 }
 
+// What a function's code does (its handler) is read by one check only: the DynamoDB actions its
+// role may grant (lambda-data on the role); the function's own checks do not read it.
+TEST(Unresolved, AnItemOnAFunctionsHandlerAffectsItsRolesDataAccessOnly) {
+    auto base = verified(models[0], {});
+    auto fn = base.graph.vertices(VertexKind::lambda).front();
+    const std::string origin = "aws_lambda_function.get_order (its code)";
+    auto item = item_on(base.graph[fn].path, origin);
+    item.value = base.graph[fn].path + "/handler";
+    auto with = verified(models[0], {item});
+    auto undecided = changed(base, with, origin);
+    std::set<std::string> roles;
+    for (auto role : base.graph.out(fn, xc::model::EdgeKind::executes_as)) roles.insert(base.graph[role].id);
+    ASSERT_FALSE(roles.empty());
+    for (const auto& r : roles) EXPECT_TRUE(undecided.contains(Key{"lambda-data", r})) << r;
+    for (const auto& key : undecided) EXPECT_TRUE(key.first == "lambda-data" && roles.contains(key.second)) << key.first << " " << key.second;
+}
+
 // An account's id, the region, or a value on no resource: every check reads it.
 TEST(Unresolved, AnItemOnAnAccountOrOnNoResourceAffectsEveryCheck) {
     auto base = verified(models[0], {});

@@ -159,36 +159,41 @@ private:
     mutable std::vector<const model::Unresolved*> consumer_items_;
 };
 
-// Model values that exactly one property reads: an unresolved item on such a value (its `value`
-// path) leaves every other property's findings as they are. Kept next to the code that reads them:
-//   a function's handler (what its code does): the actions its role needs, lambda-data
-//     (lambda_properties.hpp, needed_actions);
+// Model values that exactly one property reads (on one kind of subject, where only that kind's
+// check reads it): an unresolved item on such a value (its `value` path) leaves every other
+// finding as it is. Kept next to the code that reads them:
+//   a function's handler (what its code does): the actions its role needs, lambda-data on the
+//     role (lambda_properties.hpp, needed_actions in check_role_data_access; the function's own
+//     lambda-data check, check_lambda_network, reads its subnets and routes, not its handler);
 //   a certificate's names: whether TLS covers a name, dns-tls (edge_properties.hpp, certificate_covers).
 struct SingleReader {
     std::string_view collection;  // the value's resource is in this collection
     std::string_view field;       // the value's path ends with this
     std::string_view property;
+    std::optional<SubjectKind> subject = std::nullopt;  // only findings on subjects of this kind
 };
-inline constexpr SingleReader single_readers[] = {
-    {"/lambdas/", "/handler", "lambda-data"},
+inline const SingleReader single_readers[] = {
+    {"/lambdas/", "/handler", "lambda-data", SubjectKind::role},
     {"/certificates/", "/domain", "dns-tls"},
     {"/certificates/", "/alternativeNames", "dns-tls"},
 };
 
-// Whether `item` can change a finding of `property`.
-inline bool may_affect(const model::Unresolved& item, std::string_view property) {
+// Whether `item` can change a finding of `property` on a subject of kind `subject` (unknown
+// kind: any).
+inline bool may_affect(const model::Unresolved& item, std::string_view property, std::optional<SubjectKind> subject = std::nullopt) {
     for (const auto& r : single_readers)
         if (item.resource.find(r.collection) != std::string::npos && item.value.size() > r.field.size() &&
             std::string_view(item.value).substr(item.value.size() - r.field.size()) == r.field)
-            return r.property == property;
+            return r.property == property && (!r.subject || !subject || *r.subject == *subject);
     return true;
 }
 
-// The items of `items` that can change a finding of `property`.
-inline std::vector<const model::Unresolved*> affecting_property(const std::vector<const model::Unresolved*>& items, std::string_view property) {
+// The items of `items` that can change a finding of `property` on a subject of kind `subject`.
+inline std::vector<const model::Unresolved*> affecting_property(const std::vector<const model::Unresolved*>& items, std::string_view property,
+                                                                std::optional<SubjectKind> subject = std::nullopt) {
     std::vector<const model::Unresolved*> out;
     for (const auto* i : items)
-        if (may_affect(*i, property)) out.push_back(i);
+        if (may_affect(*i, property, subject)) out.push_back(i);
     return out;
 }
 

@@ -40,7 +40,7 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
             if (!unresolved.empty()) {
                 auto items = unresolved.affecting(kind, subject);
                 auto& findings = checker.report().findings;
-                for (std::size_t i = first; i < findings.size(); ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property));
+                for (std::size_t i = first; i < findings.size(); ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
             }
             if (kind == SubjectKind::private_api && progress) progress(++done, subjects.size());
         }

@@ -69,10 +69,12 @@ struct ResourceInstance {
     std::string type, name;
     Value key;            // null without count/for_each; the index (count) or key (for_each)
     Value attributes;     // object: the configured arguments, nested blocks as tuples of objects
-    // Top-level arguments written as `jsonencode(V)` whose text is not wholly known (a policy
-    // naming an ARN known after apply): V itself, so that the document's structure, with its
-    // unknown parts, can be read. (jsonencode maps V to JSON one to one: Terraform's functions
-    // page, "jsonencode ... maps Terraform language values to JSON values".) For an
+    // Top-level arguments written as `jsonencode(V)` or `yamlencode(V)` whose text is not wholly
+    // known (a policy naming an ARN known after apply): V itself, so that the document's
+    // structure, with its unknown parts, can be read. (Both map V one to one: Terraform's
+    // functions pages, "jsonencode ... maps Terraform language values to JSON values", and
+    // yamlencode likewise to YAML: "yamlencode encodes a given value to a string using YAML 1.2
+    // block syntax".) For an
     // aws_iam_policy_document data source, "json": the document it renders (policy_document.hpp).
     std::map<std::string, Value> encoded;
     const hcl::Block* block = nullptr;  // where it is written (kept alive by the Configuration)
@@ -268,7 +270,7 @@ private:
             if (meta.count(a.name)) continue;
             Value& v = attrs[std::string(a.name)] = eval(m, b, *a.value);
             const hcl::Expr& e = *a.value;
-            if (!v.is_wholly_known() && e.kind == hcl::ExprKind::Call && e.text == "jsonencode" && e.children.size() == 1 && !e.expand_final)
+            if (!v.is_wholly_known() && e.kind == hcl::ExprKind::Call && (e.text == "jsonencode" || e.text == "yamlencode") && e.children.size() == 1 && !e.expand_final)
                 out.encoded[std::string(a.name)] = eval(m, b, *e.children[0]);
         }
         std::map<std::string, std::optional<Value>> unknown_blocks;

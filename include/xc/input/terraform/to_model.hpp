@@ -17,7 +17,7 @@
 //
 // Soundness: a value xc cannot map exactly is never guessed. An unknown that nothing links, a
 // setting xc does not model, a resource type xc does not map that can change a verdict (a
-// policy attachment, a method, a second stage...) each become a `model::Unresolved` on the
+// policy attachment, an authorizer, a second stage...) each become a `model::Unresolved` on the
 // model resource it affects (model/unresolved.hpp); the value itself gets a placeholder. Other
 // resource types are listed as not modelled. Provider defaults relied upon are cited where used.
 #pragma once
@@ -25,6 +25,7 @@
 #include "xc/diagnostic.hpp"
 #include "xc/error.hpp"
 #include "xc/input/terraform/link.hpp"
+#include "xc/input/terraform/openapi_body.hpp"
 #include "xc/model/check.hpp"
 #include "xc/model/identity.hpp"
 #include "xc/model/model.hpp"
@@ -264,7 +265,15 @@ public:
             const std::string& name = n->as_string();
             bool match = text == name;
             if (!match && it->second.second) {
-                const std::string suffix = std::string(it->second.second) + name;
+                std::string before_name = it->second.second;
+                // A role's ARN holds its path: "arn:aws:iam::ACCOUNT:role/PATH/NAME" (IAM User
+                // Guide, "IAM identifiers", "IAM ARNs"; the provider's `path` defaults to "/").
+                if (type == "aws_iam_role")
+                    if (const Value* p = arg(*x.r, "path")) {
+                        if (!p->is_known() || p->type().kind() != Type::Kind::String) continue;
+                        before_name = ":role" + p->as_string();
+                    }
+                const std::string suffix = before_name + name;
                 match = text.rfind("arn:", 0) == 0 && text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0 &&
                         text.find(":" + x.r->placement.account + ":") != std::string::npos;
             }
@@ -507,6 +516,7 @@ public:
     std::map<const Inst*, Inst*> tg_lb_, listener_lb_;
     std::map<const Inst*, model::CustomDomain> pending_domains_;
     std::map<const Inst*, model::RestApi*> domain_api_;
+    std::map<std::pair<const Inst*, std::string>, model::ApiRoute> pending_routes_;  // (API, route key): methods awaiting their integration
 
 private:
     void make_scopes();
@@ -1198,7 +1208,12 @@ struct Mappings {
     static void iam_policy(M&, Inst& i) { i.path = "/iamPolicies/" + pointer_token(i.r->address); }  // its document is read where it is attached
 
     // The handler (what the function does, hence what data access it needs) is not in
-    // Terraform: the deployment states it in the tag "xc:handler"; without it, Unresolved.
+    // Terraform: `handler`, `runtime` and `filename` name the code's entry point and package,
+    // not which DynamoDB actions the code performs. The deployment states it in the tag
+    // "xc:handler"; without it, Unresolved on the handler value, which only the role's
+    // lambda-data check reads (verify/dependencies.hpp, single_readers). A `role` given as a
+    // literal ARN links to the role the roots create under that name in that account
+    // (Mapper::by_name).
     static void lambda(M& m, Inst& i) {
         model::Lambda l;
         l.name = i.name;
@@ -1323,6 +1338,7 @@ struct Mappings {
         a.endpoint_type = model::ApiEndpointType::EDGE;
         const std::string self = i.r->address + ".execution_arn";
         auto configs = M::blocks(M::arg(*i.r, "endpoint_configuration"));
+        bool argument_ids = false;
         if (!configs.empty()) {
             const Value* types = M::field(*configs.front(), "types");
             if (!types || !types->is_wholly_known() || types->elements().size() != 1)
@@ -1331,7 +1347,10 @@ struct Mappings {
                 const auto t = types->elements().front().as_string();
                 a.endpoint_type = t == "PRIVATE" ? model::ApiEndpointType::PRIVATE : t == "REGIONAL" ? model::ApiEndpointType::REGIONAL : model::ApiEndpointType::EDGE;
             }
-            if (const Value* ids = M::field(*configs.front(), "vpc_endpoint_ids")) endpoint_ids(m, i, *ids, a);
+            if (const Value* ids = M::field(*configs.front(), "vpc_endpoint_ids")) {
+                endpoint_ids(m, i, *ids, a);
+                argument_ids = true;
+            }
         }
         // Intent: every PRIVATE API must admit only the consumer's endpoints, and so must an API
         // tagged "xc:private" = "true" whatever its type (README: the tag states the intent
@@ -1342,25 +1361,103 @@ struct Mappings {
                 a.is_private = true;
         // The body: routes, validators, and the policy it carries.
         std::optional<nlohmann::json> body;
-        if (const Value* b = M::arg(*i.r, "body")) {
-            if (i.r->encoded.count("body")) body = m.to_json(i, i.r->encoded.at("body"), a.path, self);
-            else if (b->is_known()) {
-                try {
-                    body = nlohmann::json::parse(b->as_string());
-                } catch (const nlohmann::json::exception&) {
-                    m.unresolved(a.path, a.path + "/routes", "body", "the body is not JSON (xc reads OpenAPI bodies written as JSON)");
-                }
-            } else {
-                m.unresolved(a.path, a.path + "/routes", M::origin_text(*b), "the body is not known before apply");
+        if (const Value* b = M::arg(*i.r, "body")) body = body_document(m, i, *b, a, self);
+        if (body) {
+            try {
+                read_body(m, i, *body, a);
+            } catch (const nlohmann::json::exception& e) {
+                m.fail(i, "body", std::string("the body is no OpenAPI document API Gateway imports (a member has the wrong type): ") + e.what());
             }
         }
-        if (body) read_body(m, i, *body, a);
+        if (body && body->is_object() && !argument_ids) body_endpoint_ids(m, *body, a);
         // The secret the API takes its endpoint id from: one another root writes an endpoint's id
         // into, read by a data source the API's configuration refers to.
         a.endpoint_id_from = m.secret_read(i, a.path + "/endpointIdFrom");
         if (auto doc = m.document(i, "policy", a.path, self)) a.policy = m.policy_document(*doc, a.path + "/policy");
         else if (body && body->contains("x-amazon-apigateway-policy")) a.policy = m.policy_document((*body)["x-amazon-apigateway-policy"], a.path + "/policy");
         m.scope(i).apis.emplace(a.name, std::move(a));
+    }
+    // The body as a document. Written as jsonencode(V) or yamlencode(V), V itself (both encode a
+    // value one to one; Terraform's functions page: "jsonencode encodes a given value to a string
+    // using JSON syntax", "yamlencode encodes a given value to a string using YAML 1.2 block
+    // syntax"), so that its unknown parts stay values; otherwise its text — known, or a template
+    // (templatefile, "${...}") whose unknown parts are substituted by what the model knows them
+    // to be, exactly as Terraform substitutes them at apply — read as JSON or YAML
+    // (openapi_body.hpp). An unknown part the model does not know leaves a placeholder and makes
+    // the API Unresolved; text that is neither JSON nor YAML is an error at the body argument.
+    static std::optional<nlohmann::json> body_document(M& m, Inst& i, const Value& b, model::RestApi& a, const std::string& self) {
+        if (i.r->encoded.count("body")) return m.to_json(i, i.r->encoded.at("body"), a.path, self);
+        std::string text;
+        std::vector<std::string> unknown;  // origins of the parts a placeholder stands for
+        // A placeholder: private-use characters no OpenAPI text is expected to hold, plain in YAML.
+        auto placeholder = [](std::size_t n) { return "\xEE\x80\x80" + std::to_string(n) + "\xEE\x80\x80"; };
+        if (b.is_known() && b.type().kind() == Type::Kind::String) {
+            text = b.as_string();
+        } else if (const auto* parts = b.template_parts()) {
+            for (const auto& p : *parts) {
+                if (!p.unknown) text += p.text;
+                else if (auto s = m.known_attribute(i.root, p.text, self)) text += *s;
+                else {
+                    text += placeholder(unknown.size());
+                    unknown.push_back(p.text);
+                }
+            }
+        } else if (b.is_known()) {
+            m.fail(i, "body", "'body' must be a string (an OpenAPI document)");
+        } else {
+            m.unresolved(a.path, a.path + "/routes", M::origin_text(b), "the body is not known before apply");
+            return std::nullopt;
+        }
+        OpenApiBody parsed;
+        try {
+            parsed = parse_openapi_body(text);
+        } catch (const BodySyntaxError& e) {
+            m.fail(i, "body", "the body is no OpenAPI document (JSON or YAML): " + (e.at.line ? "at " + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + " of its text: " : std::string()) + e.message);
+        }
+        if (!unknown.empty()) {
+            std::string origins;
+            for (const auto& o : unknown) origins += (origins.empty() ? "" : ", ") + o;
+            m.unresolved(a.path, a.path + "/routes", origins, "not known before apply and not linked to anything the given roots create (in the body)");
+            // The placeholders, named: what a finding over them shows.
+            std::function<void(nlohmann::json&)> name = [&](nlohmann::json& j) {
+                if (j.is_string()) {
+                    std::string s = j.get<std::string>();
+                    for (std::size_t n = 0; n < unknown.size(); ++n)
+                        for (auto at = s.find(placeholder(n)); at != std::string::npos; at = s.find(placeholder(n)))
+                            s.replace(at, placeholder(n).size(), "${" + unknown[n] + "}");
+                    j = s;
+                } else if (j.is_structured()) {
+                    for (auto& e : j) name(e);
+                }
+            };
+            if (parsed.document.is_structured()) name(parsed.document);
+        }
+        for (const auto& at : parsed.unread) m.unresolved(a.path, a.path + "/routes", "body" + at, "a YAML merge key ('<<'), which xc does not expand");
+        return std::move(parsed.document);
+    }
+    // The body's endpoint configuration: "x-amazon-apigateway-endpoint-configuration ... vpcEndpointIds
+    // ... A list of VpcEndpoint identifiers against which to create Route 53 alias records for a
+    // REST API. It is only supported for REST APIs the PRIVATE endpoint type." (API Gateway
+    // Developer Guide, "x-amazon-apigateway-endpoint-configuration object"). The argument wins:
+    // "The REST API can be configured via importing an OpenAPI specification in the body argument
+    // (with other arguments serving as overrides)" (aws_api_gateway_rest_api).
+    static void body_endpoint_ids(M& m, const nlohmann::json& body, model::RestApi& a) {
+        auto c = body.find("x-amazon-apigateway-endpoint-configuration");
+        if (c == body.end() || !c->is_object() || !c->contains("vpcEndpointIds")) return;
+        const auto& ids = (*c)["vpcEndpointIds"];
+        if (!ids.is_array()) return m.unresolved(a.path, a.path + "/vpcEndpoints", "x-amazon-apigateway-endpoint-configuration", "vpcEndpointIds is not a list");
+        for (const auto& id : ids) {
+            const Inst* found = nullptr;
+            if (id.is_string())
+                for (auto& x : m.instances())
+                    if (!x.r->data && x.r->type == "aws_vpc_endpoint" && !x.path.empty())
+                        if (const auto* e = m.endpoint_of(x); e && e->id == id.get<std::string>()) found = &x;
+            if (!found) {
+                m.unresolved(a.path, a.path + "/vpcEndpoints", id.is_string() ? id.get<std::string>() : id.dump(), "an endpoint of the API (in its body) is none the given roots create");
+                continue;
+            }
+            a.vpc_endpoints.push_back(model::Ref{found->scope, found->name});
+        }
     }
     static void endpoint_ids(M& m, Inst& i, const Value& ids, model::RestApi& a) {
         if (!ids.is_known() || !ids.is_sequence()) return m.unresolved(a.path, a.path + "/vpcEndpoints", M::origin_text(ids), "the API's endpoints are not known");
@@ -1408,6 +1505,12 @@ struct Mappings {
                     continue;
                 }
                 r.lambda = model::Ref{fn->scope == i.scope ? "" : fn->scope, fn->name};
+                // Who may call the route beyond the resource policy: the model's routes are
+                // unauthenticated (NONE; verify/api_properties.hpp); an authorizer, IAM
+                // authorization or an API key changes who the resource policy sees.
+                if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
+                    m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + " body " + r.key + " security",
+                                 "authorizers, IAM authorization and API keys on a route are not modelled (xc models unauthenticated routes)");
                 const auto parameters = op.value("parameters", nlohmann::json::array());
                 for (const auto& p : parameters) {
                     if (p.value("in", "") == "query") r.query[p.value("name", "")] = model::QueryParameter{p.value("name", ""), p.value("required", false)};
@@ -1448,6 +1551,9 @@ struct Mappings {
         m.written(i.path, i);
         // Two sources of the one policy fight (the provider docs warn against mixing them).
         if (M::arg(*ai->r, "policy")) m.unresolved(a.path, i.path, i.r->address, "the API's policy is set both by its own `policy` and by aws_api_gateway_rest_api_policy");
+        // The body's x-amazon-apigateway-policy is applied whenever the body is imported again:
+        // which policy the API holds depends on the order of apply.
+        else if (a.policy) m.unresolved(a.path, i.path, i.r->address, "the API's policy is set both by its body's x-amazon-apigateway-policy and by aws_api_gateway_rest_api_policy");
         if (auto doc = m.document(i, "policy", a.path, ai->r->address + ".execution_arn")) a.policy = m.policy_document(*doc, a.path + "/policy");
     }
     static void stage(M& m, Inst& i) {
@@ -1459,6 +1565,124 @@ struct Mappings {
         if (!a.stage.empty()) m.unresolved(a.path, i.path, i.r->address, "the API has several stages; xc models one");
         else a.stage = *name;
     }
+    // --- an API built from resources, methods and integrations (instead of a body)
+    //
+    // API Gateway API Reference: Resource "parentId: The parent resource's identifier",
+    // "pathPart: The last path segment for this resource"; Method "authorizationType: The
+    // method's authorization type. Valid values are NONE for open access, AWS_IAM for using AWS
+    // IAM permissions, CUSTOM for using a custom authorizer, or COGNITO_USER_POOLS for using a
+    // Cognito user pool"; Integration type "AWS_PROXY: for integrating the API method request
+    // with the Lambda function-invoking action with the client request passed through as-is"
+    // (the provider's resource_id, path_part, authorization, type). A route is a method with an AWS_PROXY integration of a function the
+    // roots create; the model's routes are unauthenticated (NONE: verify/api_properties.hpp), so
+    // any other authorization, or a required API key, leaves the API Unresolved — an IAM-authorized
+    // caller is no anonymous one, and statements naming principals may admit it.
+
+    // The path of the API resource `v` names: "/" for `api`'s root_resource_id, else the path of
+    // the aws_api_gateway_resource it is the id of (its parents' paths and its path_part).
+    static std::optional<std::string> resource_path(M& m, const Inst& from, const Value* v, const Inst* api, int depth = 0) {
+        if (!v || depth > 64) return std::nullopt;
+        auto t = m.target(from.root, *v);
+        if (!t) return std::nullopt;
+        Inst& x = *t->first;
+        if (x.r->type == "aws_api_gateway_rest_api" && t->second == "root_resource_id") return &x == api ? std::optional<std::string>("/") : std::nullopt;
+        if (x.r->type != "aws_api_gateway_resource" || t->second != "id" || x.r->data) return std::nullopt;
+        if (m.ref(x, M::arg(*x.r, "rest_api_id"), {"aws_api_gateway_rest_api"}, {"id"}) != api) return std::nullopt;
+        auto parent = resource_path(m, x, M::arg(*x.r, "parent_id"), api, depth + 1);
+        const Value* part = M::arg(*x.r, "path_part");
+        if (!parent || !part || !part->is_known() || part->type().kind() != Type::Kind::String) return std::nullopt;
+        return (*parent == "/" ? "" : *parent) + "/" + part->as_string();
+    }
+    // The route key ("GET /orders/{orderId}") a method or an integration is for, or nullopt (and
+    // Unresolved on the API) when its resource or method is not known.
+    static std::optional<std::string> route_key(M& m, Inst& i, const Inst* api, model::RestApi& a) {
+        auto path = resource_path(m, i, M::arg(*i.r, "resource_id"), api);
+        auto verb = m.text(i, "http_method", a.path);
+        if (!path) {
+            const Value* r = M::arg(*i.r, "resource_id");
+            m.unresolved(a.path, a.path + "/routes", r ? M::origin_text(*r) : m.qualified(i, i.r->address) + ".resource_id",
+                         "the API resource of " + m.qualified(i, i.r->address) + " is none of this API's the given roots create");
+        }
+        if (!path || !verb) return std::nullopt;
+        std::string method = *verb;
+        for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return method + " " + *path;
+    }
+    // The mapped API a resource, method or integration belongs to; nullptr (and listed as not
+    // modelled) for one of an API the given roots do not create.
+    static Inst* api_part_of(M& m, Inst& i) {
+        Inst* ai = m.ref(i, M::arg(*i.r, "rest_api_id"), {"aws_api_gateway_rest_api"}, {"id"});
+        if (!ai || ai->path.empty()) {
+            m.not_modelled(i);
+            return nullptr;
+        }
+        return ai;
+    }
+    static void api_resource(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        i.path = ai->path + "/routes";  // its paths are the routes' (resource_path)
+        m.written(i.path, i);
+    }
+    static void api_method(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        auto& a = m.scope(*ai).apis.at(ai->name);
+        i.path = a.path + "/routes";
+        m.written(i.path, i);
+        if (M::arg(*ai->r, "body"))
+            m.unresolved(a.path, a.path + "/routes", m.qualified(i, i.r->address),
+                         "the API has both an OpenAPI body and methods: which routes it keeps depends on put_rest_api_mode and the order of apply");
+        auto key = route_key(m, i, ai, a);
+        if (!key) return;
+        model::ApiRoute r;
+        r.key = *key;
+        r.method = key->substr(0, key->find(' '));
+        r.resource_path = key->substr(key->find(' ') + 1);
+        r.path = i.path = a.path + "/routes/" + pointer_token(r.key);
+        m.written(r.path, i);
+        if (m.pending_routes_.count({ai, r.key})) m.fail(i, "http_method", "the API already has a method " + r.key);
+        const auto authorization = m.text(i, "authorization", a.path);
+        if (authorization && *authorization != "NONE")
+            m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
+                         "the method's authorization is " + *authorization + ": xc models unauthenticated routes (NONE) only");
+        if (m.flag(i, "api_key_required", a.path).value_or(false))
+            m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".api_key_required", "the method requires an API key, which xc does not model");
+        // "method.request.querystring.NAME" = required (the API Gateway names of request parameters).
+        if (const Value* ps = M::arg(*i.r, "request_parameters"); ps && ps->is_known() && ps->is_mapping())
+            for (const auto& [k, required] : ps->attributes()) {
+                const std::string prefix = "method.request.querystring.";
+                if (k.rfind(prefix, 0) == 0)
+                    r.query[k.substr(prefix.size())] = model::QueryParameter{k.substr(prefix.size()), required.is_known() && required.type().kind() == Type::Kind::Bool && required.as_bool()};
+            }
+        m.pending_routes_[{ai, r.key}] = std::move(r);
+    }
+    static void api_integration(M& m, Inst& i) {
+        Inst* ai = api_part_of(m, i);
+        if (!ai) return;
+        auto& a = m.scope(*ai).apis.at(ai->name);
+        i.path = a.path + "/routes";
+        m.written(i.path, i);
+        auto key = route_key(m, i, ai, a);
+        if (!key) return;
+        auto pending = m.pending_routes_.find({ai, *key});
+        if (pending == m.pending_routes_.end()) m.fail(i, "http_method", "the API has no method " + *key + " for this integration");
+        model::ApiRoute r = pending->second;
+        i.path = r.path + "/integration";
+        m.written(i.path, i);
+        const std::string type = m.text_or(i, "type", "", a.path);
+        const Value* uri = M::arg(*i.r, "uri");
+        Inst* fn = m.ref(i, uri, {"aws_lambda_function"}, {"invoke_arn"});
+        if (!fn && uri && uri->is_known() && uri->type().kind() == Type::Kind::String)
+            if (auto it = m.lambda_invoke_arns(i.root).find(uri->as_string()); it != m.lambda_invoke_arns(i.root).end()) fn = it->second;
+        if (type != "AWS_PROXY" || !fn || fn->path.empty())
+            return m.unresolved(a.path, r.path, uri ? M::origin_text(*uri) : m.qualified(i, i.r->address),
+                                "the route's integration is no AWS_PROXY integration of a function the given roots create");
+        r.lambda = model::Ref{fn->scope == ai->scope ? "" : fn->scope, fn->name};
+        if (a.routes.count(r.key)) m.fail(i, "http_method", "the API already has a route " + r.key + " (from its body)");
+        a.routes.emplace(r.key, std::move(r));
+    }
+
     static void domain_name(M& m, Inst& i) {
         model::CustomDomain d;
         d.name = m.text_or(i, "domain_name", "");
@@ -1550,6 +1774,9 @@ inline const std::vector<TypeMapping>& type_mappings() {
         {"aws_lambda_permission", 6, T::lambda_permission},
         {"aws_api_gateway_stage", 6, T::stage},
         {"aws_api_gateway_rest_api_policy", 6, T::rest_api_policy},
+        {"aws_api_gateway_resource", 6, T::api_resource},
+        {"aws_api_gateway_method", 7, T::api_method},
+        {"aws_api_gateway_integration", 8, T::api_integration},
         {"aws_api_gateway_domain_name", 6, T::domain_name},
         {"aws_api_gateway_base_path_mapping", 8, T::base_path_mapping},
         {"aws_api_gateway_domain_name_access_association", 9, T::domain_access_association},
@@ -1571,9 +1798,6 @@ struct VerdictChanging {
 };
 inline const std::vector<VerdictChanging>& verdict_changing_types() {
     static const std::vector<VerdictChanging> table{
-        {"aws_api_gateway_resource", "rest_api_id", "adds a resource to the API that xc does not model"},
-        {"aws_api_gateway_method", "rest_api_id", "adds a method to the API that xc does not model"},
-        {"aws_api_gateway_integration", "rest_api_id", "adds an integration to the API that xc does not model"},
         {"aws_api_gateway_method_settings", "rest_api_id", "changes the API's method settings, which xc does not model"},
         {"aws_api_gateway_authorizer", "rest_api_id", "adds an authorizer, which xc does not model"},
         {"aws_api_gateway_gateway_response", "rest_api_id", "changes the API's responses, which xc does not model"},
