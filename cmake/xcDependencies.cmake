@@ -8,3 +8,6 @@ if(NOT TARGET xc::z3)
   pkg_check_modules(XC_Z3 REQUIRED IMPORTED_TARGET GLOBAL z3>=4.8)
   add_library(xc::z3 ALIAS PkgConfig::XC_Z3)
 endif()
+# The Terraform and CloudFormation front ends (xc/input/terraform/, xc/input/cloudformation/) read
+# YAML: xc::front_ends is xc::xc with yaml-cpp, for a target that includes them.
+find_dependency(yaml-cpp)

@@ -34,12 +34,12 @@ TEST(TerraformCheck, TheRootsXcEmitsReadInTheirAccounts) {
 TEST(TerraformCheck, AccountOptionsApplyWhereTheCodeDoesNotSay) {
     auto without = run(xc_cli("check " + fixture("seed/consumer") + " " + fixture("seed/microservices")));
     EXPECT_EQ(without.exit_code, 0) << without.err;
-    EXPECT_NE(without.out.find("12 AWS instances in an unknown account or region (give --account/--region)"), std::string::npos) << without.out;
+    EXPECT_NE(without.out.find("58 AWS instances in an unknown account or region (give --account/--region)"), std::string::npos) << without.out;
     // After a directory: that root only.
     auto with = run(xc_cli("check " + fixture("seed/consumer") + " " + fixture("seed/microservices") + " --account 222222222222"));
     EXPECT_EQ(with.exit_code, 0) << with.err;
-    EXPECT_NE(with.out.find("'microservices': 10 resource and 2 data source instances in 222222222222 eu-central-1\n"), std::string::npos) << with.out;
-    EXPECT_NE(with.out.find("'consumer': 8 resource and 1 data source instances in 111111111111 eu-central-1\n"), std::string::npos) << with.out;
+    EXPECT_NE(with.out.find("'microservices': 56 resource and 2 data source instances in 222222222222 eu-central-1\n"), std::string::npos) << with.out;
+    EXPECT_NE(with.out.find("'consumer': 26 resource and 3 data source instances in 111111111111 eu-central-1\n"), std::string::npos) << with.out;
     auto bad = run(xc_cli("check " + fixture("seed/microservices") + " --account 12345"));
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_EQ(bad.out, "");

@@ -1,6 +1,7 @@
 // The property table is the one list of properties: every other list of them — the JSON report
 // schema's and the baseline schema's enums, the SARIF rules — is held to it here, and every row's
 // checks are wired to its id.
+#include <xc/input/json/load.hpp>
 #include <xc/verify/sarif.hpp>
 #include <xc/verify/verify.hpp>
 
@@ -117,6 +118,23 @@ TEST(PropertyTable, EachPropertyRunsItsOwnChecks) {
         std::set<std::string> again;
         for (const auto& f : checker.report().findings) again.insert(f.subject);
         EXPECT_EQ(again, subjects);
+    }
+}
+
+// An API no stage serves is not deployed: nothing can call it, whatever its policies say. A front
+// end that finds no stage (Terraform without aws_api_gateway_stage) leaves the stage empty.
+TEST(ApiLiveness, AnApiWithNoStageIsNotCallable) {
+    auto model = xc::input::json::load_model_file(xc::test::reference_model_path().string());
+    for (auto& [name, service] : model.services)
+        for (auto& [api_name, api] : service.apis) api.stage.clear();
+    auto graph = xc::model::build_graph(std::move(model));
+    xc::verify::VerifyOptions options;
+    options.only = {"api-liveness"};
+    auto report = xc::verify::verify(graph, options);
+    ASSERT_FALSE(report.findings.empty());
+    for (const auto& f : report.findings) {
+        EXPECT_EQ(f.verdict, xc::verify::Verdict::violated) << f.subject << ": " << f.message;
+        EXPECT_NE(f.message.find("no stage"), std::string::npos) << f.message;
     }
 }
 

@@ -213,6 +213,15 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
         f.fix = "add a resource policy that allows execute-api:Invoke from the consumer's endpoint";
         return;
     }
+    // "After creating your API, you must deploy it to make it callable by your users. To deploy an
+    // API, you create an API deployment and associate it with a stage" (API Gateway developer guide,
+    // "Deploy REST APIs in API Gateway"): an API no stage serves answers no call. A front end that
+    // finds no stage (Terraform without aws_api_gateway_stage) leaves the stage empty.
+    if (api.stage.empty()) {
+        auto& f = checker.add(property, v, Verdict::violated, "the API has no stage: it is not deployed, and no route can be called", api.path);
+        f.fix = "deploy the API to a stage (a deployment and a stage that serves it)";
+        return;
+    }
     if (detail::consumer_endpoint_ids(g, v).empty()) {
         auto& f = checker.add(property, v, Verdict::violated, "the private API is bound to none of the consumer's endpoints",
                               api.path + "/vpcEndpoints");

@@ -41,6 +41,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace xc::input::terraform {
@@ -257,8 +258,9 @@ public:
         auto it = names.find(type);
         if (it == names.end()) return nullptr;
         Inst* found = nullptr;
-        for (auto& x : insts_) {
-            if (x.r->data || x.r->type != type || x.path.empty()) continue;
+        for (Inst* xp : managed(type)) {
+            Inst& x = *xp;
+            if (x.path.empty()) continue;
             if (x.r->placement.account != from.r->placement.account || x.r->placement.region != from.r->placement.region) continue;
             const Value* n = arg(*x.r, it->second.first);
             if (!n || !n->is_known() || n->type().kind() != Type::Kind::String) continue;
@@ -529,6 +531,17 @@ private:
     model::Model model_;
     std::shared_ptr<TerraformSourceMap> source_ = std::make_shared<TerraformSourceMap>();
     std::vector<Inst> insts_;
+    // The managed (not data) instances of each type, in insts_' order: lookups by type (a name, a
+    // secret, a share) scan these, not every instance — a scan per API of every instance was
+    // quadratic in the number of services.
+    std::unordered_map<std::string, std::vector<Inst*>> managed_by_type_, data_by_type_;
+    static const std::vector<Inst*>& of_type(const std::unordered_map<std::string, std::vector<Inst*>>& index, const std::string& type) {
+        static const std::vector<Inst*> none;
+        auto it = index.find(type);
+        return it == index.end() ? none : it->second;
+    }
+    const std::vector<Inst*>& managed(const std::string& type) const { return of_type(managed_by_type_, type); }
+    const std::vector<Inst*>& data_sources(const std::string& type) const { return of_type(data_by_type_, type); }
     std::map<std::string, Inst*> by_address_;  // "root\x1faddress"
     std::map<std::string, std::size_t> root_by_name_;
     std::vector<NotModelled> not_modelled_;
@@ -1877,16 +1890,18 @@ inline Inst* Mapper::endpoint_by_value(const Inst& i, const Value& v) {
 
 inline std::optional<model::Ref> Mapper::secret_read(const Inst& api, const std::string& path) {
     const auto& deps = api.r->depends_on;
-    for (auto& x : insts_) {
-        if (x.root != api.root || !x.r->data || x.r->type != "aws_secretsmanager_secret_version") continue;
+    for (Inst* xp : data_sources("aws_secretsmanager_secret_version")) {
+        Inst& x = *xp;
+        if (x.root != api.root) continue;
         const std::string block = x.r->address.substr(0, x.r->address.size() - key_suffix(x.r->key).size());
         if (std::find(deps.begin(), deps.end(), x.r->address) == deps.end() && std::find(deps.begin(), deps.end(), block) == deps.end()) continue;
         const Value* id = arg(*x.r, "secret_id");
         if (!id || !id->is_known() || id->type().kind() != Type::Kind::String) continue;
         std::string name = id->as_string();
         if (auto at = name.find(":secret:"); name.rfind("arn:", 0) == 0 && at != std::string::npos) name = name.substr(at + 8);
-        for (auto& y : insts_) {
-            if (y.r->data || y.r->type != "aws_secretsmanager_secret" || y.path.empty()) continue;
+        for (Inst* yp : managed("aws_secretsmanager_secret")) {
+            Inst& y = *yp;
+            if (y.path.empty()) continue;
             const auto& secret = scope(y).secrets.at(y.name);
             // A name means the reader's account and region; an ARN names its own.
             const std::string& id_text = id->as_string();
@@ -1905,9 +1920,9 @@ inline std::optional<model::Ref> Mapper::secret_read(const Inst& api, const std:
 
 inline const std::map<std::string, Inst*>& Mapper::lambda_invoke_arns(std::size_t root) {
     if (!invoke_arns_done_) {
-        for (auto& x : insts_)
-            if (!x.r->data && x.r->type == "aws_lambda_function" && !x.path.empty())
-                if (auto a = known_attribute(x.root, x.r->address + ".invoke_arn", "")) invoke_arns_[*a] = &x;
+        for (Inst* x : managed("aws_lambda_function"))
+            if (!x->path.empty())
+                if (auto a = known_attribute(x->root, x->r->address + ".invoke_arn", "")) invoke_arns_[*a] = x;
         invoke_arns_done_ = true;
     }
     (void)root;
@@ -2046,7 +2061,10 @@ inline MappedModel Mapper::run() {
     for (std::size_t n = 0; n < roots_.size(); ++n) root_by_name_[roots_[n].name] = n;
     for (std::size_t n = 0; n < configs_.size(); ++n)
         for (const auto& r : configs_[n].instances) insts_.push_back(Inst{n, &r, "", "", ""});
-    for (auto& x : insts_) by_address_[std::to_string(x.root) + '\x1f' + x.r->address] = &x;
+    for (auto& x : insts_) {
+        by_address_[std::to_string(x.root) + '\x1f' + x.r->address] = &x;
+        (x.r->data ? data_by_type_ : managed_by_type_)[x.r->type].push_back(&x);
+    }
     model_.source = source_;
     model_.name = roots_.empty() ? "terraform" : roots_.front().name;
     make_scopes();
@@ -2055,12 +2073,13 @@ inline MappedModel Mapper::run() {
     for (int phase = 1; phase <= last; ++phase)
         for (auto& x : insts_)
             if (const TypeMapping* t = x.r->data ? nullptr : type_mapping(x.r->type); t && t->phase == phase) t->map(*this, x);
-    // What xc does not map: Unresolved on what it affects, or listed.
+    // What xc does not map: Unresolved on what it affects, or listed (each once).
+    std::set<std::pair<std::string, std::string>> listed;  // (root, address)
+    for (const auto& n : not_modelled_) listed.emplace(n.root, n.address);
     for (auto& x : insts_) {
         if (!x.path.empty()) continue;
         if (!x.r->data && type_mapping(x.r->type)) {
-            if (std::find_if(not_modelled_.begin(), not_modelled_.end(), [&](const NotModelled& n) { return n.address == x.r->address && n.root == roots_[x.root].name; }) == not_modelled_.end())
-                not_modelled(x);
+            if (listed.emplace(roots_[x.root].name, x.r->address).second) not_modelled(x);
             continue;
         }
         bool affected = false;
