@@ -211,7 +211,18 @@ inline std::string fingerprint(const Configuration& c) {
 // from changed in the previous pass (at most once per root).
 inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots) {
     std::vector<Configuration> current;
-    for (const auto& r : roots) current.push_back(load_configuration(r.dir, r.options));
+    // Which roots read a data source at all: only those can read what another root writes, so only
+    // they are read again with the linker (a root reading none evaluates the same every pass —
+    // with a thousand service roots, most of the reading time).
+    std::vector<bool> reads_data(roots.size(), false);
+    for (std::size_t n = 0; n < roots.size(); ++n) {
+        LoadOptions o = roots[n].options;
+        o.read_data = [&reads_data, n, given = roots[n].options.read_data](const DataRead& d) -> std::optional<Value> {
+            reads_data[n] = true;
+            return given ? given(d) : std::nullopt;
+        };
+        current.push_back(load_configuration(roots[n].dir, o));
+    }
     std::map<std::size_t, std::set<std::size_t>> sources;
     std::set<std::size_t> changed;
     for (std::size_t pass = 0; pass < roots.size(); ++pass) {
@@ -220,7 +231,7 @@ inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots
         std::set<std::size_t> now_changed;
         for (std::size_t n = 0; n < roots.size(); ++n) {
             const auto& from = sources[n];
-            const bool stale = pass == 0 || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
+            const bool stale = (pass == 0 && reads_data[n]) || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
             if (!stale) {
                 next.push_back(current[n]);
                 continue;
