@@ -504,6 +504,17 @@ TEST(ToModelMethods, AMethodWithAuthorizationOtherThanNoneLeavesItsApiUndecided)
         }
 }
 
+// A method that sets no authorization (the provider requires one) is not taken for NONE either.
+TEST(ToModelMethods, AMethodWithoutAuthorizationLeavesItsApiUndecided) {
+    xc::test::TempDir tmp;
+    const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? null : \"NONE\""))));
+    for (const std::string property : {"api-endpoint-only", "api-liveness"}) {
+        const auto& f = findings.at(property + " food/rest-api/this");
+        EXPECT_EQ(f.verdict, Verdict::undecided) << property;
+        EXPECT_NE(f.message.find("aws_api_gateway_method.route[\"get-order\"].authorization"), std::string::npos) << f.message;
+    }
+}
+
 TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(

@@ -94,14 +94,17 @@ inline const Value* known_string(const Value& object, const std::string& name) {
 class Linker {
 public:
     Linker(const std::vector<RootInput>& roots, const std::vector<Configuration>& previous) : roots_(roots), previous_(previous) {
-        // What each root creates, by name (a reader then looks at only these).
-        for (std::size_t q = 0; q < previous_.size(); ++q)
-            for (const auto& i : previous_[q].instances) {
-                if (i.data) continue;
-                if (i.type == "aws_secretsmanager_secret" || i.type == "aws_ssm_parameter")
-                    if (const Value* name = known_string(i.attributes, "name")) by_name_[i.type + '\x1f' + name->as_string()].emplace_back(q, &i);
-                if (i.type == "aws_secretsmanager_secret_version") versions_[q].push_back(&i);
-            }
+        for (std::size_t q = 0; q < previous_.size(); ++q) add(q);
+    }
+    // Indexes what root `q` (of `previous`) creates, by name: a reader then looks at only these.
+    // A linker may be built over the roots read so far and given each next one as it is read.
+    void add(std::size_t q) {
+        for (const auto& i : previous_[q].instances) {
+            if (i.data) continue;
+            if (i.type == "aws_secretsmanager_secret" || i.type == "aws_ssm_parameter")
+                if (const Value* name = known_string(i.attributes, "name")) by_name_[i.type + '\x1f' + name->as_string()].emplace_back(q, &i);
+            if (i.type == "aws_secretsmanager_secret_version") versions_[q].push_back(&i);
+        }
     }
 
     std::optional<Value> read(std::size_t reader, const DataRead& d) {
@@ -193,6 +196,16 @@ private:
     std::map<std::size_t, std::set<std::size_t>> sources_;
 };
 
+// What a read answered, to tell whether a later linker answers it alike: the root, the value and
+// its unknowns' origins.
+inline std::string answer_fingerprint(const std::optional<Value>& v, const std::set<std::size_t>& from) {
+    if (!v) return "-";
+    std::string s = display(*v) + '|';
+    for (const auto& o : v->unknown_origins()) s += o + ';';
+    for (auto q : from) s += std::to_string(q) + ',';
+    return s;
+}
+
 // A fingerprint of a configuration's instances and their values, to tell when linking is done.
 inline std::string fingerprint(const Configuration& c) {
     std::string s;
@@ -210,28 +223,71 @@ inline std::string fingerprint(const Configuration& c) {
 // value may travel through several roots: a root is read again while a root it took values
 // from changed in the previous pass (at most once per root).
 inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots) {
+    // The first pass reads the roots in order, each linked to the roots read before it (the
+    // consumer's root, given first, answers the services' reads at once). Every read is recorded;
+    // once all roots are read, a root whose every read the complete linker answers alike (a root
+    // read later may create the same name, making it ambiguous; or answer a read none had) is
+    // done, and only the others are read again — with a thousand service roots, reading each
+    // twice was most of the time.
+    struct Read {
+        std::string type, attribute;
+        Value arguments;
+        Placement placement;
+        std::string answer;  // answer_fingerprint
+    };
     std::vector<Configuration> current;
-    // Which roots read a data source at all: only those can read what another root writes, so only
-    // they are read again with the linker (a root reading none evaluates the same every pass —
-    // with a thousand service roots, most of the reading time).
-    std::vector<bool> reads_data(roots.size(), false);
-    for (std::size_t n = 0; n < roots.size(); ++n) {
-        LoadOptions o = roots[n].options;
-        o.read_data = [&reads_data, n, given = roots[n].options.read_data](const DataRead& d) -> std::optional<Value> {
-            reads_data[n] = true;
-            return given ? given(d) : std::nullopt;
-        };
-        current.push_back(load_configuration(roots[n].dir, o));
+    current.reserve(roots.size());
+    std::vector<std::vector<Read>> reads(roots.size());
+    {
+        detail::Linker early(roots, current);
+        for (std::size_t n = 0; n < roots.size(); ++n) {
+            LoadOptions o = roots[n].options;
+            o.read_data = [&early, &reads, n](const DataRead& d) -> std::optional<Value> {
+                auto before = early.sources().count(n) ? early.sources().at(n) : std::set<std::size_t>{};
+                auto v = early.read(n, d);
+                auto from = early.sources().count(n) ? early.sources().at(n) : std::set<std::size_t>{};
+                std::set<std::size_t> added;
+                for (auto q : from)
+                    if (!before.count(q)) added.insert(q);
+                reads[n].push_back({d.type, d.attribute, d.arguments, d.placement, detail::answer_fingerprint(v, added)});
+                return v;
+            };
+            current.push_back(load_configuration(roots[n].dir, o));
+            early.add(n);
+        }
     }
     std::map<std::size_t, std::set<std::size_t>> sources;
     std::set<std::size_t> changed;
     for (std::size_t pass = 0; pass < roots.size(); ++pass) {
         detail::Linker linker(roots, current);
+        // Pass 0: a root is read again only if the complete linker answers one of its reads
+        // otherwise than the first pass did.
+        std::vector<bool> settled(roots.size(), false);
+        if (pass == 0)
+            for (std::size_t n = 0; n < roots.size(); ++n) {
+                bool same = true;
+                std::set<std::size_t> from;
+                for (const auto& r : reads[n]) {
+                    const DataRead d{r.type, r.arguments, r.placement, r.attribute};
+                    auto before = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
+                    auto v = linker.read(n, d);
+                    auto after = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
+                    std::set<std::size_t> added;
+                    for (auto q : after)
+                        if (!before.count(q)) added.insert(q);
+                    from.insert(after.begin(), after.end());
+                    same = same && detail::answer_fingerprint(v, added) == r.answer;
+                }
+                if (same) {
+                    settled[n] = true;
+                    sources[n] = from;
+                }
+            }
         std::vector<Configuration> next;
         std::set<std::size_t> now_changed;
         for (std::size_t n = 0; n < roots.size(); ++n) {
             const auto& from = sources[n];
-            const bool stale = (pass == 0 && reads_data[n]) || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
+            const bool stale = (pass == 0 && !settled[n]) || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
             if (!stale) {
                 next.push_back(current[n]);
                 continue;

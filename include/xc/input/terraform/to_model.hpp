@@ -1655,8 +1655,14 @@ struct Mappings {
         r.path = i.path = a.path + "/routes/" + pointer_token(r.key);
         m.written(r.path, i);
         if (m.pending_routes_.count({ai, r.key})) m.fail(i, "http_method", "the API already has a method " + r.key);
-        const auto authorization = m.text(i, "authorization", a.path);
-        if (authorization && *authorization != "NONE")
+        // "authorization - (Required) Type of authorization used for the method" (AWS provider,
+        // aws_api_gateway_method): not set is no NONE to rely on (unknown: text() records it).
+        const Value* set = M::arg(*i.r, "authorization");
+        const auto authorization = set && set->is_known() && set->is_null() ? std::nullopt : m.text(i, "authorization", a.path);
+        if (!set || (set->is_known() && set->is_null()))
+            m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
+                         "the method sets no authorization (the provider requires one): xc models unauthenticated routes (NONE) only");
+        else if (authorization && *authorization != "NONE")
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
                          "the method's authorization is " + *authorization + ": xc models unauthenticated routes (NONE) only");
         if (m.flag(i, "api_key_required", a.path).value_or(false))
