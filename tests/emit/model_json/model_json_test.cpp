@@ -13,6 +13,7 @@
 #include <xc/verify/verify.hpp>
 
 #include "model_support.hpp"
+#include "model_variants.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -31,22 +32,6 @@ namespace model_json_test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Variant {
-    std::string name;
-    std::string text;  // the model (JSON)
-};
-
-// Both shipped models and every corpus variant, the reference patched as the corpus says.
-std::vector<Variant> variants() {
-    std::vector<Variant> out;
-    for (const char* m : {"cross-account-microservices.json", "three-services-private-domains.json"})
-        out.push_back({m, xc::test::read_file(xc::test::source_dir() / "models" / m)});
-    const json corpus = json::parse(xc::test::read_file(xc::test::source_dir() / "tests/verify/corpus.json"));
-    const json reference = json::parse(xc::test::reference_model_text());
-    for (const char* kind : {"correct", "mutants"})
-        for (const auto& e : corpus[kind]) out.push_back({std::string(kind) + "/" + e["name"].get<std::string>(), reference.patch(e["patch"]).dump(1)});
-    return out;
-}
 
 // A vertex by what it is: its graph id, except that an alias record is its name (fqdn) in its
 // zone — the key a record has in the model is its label, in a front end's model its source's
@@ -93,7 +78,7 @@ Verdicts verdicts(const xc::verify::Report& r) {
 }
 
 TEST(ModelJson, EveryModelAndCorpusVariantReadsBackToTheSameGraphAndVerdicts) {
-    const auto all = variants();
+    const auto all = xc::test::corpus_variants();
     ASSERT_GE(all.size(), 90u);
     xc::test::TempDir tmp;
     std::vector<std::string> written_files;
@@ -131,7 +116,7 @@ TEST(ModelJson, EveryModelAndCorpusVariantReadsBackToTheSameGraphAndVerdicts) {
 // but a later `xc emit` must keep. Variants whose roots leave something unresolved are refused.
 TEST(ModelJson, ImportedTerraformReadsBackToTheSameGraphAndVerdicts) {
     std::size_t imported = 0, refused = 0, named = 0;
-    for (const auto& v : variants()) {
+    for (const auto& v : xc::test::corpus_variants()) {
         SCOPED_TRACE(v.name);
         const auto graph = xc::test::graph_of_text(v.text, v.name);
         xc::test::TempDir tmp;

@@ -23,6 +23,7 @@
 #include "xc/verify/verify.hpp"
 
 #include "model_support.hpp"
+#include "model_variants.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -66,21 +67,6 @@ Verdicts verdicts(const xc::verify::Report& r, bool rename) {
     return out;
 }
 
-struct Variant {
-    std::string name;
-    std::string text;  // the model (JSON)
-};
-
-std::vector<Variant> variants() {
-    std::vector<Variant> out;
-    for (const char* m : {"cross-account-microservices.json", "three-services-private-domains.json"})
-        out.push_back({m, xc::test::read_file(xc::test::source_dir() / "models" / m)});
-    const json corpus = json::parse(xc::test::read_file(xc::test::source_dir() / "tests/verify/corpus.json"));
-    const json reference = json::parse(xc::test::reference_model_text());
-    for (const char* kind : {"correct", "mutants"})
-        for (const auto& e : corpus[kind]) out.push_back({std::string(kind) + "/" + e["name"].get<std::string>(), reference.patch(e["patch"]).dump(1)});
-    return out;
-}
 
 // The emitted roots, in the order xc names them (the consumer's account root before its
 // phase-3 associations root).
@@ -119,7 +105,7 @@ const std::map<std::tuple<std::string, std::string, std::string>, std::string>& 
 }
 
 TEST(RoundTrip, EveryModelAndCorpusVariantVerifiesAlikeFromItsEmittedTerraform) {
-    const auto all = variants();
+    const auto all = xc::test::corpus_variants();
     ASSERT_GE(all.size(), 90u);
     std::size_t compared = 0, undecided = 0;
     for (const auto& v : all) {
