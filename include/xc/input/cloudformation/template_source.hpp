@@ -17,12 +17,13 @@
 
 #include <xc/diagnostic.hpp>
 #include <xc/error.hpp>
+#include <xc/input/detail/yaml_scalar.hpp>
 #include <xc/input/json/json_source.hpp>
 
 #include <nlohmann/json.hpp>
+
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -180,29 +181,11 @@ private:
         if (s.find(symbol_mark) != std::string::npos) fail(n, pointer, "the character U+E000 (private use) is not accepted in a template");
     }
 
-    // YAML 1.1 core schema for plain scalars; anything quoted or tagged !!str is a string.
+    // Typed as every YAML front end types scalars (input/detail/yaml_scalar.hpp). CloudFormation
+    // converts numbers where a property needs a string.
     nlohmann::json scalar(const YAML::Node& node, const std::string& pointer) const {
-        const std::string& s = node.Scalar();
-        check_text(node, pointer, s);
-        const std::string& tag = node.Tag();
-        if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;
-        if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-        if (s == "true" || s == "True" || s == "TRUE") return true;
-        if (s == "false" || s == "False" || s == "FALSE") return false;
-        // Integers and decimals as JSON writes them (CloudFormation converts numbers where a
-        // property needs a string); anything else stays text, e.g. "0755" or "1e5x".
-        std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
-        bool digits = i < s.size(), dot = false;
-        for (std::size_t k = i; k < s.size() && digits; ++k) {
-            if (s[k] == '.' && !dot) dot = true;
-            else if (!std::isdigit(static_cast<unsigned char>(s[k]))) digits = false;
-        }
-        const bool leading_zero = s.size() > i + 1 && s[i] == '0' && s[i + 1] != '.';
-        if (digits && !leading_zero && s.back() != '.' && s.size() <= 18 + i) {
-            if (!dot) return std::stoll(s);
-            return std::stod(s);
-        }
-        return s;
+        check_text(node, pointer, node.Scalar());
+        return input::detail::yaml_scalar_value(node.Scalar(), node.Tag());
     }
 
     std::string file_;

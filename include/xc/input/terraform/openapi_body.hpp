@@ -7,19 +7,19 @@
 // provider passes `body` through: "body - (Optional) OpenAPI specification that defines the set
 // of routes and integrations to create as part of the REST API" (aws_api_gateway_rest_api).
 // Text whose first non-blank character is '{' is read as JSON, anything else as YAML (with
-// yaml-cpp, which keeps each node's line:column). YAML scalars take the YAML core schema's
-// types when plain (null, true/false, integers, decimals) and stay strings when quoted or
-// tagged !!str; any other tag is refused (no OpenAPI document uses one). A merge key ("<<")
+// yaml-cpp, which keeps each node's line:column). Scalars are typed as every YAML front end
+// types them (input/detail/yaml_scalar.hpp); any tag but !!str is refused (no OpenAPI document
+// uses one). A merge key ("<<")
 // is not expanded by yaml-cpp: it is reported, so the caller can leave what depends on the
 // document undecided instead of reading it without the merged members.
 #pragma once
 
 #include <xc/diagnostic.hpp>
+#include <xc/input/detail/yaml_scalar.hpp>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -84,26 +84,7 @@ private:
         throw BodySyntaxError{m.is_null() ? SourcePosition{} : SourcePosition{std::size_t(m.line) + 1, std::size_t(m.column) + 1}, std::move(message)};
     }
 
-    // The YAML 1.2 core schema for plain scalars ("10.3.2. Tag Resolution"); quoted or !!str: text.
-    static nlohmann::json scalar(const YAML::Node& node) {
-        const std::string& s = node.Scalar();
-        const std::string& tag = node.Tag();
-        if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;
-        if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-        if (s == "true" || s == "True" || s == "TRUE") return true;
-        if (s == "false" || s == "False" || s == "FALSE") return false;
-        std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
-        bool digits = i < s.size(), dot = false;
-        for (std::size_t k = i; k < s.size() && digits; ++k) {
-            if (s[k] == '.' && !dot) dot = true;
-            else if (!std::isdigit(static_cast<unsigned char>(s[k]))) digits = false;
-        }
-        if (digits && s.back() != '.' && s.size() <= 18 + i) {
-            if (!dot) return std::stoll(s);
-            return std::stod(s);
-        }
-        return s;
-    }
+    static nlohmann::json scalar(const YAML::Node& node) { return input::detail::yaml_scalar_value(node.Scalar(), node.Tag()); }
 
     OpenApiBody& out_;
     std::size_t nodes_ = 0;
