@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <fstream>
 #include <map>
 #include <string>
@@ -207,6 +208,14 @@ std::map<std::string, xc::verify::Finding> findings_of(const MappedModel& mapped
     return out;
 }
 
+// The finding `key` ("property subject") is UNDECIDED and its message names each of `names`.
+void expect_undecided_naming(const std::map<std::string, xc::verify::Finding>& findings, const std::string& key, std::initializer_list<std::string> names) {
+    auto it = findings.find(key);
+    ASSERT_NE(it, findings.end()) << "no finding " << key;
+    EXPECT_EQ(it->second.verdict, Verdict::undecided) << key << ": " << it->second.message;
+    for (const auto& n : names) EXPECT_NE(it->second.message.find(n), std::string::npos) << key << ": names no " << n << ": " << it->second.message;
+}
+
 const std::string module_tf = "microservices/modules/microservice/main.tf";
 const std::string swagger_tpl = "microservices/modules/microservice/swagger.yaml.tpl";
 const std::string policy_condition = "Condition = { StringEquals = { \"aws:sourceVpce\" = data.aws_secretsmanager_secret_version.endpoint_id.secret_string } }";
@@ -299,10 +308,8 @@ TEST(ToModelSeed, TheSecretReadFromANameNoRootCreatesIsUndecidedNamingTheUnknown
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(tmp.path(), {{"microservices/main.tf", "${local.app}/endpoint-id", "${local.app}/other-id"}})));
     for (const std::string service : {"food", "beverage"}) {
-        const auto& f = findings.at("api-endpoint-only " + service + "/rest-api/this");
-        EXPECT_EQ(f.verdict, Verdict::undecided) << f.message;
-        EXPECT_NE(f.message.find("module.microservice[\"" + service + "\"].data.aws_secretsmanager_secret_version.endpoint_id.secret_string"), std::string::npos)
-            << f.message;
+        expect_undecided_naming(findings, "api-endpoint-only " + service + "/rest-api/this",
+                                {"module.microservice[\"" + service + "\"].data.aws_secretsmanager_secret_version.endpoint_id.secret_string"});
     }
 }
 
@@ -362,18 +369,14 @@ TEST(ToModelYamlBody, ItsPolicyAndEndpointConfigurationAreRead) {
     edits = policy_in_body;
     edits.erase(edits.begin() + 2);  // keep the aws_api_gateway_rest_api_policy
     const auto fighting = findings_of(read(seed_roots(both.path(), edits)));
-    const auto& f = fighting.at("api-endpoint-only food/rest-api/this");
-    EXPECT_EQ(f.verdict, Verdict::undecided);
-    EXPECT_NE(f.message.find("x-amazon-apigateway-policy and by aws_api_gateway_rest_api_policy"), std::string::npos) << f.message;
+    expect_undecided_naming(fighting, "api-endpoint-only food/rest-api/this", {"x-amazon-apigateway-policy and by aws_api_gateway_rest_api_policy"});
 }
 
 TEST(ToModelYamlBody, AnUnknownPartNothingLinksLeavesTheApiUndecidedNamingIt) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(
         tmp.path(), {{module_tf, "get_order_uri  = aws_lambda_function.handler[\"get-order\"].invoke_arn", "get_order_uri  = aws_security_group.lambda.arn"}})));
-    const auto& f = findings.at("api-endpoint-only food/rest-api/this");
-    EXPECT_EQ(f.verdict, Verdict::undecided);
-    EXPECT_NE(f.message.find("module.microservice[\"food\"].aws_security_group.lambda.arn"), std::string::npos) << f.message;
+    expect_undecided_naming(findings, "api-endpoint-only food/rest-api/this", {"module.microservice[\"food\"].aws_security_group.lambda.arn"});
 }
 
 TEST(ToModelYamlBody, ABodyThatIsNeitherJsonNorYamlIsALocatedError) {
@@ -496,32 +499,36 @@ TEST(ToModelMethods, AMethodWithAuthorizationOtherThanNoneLeavesItsApiUndecided)
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? \"AWS_IAM\" : \"NONE\""))));
     for (const std::string service : {"food", "beverage"})
-        for (const std::string property : {"api-endpoint-only", "api-liveness"}) {
-            const auto& f = findings.at(property + " " + service + "/rest-api/this");
-            EXPECT_EQ(f.verdict, Verdict::undecided) << property;
-            EXPECT_NE(f.message.find("aws_api_gateway_method.route[\"get-order\"].authorization"), std::string::npos) << f.message;
-            EXPECT_NE(f.message.find("AWS_IAM"), std::string::npos) << f.message;
-        }
+        for (const std::string property : {"api-endpoint-only", "api-liveness"})
+            expect_undecided_naming(findings, property + " " + service + "/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"].authorization", "AWS_IAM"});
 }
 
 // A method that sets no authorization (the provider requires one) is not taken for NONE either.
 TEST(ToModelMethods, AMethodWithoutAuthorizationLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? null : \"NONE\""))));
-    for (const std::string property : {"api-endpoint-only", "api-liveness"}) {
-        const auto& f = findings.at(property + " food/rest-api/this");
-        EXPECT_EQ(f.verdict, Verdict::undecided) << property;
-        EXPECT_NE(f.message.find("aws_api_gateway_method.route[\"get-order\"].authorization"), std::string::npos) << f.message;
-    }
+    for (const std::string property : {"api-endpoint-only", "api-liveness"})
+        expect_undecided_naming(findings, property + " food/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"].authorization", "sets no authorization"});
+}
+
+// A method no integration completes is no route to leave out unsaid: its API is UNDECIDED, naming it.
+TEST(ToModelMethods, AMethodWithoutAnIntegrationLeavesItsApiUndecided) {
+    xc::test::TempDir tmp;
+    auto edits = methods_instead_of_body("\"NONE\"");
+    edits.push_back({module_tf, "resource \"aws_api_gateway_integration\" \"route\" {\n  for_each                = local.routes",
+                     "resource \"aws_api_gateway_integration\" \"route\" {\n  for_each = { for k, v in local.routes : k => v if k != \"get-order\" }"});
+    const auto mapped = read(seed_roots(tmp.path(), edits));
+    EXPECT_EQ(mapped.model.services.at("food").apis.at("this").routes.size(), 2u);
+    const auto findings = findings_of(mapped);
+    for (const std::string property : {"api-endpoint-only", "api-liveness"})
+        expect_undecided_naming(findings, property + " food/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"]", "has no aws_api_gateway_integration"});
 }
 
 TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(
         tmp.path(), {{swagger_tpl, "  /orders/{orderId}:\n    get:\n", "  /orders/{orderId}:\n    get:\n      security:\n        - sigv4: []\n"}})));
-    const auto& f = findings.at("api-liveness food/rest-api/this");
-    EXPECT_EQ(f.verdict, Verdict::undecided);
-    EXPECT_NE(f.message.find("GET /orders/{orderId} security"), std::string::npos) << f.message;
+    expect_undecided_naming(findings, "api-liveness food/rest-api/this", {"GET /orders/{orderId} security"});
 }
 
 // A literal role ARN names the role only with its path: a role created under another path is

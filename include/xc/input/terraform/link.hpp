@@ -107,10 +107,15 @@ public:
         }
     }
 
+    // What the read `d` of root `reader` yields: the root that writes it and the value, if one does.
+    std::optional<std::pair<std::size_t, Value>> answer(std::size_t reader, const DataRead& d) const {
+        if (d.type == "aws_secretsmanager_secret_version" && d.attribute == "secret_string") return secret_string(reader, d);
+        if (d.type == "aws_ssm_parameter" && (d.attribute == "value" || d.attribute == "insecure_value")) return parameter(reader, d);
+        return std::nullopt;
+    }
+    // The answer's value, the root it came from recorded among the reader's sources.
     std::optional<Value> read(std::size_t reader, const DataRead& d) {
-        std::optional<std::pair<std::size_t, Value>> found;
-        if (d.type == "aws_secretsmanager_secret_version" && d.attribute == "secret_string") found = secret_string(reader, d);
-        if (d.type == "aws_ssm_parameter" && (d.attribute == "value" || d.attribute == "insecure_value")) found = parameter(reader, d);
+        auto found = answer(reader, d);
         if (!found) return std::nullopt;
         sources_[reader].insert(found->first);
         return std::move(found->second);
@@ -196,13 +201,12 @@ private:
     std::map<std::size_t, std::set<std::size_t>> sources_;
 };
 
-// What a read answered, to tell whether a later linker answers it alike: the root, the value and
-// its unknowns' origins.
-inline std::string answer_fingerprint(const std::optional<Value>& v, const std::set<std::size_t>& from) {
-    if (!v) return "-";
-    std::string s = display(*v) + '|';
-    for (const auto& o : v->unknown_origins()) s += o + ';';
-    for (auto q : from) s += std::to_string(q) + ',';
+// What a read answered, to tell whether a later linker answers it alike: the root it came from,
+// the value and its unknowns' origins.
+inline std::string answer_fingerprint(const std::optional<std::pair<std::size_t, Value>>& a) {
+    if (!a) return "-";
+    std::string s = std::to_string(a->first) + '|' + display(a->second) + '|';
+    for (const auto& o : a->second.unknown_origins()) s += o + ';';
     return s;
 }
 
@@ -243,14 +247,10 @@ inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots
         for (std::size_t n = 0; n < roots.size(); ++n) {
             LoadOptions o = roots[n].options;
             o.read_data = [&early, &reads, n](const DataRead& d) -> std::optional<Value> {
-                auto before = early.sources().count(n) ? early.sources().at(n) : std::set<std::size_t>{};
-                auto v = early.read(n, d);
-                auto from = early.sources().count(n) ? early.sources().at(n) : std::set<std::size_t>{};
-                std::set<std::size_t> added;
-                for (auto q : from)
-                    if (!before.count(q)) added.insert(q);
-                reads[n].push_back({d.type, d.attribute, d.arguments, d.placement, detail::answer_fingerprint(v, added)});
-                return v;
+                auto a = early.answer(n, d);
+                reads[n].push_back({d.type, d.attribute, d.arguments, d.placement, detail::answer_fingerprint(a)});
+                if (!a) return std::nullopt;
+                return std::move(a->second);
             };
             current.push_back(load_configuration(roots[n].dir, o));
             early.add(n);
@@ -261,44 +261,32 @@ inline std::vector<Configuration> load_roots(const std::vector<RootInput>& roots
     for (std::size_t pass = 0; pass < roots.size(); ++pass) {
         detail::Linker linker(roots, current);
         // Pass 0: a root is read again only if the complete linker answers one of its reads
-        // otherwise than the first pass did.
+        // otherwise than the first pass did; a root it is not read again for takes its sources
+        // from those answers.
         std::vector<bool> settled(roots.size(), false);
         if (pass == 0)
             for (std::size_t n = 0; n < roots.size(); ++n) {
-                bool same = true;
-                std::set<std::size_t> from;
+                settled[n] = true;
                 for (const auto& r : reads[n]) {
-                    const DataRead d{r.type, r.arguments, r.placement, r.attribute};
-                    auto before = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
-                    auto v = linker.read(n, d);
-                    auto after = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
-                    std::set<std::size_t> added;
-                    for (auto q : after)
-                        if (!before.count(q)) added.insert(q);
-                    from.insert(after.begin(), after.end());
-                    same = same && detail::answer_fingerprint(v, added) == r.answer;
-                }
-                if (same) {
-                    settled[n] = true;
-                    sources[n] = from;
+                    const auto a = linker.answer(n, DataRead{r.type, r.arguments, r.placement, r.attribute});
+                    settled[n] = settled[n] && detail::answer_fingerprint(a) == r.answer;
+                    if (a) sources[n].insert(a->first);
                 }
             }
-        std::vector<Configuration> next;
+        // The roots read again, put in place once the pass is over (the linker reads `current`).
+        std::map<std::size_t, Configuration> again;
         std::set<std::size_t> now_changed;
         for (std::size_t n = 0; n < roots.size(); ++n) {
             const auto& from = sources[n];
             const bool stale = (pass == 0 && !settled[n]) || std::any_of(from.begin(), from.end(), [&](std::size_t q) { return changed.count(q) > 0; });
-            if (!stale) {
-                next.push_back(current[n]);
-                continue;
-            }
+            if (!stale) continue;
             LoadOptions o = roots[n].options;
             o.read_data = [&linker, n](const DataRead& d) { return linker.read(n, d); };
-            next.push_back(load_configuration(roots[n].dir, o));
+            auto& read = again[n] = load_configuration(roots[n].dir, o);
             sources[n] = linker.sources().count(n) ? linker.sources().at(n) : std::set<std::size_t>{};
-            if (detail::fingerprint(next.back()) != detail::fingerprint(current[n])) now_changed.insert(n);
+            if (detail::fingerprint(read) != detail::fingerprint(current[n])) now_changed.insert(n);
         }
-        current = std::move(next);
+        for (auto& [n, c] : again) current[n] = std::move(c);
         changed = std::move(now_changed);
         if (changed.empty()) break;
     }

@@ -518,7 +518,19 @@ public:
     std::map<const Inst*, Inst*> tg_lb_, listener_lb_;
     std::map<const Inst*, model::CustomDomain> pending_domains_;
     std::map<const Inst*, model::RestApi*> domain_api_;
-    std::map<std::pair<const Inst*, std::string>, model::ApiRoute> pending_routes_;  // (API, route key): methods awaiting their integration
+    // The managed (not data) instances of a type, and the data sources of one, in reading order:
+    // lookups by type scan these, not every instance (a scan per API of every instance was
+    // quadratic in the number of services).
+    const std::vector<Inst*>& managed(const std::string& type) const { return of_type(managed_by_type_, type); }
+    const std::vector<Inst*>& data_sources(const std::string& type) const { return of_type(data_by_type_, type); }
+
+    // (API, route key) -> a method's route, until its integration completes it (phase 8).
+    struct PendingRoute {
+        model::ApiRoute route;
+        const Inst* method = nullptr;
+        bool integrated = false;
+    };
+    std::map<std::pair<const Inst*, std::string>, PendingRoute> pending_routes_;
 
 private:
     void make_scopes();
@@ -531,17 +543,12 @@ private:
     model::Model model_;
     std::shared_ptr<TerraformSourceMap> source_ = std::make_shared<TerraformSourceMap>();
     std::vector<Inst> insts_;
-    // The managed (not data) instances of each type, in insts_' order: lookups by type (a name, a
-    // secret, a share) scan these, not every instance — a scan per API of every instance was
-    // quadratic in the number of services.
-    std::unordered_map<std::string, std::vector<Inst*>> managed_by_type_, data_by_type_;
+    std::unordered_map<std::string, std::vector<Inst*>> managed_by_type_, data_by_type_;  // managed(), data_sources()
     static const std::vector<Inst*>& of_type(const std::unordered_map<std::string, std::vector<Inst*>>& index, const std::string& type) {
         static const std::vector<Inst*> none;
         auto it = index.find(type);
         return it == index.end() ? none : it->second;
     }
-    const std::vector<Inst*>& managed(const std::string& type) const { return of_type(managed_by_type_, type); }
-    const std::vector<Inst*>& data_sources(const std::string& type) const { return of_type(data_by_type_, type); }
     std::map<std::string, Inst*> by_address_;  // "root\x1faddress"
     std::map<std::string, std::size_t> root_by_name_;
     std::vector<NotModelled> not_modelled_;
@@ -1462,9 +1469,9 @@ struct Mappings {
         for (const auto& id : ids) {
             const Inst* found = nullptr;
             if (id.is_string())
-                for (auto& x : m.instances())
-                    if (!x.r->data && x.r->type == "aws_vpc_endpoint" && !x.path.empty())
-                        if (const auto* e = m.endpoint_of(x); e && e->id == id.get<std::string>()) found = &x;
+                for (const Inst* x : m.managed("aws_vpc_endpoint"))
+                    if (!x->path.empty())
+                        if (const auto* e = m.endpoint_of(*x); e && e->id == id.get<std::string>()) found = x;
             if (!found) {
                 m.unresolved(a.path, a.path + "/vpcEndpoints", id.is_string() ? id.get<std::string>() : id.dump(), "an endpoint of the API (in its body) is none the given roots create");
                 continue;
@@ -1621,28 +1628,23 @@ struct Mappings {
         for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         return method + " " + *path;
     }
-    // The mapped API a resource, method or integration belongs to; nullptr (and listed as not
-    // modelled) for one of an API the given roots do not create.
+    // The mapped API a resource, method or integration belongs to, written at its routes; nullptr
+    // (and listed as not modelled) for one of an API the given roots do not create.
     static Inst* api_part_of(M& m, Inst& i) {
         Inst* ai = m.ref(i, M::arg(*i.r, "rest_api_id"), {"aws_api_gateway_rest_api"}, {"id"});
         if (!ai || ai->path.empty()) {
             m.not_modelled(i);
             return nullptr;
         }
+        i.path = ai->path + "/routes";  // a resource's paths are the routes' (resource_path)
+        m.written(i.path, i);
         return ai;
     }
-    static void api_resource(M& m, Inst& i) {
-        Inst* ai = api_part_of(m, i);
-        if (!ai) return;
-        i.path = ai->path + "/routes";  // its paths are the routes' (resource_path)
-        m.written(i.path, i);
-    }
+    static void api_resource(M& m, Inst& i) { api_part_of(m, i); }
     static void api_method(M& m, Inst& i) {
         Inst* ai = api_part_of(m, i);
         if (!ai) return;
         auto& a = m.scope(*ai).apis.at(ai->name);
-        i.path = a.path + "/routes";
-        m.written(i.path, i);
         if (M::arg(*ai->r, "body"))
             m.unresolved(a.path, a.path + "/routes", m.qualified(i, i.r->address),
                          "the API has both an OpenAPI body and methods: which routes it keeps depends on put_rest_api_mode and the order of apply");
@@ -1656,15 +1658,14 @@ struct Mappings {
         m.written(r.path, i);
         if (m.pending_routes_.count({ai, r.key})) m.fail(i, "http_method", "the API already has a method " + r.key);
         // "authorization - (Required) Type of authorization used for the method" (AWS provider,
-        // aws_api_gateway_method): not set is no NONE to rely on (unknown: text() records it).
-        const Value* set = M::arg(*i.r, "authorization");
-        const auto authorization = set && set->is_known() && set->is_null() ? std::nullopt : m.text(i, "authorization", a.path);
-        if (!set || (set->is_known() && set->is_null()))
+        // aws_api_gateway_method): not set is no NONE to rely on; unknown, text() records it.
+        const Value* authorization = M::arg(*i.r, "authorization");
+        if (!authorization || (authorization->is_known() && authorization->is_null()))
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
                          "the method sets no authorization (the provider requires one): xc models unauthenticated routes (NONE) only");
-        else if (authorization && *authorization != "NONE")
+        else if (auto type = m.text(i, "authorization", a.path); type && *type != "NONE")
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
-                         "the method's authorization is " + *authorization + ": xc models unauthenticated routes (NONE) only");
+                         "the method's authorization is " + *type + ": xc models unauthenticated routes (NONE) only");
         if (m.flag(i, "api_key_required", a.path).value_or(false))
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".api_key_required", "the method requires an API key, which xc does not model");
         // "method.request.querystring.NAME" = required (the API Gateway names of request parameters).
@@ -1674,19 +1675,20 @@ struct Mappings {
                 if (k.rfind(prefix, 0) == 0)
                     r.query[k.substr(prefix.size())] = model::QueryParameter{k.substr(prefix.size()), required.is_known() && required.type().kind() == Type::Kind::Bool && required.as_bool()};
             }
-        m.pending_routes_[{ai, r.key}] = std::move(r);
+        std::pair<const Inst*, std::string> at{ai, r.key};  // the key first: r is moved from below
+        m.pending_routes_.emplace(std::move(at), M::PendingRoute{std::move(r), &i, false});
     }
     static void api_integration(M& m, Inst& i) {
         Inst* ai = api_part_of(m, i);
         if (!ai) return;
         auto& a = m.scope(*ai).apis.at(ai->name);
-        i.path = a.path + "/routes";
-        m.written(i.path, i);
         auto key = route_key(m, i, ai, a);
         if (!key) return;
         auto pending = m.pending_routes_.find({ai, *key});
         if (pending == m.pending_routes_.end()) m.fail(i, "http_method", "the API has no method " + *key + " for this integration");
-        model::ApiRoute r = pending->second;
+        if (pending->second.integrated) m.fail(i, "http_method", "the method " + *key + " already has an integration");
+        pending->second.integrated = true;
+        model::ApiRoute r = pending->second.route;
         i.path = r.path + "/integration";
         m.written(i.path, i);
         const std::string type = m.text_or(i, "type", "", a.path);
@@ -1700,6 +1702,17 @@ struct Mappings {
         r.lambda = model::Ref{fn->scope == ai->scope ? "" : fn->scope, fn->name};
         if (a.routes.count(r.key)) m.fail(i, "http_method", "the API already has a route " + r.key + " (from its body)");
         a.routes.emplace(r.key, std::move(r));
+    }
+    // A method no integration completes is no route xc can read ("a method must have an
+    // integration" before API Gateway deploys the API: CreateDeployment answers "No integration
+    // defined for method"): Unresolved on its API, never dropped unsaid.
+    static void methods_without_integration(M& m) {
+        for (const auto& [at, pending] : m.pending_routes_) {
+            if (pending.integrated) continue;
+            const auto& a = m.scope(*at.first).apis.at(at.first->name);
+            m.unresolved(a.path, pending.route.path, m.qualified(*pending.method, pending.method->r->address),
+                         "the method " + pending.route.key + " has no aws_api_gateway_integration the given roots create");
+        }
     }
 
     static void domain_name(M& m, Inst& i) {
@@ -1846,19 +1859,17 @@ inline Inst* Mapper::domain_by_arn(const Inst& i, const Value& v) {
     const Value* name = arg(*share_read->first->r, "name");
     if (!name || !name->is_known()) return nullptr;
     Inst* share = nullptr;
-    for (auto& x : insts_)
-        if (!x.r->data && x.r->type == "aws_ram_resource_share" && x.root != i.root)
-            if (const Value* n = arg(*x.r, "name"); n && n->is_known() && n->as_string() == name->as_string()) {
+    for (Inst* x : managed("aws_ram_resource_share"))
+        if (x->root != i.root)
+            if (const Value* n = arg(*x->r, "name"); n && n->is_known() && n->as_string() == name->as_string()) {
                 if (share) return nullptr;  // ambiguous
-                share = &x;
+                share = x;
             }
     if (!share) return nullptr;
     Inst* domain = nullptr;
-    for (auto& x : insts_) {
-        if (x.r->data || x.r->type != "aws_ram_resource_association" || x.root != share->root) continue;
-        if (!ref(x, arg(*x.r, "resource_share_arn"), {"aws_ram_resource_share"}, {"arn", "id"})) continue;
-        if (ref(x, arg(*x.r, "resource_share_arn"), {"aws_ram_resource_share"}, {"arn", "id"}) != share) continue;
-        Inst* d = ref(x, arg(*x.r, "resource_arn"), {"aws_api_gateway_domain_name"}, {"arn"});
+    for (Inst* x : managed("aws_ram_resource_association")) {
+        if (x->root != share->root || ref(*x, arg(*x->r, "resource_share_arn"), {"aws_ram_resource_share"}, {"arn", "id"}) != share) continue;
+        Inst* d = ref(*x, arg(*x->r, "resource_arn"), {"aws_api_gateway_domain_name"}, {"arn"});
         if (!d || (domain && domain != d)) return nullptr;  // a share of several resources: resource_arns[N] is not known to be this one
         domain = d;
     }
@@ -1877,8 +1888,9 @@ inline Inst* Mapper::endpoint_by_value(const Inst& i, const Value& v) {
     const Value* tags = arg(d, "tags");
     if (!tags || !tags->is_wholly_known() || !tags->is_mapping() || tags->attributes().empty()) return nullptr;
     Inst* found = nullptr;
-    for (auto& x : insts_) {
-        if (x.r->data || x.r->type != "aws_vpc_endpoint" || x.path.empty()) continue;
+    for (Inst* xp : managed("aws_vpc_endpoint")) {
+        Inst& x = *xp;
+        if (x.path.empty()) continue;
         if (x.r->placement.account != d.placement.account || x.r->placement.region != d.placement.region) continue;
         const Value* xt = arg(*x.r, "tags");
         if (!xt || !xt->is_known() || !xt->is_mapping()) continue;
@@ -2079,6 +2091,7 @@ inline MappedModel Mapper::run() {
     for (int phase = 1; phase <= last; ++phase)
         for (auto& x : insts_)
             if (const TypeMapping* t = x.r->data ? nullptr : type_mapping(x.r->type); t && t->phase == phase) t->map(*this, x);
+    Mappings::methods_without_integration(*this);
     // What xc does not map: Unresolved on what it affects, or listed (each once).
     std::set<std::pair<std::string, std::string>> listed;  // (root, address)
     for (const auto& n : not_modelled_) listed.emplace(n.root, n.address);
