@@ -8,7 +8,8 @@
 // Prints, per N: roots, .tf bytes, resource instances, and the wall and CPU time of load_roots
 // (which reads every root once, then again per linking pass until nothing changes); then what a
 // user waits for: reading and verifying the roots (load_roots + to_model + graph + verify) next
-// to loading and verifying the model they were emitted from, and the ratio.
+// to loading and verifying the model they were emitted from, and the ratio; then the same as users
+// run it: `xc verify ROOT...` against `xc verify MODEL` as processes (median of 3 runs each).
 // Goal (issue 18): reading and verifying the emitted Terraform within 2x verifying the model.
 #include <xc/emit/terraform.hpp>
 #include <xc/input/json/load.hpp>
@@ -89,6 +90,18 @@ int main(int argc, char** argv) {
         const double tf_wall = seconds_since(tt);
         std::printf("%8d %8zu %10.1f %10zu %10.3f %10.3f %12.3f %12.3f %7.2f   (map+graph %.3f s, verify %.3f s)\n", n, roots.size(), bytes / 1e6,
                     instances, wall, cpu_s, tf_wall, model_wall, tf_wall / model_wall, map_wall, verify_wall);
+#ifdef XC_CLI
+        {
+            const fs::path model_file = dir / "generated.json";
+            std::ofstream(model_file) << model_text;
+            std::string root_args;
+            for (const auto& r : roots) root_args += " " + r.string();
+            const auto tf = xc::bench::time_process(std::string(XC_CLI) + " verify" + root_args + " > /dev/null", 3);
+            const auto model = xc::bench::time_process(std::string(XC_CLI) + " verify " + model_file.string() + " > /dev/null", 3);
+            std::printf("%8s as processes: xc verify ROOT... %.3f s (exit %d), xc verify MODEL %.3f s (exit %d), ratio %.2f (medians of 3)\n", "",
+                        tf.median_seconds, tf.exit_status, model.median_seconds, model.exit_status, tf.median_seconds / model.median_seconds);
+        }
+#endif
     }
     fs::remove_all(dir);
     return 0;

@@ -22,6 +22,7 @@
 // whole model as a process.
 #include "generated_models.hpp"
 #include "slow_policy.hpp"
+#include "../timing.hpp"
 
 #include <xc/model/graph.hpp>
 #include <xc/input/json/load.hpp>
@@ -47,8 +48,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+using xc::bench::Clock;
+using xc::bench::seconds_since;
 
 std::string reference_text() { return xc::bench::reference_model_text(); }
 
@@ -182,10 +183,8 @@ int measure_diff(std::size_t n) {
     { std::ofstream(a) << old_text; }
     { std::ofstream(b) << new_text; }
     for (const std::string& args : {"diff " + a + " " + b, "verify " + b}) {
-        auto t = Clock::now();
-        int status = std::system((std::string(XC_CLI) + " " + args + " > /dev/null").c_str());
-        std::printf("    xc %-6s as a process: exit %d, %7.3f s wall\n", args.substr(0, args.find(' ')).c_str(), WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                    seconds_since(t));
+        const auto p = xc::bench::time_process(std::string(XC_CLI) + " " + args + " > /dev/null", 3);
+        std::printf("    xc %-6s as a process: exit %d, %7.3f s wall (median of 3)\n", args.substr(0, args.find(' ')).c_str(), p.exit_status, p.median_seconds);
     }
     if (std::getenv("XC_BENCH_KEEP")) std::printf("    kept %s and %s\n", a.c_str(), b.c_str());
     else {
@@ -232,14 +231,8 @@ int main(int argc, char** argv) {
     if (argc >= 2 && std::string(argv[1]) == "--slow-policy") return slow_policy(sizes_or(argc, argv, 2, {"50", "100", "250"}));
     in_children(argv[0], "--one", sizes_or(argc, argv, 1, {"10", "100", "1000", "10000"}));
 #ifdef XC_CLI
-    std::vector<double> walls;
-    std::string command = std::string(XC_CLI) + " verify " + XC_SOURCE_DIR + "/models/cross-account-microservices.json > /dev/null";
-    for (int i = 0; i < 11; ++i) {
-        auto t = Clock::now();
-        if (std::system(command.c_str()) != 0) std::cerr << "xc verify did not exit 0\n";
-        walls.push_back(seconds_since(t));
-    }
-    std::sort(walls.begin(), walls.end());
-    std::printf("xc verify on the reference model: %.1f ms process wall (median of 11)\n", 1000 * walls[5]);
+    const auto p = xc::bench::time_process(std::string(XC_CLI) + " verify " + XC_SOURCE_DIR + "/models/cross-account-microservices.json > /dev/null", 11);
+    if (p.exit_status != 0) std::cerr << "xc verify did not exit 0\n";
+    std::printf("xc verify on the reference model: %.1f ms process wall (median of 11)\n", 1000 * p.median_seconds);
 #endif
 }
