@@ -3,7 +3,7 @@
 // deployment with `load_roots` (parse, evaluate, link the services' secret reads to the
 // consumer's secret).
 //
-//   cmake --build build -j2 --target xc_terraform_bench && ./build/bench/terraform/xc_terraform_bench [N ...]
+//   cmake --build build -j2 --target xc_terraform_bench && ./build/bench/terraform/xc_terraform_bench [--library-only] [--keep] [N ...]
 //
 // Prints, per N: roots, .tf bytes, resource instances, and the wall and CPU time of load_roots
 // (which reads every root once, then again per linking pass until nothing changes); then what a
@@ -36,7 +36,16 @@ using xc::bench::seconds_since;
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
     std::vector<int> sizes;
-    for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
+    bool processes = true;  // --library-only: skip the process timings (for profiling the library)
+    bool keep = false;      // --keep: leave the last size's roots in place (to profile `xc` on them)
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--library-only")
+            processes = false;
+        else if (std::string(argv[i]) == "--keep")
+            keep = true;
+        else
+            sizes.push_back(std::stoi(argv[i]));
+    }
     if (sizes.empty()) sizes = {1000, 10000};
     const fs::path dir = fs::temp_directory_path() / "xc-terraform-bench";
     std::printf("%8s %8s %10s %10s %10s %10s %12s %12s %7s\n", "services", "roots", "MB", "instances", "load s", "load cpu s", "tf+verify s",
@@ -90,10 +99,10 @@ int main(int argc, char** argv) {
         const double tf_wall = seconds_since(tt);
         std::printf("%8d %8zu %10.1f %10zu %10.3f %10.3f %12.3f %12.3f %7.2f   (map+graph %.3f s, verify %.3f s)\n", n, roots.size(), bytes / 1e6,
                     instances, wall, cpu_s, tf_wall, model_wall, tf_wall / model_wall, map_wall, verify_wall);
+        const fs::path model_file = dir / "generated.json";
+        std::ofstream(model_file) << model_text;
 #ifdef XC_CLI
-        {
-            const fs::path model_file = dir / "generated.json";
-            std::ofstream(model_file) << model_text;
+        if (processes) {
             // Relative to the roots' directory, as a user runs it there: 10,000 absolute paths
             // exceed what one shell command may hold (MAX_ARG_STRLEN, 128 KiB).
             std::string root_args;
@@ -105,6 +114,9 @@ int main(int argc, char** argv) {
         }
 #endif
     }
-    fs::remove_all(dir);
+    if (keep)
+        std::printf("roots and model kept in %s\n", dir.string().c_str());
+    else
+        fs::remove_all(dir);
     return 0;
 }

@@ -257,14 +257,32 @@ public:
         };
         auto it = names.find(type);
         if (it == names.end()) return nullptr;
+        // The instances of `type` by the name they configure (a scan per reference was quadratic
+        // in the number of services).
+        auto [index, fresh] = by_configured_name_.try_emplace(type);
+        if (fresh)
+            for (Inst* xp : managed(type))
+                if (const Value* n = arg(*xp->r, it->second.first); n && n->is_known() && n->type().kind() == Type::Kind::String)
+                    index->second[n->as_string()].push_back(xp);
+        // The names `text` can stand for: itself, and for an ARN each tail after a ':' or '/' (the
+        // text before a name in an ARN ends in one of them: ":function:", ":table/", and a role's
+        // path, which "must begin and end with /" — IAM API Reference, CreateRole, Path).
+        std::vector<std::string> tail_texts;
+        tail_texts.push_back(text);
+        if (it->second.second && text.rfind("arn:", 0) == 0)
+            for (std::size_t at = 0; at < text.size(); ++at)
+                if (text[at] == ':' || text[at] == '/') tail_texts.push_back(text.substr(at + 1));
+        std::vector<Inst*> candidates;
+        for (const auto& t : tail_texts)
+            if (auto c = index->second.find(t); c != index->second.end())
+                for (Inst* x : c->second)
+                    if (std::find(candidates.begin(), candidates.end(), x) == candidates.end()) candidates.push_back(x);
         Inst* found = nullptr;
-        for (Inst* xp : managed(type)) {
+        for (Inst* xp : candidates) {
             Inst& x = *xp;
-            if (x.path.empty()) continue;
+            if (x.path.empty()) continue;  // not (yet) mapped
             if (x.r->placement.account != from.r->placement.account || x.r->placement.region != from.r->placement.region) continue;
-            const Value* n = arg(*x.r, it->second.first);
-            if (!n || !n->is_known() || n->type().kind() != Type::Kind::String) continue;
-            const std::string& name = n->as_string();
+            const std::string& name = arg(*x.r, it->second.first)->as_string();
             bool match = text == name;
             if (!match && it->second.second) {
                 std::string before_name = it->second.second;
@@ -550,6 +568,7 @@ private:
         return it == index.end() ? none : it->second;
     }
     std::map<std::string, Inst*> by_address_;  // "root\x1faddress"
+    std::unordered_map<std::string, std::unordered_map<std::string, std::vector<Inst*>>> by_configured_name_;  // by_name(): type -> name -> instances
     std::map<std::string, std::size_t> root_by_name_;
     std::vector<NotModelled> not_modelled_;
     friend struct Mappings;
@@ -1518,8 +1537,7 @@ struct Mappings {
                 const auto integration = op.value("x-amazon-apigateway-integration", nlohmann::json::object());
                 const std::string uri = integration.value("uri", "");
                 Inst* fn = nullptr;
-                for (auto& [addr, fi] : m.lambda_invoke_arns(i.root))
-                    if (uri == addr) fn = fi;
+                if (auto f = m.lambda_invoke_arns(i.root).find(uri); f != m.lambda_invoke_arns(i.root).end()) fn = f->second;
                 if (!fn) {
                     m.unresolved(a.path, r.path, uri, "the route's integration is no aws_proxy integration of a function the given roots create");
                     continue;

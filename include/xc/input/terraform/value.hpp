@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace xc::input::terraform {
@@ -303,36 +304,36 @@ public:
         Value v;
         v.state_ = State::Unknown;
         v.type_ = std::move(t);
-        v.origins_.push_back(std::move(origin));
+        v.mut().origins.push_back(std::move(origin));
         return v;
     }
     static Value unknown(Type t, std::vector<std::string> origins) {
         Value v;
         v.state_ = State::Unknown;
         v.type_ = std::move(t);
-        v.origins_ = std::move(origins);
+        v.mut().origins = std::move(origins);
         return v;
     }
     static Value boolean(bool b) { return known(Type::boolean(), [&](Value& v) { v.bool_ = b; }); }
-    static Value number(Number n) { return known(Type::number(), [&](Value& v) { v.number_ = std::move(n); }); }
+    static Value number(Number n) { return known(Type::number(), [&](Value& v) { v.mut().data = std::move(n); }); }
     static Value number(std::int64_t n) { return number(Number::integer(n)); }
-    static Value string(std::string s) { return known(Type::string(), [&](Value& v) { v.string_ = std::move(s); }); }
+    static Value string(std::string s) { return known(Type::string(), [&](Value& v) { v.mut().data = std::move(s); }); }
     static Value tuple(std::vector<Value> es) {
         std::vector<Type> ts;
         for (const auto& e : es) ts.push_back(e.type());
-        return known(Type::tuple(std::move(ts)), [&](Value& v) { v.elements_ = std::move(es); });
+        return known(Type::tuple(std::move(ts)), [&](Value& v) { v.mut().data = std::move(es); });
     }
     static Value object(Attributes as) {
         std::map<std::string, Type> ts;
         for (const auto& [k, e] : as) ts.emplace(k, e.type());
-        return known(Type::object(std::move(ts)), [&](Value& v) { v.attributes_ = std::move(as); });
+        return known(Type::object(std::move(ts)), [&](Value& v) { v.mut().data = std::move(as); });
     }
     // Collections: the caller has converted every element to `element`.
     static Value list(Type element, std::vector<Value> es) {
-        return known(Type::list(std::move(element)), [&](Value& v) { v.elements_ = std::move(es); });
+        return known(Type::list(std::move(element)), [&](Value& v) { v.mut().data = std::move(es); });
     }
     static Value map(Type element, Attributes es) {
-        return known(Type::map(std::move(element)), [&](Value& v) { v.attributes_ = std::move(es); });
+        return known(Type::map(std::move(element)), [&](Value& v) { v.mut().data = std::move(es); });
     }
     // Sorts into Terraform's order and drops duplicates.
     static Value set(Type element, std::vector<Value> es);
@@ -343,18 +344,18 @@ public:
     bool is_known() const { return state_ != State::Unknown; }
     bool is_wholly_known() const {
         if (state_ == State::Unknown) return false;
-        for (const auto& e : elements_)
+        for (const auto& e : elements())
             if (!e.is_wholly_known()) return false;
-        for (const auto& [k, e] : attributes_)
+        for (const auto& [k, e] : attributes())
             if (!e.is_wholly_known()) return false;
         return true;
     }
     bool sensitive() const { return sensitive_; }
     bool deep_sensitive() const {
         if (sensitive_) return true;
-        for (const auto& e : elements_)
+        for (const auto& e : elements())
             if (e.deep_sensitive()) return true;
-        for (const auto& [k, e] : attributes_)
+        for (const auto& [k, e] : attributes())
             if (e.deep_sensitive()) return true;
         return false;
     }
@@ -363,18 +364,21 @@ public:
         return *this;
     }
     Value unmarked_deep() const {
+        if (!deep_sensitive()) return *this;  // shares the content
         Value v = *this;
         v.sensitive_ = false;
-        for (auto& e : v.elements_) e = e.unmarked_deep();
-        for (auto& [k, e] : v.attributes_) e = e.unmarked_deep();
+        if (auto* es = std::get_if<std::vector<Value>>(&v.mut().data))
+            for (auto& e : *es) e = e.unmarked_deep();
+        if (auto* as = std::get_if<Attributes>(&v.mut().data))
+            for (auto& [k, e] : *as) e = e.unmarked_deep();
         return v;
     }
-    const std::vector<std::string>& origins() const { return origins_; }
+    const std::vector<std::string>& origins() const { return content_ ? content_->origins : empty<std::vector<std::string>>(); }
     // An unknown that is exactly the value of its one origin (a resource's attribute passed on
     // as it is, through references, variables, locals and outputs), not something computed from
     // it: the front end may then stand the origin's value in for it. Every operation that makes
     // a new unknown (a function, a template, an operator) leaves the mark off.
-    bool exact() const { return state_ == State::Unknown && exact_ && origins_.size() == 1; }
+    bool exact() const { return state_ == State::Unknown && exact_ && origins().size() == 1; }
     Value& mark_exact(bool on = true) {
         exact_ = on;
         return *this;
@@ -382,9 +386,9 @@ public:
     // An unknown string a template built from literal text and exact unknowns only: its parts,
     // so that a front end can still read its shape (the unknown parts stand for whatever they
     // turn out to be); nullptr for any other value.
-    const std::vector<TemplatePart>* template_parts() const { return state_ == State::Unknown ? parts_.get() : nullptr; }
+    const std::vector<TemplatePart>* template_parts() const { return state_ == State::Unknown && content_ ? content_->parts.get() : nullptr; }
     Value& with_template_parts(std::vector<TemplatePart> parts) {
-        parts_ = std::make_shared<const std::vector<TemplatePart>>(std::move(parts));
+        mut().parts = std::make_shared<const std::vector<TemplatePart>>(std::move(parts));
         return *this;
     }
     // Every origin of every unknown inside (deduplicated, first seen first).
@@ -395,12 +399,12 @@ public:
     }
 
     bool as_bool() const { return bool_; }
-    const Number& as_number() const { return number_; }
-    const std::string& as_string() const { return string_; }
-    const std::vector<Value>& elements() const { return elements_; }  // list, set, tuple
-    const Attributes& attributes() const { return attributes_; }     // map, object
+    const Number& as_number() const { return get<Number>(); }
+    const std::string& as_string() const { return get<std::string>(); }
+    const std::vector<Value>& elements() const { return get<std::vector<Value>>(); }  // list, set, tuple
+    const Attributes& attributes() const { return get<Attributes>(); }              // map, object
     std::size_t size() const {
-        return type_.kind() == Type::Kind::Map || type_.kind() == Type::Kind::Object ? attributes_.size() : elements_.size();
+        return type_.kind() == Type::Kind::Map || type_.kind() == Type::Kind::Object ? attributes().size() : elements().size();
     }
     bool is_sequence() const {  // list, set or tuple
         auto k = type_.kind();
@@ -423,10 +427,35 @@ private:
         return v;
     }
     void collect_origins(std::vector<std::string>& out) const {
-        for (const auto& o : origins_)
+        for (const auto& o : origins())
             if (std::find(out.begin(), out.end(), o) == out.end()) out.push_back(o);
-        for (const auto& e : elements_) e.collect_origins(out);
-        for (const auto& [k, e] : attributes_) e.collect_origins(out);
+        for (const auto& e : elements()) e.collect_origins(out);
+        for (const auto& [k, e] : attributes()) e.collect_origins(out);
+    }
+
+    // What a value holds beyond its type and marks, shared by its copies: a reference, a
+    // resource's attributes or a module's outputs are passed on by the thousand, and a deep copy
+    // each time was most of the time (and memory) of reading many roots. Written only through
+    // mut(), which copies it first if another value shares it.
+    struct Content {
+        std::variant<std::monostate, Number, std::string, std::vector<Value>, Attributes> data;
+        std::vector<std::string> origins;                       // unknown: what it depends on
+        std::shared_ptr<const std::vector<TemplatePart>> parts;  // see template_parts()
+    };
+    Content& mut() {
+        if (!content_) content_ = std::make_shared<Content>();
+        else if (content_.use_count() > 1) content_ = std::make_shared<Content>(*content_);
+        return *content_;
+    }
+    template <class T>
+    static const T& empty() {
+        static const T none{};
+        return none;
+    }
+    template <class T>
+    const T& get() const {
+        const T* x = content_ ? std::get_if<T>(&content_->data) : nullptr;
+        return x ? *x : empty<T>();
     }
 
     Type type_;
@@ -434,23 +463,22 @@ private:
     bool sensitive_ = false;
     bool exact_ = false;
     bool bool_ = false;
-    Number number_;
-    std::string string_;
-    std::vector<Value> elements_;
-    Attributes attributes_;
-    std::vector<std::string> origins_;
-    std::shared_ptr<const std::vector<TemplatePart>> parts_;  // see template_parts()
+    std::shared_ptr<Content> content_;
 };
 
 inline bool raw_equal(const Value& a, const Value& b) {
     if (!(a.type_ == b.type_) || a.state_ != b.state_ || a.sensitive_ != b.sensitive_) return false;
-    if (a.state_ != Value::State::Known) return a.state_ == Value::State::Null || a.origins_ == b.origins_;
-    if (a.bool_ != b.bool_ || !(a.number_ == b.number_) || a.string_ != b.string_) return false;
-    if (a.number_.value == 0 && boost::multiprecision::signbit(a.number_.value) != boost::multiprecision::signbit(b.number_.value)) return false;
-    if (a.elements_.size() != b.elements_.size() || a.attributes_.size() != b.attributes_.size()) return false;
-    for (std::size_t i = 0; i < a.elements_.size(); ++i)
-        if (!raw_equal(a.elements_[i], b.elements_[i])) return false;
-    for (auto i = a.attributes_.begin(), j = b.attributes_.begin(); i != a.attributes_.end(); ++i, ++j)
+    if (a.state_ != Value::State::Known) return a.state_ == Value::State::Null || a.origins() == b.origins();
+    if (a.content_ == b.content_ && a.bool_ == b.bool_) return true;  // shared content
+    const Number &an = a.as_number(), &bn = b.as_number();
+    if (a.bool_ != b.bool_ || !(an == bn) || a.as_string() != b.as_string()) return false;
+    if (an.value == 0 && boost::multiprecision::signbit(an.value) != boost::multiprecision::signbit(bn.value)) return false;
+    const auto &ae = a.elements(), &be = b.elements();
+    const auto &aa = a.attributes(), &ba = b.attributes();
+    if (ae.size() != be.size() || aa.size() != ba.size()) return false;
+    for (std::size_t i = 0; i < ae.size(); ++i)
+        if (!raw_equal(ae[i], be[i])) return false;
+    for (auto i = aa.begin(), j = ba.begin(); i != aa.end(); ++i, ++j)
         if (i->first != j->first || !raw_equal(i->second, j->second)) return false;
     return true;
 }
@@ -463,26 +491,33 @@ inline int compare_elements(const Value& a, const Value& b) {
     if (a.type_.kind() != b.type_.kind()) return a.type_.kind() < b.type_.kind() ? -1 : 1;
     switch (a.type_.kind()) {
     case Type::Kind::Bool: return a.bool_ == b.bool_ ? 0 : (a.bool_ ? 1 : -1);
-    case Type::Kind::Number:
+    case Type::Kind::Number: {
+        const Number &an = a.as_number(), &bn = b.as_number();
         // cty's sets tell -0 from 0 (and order -0 first).
-        if (a.number_.value == 0 && b.number_.value == 0) {
-            const bool na = boost::multiprecision::signbit(a.number_.value), nb = boost::multiprecision::signbit(b.number_.value);
+        if (an.value == 0 && bn.value == 0) {
+            const bool na = boost::multiprecision::signbit(an.value), nb = boost::multiprecision::signbit(bn.value);
             return na == nb ? 0 : na ? -1 : 1;
         }
-        return a.number_ < b.number_ ? -1 : b.number_ < a.number_ ? 1 : 0;
-    case Type::Kind::String: return a.string_.compare(b.string_) < 0 ? -1 : a.string_ == b.string_ ? 0 : 1;
+        return an < bn ? -1 : bn < an ? 1 : 0;
+    }
+    case Type::Kind::String: {
+        const int c = a.as_string().compare(b.as_string());
+        return c < 0 ? -1 : c == 0 ? 0 : 1;
+    }
     case Type::Kind::Map: case Type::Kind::Object: {
-        auto i = a.attributes_.begin(), j = b.attributes_.begin();
-        for (; i != a.attributes_.end() && j != b.attributes_.end(); ++i, ++j) {
+        const auto &aa = a.attributes(), &ba = b.attributes();
+        auto i = aa.begin(), j = ba.begin();
+        for (; i != aa.end() && j != ba.end(); ++i, ++j) {
             if (i->first != j->first) return i->first < j->first ? -1 : 1;
             if (int c = compare_elements(i->second, j->second)) return c;
         }
-        return a.attributes_.size() == b.attributes_.size() ? 0 : a.attributes_.size() < b.attributes_.size() ? -1 : 1;
+        return aa.size() == ba.size() ? 0 : aa.size() < ba.size() ? -1 : 1;
     }
     default: {
-        for (std::size_t i = 0; i < a.elements_.size() && i < b.elements_.size(); ++i)
-            if (int c = compare_elements(a.elements_[i], b.elements_[i])) return c;
-        return a.elements_.size() == b.elements_.size() ? 0 : a.elements_.size() < b.elements_.size() ? -1 : 1;
+        const auto &ae = a.elements(), &be = b.elements();
+        for (std::size_t i = 0; i < ae.size() && i < be.size(); ++i)
+            if (int c = compare_elements(ae[i], be[i])) return c;
+        return ae.size() == be.size() ? 0 : ae.size() < be.size() ? -1 : 1;
     }
     }
 }
@@ -498,7 +533,7 @@ inline Value Value::set(Type element, std::vector<Value> es) {
         }
         out.push_back(std::move(e));
     }
-    return known(Type::set(std::move(element)), [&](Value& v) { v.elements_ = std::move(out); });
+    return known(Type::set(std::move(element)), [&](Value& v) { v.mut().data = std::move(out); });
 }
 
 // The `==` operator (cty's Equals): a bool, or an unknown bool when it depends on an unknown.
