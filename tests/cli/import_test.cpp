@@ -99,6 +99,21 @@ TEST(Import, EmittedTerraformImportsToAModelThatVerifiesAlike) {
     EXPECT_GE(want.size(), 20u);
     EXPECT_EQ(got, want);
 
+    // The instance's SSM role, its attachment and profile are the instance's "ssm" again, not a
+    // role of their own (which the emitter would write a second time), so the imported model
+    // emits; what it emits verifies alike too.
+    const json model = json::parse(text);
+    EXPECT_EQ(model.at("consumer").at("instances").at("client").value("ssm", false), true) << text;
+    EXPECT_FALSE(model.at("consumer").contains("roles")) << model.at("consumer").value("roles", json()).dump();
+    auto emitted = w.xc("emit imported.json --target terraform -o tf-again");
+    ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
+    std::string again_roots;
+    for (const auto& d : std::filesystem::directory_iterator(w.dir() / "tf-again"))
+        if (d.is_directory()) again_roots += " " + quote(d.path().string());
+    auto reverified = w.xc("verify --format json" + again_roots);
+    EXPECT_EQ(reverified.exit_code, 0) << reverified.err;
+    EXPECT_EQ(verdicts(reverified.out, false), got);
+
     // Without -o the same bytes go to stdout; importing the imported model changes nothing.
     auto to_stdout = w.xc("import" + roots);
     EXPECT_EQ(to_stdout.exit_code, 0) << to_stdout.err;

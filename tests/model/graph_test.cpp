@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace graph_test {
 
@@ -142,6 +144,30 @@ TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {
     EXPECT_NE(dot.find("label=\"bound-to\""), std::string::npos);
     EXPECT_NE(dot.find("VPC main\\n192.168.0.0/16"), std::string::npos);
     EXPECT_EQ(to_dot(g), dot);  // deterministic
+}
+
+// Whatever a label holds (quotes, backslashes, a DOT keyword, a line break), the DOT is one
+// Graphviz reads, and the labels come back as written.
+TEST(GraphRender, DotQuotesEveryLabelGraphvizReadsBack) {
+    Account account{"node", "123456789012", AccountRole::consumer, "/accounts/node"};
+    Graph g(std::make_shared<const Model>());
+    const Vertex a = g.add_vertex(VertexData{VertexKind::account, "account/node", "node", "", "node", "", Resource(std::in_place_type<const Account*>, &account), {}});
+    const std::vector<std::string> labels{"say \"hi\" \\", "graph", "ends in \\", "two\nlines", "a;b}c{ -> d"};
+    for (std::size_t n = 0; n < labels.size(); ++n) {
+        const Vertex v = g.add_vertex(VertexData{VertexKind::vpc, "node/vpc/" + std::to_string(n), labels[n], "node", "node", "", {}, {}});
+        g.add_edge(a, v, EdgeKind::contains);
+        if (n) g.add_edge(v, v - 1, EdgeKind::bound_to);
+    }
+    xc::test::TempDir tmp;
+    std::ofstream(tmp / "g.dot") << to_dot(g);
+    const auto r = xc::test::run("dot -Tcanon " + (tmp / "g.dot").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err << to_dot(g);
+    EXPECT_NE(r.out.find("subgraph cluster_node"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"say \\\"hi\\\" \\\\\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"two\\nlines\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"a;b}c{ -> d\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"graph\""), std::string::npos) << r.out;  // a keyword, as text
+    EXPECT_NE(r.out.find("label=\"ends in \\\\\""), std::string::npos) << r.out;
 }
 
 TEST(GraphRender, MermaidHasASubgraphPerAccount) {

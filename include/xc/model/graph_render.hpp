@@ -1,16 +1,15 @@
-// Pictures of the architecture graph: Graphviz DOT (through Boost.Graph's graphviz writer,
-// one cluster per account) and Mermaid flowcharts.
+// Pictures of the architecture graph: Graphviz DOT (one cluster per account) and Mermaid
+// flowcharts.
 #pragma once
 
 #include <xc/model/graph.hpp>
 
-#include <boost/graph/graphviz.hpp>
-#include <boost/graph/subgraph.hpp>
-
+#include <cctype>
 #include <map>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace xc::model {
 
@@ -38,56 +37,54 @@ inline std::string shape_of(VertexKind k) {
 
 }  // namespace detail
 
-// DOT with a "cluster_<account>" subgraph per account.
+// DOT with a "cluster_<account>" subgraph per account. Written directly, not through
+// boost::subgraph, whose add_vertex scans the whole graph for edges each time (quadratic:
+// five minutes for 10,000 services).
 inline void write_dot(std::ostream& os, const Graph& graph) {
-    using Attributes = std::map<std::string, std::string>;
-    using DotGraph = boost::subgraph<boost::adjacency_list<
-        boost::vecS, boost::vecS, boost::directedS, boost::property<boost::vertex_attribute_t, Attributes>,
-        boost::property<boost::edge_index_t, int, boost::property<boost::edge_attribute_t, Attributes>>,
-        boost::property<boost::graph_name_t, std::string,
-                        boost::property<boost::graph_graph_attribute_t, Attributes,
-                                        boost::property<boost::graph_vertex_attribute_t, Attributes,
-                                                        boost::property<boost::graph_edge_attribute_t, Attributes>>>>>>;
     const auto& g = graph.boost();
-    DotGraph dot(boost::num_vertices(g));
-    boost::get_property(dot, boost::graph_name) = "xc";
-    boost::get_property(dot, boost::graph_graph_attribute)["rankdir"] = "LR";
-    boost::get_property(dot, boost::graph_graph_attribute)["fontname"] = "Helvetica";
-    boost::get_property(dot, boost::graph_vertex_attribute)["fontname"] = "Helvetica";
-    boost::get_property(dot, boost::graph_vertex_attribute)["fontsize"] = "10";
-    boost::get_property(dot, boost::graph_edge_attribute)["fontname"] = "Helvetica";
-    boost::get_property(dot, boost::graph_edge_attribute)["fontsize"] = "8";
-
-    std::map<std::string, DotGraph*> clusters;
+    // A DOT ID: bare when it is an identifier, else a quoted string, where `"` and `\` are
+    // escaped and a newline is the label line break `\n` (Graphviz, "The DOT Language", IDs;
+    // "escString").
+    auto id = [](const std::string& text) {
+        bool bare = !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0]));
+        std::string lower;
+        for (char c : text) {
+            bare = bare && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        for (const char* keyword : {"node", "edge", "graph", "digraph", "subgraph", "strict"}) bare = bare && lower != keyword;  // "The DOT Language": keywords
+        if (bare) return text;
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"' || c == '\\') out += '\\';
+            if (c == '\n') out += "\\n";
+            else out += c;
+        }
+        return out + "\"";
+    };
+    os << "digraph xc {\nfontname=\"Helvetica\";\nrankdir=\"LR\";\n"
+       << "node [fontname=\"Helvetica\", fontsize=\"10\"];\nedge [fontname=\"Helvetica\", fontsize=\"8\"];\n";
+    std::map<std::string, std::vector<Vertex>> members;  // account name -> its vertices
+    for (auto v : boost::make_iterator_range(boost::vertices(g)))
+        if (g[v].kind != VertexKind::account) members[g[v].account].push_back(v);
     for (auto a : graph.vertices(VertexKind::account)) {
         const auto& acc = graph.resource<Account>(a);
-        DotGraph& sub = dot.create_subgraph();
-        boost::get_property(sub, boost::graph_name) = "cluster_" + acc.name;
-        auto& attrs = boost::get_property(sub, boost::graph_graph_attribute);
-        attrs["label"] = "account " + acc.name + " (" + acc.id + ", " +
-                         (acc.role == AccountRole::consumer ? "consumer" : "service") + ")";
-        attrs["style"] = "rounded";
-        clusters[acc.name] = &sub;
+        os << "subgraph " << id("cluster_" + acc.name) << " {\nlabel="
+           << id("account " + acc.name + " (" + acc.id + ", " + (acc.role == AccountRole::consumer ? "consumer" : "service") + ")")
+           << ";\nstyle=\"rounded\";\n";
+        for (auto v : members[acc.name]) os << v << ";\n";
+        os << "}\n";
     }
     for (auto v : boost::make_iterator_range(boost::vertices(g))) {
         const auto& d = g[v];
-        auto& attrs = boost::get(boost::vertex_attribute, dot)[v];
-        std::string label;
-        for (char c : d.label) label += c == '\n' ? std::string("\\n") : std::string(1, c);
-        attrs["label"] = label;
-        attrs["shape"] = detail::shape_of(d.kind);
-        if (d.kind == VertexKind::account) attrs["style"] = "invis";
-        else boost::add_vertex(v, *clusters.at(d.account));
+        os << v << " [label=" << id(d.label) << ", shape=" << id(detail::shape_of(d.kind)) << (d.kind == VertexKind::account ? ", style=\"invis\"" : "") << "];\n";
     }
     for (auto e : boost::make_iterator_range(boost::edges(g))) {
         auto s = boost::source(e, g), t = boost::target(e, g);
         if (!detail::drawn(g[e].kind, g[s].kind)) continue;
-        auto [de, _] = boost::add_edge(s, t, dot);
-        auto& attrs = boost::get(boost::edge_attribute, dot)[de];
-        if (g[e].kind != EdgeKind::contains) attrs["label"] = std::string(to_string(g[e].kind));
-        else attrs["style"] = "dotted";
+        os << s << "->" << t << " [" << (g[e].kind == EdgeKind::contains ? std::string("style=\"dotted\"") : "label=" + id(std::string(to_string(g[e].kind)))) << "];\n";
     }
-    boost::write_graphviz(os, dot);
+    os << "}\n";
 }
 
 inline std::string to_dot(const Graph& graph) {
@@ -110,12 +107,13 @@ inline void write_mermaid(std::ostream& os, const Graph& graph) {
         return out;
     };
     os << "flowchart LR\n";
+    std::map<std::string, std::vector<Vertex>> members;  // account name -> its vertices
+    for (auto v : boost::make_iterator_range(boost::vertices(g)))
+        if (g[v].kind != VertexKind::account) members[g[v].account].push_back(v);
     for (auto a : graph.vertices(VertexKind::account)) {
         const auto& acc = graph.resource<Account>(a);
         os << "  subgraph " << node(a) << "[\"" << text("account " + acc.name + " (" + acc.id + ")") << "\"]\n";
-        for (auto v : boost::make_iterator_range(boost::vertices(g)))
-            if (g[v].kind != VertexKind::account && g[v].account == acc.name)
-                os << "    " << node(v) << "[\"" << text(g[v].label) << "\"]\n";
+        for (auto v : members[acc.name]) os << "    " << node(v) << "[\"" << text(g[v].label) << "\"]\n";
         os << "  end\n";
     }
     for (auto e : boost::make_iterator_range(boost::edges(g))) {

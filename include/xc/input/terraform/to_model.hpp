@@ -503,6 +503,11 @@ public:
     std::optional<model::Ref> secret_read(const Inst& api, const std::string& path);
     // Every mapped function's invoke ARN (as the model states it) -> its instance.
     const std::map<std::string, Inst*>& lambda_invoke_arns(std::size_t root);
+    // The instance whose instance profile holds `x` (an aws_iam_role or aws_iam_instance_profile):
+    // what the model states as the instance's `ssm` (emit/lowering.hpp writes that role, its
+    // AmazonSSMManagedInstanceCore attachment and the profile); nullptr for any other, and for a
+    // role a function also runs as.
+    const Inst* instance_holding(const Inst& x);
     // The id an `import` block of the root module gives instance `i` (a literal string), if any.
     std::optional<std::string> imported_id(const Inst& i) const {
         if (!i.r->module.empty()) return std::nullopt;  // import blocks live in the root module
@@ -553,6 +558,7 @@ public:
 private:
     void make_scopes();
     std::map<std::string, Inst*> invoke_arns_;
+    std::optional<std::map<const Inst*, const Inst*>> instance_holding_;  // instance_holding()
     std::optional<Location> document_source_;  // the argument document() last read (see policy_document)
     bool invoke_arns_done_ = false;
 
@@ -1187,7 +1193,27 @@ struct Mappings {
         m.written(t.path, i);
         m.scope(i).tables.emplace(t.name, std::move(t));
     }
+    // The role, policy attachment and profile the model writes for an instance's `ssm` are that
+    // flag (instance()); anything else they grant is listed as not modelled: what an instance
+    // of the consumer may do changes no property (the consumer's account is trusted).
+    static constexpr const char* ssm_core_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+    static bool held_by_instance(M& m, Inst& i, const Inst& holder) {
+        const Inst* instance = m.instance_holding(holder);
+        if (!instance) return false;
+        i.path = path_of(m, *instance, "instances") + "/ssm";
+        m.written(i.path, i);
+        return true;
+    }
+    static void instance_profile(M& m, Inst& i) { held_by_instance(m, i, i); }
     static void role(M& m, Inst& i) {
+        if (held_by_instance(m, i, i)) {
+            const Value* arns = M::arg(*i.r, "managed_policy_arns");
+            const bool only_ssm = !arns || (arns->is_wholly_known() && arns->is_sequence() &&
+                                            std::all_of(arns->elements().begin(), arns->elements().end(),
+                                                        [](const Value& a) { return a.type().kind() == Type::Kind::String && a.as_string() == ssm_core_arn; }));
+            if (!only_ssm || !M::blocks(M::arg(*i.r, "inline_policy")).empty()) m.not_modelled(i);
+            return;
+        }
         model::Role r;
         r.name = i.name;
         r.path = i.path = path_of(m, i, "roles");
@@ -1226,12 +1252,21 @@ struct Mappings {
         if (!arn.is_known()) return m.unresolved(r.path, r.path + "/managedPolicies", M::origin_text(arn), "an attached policy is not known");
         r.managed_policies.push_back(arn.as_string());
     }
+    // The model role `name` refers to; nullptr for an instance's role (role()), whose policies
+    // are then listed as not modelled, except its AmazonSSMManagedInstanceCore attachment.
     static model::Role* role_of(M& m, Inst& i, const std::string& name) {
         Inst* r = m.require(i, name, {"aws_iam_role"}, {"name", "id", "arn"});
+        if (held_by_instance(m, i, *r)) {
+            const Value* a = M::arg(*i.r, "policy_arn");
+            if (i.r->type != "aws_iam_role_policy_attachment" || !a || !a->is_known() || a->type().kind() != Type::Kind::String || a->as_string() != ssm_core_arn)
+                m.not_modelled(i);
+            return nullptr;
+        }
         return &m.scope(*r).roles.at(r->name);
     }
     static void role_policy(M& m, Inst& i) {
         model::Role* r = role_of(m, i, "role");
+        if (!r) return;
         std::string name = m.text_or(i, "name", i.name, r->path);
         auto doc = m.document(i, "policy", r->path);
         i.path = r->path + "/policies/" + pointer_token(name);
@@ -1240,6 +1275,7 @@ struct Mappings {
     }
     static void role_policy_attachment(M& m, Inst& i) {
         model::Role* r = role_of(m, i, "role");
+        if (!r) return;
         i.path = r->path + "/managedPolicies";
         m.written(i.path, i);
         if (const Value* a = M::arg(*i.r, "policy_arn")) attach(m, i, *a, *r);
@@ -1810,6 +1846,7 @@ inline const std::vector<TypeMapping>& type_mappings() {
         {"aws_lb", 3, T::load_balancer},
         {"aws_lambda_function", 3, T::lambda},
         {"aws_instance", 3, T::instance},
+        {"aws_iam_instance_profile", 3, T::instance_profile},
         {"aws_route53_zone_association", 3, T::zone_association},
         {"aws_lb_target_group", 4, T::target_group},
         {"aws_vpc_endpoint_route_table_association", 4, T::endpoint_route_table_association},
@@ -1963,6 +2000,45 @@ inline const std::map<std::string, Inst*>& Mapper::lambda_invoke_arns(std::size_
     }
     (void)root;
     return invoke_arns_;
+}
+
+inline const Inst* Mapper::instance_holding(const Inst& x) {
+    if (!instance_holding_) {
+        instance_holding_.emplace();
+        // `v` names an instance of `type` with configured `name` argument: a reference, or the
+        // name it evaluates to in the same account.
+        auto named = [&](const Inst& from, const Value* v, const char* type) -> Inst* {
+            if (!v) return nullptr;
+            if (auto t = target(from.root, *v); t && t->first->r->type == type) return t->first;
+            if (!v->is_known() || v->type().kind() != Type::Kind::String) return nullptr;
+            Inst* found = nullptr;
+            for (Inst* c : managed(type))
+                if (const Value* n = arg(*c->r, "name"); n && n->is_known() && n->type().kind() == Type::Kind::String && n->as_string() == v->as_string() &&
+                                                          c->r->placement.account == from.r->placement.account) {
+                    if (found) return nullptr;
+                    found = c;
+                }
+            return found;
+        };
+        std::set<const Inst*> function_roles;
+        for (Inst* f : managed("aws_lambda_function"))
+            if (const Value* r = arg(*f->r, "role")) {
+                if (auto t = target(f->root, *r)) function_roles.insert(t->first);
+                else if (r->is_known() && r->type().kind() == Type::Kind::String)
+                    for (Inst* c : managed("aws_iam_role"))
+                        if (const Value* n = arg(*c->r, "name"); n && n->is_known() && n->type().kind() == Type::Kind::String &&
+                                                                  r->as_string().ends_with("/" + n->as_string()))
+                            function_roles.insert(c);
+            }
+        for (Inst* instance : managed("aws_instance")) {
+            Inst* profile = named(*instance, arg(*instance->r, "iam_instance_profile"), "aws_iam_instance_profile");
+            if (!profile) continue;
+            (*instance_holding_)[profile] = instance;
+            if (Inst* role = named(*profile, arg(*profile->r, "role"), "aws_iam_role"); role && !function_roles.count(role)) (*instance_holding_)[role] = instance;
+        }
+    }
+    auto it = instance_holding_->find(&x);
+    return it == instance_holding_->end() ? nullptr : it->second;
 }
 
 // The model name of an instance within its scope: module names below the scope's, then the
