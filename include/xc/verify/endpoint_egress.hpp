@@ -65,8 +65,8 @@ inline const model::PolicyDocument& full_access_endpoint_policy() {
 // {api-id}.execute-api.{region}.amazonaws.com), and through each load balancer listener that
 // forwards to the endpoint, with a Host the listener forwards and the API named by its
 // x-apigw-api-id header. A resource "<id>/<stage>/<METHOD>/<path>" is the call METHOD /<stage>/<path>.
-inline nlohmann::json egress_routes(const model::Graph& g, model::Vertex endpoint_vertex, const policy::Request& request) {
-    const auto& endpoint = g.resource<model::VpcEndpoint>(endpoint_vertex);
+inline nlohmann::json egress_routes(const model::Graph& g, model::Vertex endpoint_vertex, const std::string& endpoint_id,
+                                    const policy::Request& request) {
     auto parts = policy::split_arn(request.resource);
     if (!parts) return nlohmann::json::array();
     const std::string region(parts->region), resource(parts->resource);
@@ -94,7 +94,7 @@ inline nlohmann::json egress_routes(const model::Graph& g, model::Vertex endpoin
     // Directly: open to a client only where the endpoint's security groups admit it (network-ingress
     // proves that only the load balancer reaches them); the listener routes below need no such gap.
     routes.push_back({{"to", "the endpoint's network interfaces, where its security groups admit the client"},
-                      {"request", method + " https://" + endpoint.id + ".execute-api." + region + ".vpce.amazonaws.com" + path},
+                      {"request", method + " https://" + endpoint_id + ".execute-api." + region + ".vpce.amazonaws.com" + path},
                       {"headers", {{"Host", host}}}});
     std::set<std::pair<model::Vertex, model::Vertex>> seen;  // one edge per rule and default action: one route per listener
     for (auto tg : g.in(endpoint_vertex, model::EdgeKind::forwards_to)) {
@@ -184,13 +184,18 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
     for (const auto& a : own) own_list += (own_list.empty() ? "" : ", ") + a;
     try {
         const policy::Policy& pol = doc.parsed;
+        // The endpoint's id as requests carry it (aws:SourceVpce): the model's, or a stand-in for
+        // the one AWS assigns, on which no condition may then depend.
+        const model::Term& id = g[endpoint_vertex].identity.id;
+        if (!id.is_literal()) require_independent(pol, "aws:sourcevpce", glob_of(id), "the endpoint's id is assigned at deployment");
+        const std::string endpoint_id = id.stand_in();
         // First in the model's Region, for a witness a reader recognises; then in every Region
         // (the proof: no claim about which Regions an endpoint reaches is made).
-        QueryResult result = detail::foreign_request(checker, pol, endpoint.id, own, m.region);
-        if (result.answer == QueryResult::Answer::unsatisfiable) result = detail::foreign_request(checker, pol, endpoint.id, own, "");
+        QueryResult result = detail::foreign_request(checker, pol, endpoint_id, own, m.region);
+        if (result.answer == QueryResult::Answer::unsatisfiable) result = detail::foreign_request(checker, pol, endpoint_id, own, "");
         if (result.answer == QueryResult::Answer::unsatisfiable) {
             checker.add(property, endpoint_vertex, Verdict::proved,
-                        "the endpoint policy lets through " + endpoint.id + " only requests to the model's accounts (" + own_list + ")", where);
+                        "the endpoint policy lets through " + endpoint_id + " only requests to the model's accounts (" + own_list + ")", where);
             return;
         }
         if (result.answer == QueryResult::Answer::unknown) {
@@ -203,10 +208,10 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
         auto& f = checker.add(property, endpoint_vertex, Verdict::violated,
                               std::string(endpoint.policy ? "the endpoint policy" : "the endpoint has no policy, and AWS's default (full access)") +
                                   " lets " + (result.witness->kind == CallerKind::anonymous ? std::string("an anonymous caller") : result.witness->caller) + " send " + request.action + " on " + request.resource + " through " +
-                                  endpoint.id + ": an API of account " + std::string(parts->account) + ", outside the model",
+                                  endpoint_id + ": an API of account " + std::string(parts->account) + ", outside the model",
                               where);
         f.witness = to_json(request);
-        f.witness["send"] = detail::egress_routes(g, endpoint_vertex, request);
+        f.witness["send"] = detail::egress_routes(g, endpoint_vertex, endpoint_id, request);
         if (endpoint.policy) {
             f.statements = statement_refs(outcome, doc);
             if (!f.statements.empty()) f.path = f.statements.front().path();
