@@ -188,7 +188,17 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
         // the one AWS assigns, on which no condition may then depend.
         const model::Term& id = g[endpoint_vertex].identity.id;
         if (!id.is_literal()) require_independent(pol, "aws:sourcevpce", glob_of(id), "the endpoint's id is assigned at deployment");
-        const std::string endpoint_id = id.stand_in();
+        std::string endpoint_id = id.stand_in();
+        // An id of no shape AWS assigns ("vpce-" and 17 or 8 hex digits, context_keys.hpp) is no
+        // value aws:SourceVpce takes: a policy that reads the key cannot be decided on it, one
+        // that does not decides alike for every id — prove it on a well-formed stand-in.
+        bool well_formed = false;
+        for (const auto& g_id : find_context_key("aws:SourceVpce")->format)
+            well_formed = well_formed || detail::glob_matches(g_id, endpoint_id, policy::CaseMode::Sensitive);
+        if (!well_formed) {
+            require_independent(pol, "aws:sourcevpce", std::nullopt, "the model's endpoint id " + endpoint_id + " is not an id AWS assigns");
+            endpoint_id = model::detail::stand_in("vpce-", g[endpoint_vertex].id, 22, "0123456789abcdef");
+        }
         // First in the model's Region, for a witness a reader recognises; then in every Region
         // (the proof: no claim about which Regions an endpoint reaches is made).
         QueryResult result = detail::foreign_request(checker, pol, endpoint_id, own, m.region);
@@ -208,7 +218,8 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
         auto& f = checker.add(property, endpoint_vertex, Verdict::violated,
                               std::string(endpoint.policy ? "the endpoint policy" : "the endpoint has no policy, and AWS's default (full access)") +
                                   " lets " + (result.witness->kind == CallerKind::anonymous ? std::string("an anonymous caller") : result.witness->caller) + " send " + request.action + " on " + request.resource + " through " +
-                                  endpoint_id + ": an API of account " + std::string(parts->account) + ", outside the model",
+                                  endpoint_id + (well_formed ? "" : " (for the model's id " + id.stand_in() + ", no id AWS assigns)") +
+                                  ": an API of account " + std::string(parts->account) + ", outside the model",
                               where);
         f.witness = to_json(request);
         f.witness["send"] = detail::egress_routes(g, endpoint_vertex, endpoint_id, request);
