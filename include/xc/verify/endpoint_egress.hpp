@@ -2,13 +2,15 @@
 // execute-api interface endpoints reaches only the architecture's own private APIs — those of the
 // accounts the model declares (the consumer's and the services'). An endpoint that lets requests
 // through to any account's API is an exfiltration path: a client in the consumer VPC can post
-// data to a private API of an attacker's account that admits this endpoint.
+// data to a private API of an attacker's account that admits this endpoint. "Own" is by account,
+// not by API id: the architecture's owners control every API of its accounts (an endpoint policy
+// naming the service accounts is correct), and the model's API ids are often assigned at deployment.
 //
 // What decides where a request may go, and what does not:
 //  - The endpoint policy. "The VPC endpoint policy is evaluated first, and then API Gateway
 //    evaluates the request" (API Gateway developer guide, "Use VPC endpoint policies for private
-//    APIs in API Gateway"); without one the endpoint has AWS's default policy, "Full access"
-//    ("Create a private API", step 1: "If you ... don't want to configure a custom VPC endpoint
+//    APIs in API Gateway", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-vpc-endpoint-policies.html); without one the endpoint has AWS's default policy, "Full access"
+//    ("Create a private API", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html, step 1: "If you ... don't want to configure a custom VPC endpoint
 //    policy, choose Full access"), which the check reads as the documented default document.
 //    "To control which resources have access to your VPC endpoint, attach an endpoint policy to
 //    your VPC endpoint" (same page, step 3). The check proves, over every execute-api action,
@@ -16,7 +18,10 @@
 //    context AWS can set on a request through an interface endpoint (context_keys.hpp,
 //    RequestPath::private_api) and every caller (anonymous — routes are NONE-authorized — or any
 //    IAM principal of any account, its identity policies allowing everything), that the endpoint
-//    policy allows no request through this endpoint to an account outside the model.
+//    policy allows no request through this endpoint to an account outside the model. A condition
+//    key the context table does not list (aws:ResourceAccount, say) keeps its widest reading, so a
+//    policy that limits egress only by such a key is VIOLATED, never PROVED on an assumption; name
+//    the resources by ARN instead.
 //  - The load balancer's listener rules do NOT decide it, and never count towards a proof. The
 //    client chooses the request's headers. Without private DNS, a private API is named by the
 //    Host header or by a separate header: "enable private DNS. This way you can invoke your API
@@ -25,7 +30,7 @@
 //    header or passing an `x-apigw-api-id` header" (same page, "(Optional) Associate or
 //    disassociate a VPC endpoint with a private API"). A listener's host rule reads only the Host
 //    header — "host-header: Route based on the host name of each request" (Elastic Load
-//    Balancing, "Condition types for listener rules") — so a request whose Host is a name the
+//    Balancing, "Condition types for listener rules", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html) — so a request whose Host is a name the
 //    listener forwards and whose x-apigw-api-id header names another account's API passes the
 //    rule unchanged. And a client that reaches the endpoint's interfaces directly meets no
 //    listener at all. Host rules narrow what the load balancer forwards; they are no egress control.
@@ -61,7 +66,8 @@ inline const model::PolicyDocument& full_access_endpoint_policy() {
 
 // How a client in the consumer VPC sends `request` through `endpoint`: to the endpoint's own DNS
 // name with the API's Host ("curl https://vpce-id.execute-api.region.vpce.amazonaws.com/basepath
-// -H 'Host:custom-domain-name'", "Invoke a private API"; for an API, its default name
+// -H 'Host:custom-domain-name'", "Invoke a private API",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html; for an API, its default name
 // {api-id}.execute-api.{region}.amazonaws.com), and through each load balancer listener that
 // forwards to the endpoint, with a Host the listener forwards and the API named by its
 // x-apigw-api-id header. A resource "<id>/<stage>/<METHOD>/<path>" is the call METHOD /<stage>/<path>.
