@@ -3,6 +3,7 @@
 #include <xc/input/json/load.hpp>
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/context_keys.hpp>
+#include <xc/verify/endpoint_egress.hpp>
 #include <xc/verify/secret_share.hpp>
 #include <xc/verify/verify.hpp>
 
@@ -63,6 +64,7 @@ std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::mo
                     {{"execute-api:viadomainarn", g[g.out(v, xc::model::EdgeKind::has_domain).front()].identity.arn()}}};
         return {RequestPath::private_api, {}};
     }
+    if (f.property == "endpoint-egress") return {RequestPath::private_api, {}};  // any request through the endpoint
     if (f.property == "secret-share") return {RequestPath::secret_read, {}};
     if (f.property == "secret-integrity")
         return {f.witness.value("action", "").starts_with("kms:") ? RequestPath::kms_by_caller : RequestPath::secret_read, {}};
@@ -128,6 +130,22 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         ASSERT_NE(vpce, nullptr);
         EXPECT_NE(vpce->values.front(), "vpce-0a1b2c3d4e5f60718");
         EXPECT_FALSE(found->statements.empty());
+    }
+    // A request through the consumer's endpoint to an account outside the model, which the
+    // endpoint's policy (AWS's full access without one) lets through.
+    if (found->property == "endpoint-egress") {
+        const auto& endpoint = graph.resource<xc::model::VpcEndpoint>(*graph.find(found->subject));
+        const auto& doc = endpoint.policy ? *endpoint.policy : xc::verify::detail::full_access_endpoint_policy();
+        auto request = request_of(found->witness);
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &doc.parsed};
+        EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
+        const auto* vpce = request.context.find("aws:SourceVpce");
+        ASSERT_NE(vpce, nullptr);
+        EXPECT_EQ(vpce->values.front(), endpoint.id);
+        auto arn = xc::policy::split_arn(request.resource);
+        ASSERT_TRUE(arn);
+        for (const auto& [_, a] : graph.model().accounts) EXPECT_NE(arn->account, a.id) << found->witness.dump();
+        EXPECT_FALSE(found->witness["send"].empty()) << found->witness.dump();
     }
     // A reader outside the model's accounts: the concrete evaluator lets it read the secret (with
     // identity policies allowing everything), and the context holds what AWS sets for it.

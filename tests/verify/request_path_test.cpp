@@ -252,10 +252,13 @@ INSTANTIATE_TEST_SUITE_P(
         Variant{"DocumentedArnConditioned", [](json& m) { domain_policy(m) = policy_of({allow(documented_arn, only_consumer())}); }},
         Variant{"StarConditioned", [](json& m) { domain_policy(m) = policy_of({allow("*", only_consumer())}); }},
         // The consumer's endpoints admit requests through the retail domains only (endpoint
-        // policy example 4, keyed on execute-api:viaDomainArn).
+        // policy example 4, keyed on execute-api:viaDomainArn), to the service accounts only
+        // (endpoint-egress: the condition alone admits any account's domain of that name).
         Variant{"EndpointPolicyKeyedOnViaDomainArn",
                 [](json& m) {
-                    json p = policy_of({{{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "execute-api:Invoke"}, {"Resource", json::array({"*"})},
+                    json p = policy_of({{{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "execute-api:Invoke"},
+                                         {"Resource", json::array({"arn:aws:execute-api:us-east-1:402233445566:*", "arn:aws:execute-api:us-east-1:403344556677:*",
+                                                                   "arn:aws:execute-api:us-east-1:404455667788:*"})},
                                          {"Condition", {{"ArnLike", {{"execute-api:viaDomainArn", "arn:aws:execute-api:*:*:/domainnames/*.retail.example.com+*"}}}}}}});
                     for (auto& [_, e] : m["consumer"]["vpcEndpoints"].items())
                         if (e["service"] == "execute-api") e["policy"] = p;

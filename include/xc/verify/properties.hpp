@@ -12,6 +12,7 @@
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/checker.hpp>
 #include <xc/verify/edge_properties.hpp>
+#include <xc/verify/endpoint_egress.hpp>
 #include <xc/verify/lambda_properties.hpp>
 #include <xc/verify/secret_integrity.hpp>
 #include <xc/verify/secret_share.hpp>
@@ -51,7 +52,7 @@ struct Property {
     std::array<PropertyCheck, 2> checks; // unused entries have no `run`
 };
 
-inline constexpr std::array<Property, 8> properties{{
+inline constexpr std::array<Property, 9> properties{{
     {"api-endpoint-only", "Only the consumer's endpoints reach each private API",
      "For every API the model marks private: its endpoint type is PRIVATE, it is bound to the consumer's "
      "endpoint(s), and every request its resource policy (and a private custom domain's policy) allows comes "
@@ -84,6 +85,18 @@ inline constexpr std::array<Property, 8> properties{{
      "only the load balancer's security group on 443, and route neither subnet to an internet gateway.",
      "8.2",
      {{{SubjectKind::model, [](Checker& c, model::Vertex) { check_network_ingress(c); }}}}},
+    {"endpoint-egress", "The consumer's endpoints reach only the architecture's own APIs",
+     "Every request a client in the consumer VPC can send through the consumer's execute-api endpoints (any execute-api action, "
+     "region, account, API, stage, method and path; anonymous or any IAM principal) is one the endpoint policy lets through "
+     "only to an API of the model's accounts. Listener host rules do not count: the client names the API by its Host or "
+     "x-apigw-api-id header and may reach the endpoint directly.",
+     "EndpointEgress",
+     "Give each consumer execute-api endpoint a policy whose Allow statements name only the architecture's APIs, e.g. \"Resource\": "
+     "[\"arn:aws:execute-api:<region>:<service account>:*\"] for each service account, or the APIs' execution ARNs. Without a "
+     "policy AWS applies full access, which lets a client in the VPC reach any account's private API that admits the endpoint. "
+     "The witness is a request to an API outside the model that the endpoint lets through, and how to send it.",
+     "7.7",
+     {{{SubjectKind::model, [](Checker& c, model::Vertex) { check_endpoint_egress(c); }}}}},
     {"dns-tls", "Names resolve privately and TLS covers them",
      "Each private API's name resolves, in a private zone associated with the consumer VPC, to the load "
      "balancer; the listener's certificates cover it; the API's custom domain has that name, a certificate "

@@ -250,12 +250,30 @@ TEST(ToModelSeed, TheYamlSwaggerBodyRenderedByTemplatefileGivesTheRoutes) {
 // actions it needs: lambda-data on the role): Terraform names the code (handler "index.handler",
 // a zip), not what it does, so that check is UNDECIDED naming each function — until the
 // deployment states it with the tag "xc:handler", and then it is PROVED too. The functions' own
-// lambda-data check (their network path to DynamoDB) does not read the handler: PROVED.
+// lambda-data check (their network path to DynamoDB) does not read the handler: PROVED. And the
+// reference deployment's weakness, which the seed keeps: its execute-api endpoint has no policy
+// (AWS's full access), so endpoint-egress is VIOLATED — until the endpoint gets a policy limited
+// to the services' account.
+const std::string endpoint_policy_edit_from = "  private_dns_enabled = false\n}";
+const std::string endpoint_policy_edit_to =
+    "  private_dns_enabled = false\n"
+    "  policy = jsonencode({\n"
+    "    Version   = \"2012-10-17\"\n"
+    "    Statement = [{ Effect = \"Allow\", Principal = \"*\", Action = \"execute-api:Invoke\",\n"
+    "                   Resource = \"arn:aws:execute-api:${var.region}:222222222222:*\" }]\n"
+    "  })\n}";
+
 TEST(ToModelSeed, TheSeedIsProvedButForWhatItsFunctionsDo) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(tmp.path())));
     std::size_t proved = 0;
     for (const auto& [key, f] : findings) {
+        if (f.property == "endpoint-egress") {
+            EXPECT_EQ(f.verdict, Verdict::violated) << key << ": " << f.message;
+            // No policy argument: the front end gives the endpoint AWS's default, full access.
+            EXPECT_NE(f.message.find("outside the model"), std::string::npos) << f.message;
+            continue;
+        }
         if (f.property == "lambda-data" && f.subject.find("/role/") != std::string::npos) {
             EXPECT_EQ(f.verdict, Verdict::undecided) << key;
             EXPECT_NE(f.message.find("aws_lambda_function.handler["), std::string::npos) << f.message;
@@ -271,10 +289,14 @@ TEST(ToModelSeed, TheSeedIsProvedButForWhatItsFunctionsDo) {
     EXPECT_EQ(findings.at("lambda-data food/lambda/handler-get-order").verdict, Verdict::proved);
     EXPECT_EQ(proved, 22u);
 
+    EXPECT_EQ(findings.count("endpoint-egress consumer/vpc-endpoint/execute_api"), 1u);
+
     xc::test::TempDir tagged;
-    const auto stated = findings_of(read(seed_roots(tagged.path(), {{module_tf, "  memory_size = 512\n", "  memory_size = 512\n  tags        = { \"xc:handler\" = each.key }\n"}})));
+    const auto stated = findings_of(read(seed_roots(tagged.path(), {{module_tf, "  memory_size = 512\n", "  memory_size = 512\n  tags        = { \"xc:handler\" = each.key }\n"},
+                                                                    {"consumer/main.tf", endpoint_policy_edit_from, endpoint_policy_edit_to}})));
     for (const auto& [key, f] : stated) EXPECT_EQ(f.verdict, Verdict::proved) << key << ": " << f.message;
     EXPECT_EQ(stated.count("lambda-data food/role/lambda"), 1u);
+    EXPECT_EQ(stated.count("endpoint-egress consumer/vpc-endpoint/execute_api"), 1u);
 }
 
 // The mutations of the seed, each with its verdict on both services' APIs (or one).
