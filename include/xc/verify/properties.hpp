@@ -15,6 +15,7 @@
 #include <xc/verify/lambda_properties.hpp>
 #include <xc/verify/secret_integrity.hpp>
 #include <xc/verify/secret_share.hpp>
+#include <xc/verify/target_health.hpp>
 
 #include <algorithm>
 #include <array>
@@ -67,14 +68,17 @@ inline constexpr std::array<Property, 8> properties{{
     {"api-liveness", "The consumer can call every declared route",
      "An anonymous caller through each consumer endpoint is allowed to invoke every route the model declares "
      "on the API's stage, by every policy on the request's path: the endpoint policy, a private custom domain's policy "
-     "and the API's resource policy.",
+     "and the API's resource policy. The load balancer's target groups on that path target an execute-api endpoint's "
+     "interfaces, and their health check can pass there (what API Gateway answers it: 403).",
      "ApiLiveness",
      "Let the consumer call what the model declares: allow execute-api:Invoke on every declared route of the stage for "
      "requests through the consumer's endpoint, in the endpoint policy, in a private custom domain's policy (on the "
-     "domain) and in the API's resource policy, and associate the endpoint with the domain. The witness is the request "
-     "that is denied, as the denying policy sees it.",
+     "domain) and in the API's resource policy, and associate the endpoint with the domain. Target the execute-api "
+     "endpoint's interfaces and health-check them over HTTPS on 443 with success codes that include 403 (e.g. 200-403): "
+     "API Gateway answers the health check, which names no API, with 403. The witness is the request that is denied, as "
+     "the denying policy sees it, or the health check and the response it gets.",
      "",
-     {{{SubjectKind::private_api, check_api_liveness}}}},
+     {{{SubjectKind::private_api, check_api_liveness}, {SubjectKind::model, check_target_health}}}},
     {"network-ingress", "Only the consumer VPC reaches the ALB, only the ALB reaches the endpoint",
      "The load balancer is internal and its listener admits only sources inside the consumer VPC; the "
      "endpoint's interfaces admit only the load balancer; neither sits in a subnet routed to an internet gateway.",
@@ -96,13 +100,18 @@ inline constexpr std::array<Property, 8> properties{{
      {{{SubjectKind::private_api, check_dns_tls}}}},
     {"secret-share", "The endpoint id is shared with the services and no one else",
      "Only the consumer and service accounts can read the secret that carries the endpoint id; each service "
-     "account can read it (secret policy and KMS key policy); it holds the endpoint the APIs admit.",
+     "account can read it (secret policy and KMS key policy); it holds the endpoint the APIs admit. The key policy lets "
+     "other accounts only kms:Decrypt through Secrets Manager (kms:ViaService) and, where the model says so "
+     "(onlyItsSecrets), only for the secrets the key encrypts (kms:EncryptionContext:SecretARN).",
      "SecretShare",
      "Share the endpoint id with the service accounts and no one else: grant secretsmanager:GetSecretValue only to the "
      "service accounts' principals in the secret policy, encrypt the secret with a customer-managed KMS key whose policy "
-     "lets exactly those accounts kms:Decrypt, and store the id of the endpoint the APIs admit.",
+     "lets exactly those accounts kms:Decrypt, only with the Condition {\"StringEquals\": {\"kms:ViaService\": "
+     "\"secretsmanager.<region>.amazonaws.com\"}} (and, with onlyItsSecrets, a StringLike on "
+     "kms:EncryptionContext:SecretARN naming the secrets), and store the id of the endpoint the APIs admit. The witness of a "
+     "key scope violation is a KMS request the key policy allows a service account.",
      "7.5",
-     {{{SubjectKind::shared_secret, check_secret_share}}}},
+     {{{SubjectKind::shared_secret, check_secret_share}, {SubjectKind::shared_secret, check_key_scope}}}},
     {"secret-integrity", "No one outside the consumer's account can change the endpoint id",
      "No caller outside the secret's account (service accounts included), with any identity policy, may change the secret "
      "that carries the endpoint id (its value, policy, rotation, replication, tags or deletion) or encrypt with, grant or "
