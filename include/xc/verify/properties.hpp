@@ -30,11 +30,12 @@ enum class SubjectKind {
     private_api,  // each API the model marks private
     model,        // the model as a whole (the subject vertex is the consumer's account)
     shared_secret,  // each secret that holds an endpoint id
+    shared_key,   // each KMS key that encrypts such a secret
     lambda,       // each Lambda function
     role,         // each IAM role
 };
-inline constexpr std::array<SubjectKind, 5> subject_kinds{SubjectKind::private_api, SubjectKind::model, SubjectKind::shared_secret,
-                                                          SubjectKind::lambda, SubjectKind::role};
+inline constexpr std::array<SubjectKind, 6> subject_kinds{SubjectKind::private_api, SubjectKind::model,  SubjectKind::shared_secret,
+                                                          SubjectKind::shared_key,  SubjectKind::lambda, SubjectKind::role};
 
 // One check of a property: a function proving it for one subject (adding its findings).
 struct PropertyCheck {
@@ -111,7 +112,7 @@ inline constexpr std::array<Property, 8> properties{{
      "kms:EncryptionContext:SecretARN naming the secrets), and store the id of the endpoint the APIs admit. The witness of a "
      "key scope violation is a KMS request the key policy allows a service account.",
      "7.5",
-     {{{SubjectKind::shared_secret, check_secret_share}, {SubjectKind::shared_secret, check_key_scope}}}},
+     {{{SubjectKind::shared_secret, check_secret_share}, {SubjectKind::shared_key, check_key_scope}}}},
     {"secret-integrity", "No one outside the consumer's account can change the endpoint id",
      "No caller outside the secret's account (service accounts included), with any identity policy, may change the secret "
      "that carries the endpoint id (its value, policy, rotation, replication, tags or deletion) or encrypt with, grant or "
@@ -159,6 +160,16 @@ inline std::vector<model::Vertex> subjects_of(const model::Graph& g, SubjectKind
             std::vector<model::Vertex> out;
             for (auto s : g.vertices(model::VertexKind::secret))
                 if (!g.out(s, model::EdgeKind::holds_id_of).empty()) out.push_back(s);
+            return out;
+        }
+        case SubjectKind::shared_key: {
+            std::vector<model::Vertex> out;
+            for (auto k : g.vertices(model::VertexKind::kms_key))
+                for (auto s : g.in(k, model::EdgeKind::encrypted_by))
+                    if (!g.out(s, model::EdgeKind::holds_id_of).empty()) {
+                        out.push_back(k);
+                        break;
+                    }
             return out;
         }
         case SubjectKind::lambda: return g.vertices(model::VertexKind::lambda);

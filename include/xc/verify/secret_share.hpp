@@ -11,7 +11,8 @@
 // key policy allows (cross-account, both are needed), each with its own identity policy allowing
 // it. A reader named only by an aws:PrincipalArn condition is found the same way.
 //
-// Key scope (check_key_scope, the property's second check): what the key policy lets the service
+// Key scope (check_key_scope, the property's second check, on each key that encrypts such a
+// secret; a finding names the key): what the key policy lets the service
 // accounts do with the key is only what a read needs — kms:Decrypt, made by Secrets Manager
 // (kms:ViaService), and, where the model says so (KmsKey::only_its_secrets), only for the secrets
 // the model encrypts with the key (kms:EncryptionContext:SecretARN). Asked over every AWS
@@ -308,17 +309,11 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
 // The one KMS action a service account's read needs (see the header).
 inline constexpr std::string_view key_scope_action = "kms:Decrypt";
 
-inline void check_key_scope(Checker& checker, model::Vertex secret_vertex) {
+inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     const auto& g = checker.graph();
-    const auto& secret = g.resource<model::Secret>(secret_vertex);
     const std::string property = "secret-share";
-    if (!secret.kms_key) return;  // the AWS-managed key serves no other account (check_secret_share reports it)
-    const auto key_vertex = g.out(secret_vertex, model::EdgeKind::encrypted_by).front();
-    // One check per key, on the first shared secret it encrypts; the encryption contexts it admits
-    // are those of every secret the model encrypts with it.
+    // The encryption contexts it admits are those of every secret the model encrypts with it.
     const auto its_secrets = g.in(key_vertex, model::EdgeKind::encrypted_by);
-    for (auto s : its_secrets)
-        if (s < secret_vertex && !g.out(s, model::EdgeKind::holds_id_of).empty()) return;
     const auto& key = g.resource<model::KmsKey>(key_vertex);
     const model::Identity& key_id = g[key_vertex].identity;
     const std::string owner = key_id.account;
@@ -340,14 +335,6 @@ inline void check_key_scope(Checker& checker, model::Vertex secret_vertex) {
             if (t.kind == Glob::Kind::any_char) t.no_colon = false;
         secret_arns.push_back(std::move(arn));
     }
-    // An unresolved name of one of those secrets leaves its ARN a placeholder: no verdict on it.
-    for (auto s : its_secrets)
-        for (const auto& u : checker.model().unresolved)
-            if (u.resource == g[s].path) {
-                checker.add(property, key_vertex, Verdict::undecided,
-                            "the key's scope depends on the ARN of " + g[s].id + ", which is unresolved: " + u.origin, key.policy.path);
-                return;
-            }
     const std::string scope = std::string(key_scope_action) + " through Secrets Manager (kms:ViaService " + via + ")" +
                               (key.only_its_secrets ? ", for the secrets it encrypts (kms:EncryptionContext:SecretARN)" : "");
     if (others.empty()) {

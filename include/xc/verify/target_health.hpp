@@ -1,6 +1,5 @@
-// Target health (a check of api-liveness): each target group that carries a private API's traffic
-// targets the network interfaces of an execute-api interface endpoint, and its health check can
-// succeed there.
+// Target health (a check of api-liveness): each target group of the model targets the network
+// interfaces of an execute-api interface endpoint, and its health check can succeed there.
 //
 // The load balancer routes only to healthy targets and, when every target is unhealthy, "fails
 // open" (Elastic Load Balancing User Guide, "Health checks for Application Load Balancer target
@@ -23,7 +22,6 @@
 
 #include <charconv>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,10 +87,9 @@ inline bool matcher_admits(const std::vector<std::pair<int, int>>& ranges, int s
 inline void check_target_health(Checker& checker, model::Vertex) {
     const auto& g = checker.graph();
     const std::string property = "api-liveness";
-    std::set<model::Vertex> groups;
-    for (auto api : g.private_apis())
-        for (const auto& p : g.request_paths(api)) groups.insert(p.target_group);
-    for (auto tg_vertex : groups) {
+    // Every target group of the model: each targets an endpoint (model::TargetGroup), and a
+    // listener forwarding the consumer's calls to a wrong one is dns-tls's to report.
+    for (auto tg_vertex : g.vertices(model::VertexKind::target_group)) {
         const auto& tg = g.resource<model::TargetGroup>(tg_vertex);
         // The targets: an execute-api interface endpoint's network interfaces.
         auto targets = g.out(tg_vertex, model::EdgeKind::forwards_to);
@@ -139,8 +136,9 @@ inline void check_target_health(Checker& checker, model::Vertex) {
         auto& f = checker.add(property, tg_vertex, Verdict::violated,
                               "the health check can never pass: " + tg.protocol + " " + tg.health_check_path + " on port " +
                                   std::to_string(tg.port) + " of the endpoint's interfaces gets " + std::string(response->what) +
-                                  ", which the success codes '" + tg.health_check_matcher +
-                                  "' do not admit; the load balancer reaches the API only by failing open",
+                                  (response->status ? ", which the success codes '" + tg.health_check_matcher + "' do not admit"
+                                                    : std::string(", which no success code matches")) +
+                                  "; the load balancer reaches the API only by failing open",
                               tg.path + "/healthCheck/matcher");
         f.witness = {{"request", request},
                      {"response", response->status ? nlohmann::json{{"status", *response->status}} : nlohmann::json{{"status", nullptr}}},
