@@ -69,8 +69,8 @@ inline constexpr std::array<Property, 8> properties{{
     {"api-liveness", "The consumer can call every declared route",
      "An anonymous caller through each consumer endpoint is allowed to invoke every route the model declares "
      "on the API's stage, by every policy on the request's path: the endpoint policy, a private custom domain's policy "
-     "and the API's resource policy. The load balancer's target groups on that path target an execute-api endpoint's "
-     "interfaces, and their health check can pass there (what API Gateway answers it: 403).",
+     "and the API's resource policy. Each target group of the load balancer targets an execute-api endpoint's "
+     "interfaces, and its health check can pass there (API Gateway answers it 403).",
      "ApiLiveness",
      "Let the consumer call what the model declares: allow execute-api:Invoke on every declared route of the stage for "
      "requests through the consumer's endpoint, in the endpoint policy, in a private custom domain's policy (on the "
