@@ -367,8 +367,12 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         auto& via_key = q.text_key("kms:viaservice");
         via_key.texts[0]->prefer({via});
         auto& context_key = q.text_key("kms:encryptioncontext:secretarn");
+        // kms:CallerAccount is the caller's account (AWS KMS Developer Guide, kms:CallerAccount: "the
+        // AWS account of the caller"), which the context table leaves free on this path: tied here,
+        // so that a witness reads as one caller's request.
+        auto& caller_account = q.text_key("kms:calleraccount");
         z3::expr_vector inside(checker.z3());
-        for (const auto& a : others) inside.push_back(q.caller_in_account(a));
+        for (const auto& a : others) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
         z3::expr_vector its(checker.z3());
         for (const auto& arn : secret_arns) its.push_back(context_key.texts[0]->matches(arn, policy::CaseMode::Sensitive));
         z3::expr in_scope = q.action().equals(key_scope_action, policy::CaseMode::Insensitive) && *via_key.present &&
@@ -391,6 +395,8 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         Decision d{&pol, {&detail::allow_everything()}, false, owner};
         auto concrete = [&](const policy::Request& r) {
             const bool in_other = r.principal && r.principal->type == policy::PrincipalType::AWS && others.contains(r.principal->account());
+            const auto* ca = r.context.find("kms:CallerAccount");
+            if (!in_other || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
             return in_other && !outside(r).empty() &&
                    policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
         };
