@@ -441,7 +441,7 @@ TEST(Gate, OutputWritesTheReportAtomicallyAndNothingOnBadInput) {
     EXPECT_EQ(to_file.exit_code, 1);
     EXPECT_EQ(to_file.out, "");
     EXPECT_EQ(read_file(c.dir() / "out.sarif"), to_stdout.out);
-    EXPECT_EQ(to_file.err, "xc verify: out.sarif: 23 proved, 2 violated, 0 undecided\n");
+    EXPECT_EQ(to_file.err, "xc verify: out.sarif: 25 proved, 2 violated, 0 undecided\n");
     // Bad input: the previous report stays as it was, and no temporary file is left behind.
     auto bad = c.add("bad", "{\"xc\": 1,\n  \"name\": }");
     auto r = run(xc_in(c.dir(), "verify " + bad + " --format sarif -o out.sarif"));

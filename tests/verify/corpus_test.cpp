@@ -5,6 +5,7 @@
 #include <xc/verify/context_keys.hpp>
 #include <xc/verify/endpoint_egress.hpp>
 #include <xc/verify/secret_share.hpp>
+#include <xc/verify/target_health.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <test_support.hpp>
@@ -65,7 +66,8 @@ std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::mo
         return {RequestPath::private_api, {}};
     }
     if (f.property == "endpoint-egress") return {RequestPath::private_api, {}};  // any request through the endpoint
-    if (f.property == "secret-share") return {RequestPath::secret_read, {}};
+    if (f.property == "secret-share")  // a reader's GetSecretValue, or a KMS request of key scope
+        return {f.witness.value("action", "").starts_with("kms:") ? RequestPath::kms_by_caller : RequestPath::secret_read, {}};
     if (f.property == "secret-integrity")
         return {f.witness.value("action", "").starts_with("kms:") ? RequestPath::kms_by_caller : RequestPath::secret_read, {}};
     if (f.property == "lambda-data") return {RequestPath::dynamodb_by_role, {}};
@@ -149,7 +151,9 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
     }
     // A reader outside the model's accounts: the concrete evaluator lets it read the secret (with
     // identity policies allowing everything), and the context holds what AWS sets for it.
-    if (found->property == "secret-share" && found->witness.contains("principal")) {
+    const bool key_scope = found->property == "secret-share" && found->witness.contains("context") &&
+                           found->witness.value("action", "").starts_with("kms:");
+    if (found->property == "secret-share" && found->witness.contains("principal") && !key_scope) {
         const auto& secret = graph.resource<xc::model::Secret>(*graph.find(found->subject));
         auto request = request_of(found->witness);
         request.resource_account = graph.model().accounts.at(graph[*graph.find(found->subject)].account).id;
@@ -172,6 +176,44 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
             EXPECT_EQ(request.context.find("aws:PrincipalArn"), nullptr);
         }
         EXPECT_FALSE(found->statements.empty());
+    }
+    // Key scope: a KMS request by a principal of a service account that the key policy allows
+    // (identity policies allowing everything), and that is not kms:Decrypt through Secrets
+    // Manager for the secret.
+    if (key_scope) {
+        auto key_vertex = *graph.find(found->subject);
+        const auto& key = graph.resource<xc::model::KmsKey>(key_vertex);
+        auto request = request_of(found->witness);
+        request.resource_account = graph.model().accounts.at(graph[key_vertex].account).id;
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &key.policy.parsed};
+        EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
+        ASSERT_TRUE(request.principal && request.principal->type == xc::policy::PrincipalType::AWS) << found->witness.dump();
+        EXPECT_TRUE(request.principal->account() == "222222222222" || request.principal->account() == "333333333333") << found->witness.dump();
+        const auto* via = request.context.find("kms:ViaService");
+        const auto* arn = request.context.find("kms:EncryptionContext:SecretARN");
+        const std::string prefix = "arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-";
+        const bool for_the_secret = arn && arn->values.size() == 1 && arn->values.front().size() == prefix.size() + 6 &&
+                                    arn->values.front().starts_with(prefix);
+        const bool in_scope = xc::policy::ascii_lower(request.action) == "kms:decrypt" && via && via->values.size() == 1 &&
+                              via->values.front() == "secretsmanager.eu-central-1.amazonaws.com" && (!key.only_its_secrets || for_the_secret);
+        EXPECT_FALSE(in_scope) << found->witness.dump();
+        EXPECT_FALSE(found->statements.empty());
+    }
+    // Target health: the witness is the health check of the model's target group and what API
+    // Gateway answers it (the documented table), which the model's success codes do not admit.
+    if (found->property == "api-liveness" && found->witness.contains("response")) {
+        const auto& tg = graph.resource<xc::model::TargetGroup>(*graph.find(found->subject));
+        const auto& request = found->witness["request"];
+        EXPECT_EQ(request["path"], tg.health_check_path);
+        EXPECT_EQ(request["protocol"], tg.protocol);
+        EXPECT_EQ(request["port"], tg.port);
+        EXPECT_EQ(found->witness["matcher"], tg.health_check_matcher);
+        auto response = xc::verify::health_check_response(tg.protocol, tg.port);
+        ASSERT_TRUE(response.has_value());
+        EXPECT_EQ(found->witness["response"]["status"], response->status ? json(*response->status) : json(nullptr));
+        auto ranges = xc::verify::matcher_ranges(tg.health_check_matcher);
+        ASSERT_TRUE(ranges.has_value());
+        EXPECT_FALSE(response->status && xc::verify::matcher_admits(*ranges, *response->status));
     }
 }
 
@@ -207,7 +249,7 @@ TEST(Corpus, EveryWitnessIsARequestAwsCanMake) {
                 if (f.witness.is_object() && f.witness.contains("context")) ++per_path[path_of(graph, f).first];
         }
     for (auto p : {xc::verify::RequestPath::private_api, xc::verify::RequestPath::private_api_via_domain, xc::verify::RequestPath::secret_read,
-                   xc::verify::RequestPath::dynamodb_by_role})
+                   xc::verify::RequestPath::kms_by_caller, xc::verify::RequestPath::dynamodb_by_role})
         EXPECT_GT(per_path[p], 0u) << to_string(p);
 }
 
@@ -220,14 +262,15 @@ TEST(Corpus, DecisionsThatDependOnValuesAwsChoosesAreUndecided) {
         std::string property, subject;
     };
     const std::vector<Case> cases{
-        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
-                          "value":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}])"),
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition/DateLessThan",
+                          "value":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}])"),
          "secret-share", "consumer/secret/endpoint-id"},
         {json::parse(R"([{"op":"add","path":")" + T + R"(/policy/Statement/0/Condition/DateGreaterThan",
                           "value":{"aws:EpochTime":"1700000000"}}])"),
          "api-liveness", "food/rest-api/orders"},
-        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition",
-                          "value":{"StringLike":{"kms:EncryptionContext:SecretARN":"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-Ab*"}}}])"),
+        // (exactly six characters: the key's scope stays within the secret, only reading depends on the suffix)
+        {json::parse(R"([{"op":"add","path":"/consumer/kmsKeys/shared-secret/policy/Statement/1/Condition/StringLike",
+                          "value":{"kms:EncryptionContext:SecretARN":"arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-Ab????"}}])"),
          "secret-share", "consumer/secret/endpoint-id"},
     };
     for (const auto& c : cases) {

@@ -210,6 +210,9 @@ struct KmsKey {
     std::string description;
     bool rotation = false;
     PolicyDocument policy;
+    // The model's requirement (not a deployed attribute): other accounts may decrypt with this key
+    // only the secrets the model encrypts with it (kms:EncryptionContext:SecretARN, secret-share).
+    bool only_its_secrets = false;
     std::string path;
 };
 

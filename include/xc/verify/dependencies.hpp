@@ -71,6 +71,10 @@ public:
             case SubjectKind::shared_secret:
                 for (auto api : g_.in(subject, model::EdgeKind::reads_secret)) roots.push_back(api);
                 break;
+            case SubjectKind::shared_key:
+                // Its scope is read against the ARNs of the secrets it encrypts, not what they reach.
+                for (auto secret : g_.in(subject, model::EdgeKind::encrypted_by)) seen.insert(secret);
+                break;
             case SubjectKind::lambda:
                 // Its invoke permissions are read against the identity of the APIs and routes that
                 // integrate it, not against what those reach.

@@ -16,6 +16,7 @@
 #include <xc/verify/lambda_properties.hpp>
 #include <xc/verify/secret_integrity.hpp>
 #include <xc/verify/secret_share.hpp>
+#include <xc/verify/target_health.hpp>
 
 #include <algorithm>
 #include <array>
@@ -30,11 +31,12 @@ enum class SubjectKind {
     private_api,  // each API the model marks private
     model,        // the model as a whole (the subject vertex is the consumer's account)
     shared_secret,  // each secret that holds an endpoint id
+    shared_key,   // each KMS key that encrypts such a secret
     lambda,       // each Lambda function
     role,         // each IAM role
 };
-inline constexpr std::array<SubjectKind, 5> subject_kinds{SubjectKind::private_api, SubjectKind::model, SubjectKind::shared_secret,
-                                                          SubjectKind::lambda, SubjectKind::role};
+inline constexpr std::array<SubjectKind, 6> subject_kinds{SubjectKind::private_api, SubjectKind::model,  SubjectKind::shared_secret,
+                                                          SubjectKind::shared_key,  SubjectKind::lambda, SubjectKind::role};
 
 // One check of a property: a function proving it for one subject (adding its findings).
 struct PropertyCheck {
@@ -68,14 +70,17 @@ inline constexpr std::array<Property, 9> properties{{
     {"api-liveness", "The consumer can call every declared route",
      "An anonymous caller through each consumer endpoint is allowed to invoke every route the model declares "
      "on the API's stage, by every policy on the request's path: the endpoint policy, a private custom domain's policy "
-     "and the API's resource policy.",
+     "and the API's resource policy. Each target group of the load balancer targets an execute-api endpoint's "
+     "interfaces, and its health check can pass there (API Gateway answers it 403).",
      "ApiLiveness",
      "Let the consumer call what the model declares: allow execute-api:Invoke on every declared route of the stage for "
      "requests through the consumer's endpoint, in the endpoint policy, in a private custom domain's policy (on the "
-     "domain) and in the API's resource policy, and associate the endpoint with the domain. The witness is the request "
-     "that is denied, as the denying policy sees it.",
+     "domain) and in the API's resource policy, and associate the endpoint with the domain. Target the execute-api "
+     "endpoint's interfaces and health-check them over HTTPS on 443 with success codes that include 403 (e.g. 200-403): "
+     "API Gateway answers the health check, which names no API, with 403. The witness is the request that is denied, as "
+     "the denying policy sees it, or the health check and the response it gets.",
      "",
-     {{{SubjectKind::private_api, check_api_liveness}}}},
+     {{{SubjectKind::private_api, check_api_liveness}, {SubjectKind::model, check_target_health}}}},
     {"network-ingress", "Only the consumer VPC reaches the ALB, only the ALB reaches the endpoint",
      "The load balancer is internal and its listener admits only sources inside the consumer VPC; the "
      "endpoint's interfaces admit only the load balancer; neither sits in a subnet routed to an internet gateway.",
@@ -109,13 +114,18 @@ inline constexpr std::array<Property, 9> properties{{
      {{{SubjectKind::private_api, check_dns_tls}}}},
     {"secret-share", "The endpoint id is shared with the services and no one else",
      "Only the consumer and service accounts can read the secret that carries the endpoint id; each service "
-     "account can read it (secret policy and KMS key policy); it holds the endpoint the APIs admit.",
+     "account can read it (secret policy and KMS key policy); it holds the endpoint the APIs admit. The key policy lets "
+     "other accounts only kms:Decrypt through Secrets Manager (kms:ViaService) and, where the model says so "
+     "(onlyItsSecrets), only for the secrets the key encrypts (kms:EncryptionContext:SecretARN).",
      "SecretShare",
      "Share the endpoint id with the service accounts and no one else: grant secretsmanager:GetSecretValue only to the "
      "service accounts' principals in the secret policy, encrypt the secret with a customer-managed KMS key whose policy "
-     "lets exactly those accounts kms:Decrypt, and store the id of the endpoint the APIs admit.",
+     "lets exactly those accounts kms:Decrypt, only with the Condition {\"StringEquals\": {\"kms:ViaService\": "
+     "\"secretsmanager.<region>.amazonaws.com\"}} (and, with onlyItsSecrets, a StringLike on "
+     "kms:EncryptionContext:SecretARN naming the secrets), and store the id of the endpoint the APIs admit. The witness of a "
+     "key scope violation is a KMS request the key policy allows a service account.",
      "7.5",
-     {{{SubjectKind::shared_secret, check_secret_share}}}},
+     {{{SubjectKind::shared_secret, check_secret_share}, {SubjectKind::shared_key, check_key_scope}}}},
     {"secret-integrity", "No one outside the consumer's account can change the endpoint id",
      "No caller outside the secret's account (service accounts included), with any identity policy, may change the secret "
      "that carries the endpoint id (its value, policy, rotation, replication, tags or deletion) or encrypt with, grant or "
@@ -163,6 +173,16 @@ inline std::vector<model::Vertex> subjects_of(const model::Graph& g, SubjectKind
             std::vector<model::Vertex> out;
             for (auto s : g.vertices(model::VertexKind::secret))
                 if (!g.out(s, model::EdgeKind::holds_id_of).empty()) out.push_back(s);
+            return out;
+        }
+        case SubjectKind::shared_key: {
+            std::vector<model::Vertex> out;
+            for (auto k : g.vertices(model::VertexKind::kms_key))
+                for (auto s : g.in(k, model::EdgeKind::encrypted_by))
+                    if (!g.out(s, model::EdgeKind::holds_id_of).empty()) {
+                        out.push_back(k);
+                        break;
+                    }
             return out;
         }
         case SubjectKind::lambda: return g.vertices(model::VertexKind::lambda);

@@ -10,8 +10,30 @@
 // GetSecretValue the secret policy allows and whose Decrypt (through Secrets Manager) the KMS
 // key policy allows (cross-account, both are needed), each with its own identity policy allowing
 // it. A reader named only by an aws:PrincipalArn condition is found the same way.
+//
+// Key scope (check_key_scope, the property's second check, on each key that encrypts such a
+// secret; a finding names the key): what the key policy lets the service
+// accounts do with the key is only what a read needs — kms:Decrypt, made by Secrets Manager
+// (kms:ViaService), and, where the model says so (KmsKey::only_its_secrets), only for the secrets
+// the model encrypts with the key (kms:EncryptionContext:SecretARN). Asked over every AWS
+// principal of every account of the model but the key's, with an identity policy allowing
+// everything, over every KMS request a caller can make (context_keys.hpp: kms-by-caller, where
+// the caller sets kms:ViaService and the encryption context only by going through a service).
+// AWS rules relied on:
+// - A GetSecretValue needs only kms:Decrypt on the key: Secrets Manager User Guide, "Secret
+//   encryption and decryption", Permissions for the KMS key: "GetSecretValue and
+//   BatchGetSecretValue" need "kms:Decrypt" (GenerateDataKey only to create or change a value,
+//   which other accounts must not: secret-integrity).
+// - kms:ViaService: AWS KMS Developer Guide, "kms:ViaService": it "limits use of a KMS key to
+//   requests from specified AWS services", value "<service>.<region>.amazonaws.com"; a direct
+//   call (the AWS CLI, an SDK) carries no kms:ViaService, so StringEquals on it fails.
+// - Secrets Manager's encryption context: same Secrets Manager page, "Secrets Manager uses ... the
+//   encryption context" {"SecretARN": the secret's ARN, "SecretVersionId": ...}; in a key policy
+//   it is the condition key kms:EncryptionContext:SecretARN (AWS KMS Developer Guide,
+//   "kms:EncryptionContext:context-key").
 #pragma once
 
+#include <xc/verify/api_properties.hpp>
 #include <xc/verify/checker.hpp>
 
 #include <algorithm>
@@ -282,6 +304,126 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                     "only the consumer and service accounts can read it; " + std::to_string(readers.size()) +
                         " reading service account(s) can decrypt it; it holds the endpoint the APIs admit",
                     secret.path);
+}
+
+// The one KMS action a service account's read needs (see the header).
+inline constexpr std::string_view key_scope_action = "kms:Decrypt";
+
+inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
+    const auto& g = checker.graph();
+    const std::string property = "secret-share";
+    // The encryption contexts it admits are those of every secret the model encrypts with it.
+    const auto its_secrets = g.in(key_vertex, model::EdgeKind::encrypted_by);
+    const auto& key = g.resource<model::KmsKey>(key_vertex);
+    const model::Identity& key_id = g[key_vertex].identity;
+    const std::string owner = key_id.account;
+    std::set<std::string> all_accounts, others;
+    for (const auto& [_, a] : checker.model().accounts) {
+        all_accounts.insert(a.id);
+        if (a.id != owner) others.insert(a.id);
+    }
+    const std::string via = "secretsmanager." + key_id.region + ".amazonaws.com";
+    // The encryption contexts of its secrets. The characters AWS assigns may here be any, ':'
+    // included: through Secrets Manager the context is a real secret's ARN, and none holds ':'
+    // after "secret:" (Secrets Manager API Reference, CreateSecret, Name: "The secret name can
+    // contain ASCII letters, numbers, and the following characters: /_+=.@-"; the suffix is six
+    // random characters), so a value that differs from one of these only there is no secret's.
+    std::vector<Glob> secret_arns;
+    for (auto s : its_secrets) {
+        Glob arn = glob_of(g[s].identity.arn());
+        for (auto& t : arn.tokens)
+            if (t.kind == Glob::Kind::any_char) t.no_colon = false;
+        secret_arns.push_back(std::move(arn));
+    }
+    const std::string scope = std::string(key_scope_action) + " through Secrets Manager (kms:ViaService " + via + ")" +
+                              (key.only_its_secrets ? ", for the secrets it encrypts (kms:EncryptionContext:SecretARN)" : "");
+    if (others.empty()) {
+        checker.add(property, key_vertex, Verdict::proved, "no other account: the key serves only its own", key.policy.path);
+        return;
+    }
+    const auto& pol = key.policy.parsed;
+    try {
+        detail::require_known_identity(pol, key_id.resource, "kms", false);
+        PolicyQuery q(checker.z3());
+        q.declare(pol);
+        q.set_path(RequestPath::kms_by_caller);
+        CallerSpace callers =
+            CallerSpace::only(CallerKind::role_session).with(CallerKind::user).with(CallerKind::root).with(CallerKind::federated_user);
+        callers.customer_accounts.assign(all_accounts.begin(), all_accounts.end());
+        q.set_callers(callers);
+        q.caller_arn().prefer({"arn:aws:iam::" + *others.begin() + ":role/xc-service-caller"});
+        q.resource_segment(0).fix(key_id.partition);
+        q.resource_segment(1).fix("kms");
+        q.resource_segment(2).fix(key_id.region);
+        q.resource_segment(3).fix(owner);
+        q.resource_segment(4).restrict({glob_of(key_id.resource), policy::CaseMode::Sensitive, true});
+        q.resource_segment(4).prefer({key_id.resource.stand_in()});
+        q.set_resource_account(owner);
+        // KMS receives only its own actions.
+        q.action().restrict({Glob::literal("kms:").append_run(false), policy::CaseMode::Insensitive, true});
+        q.action().prefer({std::string(key_scope_action), "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncryptFrom", "kms:DescribeKey"});
+        q.display("kms:ViaService");
+        q.display("kms:EncryptionContext:SecretARN");
+        auto& via_key = q.text_key("kms:viaservice");
+        via_key.texts[0]->prefer({via});
+        auto& context_key = q.text_key("kms:encryptioncontext:secretarn");
+        // kms:CallerAccount is the caller's account (AWS KMS Developer Guide, kms:CallerAccount: "the
+        // AWS account of the caller"), which the context table leaves free on this path: tied here,
+        // so that a witness reads as one caller's request.
+        auto& caller_account = q.text_key("kms:calleraccount");
+        z3::expr_vector inside(checker.z3());
+        for (const auto& a : others) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
+        z3::expr_vector its(checker.z3());
+        for (const auto& arn : secret_arns) its.push_back(context_key.texts[0]->matches(arn, policy::CaseMode::Sensitive));
+        z3::expr in_scope = q.action().equals(key_scope_action, policy::CaseMode::Insensitive) && *via_key.present &&
+                            via_key.texts[0]->equals(via);
+        if (key.only_its_secrets) in_scope = in_scope && *context_key.present && z3::mk_or(its);
+        // The same, concretely: why `r` is outside the scope ("" if it is not).
+        auto outside = [&](const policy::Request& r) -> std::string {
+            if (policy::ascii_lower(r.action) != policy::ascii_lower(key_scope_action)) return r.action + " is not " + std::string(key_scope_action);
+            const auto* v = r.context.find("kms:ViaService");
+            if (!v) return "a direct call, not through Secrets Manager (no kms:ViaService)";
+            if (v->values.size() != 1 || v->values.front() != via) return "a call through " + v->values.front() + ", not Secrets Manager";
+            if (!key.only_its_secrets) return "";
+            const auto* c = r.context.find("kms:EncryptionContext:SecretARN");
+            if (!c) return "no SecretARN encryption context: not for a secret the model encrypts with the key";
+            const bool ours = c->values.size() == 1 && std::any_of(secret_arns.begin(), secret_arns.end(), [&](const Glob& gl) {
+                                  return detail::glob_matches(gl, c->values.front(), policy::CaseMode::Sensitive);
+                              });
+            return ours ? "" : "for SecretARN " + c->values.front() + ", which is no secret the model encrypts with the key";
+        };
+        Decision d{&pol, {&detail::allow_everything()}, false, owner};
+        auto concrete = [&](const policy::Request& r) {
+            const bool in_other = r.principal && r.principal->type == policy::PrincipalType::AWS && others.contains(r.principal->account());
+            const auto* ca = r.context.find("kms:CallerAccount");
+            if (!in_other || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
+            return in_other && !outside(r).empty() &&
+                   policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
+        };
+        auto result = q.solve(q.allowed(d) && z3::mk_or(inside) && !in_scope, checker.options().timeout_ms, concrete);
+        if (result.answer == QueryResult::Answer::unknown) {
+            checker.add(property, key_vertex, Verdict::undecided, "could not decide what other accounts may do with the key: " + result.reason,
+                        key.policy.path);
+        } else if (result.answer == QueryResult::Answer::unsatisfiable) {
+            checker.add(property, key_vertex, Verdict::proved, "other accounts may use the key only for " + scope, key.policy.path);
+        } else {
+            const auto& req = result.witness->request;
+            auto outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, req);
+            auto& f = checker.add(property, key_vertex, Verdict::violated,
+                                  result.witness->caller + ", of account " + req.principal->account() + ", may " + req.action +
+                                      " with the key: " + outside(req),
+                                  key.policy.path);
+            f.witness = to_json(req);
+            f.statements = statement_refs(outcome, key.policy);
+            if (!f.statements.empty()) f.path = f.statements.front().path();
+            f.fix = "grant other accounts only kms:Decrypt, with a Condition {\"StringEquals\": {\"kms:ViaService\": \"" + via + "\"}}" +
+                    (key.only_its_secrets ? std::string(" and {\"StringLike\": {\"kms:EncryptionContext:SecretARN\": [the ARNs of the "
+                                                        "secrets it encrypts]}}")
+                                          : std::string());
+        }
+    } catch (const Unsupported& e) {
+        checker.add(property, key_vertex, Verdict::undecided, std::string("not decided: ") + e.what(), key.policy.path);
+    }
 }
 
 }  // namespace xc::verify

@@ -72,11 +72,14 @@ TEST(Load, TheReferenceModelLoadsAndExpandsItsTemplate) {
     EXPECT_EQ(statement["Resource"][0], "arn:aws:dynamodb:eu-central-1:333333333333:table/cross-account-microservices-food");
     EXPECT_EQ(food.lambdas.at("get-orders").vpc, "main");
     EXPECT_EQ(m.consumer.secrets.at("endpoint-id").kms_key, (xc::model::Ref{"consumer", "shared-secret"}));
+    EXPECT_TRUE(m.consumer.kms_keys.at("shared-secret").only_its_secrets);
     EXPECT_EQ(api.path, "/services/food/apis/orders");
 }
 
 TEST(Load, WrongTypesNameTheExpectedType) {
     expect_error(mutate("\"rotation\": true", "\"rotation\": \"yes\""), "/consumer/kmsKeys/shared-secret/rotation",
+                 "expected true or false, found a string");
+    expect_error(mutate("\"onlyItsSecrets\": true", "\"onlyItsSecrets\": \"yes\""), "/consumer/kmsKeys/shared-secret/onlyItsSecrets",
                  "expected true or false, found a string");
     expect_error(mutate("\"port\": 443,\n            \"protocol\": \"HTTPS\",\n            \"sslPolicy\"",
                         "\"port\": 70000,\n            \"protocol\": \"HTTPS\",\n            \"sslPolicy\""),
@@ -271,7 +274,7 @@ TEST(Load, MalformedPoliciesAreReportedWithTheirFullPath) {
     expect_error(mutate("\"Condition\": { \"StringEquals\": { \"aws:SourceVpce\"", "\"Condition\": { \"StringEqual\": { \"aws:SourceVpce\""),
                  "/services/food/apis/orders/policy/Statement/0/Condition/StringEqual", "unknown condition operator 'StringEqual'",
                  "did you mean 'StringEquals'?");
-    expect_error(mutate("\"Action\": [ \"kms:Decrypt\", \"kms:DescribeKey\" ],", "\"Action\": [ \"kms:Decrypt\", \"kms:DescribeKey\" ], \"NotAction\": \"kms:*\","),
+    expect_error(mutate("\"Action\": [ \"kms:Decrypt\" ],", "\"Action\": [ \"kms:Decrypt\" ], \"NotAction\": \"kms:*\","),
                  "/consumer/kmsKeys/shared-secret/policy/Statement/1", "statement has both Action and NotAction; use one");
 }
 

@@ -13,9 +13,10 @@
 //  - which names an existing ACM certificate (a literal ARN) covers;
 //  - an endpoint id no secret of the model shares: the emitted root takes it from an input
 //    variable defaulting to the model's id, a literal no given root creates.
-// And one place where the model says more than any deployment can: a public hosted zone with
+// And two places where the model says more than any deployment can: a public hosted zone with
 // VPCs listed (a Route 53 public zone has no VPC associations; the emitter writes none), where
-// the model still finds the request path and Terraform finds none (`known_divergences`).
+// the model still finds the request path and Terraform finds none; and a key's onlyItsSecrets,
+// a requirement the model states and no deployment carries (`known_divergences`).
 #include "xc/emit/lowering/identifier.hpp"
 #include "xc/emit/terraform.hpp"
 #include "xc/input/terraform/link.hpp"
@@ -54,6 +55,10 @@ std::string terraform_subject(const std::string& subject) {
         start = slash + 1;
     }
     if (parts.size() < 3) return subject;  // account/NAME
+    // A target group is named by its resource, which the emitter names after its load balancer and itself.
+    if (parts[1] == "target-group" && parts.size() == 4)
+        return parts[0] + "/" + parts[1] + "/" + xc::emit::lowering::identifier(parts[2]) + "/" +
+               xc::emit::lowering::identifier(parts[2] + "_" + parts[3]);
     std::string out = parts[0] + "/" + parts[1];
     for (std::size_t i = 2; i < parts.size(); ++i) out += "/" + xc::emit::lowering::identifier(parts[i]);
     return out;
@@ -100,6 +105,12 @@ const std::map<std::tuple<std::string, std::string, std::string>, std::string>& 
         // ... and no emitted API reads the secret any more, so the secret no longer fails to hold
         // what the APIs admit (the emitter drops the model's endpointIdFrom in this case).
         {{"mutants/secret-holds-other-endpoint", "secret-share", "consumer/secret/endpoint_id"}, "no API reads the secret"},
+        // The model asks that the key serve only its secrets (onlyItsSecrets): a requirement of the
+        // model, not a deployed attribute, so the Terraform read back does not ask it, and a key
+        // policy without the encryption context is within the scope it does ask.
+        {{"mutants/key-policy-any-secret", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
+        {{"mutants/key-policy-other-secret", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
+        {{"mutants/key-policy-secret-prefix", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
     };
     return d;
 }

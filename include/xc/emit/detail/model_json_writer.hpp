@@ -97,6 +97,7 @@ private:
             if (!v.description.empty()) k["description"] = v.description;
             if (v.rotation) k["rotation"] = true;
             k["policy"] = policy(v.policy);
+            if (v.only_its_secrets) k["onlyItsSecrets"] = true;
             return k;
         });
         collection(o, "secrets", s.secrets, [&](const model::Secret& v) { return secret(v, s); });

@@ -333,7 +333,8 @@ private:
             v.description = o.string("description", false).value_or("");
             v.rotation = o.boolean("rotation").value_or(false);
             if (auto p = policy(o, "policy", true)) v.policy = *p;
-        }, {"description", "rotation", "policy"}, "a KMS key");
+            v.only_its_secrets = o.boolean("onlyItsSecrets").value_or(false);
+        }, {"description", "rotation", "policy", "onlyItsSecrets"}, "a KMS key");
         collection(r, "secrets", "secrets", scope.secrets, [&](Secret& v, const ObjectReader& o) { read_secret(v, o); },
                    {"description", "kmsKey", "value", "policy", "deployedName"}, "a secret");
         collection(r, "instances", "instances", scope.instances,

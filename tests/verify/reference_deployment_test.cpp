@@ -1,0 +1,94 @@
+// The reference deployment's weaknesses (tests/verify/reference_deployment.json, on the
+// reference model): key scope and target health are VIOLATED, each with a witness a reader can
+// follow and the tests re-check — the KMS request the key policy allows a service account, and
+// the health check with the response API Gateway gives it.
+#include <xc/policy/evaluate.hpp>
+#include <xc/verify/secret_share.hpp>
+#include <xc/verify/target_health.hpp>
+#include <xc/verify/verify.hpp>
+
+#include <model_variants.hpp>
+#include <test_support.hpp>
+#include <witness.hpp>
+
+#include <gtest/gtest.h>
+
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace reference_deployment_test {
+
+namespace {
+
+using nlohmann::json;
+
+const xc::verify::Finding* violated(const xc::verify::Report& r, std::string_view property, std::string_view subject) {
+    for (const auto& f : r.findings)
+        if (f.property == property && f.subject == subject && f.verdict == xc::verify::Verdict::violated) return &f;
+    return nullptr;
+}
+
+json deployment_patch() {
+    return json::parse(xc::test::read_file(xc::test::source_dir() / "tests/verify/reference_deployment.json"))["patch"];
+}
+
+}  // namespace
+
+TEST(ReferenceDeployment, KeyScopeIsViolatedByAKmsRequestOutsideSecretsManager) {
+    const auto graph = xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch()));
+    const auto report = xc::verify::verify(graph);
+    const auto* f = violated(report, "secret-share", "consumer/kms-key/shared-secret");
+    ASSERT_NE(f, nullptr);
+    // The witness: a principal of a service account, a KMS request the key policy allows, not
+    // kms:Decrypt through Secrets Manager.
+    auto request = xc::test::request_of(f->witness);
+    ASSERT_TRUE(request.principal.has_value());
+    const std::string account = request.principal->account();
+    EXPECT_TRUE(account == "222222222222" || account == "333333333333") << f->witness.dump();
+    const auto key_vertex = *graph.find(f->subject);
+    const auto& key = graph.resource<xc::model::KmsKey>(key_vertex);
+    request.resource_account = "111111111111";
+    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed}, request).verdict,
+              xc::policy::Verdict::Allow)
+        << f->witness.dump();
+    const auto* via = request.context.find("kms:ViaService");
+    EXPECT_TRUE(request.action != "kms:Decrypt" || via == nullptr) << f->witness.dump();
+    // What a reader follows: who, which action, and why it is out of scope; the statement that allows it.
+    EXPECT_NE(f->message.find(account), std::string::npos) << f->message;
+    EXPECT_NE(f->message.find(request.action), std::string::npos) << f->message;
+    ASSERT_FALSE(f->statements.empty());
+    EXPECT_EQ(f->statements.front().path(), "/consumer/kmsKeys/shared-secret/policy/Statement/1");
+    EXPECT_NE(f->fix.find("kms:ViaService"), std::string::npos);
+    // Called directly, the Decrypt itself is out of scope too: the same policy allows it with no kms:ViaService.
+    request.action = "kms:Decrypt";
+    request.context.erase("kms:ViaService");
+    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed}, request).verdict,
+              xc::policy::Verdict::Allow);
+}
+
+TEST(ReferenceDeployment, TargetHealthIsViolatedByTheLoginHealthCheck) {
+    const auto graph = xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch()));
+    const auto report = xc::verify::verify(graph);
+    const auto* f = violated(report, "api-liveness", "consumer/target-group/internal/execute-api");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->witness["request"]["protocol"], "HTTPS");
+    EXPECT_EQ(f->witness["request"]["port"], 443);
+    EXPECT_EQ(f->witness["request"]["path"], "/login");
+    EXPECT_EQ(f->witness["response"]["status"], 403);
+    EXPECT_EQ(f->witness["matcher"], "200");
+    EXPECT_FALSE(f->witness["source"].get<std::string>().empty());
+    EXPECT_NE(f->message.find("403"), std::string::npos) << f->message;
+    EXPECT_NE(f->message.find("failing open"), std::string::npos) << f->message;
+    EXPECT_EQ(f->path, "/consumer/loadBalancers/internal/targetGroups/execute-api/healthCheck/matcher");
+    EXPECT_EQ(report.exit_code(), 1);
+}
+
+// The two weaknesses are the only ones: the rest of the reference deployment is proved.
+TEST(ReferenceDeployment, NothingElseIsViolated) {
+    const auto report = xc::verify::verify(xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch())));
+    for (const auto& f : report.findings)
+        if (f.verdict != xc::verify::Verdict::proved)
+            EXPECT_TRUE((f.property == "secret-share" && f.subject == "consumer/kms-key/shared-secret") ||
+                        (f.property == "api-liveness" && f.subject == "consumer/target-group/internal/execute-api"))
+                << f.property << " " << f.subject << ": " << f.message;
+}
+
+}  // namespace reference_deployment_test
