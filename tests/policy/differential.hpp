@@ -45,7 +45,10 @@ struct Case {
 
 class Generator {
 public:
-    explicit Generator(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+    // `variable_heavy`: half of the resource paths and string condition values that can hold a
+    // policy variable do (the symbolic encoding's property test).
+    explicit Generator(std::uint64_t seed, bool variable_heavy = false)
+        : state_(seed * 0x9E3779B97F4A7C15ull + 1), variable_heavy_(variable_heavy) {}
 
     Case next() {
         Case c;
@@ -67,6 +70,18 @@ public:
 
 private:
     std::uint64_t state_;
+    bool variable_heavy_ = false;
+
+    // A pick from `pool`, from its entries with a variable half of the time when variable-heavy.
+    std::string pick_value(const std::vector<std::string>& pool) {
+        if (variable_heavy_ && chance(50)) {
+            std::vector<std::string> with;
+            for (const auto& v : pool)
+                if (v.find("${") != std::string::npos) with.push_back(v);
+            if (!with.empty()) return pick(with);
+        }
+        return pick(pool);
+    }
 
     std::uint64_t bits() {  // splitmix64: portable and deterministic
         std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
@@ -198,9 +213,9 @@ private:
     std::string make_resource_pattern(bool allow_shorthand) {
         std::string stage = pick_s({"prod", "dev", "*", "pr?d"});
         std::string method = pick_s({"GET", "POST", "*", "G*"});
-        std::string path = pick_s({"pets", "pets/*", "*", "admin", "pets/?", "Pets", "${aws:PrincipalTag/team}", "*/1",
-                                   "${aws:username}", "${aws:username}/*", "${aws:userid, 'pets'}", "${aws:PrincipalAccount}",
-                                   "pets/${*}", "${aws:SourceVpce, 'admin'}"});
+        std::string path = pick_value({"pets", "pets/*", "*", "admin", "pets/?", "Pets", "${aws:PrincipalTag/team}", "*/1",
+                                       "${aws:username}", "${aws:username}/*", "${aws:userid, 'pets'}", "${aws:PrincipalAccount}",
+                                       "pets/${*}", "${aws:SourceVpce, 'admin'}"});
         std::string tail = stage + "/" + method + "/" + path;
         switch (below(9)) {
             case 0: return "*";
@@ -256,7 +271,7 @@ private:
         else pool = {"true", "false", "a", "b", "c", "a*", "x"};
         std::vector<std::string> out;
         std::size_t n = 1 + below(3);
-        for (std::size_t i = 0; i < n; ++i) out.push_back(pick(pool));
+        for (std::size_t i = 0; i < n; ++i) out.push_back(pick_value(pool));
         return one_or_many(out);
     }
 
@@ -407,6 +422,18 @@ private:
 };
 
 // ---- the same case in xc types ------------------------------------------------------------------
+
+// Whether a policy has a policy variable (in a Resource / NotResource entry or a condition value).
+inline bool has_policy_variables(const Policy& p) {
+    for (const auto& st : p.statements) {
+        for (const auto& r : st.resource.patterns)
+            if (r.value.has_variables) return true;
+        for (const auto& c : st.conditions)
+            for (const auto& v : c.values)
+                if (v.value.has_variables) return true;
+    }
+    return false;
+}
 
 struct XcCase {
     Policy resource;
