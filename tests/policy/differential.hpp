@@ -48,7 +48,7 @@ public:
     // `variable_heavy`: half of the resource paths and string condition values that can hold a
     // policy variable do (the symbolic encoding's property test).
     explicit Generator(std::uint64_t seed, bool variable_heavy = false)
-        : state_(seed * 0x9E3779B97F4A7C15ull + 1), variable_heavy_(variable_heavy) {}
+        : state_(mix(seed)), variable_heavy_(variable_heavy) {}
 
     Case next() {
         Case c;
@@ -83,12 +83,14 @@ private:
         return pick(pool);
     }
 
-    std::uint64_t bits() {  // splitmix64: portable and deterministic
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    static std::uint64_t mix(std::uint64_t z) {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
+    // splitmix64: portable and deterministic. The seed is mixed first: a state of seed * step would
+    // make seed n + 1 the stream of seed n shifted by one draw.
+    std::uint64_t bits() { return mix(state_ += 0x9E3779B97F4A7C15ull); }
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(bits() % n); }
     bool chance(unsigned percent) { return below(100) < percent; }
     template <class T>

@@ -755,9 +755,11 @@ private:
         std::optional<TextView> value;  // the key's value there; nullopt: no value (the default applies)
     };
 
-    // A key read through a variable holds text (the variable substitutes it as text).
+    // A key read through a variable holds text (the variable substitutes it as text), stored from
+    // the start: a witness must carry it whenever it is present, read by an encoded clause or not.
     Key& variable_key(const std::string& name) {
         Key& k = key(name);
+        if (k.multivalued) return k;  // never gives a variable a value: not read
         if (const ContextKey* row = find_context_key(name); row && !row->multivalued &&
                                                              (row->type == KeyType::ip || row->type == KeyType::date || row->type == KeyType::epoch))
             throw Unsupported("policy variable '${" + name + "}': the key holds " + (row->type == KeyType::ip ? "an IP address" : "a time") +
@@ -766,6 +768,7 @@ private:
             throw Unsupported("policy variable '${" + name + "}': the key is also compared with " + k.kind_family +
                               " operators; xc does not relate the two readings of one value");
         set_kind(k, KeyKind::text, "String");
+        if (!detail::is_principal_key(name)) ensure_storage(k);  // principal keys: caller_space.hpp's
         return k;
     }
 
@@ -789,6 +792,7 @@ private:
                 if (account) value = TextView(*named_caller_account(k));
                 out.push_back({named_caller(), value});
             }
+            if (out.empty()) out.push_back({ctx_.bool_val(false), std::nullopt});  // no caller at all
             return out;
         }
         const ContextKey* row = find_context_key(name);
@@ -887,7 +891,8 @@ private:
                         throw Unsupported("policy variables " + variable_list() + " in " + where + ": more than " +
                                           std::to_string(max_candidates) + " candidate values");
                     std::vector<std::size_t> choice(ranging.size(), 0);
-                    while (true) {
+                    for (std::size_t tried = 1;; ++tried) {
+                        if (tried % 1024 == 0 && deadline_.expired()) throw QueryTimedOut(deadline_.reason("the encoding"));
                         policy::Context values = known;
                         z3::expr_vector equal(ctx_);
                         for (std::size_t r = 0; r < ranging.size(); ++r) {
