@@ -124,7 +124,7 @@ TEST(DiffGate, NarrowingPassesAndReportsRemovedAccess) {
 
 TEST(DiffGate, UndecidedIsExitThreeNeverAPass) {
     Checkout c;
-    // A policy variable: xc does not encode those, so the API's comparison is UNDECIDED.
+    // A policy variable relating two ranging keys: xc does not decide those, so the API's comparison is UNDECIDED.
     c.add("head.json", replace_once(xc::test::reference_model_text(), consumer_only,
                                     R"("Condition": { "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718", "aws:PrincipalTag/team": "${aws:username}" } })"));
     auto r = c.xc("diff base.json head.json");

@@ -76,8 +76,8 @@ const Variant foreign_reader{"foreign-reader",
                              "\"arn:aws:iam::222222222222:root\", \"arn:aws:iam::333333333333:root\", \"arn:aws:iam::999999999999:root\" ] }"};
 // An internet-facing load balancer.
 const Variant public_alb{"public-alb", R"("scheme": "internal")", R"("scheme": "internet-facing")"};
-// A policy variable in a condition value: xc does not encode those yet, so api-endpoint-only is
-// UNDECIDED for both services — deterministically, unlike a solver timeout. (The consumer's
+// A policy variable in a condition value whose key and compared key both range over every
+// caller's values: xc does not decide those, so api-endpoint-only is UNDECIDED for both services — deterministically, unlike a solver timeout. (The consumer's
 // anonymous calls then match no Allow, so api-liveness is violated.)
 const Variant policy_variable{"policy-variable", R"("Condition": { "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718" } })",
                               R"("Condition": { "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718", "aws:PrincipalTag/team": "${aws:username}" } })"};

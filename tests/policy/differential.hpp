@@ -45,7 +45,10 @@ struct Case {
 
 class Generator {
 public:
-    explicit Generator(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+    // `variable_heavy`: half of the resource paths and string condition values that can hold a
+    // policy variable do (the symbolic encoding's property test).
+    explicit Generator(std::uint64_t seed, bool variable_heavy = false)
+        : state_(mix(seed)), variable_heavy_(variable_heavy) {}
 
     Case next() {
         Case c;
@@ -67,13 +70,27 @@ public:
 
 private:
     std::uint64_t state_;
+    bool variable_heavy_ = false;
 
-    std::uint64_t bits() {  // splitmix64: portable and deterministic
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    // A pick from `pool`, from its entries with a variable half of the time when variable-heavy.
+    std::string pick_value(const std::vector<std::string>& pool) {
+        if (variable_heavy_ && chance(50)) {
+            std::vector<std::string> with;
+            for (const auto& v : pool)
+                if (v.find("${") != std::string::npos) with.push_back(v);
+            if (!with.empty()) return pick(with);
+        }
+        return pick(pool);
+    }
+
+    static std::uint64_t mix(std::uint64_t z) {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
+    // splitmix64: portable and deterministic. The seed is mixed first: a state of seed * step would
+    // make seed n + 1 the stream of seed n shifted by one draw.
+    std::uint64_t bits() { return mix(state_ += 0x9E3779B97F4A7C15ull); }
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(bits() % n); }
     bool chance(unsigned percent) { return below(100) < percent; }
     template <class T>
@@ -107,7 +124,7 @@ private:
         std::string action = chance(75) ? "execute-api:Invoke" : pick_s({"execute-api:InvalidateCache", "execute-api:ManageConnections"});
         std::string resource = std::string("arn:aws:execute-api:us-east-1:") + kApiAccount + ":" + pick_s({"abc123", "abc123", "def456"}) +
                                "/" + pick_s({"prod", "dev"}) + "/" + pick_s({"GET", "POST"}) + "/" +
-                               pick_s({"pets", "pets/1", "admin", "Pets"});
+                               pick_s({"pets", "pets/1", "admin", "Pets", "alice", "111122223333"});
         json context = json::object();
         auto maybe = [&](const char* key, json value, unsigned percent = 45) {
             if (chance(percent)) context[vary_case(key)] = std::move(value);
@@ -125,7 +142,8 @@ private:
         maybe("aws:MultiFactorAuthAge", pick_s({"0", "300", "3600", "7200.5"}), 30);
         maybe("aws:CurrentTime", pick_s({"2024-01-01T00:00:00Z", "2024-06-01T12:30:00Z", "2025-03-01T00:00:00Z"}), 30);
         maybe("aws:EpochTime", pick_s({"1704067200", "1717245000", "1740787200"}), 30);
-        maybe("aws:username", pick_s({"alice", "bob", "YWxpY2U="}), 35);
+        maybe("aws:username", pick_s({"alice", "bob", "YWxpY2U=", "pets"}), 35);
+        maybe("aws:userid", pick_s({"AIDAALICE", "AROAROLE:alice", "alice"}), 30);
         maybe("aws:PrincipalTag/team", pick_s({"alice", "red", "prod"}), 30);
         maybe("aws:TagKeys", pick_subset({"a", "b", "c"}), 35);
         maybe("aws:PrincipalOrgPaths", pick_subset({"o-aaa/r-1/ou-1/", "o-aaa/r-1/ou-2/"}), 25);
@@ -197,7 +215,9 @@ private:
     std::string make_resource_pattern(bool allow_shorthand) {
         std::string stage = pick_s({"prod", "dev", "*", "pr?d"});
         std::string method = pick_s({"GET", "POST", "*", "G*"});
-        std::string path = pick_s({"pets", "pets/*", "*", "admin", "pets/?", "Pets", "${aws:PrincipalTag/team}", "*/1"});
+        std::string path = pick_value({"pets", "pets/*", "*", "admin", "pets/?", "Pets", "${aws:PrincipalTag/team}", "*/1",
+                                       "${aws:username}", "${aws:username}/*", "${aws:userid, 'pets'}", "${aws:PrincipalAccount}",
+                                       "pets/${*}", "${aws:SourceVpce, 'admin'}"});
         std::string tail = stage + "/" + method + "/" + path;
         switch (below(9)) {
             case 0: return "*";
@@ -227,22 +247,33 @@ private:
     json string_values(const char* key) {
         std::string k(key);
         std::vector<std::string> pool;
-        if (k == "aws:SourceVpce") pool = {"vpce-1", "vpce-2", "vpce-*", "VPCE-1", "vpce-?", "vpce-${aws:username}", "${aws:SourceVpce}"};
+        // Policy variables over the keys a request carries, with defaults and the ${*} ${?} ${$} escapes.
+        if (k == "aws:SourceVpce")
+            pool = {"vpce-1", "vpce-2", "vpce-*", "VPCE-1", "vpce-?", "vpce-${aws:username}", "${aws:SourceVpce}",
+                    "${aws:userid, 'vpce-1'}", "vpce-${aws:username, '2'}", "vpce-${*}"};
         else if (k == "aws:SourceVpc") pool = {"vpc-1", "vpc-2", "vpc-*"};
-        else if (k == "aws:PrincipalAccount") pool = {kApiAccount, kOtherAccount, "1111*", "4444????????", "*", "anonymous"};
-        else if (k == "aws:SourceAccount") pool = {kApiAccount, kOtherAccount, "1111*"};
+        else if (k == "aws:PrincipalAccount")
+            pool = {kApiAccount, kOtherAccount, "1111*", "4444????????", "*", "anonymous", "${aws:SourceAccount}",
+                    "${aws:SourceAccount, '111122223333'}", "${aws:username}"};
+        else if (k == "aws:SourceAccount") pool = {kApiAccount, kOtherAccount, "1111*", "${aws:PrincipalAccount}", "${aws:PrincipalAccount}*"};
+        else if (k == "aws:userid")
+            pool = {"AIDAALICE", "AROA*:alice", "*:${aws:username}", "${aws:username}", "AROAROLE:${aws:username, 'bob'}", "${?}*"};
         else if (k == "aws:PrincipalOrgID") pool = {"o-aaa", "o-bbb", "O-AAA", "o-*"};
-        else if (k == "aws:username") pool = {"alice", "bob", "ALICE", "a*", "${aws:PrincipalTag/team}", "${aws:PrincipalTag/team, 'bob'}"};
+        else if (k == "aws:username")
+            pool = {"alice", "bob", "ALICE", "a*", "${aws:PrincipalTag/team}", "${aws:PrincipalTag/team, 'bob'}", "${aws:userid}",
+                    "al${?}ce", "${$}{aws:userid}", "a${*}"};
         else if (k == "aws:PrincipalTag/team") pool = {"alice", "red", "r?d", "${aws:username}"};
         else if (k == "aws:SourceIp") pool = {"10.0.0.5", "10.*", "2001:db8::5"};
         else if (k == "aws:PrincipalArn")
             pool = {"arn:aws:iam::111122223333:role/caller", "arn:aws:iam::*:role/caller", "arn:aws:iam::4444*:role/*",
-                    "arn:aws:iam::*:user/alice", "arn:aws:sts::*:assumed-role/caller/*", "arn:aws:iam::1111????????:*"};
+                    "arn:aws:iam::*:user/alice", "arn:aws:sts::*:assumed-role/caller/*", "arn:aws:iam::1111????????:*",
+                    "arn:aws:iam::${aws:PrincipalAccount}:role/caller", "arn:aws:iam::*:user/${aws:username}",
+                    "arn:aws:iam::${aws:SourceAccount, '444455556666'}:*", "${aws:PrincipalArn}"};
         else if (k == "aws:SourceArn") pool = {"arn:aws:lambda:us-east-1:111122223333:function:orders", "arn:aws:lambda:*"};
         else pool = {"true", "false", "a", "b", "c", "a*", "x"};
         std::vector<std::string> out;
         std::size_t n = 1 + below(3);
-        for (std::size_t i = 0; i < n; ++i) out.push_back(pick(pool));
+        for (std::size_t i = 0; i < n; ++i) out.push_back(pick_value(pool));
         return one_or_many(out);
     }
 
@@ -263,7 +294,7 @@ private:
             {"aws:TagKeys", KeySpec::Multi},         {"aws:PrincipalOrgPaths", KeySpec::Multi},
             {"aws:CalledVia", KeySpec::Multi},       {"aws:username", KeySpec::Binary},
             {"aws:PrincipalArn", KeySpec::String},    {"aws:PrincipalArn", KeySpec::Arn},
-            {"aws:PrincipalAccount", KeySpec::String},
+            {"aws:PrincipalAccount", KeySpec::String}, {"aws:userid", KeySpec::String},
         };
         const KeySpec& ks = pick(keys);
         std::string op;
@@ -309,7 +340,9 @@ private:
                                   "arn:aws:lambda:*:111122223333:function:orders*", "arn:aws:lambda:*:*:function:billing",
                                   "arn:aws:iam::111122223333:role/caller", "arn:aws:iam::*:role/?aller",
                                   "arn:aws:iam::444455556666:role/*", "arn:aws:*", "arn:aws:iam::4444*:*",
-                                  "arn:aws:iam::*:user/alice", "arn:aws:sts::444455556666:assumed-role/*"});
+                                  "arn:aws:iam::*:user/alice", "arn:aws:sts::444455556666:assumed-role/*",
+                                  "arn:aws:iam::${aws:PrincipalAccount}:role/*", "arn:aws:iam::*:user/${aws:username}",
+                                  "arn:aws:lambda:*:${aws:SourceAccount}:function:*"});
                 break;
             case KeySpec::Multi:
                 op = pick_s({"StringEquals", "StringLike", "StringNotEquals", "StringNotLike"});
@@ -392,6 +425,18 @@ private:
 
 // ---- the same case in xc types ------------------------------------------------------------------
 
+// Whether a policy has a policy variable (in a Resource / NotResource entry or a condition value).
+inline bool has_policy_variables(const Policy& p) {
+    for (const auto& st : p.statements) {
+        for (const auto& r : st.resource.patterns)
+            if (r.value.has_variables) return true;
+        for (const auto& c : st.conditions)
+            for (const auto& v : c.values)
+                if (v.value.has_variables) return true;
+    }
+    return false;
+}
+
 struct XcCase {
     Policy resource;
     std::vector<Policy> identity;
@@ -472,12 +517,16 @@ inline XcAnswer evaluate(const XcCase& x) {
 //    prefix length is one host (/32, /128); an address of the other family is not in it, so
 //    NotIpAddress holds. The simulator answers false for a bare IPv6 host against an IPv4
 //    request address (and vice versa).
+//  VariableInArnOperatorValue — IAM User Guide, "IAM policy elements: Variables and tags":
+//    variables are replaced in Arn* condition values, which are then read as ARNs. The simulator
+//    splits the value at every ':' before substituting, so `${aws:PrincipalAccount}` (a key
+//    name holds a colon) is cut apart and the value is wrong or invalid.
 // Mixed epoch/ISO Date values (simulator: seconds vs milliseconds) are not generated at all;
 // PolicySimulatorDeviation.EpochAndIsoDatesDenoteTheSameInstant covers them.
 inline std::vector<std::string> known_simulator_deviations(const XcCase& x) {
     std::vector<std::string> found;
     bool any_value_if_exists = false, api_id_wildcard = false, zero_prefix = false, unresolved_not_resource = false,
-         bare_host_other_family = false;
+         bare_host_other_family = false, arn_variable = false;
     auto scan = [&](const Policy& p) {
         for (const auto& st : p.statements) {
             for (const auto& c : st.conditions)
@@ -489,6 +538,10 @@ inline std::vector<std::string> known_simulator_deviations(const XcCase& x) {
                     for (const auto& v : c.values)
                         if (v.cidr && v.cidr->prefix == 0 && v.cidr->network.family == IpAddress::Family::V4)
                             zero_prefix = true;
+            for (const auto& c : st.conditions)
+                if (c.op.family == OperatorFamily::Arn && x.request.context.find_lower(c.key_lower))
+                    for (const auto& v : c.values)
+                        if (v.value.has_variables) arn_variable = true;
             for (const auto& c : st.conditions) {
                 if (c.op.family != OperatorFamily::IpAddress) continue;
                 const ContextValue* present = x.request.context.find_lower(c.key_lower);
@@ -522,6 +575,7 @@ inline std::vector<std::string> known_simulator_deviations(const XcCase& x) {
     if (zero_prefix) found.push_back("Ipv4ZeroPrefix");
     if (bare_host_other_family) found.push_back("BareIpHostOtherFamily");
     if (unresolved_not_resource) found.push_back("UnresolvedVariableInNotResource");
+    if (arn_variable) found.push_back("VariableInArnOperatorValue");
     return found;
 }
 

@@ -80,7 +80,7 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     }
     std::filesystem::remove_all(work_dir());
 
-    std::size_t compared = 0, oracle_errors = 0, unexplained = 0, shown = 0;
+    std::size_t compared = 0, oracle_errors = 0, unexplained = 0, shown = 0, with_variables = 0;
     std::map<std::string, std::size_t> explained;
     std::map<std::string, std::size_t> verdicts;
     for (std::size_t i = 0; i < pairs; ++i) {
@@ -93,6 +93,9 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
         }
         ++compared;
         ++verdicts[a["overall"].get<std::string>()];
+        bool variables = has_policy_variables(xc_cases[i].resource);
+        for (const auto& p : xc_cases[i].identity) variables = variables || has_policy_variables(p);
+        with_variables += variables;
         const bool agree = a["resource"] == mine[i].resource && a["overall"] == mine[i].overall;
         if (agree) continue;
         auto reasons = known_simulator_deviations(xc_cases[i]);
@@ -109,7 +112,8 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     }
 
     std::cout << "[ differential ] " << compared << " pairs compared (seed " << seed << "), " << unexplained
-              << " unexplained disagreements, " << oracle_errors << " oracle errors\n";
+              << " unexplained disagreements, " << oracle_errors << " oracle errors; " << with_variables
+              << " pairs with policy variables\n";
     for (auto& [name, n] : explained) std::cout << "[ differential ] explained by exception " << name << ": " << n << "\n";
     for (auto& [name, n] : verdicts) std::cout << "[ differential ] oracle verdict " << name << ": " << n << "\n";
     std::cout << "[ differential ] xc: " << pairs << " decisions in " << xc_seconds << " s ("
@@ -123,6 +127,7 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     EXPECT_GT(verdicts["Allowed"], pairs / 50);
     EXPECT_GT(verdicts["ExplicitlyDenied"], pairs / 50);
     EXPECT_GT(verdicts["ImplicitlyDenied"], pairs / 50);
+    EXPECT_GT(with_variables, pairs / 4);
 }
 
 }  // namespace differential_test

@@ -484,6 +484,20 @@ TEST(PolicySimulatorDeviation, BareIpHostOfTheOtherFamilyIsNotContained) {
     EXPECT_FALSE(allowed(allow_if(R"({"IpAddress":{"aws:SourceIp":"2001:db8::5"}})"), r));
 }
 
+// IAM User Guide, "IAM policy elements: Variables and tags": variables are replaced in Arn*
+// condition values too; the value is then read as an ARN. iam-simulate splits the value at its
+// colons before substituting, which cuts `${aws:PrincipalAccount}` (a key name with a colon) apart.
+TEST(PolicySimulatorDeviation, VariableInArnOperatorValueIsSubstitutedFirst) {
+    Request r = anonymous();
+    r.context.set("aws:PrincipalArn", "arn:aws:iam::111122223333:role/caller");
+    r.context.set("aws:PrincipalAccount", "111122223333");
+    EXPECT_TRUE(allowed(allow_if(R"({"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}})"), r));
+    EXPECT_FALSE(allowed(allow_if(R"({"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}})"), r));
+    r.context.erase("aws:PrincipalAccount");  // no value: neither matches nor differs
+    EXPECT_FALSE(allowed(allow_if(R"({"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}})"), r));
+    EXPECT_FALSE(allowed(allow_if(R"({"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}})"), r));
+}
+
 TEST(PolicyTricky, ArnConditionValuesNeedSixComponents) {
     Request r = anonymous();
     r.context.set("aws:PrincipalArn", "arn:aws:iam::111122223333:role/caller");

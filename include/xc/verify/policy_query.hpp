@@ -17,8 +17,12 @@
 // policy/condition.hpp) rule for rule; every satisfying request is rebuilt concretely and
 // re-decided by that evaluator before it is reported.
 //
-// What is not encoded raises Unsupported, which the verifier reports as UNDECIDED: policy
-// variables, a context key compared in two different families (say as a string and an IP).
+// Policy variables are substituted where the query fixes either the variable's value or the
+// string compared with it (see with_variables for why that is exact).
+//
+// What is not encoded raises Unsupported, which the verifier reports as UNDECIDED: a policy
+// variable whose value and compared string both range, a context key compared in two different
+// families (say as a string and an IP).
 #pragma once
 
 #include <xc/error.hpp>
@@ -70,6 +74,23 @@ using xc::InternalError;
 // key can hold; nullopt: unknown (then any comparison of the key depends on it). A Null test
 // asks only for presence, which the context table fixes.
 inline void require_independent(const policy::Policy& p, const std::string& key_lower, const std::optional<Glob>& values, std::string_view why) {
+    // A policy variable reading the key puts its value into another comparison: assume it depends.
+    auto reads_key = [&](const policy::ValueTemplate& t) {
+        return std::any_of(t.parts.begin(), t.parts.end(), [&](const policy::ValueTemplate::Part& part) {
+            return part.kind == policy::ValueTemplate::Part::Kind::Variable && part.text == key_lower;
+        });
+    };
+    for (const auto& st : p.statements) {
+        for (const auto& rp : st.resource.patterns)
+            if (reads_key(rp.value))
+                throw Unsupported("the policy variable '${" + key_lower + "}' in resource '" + rp.text + "' reads a value AWS may send there: " +
+                                  std::string(why));
+        for (const auto& c : st.conditions)
+            for (const auto& v : c.values)
+                if (reads_key(v.value))
+                    throw Unsupported("the policy variable '${" + key_lower + "}' in the value of condition key '" + c.key +
+                                      "' reads a value AWS may send there: " + std::string(why));
+    }
     for (const auto& st : p.statements)
         for (const auto& c : st.conditions) {
             if (c.key_lower != key_lower || c.op.family == policy::OperatorFamily::Null) continue;
@@ -284,6 +305,12 @@ public:
         return of_caller ? var_->matches(*of_caller, mode) : var_->context().bool_val(false);
     }
     z3::expr equals(std::string_view s, policy::CaseMode mode = policy::CaseMode::Sensitive) const { return matches(Glob::literal(s), mode); }
+    // The text, when the query fixes it.
+    std::optional<std::string> known() const {
+        if (known_) return known_;
+        if (!var_->fixed()) return std::nullopt;
+        return account_ ? detail::account_of_arn(*var_->fixed()) : *var_->fixed();
+    }
 
 private:
     StringVar* var_ = nullptr;
@@ -387,8 +414,10 @@ public:
 
     // Declare the policies' keys before encoding: kinds, multivalued element counts, scales.
     void declare(const policy::Policy& p) {
-        for (const auto& st : p.statements)
+        for (const auto& st : p.statements) {
             for (const auto& c : st.conditions) declare_clause(c);
+            for (const auto& rp : st.resource.patterns) declare_variables(rp.value);
+        }
     }
     // The request's path: the context table (context_keys.hpp) then decides which keys AWS sets on
     // it and what they can hold; `known` gives the values AWS takes from the architecture.
@@ -550,10 +579,7 @@ private:
 
     void declare_clause(const policy::ConditionClause& c) {
         using F = policy::OperatorFamily;
-        for (const auto& v : c.values)
-            if (v.value.has_variables)
-                throw Unsupported("policy variable in the value of condition key '" + c.key + "' (" + c.op.name +
-                                  "); xc does not encode policy variables yet");
+        for (const auto& v : c.values) declare_variables(v.value);
         Key& k = key(c.key_lower);
         switch (c.op.family) {
             case F::Null: break;
@@ -698,6 +724,237 @@ private:
         return z3::mk_or(v) && z3::mk_and(pairs);
     }
 
+    // --- policy variables (policy/variables.hpp) ---------------------------------------
+    // A policy value with variables relates two strings: the one it is compared with (a key's
+    // value, the resource) and the values of the variables' keys. The glob atoms cannot say
+    // that, so the encoding reduces it, exactly, to comparisons with substituted values — each
+    // decided by the concrete functions the evaluator uses (resolve_pattern, compile_arn_pattern),
+    // so that both read defaults, escapes and "no value" alike:
+    //  (a) Every variable's value is known on each branch (a case of variable_cases: a caller ARN
+    //      the query fixes, "anonymous", a literal the context table fixes, a key absent on the
+    //      path, hence the default or no value): substitute it and encode the glob obtained
+    //      against the compared string as a value without variables.
+    //  (b) A variable ranges but the compared string x is fixed. A Match means x matches the
+    //      substituted pattern; the value is inserted as literal characters (variables.hpp), and
+    //      every literal character of a pattern that matches x equals (up to ASCII case when the
+    //      comparison folds case: glob_match folds character by character) the character of x it
+    //      is matched with — also for an ARN, whose segments are matched one by one and joined by
+    //      the same colons in pattern and x. So the value is a substring of x (up to case): finitely
+    //      many candidates s. For each, the atom "value = s" (in the comparison's case mode, so it
+    //      holds for exactly the values the comparison cannot tell from s) gets the evaluator's
+    //      result for s. A value equal to no candidate gives no Match; it gives no Invalid either
+    //      where only a missing value makes a comparison Invalid (String, Binary, Resource). For
+    //      an Arn operator, whether the substituted text is a six-part ARN depends on the value
+    //      itself: where Invalid matters (the negated operators), that shape is not encoded.
+    //  Otherwise — both strings range, a Bool value built from a ranging key, more candidates
+    //  than the bound — Unsupported (UNDECIDED), naming the variable.
+    using MatchInvalid = std::pair<z3::expr, z3::expr>;
+
+    struct VariableCase {
+        z3::expr guard;                 // the branch of the query
+        std::optional<TextView> value;  // the key's value there; nullopt: no value (the default applies)
+    };
+
+    // A key read through a variable holds text (the variable substitutes it as text), stored from
+    // the start: a witness must carry it whenever it is present, read by an encoded clause or not.
+    Key& variable_key(const std::string& name) {
+        Key& k = key(name);
+        if (k.multivalued) return k;  // never gives a variable a value: not read
+        if (const ContextKey* row = find_context_key(name); row && !row->multivalued &&
+                                                             (row->type == KeyType::ip || row->type == KeyType::date || row->type == KeyType::epoch))
+            throw Unsupported("policy variable '${" + name + "}': the key holds " + (row->type == KeyType::ip ? "an IP address" : "a time") +
+                              "; xc substitutes only keys read as text");
+        if (k.kind != KeyKind::unset && k.kind != KeyKind::text)
+            throw Unsupported("policy variable '${" + name + "}': the key is also compared with " + k.kind_family +
+                              " operators; xc does not relate the two readings of one value");
+        set_kind(k, KeyKind::text, "String");
+        if (!detail::is_principal_key(name)) ensure_storage(k);  // principal keys: caller_space.hpp's
+        return k;
+    }
+
+    void declare_variables(const policy::ValueTemplate& t) {
+        for (const auto& part : t.parts)
+            if (part.kind == policy::ValueTemplate::Part::Kind::Variable) variable_key(part.text);
+    }
+
+    // What the variable `${name}` stands for on each branch of the query (resolve_variable).
+    std::vector<VariableCase> variable_cases(const std::string& name) {
+        const z3::expr yes = ctx_.bool_val(true);
+        Key& k = variable_key(name);
+        if (detail::is_principal_key(name)) {  // as principal_clause reads them
+            const bool account = name == "aws:principalaccount";
+            std::vector<VariableCase> out;
+            if (space_.has(CallerKind::anonymous))
+                out.push_back({is(CallerKind::anonymous), account ? std::optional<TextView>(TextView(ctx_, "anonymous")) : std::nullopt});
+            if (space_.any_aws()) out.push_back({aws_caller(), account ? TextView::account_of(caller_arn_) : TextView(caller_arn_)});
+            if (space_.any_named()) {
+                std::optional<TextView> value;
+                if (account) value = TextView(*named_caller_account(k));
+                out.push_back({named_caller(), value});
+            }
+            if (out.empty()) out.push_back({ctx_.bool_val(false), std::nullopt});  // no caller at all
+            return out;
+        }
+        const ContextKey* row = find_context_key(name);
+        // A multivalued key never holds the one value a variable needs.
+        if (k.multivalued) return {{yes, std::nullopt}};
+        const PathRule rule = row ? row->on(path_) : PathRule{};
+        if (rule.presence == Presence::never) return {{yes, std::nullopt}};
+        ensure_storage(k);
+        std::vector<VariableCase> out{{!*k.present, std::nullopt}};
+        if (rule.presence != Presence::caller) {
+            // add_context_rule keeps a present value in the path's domain: when that is a few
+            // literals, one known case each.
+            std::vector<std::string> literals;
+            for (const auto& g : value_domain(*row, path_, known_)) {
+                std::string text;
+                for (const auto& t : g.tokens) {
+                    if (t.kind != Glob::Kind::literal) {
+                        literals.clear();
+                        break;
+                    }
+                    text.push_back(t.c);
+                }
+                if (text.size() != g.tokens.size()) break;
+                literals.push_back(std::move(text));
+            }
+            if (!literals.empty()) {
+                for (const auto& l : literals) out.push_back({*k.present && k.texts[0]->equals(l), TextView(ctx_, l)});
+                return out;
+            }
+        }
+        out.push_back({*k.present, TextView(*k.texts[0])});
+        return out;
+    }
+
+    // A comparison with a policy value `t` that has variables (see above). `decide(context)`:
+    // (Match, Invalid) of the comparison with the variables resolved from `context`;
+    // `compared`: the compared string when the query fixes it; `mode`: its case folding;
+    // `shape_matters`: whether Invalid is read and a present value's shape can make it Invalid.
+    MatchInvalid with_variables(const policy::ValueTemplate& t, const std::optional<std::string>& compared, policy::CaseMode mode,
+                                bool shape_matters, const std::string& where, const std::function<MatchInvalid(const policy::Context&)>& decide) {
+        static constexpr std::size_t max_branches = 256, max_candidates = 50'000;
+        std::vector<std::string> names;
+        for (const auto& part : t.parts)
+            if (part.kind == policy::ValueTemplate::Part::Kind::Variable && std::find(names.begin(), names.end(), part.text) == names.end())
+                names.push_back(part.text);
+        std::vector<std::vector<VariableCase>> cases;
+        for (const auto& n : names) cases.push_back(variable_cases(n));
+        auto variable_list = [&] {
+            std::string out;
+            for (const auto& n : names) out += (out.empty() ? "'${" : ", '${") + n + "}'";
+            return out;
+        };
+        z3::expr_vector match(ctx_), invalid(ctx_);
+        std::vector<std::size_t> pick(names.size(), 0);
+        for (std::size_t branches = 1;; ++branches) {
+            if (branches > max_branches) throw Unsupported("policy variables " + variable_list() + " in " + where + ": too many cases");
+            policy::Context known;
+            z3::expr_vector guards(ctx_);
+            std::vector<std::size_t> ranging;
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                const VariableCase& c = cases[i][pick[i]];
+                guards.push_back(c.guard);
+                if (!c.value) continue;
+                if (auto v = c.value->known()) known.set(names[i], *v);
+                else ranging.push_back(i);
+            }
+            const z3::expr guard = z3::mk_and(guards);
+            if (ranging.empty()) {  // (a)
+                auto [m, inv] = decide(known);
+                match.push_back(guard && m);
+                invalid.push_back(guard && inv);
+            } else {  // (b)
+                if (!compared)
+                    throw Unsupported("policy variable '${" + names[ranging.front()] + "}' in " + where +
+                                      ": the variable's value and the compared value both range over many strings; xc decides a "
+                                      "policy variable only where the query fixes one of the two");
+                // "No value" depends only on the keys that are absent here.
+                policy::Context probe = known;
+                for (auto i : ranging) probe.set(names[i], "");
+                if (!policy::resolve_text(t, probe)) {
+                    invalid.push_back(guard);
+                } else {
+                    if (shape_matters)
+                        throw Unsupported("policy variable '${" + names[ranging.front()] + "}' in " + where +
+                                          ": whether the substituted value is a well-formed ARN depends on the variable's value, "
+                                          "which ranges; xc does not encode that shape");
+                    const bool fold = mode == policy::CaseMode::Insensitive;
+                    const std::string x = fold ? policy::ascii_lower(*compared) : *compared;
+                    std::set<std::string> substrings;
+                    for (std::size_t i = 0; i <= x.size(); ++i)
+                        for (std::size_t j = i; j <= x.size(); ++j) substrings.insert(x.substr(i, j - i));
+                    const std::vector<std::string> candidates(substrings.begin(), substrings.end());
+                    double total = 1;
+                    for (std::size_t r = 0; r < ranging.size(); ++r) total *= static_cast<double>(candidates.size());
+                    if (total > static_cast<double>(max_candidates))
+                        throw Unsupported("policy variables " + variable_list() + " in " + where + ": more than " +
+                                          std::to_string(max_candidates) + " candidate values");
+                    std::vector<std::size_t> choice(ranging.size(), 0);
+                    for (std::size_t tried = 1;; ++tried) {
+                        if (tried % 1024 == 0 && deadline_.expired()) throw QueryTimedOut(deadline_.reason("the encoding"));
+                        policy::Context values = known;
+                        z3::expr_vector equal(ctx_);
+                        for (std::size_t r = 0; r < ranging.size(); ++r) {
+                            values.set(names[ranging[r]], candidates[choice[r]]);
+                            equal.push_back(cases[ranging[r]][pick[ranging[r]]].value->equals(candidates[choice[r]], mode));
+                        }
+                        auto [m, inv] = decide(values);
+                        if (!m.is_false()) match.push_back(guard && z3::mk_and(equal) && m);
+                        if (!inv.is_false()) invalid.push_back(guard && z3::mk_and(equal) && inv);
+                        std::size_t r = 0;
+                        while (r < choice.size() && ++choice[r] == candidates.size()) choice[r++] = 0;
+                        if (r == choice.size()) break;
+                    }
+                }
+            }
+            std::size_t i = 0;
+            while (i < pick.size() && ++pick[i] == cases[i].size()) pick[i++] = 0;
+            if (i == pick.size()) break;
+        }
+        return {z3::mk_or(match), z3::mk_or(invalid)};
+    }
+
+    // compare_value for a condition value with variables.
+    MatchInvalid compare_with_variables(const policy::ConditionClause& c, const policy::ConditionValue& v, const TextView& x) {
+        using F = policy::OperatorFamily;
+        const z3::expr no = ctx_.bool_val(false), yes = ctx_.bool_val(true);
+        const std::string where = "the value '" + v.text + "' of condition key '" + c.key + "' (" + c.op.name + ")";
+        switch (c.op.family) {
+            case F::String: {
+                const auto mode = c.op.ignore_case ? policy::CaseMode::Insensitive : policy::CaseMode::Sensitive;
+                return with_variables(v.value, x.known(), mode, false, where, [&](const policy::Context& values) -> MatchInvalid {
+                    auto p = policy::resolve_pattern(v.value, values, c.op.comparison == policy::Comparison::Like);
+                    if (!p) return {no, yes};
+                    return {x.matches(Glob::from(*p), mode), no};
+                });
+            }
+            case F::Binary:
+                return with_variables(v.value, x.known(), policy::CaseMode::Sensitive, false, where, [&](const policy::Context& values) -> MatchInvalid {
+                    auto text = policy::resolve_text(v.value, values);
+                    if (!text) return {no, yes};
+                    return {x.equals(*text), no};
+                });
+            case F::Bool:  // the value need not be a substring of the request's ("TRUE" matches "true"): (a) only
+                return with_variables(v.value, std::nullopt, policy::CaseMode::Sensitive, false, where, [&](const policy::Context& values) -> MatchInvalid {
+                    auto text = policy::resolve_text(v.value, values);
+                    auto b = text ? policy::parse_bool(*text) : std::nullopt;
+                    if (!b) return {no, yes};
+                    z3::expr t = x.equals("true", policy::CaseMode::Insensitive), f = x.equals("false", policy::CaseMode::Insensitive);
+                    return {*b ? t : f, !t && !f};
+                });
+            case F::Arn:
+                return with_variables(v.value, x.known(), policy::CaseMode::Sensitive, c.op.negated, where, [&](const policy::Context& values) -> MatchInvalid {
+                    auto p = policy::resolve_pattern(v.value, values, true);
+                    auto arn = p ? policy::compile_arn_pattern(*p, /*allow_short=*/false) : std::nullopt;
+                    if (!arn) return {no, yes};
+                    return {x.matches(detail::arn_glob(*arn), policy::CaseMode::Sensitive), !x.matches(detail::arn_shape(), policy::CaseMode::Sensitive)};
+                });
+            default: break;
+        }
+        throw Unsupported("internal: policy variables in " + c.op.name);
+    }
+
     // --- statements ---------------------------------------------------------------
     z3::expr action_matches(const policy::ActionSpec& spec) {
         z3::expr_vector any(ctx_);
@@ -712,7 +969,25 @@ private:
             case policy::ResourcePattern::Kind::Shorthand: return ctx_.bool_val(false);
             case policy::ResourcePattern::Kind::Arn: break;
         }
-        if (!p.arn) throw Unsupported("policy variable in resource '" + p.text + "'; xc does not encode policy variables yet");
+        if (!p.arn) {  // variables: resource_pattern_matches with them substituted (see with_variables)
+            std::optional<std::string> compared = "arn:" + resource_[0]->fixed().value_or("");
+            for (const auto& segment : resource_)
+                if (!segment->fixed()) compared.reset();
+                else if (compared && segment != resource_[0]) *compared += ":" + *segment->fixed();
+            const z3::expr no = ctx_.bool_val(false);
+            return with_variables(p.value, compared, policy::CaseMode::Sensitive, false, "resource '" + p.text + "'",
+                                  [&](const policy::Context& values) -> MatchInvalid {
+                                      auto pattern = policy::resolve_pattern(p.value, values, true);
+                                      if (!pattern) return {no, ctx_.bool_val(true)};  // no value: matches nothing, excludes nothing
+                                      auto arn = policy::compile_arn_pattern(*pattern);
+                                      if (!arn) return {no, no};
+                                      z3::expr_vector all(ctx_);
+                                      for (std::size_t i = 0; i < 5; ++i)
+                                          all.push_back(resource_[i]->matches(Glob::from(arn->segments[i]), policy::CaseMode::Sensitive));
+                                      return {z3::mk_and(all), no};
+                                  })
+                .first;
+        }
         z3::expr_vector all(ctx_);
         for (std::size_t i = 0; i < 5; ++i) all.push_back(resource_[i]->matches(Glob::from(p.arn->segments[i]), policy::CaseMode::Sensitive));
         return z3::mk_and(all);
@@ -729,6 +1004,10 @@ private:
     // compare_value's Match and NoMatch for one policy value against one text value.
     std::pair<z3::expr, z3::expr> compare_text(const policy::ConditionClause& c, const policy::ConditionValue& v, const TextView& x) {
         using F = policy::OperatorFamily;
+        if (v.value.has_variables) {
+            auto [match, invalid] = compare_with_variables(c, v, x);
+            return {match, !match && !invalid};
+        }
         switch (c.op.family) {
             case F::String: {
                 auto mode = c.op.ignore_case ? policy::CaseMode::Insensitive : policy::CaseMode::Sensitive;
@@ -1202,12 +1481,29 @@ namespace detail {
 // Whether `st` applies to `r` made by some caller: its action, resource and clauses on keys
 // other than the principal's match `r`. Throws Unsupported for what xc cannot decide that way.
 inline bool may_apply_to_a_caller_of(const policy::Statement& st, const policy::Request& r) {
+    // A variable reading a key of `r`'s context is decided below with it; one reading a property
+    // of the caller would differ from caller to caller; and a clause kept for the caller would read
+    // its variables from the query's context instead of `r`'s.
+    auto caller_variable = [](const policy::ValueTemplate& t) -> std::optional<std::string> {
+        for (const auto& part : t.parts)
+            if (part.kind == policy::ValueTemplate::Part::Kind::Variable && (is_principal_key(part.text) || is_unmodelled_principal_key(part.text)))
+                return part.text;
+        return std::nullopt;
+    };
     for (const auto& rp : st.resource.patterns)
-        if (rp.value.has_variables) throw Unsupported("policy variable in resource '" + rp.text + "'; xc does not encode policy variables yet");
+        if (auto name = caller_variable(rp.value))
+            throw Unsupported("policy variable '${" + *name + "}' in resource '" + rp.text +
+                              "' reads a property of the caller; xc does not specialise it to one request for every caller");
     for (const auto& c : st.conditions)
-        for (const auto& v : c.values)
-            if (v.value.has_variables)
-                throw Unsupported("policy variable in the value of condition key '" + c.key + "'; xc does not encode policy variables yet");
+        for (const auto& v : c.values) {
+            if (!v.value.has_variables) continue;
+            if (auto name = caller_variable(v.value))
+                throw Unsupported("policy variable '${" + *name + "}' in the value of condition key '" + c.key +
+                                  "' reads a property of the caller; xc does not specialise it to one request for every caller");
+            if (is_principal_key(c.key_lower))
+                throw Unsupported("policy variable in the value of condition key '" + c.key +
+                                  "', which the caller's query decides: its variables would not read the request's context");
+        }
     if (!policy::action_matches(st.action, r.action) || !policy::resource_matches(st.resource, r.resource, r.context)) return false;
     bool applies = true;
     for (const auto& c : st.conditions) {
