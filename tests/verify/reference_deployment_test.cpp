@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace reference_deployment_test {
 
@@ -62,6 +64,36 @@ TEST(ReferenceDeployment, KeyScopeIsViolatedByAKmsRequestOutsideSecretsManager) 
     request.context.erase("kms:ViaService");
     EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed}, request).verdict,
               xc::policy::Verdict::Allow);
+}
+
+// Key scope asks about every account but the key's at once, so it stays decided however many
+// service accounts the model has (a disjunction over each account's callers timed out at a
+// thousand): the hardened key with 300 more service accounts is PROVED, and the reference
+// deployment's key VIOLATED, both well within the query timeout.
+TEST(ReferenceDeployment, KeyScopeIsDecidedWithManyServiceAccounts) {
+    for (const bool weak : {false, true}) {
+        SCOPED_TRACE(weak ? "reference deployment" : "hardened");
+        json m = json::parse(xc::test::reference_model_text());
+        if (weak) m = m.patch(deployment_patch());
+        for (int i = 0; i < 300; ++i) {
+            char name[32], id[16];
+            std::snprintf(name, sizeof name, "svc-%05d", i);
+            std::snprintf(id, sizeof id, "%012d", 500000000 + i);
+            m["accounts"][name] = {{"id", id}, {"role", "service"}};
+            m["services"][name] = {{"account", name}, {"template", "orders-service"}, {"parameters", {{"orderOptions", {"tea", "coffee", "water"}}}}};
+        }
+        const auto graph = xc::test::graph_of_json(m);
+        xc::verify::VerifyOptions options;
+        options.only = {"secret-share"};
+        const auto report = xc::verify::verify(graph, options);
+        bool found = false;
+        for (const auto& f : report.findings) {
+            if (f.subject != "consumer/kms-key/shared-secret") continue;
+            found = true;
+            EXPECT_EQ(f.verdict, weak ? xc::verify::Verdict::violated : xc::verify::Verdict::proved) << f.message;
+        }
+        EXPECT_TRUE(found);
+    }
 }
 
 TEST(ReferenceDeployment, TargetHealthIsViolatedByTheLoginHealthCheck) {

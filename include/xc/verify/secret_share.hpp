@@ -16,7 +16,8 @@
 // accounts do with the key is only what a read needs — kms:Decrypt, made by Secrets Manager
 // (kms:ViaService), and, where the model says so (KmsKey::only_its_secrets), only for the secrets
 // the model encrypts with the key (kms:EncryptionContext:SecretARN). Asked over every AWS
-// principal of every account of the model but the key's, with an identity policy allowing
+// principal of every account but the key's (of the model's other accounts where the key policy
+// reads kms:CallerAccount, see check_key_scope), with an identity policy allowing
 // everything, over every KMS request a caller can make (context_keys.hpp: kms-by-caller, where
 // the caller sets kms:ViaService and the encryption context only by going through a service).
 // AWS rules relied on:
@@ -337,7 +338,15 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     }
     const std::string scope = std::string(key_scope_action) + " through Secrets Manager (kms:ViaService " + via + ")" +
                               (key.only_its_secrets ? ", for the secrets it encrypts (kms:EncryptionContext:SecretARN)" : "");
-    if (others.empty()) {
+    // Who is asked about: a caller of any account but the key's — unless the key policy reads
+    // kms:CallerAccount, which the context table leaves free on this path: then the model's
+    // other accounts, each tied to its own kms:CallerAccount, so that no witness pairs a
+    // caller with another account's kms:CallerAccount. (The disjunction over every model
+    // account timed out with a thousand service accounts; "any other account" is one literal.)
+    std::string policy_text = key.policy.document.dump();
+    for (auto& c : policy_text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool reads_caller_account = policy_text.find("kms:calleraccount") != std::string::npos;
+    if (others.empty() && reads_caller_account) {
         checker.add(property, key_vertex, Verdict::proved, "no other account: the key serves only its own", key.policy.path);
         return;
     }
@@ -351,7 +360,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
             CallerSpace::only(CallerKind::role_session).with(CallerKind::user).with(CallerKind::root).with(CallerKind::federated_user);
         callers.customer_accounts.assign(all_accounts.begin(), all_accounts.end());
         q.set_callers(callers);
-        q.caller_arn().prefer({"arn:aws:iam::" + *others.begin() + ":role/xc-service-caller"});
+        if (!others.empty()) q.caller_arn().prefer({"arn:aws:iam::" + *others.begin() + ":role/xc-service-caller"});
         q.resource_segment(0).fix(key_id.partition);
         q.resource_segment(1).fix("kms");
         q.resource_segment(2).fix(key_id.region);
@@ -370,9 +379,13 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         // kms:CallerAccount is the caller's account (AWS KMS Developer Guide, kms:CallerAccount: "the
         // AWS account of the caller"), which the context table leaves free on this path: tied here,
         // so that a witness reads as one caller's request.
-        auto& caller_account = q.text_key("kms:calleraccount");
         z3::expr_vector inside(checker.z3());
-        for (const auto& a : others) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
+        if (reads_caller_account) {
+            auto& caller_account = q.text_key("kms:calleraccount");
+            for (const auto& a : others) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
+        } else {
+            inside.push_back(!q.caller_in_account(owner));
+        }
         z3::expr_vector its(checker.z3());
         for (const auto& arn : secret_arns) its.push_back(context_key.texts[0]->matches(arn, policy::CaseMode::Sensitive));
         z3::expr in_scope = q.action().equals(key_scope_action, policy::CaseMode::Insensitive) && *via_key.present &&
@@ -394,10 +407,12 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         };
         Decision d{&pol, {&detail::allow_everything()}, false, owner};
         auto concrete = [&](const policy::Request& r) {
-            const bool in_other = r.principal && r.principal->type == policy::PrincipalType::AWS && others.contains(r.principal->account());
-            const auto* ca = r.context.find("kms:CallerAccount");
-            if (!in_other || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
-            return in_other && !outside(r).empty() &&
+            if (!r.principal || r.principal->type != policy::PrincipalType::AWS || r.principal->account() == owner) return false;
+            if (reads_caller_account) {
+                const auto* ca = r.context.find("kms:CallerAccount");
+                if (!others.contains(r.principal->account()) || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
+            }
+            return !outside(r).empty() &&
                    policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
         };
         auto result = q.solve(q.allowed(d) && z3::mk_or(inside) && !in_scope, checker.options().timeout_ms, concrete);
