@@ -581,6 +581,23 @@ TEST(CloudFormationUnmodelled, ReferencingTypesAreUnresolvedOthersReported) {
 }
 
 // Values known only at deployment that nothing links are UNDECIDED, never a pass.
+// The API's default endpoint, which the consumer calls, disabled: UNDECIDED, not the default.
+TEST(CloudFormationUnknowns, ADisabledDefaultEndpointLeavesTheApiUndecided) {
+    const std::string api(minimal_api);
+    const std::string at = "      Name: api\n";
+    for (const std::string value : {"true", "\"true\""}) {
+        SCOPED_TRACE(value);
+        std::string text = api;
+        text.replace(text.find(at), at.size(), at + "      DisableExecuteApiEndpoint: " + value + "\n");
+        auto report = xc::verify::verify(xc::model::build_graph(std::move(load_with_consumer(text).model)));
+        EXPECT_EQ(verdict(report, "api-liveness", "service/rest-api/Api"), Verdict::undecided);
+    }
+    std::string text = api;
+    text.replace(text.find(at), at.size(), at + "      DisableExecuteApiEndpoint: false\n");
+    auto report = xc::verify::verify(xc::model::build_graph(std::move(load_with_consumer(text).model)));
+    EXPECT_NE(verdict(report, "api-endpoint-only", "service/rest-api/Api"), Verdict::undecided);
+}
+
 TEST(CloudFormationUnknowns, AnUnlinkedDynamicReferenceInThePolicyIsUndecided) {
     auto loaded = load_with_consumer(minimal_api, {{"EndpointId", "{{resolve:ssm:/endpoint/id}}"}});
     auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));

@@ -557,6 +557,24 @@ TEST(ToModelMethods, AMethodWithoutAnIntegrationLeavesItsApiUndecided) {
         expect_undecided_naming(findings, property + " food/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"]", "has no aws_api_gateway_integration"});
 }
 
+// The API's default endpoint, which the consumer calls, disabled (or not known to be enabled):
+// not taken for the default; its checks are UNDECIDED, naming the argument. Known false is the
+// default and decides as before.
+TEST(ToModelSeed, ADisabledDefaultEndpointLeavesTheApiUndecided) {
+    for (const std::string value : {"true", "var.service == \"food\""}) {
+        SCOPED_TRACE(value);
+        xc::test::TempDir tmp;
+        const auto findings = findings_of(read(seed_roots(tmp.path(), {{module_tf, "  name = local.name\n  body = templatefile(",
+                                                                        "  name = local.name\n  disable_execute_api_endpoint = " + value + "\n  body = templatefile("}})));
+        for (const std::string property : {"api-endpoint-only", "api-liveness"})
+            expect_undecided_naming(findings, property + " food/rest-api/this", {"default execute-api endpoint may be disabled"});
+    }
+    xc::test::TempDir tmp;
+    const auto findings = findings_of(read(seed_roots(tmp.path(), {{module_tf, "  name = local.name\n  body = templatefile(",
+                                                                    "  name = local.name\n  disable_execute_api_endpoint = false\n  body = templatefile("}})));
+    EXPECT_EQ(findings.at("api-endpoint-only food/rest-api/this").verdict, Verdict::proved);
+}
+
 TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(

@@ -1342,6 +1342,14 @@ private:
                                "an endpoint id that no given stack's endpoint is known to have");
                 }
             });
+        // The default endpoint disabled: "DisableExecuteApiEndpoint: Specifies whether clients can
+        // invoke your API by using the default execute-api endpoint" (AWS::ApiGateway::RestApi) —
+        // the endpoint a client of the consumer calls (verify/request_path.hpp). The model does
+        // not say it, so anything but false leaves the API's checks UNDECIDED.
+        if (r.properties.contains("DisableExecuteApiEndpoint") && r.properties["DisableExecuteApiEndpoint"] != json(false) &&
+            r.properties["DisableExecuteApiEndpoint"] != json("false"))
+            unresolved(a.path, a.path + "/disableExecuteApiEndpoint", "[" + st.input.name + "] " + r.logical_id + ".DisableExecuteApiEndpoint",
+                       "the API's default execute-api endpoint may be disabled, which xc does not model");
         // The policy: the Policy property and the body's x-amazon-apigateway-policy.
         const json body = r.properties.value("Body", json());
         const json* body_policy = body.is_object() && body.contains("x-amazon-apigateway-policy") ? &body["x-amazon-apigateway-policy"] : nullptr;

@@ -1427,6 +1427,16 @@ struct Mappings {
                 argument_ids = true;
             }
         }
+        // The default endpoint disabled: "disable_execute_api_endpoint - (Optional) Whether clients
+        // can invoke your API by using the default execute-api endpoint. By default, clients can
+        // invoke your API with the default https://{api_id}.execute-api.{region}.amazonaws.com
+        // endpoint" (aws_api_gateway_rest_api) — the endpoint a client of the consumer calls
+        // (verify/request_path.hpp). The model does not say it, so anything but a known false
+        // leaves the API's checks UNDECIDED rather than taken for the default.
+        if (const Value* d = M::arg(*i.r, "disable_execute_api_endpoint");
+            d && !d->is_null() && !(d->is_known() && d->type().kind() == Type::Kind::Bool && !d->as_bool()))
+            m.unresolved(a.path, a.path + "/disableExecuteApiEndpoint", d->is_known() ? display(*d) : M::origin_text(*d),
+                         "the API's default execute-api endpoint may be disabled, which xc does not model");
         // Intent: every PRIVATE API must admit only the consumer's endpoints, and so must an API
         // tagged "xc:private" = "true" whatever its type (README: the tag states the intent
         // where the configuration may not yet meet it).
