@@ -575,6 +575,23 @@ TEST(ToModelSeed, ADisabledDefaultEndpointLeavesTheApiUndecided) {
     EXPECT_EQ(findings.at("api-endpoint-only food/rest-api/this").verdict, Verdict::proved);
 }
 
+// A health check on another protocol or port than the traffic's, or with a part not known before
+// apply, is not checked as if it were the traffic's: the target group's check is UNDECIDED.
+TEST(ToModelSeed, AHealthCheckOnAnotherProtocolOrPortLeavesTargetHealthUndecided) {
+    const std::string key = "api-liveness consumer/target-group/internal/execute_api";
+    for (const std::string edit : {"    protocol = \"HTTP\"\n", "    protocol = \"HTTPS\"\n    port     = 8443\n",
+                                   "    protocol = \"HTTPS\"\n    port     = aws_lb.internal.arn\n"}) {
+        SCOPED_TRACE(edit);
+        xc::test::TempDir tmp;
+        const auto findings = findings_of(read(seed_roots(tmp.path(), {{"consumer/main.tf", "    protocol = \"HTTPS\"\n    path     = \"/login\"", edit + "    path     = \"/login\""}})));
+        expect_undecided_naming(findings, key, {"health_check"});
+    }
+    xc::test::TempDir tmp;  // the traffic port, named: as before
+    const auto findings = findings_of(read(seed_roots(tmp.path(), {{"consumer/main.tf", "    protocol = \"HTTPS\"\n    path     = \"/login\"",
+                                                                    "    protocol = \"HTTPS\"\n    port     = \"traffic-port\"\n    path     = \"/login\""}})));
+    EXPECT_EQ(findings.at(key).verdict, Verdict::proved) << findings.at(key).message;
+}
+
 TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(

@@ -877,8 +877,23 @@ private:
         g.protocol = string_prop(r, g.path + "/protocol", "Protocol", false, "HTTP");
         g.port = static_cast<std::uint16_t>(int_prop(r, r.properties.value("Port", json()), "Port", 80));
         g.health_check_path = string_prop(r, g.path + "/healthCheck", "HealthCheckPath", false, "/");
-        if (r.properties.contains("Matcher") && r.properties["Matcher"].is_object() && r.properties["Matcher"].contains("HttpCode"))
-            g.health_check_matcher = text(r.properties["Matcher"]["HttpCode"].get<std::string>(), g.path, g.path + "/healthCheck");
+        const std::string at = "[" + st.input.name + "] " + r.logical_id;
+        if (r.properties.contains("Matcher") && r.properties["Matcher"].is_object() && r.properties["Matcher"].contains("HttpCode")) {
+            const json& code = r.properties["Matcher"]["HttpCode"];
+            if (code.is_string()) g.health_check_matcher = text(code.get<std::string>(), g.path, g.path + "/healthCheck");
+            else if (code.is_number_integer()) g.health_check_matcher = std::to_string(code.get<long long>());  // YAML's 200
+            else unresolved(g.path, g.path + "/healthCheck", at + ".Matcher.HttpCode", "the health check's success codes are not one known text");
+        }
+        // A health check on another protocol or port than the traffic's (HealthCheckProtocol,
+        // HealthCheckPort: "The default is traffic-port", AWS::ElasticLoadBalancingV2::TargetGroup)
+        // is not modelled: target health checks the traffic's (target_health.hpp).
+        if (r.properties.contains("HealthCheckProtocol") && r.properties["HealthCheckProtocol"] != json(g.protocol))
+            unresolved(g.path, g.path + "/healthCheck", at + ".HealthCheckProtocol", "a health check on another protocol than the traffic's is not modelled");
+        if (r.properties.contains("HealthCheckPort")) {
+            const json& port = r.properties["HealthCheckPort"];
+            if (port != json("traffic-port") && port != json(std::to_string(g.port)) && port != json(g.port))
+                unresolved(g.path, g.path + "/healthCheck", at + ".HealthCheckPort", "a health check on another port than the traffic's is not modelled");
+        }
         // Targets: the network interface IPs of one interface endpoint (xc's lookup).
         std::optional<std::string> endpoint;
         bool other = false;

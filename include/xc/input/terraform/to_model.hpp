@@ -537,7 +537,11 @@ public:
 
     // State the type mappings share while they attach resources to one another.
     std::map<const Inst*, model::Vpc*> subnet_vpc_, rt_vpc_;
-    std::map<const Inst*, model::TargetGroup> pending_target_groups_;
+    struct PendingTargetGroup {
+        model::TargetGroup group;
+        std::vector<std::pair<std::string, std::string>> unread;  // (origin, reason): Unresolved once it has a path
+    };
+    std::map<const Inst*, PendingTargetGroup> pending_target_groups_;
     std::map<const Inst*, Inst*> tg_lb_, listener_lb_;
     std::map<const Inst*, model::CustomDomain> pending_domains_;
     std::map<const Inst*, model::RestApi*> domain_api_;
@@ -955,11 +959,29 @@ struct Mappings {
         t.name = i.name;
         t.protocol = m.text_or(i, "protocol", "HTTP");
         t.port = static_cast<std::uint16_t>(m.number(i, "port", m.scope_path(i.scope)).value_or(0));
+        // The health check: the model states its path and success codes, and checks it with the
+        // target group's protocol on its port (target_health.hpp). A protocol or port of its own
+        // ("health_check ... port - (Optional) The port to use to connect with the target. ...
+        // Defaults to traffic-port", aws_lb_target_group), or a value not known before apply, is
+        // not taken for those: it leaves the target group's check UNDECIDED.
+        std::vector<std::pair<std::string, std::string>> unread;  // (origin, reason)
         for (const Value* h : M::blocks(M::arg(*i.r, "health_check"))) {
-            if (const Value* p = M::field(*h, "path"); p && p->is_known()) t.health_check_path = p->as_string();
-            if (const Value* p = M::field(*h, "matcher"); p && p->is_known()) t.health_check_matcher = p->as_string();
+            auto known_text = [&](const char* name, std::string& into) {
+                const Value* v = M::field(*h, name);
+                if (!v || v->is_null()) return;
+                if (v->is_known() && v->type().kind() == Type::Kind::String) into = v->as_string();
+                else if (v->is_known() && v->type().kind() == Type::Kind::Number) into = v->as_number().text();
+                else unread.emplace_back(i.r->address + ".health_check." + name, "the health check's " + std::string(name) + " is not known before apply");
+            };
+            known_text("path", t.health_check_path);
+            known_text("matcher", t.health_check_matcher);
+            std::string protocol = t.protocol, port = "traffic-port";
+            known_text("protocol", protocol);
+            known_text("port", port);
+            if (protocol != t.protocol || (port != "traffic-port" && port != std::to_string(t.port)))
+                unread.emplace_back(i.r->address + ".health_check", "a health check on another protocol or port than the traffic's is not modelled");
         }
-        m.pending_target_groups_[&i] = std::move(t);
+        m.pending_target_groups_[&i] = {std::move(t), std::move(unread)};
     }
     // The target group `name` forwards to, moved into load balancer `lb` if not there yet.
     static std::string forward_to(M& m, Inst& i, const Value& action, model::LoadBalancer& lb, Inst& lb_inst) {
@@ -975,8 +997,9 @@ struct Mappings {
             return "";
         }
         if (!lb.target_groups.count(t->name)) {
-            auto g = m.pending_target_groups_.at(t);
+            auto [g, unread] = m.pending_target_groups_.at(t);
             g.path = t->path = lb.path + "/targetGroups/" + pointer_token(t->name);
+            for (const auto& [origin, reason] : unread) m.unresolved(g.path, g.path + "/healthCheck", origin, reason);
             m.written(g.path, *t);
             m.tg_lb_[t] = &lb_inst;
             lb.target_groups.emplace(t->name, std::move(g));
