@@ -325,11 +325,17 @@ struct BodyModel {
     std::string path;
 };
 
+// How API Gateway authenticates a route's callers: NONE (every caller is anonymous to the
+// resource policy) or AWS_IAM (SigV4-signed requests only; the caller is an IAM principal,
+// evaluated by the API's resource policy and, for its own account, its identity policies).
+enum class Authorization { none, aws_iam };
+
 struct ApiRoute {
     std::string key;     // "POST /orders"
     std::string method;  // GET, POST, ... or ANY
     std::string resource_path;  // "/orders/{orderId}"
     Ref lambda;
+    std::optional<Authorization> authorization;  // absent: the API's
     std::map<std::string, QueryParameter> query;
     std::optional<BodyModel> body;
     std::string path;
@@ -361,8 +367,14 @@ struct RestApi {
     bool validate_body = false;
     bool validate_parameters = false;
     std::map<std::string, ApiRoute> routes;
+    Authorization authorization = Authorization::none;  // every route's unless it states its own
+    // The consumer's principals (roles) that call this API: with AWS_IAM, api-liveness is
+    // proved for each of them, with its identity policies.
+    std::vector<Ref> callers;
     std::optional<PolicyDocument> policy;
     std::optional<CustomDomain> custom_domain;
+
+    Authorization authorization_of(const ApiRoute& r) const { return r.authorization.value_or(authorization); }
     std::string path;
 };
 
@@ -433,6 +445,8 @@ struct Model {
         for (const auto& [_, s] : services) f(s);
     }
 };
+
+inline const char* to_string(Authorization a) { return a == Authorization::aws_iam ? "AWS_IAM" : "NONE"; }
 
 inline const char* to_string(ApiEndpointType t) {
     switch (t) {
