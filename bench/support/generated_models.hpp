@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace xc::bench {
 
@@ -24,6 +25,26 @@ inline std::string reference_model_text() {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+// 12-digit account patterns that match exactly the ids [first, first + n): at each digit from the
+// most significant, whole blocks of 10^k ids become one pattern ending in k '?'.
+inline std::vector<std::string> account_patterns(std::size_t first, std::size_t n) {
+    std::vector<std::string> patterns;
+    std::size_t at = first;
+    const std::size_t end = first + n;
+    while (at < end) {
+        std::size_t block = 1;
+        int wild = 0;
+        while (at % (block * 10) == 0 && at + block * 10 <= end) block *= 10, ++wild;
+        char id[16];
+        std::snprintf(id, sizeof id, "%012zu", at);
+        std::string p(id);
+        for (int k = 0; k < wild; ++k) p[p.size() - 1 - static_cast<std::size_t>(k)] = '?';
+        patterns.push_back(p);
+        at += block;
+    }
+    return patterns;
 }
 
 inline std::string generated_services_model(std::size_t n, ModelShape shape = ModelShape::stamped) {
@@ -52,6 +73,11 @@ inline std::string generated_services_model(std::size_t n, ModelShape shape = Mo
             consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"] = nlohmann::json::array();
             consumer["kmsKeys"][key] = key_template;
             consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"] = nlohmann::json::array();
+            // The key decrypts only its own secret (onlyItsSecrets): the template's condition names
+            // the reference's secret; each group's key names its group's.
+            consumer["kmsKeys"][key]["policy"]["Statement"][1]["Condition"]["StringLike"]["kms:EncryptionContext:SecretARN"] =
+                "arn:aws:secretsmanager:" + region + ":" + accounts["consumer"]["id"].get<std::string>() + ":secret:" +
+                model["name"].get<std::string>() + "/" + secret + "-??????";
         }
         char id[16];
         std::snprintf(id, sizeof id, "%012zu", 200000000000 + i);
@@ -80,6 +106,13 @@ inline std::string generated_services_model(std::size_t n, ModelShape shape = Mo
         consumer["secrets"][secret]["policy"]["Statement"][0]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
         consumer["kmsKeys"][key]["policy"]["Statement"][1]["Principal"]["AWS"].push_back(std::string("arn:aws:iam::") + id + ":root");
     }
+    // The endpoint reaches only the services' accounts (endpoint-egress): the ids [base, base + n)
+    // as few account patterns as cover exactly them (a digit range per '?'), since an endpoint
+    // policy cannot list 10,000 accounts (20,480 characters).
+    auto& egress = consumer["vpcEndpoints"]["execute-api"]["policy"]["Statement"][0]["Resource"];
+    egress = nlohmann::json::array();
+    for (const auto& pattern : account_patterns(200000000000, n))
+        egress.push_back("arn:aws:execute-api:" + region + ":" + pattern + ":*");
     return model.dump();
 }
 

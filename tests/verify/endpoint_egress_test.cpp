@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -210,6 +213,62 @@ TEST(EndpointEgress, EachConsumerEndpointIsItsOwnSubject) {
     auto report = xc::verify::verify(graph);
     EXPECT_TRUE(xc::test::has(report, "endpoint-egress", subject, Verdict::proved));
     EXPECT_TRUE(xc::test::has(report, "endpoint-egress", "consumer/vpc-endpoint/execute-api-b", Verdict::violated));
+}
+
+// names_only decides "every 12-digit id the pattern matches is one of these" exactly: checked
+// against every id of a range that contains all the pattern's matches, for random patterns of
+// digits, '?' and '*' after a fixed prefix and random sets of ids.
+TEST(EndpointEgress, NamesOnlyAgreesWithEveryIdItMatches) {
+    std::mt19937 random(7);
+    const std::string prefix = "2000000000";  // every match is 2000000000dd
+    const char alphabet[] = {'0', '1', '5', '?', '*'};
+    int owned = 0, not_owned = 0;
+    for (int round = 0; round < 2000; ++round) {
+        std::string text = prefix;
+        const int tail = static_cast<int>(random() % 4);
+        for (int i = 0; i < tail; ++i) text.push_back(alphabet[random() % 5]);
+        auto pattern = xc::policy::GlobPattern::wildcards(text);
+        std::set<std::string> own;
+        std::vector<std::string> matched;
+        for (int d = 0; d < 100; ++d) {
+            char id[13];
+            std::snprintf(id, sizeof id, "%s%02d", prefix.c_str(), d);
+            if (random() % 4 != 0) own.insert(id);
+            if (xc::policy::glob_match(pattern, id)) matched.push_back(id);
+        }
+        if (random() % 2 == 0)  // often exactly the matches, so that both answers occur
+            own.insert(matched.begin(), matched.end());
+        const bool expected = std::all_of(matched.begin(), matched.end(), [&](const std::string& id) { return own.contains(id); });
+        EXPECT_EQ(xc::verify::detail::names_only(pattern, own), expected) << text;
+        (expected ? owned : not_owned) += 1;
+    }
+    EXPECT_GT(owned, 100);
+    EXPECT_GT(not_owned, 100);
+    // Patterns no 12-digit id matches name only what is given; a whole wildcard never does.
+    EXPECT_TRUE(xc::verify::detail::names_only(xc::policy::GlobPattern::wildcards("2000"), {}));
+    EXPECT_TRUE(xc::verify::detail::names_only(xc::policy::GlobPattern::wildcards("abc*"), {}));
+    EXPECT_FALSE(xc::verify::detail::names_only(xc::policy::GlobPattern::wildcards("*"), {"111111111111"}));
+}
+
+// An endpoint policy names many service accounts by a pattern: proved where the pattern names
+// only the model's accounts, violated where it names one more, with that account as the witness.
+TEST(EndpointEgress, AccountPatternsAreProvedExactlyWhereTheyNameOnlyTheModelsAccounts) {
+    json resources = json::array({"arn:aws:execute-api:eu-central-1:2000000000??:*"});
+    json patch = json::array();
+    for (int d = 0; d < 100; ++d) {
+        if (d == 42) continue;  // the gap
+        char id[13];
+        std::snprintf(id, sizeof id, "2000000000%02d", d);
+        patch.push_back({{"op", "add"}, {"path", "/accounts/extra" + std::to_string(d)}, {"value", {{"id", id}, {"role", "service"}}}});
+    }
+    patch.push_back({{"op", "replace"}, {"path", "/consumer/vpcEndpoints/execute-api/policy/Statement/0/Resource"}, {"value", resources}});
+    auto gap = check(patch);
+    expect_reproduces(gap);
+    EXPECT_EQ(xc::policy::split_arn(xc::test::request_of(gap.finding->witness).resource)->account, "200000000042");
+    patch.push_back({{"op", "add"}, {"path", "/accounts/extra42"}, {"value", {{"id", "200000000042"}, {"role", "service"}}}});
+    auto whole = check(patch);
+    ASSERT_NE(whole.finding, nullptr);
+    EXPECT_EQ(whole.finding->verdict, Verdict::proved) << whole.finding->message;
 }
 
 }  // namespace endpoint_egress_test

@@ -128,6 +128,77 @@ inline nlohmann::json egress_routes(const model::Graph& g, model::Vertex endpoin
     return routes;
 }
 
+// Whether every 12-digit account id that `g` matches is in `own`. A depth-first walk over the
+// digit strings `g` can still match (its positions as a set of NFA states, pruned where no
+// completion has the length left), stopping at the first whole id outside `own`: it visits at
+// most |own| + 1 ids, each in 12 steps of 10 digits.
+inline bool names_only(const policy::GlobPattern& g, const std::set<std::string>& own) {
+    constexpr std::size_t length = 12;
+    const std::size_t n = g.tokens.size();
+    using T = policy::GlobPattern::Token;
+    // Fewest characters the pattern takes from position i on, and whether it can take more.
+    std::vector<std::size_t> least(n + 1, 0);
+    std::vector<bool> unbounded(n + 1, false);
+    for (std::size_t i = n; i-- > 0;) {
+        least[i] = least[i + 1] + (g.tokens[i] == T::Star ? 0 : 1);
+        unbounded[i] = unbounded[i + 1] || g.tokens[i] == T::Star;
+    }
+    auto close = [&](std::vector<bool> states) {  // a star may match nothing
+        for (std::size_t i = 0; i < n; ++i)
+            if (states[i] && g.tokens[i] == T::Star) states[i + 1] = true;
+        return states;
+    };
+    std::string id;
+    auto walk = [&](auto& self, const std::vector<bool>& states) -> bool {
+        const std::size_t left = length - id.size();
+        bool live = false;
+        for (std::size_t i = 0; i <= n && !live; ++i)
+            live = states[i] && least[i] <= left && (unbounded[i] || least[i] == left);
+        if (!live) return true;
+        if (left == 0) return own.contains(id);  // states[n] holds: a whole id `g` matches
+        for (char d = '0'; d <= '9'; ++d) {
+            std::vector<bool> next(n + 1, false);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!states[i]) continue;
+                if (g.tokens[i] == T::Star) next[i] = true;
+                else if (g.tokens[i] == T::Question || g.text[i] == d) next[i + 1] = true;
+            }
+            id.push_back(d);
+            const bool inside = self(self, close(std::move(next)));
+            id.pop_back();
+            if (!inside) return false;
+        }
+        return true;
+    };
+    std::vector<bool> start(n + 1, false);
+    start[0] = true;
+    return walk(walk, close(std::move(start)));
+}
+
+// "The resource's account is none of `own`", in literals the query already has where it can:
+// an account pattern of the policy that names only accounts of `own` is one literal for all of
+// them (an endpoint policy names its accounts by a few patterns; one literal per account made
+// the solver block their combinations one by one and time out at 1,000 accounts). Exact: the
+// owned patterns cover a subset of `own`, and every account of `own` they miss gets its own literal.
+inline z3::expr outside_accounts(PolicyQuery& q, const policy::Policy& pol, const std::set<std::string>& own) {
+    std::set<std::string> missed = own;
+    z3::expr_vector outside(q.context());
+    std::set<std::string> seen;
+    for (const auto& st : pol.statements)
+        for (const auto& r : st.resource.patterns) {
+            if (r.kind != policy::ResourcePattern::Kind::Arn || !r.arn) continue;
+            const policy::GlobPattern& account = r.arn->segments[3];
+            std::string key = account.text;
+            for (auto t : account.tokens) key.push_back(static_cast<char>('0' + static_cast<int>(t)));
+            if (!seen.insert(std::move(key)).second) continue;
+            if (!names_only(account, own)) continue;
+            outside.push_back(!q.resource_segment(3).matches(Glob::from(account), policy::CaseMode::Sensitive));
+            std::erase_if(missed, [&](const std::string& a) { return policy::glob_match(account, a); });
+        }
+    for (const auto& a : missed) outside.push_back(!q.resource_segment(3).equals(a));
+    return z3::mk_and(outside);
+}
+
 // A request through endpoint `endpoint_id` to an account outside `own` that `pol` lets through:
 // any execute-api action, Region (`region` preferred for the witness), 12-digit account, resource and
 // context AWS sets through an interface endpoint; anonymous or any IAM principal.
@@ -159,8 +230,6 @@ inline QueryResult foreign_request(Checker& checker, const policy::Policy& pol, 
     q.display("aws:SourceVpce");
     auto& vpce = q.text_key("aws:sourcevpce");
     z3::expr through_endpoint = *vpce.present && vpce.texts[0]->equals(endpoint_id);
-    z3::expr_vector outside(checker.z3());
-    for (const auto& a : own) outside.push_back(!q.resource_segment(3).equals(a));
     // An endpoint policy grants nothing by account alone: a request passes only if a statement
     // allows it (no resource account to share with the caller), as decide() does for a resource
     // policy when caller and resource accounts differ — the caller's identity policies allowing everything.
@@ -171,7 +240,7 @@ inline QueryResult foreign_request(Checker& checker, const policy::Policy& pol, 
         return v && !v->multi_valued && v->values.front() == endpoint_id && parts && !own.contains(std::string(parts->account)) &&
                policy::decide(policy::PolicySet{{&allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
     };
-    return q.solve(q.allowed(decision) && through_endpoint && z3::mk_and(outside), checker.options().timeout_ms, concrete);
+    return q.solve(q.allowed(decision) && through_endpoint && outside_accounts(q, pol, own), checker.options().timeout_ms, concrete);
 }
 
 }  // namespace detail
