@@ -508,4 +508,20 @@ TEST(PolicyTricky, ArnConditionValuesNeedSixComponents) {
     EXPECT_TRUE(allowed(allow_if(R"({"ArnLike":{"aws:PrincipalArn":"arn:aws:*:*:*:*"}})"), r));
 }
 
+// A query about some actions may drop the statements that admit none of them: kept are those whose
+// Action matches one (wildcards, case-insensitively) or whose NotAction leaves one out.
+TEST(PolicyStatementsForActions, KeepsExactlyTheStatementsThatCanApply) {
+    auto p = parse(json::parse(R"({"Version":"2012-10-17","Statement":[
+        {"Sid":"Decrypt","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"},
+        {"Sid":"Admin","Effect":"Allow","Principal":"*","Action":"KMS:*","Resource":"*"},
+        {"Sid":"AllButEncrypt","Effect":"Deny","Principal":"*","NotAction":"kms:Encrypt","Resource":"*"},
+        {"Sid":"AllButBoth","Effect":"Deny","Principal":"*","NotAction":["kms:Encrypt","kms:PutKeyPolicy"],"Resource":"*"},
+        {"Sid":"Put","Effect":"Allow","Principal":"*","Action":"kms:Put*","Resource":"*"}]})"));
+    const std::vector<std::string> actions{"kms:Encrypt", "kms:PutKeyPolicy"};
+    std::vector<std::string> kept;
+    for (const auto& st : statements_for_actions(p, actions)) kept.push_back(*st.sid);
+    EXPECT_EQ(kept, (std::vector<std::string>{"Admin", "AllButEncrypt", "Put"}));
+    EXPECT_TRUE(statements_for_actions(p, std::vector<std::string>{}).empty());
+}
+
 }  // namespace evaluate_test

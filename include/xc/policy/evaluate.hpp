@@ -28,6 +28,7 @@
 // them: each is an extra "must allow / must not deny" gate).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -84,6 +85,19 @@ inline bool action_matches(const ActionSpec& spec, std::string_view action) {
             break;
         }
     return spec.negated ? !any : any;
+}
+
+// The statements of `p` that can apply to a request for one of `actions`: a statement whose
+// Action (NotAction) admits none of them applies to no such request, whatever else it says.
+// A query about those actions only may drop the rest (the evaluator, on the whole policy,
+// still referees its answers). Empty when no statement is left.
+template <typename Actions>
+std::vector<Statement> statements_for_actions(const Policy& p, const Actions& actions) {
+    std::vector<Statement> kept;
+    for (const auto& st : p.statements)
+        if (std::any_of(std::begin(actions), std::end(actions), [&](const auto& a) { return action_matches(st.action, a); }))
+            kept.push_back(st);
+    return kept;
 }
 
 // One Resource entry against a concrete resource ARN. nullopt: a policy variable without a
