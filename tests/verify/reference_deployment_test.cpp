@@ -1,8 +1,11 @@
 // The reference deployment's weaknesses (tests/verify/reference_deployment.json, on the
-// reference model): key scope and target health are VIOLATED, each with a witness a reader can
-// follow and the tests re-check — the KMS request the key policy allows a service account, and
-// the health check with the response API Gateway gives it.
+// reference model): endpoint egress, key scope and target health are VIOLATED, each with a witness
+// a reader can follow and the tests re-check — the request to a foreign account's API the endpoint
+// lets through, the KMS request the key policy allows a service account, and the health check with
+// the response API Gateway gives it. Secret integrity holds: the reference grants other accounts
+// only reading.
 #include <xc/policy/evaluate.hpp>
+#include <xc/verify/endpoint_egress.hpp>
 #include <xc/verify/secret_share.hpp>
 #include <xc/verify/target_health.hpp>
 #include <xc/verify/verify.hpp>
@@ -113,12 +116,40 @@ TEST(ReferenceDeployment, TargetHealthIsViolatedByTheLoginHealthCheck) {
     EXPECT_EQ(report.exit_code(), 1);
 }
 
-// The two weaknesses are the only ones: the rest of the reference deployment is proved.
+// Without an endpoint policy, AWS's full-access default lets a client of the consumer reach a
+// private API of any account that admits the endpoint: the witness is such a request, sent
+// directly to the endpoint or through the listener with the x-apigw-api-id header.
+TEST(ReferenceDeployment, EndpointEgressIsViolatedByTheMissingEndpointPolicy) {
+    const auto graph = xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch()));
+    const auto report = xc::verify::verify(graph);
+    const auto* f = violated(report, "endpoint-egress", "consumer/vpc-endpoint/execute-api");
+    ASSERT_NE(f, nullptr);
+    const auto request = xc::test::request_of(f->witness);
+    const auto arn = xc::policy::split_arn(request.resource);
+    ASSERT_TRUE(arn) << request.resource;
+    for (const auto& [_, a] : graph.model().accounts) EXPECT_NE(arn->account, a.id) << request.resource;
+    xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &xc::verify::detail::full_access_endpoint_policy().parsed};
+    EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << f->witness.dump();
+    bool via_listener = false;
+    for (const auto& route : f->witness["send"]) via_listener = via_listener || route["headers"].contains("x-apigw-api-id");
+    EXPECT_TRUE(via_listener) << f->witness.dump();
+    EXPECT_NE(f->fix.find("arn:aws:execute-api"), std::string::npos) << f->fix;
+}
+
+// The issue expected a writer from outside; the reference's policies grant other accounts only
+// reading the secret and decrypting with its key, so no outside caller can change either: proved.
+TEST(ReferenceDeployment, SecretIntegrityHoldsForTheReferencesReadOnlyGrants) {
+    const auto report = xc::verify::verify(xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch())));
+    EXPECT_TRUE(xc::test::has(report, "secret-integrity", "consumer/secret/endpoint-id", xc::verify::Verdict::proved));
+}
+
+// The three weaknesses are the only ones: the rest of the reference deployment is proved.
 TEST(ReferenceDeployment, NothingElseIsViolated) {
     const auto report = xc::verify::verify(xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch())));
     for (const auto& f : report.findings)
         if (f.verdict != xc::verify::Verdict::proved)
             EXPECT_TRUE((f.property == "secret-share" && f.subject == "consumer/kms-key/shared-secret") ||
+                        (f.property == "endpoint-egress" && f.subject == "consumer/vpc-endpoint/execute-api") ||
                         (f.property == "api-liveness" && f.subject == "consumer/target-group/internal/execute-api"))
                 << f.property << " " << f.subject << ": " << f.message;
 }
