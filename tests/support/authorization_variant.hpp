@@ -15,8 +15,7 @@ namespace xc::test {
 
 inline const char* const api_client_role = "api-client";
 
-inline model::Model aws_iam_model(const std::string& name = "cross-account-microservices") {
-    nlohmann::json j = model_json(name);
+inline model::Model aws_iam_model(nlohmann::json j = model_json(), const std::string& name = "cross-account-microservices") {
     j["consumer"]["roles"][api_client_role] = nlohmann::json::parse(R"({
         "trustPolicy": {"Version": "2012-10-17",
                         "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},

@@ -744,4 +744,36 @@ TEST(ToModelSeed, ALiteralRoleArnLinksOnlyToTheRoleItNamesPathIncluded) {
     EXPECT_EQ(linked.model.services.at("food").lambdas.at("handler-get-order").role.name, "lambda");
 }
 
+// The instance's role (its profile's) tagged xc:calls is a role of the model, every policy read
+// (the AmazonSSMManagedInstanceCore attachment among them), and the instance keeps its ssm.
+TEST(ToModelCallers, AnInstancesRoleTaggedXcCallsIsARoleOfTheModelAndTheInstanceKeepsItsSsm) {
+    xc::test::TempDir tmp;
+    const auto roots = reference_roots(tmp.path());
+    const std::string api_name = read(roots).model.services.at("food").apis.at("orders").deployed_name;
+    ASSERT_FALSE(api_name.empty());
+    const std::string header = "resource \"aws_iam_role\" \"client_instance\" {";
+    bool tagged = false;
+    for (const auto& root : roots)
+        for (const auto& entry : fs::directory_iterator(root.dir)) {
+            std::string text = xc::test::read_file(entry.path());
+            const auto at = text.find(header);
+            if (at == std::string::npos) continue;
+            const std::string block = text.substr(at, text.find("\n}\n", at) - at);
+            ASSERT_EQ(block.find("tags"), std::string::npos) << "the emitted role has tags of its own: edit them instead";
+            text.insert(at + header.size(), "\n  tags = { \"xc:calls\" = \"" + api_name + "\" }");
+            std::ofstream(entry.path()) << text;
+            tagged = true;
+        }
+    ASSERT_TRUE(tagged);
+    const auto mapped = read(roots);
+    const auto& m = mapped.model;
+    ASSERT_TRUE(m.consumer.roles.count("client_instance"));
+    EXPECT_EQ(m.consumer.roles.at("client_instance").managed_policies, std::vector<std::string>{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"});
+    EXPECT_TRUE(m.consumer.instances.at("client").ssm);
+    ASSERT_EQ(m.services.at("food").apis.at("orders").callers.size(), 1u);
+    EXPECT_EQ(m.services.at("food").apis.at("orders").callers.front().to_string(), "consumer/client_instance");
+    EXPECT_TRUE(m.services.at("beverage").apis.at("orders").callers.empty());
+    EXPECT_TRUE(m.unresolved.empty());
+}
+
 }  // namespace to_model_test
