@@ -23,6 +23,9 @@
 //    The generated statements follow SAM's translator (samtranslator/swagger/swagger.py,
 //    add_resource_policy), read to learn the order: account lists, IP ranges, VPC blacklists,
 //    VPC whitelists, then custom statements.
+//  * Auth.DefaultAuthorizer AWS_IAM and an event's Auth.Authorizer (AWS_IAM or NONE), with
+//    InvokeRole: the operation's awsSigv4 `security` and the integration's credentials (api_auth()).
+//    Any other authorizer, API keys and usage plans are errors.
 //  * AWS::Serverless::Function ("sam-resource-function.html"): an AWS::Lambda::Function of the
 //    same id; without Role, an AWS::IAM::Role "<id>Role" trusted by lambda.amazonaws.com with
 //    AWSLambdaBasicExecutionRole and the Policies (managed policy names or ARNs, policy documents;
