@@ -717,6 +717,15 @@ resource "aws_iam_role_policy" "client" {
             open = open || (u.resource == "/consumer/roles/client" && u.reason.find("'no-such-api'") != std::string::npos);
         EXPECT_TRUE(open);
     }
+    {  // a value known only after apply: Unresolved on the role, no caller
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), with("aws_lb.internal.arn")));
+        EXPECT_TRUE(mapped.model.services.at("food").apis.at("this").callers.empty());
+        bool open = false;
+        for (const auto& u : mapped.model.unresolved)
+            open = open || (u.resource == "/consumer/roles/client" && u.reason.find("is not known") != std::string::npos);
+        EXPECT_TRUE(open);
+    }
     {  // a service's role: Unresolved there, no caller
         xc::test::TempDir tmp;
         const auto mapped = read(seed_roots(tmp.path(), {{module_tf, "  name = \"${local.name}-lambda\"\n", "  name = \"${local.name}-lambda\"\n  tags = { \"xc:calls\" = local.name }\n"}}));

@@ -2225,6 +2225,9 @@ inline void Mapper::make_scopes() {
 inline void Mapper::link_api_callers() {
     for (Inst* x : managed("aws_iam_role")) {
         const Value* calls = tag_of(*x, input::detail::caller_tag);
+        // Tags not known before apply may name APIs the role calls: not taken for none.
+        if (const Value* tags = arg(*x->r, "tags"); !calls && tags && !tags->is_known() && x->scope == "consumer" && !x->path.empty())
+            unresolved(x->path, x->path, qualified(*x, x->r->address) + ".tags", "the role's tags are not known: which APIs it calls (tag xc:calls) is not known");
         if (!calls || x->path.empty()) continue;
         const std::string origin = qualified(*x, x->r->address) + ".tags[\"" + input::detail::caller_tag + "\"]";
         if (x->scope != "consumer" || !model_.consumer.roles.count(x->name)) {
