@@ -25,6 +25,7 @@
 #include <xc/model/graph.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -687,10 +688,36 @@ private:
 
     static std::string last_segment(const std::string& arn) { return arn.substr(arn.find_last_of('/') + 1); }
 
+    // The names of the APIs whose callers include the consumer's role `role`, separated by
+    // spaces: the tag "xc:calls" that states it for whoever reads the deployment back
+    // (input/detail/api_callers.hpp); empty when the role calls none.
+    std::string called_apis(const model::Role& role) const {
+        if (sc_->kind != model::ScopeKind::consumer) return "";
+        const model::Ref self{sc_->name, role.name};
+        std::string out;
+        m_.for_each_scope([&](const model::Scope& s) {
+            for (const auto& [an, a] : s.apis) {
+                if (std::find(a.callers.begin(), a.callers.end(), self) == a.callers.end()) continue;
+                const std::string name = g_.identity(g_.vertex(model::Ref{s.name, an}, model::VertexKind::rest_api)).name.stand_in();
+                // IAM tag values: "[\p{L}\p{Z}\p{N}_.:/=+\-@]*", at most 256 characters (IAM User
+                // Guide, "Tags for AWS Identity and Access Management resources"); a space separates names.
+                for (char c : name)
+                    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_.:/=+-@").find(c) != std::string_view::npos))
+                        throw LoweringError(role.path, "role '" + role.name + "' calls API '" + name + "', whose name cannot be listed in the tag xc:calls");
+                out += (out.empty() ? "" : " ") + name;
+            }
+        });
+        if (out.size() > 256) throw LoweringError(role.path, "role '" + role.name + "' calls more APIs than the tag xc:calls can list (256 characters)");
+        return out;
+    }
+
     void lower_role(const std::string& n, const model::Role& role) {
         Resource r = make("role", nm({n}), "iam", role.path);
         r.set("assume_role_policy", doc(role.trust_policy));
-        r.set("tags", tags(n));
+        if (auto calls = called_apis(role); !calls.empty())
+            r.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:calls", str(calls)}}));
+        else
+            r.set("tags", tags(n));
         push(std::move(r));
         for (const auto& arn : role.managed_policies) {
             Resource a = make("role_policy_attachment", nm({n, last_segment(arn)}), "iam", role.path + "/managedPolicies");

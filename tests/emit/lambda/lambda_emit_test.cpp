@@ -3,6 +3,7 @@
 #include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
+#include <authorization_variant.hpp>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +73,24 @@ TEST(LambdaCppLiteral, UsesOnlyPrintableAsciiAndNoTrigraphText) {
         EXPECT_EQ(lit.front(), '"');
         EXPECT_EQ(lit.back(), '"');
     }
+}
+
+// Each API of a service gets a client, src/client.<api>.cpp, listed in functions.cmake: its
+// routes, each signed (AWS_IAM) or not (NONE) as the model authorizes it.
+TEST(LambdaEmit, EachApiHasAClientThatSignsItsAwsIamRoutes) {
+    const auto files = xc::emit::emit_lambda(xc::model::build_graph(xc::test::aws_iam_model()));
+    for (std::string service : {"beverage", "food"}) {
+        SCOPED_TRACE(service);
+        EXPECT_NE(files.at(service + "/functions.cmake").find("set(XC_API_CLIENTS orders)"), std::string::npos);
+        const auto& client = files.at(service + "/src/client.orders.cpp");
+        EXPECT_NE(client.find(R"({"GET", "/orders", false},)"), std::string::npos) << client;
+        EXPECT_NE(client.find(R"({"POST", "/orders", true},)"), std::string::npos) << client;
+        EXPECT_NE(client.find(R"({"GET", "/orders/{orderId}", true},)"), std::string::npos) << client;
+        EXPECT_NE(client.find(R"(run_client(argc, argv, routes, "eu-central-1"))"), std::string::npos) << client;
+    }
+    // The reference model's routes are NONE: nothing signed.
+    const auto plain = xc::emit::emit_lambda(load(xc::test::reference_model_text()));
+    EXPECT_EQ(plain.at("food/src/client.orders.cpp").find("true}"), std::string::npos);
 }
 
 TEST(LambdaEmit, ReferenceModelLayout) {

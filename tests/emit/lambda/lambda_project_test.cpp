@@ -4,6 +4,7 @@
 #include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
+#include <authorization_variant.hpp>
 
 #include <gtest/gtest.h>
 
@@ -79,7 +80,9 @@ protected:
         if (!fs::exists(fs::path(XC_NPM_DIR) / "node_modules/dynalite"))
             throw std::runtime_error("dynalite is not installed: run scripts/setup.sh --tests");
 
-        auto graph = xc::model::build_graph(xc::input::json::load_model_file(xc::test::reference_model_path().string()));
+        // The reference model with IAM authorization (its first route NONE), so that the API
+        // client signs some routes and not others.
+        auto graph = xc::model::build_graph(xc::test::aws_iam_model());
         const auto& scope = graph.model().services.at(service);
         table_name = scope.tables.at("orders").table_name;
         auto files = xc::emit::emit_lambda(graph, {.services = {service}});
@@ -239,6 +242,94 @@ TEST_F(LambdaProject, SigV4MatchesIndependentImplementations) {
             EXPECT_EQ(authorization, reference.at("smithy").get<std::string>()) << "token '" << token << "', body " << body;
         }
     }
+}
+
+// An API call signed for execute-api, byte for byte as aws4 and @smithy/signature-v4 sign it:
+// methods, a base path, a query, a body, with and without a session token.
+TEST_F(LambdaProject, ExecuteApiSigV4MatchesIndependentImplementations) {
+    struct Call {
+        std::string method, path;
+        json query;
+        std::string body;
+    };
+    const std::vector<Call> calls{{"GET", "/v1/orders/abc-123", json::array(), ""},
+                                  {"GET", "/orders", json::array({json::array({"orderDate", "2024-02-29"}), json::array({"a", "b~c"})}), ""},
+                                  {"POST", "/v1/orders", json::array(), R"({"fullName":"Ada","beverage":"tea"})"}};
+    for (std::string token : {"", "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+fixed/token=="})
+        for (const auto& c : calls) {
+            json input{{"service", "execute-api"}, {"accessKeyId", "AKIDEXAMPLE"}, {"secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+                       {"sessionToken", token}, {"region", "eu-central-1"}, {"host", "beverage.cross-account-microservices.com"},
+                       {"method", c.method}, {"path", c.path}, {"query", c.query}, {"body", c.body}, {"amzDate", "20240229T235959Z"}};
+            xc::test::TempDir dir;
+            xc::test::write_file(dir / "in.json", input.dump());
+            auto ours = run(quote((project / "build/sigv4-sign").string()) + " < " + quote((dir / "in.json").string()));
+            ASSERT_EQ(ours.exit_code, 0) << ours.err;
+            auto theirs = run("node " + quote(std::string(XC_SOURCE_DIR) + "/tests/emit/lambda/sigv4_reference.js") + " " +
+                              quote(std::string(XC_NPM_DIR) + "/node_modules") + " < " + quote((dir / "in.json").string()));
+            ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+            std::string authorization;
+            const json signed_request = json::parse(ours.out);
+            for (const auto& h : signed_request.at("headers"))
+                if (h[0] == "Authorization") authorization = h[1].get<std::string>();
+            EXPECT_NE(authorization.find("/execute-api/aws4_request"), std::string::npos) << authorization;
+            const json reference = json::parse(theirs.out);
+            EXPECT_EQ(authorization, reference.at("aws4").get<std::string>()) << c.method << " " << c.path << " token '" << token << "'";
+            EXPECT_EQ(authorization, reference.at("smithy").get<std::string>()) << c.method << " " << c.path << " token '" << token << "'";
+        }
+}
+
+// The emitted API client, run against a local server that echoes what it receives: an AWS_IAM
+// route's call carries the signature the references compute for exactly that request (host,
+// base path, query, date); a NONE route's carries none; an AWS_IAM route without credentials,
+// or a path that is no route, is refused (exit 2) without a request.
+TEST_F(LambdaProject, TheApiClientSignsItsAwsIamRoutesAndOnlyThose) {
+    xc::test::TempDir dir;
+    xc::test::write_file(dir / "echo.js", R"(const http = require('http');
+const server = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+  });
+});
+server.listen(0, '127.0.0.1', () => { process.stdout.write(server.address().port + '\n'); });
+)");
+    xc::test::lambda::Child server({"node", (dir / "echo.js").string()});
+    const std::string port = server.read_line(std::chrono::seconds(10));
+    const std::string client = quote((project / "build/bin/orders-client").string());
+    const std::string credentials = "AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_SESSION_TOKEN=tok AWS_REGION=eu-central-1 ";
+    const std::string base = "http://127.0.0.1:" + port + "/v1";
+    auto call = [&](const std::string& env, const std::string& args) { return run(env + client + " " + args); };
+    auto echoed = [](const std::string& out) { return json::parse(out.substr(out.find('\n') + 1)); };
+
+    // AWS_IAM: GET /orders/{orderId}, through the base path, with a query.
+    auto signed_call = call(credentials, quote(base) + " GET '/orders/abc-123?x=1'");
+    ASSERT_EQ(signed_call.exit_code, 0) << signed_call.out << signed_call.err;
+    const json request = echoed(signed_call.out);
+    EXPECT_EQ(request.at("url"), "/v1/orders/abc-123?x=1");
+    json input{{"service", "execute-api"}, {"accessKeyId", "AKIDEXAMPLE"}, {"secretAccessKey", "secret"}, {"sessionToken", "tok"},
+               {"region", "eu-central-1"}, {"host", "127.0.0.1:" + port}, {"method", "GET"}, {"path", "/v1/orders/abc-123"},
+               {"query", json::array({json::array({"x", "1"})})}, {"body", ""}, {"amzDate", request.at("headers").at("x-amz-date")}};
+    xc::test::write_file(dir / "in.json", input.dump());
+    auto reference = run("node " + quote(std::string(XC_SOURCE_DIR) + "/tests/emit/lambda/sigv4_reference.js") + " " +
+                         quote(std::string(XC_NPM_DIR) + "/node_modules") + " < " + quote((dir / "in.json").string()));
+    ASSERT_EQ(reference.exit_code, 0) << reference.err;
+    EXPECT_EQ(request.at("headers").at("authorization"), json::parse(reference.out).at("smithy"));
+    EXPECT_EQ(request.at("headers").at("x-amz-security-token"), "tok");
+
+    // NONE: GET /orders, unsigned even with credentials at hand.
+    auto plain = call(credentials, quote(base) + " GET /orders");
+    ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+    EXPECT_FALSE(echoed(plain.out).at("headers").contains("authorization")) << plain.out;
+
+    // Refused: AWS_IAM without credentials; no such route.
+    auto no_credentials = call("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY ", quote(base) + " POST /orders '{}'");
+    EXPECT_EQ(no_credentials.exit_code, 2);
+    EXPECT_NE(no_credentials.err.find("AWS_IAM"), std::string::npos) << no_credentials.err;
+    auto no_route = call(credentials, quote(base) + " DELETE /orders");
+    EXPECT_EQ(no_route.exit_code, 2);
+    EXPECT_NE(no_route.err.find("no route DELETE /orders"), std::string::npos) << no_route.err;
 }
 
 TEST_F(LambdaProject, PostThenGetOneThenGetTheDay) {

@@ -3,6 +3,7 @@
 #include <xc/emit/lowering.hpp>
 #include <xc/input/json/load.hpp>
 
+#include <authorization_variant.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -132,6 +133,39 @@ TEST(Lowering, OpenApiBodyHasRoutesValidatorEnumAndProxyIntegrations) {
                                R"("x-amazon-apigateway-request-validator":"body-and-parameters")",
                                R"({"in":"query","name":"orderDate","required":false,"type":"string"})"})
         EXPECT_NE(body.find(needle), std::string::npos) << needle << "\n" << body;
+}
+
+// Each AWS_IAM route's operation carries x-amazon-apigateway-auth (a NONE route nothing: API
+// Gateway's default), and the consumer's caller role the tag xc:calls with the APIs' names.
+TEST(Lowering, IamRoutesAndCallersAreWrittenForTheFrontEndsToReadBack) {
+    const auto g = xc::model::build_graph(test::aws_iam_model());
+    auto d = lw::lower(g);
+    const auto* api = stack(d, "beverage").find("rest_api", "orders");
+    ASSERT_NE(api, nullptr);
+    const std::string body = lw::canonical_json(*api->property("body"));
+    // The first route (GET /orders) states NONE; the other two take the API's AWS_IAM.
+    std::size_t count = 0;
+    for (auto at = body.find(R"("x-amazon-apigateway-auth":{"type":"AWS_IAM"})"); at != std::string::npos;
+         at = body.find(R"("x-amazon-apigateway-auth":{"type":"AWS_IAM"})", at + 1))
+        ++count;
+    EXPECT_EQ(count, 2u) << body;
+    const auto get_orders = body.find(R"("/orders":{"get":)");
+    ASSERT_NE(get_orders, std::string::npos);
+    EXPECT_GT(body.find(R"("x-amazon-apigateway-auth")", get_orders), body.find(R"("post":)", get_orders)) << "GET /orders is NONE: " << body;
+    const auto* role = stack(d, "consumer").find("role", "api_client");
+    ASSERT_NE(role, nullptr);
+    const auto* calls = role->property("tags")->find("xc:calls");
+    ASSERT_NE(calls, nullptr);
+    std::string names;
+    for (const auto& [sn, s] : g.model().services)
+        for (const auto& [an, _] : s.apis)
+            names += (names.empty() ? "" : " ") + g.identity(g.vertex(xc::model::Ref{sn, an}, xc::model::VertexKind::rest_api)).name.stand_in();
+    EXPECT_EQ(calls->text, names);
+    EXPECT_NE(names.find(' '), std::string::npos) << names;  // two APIs
+    const auto* instance_role = stack(d, "consumer").find("role", "client_instance");
+    ASSERT_NE(instance_role, nullptr);
+    const auto* instance_tags = instance_role->property("tags");
+    EXPECT_TRUE(instance_tags == nullptr || instance_tags->find("xc:calls") == nullptr);
 }
 
 TEST(Lowering, NamesThatCollideAfterSanitisingAreRefused) {

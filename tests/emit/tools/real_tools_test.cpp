@@ -1,6 +1,7 @@
 // What xc emits, checked by the real tools (issue 24): Terraform 1.11.4 with the AWS provider
 // 5.100.0 from this machine kind's filesystem mirror (nothing is downloaded), and cfn-lint.
-//  * every shipped model and every correct variant of the mutation corpus: `terraform init`,
+//  * every shipped model, every correct variant of the mutation corpus and the reference with IAM
+//    authorization (tests/support/authorization_variant.hpp): `terraform init`,
 //    `terraform validate` and `terraform test` with a mock AWS provider (plan and apply: references,
 //    counts, plan-time functions and the provider's own checks of the values it receives) of every
 //    emitted root, all of them as modules of one wrapper root so the provider's schema loads once;
@@ -16,6 +17,7 @@
 #include <xc/emit/cloudformation.hpp>
 #include <xc/emit/terraform.hpp>
 
+#include <authorization_variant.hpp>
 #include <model_support.hpp>
 #include <model_variants.hpp>
 #include <terraform_environment.hpp>
@@ -55,7 +57,12 @@ const std::map<std::string, std::string> accepted_cfn_lint_warnings{
 struct CheckedModel {
     std::string name;
     json model;
+    bool aws_iam = false;  // with IAM authorization and a caller (authorization_variant.hpp)
 };
+
+xc::model::Graph graph_of(const CheckedModel& m) {
+    return m.aws_iam ? xc::model::build_graph(xc::test::aws_iam_model(m.model)) : xc::test::graph_of_json(m.model);
+}
 
 // Self-signed certificates (the tls provider, absent from the mirror) become existing ACM ones.
 void use_acm_certificates(json& j) {
@@ -79,6 +86,7 @@ std::vector<CheckedModel> checked_models(bool with_variants) {
         const json corpus = json::parse(xc::test::read_file(xc::test::source_dir() / "tests/verify/corpus.json"));
         const json reference = xc::test::model_json();
         for (const auto& e : corpus["correct"]) out.push_back({e["name"].get<std::string>(), reference.patch(e["patch"])});
+        out.push_back({"aws-iam", reference, true});
     }
     for (auto& m : out) use_acm_certificates(m.model);
     return out;
@@ -114,7 +122,7 @@ std::string module_name(const std::string& s) { return std::regex_replace(s, std
 std::vector<fs::path> emit_terraform_roots(const CheckedModel& m, const fs::path& dir) {
     xc::emit::TerraformOptions options;
     options.lambda_dist_dir = (dir / "lambda/{service}/dist").string();
-    auto roots = write_roots(xc::emit::emit_terraform(xc::test::graph_of_json(m.model), options), dir / "terraform");
+    auto roots = write_roots(xc::emit::emit_terraform(graph_of(m), options), dir / "terraform");
     static const std::regex zip(R"re("\$\{var\.([a-z0-9_]*lambda_dist_dir)\}/([^"/]+\.zip)")re");
     for (const auto& root : roots) {
         const std::string variables = xc::test::read_file(root / "variables.tf");
@@ -282,7 +290,7 @@ TEST(RealTools, CfnLintFindsNoErrorAndOnlyAcceptedWarningsInAnyTemplate) {
     for (const auto& m : checked_models(true)) {
         xc::emit::CloudFormationResult result;
         try {
-            result = xc::emit::emit_cloudformation(xc::test::graph_of_json(m.model));
+            result = xc::emit::emit_cloudformation(graph_of(m));
         } catch (const xc::emit::lowering::LoweringError& e) {
             // A model CloudFormation cannot deploy as written (it adopts an existing API by id):
             // the emitter says so, and there is no template to lint.

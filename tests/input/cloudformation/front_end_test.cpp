@@ -266,11 +266,14 @@ TEST(SamTransform, UnsupportedSamIsALocatedError) {
          "t.yaml:5:9: error: at /Globals/Function/Policies/0: resource F (from Globals): SAM policy templates are not supported"},
         {sam + "Resources:\n" + api + "      Auth:\n        Authorizers: {Pool: {UserPoolArn: arn}}\n",
          "t.yaml:8:9: error: at /Resources/Api/Properties/Auth/Authorizers: Auth.Authorizers is not supported"},
-        {sam + "Globals:\n  Api:\n    Auth:\n      DefaultAuthorizer: AWS_IAM\nResources:\n" + api,
+        {sam + "Globals:\n  Api:\n    Auth:\n      DefaultAuthorizer: MyCognito\nResources:\n" + api,
          "t.yaml:5:7: error: at /Globals/Api/Auth/DefaultAuthorizer: resource Api (from Globals): Auth.DefaultAuthorizer is not supported"},
         {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n"
-                                        "            Auth: {Authorizer: AWS_IAM}\n",
-         "t.yaml:13:13: error: at /Resources/F/Properties/Events/Get/Properties/Auth: an Api event's Auth is not supported"},
+                                        "            Auth: {Authorizer: MyLambdaAuthorizer}\n",
+         "t.yaml:13:20: error: at /Resources/F/Properties/Events/Get/Properties/Auth/Authorizer: an Api event's Auth.Authorizer is not supported"},
+        {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n"
+                                        "            Auth: {ApiKeyRequired: true}\n",
+         "t.yaml:13:20: error: at /Resources/F/Properties/Events/Get/Properties/Auth/ApiKeyRequired: an Api event's Auth.ApiKeyRequired is not supported"},
         {sam + "Resources:\n" + function + "      Events:\n        Get:\n          Type: HttpApi\n",
          "t.yaml:9:11: error: at /Resources/F/Properties/Events/Get/Type: event type 'HttpApi' is not supported"},
     };
@@ -324,6 +327,40 @@ xc::verify::Report verify_text(const std::string& text, const std::string& file)
 const std::string methods_file = "cfn-methods.yaml";
 const std::string body_file = "cfn-openapi-policy.json";
 
+// SAM's IAM authorization: Auth.DefaultAuthorizer AWS_IAM is every event method's, an event's
+// Auth.Authorizer NONE overrides it; SAM writes the security scheme AWS_IAM (awsSigv4) into the
+// body, which the front end reads as any body. InvokeRole NONE keeps the integration without
+// credentials; SAM's default (CALLER_CREDENTIALS: the caller's) is Unresolved on the route. With a
+// DefinitionBody, which operations SAM gives the default is not read: an error.
+TEST(SamTransform, DefaultAuthorizerAwsIamAndAnEventsOverride) {
+    const std::string fixture = xc::test::read_file(fixtures() / "sam-vpce-whitelist.yaml");
+    const std::string second_event = "            Method: get\n        One:\n          Type: Api\n          Properties:\n            RestApiId: !Ref OrdersApi\n"
+                                     "            Path: /orders/{orderId}\n            Method: get\n            Auth: {Authorizer: NONE}\n";
+    auto text = [&](const std::string& auth) {
+        return replaced(replaced(fixture, "      Auth:\n        ResourcePolicy:", "      Auth:\n" + auth + "        ResourcePolicy:"), "            Method: get\n", second_event);
+    };
+    {
+        auto loaded = load_with_consumer(text("        DefaultAuthorizer: AWS_IAM\n        InvokeRole: NONE\n"), {}, "sam.yaml");
+        const auto& api = loaded.model.services.at("service").apis.at("OrdersApi");
+        ASSERT_EQ(api.routes.size(), 2u);
+        EXPECT_EQ(api.routes.at("GET /orders").authorization, xc::model::Authorization::aws_iam);
+        EXPECT_EQ(api.authorization_of(api.routes.at("GET /orders/{orderId}")), xc::model::Authorization::none);
+        for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.resource.find("/apis/"), std::string::npos) << u.origin << ": " << u.reason;
+    }
+    {
+        auto loaded = load_with_consumer(text("        DefaultAuthorizer: AWS_IAM\n"), {}, "sam.yaml");
+        bool found = false;
+        for (const auto& u : loaded.model.unresolved)
+            found |= u.resource == "/services/service/apis/OrdersApi" && u.origin.find("GET /orders credentials") != std::string::npos;
+        EXPECT_TRUE(found);
+        EXPECT_EQ(loaded.model.services.at("service").apis.at("OrdersApi").routes.at("GET /orders").authorization, xc::model::Authorization::aws_iam);
+    }
+    {
+        const std::string with_body = replaced(text("        DefaultAuthorizer: AWS_IAM\n"), "      StageName: v1\n", "      StageName: v1\n      DefinitionBody: {swagger: \"2.0\", paths: {}}\n");
+        EXPECT_THROW(load_with_consumer(with_body, {}, "sam.yaml"), xc::InputError);
+    }
+}
+
 // The same API written with Resource/Method resources and with an OpenAPI body: the same routes
 // (method, path, integrated function) and the same verdicts, check by check.
 TEST(CloudFormationMethods, ResourcesAndMethodsMapAsTheBodysPaths) {
@@ -367,16 +404,30 @@ TEST(CloudFormationMethods, RootResourceAndQueryParameters) {
     for (const auto& u : loaded.model.unresolved) EXPECT_EQ(u.origin.find("(deployment)"), std::string::npos) << u.origin;
 }
 
-// The model's routes take API Gateway's NONE authorization: any other AuthorizationType (or none
-// stated) and an API key are Unresolved on the route, naming it, and the verdicts are those of
-// the body template whose operation says the same (x-amazon-apigateway-auth).
-TEST(CloudFormationMethods, AnAuthorizationOtherThanNoneIsUndecidedAndNamed) {
+// AuthorizationType NONE or AWS_IAM is the route's, as a body's x-amazon-apigateway-auth says it
+// (the same verdicts); any other (or none stated), an API key, or integration credentials are
+// Unresolved on the route, naming it, and the verdicts are those of the body whose operation names
+// an authorizer (x-amazon-apigateway-auth CUSTOM).
+TEST(CloudFormationMethods, AuthorizationNoneOrAwsIamIsTheRoutesAnyOtherIsUndecidedAndNamed) {
     const std::string fixture = xc::test::read_file(fixtures() / methods_file);
-    const auto body_iam = verdicts(verify_text(
-        replaced(xc::test::read_file(fixtures() / body_file), "\"get\": {", "\"get\": {\"x-amazon-apigateway-auth\": {\"type\": \"AWS_IAM\"},"), body_file));
-    EXPECT_TRUE(body_iam.contains({"api-endpoint-only", "service/rest-api/Api", Verdict::undecided}));
+    const std::string body = xc::test::read_file(fixtures() / body_file);
+    auto body_auth = [&](const std::string& type) {
+        return replaced(body, "\"get\": {", "\"get\": {\"x-amazon-apigateway-auth\": {\"type\": \"" + type + "\"},");
+    };
+    auto body_iam = load_with_consumer(body_auth("AWS_IAM"), {}, body_file);
+    auto methods_iam = load_with_consumer(replaced(fixture, "      AuthorizationType: NONE\n", "      AuthorizationType: AWS_IAM\n"), {}, methods_file);
+    for (const auto* loaded : {&body_iam, &methods_iam}) {
+        const auto& routes = loaded->model.services.at("service").apis.at("Api").routes;
+        ASSERT_TRUE(routes.contains("GET /items/{itemId}"));
+        EXPECT_EQ(routes.at("GET /items/{itemId}").authorization, xc::model::Authorization::aws_iam);
+        for (const auto& u : loaded->model.unresolved) EXPECT_EQ(u.resource.find("/apis/"), std::string::npos) << u.origin << ": " << u.reason;
+    }
+    EXPECT_EQ(verdicts(xc::verify::verify(xc::model::build_graph(std::move(methods_iam.model)))),
+              verdicts(xc::verify::verify(xc::model::build_graph(std::move(body_iam.model)))));
+
+    const auto body_custom = verdicts(verify_text(body_auth("CUSTOM"), body_file));
+    EXPECT_TRUE(body_custom.contains({"api-endpoint-only", "service/rest-api/Api", Verdict::undecided}));
     const std::vector<std::pair<std::string, std::string>> settings{
-        {"      AuthorizationType: AWS_IAM\n", "AuthorizationType AWS_IAM"},
         {"      AuthorizationType: CUSTOM\n", "AuthorizationType CUSTOM"},
         {"      AuthorizationType: COGNITO_USER_POOLS\n", "AuthorizationType COGNITO_USER_POOLS"},
         {"", "AuthorizationType (not stated)"},
@@ -388,7 +439,7 @@ TEST(CloudFormationMethods, AnAuthorizationOtherThanNoneIsUndecidedAndNamed) {
         for (const auto& u : loaded.model.unresolved)
             found |= u.resource == "/services/service/apis/Api" && u.origin == "[service] GetItemMethod GET /items/{itemId} " + named;
         EXPECT_TRUE(found) << setting;
-        EXPECT_EQ(verdicts(xc::verify::verify(xc::model::build_graph(std::move(loaded.model)))), body_iam) << setting;
+        EXPECT_EQ(verdicts(xc::verify::verify(xc::model::build_graph(std::move(loaded.model)))), body_custom) << setting;
     }
 }
 

@@ -16,6 +16,7 @@
 #include <xc/input/cloudformation/load.hpp>
 #include <xc/verify/verify.hpp>
 
+#include <authorization_variant.hpp>
 #include <model_variants.hpp>
 #include <test_support.hpp>
 
@@ -233,6 +234,43 @@ TEST(CloudFormationRoundTrip, EveryCorpusVariant) {
     EXPECT_GE(variants, 80u);
     EXPECT_LE(refused, 5u);
     for (const auto& d : differences()) EXPECT_TRUE(seen_differences.contains(&d)) << "stale difference " << d.variant << " " << d.property << " " << d.subject;
+}
+
+// IAM authorization: the templates carry each route's authorization (the body's
+// x-amazon-apigateway-auth) and the callers (the consumer role's tag xc:calls); read back, every
+// route has the model's authorization, every API the model's callers, and the verdicts are the
+// model's, with nothing Unresolved but the header's two.
+TEST(CloudFormationRoundTrip, IamAuthorizationAndCallers) {
+    const auto g = xc::model::build_graph(xc::test::aws_iam_model());
+    EXPECT_GT(round_trip("aws-iam", g), 10u);
+    Emitted e = emit(g);
+    const auto loaded = cfn::load_stacks(e.stacks, e.sources, g.model().name);
+    for (const auto& u : loaded.model.unresolved)
+        EXPECT_TRUE(u.reason.find("names it covers") != std::string::npos || u.reason.find("function's code") != std::string::npos)
+            << u.resource << ": " << u.origin << ": " << u.reason;
+    std::map<std::string, const xc::model::RestApi*> by_name;
+    loaded.model.for_each_scope([&](const xc::model::Scope& s) {
+        for (const auto& [_, a] : s.apis) by_name[a.deployed_name] = &a;
+    });
+    std::size_t routes = 0, iam = 0;
+    for (const auto& [sn, s] : g.model().services)
+        for (const auto& [an, a] : s.apis) {
+            const std::string name = g.identity(g.vertex(xc::model::Ref{sn, an}, xc::model::VertexKind::rest_api)).name.stand_in();
+            SCOPED_TRACE(name);
+            ASSERT_TRUE(by_name.count(name));
+            const auto& back = *by_name.at(name);
+            ASSERT_EQ(back.routes.size(), a.routes.size());
+            for (const auto& [key, r] : a.routes) {
+                EXPECT_EQ(back.authorization_of(back.routes.at(key)), a.authorization_of(r)) << key;
+                iam += a.authorization_of(r) == xc::model::Authorization::aws_iam;
+                ++routes;
+            }
+            ASSERT_EQ(back.callers.size(), 1u);
+            EXPECT_EQ(back.callers.front().scope, loaded.model.consumer.name);
+            EXPECT_TRUE(loaded.model.consumer.roles.count(back.callers.front().name)) << back.callers.front().to_string();
+        }
+    EXPECT_EQ(routes, 6u);
+    EXPECT_EQ(iam, 4u);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -527,13 +528,31 @@ TEST(ToModelMethods, AnApiBuiltFromMethodsAndIntegrationsHasTheirRoutes) {
     EXPECT_EQ(findings.at("lambda-invoke food/lambda/handler-get-order").verdict, Verdict::proved);
 }
 
-// A method API Gateway authenticates is not the model's unauthenticated route: never NONE silently.
-TEST(ToModelMethods, AMethodWithAuthorizationOtherThanNoneLeavesItsApiUndecided) {
+// A method's authorization NONE or AWS_IAM is the route's own.
+TEST(ToModelMethods, AMethodsAuthorizationNoneOrAwsIamIsTheRoutes) {
     xc::test::TempDir tmp;
-    const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? \"AWS_IAM\" : \"NONE\""))));
-    for (const std::string service : {"food", "beverage"})
-        for (const std::string property : {"api-endpoint-only", "api-liveness"})
-            expect_undecided_naming(findings, property + " " + service + "/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"].authorization", "AWS_IAM"});
+    const auto mapped = read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? \"AWS_IAM\" : \"NONE\"")));
+    for (const std::string service : {"food", "beverage"}) {
+        const auto& api = mapped.model.services.at(service).apis.at("this");
+        ASSERT_EQ(api.routes.size(), 3u);
+        EXPECT_EQ(api.routes.at("GET /orders/{orderId}").authorization, xc::model::Authorization::aws_iam);
+        EXPECT_EQ(api.routes.at("GET /orders").authorization, xc::model::Authorization::none);
+        EXPECT_EQ(api.routes.at("POST /orders").authorization, xc::model::Authorization::none);
+        EXPECT_TRUE(api.callers.empty());  // no role says it calls the API
+    }
+    for (const auto& u : mapped.model.unresolved) EXPECT_NE(u.value.find("/handler"), std::string::npos) << u.value << ": " << u.reason;
+}
+
+// An authorizer (CUSTOM) or a Cognito user pool is not modelled: never NONE or AWS_IAM silently.
+TEST(ToModelMethods, AMethodWithAnAuthorizerOrCognitoLeavesItsApiUndecided) {
+    for (const std::string type : {"CUSTOM", "COGNITO_USER_POOLS"}) {
+        SCOPED_TRACE(type);
+        xc::test::TempDir tmp;
+        const auto findings = findings_of(read(seed_roots(tmp.path(), methods_instead_of_body("each.key == \"get-order\" ? \"" + type + "\" : \"NONE\""))));
+        for (const std::string service : {"food", "beverage"})
+            for (const std::string property : {"api-endpoint-only", "api-liveness"})
+                expect_undecided_naming(findings, property + " " + service + "/rest-api/this", {"aws_api_gateway_method.route[\"get-order\"].authorization", type});
+    }
 }
 
 // A method that sets no authorization (the provider requires one) is not taken for NONE either.
@@ -592,11 +611,129 @@ TEST(ToModelSeed, AHealthCheckOnAnotherProtocolOrPortLeavesTargetHealthUndecided
     EXPECT_EQ(findings.at(key).verdict, Verdict::proved) << findings.at(key).message;
 }
 
+// A `security` naming no scheme the body declares is not read as any authorization.
 TEST(ToModelMethods, ABodyRouteWithSecurityLeavesItsApiUndecided) {
     xc::test::TempDir tmp;
     const auto findings = findings_of(read(seed_roots(
         tmp.path(), {{swagger_tpl, "  /orders/{orderId}:\n    get:\n", "  /orders/{orderId}:\n    get:\n      security:\n        - sigv4: []\n"}})));
     expect_undecided_naming(findings, "api-liveness food/rest-api/this", {"GET /orders/{orderId} security"});
+}
+
+const std::string order_operation = "  /orders/{orderId}:\n    get:\n";
+
+// The body's authorization of an operation (API Gateway's OpenAPI extensions): x-amazon-apigateway-auth
+// NONE / AWS_IAM (any case), or `security` naming an awsSigv4 apiKey scheme; an operation stating
+// none is NONE (the route states nothing; the API's default is NONE).
+TEST(ToModelBody, TheBodysAuthorizationOfAnOperationIsTheRoutes) {
+    const std::string sigv4_scheme = "securityDefinitions:\n  sigv4:\n    type: apiKey\n    name: Authorization\n    in: header\n    x-amazon-apigateway-authtype: awsSigv4\n";
+    struct Case {
+        std::vector<Edit> edits;
+        std::optional<xc::model::Authorization> want;
+    };
+    const std::vector<Case> cases{
+        {{{swagger_tpl, order_operation, order_operation + "      x-amazon-apigateway-auth:\n        type: AWS_IAM\n"}}, xc::model::Authorization::aws_iam},
+        {{{swagger_tpl, order_operation, order_operation + "      x-amazon-apigateway-auth:\n        type: aws_iam\n"}}, xc::model::Authorization::aws_iam},
+        {{{swagger_tpl, order_operation, order_operation + "      x-amazon-apigateway-auth:\n        type: NONE\n"}}, xc::model::Authorization::none},
+        {{{swagger_tpl, order_operation, order_operation + "      security:\n        - sigv4: []\n"}, {swagger_tpl, "definitions:\n", sigv4_scheme + "definitions:\n"}},
+         xc::model::Authorization::aws_iam},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.edits.front().to);
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), c.edits));
+        const auto& api = mapped.model.services.at("food").apis.at("this");
+        EXPECT_EQ(api.routes.at("GET /orders/{orderId}").authorization, c.want);
+        EXPECT_EQ(api.routes.at("GET /orders").authorization, std::nullopt);
+        EXPECT_EQ(api.authorization_of(api.routes.at("GET /orders")), xc::model::Authorization::none);
+        for (const auto& u : mapped.model.unresolved) EXPECT_NE(u.value.find("/handler"), std::string::npos) << u.value << ": " << u.reason;
+    }
+}
+
+// What the body's authorization does not say for sure stays open: a Lambda authorizer or Cognito
+// type, an authorizer scheme, a document-level `security` (which API Gateway does not apply),
+// both forms on one operation, and integration credentials (the function invoked as a role).
+TEST(ToModelBody, AuthorizersCognitoDocumentSecurityAndCredentialsLeaveTheApiUndecided) {
+    const std::string custom_scheme =
+        "securityDefinitions:\n  mine:\n    type: apiKey\n    name: Authorization\n    in: header\n    x-amazon-apigateway-authtype: custom\n";
+    const std::vector<std::pair<std::vector<Edit>, std::string>> cases{
+        {{{swagger_tpl, order_operation, order_operation + "      x-amazon-apigateway-auth:\n        type: CUSTOM\n"}}, "x-amazon-apigateway-auth"},
+        {{{swagger_tpl, order_operation, order_operation + "      x-amazon-apigateway-auth:\n        type: COGNITO_USER_POOLS\n"}}, "x-amazon-apigateway-auth"},
+        {{{swagger_tpl, order_operation, order_operation + "      security:\n        - mine: []\n"}, {swagger_tpl, "definitions:\n", custom_scheme + "definitions:\n"}},
+         "not one awsSigv4 scheme"},
+        {{{swagger_tpl, "paths:\n", "security:\n  - sigv4: []\npaths:\n"}}, "document-level"},
+        {{{swagger_tpl, order_operation, order_operation + "      security: []\n      x-amazon-apigateway-auth:\n        type: AWS_IAM\n"}}, "both"},
+        {{{swagger_tpl, "        uri: ${get_order_uri}\n", "        uri: ${get_order_uri}\n        credentials: arn:aws:iam::*:user/*\n"}}, "credentials"},
+    };
+    for (const auto& [edits, why] : cases) {
+        SCOPED_TRACE(edits.front().to);
+        xc::test::TempDir tmp;
+        const auto findings = findings_of(read(seed_roots(tmp.path(), edits)));
+        for (const std::string property : {"api-endpoint-only", "api-liveness"})
+            expect_undecided_naming(findings, property + " food/rest-api/this", {"GET /orders/{orderId}", why});
+    }
+}
+
+// The consumer's roles tagged "xc:calls" (the names of the APIs they call) are the APIs' callers;
+// a name no API has leaves the role Unresolved; a service's role is no caller.
+TEST(ToModelCallers, TheConsumersRolesTaggedXcCallsAreTheCallersOfTheApisTheyName) {
+    const std::string anchor = "resource \"aws_secretsmanager_secret\" \"endpoint_id\" {";
+    const std::string role = R"(resource "aws_iam_role" "client" {
+  name               = "client"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  tags               = { "xc:calls" = CALLS }
+}
+
+resource "aws_iam_role_policy" "client" {
+  role   = aws_iam_role.client.id
+  name   = "invoke"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "execute-api:Invoke", Resource = "*" }] })
+}
+
+)";
+    auto with = [&](const std::string& calls) {
+        std::string r = role;
+        r.replace(r.find("CALLS"), 5, calls);
+        return std::vector<Edit>{{"consumer/main.tf", anchor, r + anchor}};
+    };
+    {
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), with("\"${var.app}-food  ${var.app}-beverage\"")));
+        for (const std::string service : {"food", "beverage"}) {
+            const auto& api = mapped.model.services.at(service).apis.at("this");
+            ASSERT_EQ(api.callers.size(), 1u) << service;
+            EXPECT_EQ(api.callers.front().to_string(), "consumer/client");
+        }
+        ASSERT_TRUE(mapped.model.consumer.roles.count("client"));
+        EXPECT_EQ(mapped.model.consumer.roles.at("client").policies.size(), 1u);
+        for (const auto& u : mapped.model.unresolved) EXPECT_NE(u.value.find("/handler"), std::string::npos) << u.value << ": " << u.reason;
+    }
+    {
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), with("\"${var.app}-food no-such-api\"")));
+        EXPECT_EQ(mapped.model.services.at("food").apis.at("this").callers.size(), 1u);
+        EXPECT_TRUE(mapped.model.services.at("beverage").apis.at("this").callers.empty());
+        bool open = false;
+        for (const auto& u : mapped.model.unresolved)
+            open = open || (u.resource == "/consumer/roles/client" && u.reason.find("'no-such-api'") != std::string::npos);
+        EXPECT_TRUE(open);
+    }
+    {  // a value known only after apply: Unresolved on the role, no caller
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), with("aws_lb.internal.arn")));
+        EXPECT_TRUE(mapped.model.services.at("food").apis.at("this").callers.empty());
+        bool open = false;
+        for (const auto& u : mapped.model.unresolved)
+            open = open || (u.resource == "/consumer/roles/client" && u.reason.find("is not known") != std::string::npos);
+        EXPECT_TRUE(open);
+    }
+    {  // a service's role: Unresolved there, no caller
+        xc::test::TempDir tmp;
+        const auto mapped = read(seed_roots(tmp.path(), {{module_tf, "  name = \"${local.name}-lambda\"\n", "  name = \"${local.name}-lambda\"\n  tags = { \"xc:calls\" = local.name }\n"}}));
+        EXPECT_TRUE(mapped.model.services.at("food").apis.at("this").callers.empty());
+        bool open = false;
+        for (const auto& u : mapped.model.unresolved) open = open || u.reason.find("only a role of the consumer") != std::string::npos;
+        EXPECT_TRUE(open);
+    }
 }
 
 // A literal role ARN names the role only with its path: a role created under another path is
@@ -614,6 +751,38 @@ TEST(ToModelSeed, ALiteralRoleArnLinksOnlyToTheRoleItNamesPathIncluded) {
     const auto linked = read(seed_roots(with_path.path(), {{module_tf, "  name = \"${local.name}-lambda\"\n", "  name = \"${local.name}-lambda\"\n  path = \"/service/\"\n"},
                                                            {module_tf, ":role/${local.name}-lambda", ":role/service/${local.name}-lambda"}}));
     EXPECT_EQ(linked.model.services.at("food").lambdas.at("handler-get-order").role.name, "lambda");
+}
+
+// The instance's role (its profile's) tagged xc:calls is a role of the model, every policy read
+// (the AmazonSSMManagedInstanceCore attachment among them), and the instance keeps its ssm.
+TEST(ToModelCallers, AnInstancesRoleTaggedXcCallsIsARoleOfTheModelAndTheInstanceKeepsItsSsm) {
+    xc::test::TempDir tmp;
+    const auto roots = reference_roots(tmp.path());
+    const std::string api_name = read(roots).model.services.at("food").apis.at("orders").deployed_name;
+    ASSERT_FALSE(api_name.empty());
+    const std::string header = "resource \"aws_iam_role\" \"client_instance\" {";
+    bool tagged = false;
+    for (const auto& root : roots)
+        for (const auto& entry : fs::directory_iterator(root.dir)) {
+            std::string text = xc::test::read_file(entry.path());
+            const auto at = text.find(header);
+            if (at == std::string::npos) continue;
+            const std::string block = text.substr(at, text.find("\n}\n", at) - at);
+            ASSERT_EQ(block.find("tags"), std::string::npos) << "the emitted role has tags of its own: edit them instead";
+            text.insert(at + header.size(), "\n  tags = { \"xc:calls\" = \"" + api_name + "\" }");
+            std::ofstream(entry.path()) << text;
+            tagged = true;
+        }
+    ASSERT_TRUE(tagged);
+    const auto mapped = read(roots);
+    const auto& m = mapped.model;
+    ASSERT_TRUE(m.consumer.roles.count("client_instance"));
+    EXPECT_EQ(m.consumer.roles.at("client_instance").managed_policies, std::vector<std::string>{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"});
+    EXPECT_TRUE(m.consumer.instances.at("client").ssm);
+    ASSERT_EQ(m.services.at("food").apis.at("orders").callers.size(), 1u);
+    EXPECT_EQ(m.services.at("food").apis.at("orders").callers.front().to_string(), "consumer/client_instance");
+    EXPECT_TRUE(m.services.at("beverage").apis.at("orders").callers.empty());
+    EXPECT_TRUE(m.unresolved.empty());
 }
 
 }  // namespace to_model_test

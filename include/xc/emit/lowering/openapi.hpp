@@ -66,6 +66,12 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
         }
         if (!parameters.empty()) op.emplace_back("parameters", list(std::move(parameters)));
         op.emplace_back("produces", list({str("application/json")}));
+        // The route's authorization, on the operation: "x-amazon-apigateway-auth ... Specify
+        // "NONE" for open access. Specify "AWS_IAM" to use IAM permissions" (API Gateway
+        // Developer Guide, api-gateway-swagger-extensions-auth.html). Per operation: API Gateway
+        // does not apply a document-level `security` (input/detail/openapi_authorization.hpp).
+        if (api.authorization_of(route) == model::Authorization::aws_iam)
+            op.emplace_back("x-amazon-apigateway-auth", object({{"type", str("AWS_IAM")}}));
         op.emplace_back("responses", object({{"200", object({{"description", str("OK")}})}}));
         op.emplace_back("x-amazon-apigateway-integration",
                         object({{"httpMethod", str("POST")}, {"passthroughBehavior", str("when_no_match")},

@@ -23,6 +23,9 @@
 //    The generated statements follow SAM's translator (samtranslator/swagger/swagger.py,
 //    add_resource_policy), read to learn the order: account lists, IP ranges, VPC blacklists,
 //    VPC whitelists, then custom statements.
+//  * Auth.DefaultAuthorizer AWS_IAM and an event's Auth.Authorizer (AWS_IAM or NONE), with
+//    InvokeRole: the operation's awsSigv4 `security` and the integration's credentials (api_auth()).
+//    Any other authorizer, API keys and usage plans are errors.
 //  * AWS::Serverless::Function ("sam-resource-function.html"): an AWS::Lambda::Function of the
 //    same id; without Role, an AWS::IAM::Role "<id>Role" trusted by lambda.amazonaws.com with
 //    AWSLambdaBasicExecutionRole and the Policies (managed policy names or ARNs, policy documents;
@@ -44,6 +47,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -145,6 +149,7 @@ private:
     struct Method {
         std::string path, method;  // "/orders", "get" (lower case; "any" for ANY)
         sam_json integration_uri;
+        sam_json auth;  // the event's Auth (an object), or null
     };
 
     void function(const std::string& id, const sam_json& r, sam_json props, sam_json& out) {
@@ -211,9 +216,21 @@ private:
             const sam_json ep = e.value("Properties", sam_json::object());
             // Read only once its shape is known (the fuzzer's crash: a string here reached ep.value()).
             if (!ep.is_object()) fail(eat + "/Properties", "an Api event's Properties must be an object");
-            for (const char* key : {"Auth", "RequestParameters", "RequestModel"})
+            for (const char* key : {"RequestParameters", "RequestModel"})
                 if (ep.contains(key))
-                    fail(eat + "/Properties/" + key, std::string("an Api event's ") + key + " is not supported (nor Auth, RequestParameters, RequestModel)");
+                    fail(eat + "/Properties/" + key, std::string("an Api event's ") + key + " is not supported (nor RequestParameters, RequestModel)");
+            // Auth: only Authorizer (AWS_IAM or NONE) and InvokeRole (api_auth()).
+            sam_json event_auth;
+            if (ep.contains("Auth")) {
+                event_auth = ep["Auth"];
+                if (!event_auth.is_object()) fail(eat + "/Properties/Auth", "an Api event's Auth must be an object");
+                for (const auto& [k, v] : event_auth.items()) {
+                    const bool known = (k == "Authorizer" && (v == "AWS_IAM" || v == "NONE")) || (k == "InvokeRole" && v.is_string());
+                    if (!known)
+                        fail(eat + "/Properties/Auth/" + json_pointer::escape(k),
+                             "an Api event's Auth." + printable(k) + " is not supported: xc models Authorizer AWS_IAM or NONE and InvokeRole only");
+                }
+            }
             if (!ep.value("Path", sam_json()).is_string() || !ep.value("Method", sam_json()).is_string())
                 fail(eat + "/Properties", "an Api event needs Path and Method strings");
             std::string api = "ServerlessRestApi";
@@ -230,7 +247,8 @@ private:
             for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             if (method == "any") method = "x-amazon-apigateway-any-method";
             const std::string path = ep["Path"].get<std::string>();
-            methods_[api].push_back({path, method, sam_json{{"Fn::Sub", "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + id + ".Arn}/invocations"}}});
+            methods_[api].push_back({path, method, sam_json{{"Fn::Sub", "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + id + ".Arn}/invocations"}},
+                                     event_auth});
             std::string upper = method == "x-amazon-apigateway-any-method" ? "*" : method;
             for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             sam_json permission{{"Type", "AWS::Lambda::Permission"},
@@ -274,21 +292,33 @@ private:
         for (const auto& m : methods_[id])
             if (body["paths"].contains(m.path) && !body["paths"][m.path].is_object())
                 fail(where + "/DefinitionBody/paths/" + json_pointer::escape(m.path), "an OpenAPI path item must be an object");
-        for (const auto& m : methods_[id]) {
-            sam_json& op = body["paths"][m.path][m.method];
-            if (!op.is_object()) op = sam_json::object();
-            if (!op.contains("x-amazon-apigateway-integration"))
-                op["x-amazon-apigateway-integration"] = {{"httpMethod", "POST"}, {"type", "aws_proxy"}, {"uri", m.integration_uri}};
-            if (!op.contains("responses")) op["responses"] = sam_json::object();
-        }
         // Auth.ResourcePolicy: per path and method of the API's events, then custom statements.
         const sam_json auth = props.value("Auth", sam_json::object());
         // Authorizers, API keys and usage plans decide who may call a route (api-liveness): xc
-        // does not model them, and dropping them could prove a route callable that is not.
+        // models AWS_IAM and NONE only, and dropping the others could prove a route callable that
+        // is not.
         if (auth.is_object())
-            for (const auto& [k, _] : auth.items())
-                if (k != "ResourcePolicy")
-                    unsupported(id, "Api", "/Auth/" + json_pointer::escape(k), "Auth." + printable(k) + " is not supported: xc models resource policies only");
+            for (const auto& [k, v] : auth.items())
+                if (k != "ResourcePolicy" && !(k == "DefaultAuthorizer" && v == "AWS_IAM") && !(k == "InvokeRole" && v.is_string()))
+                    unsupported(id, "Api", "/Auth/" + json_pointer::escape(k),
+                                "Auth." + printable(k) + " is not supported: xc models resource policies, DefaultAuthorizer AWS_IAM and InvokeRole only");
+        const bool events_auth = std::any_of(methods_[id].begin(), methods_[id].end(), [](const Method& m) { return m.auth.is_object(); });
+        // "If you use the DefinitionBody property ... you must use OverrideApiAuth with Authorizer
+        // to override your global authorizer" (ApiFunctionAuth): which operations of a written
+        // body SAM gives the default, and which events override it, is not read.
+        if (props.contains("DefinitionBody") && auth.is_object() && (auth.contains("DefaultAuthorizer") || (events_auth && auth.contains("InvokeRole"))))
+            unsupported(id, "Api", "/Auth", "Auth.DefaultAuthorizer or InvokeRole with a DefinitionBody is not supported (state the body's own x-amazon-apigateway-auth)");
+        if (props.contains("DefinitionBody") && events_auth)
+            fail(where + "/DefinitionBody", "an Api event's Auth on an API with a DefinitionBody is not supported (state the body's own x-amazon-apigateway-auth)");
+        for (const auto& m : methods_[id]) {
+            sam_json& op = body["paths"][m.path][m.method];
+            if (!op.is_object()) op = sam_json::object();
+            if (!op.contains("x-amazon-apigateway-integration")) {
+                op["x-amazon-apigateway-integration"] = {{"httpMethod", "POST"}, {"type", "aws_proxy"}, {"uri", m.integration_uri}};
+                if (auto credentials = api_auth(auth, m, body, op); !credentials.is_null()) op["x-amazon-apigateway-integration"]["credentials"] = credentials;
+            }
+            if (!op.contains("responses")) op["responses"] = sam_json::object();
+        }
         if (auth.is_object() && auth.contains("ResourcePolicy")) {
             const sam_json& rp = auth["ResourcePolicy"];
             if (!rp.is_object()) fail(where + "/Auth/ResourcePolicy", "ResourcePolicy must be an object");
@@ -381,6 +411,30 @@ private:
         generated(stage_id, from, out,
                   sam_json{{"Type", "AWS::ApiGateway::Stage"},
                            {"Properties", {{"RestApiId", {{"Ref", id}}}, {"DeploymentId", {{"Ref", id + "Deployment" + hash}}}, {"StageName", stage}}}});
+    }
+    // AWS_IAM on an event's method, as SAM writes it: the event's Auth.Authorizer, else the API's
+    // Auth.DefaultAuthorizer ("DefaultAuthorizer: Specify a default authorizer for an API Gateway
+    // API"; ApiFunctionAuth "Authorizer: ... you can override the authorizer by setting Authorizer
+    // to NONE. Valid values: AWS_IAM, NONE, or the logical ID for any authorizer", SAM Developer
+    // Guide, sam-property-api-apiauth.html, sam-property-function-apifunctionauth.html). SAM
+    // declares IAM as the security scheme "AWS_IAM" (x-amazon-apigateway-authtype awsSigv4) and
+    // names it in the operation's `security`. With AWS_IAM, SAM sets the integration's credentials
+    // from InvokeRole (the event's, else the API's), CALLER_CREDENTIALS by default, which is
+    // "arn:aws:iam::*:user/*": the function is invoked with the caller's credentials
+    // (samtranslator's _get_invoke_role; aws/serverless-application-model#923), and NONE sets none.
+    // Returns the integration's credentials (null: none).
+    static sam_json api_auth(const sam_json& api_auth, const Method& m, sam_json& body, sam_json& op) {
+        const sam_json def = api_auth.is_object() ? api_auth.value("DefaultAuthorizer", sam_json()) : sam_json();
+        const sam_json authorizer = m.auth.is_object() && m.auth.contains("Authorizer") ? m.auth["Authorizer"] : def;
+        if (authorizer != "AWS_IAM") return nullptr;
+        body["securityDefinitions"]["AWS_IAM"] = {{"type", "apiKey"}, {"name", "Authorization"}, {"in", "header"}, {"x-amazon-apigateway-authtype", "awsSigv4"}};
+        op["security"] = sam_json::array({sam_json{{"AWS_IAM", sam_json::array()}}});
+        sam_json role = m.auth.is_object() && m.auth.contains("InvokeRole") ? m.auth["InvokeRole"]
+                        : api_auth.is_object() && api_auth.contains("InvokeRole") ? api_auth["InvokeRole"]
+                                                                                  : sam_json("CALLER_CREDENTIALS");
+        if (role == "NONE") return nullptr;
+        if (role == "CALLER_CREDENTIALS") return sam_json{{"Fn::Sub", "arn:${AWS::Partition}:iam::*:user/*"}};
+        return role;
     }
     std::string first_function(const std::string&) const {
         for (const auto& [id, from] : e_.generated_by)

@@ -27,6 +27,8 @@
 
 #include <xc/detail/lookup_function.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
+#include <xc/input/detail/api_callers.hpp>
+#include <xc/input/detail/openapi_authorization.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
 #include <xc/policy/parse.hpp>
@@ -112,6 +114,7 @@ public:
                     stack_ = &st;
                     if (h->second.map) (this->*h->second.map)(st, r);
                 }
+        link_api_callers();
         finish();
         Mapped out{std::move(m_), std::move(not_modelled_)};
         return out;
@@ -1389,7 +1392,7 @@ private:
         return verbs;
     }
     static constexpr const char* not_lambda_proxy = "an integration other than aws_proxy to a Lambda function of this stack is not modelled";
-    static constexpr const char* route_authorization = "authorizers and API keys on a route are not modelled";
+    static constexpr const char* route_authorization = "authorizers, Cognito user pools and API keys on a route are not modelled (NONE and AWS_IAM are)";
 
     // The Lambda function of this stack an integration's URI (member `key`) invokes: "arn:...:
     // apigateway:<region>:lambda:path/2015-03-31/functions/<function Arn>/invocations", the
@@ -1436,9 +1439,18 @@ private:
                     continue;
                 }
                 route.lambda = *fn;
-                // Who may call the route beyond the resource policy (authorizers, API keys): not modelled.
-                if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
-                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " authorization", route_authorization);
+                // Who may call the route: NONE or AWS_IAM, as the body states it
+                // (input/detail/openapi_authorization.hpp); anything else stays open.
+                const auto authorization = input::detail::openapi_operation_authorization(body, op);
+                if (!authorization.open.empty())
+                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " authorization", authorization.open);
+                route.authorization = authorization.stated;
+                // An integration with credentials invokes the function as that role (SAM's
+                // CALLER_CREDENTIALS, "arn:aws:iam::*:user/*": as the caller), not through its
+                // resource policy.
+                if (integration.is_object() && integration.contains("credentials"))
+                    unresolved(a.path, route.path, "[" + st.input.name + "] " + r.logical_id + " " + route.key + " credentials",
+                               "the integration invokes the function with credentials (a role's or the caller's), which xc does not model");
                 each(op.value("parameters", json()), [&](const json& p) {
                     if (p.value("in", json()) == "query" && p.value("name", json()).is_string())
                         route.query[p["name"].get<std::string>()] = model::QueryParameter{p["name"].get<std::string>(), p.value("required", json(false)) == true};
@@ -1488,9 +1500,9 @@ private:
     //    Boolean flag indicating whether the parameter is required (true) or optional (false)".
     //  "Choose an API Gateway API integration type" (api-gateway-api-integration-types.html):
     //    "For the Lambda proxy integration, the value is AWS_PROXY".
-    // The model's routes take API Gateway's NONE authorization (verify/api_properties.hpp): any
-    // other AuthorizationType (or none stated), or an API key, is Unresolved on the route, as a
-    // body's security is.
+    // A route's AuthorizationType NONE or AWS_IAM is the route's own; any other (CUSTOM,
+    // COGNITO_USER_POOLS, or none stated), or an API key, is Unresolved on the route, as a body's
+    // is. Integration Credentials (a role, or the caller's) are Unresolved too.
     void method(const Stack& st, const Resource& r) {
         const std::string origin = "[" + st.input.name + "] " + r.logical_id;
         auto t = target(r.properties.value("RestApiId", json()));
@@ -1543,9 +1555,14 @@ private:
             unresolved(a.path, route.path, origin + " " + route.key + " (deployment)",
                        "the deployment the API's stage serves does not DependsOn this method: CloudFormation may deploy the API before the method exists");
         const json auth = r.properties.value("AuthorizationType", json());
-        if (auth != "NONE")
+        if (auth == "NONE") route.authorization = model::Authorization::none;
+        else if (auth == "AWS_IAM") route.authorization = model::Authorization::aws_iam;
+        else
             unresolved(a.path, route.path, origin + " " + route.key + " AuthorizationType " + (auth.is_string() ? printable(auth.get<std::string>()) : "(not stated)"),
                        route_authorization);
+        if (integration.is_object() && integration.contains("Credentials"))
+            unresolved(a.path, route.path, origin + " " + route.key + " Integration.Credentials",
+                       "the integration invokes the function with credentials (a role's or the caller's), which xc does not model");
         if (bool_prop(r, "ApiKeyRequired", false))
             unresolved(a.path, route.path, origin + " " + route.key + " ApiKeyRequired", route_authorization);
         const json parameters = r.properties.value("RequestParameters", json::object());
@@ -1765,6 +1782,27 @@ private:
         return p.path;
     }
 
+    // Each API's callers: the consumer's roles tagged "xc:calls" (input/detail/api_callers.hpp).
+    void link_api_callers() {
+        for (const auto& st : ev_.stacks)
+            for (const auto& [id, r] : st.resources) {
+                if (r.type != "AWS::IAM::Role") continue;
+                const json tags = r.properties.value("Tags", json::array());
+                if (!tags.is_array()) continue;
+                for (const auto& kv : tags) {
+                    if (!kv.is_object() || kv.value("Key", json()) != input::detail::caller_tag) continue;
+                    auto* pl = placed(st.input.name, id);
+                    if (!pl) continue;
+                    const std::string origin = "[" + st.input.name + "] " + id + ".Tags " + input::detail::caller_tag;
+                    const json value = kv.value("Value", json());
+                    if (!in_consumer(st)) unresolved(pl->path, pl->path, origin, "only a role of the consumer is modelled as an API's caller");
+                    else if (!value.is_string() || has_symbol(value.get<std::string>())) unresolved(pl->path, pl->path, origin, "which APIs the role calls is not known");
+                    else
+                        for (const auto& why : input::detail::add_api_caller(m_, pl->name, input::detail::called_api_names(value.get<std::string>())))
+                            unresolved(pl->path, pl->path, origin, why);
+                }
+            }
+    }
     void finish() {
         if (!diags_.empty()) {
             std::vector<Diagnostic> located;

@@ -24,6 +24,8 @@
 
 #include "xc/diagnostic.hpp"
 #include "xc/error.hpp"
+#include "xc/input/detail/api_callers.hpp"
+#include "xc/input/detail/openapi_authorization.hpp"
 #include "xc/input/terraform/link.hpp"
 #include "xc/input/terraform/openapi_body.hpp"
 #include "xc/model/check.hpp"
@@ -508,6 +510,13 @@ public:
     // AmazonSSMManagedInstanceCore attachment and the profile); nullptr for any other, and for a
     // role a function also runs as.
     const Inst* instance_holding(const Inst& x);
+    // The value of tag `key` of a resource (its `tags`), if stated.
+    static const Value* tag_of(const Inst& x, const char* key) {
+        const Value* tags = arg(*x.r, "tags");
+        return tags && tags->is_known() && tags->is_mapping() ? field(*tags, key) : nullptr;
+    }
+    // Each API's callers: the consumer's roles tagged "xc:calls" (input/detail/api_callers.hpp).
+    void link_api_callers();
     // The id an `import` block of the root module gives instance `i` (a literal string), if any.
     std::optional<std::string> imported_id(const Inst& i) const {
         if (!i.r->module.empty()) return std::nullopt;  // import blocks live in the root module
@@ -1612,12 +1621,16 @@ struct Mappings {
                     continue;
                 }
                 r.lambda = model::Ref{fn->scope == i.scope ? "" : fn->scope, fn->name};
-                // Who may call the route beyond the resource policy: the model's routes are
-                // unauthenticated (NONE; verify/api_properties.hpp); an authorizer, IAM
-                // authorization or an API key changes who the resource policy sees.
-                if (op.contains("security") || op.contains("x-amazon-apigateway-auth") || body.contains("security") || body.contains("x-amazon-apigateway-api-key-source"))
-                    m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + " body " + r.key + " security",
-                                 "authorizers, IAM authorization and API keys on a route are not modelled (xc models unauthenticated routes)");
+                // Who may call the route: NONE or AWS_IAM, as the body states it
+                // (input/detail/openapi_authorization.hpp); anything else stays open.
+                const auto authorization = input::detail::openapi_operation_authorization(body, op);
+                if (!authorization.open.empty()) m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + " body " + r.key + " security", authorization.open);
+                r.authorization = authorization.stated;
+                // An integration with credentials invokes the function as that role (or, with
+                // "arn:aws:iam::*:user/*", as the caller), not through its resource policy.
+                if (integration.contains("credentials"))
+                    m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + " body " + r.key + " credentials",
+                                 "the integration invokes the function with credentials (a role's or the caller's), which xc does not model");
                 const auto parameters = op.value("parameters", nlohmann::json::array());
                 for (const auto& p : parameters) {
                     if (p.value("in", "") == "query") r.query[p.value("name", "")] = model::QueryParameter{p.value("name", ""), p.value("required", false)};
@@ -1681,9 +1694,8 @@ struct Mappings {
     // Cognito user pool"; Integration type "AWS_PROXY: for integrating the API method request
     // with the Lambda function-invoking action with the client request passed through as-is"
     // (the provider's resource_id, path_part, authorization, type). A route is a method with an AWS_PROXY integration of a function the
-    // roots create; the model's routes are unauthenticated (NONE: verify/api_properties.hpp), so
-    // any other authorization, or a required API key, leaves the API Unresolved — an IAM-authorized
-    // caller is no anonymous one, and statements naming principals may admit it.
+    // roots create; its authorization is NONE or AWS_IAM (the route's own), any other (an
+    // authorizer, a Cognito user pool), or a required API key, leaves the route Unresolved.
 
     // The path of the API resource `v` names: "/" for `api`'s root_resource_id, else the path of
     // the aws_api_gateway_resource it is the id of (its parents' paths and its path_part).
@@ -1746,13 +1758,18 @@ struct Mappings {
         if (m.pending_routes_.count({ai, r.key})) m.fail(i, "http_method", "the API already has a method " + r.key);
         // "authorization - (Required) Type of authorization used for the method" (AWS provider,
         // aws_api_gateway_method): not set is no NONE to rely on; unknown, text() records it.
+        // NONE and AWS_IAM are the route's; CUSTOM (an authorizer) and COGNITO_USER_POOLS stay open.
         const Value* authorization = M::arg(*i.r, "authorization");
         if (!authorization || (authorization->is_known() && authorization->is_null()))
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
-                         "the method sets no authorization (the provider requires one): xc models unauthenticated routes (NONE) only");
-        else if (auto type = m.text(i, "authorization", a.path); type && *type != "NONE")
+                         "the method sets no authorization (the provider requires one): xc models NONE and AWS_IAM");
+        else if (auto type = m.text(i, "authorization", a.path); type && *type == "NONE")
+            r.authorization = model::Authorization::none;
+        else if (type && *type == "AWS_IAM")
+            r.authorization = model::Authorization::aws_iam;
+        else if (type)
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".authorization",
-                         "the method's authorization is " + *type + ": xc models unauthenticated routes (NONE) only");
+                         "the method's authorization is " + *type + ": xc models NONE and AWS_IAM (no authorizers, no Cognito user pools)");
         if (m.flag(i, "api_key_required", a.path).value_or(false))
             m.unresolved(a.path, r.path, m.qualified(i, i.r->address) + ".api_key_required", "the method requires an API key, which xc does not model");
         // "method.request.querystring.NAME" = required (the API Gateway names of request parameters).
@@ -2067,7 +2084,10 @@ inline const Inst* Mapper::instance_holding(const Inst& x) {
             Inst* profile = named(*instance, arg(*instance->r, "iam_instance_profile"), "aws_iam_instance_profile");
             if (!profile) continue;
             (*instance_holding_)[profile] = instance;
-            if (Inst* role = named(*profile, arg(*profile->r, "role"), "aws_iam_role"); role && !function_roles.count(role)) (*instance_holding_)[role] = instance;
+            // A role that calls APIs (tag xc:calls) is a model role, its policies read: the
+            // proofs of who may call the APIs need them; the instance keeps its `ssm`.
+            if (Inst* role = named(*profile, arg(*profile->r, "role"), "aws_iam_role"); role && !function_roles.count(role) && !tag_of(*role, input::detail::caller_tag))
+                (*instance_holding_)[role] = instance;
         }
     }
     auto it = instance_holding_->find(&x);
@@ -2202,6 +2222,27 @@ inline void Mapper::make_scopes() {
     }
 }
 
+inline void Mapper::link_api_callers() {
+    for (Inst* x : managed("aws_iam_role")) {
+        const Value* calls = tag_of(*x, input::detail::caller_tag);
+        // Tags not known before apply may name APIs the role calls: not taken for none.
+        if (const Value* tags = arg(*x->r, "tags"); !calls && tags && !tags->is_known() && x->scope == "consumer" && !x->path.empty())
+            unresolved(x->path, x->path, qualified(*x, x->r->address) + ".tags", "the role's tags are not known: which APIs it calls (tag xc:calls) is not known");
+        if (!calls || x->path.empty()) continue;
+        const std::string origin = qualified(*x, x->r->address) + ".tags[\"" + input::detail::caller_tag + "\"]";
+        if (x->scope != "consumer" || !model_.consumer.roles.count(x->name)) {
+            unresolved(x->path, x->path, origin, "only a role of the consumer is modelled as an API's caller");
+            continue;
+        }
+        if (!calls->is_known() || calls->type().kind() != Type::Kind::String) {
+            unresolved(x->path, x->path, origin, "which APIs the role calls is not known");
+            continue;
+        }
+        for (const auto& why : input::detail::add_api_caller(model_, x->name, input::detail::called_api_names(calls->as_string())))
+            unresolved(x->path, x->path, origin, why);
+    }
+}
+
 inline MappedModel Mapper::run() {
     for (std::size_t n = 0; n < roots_.size(); ++n) root_by_name_[roots_[n].name] = n;
     for (std::size_t n = 0; n < configs_.size(); ++n)
@@ -2219,6 +2260,7 @@ inline MappedModel Mapper::run() {
         for (auto& x : insts_)
             if (const TypeMapping* t = x.r->data ? nullptr : type_mapping(x.r->type); t && t->phase == phase) t->map(*this, x);
     Mappings::methods_without_integration(*this);
+    link_api_callers();
     // What xc does not map: Unresolved on what it affects, or listed (each once).
     std::set<std::pair<std::string, std::string>> listed;  // (root, address)
     for (const auto& n : not_modelled_) listed.emplace(n.root, n.address);
