@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace xc::verify {
@@ -84,6 +85,7 @@ inline Baseline parse_baseline(const input::json::JsonSource& source) {
     else {
         static const std::vector<std::string> members{"property", "subject", "reason", "path", "model"};
         const auto& list = root["suppressions"];
+        std::unordered_map<std::string, std::size_t> first_of;  // a suppression's identity -> its first index
         for (std::size_t i = 0; i < list.size(); ++i) {
             std::string at = json_pointer::join("/suppressions", i);
             const json& item = list[i];
@@ -126,11 +128,9 @@ inline Baseline parse_baseline(const input::json::JsonSource& source) {
             if (item.contains("model") && item["model"].is_string() && s.model.empty())
                 error(at + "/model", "expected the model file as given to xc verify, found an empty string");
             if (errors.size() != errors_before) continue;
-            for (const auto& earlier : baseline.suppressions)
-                if (earlier.property == s.property && earlier.subject == s.subject && earlier.path == s.path && earlier.model == s.model) {
-                    error(at, "duplicate of the suppression at " + earlier.pointer + " (it would never be used)");
-                    break;
-                }
+            std::string identity = s.property + '\0' + s.subject + '\0' + s.path + '\0' + s.model;
+            if (auto [earlier, fresh] = first_of.emplace(std::move(identity), baseline.suppressions.size()); !fresh)
+                error(at, "duplicate of the suppression at " + baseline.suppressions[earlier->second].pointer + " (it would never be used)");
             baseline.suppressions.push_back(std::move(s));
         }
     }

@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace xc::verify {
@@ -116,15 +117,30 @@ struct RunReport {
     void apply(Baseline b, const std::set<std::string>& checked_properties) {
         baseline = std::move(b);
         std::vector<bool> used(baseline->suppressions.size(), false);
+        // The suppressions by property and subject, each list in the baseline's order (the first
+        // that matches accepts the finding): a lookup per finding, not a scan of the baseline.
+        std::unordered_map<std::string, std::vector<std::size_t>> by_subject;
+        auto key = [](std::string_view property, std::string_view subject) {
+            std::string k(property);
+            k.push_back('\0');
+            k.append(subject);
+            return k;
+        };
+        for (std::size_t s = 0; s < baseline->suppressions.size(); ++s)
+            by_subject[key(baseline->suppressions[s].property, baseline->suppressions[s].subject)].push_back(s);
         for (auto& m : models) {
             m.suppressed_by.assign(m.report.findings.size(), std::nullopt);
-            for (std::size_t i = 0; i < m.report.findings.size(); ++i)
-                for (std::size_t s = 0; s < baseline->suppressions.size(); ++s)
-                    if (baseline->suppressions[s].matches(m.report.findings[i], m.file)) {
+            for (std::size_t i = 0; i < m.report.findings.size(); ++i) {
+                const Finding& f = m.report.findings[i];
+                auto candidates = by_subject.find(key(f.property, f.subject));
+                if (candidates == by_subject.end()) continue;
+                for (std::size_t s : candidates->second)
+                    if (baseline->suppressions[s].matches(f, m.file)) {
                         m.suppressed_by[i] = s;
                         used[s] = true;
                         break;
                     }
+            }
         }
         unused_suppressions.clear();
         for (std::size_t s = 0; s < used.size(); ++s)
