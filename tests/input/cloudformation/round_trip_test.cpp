@@ -59,7 +59,8 @@ struct Emitted {
 };
 
 // The emitted templates as the README deploys them.
-Emitted emit(const xc::model::Graph& g) {
+// `edit`: changes a template (parsed) before it is read, as a user would edit what xc emitted.
+Emitted emit(const xc::model::Graph& g, const std::function<void(json&)>& edit = {}) {
     xc::emit::CloudFormationOptions o;
     o.unverified_warning = true;  // mutants are emitted with --allow-unverified
     auto result = xc::emit::emit_cloudformation(g, o);
@@ -74,7 +75,13 @@ Emitted emit(const xc::model::Graph& g) {
     Emitted e;
     for (const auto& [path, file] : result.files.files()) {
         if (!path.ends_with("/template.json")) continue;
-        auto source = std::make_shared<const cfn::TemplateSource>(cfn::parse_template(file.content, path));
+        std::string content(file.content);
+        if (edit) {
+            json t = json::parse(content);
+            edit(t);
+            content = t.dump(1);
+        }
+        auto source = std::make_shared<const cfn::TemplateSource>(cfn::parse_template(content, path));
         const json& t = source->root();
         cfn::StackInput s;
         s.name = path.substr(0, path.find('/'));
@@ -274,5 +281,34 @@ TEST(CloudFormationRoundTrip, IamAuthorizationAndCallers) {
 }
 
 }  // namespace
+
+// A health check on another protocol or port than the traffic's is not checked as if it were the
+// traffic's (target_health.hpp knows API Gateway's answer on the traffic's only): the target
+// group's api-liveness is UNDECIDED naming it; the traffic port, named, decides as before.
+TEST(CloudFormationRoundTrip, AHealthCheckOnAnotherProtocolOrPortLeavesTargetHealthUndecided) {
+    const auto g = xc::test::graph_of_json(xc::test::model_json());
+    auto target_health = [&](const json& properties) {
+        Emitted e = emit(g, [&](json& t) {
+            for (auto& [id, r] : t["Resources"].items())
+                if (r["Type"] == "AWS::ElasticLoadBalancingV2::TargetGroup") r["Properties"].update(properties);
+        });
+        const auto loaded = cfn::load_stacks(e.stacks, e.sources, g.model().name);
+        const auto report = xc::verify::verify(xc::model::build_graph(loaded.model));
+        std::vector<const xc::verify::Finding*> found;
+        for (const auto& f : report.findings)
+            if (f.property == "api-liveness" && f.subject.find("/target-group/") != std::string::npos) found.push_back(&f);
+        EXPECT_FALSE(found.empty());
+        return found;
+    };
+    for (const json& other : {json{{"HealthCheckProtocol", "HTTP"}}, json{{"HealthCheckPort", "8443"}}}) {
+        SCOPED_TRACE(other.dump());
+        for (const auto* f : target_health(other)) {
+            EXPECT_EQ(f->verdict, Verdict::undecided) << f->message;
+            EXPECT_NE(f->message.find(other.begin().key()), std::string::npos) << f->message;
+        }
+    }
+    for (const json& same : {json{{"HealthCheckPort", "traffic-port"}}, json{{"HealthCheckProtocol", "HTTPS"}}})
+        for (const auto* f : target_health(same)) EXPECT_EQ(f->verdict, Verdict::proved) << same.dump() << ": " << f->message;
+}
 
 }  // namespace round_trip_test
