@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gtest/gtest.h>
+
 namespace xc::test {
 
 inline const char* const api_client_role = "api-client";
@@ -30,6 +32,17 @@ inline model::Model aws_iam_model(nlohmann::json j = model_json(), const std::st
             a.callers.push_back(model::Ref{m.consumer.name, api_client_role});
         }
     return m;
+}
+
+// Every route of `back` (an API read back) has the authorization `api`'s has; counts the routes
+// and the AWS_IAM ones into `routes` and `iam`.
+inline void expect_same_authorization(const model::RestApi& api, const model::RestApi& back, std::size_t& routes, std::size_t& iam) {
+    ASSERT_EQ(back.routes.size(), api.routes.size());
+    for (const auto& [key, r] : api.routes) {
+        EXPECT_EQ(back.authorization_of(back.routes.at(key)), api.authorization_of(r)) << key;
+        iam += api.authorization_of(r) == model::Authorization::aws_iam;
+        ++routes;
+    }
 }
 
 }  // namespace xc::test

@@ -73,6 +73,17 @@ protected:
     }
     static void TearDownTestSuite() { harness.reset(); }
 
+    // The request `input` describes, signed by the project's sigv4-sign and by the reference
+    // implementations (sigv4_reference.js: aws4 and @smithy/signature-v4).
+    static std::pair<xc::test::CommandResult, xc::test::CommandResult> sign_both(const json& input) {
+        xc::test::TempDir dir;
+        xc::test::write_file(dir / "in.json", input.dump());
+        auto ours = run(quote((project / "build/sigv4-sign").string()) + " < " + quote((dir / "in.json").string()));
+        auto theirs = run("node " + quote(std::string(XC_SOURCE_DIR) + "/tests/emit/lambda/sigv4_reference.js") + " " +
+                          quote(std::string(XC_NPM_DIR) + "/node_modules") + " < " + quote((dir / "in.json").string()));
+        return {std::move(ours), std::move(theirs)};
+    }
+
     static void set_up() {
         for (const char* tool : {"node", "cmake", "g++", "ldd", "objdump"})
             if (run(std::string("command -v ") + tool).exit_code != 0)
@@ -221,12 +232,8 @@ TEST_F(LambdaProject, SigV4MatchesIndependentImplementations) {
             json input{{"accessKeyId", "AKIDEXAMPLE"}, {"secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
                        {"sessionToken", token}, {"region", "eu-central-1"}, {"host", "dynamodb.eu-central-1.amazonaws.com"},
                        {"path", "/"}, {"operation", "GetItem"}, {"body", body}, {"amzDate", "20240229T235959Z"}};
-            xc::test::TempDir dir;
-            xc::test::write_file(dir / "in.json", input.dump());
-            auto ours = run(quote((project / "build/sigv4-sign").string()) + " < " + quote((dir / "in.json").string()));
+            const auto [ours, theirs] = sign_both(input);
             ASSERT_EQ(ours.exit_code, 0) << ours.err;
-            auto theirs = run("node " + quote(std::string(XC_SOURCE_DIR) + "/tests/emit/lambda/sigv4_reference.js") + " " +
-                              quote(std::string(XC_NPM_DIR) + "/node_modules") + " < " + quote((dir / "in.json").string()));
             ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
             std::string authorization;
             bool has_token = false;
@@ -260,12 +267,8 @@ TEST_F(LambdaProject, ExecuteApiSigV4MatchesIndependentImplementations) {
             json input{{"service", "execute-api"}, {"accessKeyId", "AKIDEXAMPLE"}, {"secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
                        {"sessionToken", token}, {"region", "eu-central-1"}, {"host", "beverage.cross-account-microservices.com"},
                        {"method", c.method}, {"path", c.path}, {"query", c.query}, {"body", c.body}, {"amzDate", "20240229T235959Z"}};
-            xc::test::TempDir dir;
-            xc::test::write_file(dir / "in.json", input.dump());
-            auto ours = run(quote((project / "build/sigv4-sign").string()) + " < " + quote((dir / "in.json").string()));
+            const auto [ours, theirs] = sign_both(input);
             ASSERT_EQ(ours.exit_code, 0) << ours.err;
-            auto theirs = run("node " + quote(std::string(XC_SOURCE_DIR) + "/tests/emit/lambda/sigv4_reference.js") + " " +
-                              quote(std::string(XC_NPM_DIR) + "/node_modules") + " < " + quote((dir / "in.json").string()));
             ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
             std::string authorization;
             const json signed_request = json::parse(ours.out);

@@ -266,12 +266,7 @@ TEST(CloudFormationRoundTrip, IamAuthorizationAndCallers) {
             SCOPED_TRACE(name);
             ASSERT_TRUE(by_name.count(name));
             const auto& back = *by_name.at(name);
-            ASSERT_EQ(back.routes.size(), a.routes.size());
-            for (const auto& [key, r] : a.routes) {
-                EXPECT_EQ(back.authorization_of(back.routes.at(key)), a.authorization_of(r)) << key;
-                iam += a.authorization_of(r) == xc::model::Authorization::aws_iam;
-                ++routes;
-            }
+            xc::test::expect_same_authorization(a, back, routes, iam);
             ASSERT_EQ(back.callers.size(), 1u);
             EXPECT_EQ(back.callers.front().scope, loaded.model.consumer.name);
             EXPECT_TRUE(loaded.model.consumer.roles.count(back.callers.front().name)) << back.callers.front().to_string();

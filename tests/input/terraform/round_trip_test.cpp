@@ -187,12 +187,7 @@ TEST(RoundTrip, IamAuthorizationAndCallersComeBackFromTheEmittedTerraform) {
         for (const auto& [an, a] : s.apis) {
             SCOPED_TRACE(sn + "/" + an);
             const auto& back = mapped.model.services.at(sn).apis.at(xc::emit::lowering::identifier(an));
-            ASSERT_EQ(back.routes.size(), a.routes.size());
-            for (const auto& [key, r] : a.routes) {
-                EXPECT_EQ(back.authorization_of(back.routes.at(key)), a.authorization_of(r)) << key;
-                iam += a.authorization_of(r) == xc::model::Authorization::aws_iam;
-                ++routes;
-            }
+            xc::test::expect_same_authorization(a, back, routes, iam);
             ASSERT_EQ(back.callers.size(), 1u);
             EXPECT_EQ(back.callers.front().to_string(), "consumer/" + client);
         }
