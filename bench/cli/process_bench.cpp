@@ -5,7 +5,9 @@
 // runs the `xc` command on it as users do, N times each: `xc check`, `xc verify` (report to
 // /dev/null) and `xc emit --target terraform --allow-unverified` (every tenth service of the
 // generated models is a violation; emit costs the same either way). Prints the median wall time,
-// the largest peak RSS of the runs, and how much each grew per 10x step in services.
+// the median CPU time (user + sys: the figure to trust when other work shares the cores), the
+// largest peak RSS of the runs, the load average, and how much time and peak RSS grew per 10x
+// step in services.
 #include "generated_models.hpp"
 
 #include <algorithm>
@@ -26,12 +28,13 @@ namespace {
 
 struct Run {
     double seconds = 0;
+    double cpu_seconds = 0;  // user + sys of the child
     double peak_mib = 0;
     int exit_code = 0;
 };
 
-// Starts `args` with stdout and stderr to /dev/null, waits, and returns its wall time, exit code
-// and peak RSS (wait4's rusage of that child alone).
+// Starts `args` with stdout and stderr to /dev/null, waits, and returns its wall and CPU time,
+// exit code and peak RSS (wait4's rusage of that child alone).
 Run spawn_and_wait(const std::vector<std::string>& args) {
     std::fflush(stdout);  // else the child inherits what is buffered and prints it again
     const auto start = std::chrono::steady_clock::now();
@@ -49,6 +52,8 @@ Run spawn_and_wait(const std::vector<std::string>& args) {
     ::wait4(pid, &status, 0, &usage);
     Run r;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    r.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     r.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
@@ -63,26 +68,38 @@ Run run_process(const std::string& self, const std::vector<std::string>& args, c
     spawn_and_wait(launch);
     Run r;
     std::ifstream in(result_file);
-    in >> r.seconds >> r.peak_mib >> r.exit_code;
+    in >> r.seconds >> r.cpu_seconds >> r.peak_mib >> r.exit_code;
     return r;
 }
 
 struct Figure {
-    double median_s = 0, peak_mib = 0;
+    double median_s = 0, median_cpu_s = 0, peak_mib = 0;
     int exit_code = 0;
 };
 
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double load_average() {
+    double one = 0;
+    std::ifstream("/proc/loadavg") >> one;
+    return one;
+}
+
 Figure measure(const std::string& self, const std::vector<std::string>& args, const std::string& result_file, int runs) {
-    std::vector<double> times;
+    std::vector<double> times, cpu;
     Figure f;
     for (int i = 0; i < runs; ++i) {
         Run r = run_process(self, args, result_file);
         times.push_back(r.seconds);
+        cpu.push_back(r.cpu_seconds);
         f.peak_mib = std::max(f.peak_mib, r.peak_mib);
         f.exit_code = r.exit_code;
     }
-    std::sort(times.begin(), times.end());
-    f.median_s = times[times.size() / 2];
+    f.median_s = median(times);
+    f.median_cpu_s = median(cpu);
     return f;
 }
 
@@ -91,7 +108,7 @@ Figure measure(const std::string& self, const std::vector<std::string>& args, co
 int main(int argc, char** argv) {
     if (argc >= 4 && std::string(argv[1]) == "--launch") {
         Run r = spawn_and_wait(std::vector<std::string>(argv + 3, argv + argc));
-        std::ofstream(argv[2]) << r.seconds << ' ' << r.peak_mib << ' ' << r.exit_code << '\n';
+        std::ofstream(argv[2]) << r.seconds << ' ' << r.cpu_seconds << ' ' << r.peak_mib << ' ' << r.exit_code << '\n';
         return 0;
     }
     const std::string self = "/proc/self/exe";
@@ -119,9 +136,11 @@ int main(int argc, char** argv) {
              return std::vector<std::string>{x, "emit", m, "--target", "terraform", "-o", o, "--allow-unverified"};
          }},
     };
-    std::printf("xc as a process, median of %d runs (peak RSS: the largest of them); growth: time / time at the size 10x smaller\n", runs);
+    std::printf("xc as a process, median of %d runs (wall; cpu = user + sys; peak RSS: the largest of them); growth: wall time and\n"
+                "peak RSS / those at the size 10x smaller; load: the 1-minute load average after the runs\n",
+                runs);
     for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct}) {
-        std::map<std::string, double> previous;  // command -> median at the previous size
+        std::map<std::string, Figure> previous;  // command -> figure at the previous size
         std::size_t previous_size = 0;
         for (std::size_t n : sizes) {
             const std::string model = dir + "/" + xc::bench::to_string(shape) + "-" + std::to_string(n) + ".json";
@@ -134,14 +153,16 @@ int main(int argc, char** argv) {
                 Figure f = measure(self, c.args(xc, model, dir + "/out"), dir + "/run", runs);
                 std::string growth = "";
                 if (previous.count(c.name) && previous_size * 10 == n) {
-                    char g[32];
-                    std::snprintf(g, sizeof g, "  growth %5.1fx", f.median_s / previous[c.name]);
+                    char g[64];
+                    std::snprintf(g, sizeof g, "  growth %5.1fx time %5.1fx RSS", f.median_s / previous[c.name].median_s,
+                                  f.peak_mib / previous[c.name].peak_mib);
                     growth = g;
                 }
-                std::printf("%-8s %6zu services (%6.2f MB)  %-15s exit %d  %8.3f s  peak %7.1f MiB%s\n", xc::bench::to_string(shape), n,
-                            static_cast<double>(text.size()) / 1e6, c.name, f.exit_code, f.median_s, f.peak_mib, growth.c_str());
+                std::printf("%-8s %6zu services (%6.2f MB)  %-15s exit %d  %8.3f s  cpu %8.3f s  peak %7.1f MiB  load %4.1f%s\n",
+                            xc::bench::to_string(shape), n, static_cast<double>(text.size()) / 1e6, c.name, f.exit_code, f.median_s,
+                            f.median_cpu_s, f.peak_mib, load_average(), growth.c_str());
                 std::fflush(stdout);
-                previous[c.name] = f.median_s;
+                previous[c.name] = f;
             }
             previous_size = n;
         }

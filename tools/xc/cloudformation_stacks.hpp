@@ -30,6 +30,34 @@ namespace xc::cli {
 
 // Whether `file` is a CloudFormation template: YAML by extension, or JSON with "Resources" and
 // without our model format's "xc" member.
+namespace detail {
+// Reads a JSON text without building it, noting the members of the top-level object.
+class TopLevelMembers : public nlohmann::json_sax<nlohmann::json> {
+public:
+    bool resources = false, xc = false;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return ++depth_, true; }
+    bool end_object() override { return --depth_, true; }
+    bool start_array(std::size_t) override { return ++depth_, true; }
+    bool end_array() override { return --depth_, true; }
+    bool key(string_t& k) override {
+        if (depth_ == 1 && k == "Resources") resources = true;
+        if (depth_ == 1 && k == "xc") xc = true;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+    int depth_ = 0;
+};
+}  // namespace detail
+
 inline bool is_template_file(const std::string& file) {
     std::error_code ec;
     if (file.rfind("--", 0) == 0 || !std::filesystem::is_regular_file(file, ec)) return false;
@@ -37,6 +65,13 @@ inline bool is_template_file(const std::string& file) {
     if (ext == ".yaml" || ext == ".yml" || ext == ".template") return true;
     if (ext != ".json") return false;
     try {
+        // A model file is read in full right after: first a quick look at its top-level members
+        // (no tree, no positions; a model of 10,000 services is ~8 MB), and the full parse only
+        // for what looks like a template, so the answer is the full parse's.
+        const std::string text = input::json::read_input_file(file);
+        detail::TopLevelMembers members;
+        if (!nlohmann::json::sax_parse(text, &members, nlohmann::json::input_format_t::json, true) || !members.resources || members.xc)
+            return false;
         const auto source = input::json::load_json_file(file);
         return source.root().is_object() && source.root().contains("Resources") && !source.root().contains("xc");
     } catch (const InputError&) {

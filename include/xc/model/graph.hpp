@@ -227,11 +227,12 @@ public:
     }
 
     // --- construction (used by build_graph) ------------------------------------------
-    Vertex add_vertex(VertexData data) {
-        std::string id = data.id;
-        Vertex v = boost::add_vertex(std::move(data), g_);
-        by_id_.emplace(std::move(id), v);
-        return v;
+    Vertex add_vertex(VertexData data) { return boost::add_vertex(std::move(data), g_); }
+    // After the last vertex, before the first find(): index them by id in a table sized once
+    // (growing it vertex by vertex rehashed it ~20 times for a large model).
+    void index_vertices() {
+        by_id_.reserve(boost::num_vertices(g_));
+        for (auto v : boost::make_iterator_range(boost::vertices(g_))) by_id_.emplace(g_[v].id, v);
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
     // After the last edge: index them by (vertex, kind) for out() and in().
@@ -304,6 +305,7 @@ public:
         for (const auto& [name, a] : m_.accounts)
             g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
         m_.for_each_scope([&](const Scope& s) { add_vertices(s); });
+        g_.index_vertices();
         for (Vertex d : g_.vertices(VertexKind::custom_domain))
             domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
         m_.for_each_scope([&](const Scope& s) { add_edges(s); });

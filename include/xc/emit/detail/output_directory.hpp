@@ -34,6 +34,7 @@
 #include <system_error>
 #include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -93,22 +94,74 @@ inline bool read_whole(const std::filesystem::path& file, std::string& out) {
     }
 }
 
-inline void write_whole(const std::filesystem::path& file, std::string_view bytes, mode_t mode) {
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) throw OutputDirectoryError("cannot create " + file.string() + ": " + errno_text(errno));
+// Writes `bytes` to the new file `name`, relative to the directory `dir` (an open descriptor;
+// `shown` is the path errors name). Relative to a directory descriptor, so that each of the
+// ~100,000 files of a large output does not resolve the whole absolute path again.
+inline void write_whole_at(int dir, const char* name, const std::filesystem::path& shown, std::string_view bytes, mode_t mode) {
+    int fd = ::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) throw OutputDirectoryError("cannot create " + shown.string() + ": " + errno_text(errno));
     for (std::size_t done = 0; done < bytes.size();) {
         ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             int e = errno;
             ::close(fd);
-            throw OutputDirectoryError("cannot write " + file.string() + ": " + errno_text(e));
+            throw OutputDirectoryError("cannot write " + shown.string() + ": " + errno_text(e));
         }
         done += static_cast<std::size_t>(n);
     }
     // An explicit mode, not the umask's: the emitted tree is the same on every machine.
     if (::fchmod(fd, mode) != 0 || ::close(fd) != 0)
-        throw OutputDirectoryError("cannot write " + file.string() + ": " + errno_text(errno));
+        throw OutputDirectoryError("cannot write " + shown.string() + ": " + errno_text(errno));
+}
+
+inline void write_whole(const std::filesystem::path& file, std::string_view bytes, mode_t mode) {
+    write_whole_at(AT_FDCWD, file.c_str(), file, bytes, mode);
+}
+
+// An open directory descriptor, closed when destroyed.
+class DirectoryFd {
+public:
+    explicit DirectoryFd(int fd) : fd_(fd) {}
+    ~DirectoryFd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    DirectoryFd(const DirectoryFd&) = delete;
+    DirectoryFd& operator=(const DirectoryFd&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// Removes everything in the directory `dir` (an open descriptor, consumed) and below it, without
+// following symbolic links; what cannot be removed is left, as std::filesystem::remove_all with
+// an error_code would. By descriptor and d_type: remove_all stats and resolves every path in full.
+inline void remove_contents_at(int dir) {
+    DIR* d = ::fdopendir(dir);
+    if (!d) {
+        ::close(dir);
+        return;
+    }
+    // The names first, removed after: a directory changed while it is read may list an entry twice or not at all.
+    std::vector<std::string> files, subdirectories;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        bool is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st {};
+            is_dir = ::fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        }
+        (is_dir ? subdirectories : files).emplace_back(name);
+    }
+    for (const auto& f : files) ::unlinkat(dir, f.c_str(), 0);
+    for (const auto& sub : subdirectories) {
+        int fd = ::openat(dir, sub.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) remove_contents_at(fd);
+        ::unlinkat(dir, sub.c_str(), AT_REMOVEDIR);
+    }
+    ::closedir(d);
 }
 
 // Remove a tree xc owns: everything but the marker first, the marker last, then the directory,
@@ -116,8 +169,15 @@ inline void write_whole(const std::filesystem::path& file, std::string_view byte
 inline void remove_owned_tree(const std::filesystem::path& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().filename() != output_marker) fs::remove_all(it->path(), ec);
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path& entry = it->path();
+        if (entry.filename() == output_marker) continue;
+        if (it->is_directory(ec) && !it->is_symlink(ec)) {
+            int fd = ::open(entry.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0) remove_contents_at(fd);
+        }
+        fs::remove(entry, ec);
+    }
     fs::remove(dir / output_marker, ec);
     fs::remove(dir, ec);
 }
@@ -388,11 +448,22 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
         write_whole(staging / output_marker, marker_text(files), 0644);
         const NewLayout layout(files);
         if (existing.exists) CarryOver(shown, existing.owned, layout).directory(target, staging);
+        // Every directory once (parents sort before their children), then every file, each
+        // relative to the staging directory's descriptor.
+        const DirectoryFd root(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (root.get() < 0) throw OutputDirectoryError("cannot open " + staging.string() + ": " + errno_text(errno));
+        for (const auto& d : layout.dirs) {
+            struct stat st {};
+            if (::mkdirat(root.get(), d.c_str(), 0777) == 0) continue;
+            // Carried over (the user's or an earlier output's directory): fine if it is one.
+            if (errno == EEXIST && ::fstatat(root.get(), d.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) continue;
+            throw OutputDirectoryError("cannot create directory " + (staging / d).string() + ": " + errno_text(errno));
+        }
         for (const auto& [path, file] : files) {
-            const fs::path p = staging / path;
-            if (file.seed && fs::symlink_status(p, ec).type() != fs::file_type::not_found) continue;  // the deployer's, carried over
-            if (path.find('/') != std::string::npos) fs::create_directories(p.parent_path());
-            write_whole(p, file.content, file.executable ? 0755 : 0644);
+            struct stat st {};
+            if (file.seed && (::fstatat(root.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR)))
+                continue;  // the deployer's, carried over
+            write_whole_at(root.get(), path.c_str(), staging / path, file.content, file.executable ? 0755 : 0644);
         }
         if (::chmod(staging.c_str(), existing.mode) != 0)
             throw OutputDirectoryError("cannot set the mode of " + staging.string() + ": " + errno_text(errno));
