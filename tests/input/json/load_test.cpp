@@ -327,10 +327,9 @@ TEST(Load, AuthorizationAndCallersAreRead) {
 TEST(Load, BadAuthorizationAndCallersAreLocatedErrors) {
     const std::string api = "/templates/orders-service/apis/orders";
     expect_error(with_authorization({{{"op", "add"}, {"path", api + "/authorization"}, {"value", "IAM"}}}),
-                 "/services/food/apis/orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'IAM'", "did you mean 'NONE'?");
+                 "/services/food/apis/orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'IAM'");
     expect_error(with_authorization({{{"op", "add"}, {"path", api + "/routes/POST ~1orders/authorization"}, {"value", "aws_iam"}}}),
-                 "/services/food/apis/orders/routes/POST ~1orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'aws_iam'",
-                 "did you mean 'AWS_IAM'?");
+                 "/services/food/apis/orders/routes/POST ~1orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'aws_iam'");
     expect_error(with_authorization({{{"op", "add"}, {"path", api + "/authorization"}, {"value", true}}}),
                  "/services/food/apis/orders/authorization", "expected one of 'NONE', 'AWS_IAM', found a boolean");
     expect_error(with_authorization({{{"op", "add"}, {"path", api + "/callers"}, {"value", "consumer/client"}}}),
