@@ -139,7 +139,7 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     for (auto& [name, n] : identity_and_resource) std::cout << "[ differential ] identity + resource, " << name << ": " << n << "\n";
     for (const char* side : {"same account ", "cross account "})
         for (const char* verdict : {"Allowed", "ExplicitlyDenied", "ImplicitlyDenied"})
-            EXPECT_GT(identity_and_resource[std::string(side) + verdict], pairs / 200) << side << verdict;
+            EXPECT_GT(identity_and_resource[std::string(side) + verdict], pairs / 300) << side << verdict;
 }
 
 }  // namespace differential_test
