@@ -305,6 +305,40 @@ TEST(Authorization, NamingTheCallerRoleNeedsItsDeployedName) {
     EXPECT_NE(f->message.find("resource policy must allow"), std::string::npos) << f->message;
 }
 
+// A caller in the API's own account: its identity policy alone suffices, with a resource policy
+// that allows nobody and only denies other endpoints; without the identity Allow it is not live.
+TEST(Authorization, ASameAccountCallerNeedsOnlyItsIdentityPolicy) {
+    const json api = json::parse(R"({"private":true,"endpointType":"PRIVATE","vpcEndpoints":["execute-api"],"stage":"v1",
+        "authorization":"AWS_IAM","callers":["orders-client"],"routes":{"GET /orders":{"lambda":"get-orders"}},
+        "policy":{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:*","Resource":"execute-api:/*",
+          "Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d4e5f60718"}}}]}})");
+    const json lambda_role = json::parse(R"({"trustPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}})");
+    auto patch = [&](bool identity_allows) {
+        return json::array({{{"op", "add"}, {"path", "/consumer/roles"},
+                             {"value", {{"orders-client", caller_role(identity_allows ? caller_role()["policies"]["invoke"] : json())}},
+                                        {"function", lambda_role}}}},
+                            {{"op", "add"}, {"path", "/consumer/lambdas"},
+                             {"value", {{"get-orders", {{"handler", "get-orders"}, {"role", "function"}, {"memory", 128}, {"timeout", 3}}}}}},
+                            {{"op", "add"}, {"path", "/consumer/apis"}, {"value", {{"internal", api}}}}});
+    };
+    const std::string subject = "consumer/rest-api/internal";
+    auto live = run(patch(true));
+    const auto* proved = one(live, "api-liveness", subject, xc::verify::Verdict::proved);
+    ASSERT_NE(proved, nullptr) << describe(live.report);
+    auto request = xc::test::request_of(proved->witness);
+    request.resource_account = "111111111111";
+    auto policy = attached_policy(live, subject);
+    EXPECT_EQ(request.principal->account(), "111111111111");
+    EXPECT_NE(xc::policy::evaluate_resource_policy(policy, request).verdict, xc::policy::Verdict::Allow);  // the resource policy allows nobody
+    EXPECT_NE(one(live, "api-endpoint-only", subject, xc::verify::Verdict::proved), nullptr) << describe(live.report);
+
+    auto dead = run(patch(false));
+    const auto* f = one(dead, "api-liveness", subject, xc::verify::Verdict::violated);
+    ASSERT_NE(f, nullptr) << describe(dead.report);
+    EXPECT_NE(f->message.find("neither its identity policies nor the API's resource policy"), std::string::npos) << f->message;
+}
+
 // The request space of a mixed API over-approximates both caller kinds (api_callers).
 TEST(Authorization, CallerSpaceOfAnApiFollowsItsRoutes) {
     auto r = run(iam_patch(json::parse(R"([{"op":"add","path":")" + API + R"(/routes/GET ~1orders/authorization","value":"NONE"}])")));
