@@ -315,12 +315,16 @@ TEST(Authorization, ASameAccountCallerNeedsOnlyItsIdentityPolicy) {
     const json lambda_role = json::parse(R"({"trustPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}})");
     auto patch = [&](bool identity_allows) {
-        return json::array({{{"op", "add"}, {"path", "/consumer/roles"},
-                             {"value", {{"orders-client", caller_role(identity_allows ? caller_role()["policies"]["invoke"] : json())}},
-                                        {"function", lambda_role}}}},
-                            {{"op", "add"}, {"path", "/consumer/lambdas"},
-                             {"value", {{"get-orders", {{"handler", "get-orders"}, {"role", "function"}, {"memory", 128}, {"timeout", 3}}}}}},
-                            {{"op", "add"}, {"path", "/consumer/apis"}, {"value", {{"internal", api}}}}});
+        json roles = {{"orders-client", caller_role(identity_allows ? caller_role()["policies"]["invoke"] : json())}, {"function", lambda_role}};
+        json lambdas = {{"get-orders", {{"handler", "get-orders"}, {"role", "function"}, {"memory", 128}, {"timeout", 3}}}};
+        json p = json::array();
+        p.push_back({{"op", "add"}, {"path", "/consumer/roles"}, {"value", roles}});
+        p.push_back({{"op", "add"}, {"path", "/consumer/lambdas"}, {"value", lambdas}});
+        p.push_back({{"op", "add"}, {"path", "/consumer/apis"}, {"value", {{"internal", api}}}});
+        // The consumer's endpoint lets through requests to its own account's APIs too.
+        p.push_back({{"op", "add"}, {"path", "/consumer/vpcEndpoints/execute-api/policy/Statement/0/Resource/-"},
+                     {"value", "arn:aws:execute-api:eu-central-1:111111111111:*"}});
+        return p;
     };
     const std::string subject = "consumer/rest-api/internal";
     auto live = run(patch(true));
