@@ -16,8 +16,8 @@
 //    resource policy" must (API Gateway developer guide, "How API Gateway resource policies
 //    affect authorization workflow", IAM authentication and resource policy, Table B). That is
 //    the rule of policy::decide (IAM User Guide, "Cross-account policy evaluation logic").
-// The request space of api-endpoint-only is: the API's callers (above), any action, any resource
-// under the API's ARN (any stage, method, path), and any context — with aws:SourceVpce always
+// The request space of api-endpoint-only is: the API's callers (above), any execute-api action,
+// any request ARN of the API ("<id>/<stage>/<METHOD>/<path>"), and any context — with aws:SourceVpce always
 // present, since a private API is reachable only through some VPC endpoint (any account's). An
 // IAM caller's identity policies are its own account's business: the query lets them allow
 // everything (the worst case). An API whose routes mix NONE and AWS_IAM gets the union of both
