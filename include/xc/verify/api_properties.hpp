@@ -3,7 +3,10 @@
 // Callers depend on the route's authorization type (model::Authorization):
 //  * NONE: API Gateway does not authenticate the caller, so every caller is anonymous to the
 //    resource policy, whatever it signs — only statements whose principal is "*" can let it in.
-//  * AWS_IAM: only a SigV4-signed request of an IAM principal reaches the policies: "The API
+//  * AWS_IAM: only a SigV4-signed request of an IAM principal reaches the policies: "When IAM
+//    authorization is enabled, clients must use Signature Version 4 (SigV4) to sign their requests
+//    with AWS credentials" ("IAM authorization for HTTP APIs is similar to that for REST APIs": API
+//    Gateway developer guide, "Control access to HTTP APIs with IAM authorization"), and "The API
 //    request isn't signed when the API method has IAM authentication turned on" is one of the two
 //    causes of API Gateway's 403 "Missing Authentication Token" (AWS Knowledge Center, "How do I
 //    troubleshoot API Gateway REST API endpoint 403 Missing Authentication Token errors?"). The
