@@ -56,7 +56,10 @@ public:
         const bool anonymous = request["principal"].is_object();
         const bool service = !anonymous && request["principal"].get<std::string>().ends_with(".amazonaws.com");
         json identity = json::array();
-        if (!anonymous && !service && chance(45)) {
+        // A caller of another account needs an identity Allow as well as the resource policy's:
+        // give it an identity policy more often, so cross-account allows are common enough to test.
+        const bool cross_account = !anonymous && !service && request["principal"].get<std::string>().find(kOtherAccount) != std::string::npos;
+        if (!anonymous && !service && chance(cross_account ? 80 : 45)) {
             identity.push_back({{"name", "identity"}, {"policy", make_policy(false)}});
         }
         c.xc_resource_policy = make_policy(true);

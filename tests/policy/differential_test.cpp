@@ -83,6 +83,7 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     std::size_t compared = 0, oracle_errors = 0, unexplained = 0, shown = 0, with_variables = 0;
     std::map<std::string, std::size_t> explained;
     std::map<std::string, std::size_t> verdicts;
+    std::map<std::string, std::size_t> identity_and_resource;
     for (std::size_t i = 0; i < pairs; ++i) {
         const json& a = oracle.answers[i];
         if (a.is_null() || a["resultType"] != "single") {
@@ -93,6 +94,11 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
         }
         ++compared;
         ++verdicts[a["overall"].get<std::string>()];
+        // The identity + resource combination AWS_IAM routes rely on (verify/api_properties.hpp): an
+        // AWS principal with an identity policy, in the resource's account or another one.
+        if (const auto& req = xc_cases[i].request; req.principal && req.principal->type == PrincipalType::AWS && !xc_cases[i].identity.empty())
+            ++identity_and_resource[std::string(req.principal->account() == kApiAccount ? "same account " : "cross account ") +
+                                    a["overall"].get<std::string>()];
         bool variables = has_policy_variables(xc_cases[i].resource);
         for (const auto& p : xc_cases[i].identity) variables = variables || has_policy_variables(p);
         with_variables += variables;
@@ -128,6 +134,12 @@ TEST(PolicyDifferential, AgreesWithIamSimulate) {
     EXPECT_GT(verdicts["ExplicitlyDenied"], pairs / 50);
     EXPECT_GT(verdicts["ImplicitlyDenied"], pairs / 50);
     EXPECT_GT(with_variables, pairs / 4);
+    // Same- and cross-account callers with identity policies reach every outcome (the evaluation
+    // rules differ: either policy suffices in the same account, both are needed across accounts).
+    for (auto& [name, n] : identity_and_resource) std::cout << "[ differential ] identity + resource, " << name << ": " << n << "\n";
+    for (const char* side : {"same account ", "cross account "})
+        for (const char* verdict : {"Allowed", "ExplicitlyDenied", "ImplicitlyDenied"})
+            EXPECT_GT(identity_and_resource[std::string(side) + verdict], pairs / 300) << side << verdict;
 }
 
 }  // namespace differential_test

@@ -127,11 +127,41 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         auto attached = xc::policy::attach_to_api(api.policy->parsed,
                                                   {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, *graph.find(found->subject))});
         auto request = request_of(found->witness);
-        EXPECT_EQ(xc::policy::decide(attached, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
+        request.resource_account = account;
+        // An IAM caller (AWS_IAM routes) with identity policies allowing everything: the worst case.
+        xc::policy::PolicySet policies{{}, &attached};
+        if (request.principal) policies.identity.push_back(&xc::verify::detail::allow_everything());
+        EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
         const auto* vpce = request.context.find("aws:SourceVpce");
         ASSERT_NE(vpce, nullptr);
         EXPECT_NE(vpce->values.front(), "vpce-0a1b2c3d4e5f60718");
-        EXPECT_FALSE(found->statements.empty());
+        if (request.principal)
+            EXPECT_TRUE(api.authorization == xc::model::Authorization::aws_iam ||
+                        std::any_of(api.routes.begin(), api.routes.end(),
+                                    [&](const auto& r) { return api.authorization_of(r.second) == xc::model::Authorization::aws_iam; }));
+        else
+            EXPECT_TRUE(std::any_of(api.routes.begin(), api.routes.end(),
+                                    [&](const auto& r) { return api.authorization_of(r.second) == xc::model::Authorization::none; }));
+        // A principal of the API's own account may need no statement of the resource policy.
+        if (!request.principal || request.principal->account() != account) EXPECT_FALSE(found->statements.empty());
+    }
+    // A caller of an AWS_IAM route: its session, through the consumer's endpoint, is not allowed
+    // by the API's resource policy and the role's identity policies together.
+    if (found->property == "api-liveness" && found->witness.contains("principal") && found->witness["principal"] != "anonymous") {
+        auto v = *graph.find(found->subject);
+        const auto& api = graph.resource<xc::model::RestApi>(v);
+        auto account = graph.model().accounts.at(graph[v].account).id;
+        auto attached = xc::policy::attach_to_api(api.policy->parsed, {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, v)});
+        auto request = request_of(found->witness);
+        request.resource_account = account;
+        ASSERT_EQ(api.callers.size(), 1u);
+        const auto& role = graph.model().consumer.roles.at(api.callers.front().name);
+        xc::verify::RolePermissions permissions(role);
+        ASSERT_TRUE(permissions.unknown().empty());
+        EXPECT_NE(xc::policy::decide(xc::policy::PolicySet{permissions.policies(), &attached}, request).verdict, xc::policy::Verdict::Allow)
+            << found->witness.dump();
+        EXPECT_EQ(request.context.find("aws:SourceVpce")->values.front(), "vpce-0a1b2c3d4e5f60718");
+        EXPECT_EQ(request.principal->account(), "111111111111");
     }
     // A request through the consumer's endpoint to an account outside the model, which the
     // endpoint's policy (AWS's full access without one) lets through.

@@ -101,7 +101,14 @@ const std::map<std::string, std::string> covering_check_of_mutant{{"lambda-outsi
 
 // Mutants diff cannot decide, each with why (exit 3, no new access claimed).
 const std::map<std::string, std::string> undecided_mutants{
-    {"secret-on-aws-managed-key", "secret-key: the AWS-managed key's policy is not in the model"}};
+    {"secret-on-aws-managed-key", "secret-key: the AWS-managed key's policy is not in the model"},
+    // api-access compares anonymous callers only: an API with an AWS_IAM route is not compared.
+    {"iam-allow-only-with-endpoint-condition", "api-access: AWS_IAM routes"},
+    {"iam-any-aws-principal-unconditioned", "api-access: AWS_IAM routes"},
+    {"iam-caller-without-identity-allow", "api-access: AWS_IAM routes"},
+    {"iam-resource-policy-names-another-account", "api-access: AWS_IAM routes"},
+    {"iam-caller-identity-denies-post", "api-access: AWS_IAM routes"},
+    {"iam-one-route-without-deny", "api-access: AWS_IAM routes"}};
 
 // Correct variants that admit no request the reference does not (equivalent or narrower).
 const std::vector<std::string> narrower_or_equivalent{

@@ -132,6 +132,98 @@ TEST(VerifyProperty, SymbolicVerdictsAgreeWithTheConcreteEvaluator) {
 }
 
 
+// The same comparison for the callers of an AWS_IAM route (api_properties.hpp): AWS principals of
+// the API's account and of another, each with the generator's identity policy, decided by the
+// identity policy and the resource policy together (same-account: either allows; cross-account:
+// both must). The outsider's worst case — identity policies allowing everything — is the
+// second query on each policy.
+TEST(VerifyProperty, IdentityAndResourceAgreeWithTheConcreteEvaluator) {
+    const int cases = std::getenv("XC_PROPERTY_CASES") ? std::atoi(std::getenv("XC_PROPERTY_CASES")) : 200;
+    Generator policies(20261203), samples(11);
+    std::vector<policy::Request> pool;
+    for (int i = 0; i < 4000; ++i) {
+        auto x = policy::difftest::to_xc(samples.next());
+        auto& r = x.request;
+        if (r.resource.find(":abc123/") == std::string::npos || !r.principal || r.principal->type != policy::PrincipalType::AWS) continue;
+        make_principal_keys_consistent(r);
+        pool.push_back(r);
+        policy::Request via_consumer = r;
+        via_consumer.context.set("aws:SourceVpce", consumer_vpce);
+        pool.push_back(via_consumer);
+    }
+    ASSERT_GT(pool.size(), 1000u);
+
+    z3::context ctx;
+    std::map<std::string, int> seen;  // "<identity> <verdict>"
+    for (int i = 0; i < cases;) {
+        auto c = policies.next();
+        auto x = policy::difftest::to_xc(c);
+        if (x.identity.empty() || policy::difftest::has_policy_variables(x.resource) || policy::difftest::has_policy_variables(x.identity.front()))
+            continue;
+        ++i;
+        for (const bool outsider : {false, true}) {
+            const policy::Policy& identity = outsider ? verify::detail::allow_everything() : x.identity.front();
+            const std::string label = outsider ? "allow-everything" : "generated";
+            verify::QueryResult result;
+            try {
+                verify::PolicyQuery q(ctx);
+                q.declare(x.resource);
+                q.declare(identity);
+                verify::CallerSpace iam;
+                for (auto k : {verify::CallerKind::role_session, verify::CallerKind::user, verify::CallerKind::root, verify::CallerKind::federated_user})
+                    iam.with(k);
+                iam.customer_accounts = {policy::difftest::kApiAccount, policy::difftest::kOtherAccount};
+                q.set_callers(iam);
+                q.resource_segment(0).fix("aws");
+                q.resource_segment(1).fix("execute-api");
+                q.resource_segment(2).fix("us-east-1");
+                q.resource_segment(3).fix(policy::difftest::kApiAccount);
+                q.resource_segment(4).restrict({verify::Glob::literal("abc123/").append_run(false), policy::CaseMode::Sensitive, true});
+                q.set_resource_account(policy::difftest::kApiAccount);
+                auto& vpce = q.text_key("aws:sourcevpce");
+                verify::Decision d{&x.resource, {&identity}, false, policy::difftest::kApiAccount};
+                auto concrete = [&](const policy::Request& r) {
+                    return policy::decide(policy::PolicySet{{&identity}, &x.resource}, r).verdict == policy::Verdict::Allow && !from_consumer(r);
+                };
+                result = q.solve(q.allowed(d) && !(*vpce.present && vpce.texts[0]->equals(consumer_vpce)), 10000, concrete);
+            } catch (const verify::Unsupported&) {
+                ++seen[label + " undecided"];
+                continue;
+            } catch (const InternalError& e) {
+                ADD_FAILURE() << e.what() << "\nresource policy: " << c.xc_resource_policy.dump() << "\n" << c.sim["identityPolicies"].dump();
+                continue;
+            }
+            if (result.answer == verify::QueryResult::Answer::unknown) {
+                ++seen[label + " undecided"];
+                continue;
+            }
+            if (result.answer == verify::QueryResult::Answer::satisfiable) {
+                const auto& w = result.witness->request;
+                ASSERT_TRUE(w.principal.has_value());
+                EXPECT_EQ(w.principal->type, policy::PrincipalType::AWS);
+                EXPECT_EQ(policy::decide(policy::PolicySet{{&identity}, &x.resource}, w).verdict, policy::Verdict::Allow)
+                    << c.xc_resource_policy.dump();
+                EXPECT_FALSE(from_consumer(w));
+                ++seen[label + " violated " + (w.principal->account() == policy::difftest::kApiAccount ? "same" : "cross")];
+                continue;
+            }
+            ++seen[label + " proved"];
+            for (const auto& r : pool)
+                if (policy::decide(policy::PolicySet{{&identity}, &x.resource}, r).verdict == policy::Verdict::Allow && !from_consumer(r)) {
+                    ADD_FAILURE() << "PROVED, but the evaluator allows " << verify::PolicyQuery::describe(r)
+                                  << "\nresource policy: " << c.xc_resource_policy.dump() << "\nidentity: " << label;
+                    break;
+                }
+        }
+    }
+    for (const auto& [k, n] : seen) std::printf("identity + resource property test: %s %d\n", k.c_str(), n);
+    // Both verdicts, and violations by callers of both accounts, must occur.
+    EXPECT_GT(seen["generated proved"], cases / 10);
+    EXPECT_GT(seen["generated violated same"] + seen["allow-everything violated same"], cases / 10);
+    EXPECT_GT(seen["generated violated cross"] + seen["allow-everything violated cross"], cases / 20);
+    EXPECT_LT(seen["generated undecided"] + seen["allow-everything undecided"], cases);
+}
+
 // ---- policy variables ----------------------------------------------------------------------------
 // The same comparison on random policies with policy variables (the generator's pools: variables
 // over aws:PrincipalAccount, PrincipalArn, SourceVpce, SourceAccount, userid, username, with

@@ -301,6 +301,14 @@ private:
                         diags_.error(p, "secret '" + api.endpoint_id_from->to_string() + "' holds no endpoint id (give it \"value\": {\"vpcEndpointId\": ...})");
                 }
             }
+            // The principals whose calls api-liveness proves (AWS_IAM routes): the consumer's roles.
+            for (std::size_t i = 0; i < api.callers.size(); ++i) {
+                std::string p = json_pointer::join(api.path + "/callers", i);
+                if (!resolve(api.callers[i], s, p, "IAM role", [](const Scope& x) -> const auto& { return x.roles; })) continue;
+                if (api.callers[i].scope != model_.consumer.name)
+                    diags_.error(p, "caller '" + api.callers[i].to_string() + "' is not a role of the consumer ('" + model_.consumer.name +
+                                        "/<role>'): callers are the consumer's principals that call the API");
+            }
             for (auto& [_, route] : api.routes)
                 resolve(route.lambda, s, route.path + "/lambda", "Lambda function", [](const Scope& x) -> const auto& { return x.lambdas; }, true);
             if (api.custom_domain) {

@@ -47,6 +47,7 @@
 
 #include <array>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -159,6 +160,20 @@ inline std::optional<Glob> account_of_caller(const Glob& account) {
 inline std::array<Glob, 2> role_arns(std::string_view account, std::string_view role) {
     std::string base = "arn:aws:iam::" + std::string(account) + ":role/";
     return {Glob::literal(base + std::string(role)), Glob::literal(base).append_run(true).append_literal("/" + std::string(role))};
+}
+
+// An outsider's identity policies are its own: where a query looks for a violation they allow
+// everything (the worst case).
+inline const policy::Policy& allow_everything() {
+    static const policy::Policy p = policy::parse_text(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})");
+    return p;
+}
+
+// A readable account id outside `allowed`, for witnesses.
+inline std::string fresh_account(const std::set<std::string>& allowed) {
+    std::string fresh = "999999999999";
+    while (allowed.contains(fresh)) fresh = std::to_string(std::stoull(fresh) - 1);
+    return fresh;
 }
 
 // "arn:aws:iam::A:role/p/R" -> "R" (the last segment of the resource); the ARN's account.

@@ -404,6 +404,15 @@ inline void diff_api(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) 
         }
         return;
     }
+    // AWS_IAM routes are called by IAM principals, with identity policies (api_properties.hpp); this
+    // comparison ranges over anonymous callers only: UNDECIDED rather than miss new access.
+    if (uses_iam(napi) || uses_iam(oapi)) {
+        dc.add(check, new_v, old_v, Change::undecided,
+               "not compared: a route uses AWS_IAM authorization in " + std::string(uses_iam(napi) ? "NEW" : "OLD") +
+                   "; xc diff compares the access of anonymous callers only",
+               napi.path);
+        return;
+    }
     auto np = request_paths(dc.new_graph(), new_v);
     auto op = request_paths(dc.old_graph(), old_v);
     const PolicyGate* ng = gate_of(np, GateKind::rest_api);
@@ -427,6 +436,14 @@ inline void diff_domain(DiffContext& dc, model::Vertex old_v, model::Vertex new_
     if (!ng || !og) {
         dc.add("domain-access", new_v, old_v, Change::undecided, "not compared: the domain is not a private API's private custom domain on both sides");
         return;
+    }
+    for (const auto* g : {&dc.new_graph(), &dc.old_graph()}) {
+        auto domain = g == &dc.new_graph() ? new_v : old_v;
+        if (uses_iam(g->resource<model::RestApi>(g->in(domain, model::EdgeKind::has_domain).front()))) {
+            dc.add("domain-access", new_v, old_v, Change::undecided,
+                   "not compared: the domain's API has a route with AWS_IAM authorization; xc diff compares anonymous callers only");
+            return;
+        }
     }
     compare_gates(dc, "domain-access", *ng, *og, new_v, old_v, {});
 }

@@ -29,7 +29,8 @@
 //    APIs"), whose documented replacement admits endpoints with "Resource": ["execute-api:/*"]: on
 //    a domain's policy xc reads that shorthand as naming the domain's ARN; other shorthand forms on
 //    a domain are not documented, and a policy using them is UNDECIDED.
-// Identity policies (AWS_IAM routes) are the next gate once routes carry an authorization type.
+// On an AWS_IAM route the API's gate decides with the caller's identity policies as well
+// (api_properties.hpp): the gates here are the resource-side policies.
 #pragma once
 
 #include <xc/verify/checker.hpp>
@@ -46,7 +47,6 @@ enum class GateKind {
     vpc_endpoint,   // the consumer's interface endpoint's policy
     custom_domain,  // a private custom domain name's policy ("policy" for the execute-api service)
     rest_api,       // the API's resource policy
-    // identity: the caller's identity policies, for AWS_IAM routes (not modelled yet)
 };
 
 // One policy on the request's path.

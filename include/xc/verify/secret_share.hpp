@@ -47,17 +47,6 @@ namespace xc::verify {
 
 namespace detail {
 
-inline const policy::Policy& allow_everything() {
-    static const policy::Policy p = policy::parse_text(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})");
-    return p;
-}
-
-// A readable account id outside `allowed`, for witnesses.
-inline std::string fresh_account(const std::set<std::string>& allowed) {
-    std::string fresh = "999999999999";
-    while (allowed.contains(fresh)) fresh = std::to_string(std::stoull(fresh) - 1);
-    return fresh;
-}
 
 }  // namespace detail
 

@@ -292,4 +292,54 @@ TEST(Load, AGreedyPathParameterNeedsAName) {
                  "OPTIONS, ANY and a path like /orders/{orderId}");
 }
 
+
+// Route authorization: NONE or AWS_IAM on the API (every route's default) and per route; the
+// consumer's roles that call the API. Bad values and references are located errors.
+namespace {
+std::string with_authorization(const nlohmann::json& patch) {
+    return nlohmann::json::parse(reference_model_text()).patch(patch).dump(1);
+}
+const nlohmann::json caller_role = nlohmann::json::parse(R"({"trustPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}})");
+}  // namespace
+
+TEST(Load, AuthorizationAndCallersAreRead) {
+    auto m = load_model_text(with_authorization(nlohmann::json::parse(R"([
+        {"op":"add","path":"/consumer/roles","value":{"client":)" + caller_role.dump() + R"(}},
+        {"op":"add","path":"/templates/orders-service/apis/orders/authorization","value":"AWS_IAM"},
+        {"op":"add","path":"/templates/orders-service/apis/orders/callers","value":["consumer/client"]},
+        {"op":"add","path":"/templates/orders-service/apis/orders/routes/GET ~1orders/authorization","value":"NONE"}])")),
+                             "m.json");
+    const auto& api = m.services.at("food").apis.at("orders");
+    EXPECT_EQ(api.authorization, xc::model::Authorization::aws_iam);
+    ASSERT_EQ(api.callers.size(), 1u);
+    EXPECT_EQ(api.callers[0], (xc::model::Ref{"consumer", "client"}));
+    EXPECT_EQ(api.routes.at("GET /orders").authorization, xc::model::Authorization::none);
+    EXPECT_EQ(api.routes.at("POST /orders").authorization, std::nullopt);  // the API's
+    EXPECT_EQ(api.authorization_of(api.routes.at("POST /orders")), xc::model::Authorization::aws_iam);
+    EXPECT_EQ(api.authorization_of(api.routes.at("GET /orders")), xc::model::Authorization::none);
+    // Absent everywhere: NONE, no callers.
+    auto plain = xc::input::json::load_model_file(xc::test::reference_model_path().string());
+    EXPECT_EQ(plain.services.at("food").apis.at("orders").authorization, xc::model::Authorization::none);
+    EXPECT_TRUE(plain.services.at("food").apis.at("orders").callers.empty());
+}
+
+TEST(Load, BadAuthorizationAndCallersAreLocatedErrors) {
+    const std::string api = "/templates/orders-service/apis/orders";
+    expect_error(with_authorization({{{"op", "add"}, {"path", api + "/authorization"}, {"value", "IAM"}}}),
+                 "/services/food/apis/orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'IAM'");
+    expect_error(with_authorization({{{"op", "add"}, {"path", api + "/routes/POST ~1orders/authorization"}, {"value", "aws_iam"}}}),
+                 "/services/food/apis/orders/routes/POST ~1orders/authorization", "expected one of 'NONE', 'AWS_IAM', found 'aws_iam'");
+    expect_error(with_authorization({{{"op", "add"}, {"path", api + "/authorization"}, {"value", true}}}),
+                 "/services/food/apis/orders/authorization", "expected one of 'NONE', 'AWS_IAM', found a boolean");
+    expect_error(with_authorization({{{"op", "add"}, {"path", api + "/callers"}, {"value", "consumer/client"}}}),
+                 "/services/food/apis/orders/callers", "expected an array of strings, found a string");
+    expect_error(with_authorization({{{"op", "add"}, {"path", "/consumer/roles"}, {"value", {{"client", caller_role}}}},
+                                     {{"op", "add"}, {"path", api + "/callers"}, {"value", {"consumer/clent"}}}}),
+                 "/services/food/apis/orders/callers/0", "no IAM role named 'clent' in 'consumer'", "did you mean 'client'?");
+    // A service's own role is no consumer principal.
+    expect_error(with_authorization({{{"op", "add"}, {"path", api + "/callers"}, {"value", {"lambda"}}}}),
+                 "/services/food/apis/orders/callers/0",
+                 "caller 'food/lambda' is not a role of the consumer ('consumer/<role>'): callers are the consumer's principals that call the API");
+}
 }  // namespace load_test

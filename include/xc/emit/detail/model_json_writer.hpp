@@ -363,6 +363,7 @@ private:
     static ojson route(const model::ApiRoute& r, const model::Scope& s) {
         ojson o;
         o["lambda"] = ref(r.lambda, s);
+        if (r.authorization) o["authorization"] = model::to_string(*r.authorization);
         collection(o, "query", r.query, [](const model::QueryParameter& q) {
             ojson x = ojson::object();
             if (q.required) x["required"] = true;
@@ -400,6 +401,8 @@ private:
             if (v.validate_parameters) val["parameters"] = true;
             o["validation"] = std::move(val);
         }
+        if (v.authorization != model::Authorization::none) o["authorization"] = model::to_string(v.authorization);
+        if (!v.callers.empty()) o["callers"] = refs(v.callers, s);
         ojson routes = ojson::object();
         for (const auto& [key, r] : v.routes) routes[key] = route(r, s);
         o["routes"] = std::move(routes);

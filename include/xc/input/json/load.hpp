@@ -357,7 +357,7 @@ private:
                    "a Lambda function");
         collection(r, "apis", "REST APIs", scope.apis, [&](RestApi& v, const ObjectReader& o) { read_api(v, o); },
                    {"id", "private", "endpointType", "vpcEndpoints", "endpointIdFrom", "stage", "validation", "routes",
-                    "policy", "customDomain", "deployedName"},
+                    "policy", "customDomain", "deployedName", "authorization", "callers"},
                    "a REST API");
     }
 
@@ -803,6 +803,13 @@ private:
         return *t == "PRIVATE" ? ApiEndpointType::PRIVATE : *t == "REGIONAL" ? ApiEndpointType::REGIONAL : ApiEndpointType::EDGE;
     }
 
+    // API Gateway's authorizationType values xc models (NONE, AWS_IAM); absent: nullopt.
+    static std::optional<Authorization> authorization(const ObjectReader& o) {
+        auto a = o.choice("authorization", false, {"NONE", "AWS_IAM"});
+        if (!a) return std::nullopt;
+        return *a == "AWS_IAM" ? Authorization::aws_iam : Authorization::none;
+    }
+
     static bool is_resource_path(std::string_view p) {
         if (p.empty() || p.front() != '/') return false;
         if (p == "/") return true;
@@ -839,6 +846,7 @@ private:
                                          "': expected \"METHOD /path\" with METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, "
                                          "OPTIONS, ANY and a path like /orders/{orderId}");
         if (auto l = r.string("lambda", true, "the name of a Lambda function")) route.lambda = Ref{"", *l};
+        route.authorization = authorization(r);
         r.each_member("query", false, "query parameters", [&](const std::string& name, const json& j, const std::string& path) {
             ObjectReader q(diags_, j, path, {"required"}, "a query parameter");
             route.query.emplace(name, QueryParameter{name, q.boolean("required").value_or(false)});
@@ -905,8 +913,10 @@ private:
             v.validate_body = vr.boolean("body").value_or(false);
             v.validate_parameters = vr.boolean("parameters").value_or(false);
         }
+        v.authorization = authorization(o).value_or(Authorization::none);
+        for (const auto& c : o.strings("callers", false).value_or(std::vector<std::string>{})) v.callers.push_back(Ref{"", c});
         o.each_member("routes", true, "routes", [&](const std::string& key, const json& j, const std::string& path) {
-            ObjectReader r(diags_, j, path, {"lambda", "query", "body"}, "a route");
+            ObjectReader r(diags_, j, path, {"lambda", "query", "body", "authorization"}, "a route");
             if (!r.ok()) return;
             ApiRoute route;
             route.key = key;
