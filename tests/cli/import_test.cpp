@@ -37,7 +37,10 @@ public:
     xc::test::CommandResult xc(const std::string& args) const { return xc::test::run("cd " + quote(dir().string()) + " && " + quote(XC_CLI) + " " + args); }
     // `xc emit --target T` of a shipped model into DIR; the Terraform root directories, space-separated.
     std::string emit_terraform(const std::string& model, const std::string& into) const {
-        auto r = xc("emit --target terraform -o " + into + " " + quote((xc::test::source_dir() / "models" / model).string()));
+        return emit_terraform_of((xc::test::source_dir() / "models" / model).string(), into);
+    }
+    std::string emit_terraform_of(const std::string& model_file, const std::string& into) const {
+        auto r = xc("emit --target terraform -o " + into + " " + quote(model_file));
         EXPECT_EQ(r.exit_code, 0) << r.err;
         std::set<std::string> roots;
         for (const auto& e : fs::recursive_directory_iterator(dir() / into))
@@ -131,6 +134,50 @@ TEST(Import, EmittedTerraformImportsToAModelThatVerifiesAlike) {
                                quote((xc::test::source_dir() / "models/xc-model.schema.json").string()) + " " +
                                quote((w.dir() / "imported.json").string()));
     EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+}
+
+// IAM authorization survives emit -> import: every route's authorization and every API's callers
+// (the consumer role the emitter tags xc:calls) are in the imported model file, and it verifies alike.
+TEST(Import, IamAuthorizationAndCallersAreImported) {
+    Workspace w;
+    json model = json::parse(read_file(xc::test::reference_model_path()));
+    model["consumer"]["roles"]["api-client"] = json::parse(R"({
+        "trustPolicy": {"Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "policies": {"invoke-apis": {"Version": "2012-10-17",
+                                     "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:*:*:*"}]}}})");
+    json& api = model["templates"]["orders-service"]["apis"]["orders"];
+    api["authorization"] = "AWS_IAM";
+    api["callers"] = json::array({"consumer/api-client"});
+    api["routes"]["GET /orders"]["authorization"] = "NONE";
+    // With AWS_IAM a principal of the API's own account needs no Allow in the resource policy:
+    // only a Deny keeps other endpoints out (api-endpoint-only), so the model verifies and emits.
+    api["policy"]["Statement"].push_back(json::parse(R"({"Sid": "OnlyTheConsumerEndpoint", "Effect": "Deny", "Principal": "*",
+        "Action": "execute-api:*", "Resource": "execute-api:/*", "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}}})"));
+    write_file(w.dir() / "iam.json", model.dump(1));
+    const std::string roots = w.emit_terraform_of((w.dir() / "iam.json").string(), "tf");
+    auto imported = w.xc("import -o imported.json" + roots);
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    const json back = json::parse(read_file(w.dir() / "imported.json"));
+    const std::string client = xc::emit::lowering::identifier("api-client");
+    ASSERT_TRUE(back.at("consumer").at("roles").contains(client)) << back.at("consumer").dump();
+    std::size_t apis = 0;
+    for (const auto& [name, service] : back.at("services").items())
+        for (const auto& [_, a] : service.at("apis").items()) {
+            SCOPED_TRACE(name);
+            ++apis;
+            EXPECT_EQ(a.value("callers", json::array()), json::array({"consumer/" + client}));
+            for (const auto& [key, route] : a.at("routes").items()) {
+                const std::string want = key == "GET /orders" ? "NONE" : "AWS_IAM";
+                EXPECT_EQ(route.value("authorization", a.value("authorization", std::string("NONE"))), want) << key;
+            }
+        }
+    EXPECT_EQ(apis, 2u);
+    auto original = w.xc("verify --format json iam.json");
+    auto reimported = w.xc("verify --format json imported.json");
+    EXPECT_EQ(original.exit_code, 0) << original.out;
+    EXPECT_EQ(reimported.exit_code, 0) << reimported.out;
+    EXPECT_EQ(verdicts(reimported.out, false), verdicts(original.out, true));
 }
 
 TEST(Import, UnresolvedValuesAreRefusedLocatedAndNothingIsWritten) {

@@ -593,6 +593,7 @@ private:
             set("SecretId", "secret_arn");
             set("ResourcePolicy", "policy");
         } else if (k == "role") {
+            set("RoleName", "name");
             set("AssumeRolePolicyDocument", "assume_role_policy");
             if (const auto& attachments = folded("ManagedPolicyArns"); !attachments.empty()) {
                 Json arns = Json::array();

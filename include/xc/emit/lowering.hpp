@@ -330,7 +330,7 @@ private:
                 case K::secret: lower_secret(v, g_.resource<model::Secret>(v)); break;
                 case K::instance: lower_instance(g_.resource<model::Instance>(v).name, g_.resource<model::Instance>(v)); break;
                 case K::table: lower_table(v, g_.resource<model::Table>(v)); break;
-                case K::role: lower_role(g_.resource<model::Role>(v).name, g_.resource<model::Role>(v)); break;
+                case K::role: lower_role(v, g_.resource<model::Role>(v).name, g_.resource<model::Role>(v)); break;
                 case K::lambda: lower_lambda(v, g_.resource<model::Lambda>(v)); break;
                 case K::rest_api: lower_api(v, g_.resource<model::RestApi>(v)); break;
                 default: break;
@@ -711,8 +711,11 @@ private:
         return out;
     }
 
-    void lower_role(const std::string& n, const model::Role& role) {
+    void lower_role(model::Vertex v, const std::string& n, const model::Role& role) {
         Resource r = make("role", nm({n}), "iam", role.path);
+        // The name verify reasons about (model/identity.hpp): a stated one is deployed as stated;
+        // otherwise AWS (Terraform, CloudFormation) generates it, as identity says.
+        if (const auto& name = g_.identity(v).name; name.is_literal()) r.set("name", str(name.stand_in()));
         r.set("assume_role_policy", doc(role.trust_policy));
         if (auto calls = called_apis(role); !calls.empty())
             r.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:calls", str(calls)}}));
