@@ -13,10 +13,10 @@
 //  - which names an existing ACM certificate (a literal ARN) covers;
 //  - an endpoint id no secret of the model shares: the emitted root takes it from an input
 //    variable defaulting to the model's id, a literal no given root creates.
-// And two places where the model says more than any deployment can: a public hosted zone with
+// And one place where the model says more than any deployment can: a public hosted zone with
 // VPCs listed (a Route 53 public zone has no VPC associations; the emitter writes none), where
-// the model still finds the request path and Terraform finds none; and a key's onlyItsSecrets,
-// a requirement the model states and no deployment carries (`known_divergences`).
+// the model still finds the request path and Terraform finds none (`known_divergences`). A key's
+// onlyItsSecrets, a requirement no AWS setting carries, travels as its tag xc:only-its-secrets.
 #include "xc/emit/lowering/identifier.hpp"
 #include "xc/emit/terraform.hpp"
 #include "xc/input/terraform/link.hpp"
@@ -106,12 +106,6 @@ const std::map<std::tuple<std::string, std::string, std::string>, std::string>& 
         // ... and no emitted API reads the secret any more, so the secret no longer fails to hold
         // what the APIs admit (the emitter drops the model's endpointIdFrom in this case).
         {{"mutants/secret-holds-other-endpoint", "secret-share", "consumer/secret/endpoint_id"}, "no API reads the secret"},
-        // The model asks that the key serve only its secrets (onlyItsSecrets): a requirement of the
-        // model, not a deployed attribute, so the Terraform read back does not ask it, and a key
-        // policy without the encryption context is within the scope it does ask.
-        {{"mutants/key-policy-any-secret", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
-        {{"mutants/key-policy-other-secret", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
-        {{"mutants/key-policy-secret-prefix", "secret-share", "consumer/kms-key/shared_secret"}, "onlyItsSecrets is the model's, not deployed"},
     };
     return d;
 }

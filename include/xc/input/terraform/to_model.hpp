@@ -25,6 +25,7 @@
 #include "xc/diagnostic.hpp"
 #include "xc/error.hpp"
 #include "xc/input/detail/api_callers.hpp"
+#include "xc/input/detail/only_its_secrets.hpp"
 #include "xc/input/detail/openapi_authorization.hpp"
 #include "xc/input/terraform/link.hpp"
 #include "xc/input/terraform/openapi_body.hpp"
@@ -1151,7 +1152,32 @@ struct Mappings {
         }
         k.policy = m.policy_document(*doc, k.path + "/policy");
         m.written(k.path, i);
+        only_its_secrets(m, i, k);
         m.scope(i).kms_keys.emplace(k.name, std::move(k));
+    }
+    // The key's tag xc:only-its-secrets (input/detail/only_its_secrets.hpp); tags not known
+    // before apply may state it, so they are not taken for its absence.
+    static void only_its_secrets(M& m, const Inst& i, model::KmsKey& k) {
+        using namespace input::detail;
+        const std::string value = k.path + "/onlyItsSecrets";
+        const std::string origin = i.r->address + ".tags[\"" + only_its_secrets_tag + "\"]";
+        if (const Value* tags = M::arg(*i.r, "tags"); tags && !tags->is_known()) {
+            m.unresolved(k.path, value, i.r->address + ".tags", std::string("the key's tags are not known: ") + only_its_secrets_unknown);
+            return;
+        }
+        const Value* tag = M::tag_of(i, only_its_secrets_tag);
+        if (!tag || tag->is_null()) return;
+        // A bool literal is the string the provider's map(string) converts it to.
+        if (tag->is_known() && tag->type().kind() == Type::Kind::Bool) {
+            k.only_its_secrets = tag->as_bool();
+            return;
+        }
+        if (!tag->is_known() || tag->type().kind() != Type::Kind::String) {
+            m.unresolved(k.path, value, origin, only_its_secrets_unknown);
+            return;
+        }
+        if (auto v = only_its_secrets_of(tag->as_string())) k.only_its_secrets = *v;
+        else m.unresolved(k.path, value, origin, std::string(only_its_secrets_bad) + ": \"" + tag->as_string() + "\"");
     }
     static void kms_key_policy(M& m, Inst& i) {
         Inst* k = m.require(i, "key_id", {"aws_kms_key"}, {"id", "arn", "key_id"});
