@@ -64,10 +64,6 @@ std::string terraform_subject(const std::string& subject) {
         start = slash + 1;
     }
     if (parts.size() < 3) return subject;
-    // A target group is named by its resource, which the emitter names after its load balancer and itself.
-    if (parts[1] == "target-group" && parts.size() == 4)
-        return parts[0] + "/" + parts[1] + "/" + xc::emit::lowering::identifier(parts[2]) + "/" +
-               xc::emit::lowering::identifier(parts[2] + "_" + parts[3]);
     std::string out = parts[0] + "/" + parts[1];
     for (std::size_t i = 2; i < parts.size(); ++i) out += "/" + xc::emit::lowering::identifier(parts[i]);
     return out;

@@ -567,7 +567,13 @@ private:
         if (!k.description.empty()) r.set("description", str(k.description));
         r.set("enable_key_rotation", boolean(k.rotation));
         r.set("policy", doc(k.policy));
-        r.set("tags", tags(n));
+        // That the key serves only its secrets is the model's requirement, no AWS setting: the
+        // tag "xc:only-its-secrets" states it for whoever reads the deployment back
+        // (input/detail/only_its_secrets.hpp).
+        if (k.only_its_secrets)
+            r.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:only-its-secrets", str("true")}}));
+        else
+            r.set("tags", tags(n));
         push(std::move(r));
     }
 

@@ -168,6 +168,20 @@ TEST(Lowering, IamRoutesAndCallersAreWrittenForTheFrontEndsToReadBack) {
     EXPECT_TRUE(instance_tags == nullptr || instance_tags->find("xc:calls") == nullptr);
 }
 
+// A key's onlyItsSecrets, which no AWS setting states, is its tag xc:only-its-secrets = "true"
+// (input/detail/only_its_secrets.hpp); a key that does not ask it has no such tag.
+TEST(Lowering, AKeyThatServesOnlyItsSecretsIsTaggedSo) {
+    auto tag_of = [](const lw::Deployment& d) -> const Value* {
+        const auto* key = stack(d, "consumer").find("kms_key", "shared_secret");
+        if (!key) throw std::runtime_error("no kms_key shared_secret");
+        return key->property("tags")->find("xc:only-its-secrets");
+    };
+    const auto* asked = tag_of(lower_file(test::reference_model_path()));
+    ASSERT_NE(asked, nullptr);
+    EXPECT_EQ(asked->text, "true");
+    EXPECT_EQ(tag_of(lower_text(test::replace_once(test::reference_model_text(), "\"onlyItsSecrets\": true", "\"onlyItsSecrets\": false"))), nullptr);
+}
+
 TEST(Lowering, NamesThatCollideAfterSanitisingAreRefused) {
     // "alb_" is a valid model name, but it becomes the identifier "alb" like the ALB's group.
     std::string t = test::replace_once(test::reference_model_text(), "\"endpoint\": {\n        \"vpc\": \"main\",", "\"alb_\": {\n        \"vpc\": \"main\",");

@@ -58,8 +58,7 @@ struct Emitted {
     std::map<std::string, std::map<std::string, std::string>> source_of;  // stack -> logical id -> model path (Metadata.xc.Source)
 };
 
-// The emitted templates as the README deploys them.
-// `edit`: changes a template (parsed) before it is read, as a user would edit what xc emitted.
+// The emitted templates as the README deploys them; `edit`, if given, changes each template first.
 Emitted emit(const xc::model::Graph& g, const std::function<void(json&)>& edit = {}) {
     xc::emit::CloudFormationOptions o;
     o.unverified_warning = true;  // mutants are emitted with --allow-unverified
@@ -79,7 +78,7 @@ Emitted emit(const xc::model::Graph& g, const std::function<void(json&)>& edit =
         if (edit) {
             json t = json::parse(content);
             edit(t);
-            content = t.dump(1);
+            content = t.dump(2);
         }
         auto source = std::make_shared<const cfn::TemplateSource>(cfn::parse_template(content, path));
         const json& t = source->root();
@@ -148,11 +147,6 @@ const std::vector<Difference>& differences() {
         {"ignore-case-endpoint-id", "api-endpoint-only", "food/rest-api/orders", "emitter: case-variant id not substituted"},
         {"ignore-case-endpoint-id", "api-liveness", "beverage/rest-api/orders", "emitter: case-variant id not substituted"},
         {"ignore-case-endpoint-id", "api-liveness", "food/rest-api/orders", "emitter: case-variant id not substituted"},
-        // The model's onlyItsSecrets is a requirement of the model, not a deployed attribute: the
-        // templates read back do not ask for the encryption context the mutant's key policy lacks.
-        {"key-policy-any-secret", "secret-share", "consumer/kms-key/shared-secret", "onlyItsSecrets is the model's, not deployed"},
-        {"key-policy-other-secret", "secret-share", "consumer/kms-key/shared-secret", "onlyItsSecrets is the model's, not deployed"},
-        {"key-policy-secret-prefix", "secret-share", "consumer/kms-key/shared-secret", "onlyItsSecrets is the model's, not deployed"},
     };
     return d;
 }
@@ -241,6 +235,70 @@ TEST(CloudFormationRoundTrip, EveryCorpusVariant) {
     EXPECT_GE(variants, 80u);
     EXPECT_LE(refused, 5u);
     for (const auto& d : differences()) EXPECT_TRUE(seen_differences.contains(&d)) << "stale difference " << d.variant << " " << d.property << " " << d.subject;
+}
+
+// A key's onlyItsSecrets, a requirement of the model, travels as its tag xc:only-its-secrets:
+// "true" asks it, "false" or no tag does not, and any other value, or one known only once
+// deployed, leaves the key Unresolved and its key scope UNDECIDED, never a default.
+TEST(CloudFormationRoundTrip, AKeysOnlyItsSecretsTravelsAsItsTag) {
+    const auto g = xc::test::graph_of_json(xc::test::model_json("cross-account-microservices"));
+    ASSERT_TRUE(g.model().consumer.kms_keys.at("shared-secret").only_its_secrets);
+    struct Case {
+        const char* label;
+        std::optional<json> value;  // nullopt: the tag removed
+        std::optional<bool> only_its_secrets;  // nullopt: Unresolved on the key
+    };
+    const json vpc_id{{"Ref", "VPC_ID"}};  // VPC_ID: the logical id of the consumer's VPC, set below
+    for (const Case& c : {Case{"true", json("true"), true}, Case{"false", json("false"), false}, Case{"absent", std::nullopt, false},
+                          Case{"yaml bool", json(true), true}, Case{"bad value", json("yes"), std::nullopt},
+                          Case{"known once deployed", vpc_id, std::nullopt}}) {
+        SCOPED_TRACE(c.label);
+        std::size_t tags_seen = 0;
+        Emitted e = emit(g, [&](json& t) {
+            std::string vpc;
+            for (const auto& [id, r] : t["Resources"].items())
+                if (r["Type"] == "AWS::EC2::VPC") vpc = id;
+            for (auto& [id, r] : t["Resources"].items()) {
+                if (r["Type"] != "AWS::KMS::Key") continue;
+                json& tags = r["Properties"]["Tags"];
+                for (std::size_t n = 0; n < tags.size(); ++n) {
+                    if (tags[n]["Key"] != "xc:only-its-secrets") continue;
+                    ++tags_seen;
+                    EXPECT_EQ(tags[n]["Value"], "true");
+                    if (!c.value) tags.erase(n);
+                    else tags[n]["Value"] = *c.value == vpc_id ? json{{"Ref", vpc}} : *c.value;
+                    break;
+                }
+            }
+        });
+        EXPECT_EQ(tags_seen, 1u);
+        auto loaded = cfn::load_stacks(e.stacks, e.sources, g.model().name);
+        const xc::model::KmsKey* key = nullptr;
+        loaded.model.for_each_scope([&](const xc::model::Scope& s) {
+            for (const auto& [_, k] : s.kms_keys) key = &k;
+        });
+        ASSERT_NE(key, nullptr);
+        const bool only_its_secrets = key->only_its_secrets;
+        std::vector<std::string> on_key;
+        for (const auto& u : loaded.model.unresolved)
+            if (u.resource == key->path) on_key.push_back(u.value + ": " + u.reason);
+        const auto report = xc::verify::verify(xc::model::build_graph(std::move(loaded.model)));
+        std::optional<Verdict> scope;
+        for (const auto& f : report.findings)
+            if (f.property == "secret-share" && f.subject.find("/kms-key/") != std::string::npos) scope = f.verdict;
+        ASSERT_TRUE(scope);
+        if (c.only_its_secrets) {
+            EXPECT_TRUE(on_key.empty()) << on_key.front();
+            EXPECT_EQ(only_its_secrets, *c.only_its_secrets);
+            EXPECT_EQ(*scope, Verdict::proved);  // the reference key's policy asks the context either way
+        } else {
+            ASSERT_EQ(on_key.size(), 1u);
+            EXPECT_NE(on_key.front().find("/onlyItsSecrets: "), std::string::npos) << on_key.front();
+            EXPECT_NE(on_key.front().find(c.value->is_string() ? "neither \"true\" nor \"false\": \"yes\"" : "is not known"), std::string::npos)
+                << on_key.front();
+            EXPECT_EQ(*scope, Verdict::undecided);
+        }
+    }
 }
 
 // IAM authorization: the templates carry each route's authorization (the body's

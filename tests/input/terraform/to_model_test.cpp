@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -733,6 +734,56 @@ resource "aws_iam_role_policy" "client" {
         bool open = false;
         for (const auto& u : mapped.model.unresolved) open = open || u.reason.find("only a role of the consumer") != std::string::npos;
         EXPECT_TRUE(open);
+    }
+}
+
+// A key's onlyItsSecrets, a requirement of the model, travels as its tag xc:only-its-secrets:
+// "true" asks it, "false" or no tag does not, and any other value, or tags known only after
+// apply, leave the key Unresolved and its key scope UNDECIDED, never a default.
+TEST(ToModelTags, AKeysOnlyItsSecretsIsItsTagXcOnlyItsSecrets) {
+    struct Case {
+        const char* label;
+        const char* tag;  // what replaces the emitted `"xc:only-its-secrets" = "true"`
+        std::optional<bool> only_its_secrets;  // nullopt: Unresolved on the key
+        const char* reason;
+    };
+    for (const Case& c : {Case{"true", "\"xc:only-its-secrets\" = \"true\"", true, ""}, Case{"false", "\"xc:only-its-secrets\" = \"false\"", false, ""},
+                          Case{"absent", "", false, ""}, Case{"bool", "\"xc:only-its-secrets\" = true", true, ""},
+                          Case{"bad value", "\"xc:only-its-secrets\" = \"yes\"", std::nullopt, "neither \"true\" nor \"false\": \"yes\""},
+                          Case{"value after apply", "\"xc:only-its-secrets\" = aws_vpc.main.id", std::nullopt, "is not known"},
+                          Case{"tags after apply", "(aws_vpc.main.id) = \"true\"", std::nullopt, "the key's tags are not known"}}) {
+        SCOPED_TRACE(c.label);
+        xc::test::TempDir tmp;
+        const auto roots = reference_roots(tmp.path());
+        std::size_t tagged = 0;
+        static const std::regex emitted(R"re("xc:only-its-secrets"\s*=\s*"true")re");
+        for (const auto& f : fs::recursive_directory_iterator(tmp.path())) {
+            if (f.path().extension() != ".tf") continue;
+            const std::string text = xc::test::read_file(f.path());
+            if (!std::regex_search(text, emitted)) continue;
+            ++tagged;
+            std::ofstream(f.path()) << std::regex_replace(text, emitted, c.tag);
+        }
+        ASSERT_EQ(tagged, 1u);
+        const auto mapped = read(roots);
+        const auto& key = mapped.model.consumer.kms_keys.at("shared_secret");
+        std::vector<std::string> on_key;
+        for (const auto& u : mapped.model.unresolved)
+            if (u.resource == key.path) on_key.push_back(u.value + ": " + u.reason);
+        const auto findings = findings_of(mapped);
+        const auto scope = findings.find("secret-share consumer/kms-key/shared_secret");
+        ASSERT_NE(scope, findings.end());
+        if (c.only_its_secrets) {
+            EXPECT_TRUE(on_key.empty()) << on_key.front();
+            EXPECT_EQ(key.only_its_secrets, *c.only_its_secrets);
+            EXPECT_EQ(scope->second.verdict, Verdict::proved) << scope->second.message;  // the reference key's policy asks the context either way
+        } else {
+            ASSERT_EQ(on_key.size(), 1u);
+            EXPECT_EQ(on_key.front().rfind(key.path + "/onlyItsSecrets: ", 0), 0u) << on_key.front();
+            EXPECT_NE(on_key.front().find(c.reason), std::string::npos) << on_key.front();
+            EXPECT_EQ(scope->second.verdict, Verdict::undecided);
+            EXPECT_NE(scope->second.message.find("xc:only-its-secrets"), std::string::npos) << scope->second.message;
+        }
     }
 }
 

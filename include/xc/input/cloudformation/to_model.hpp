@@ -28,6 +28,7 @@
 #include <xc/detail/lookup_function.hpp>
 #include <xc/input/cloudformation/evaluate.hpp>
 #include <xc/input/detail/api_callers.hpp>
+#include <xc/input/detail/only_its_secrets.hpp>
 #include <xc/input/detail/openapi_authorization.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
@@ -1054,7 +1055,37 @@ private:
                                                        {"Action", "kms:*"}, {"Resource", "*"}}})}};
         }
         if (auto p = policy(doc, k.path, k.path + "/policy")) k.policy = std::move(*p);
+        only_its_secrets(st, r, k);
         scope(st).kms_keys[k.name] = std::move(k);
+    }
+
+    // The key's tag xc:only-its-secrets (input/detail/only_its_secrets.hpp); a tag whose key or
+    // value is known only once deployed may state it, so it is not taken for its absence.
+    void only_its_secrets(const Stack& st, const Resource& r, model::KmsKey& k) {
+        using namespace input::detail;
+        const std::string value = k.path + "/onlyItsSecrets";
+        const std::string origin = "[" + st.input.name + "] " + r.logical_id + ".Tags";
+        auto unknown = [](const json& v) { return !v.is_string() || has_symbol(v.get<std::string>()); };
+        if (!r.properties.contains("Tags")) return;
+        const json& tags = r.properties["Tags"];
+        if (!tags.is_array()) {
+            unresolved(k.path, value, origin, std::string("the key's tags are not known: ") + only_its_secrets_unknown);
+            return;
+        }
+        for (const auto& kv : tags) {
+            const json key = kv.is_object() ? kv.value("Key", json()) : json();
+            if (unknown(key)) {
+                unresolved(k.path, value, origin, std::string("a tag's key is not known: ") + only_its_secrets_unknown);
+                continue;
+            }
+            if (key.get<std::string>() != only_its_secrets_tag) continue;
+            const json v = kv.value("Value", json());
+            // A YAML true is the string CloudFormation's String property takes it for.
+            if (v.is_boolean()) k.only_its_secrets = v.get<bool>();
+            else if (unknown(v)) unresolved(k.path, value, origin + " " + only_its_secrets_tag, only_its_secrets_unknown);
+            else if (auto b = only_its_secrets_of(v.get<std::string>())) k.only_its_secrets = *b;
+            else unresolved(k.path, value, origin + " " + only_its_secrets_tag, std::string(only_its_secrets_bad) + ": \"" + v.get<std::string>() + "\"");
+        }
     }
 
     void secret(const Stack& st, const Resource& r) {

@@ -25,6 +25,7 @@
 #include "xc/diagnostic.hpp"
 #include "xc/error.hpp"
 #include "xc/input/detail/api_callers.hpp"
+#include "xc/input/detail/only_its_secrets.hpp"
 #include "xc/input/detail/openapi_authorization.hpp"
 #include "xc/input/terraform/link.hpp"
 #include "xc/input/terraform/openapi_body.hpp"
@@ -546,6 +547,7 @@ public:
 
     // State the type mappings share while they attach resources to one another.
     std::map<const Inst*, model::Vpc*> subnet_vpc_, rt_vpc_;
+    std::set<std::string> local_names_;  // the mapped instances' local names: "scope\x1ftype\x1fname"
     struct PendingTargetGroup {
         model::TargetGroup group;
         std::vector<std::pair<std::string, std::string>> unread;  // (origin, reason): Unresolved once it has a path
@@ -659,8 +661,20 @@ struct Mappings {
         i.path = v->path + "/internetGateway";
         m.written(i.path, i);
     }
+    // The emitter names a nested resource (subnet, route table, target group, listener, record)
+    // `<parent>_<name>` (emit/lowering.hpp): read back, it is `<name>` again, so that emit ->
+    // import -> emit is a fixed point, not a name that gains its parent's each cycle; unless
+    // another instance of its type in its scope is named `<name>` already.
+    static void strip_parent(M& m, Inst& i, const std::string& parent) {
+        const std::string prefix = parent + "_";
+        if (i.name.size() <= prefix.size() || !i.name.starts_with(prefix)) return;
+        std::string name = i.name.substr(prefix.size());
+        if (!m.local_names_.insert(i.scope + '\x1f' + i.r->type + '\x1f' + name).second) return;
+        i.name = std::move(name);
+    }
     static void subnet(M& m, Inst& i) {
         model::Vpc* v = vpc_of(m, i, "vpc_id");
+        strip_parent(m, i, v->name);
         model::Subnet s;
         s.name = i.name;
         s.path = i.path = v->path + "/subnets/" + pointer_token(i.name);
@@ -674,6 +688,7 @@ struct Mappings {
     static model::Subnet* subnet_of(M& m, Inst& s) { return &m.subnet_vpc_.at(&s)->subnets.at(s.name); }
     static void route_table(M& m, Inst& i) {
         model::Vpc* v = vpc_of(m, i, "vpc_id");
+        strip_parent(m, i, v->name);
         model::RouteTable t;
         t.name = i.name;
         t.path = i.path = v->path + "/routeTables/" + pointer_token(i.name);
@@ -1005,8 +1020,10 @@ struct Mappings {
             m.unresolved(lb.path, lb.path, M::origin_text(*tg), "the listener forwards to a target group the given roots do not create");
             return "";
         }
+        if (!m.tg_lb_.count(t)) strip_parent(m, *t, lb.name);  // named after the first load balancer forwarding to it
         if (!lb.target_groups.count(t->name)) {
             auto [g, unread] = m.pending_target_groups_.at(t);
+            g.name = t->name;
             g.path = t->path = lb.path + "/targetGroups/" + pointer_token(t->name);
             for (const auto& [origin, reason] : unread) m.unresolved(g.path, g.path + "/healthCheck", origin, reason);
             m.written(g.path, *t);
@@ -1019,6 +1036,7 @@ struct Mappings {
     static void listener(M& m, Inst& i) {
         Inst* lbi = m.require(i, "load_balancer_arn", {"aws_lb"}, {"arn", "id"});
         auto& lb = lb_of(m, *lbi);
+        strip_parent(m, i, lbi->name);
         model::Listener l;
         l.name = i.name;
         l.path = i.path = lb.path + "/listeners/" + pointer_token(i.name);
@@ -1118,6 +1136,7 @@ struct Mappings {
     static void route53_record(M& m, Inst& i) {
         Inst* z = m.require(i, "zone_id", {"aws_route53_zone"}, {"zone_id", "id"});
         auto& zone = m.scope(*z).hosted_zones.at(z->name);
+        strip_parent(m, i, z->name);
         model::AliasRecord r;
         r.name = i.name;
         r.path = i.path = zone.path + "/records/" + pointer_token(i.name);
@@ -1151,7 +1170,32 @@ struct Mappings {
         }
         k.policy = m.policy_document(*doc, k.path + "/policy");
         m.written(k.path, i);
+        only_its_secrets(m, i, k);
         m.scope(i).kms_keys.emplace(k.name, std::move(k));
+    }
+    // The key's tag xc:only-its-secrets (input/detail/only_its_secrets.hpp); tags not known
+    // before apply may state it, so they are not taken for its absence.
+    static void only_its_secrets(M& m, const Inst& i, model::KmsKey& k) {
+        using namespace input::detail;
+        const std::string value = k.path + "/onlyItsSecrets";
+        const std::string origin = i.r->address + ".tags[\"" + only_its_secrets_tag + "\"]";
+        if (const Value* tags = M::arg(*i.r, "tags"); tags && !tags->is_known()) {
+            m.unresolved(k.path, value, i.r->address + ".tags", std::string("the key's tags are not known: ") + only_its_secrets_unknown);
+            return;
+        }
+        const Value* tag = M::tag_of(i, only_its_secrets_tag);
+        if (!tag || tag->is_null()) return;
+        // A bool literal is the string the provider's map(string) converts it to.
+        if (tag->is_known() && tag->type().kind() == Type::Kind::Bool) {
+            k.only_its_secrets = tag->as_bool();
+            return;
+        }
+        if (!tag->is_known() || tag->type().kind() != Type::Kind::String) {
+            m.unresolved(k.path, value, origin, only_its_secrets_unknown);
+            return;
+        }
+        if (auto v = only_its_secrets_of(tag->as_string())) k.only_its_secrets = *v;
+        else m.unresolved(k.path, value, origin, std::string(only_its_secrets_bad) + ": \"" + tag->as_string() + "\"");
     }
     static void kms_key_policy(M& m, Inst& i) {
         Inst* k = m.require(i, "key_id", {"aws_kms_key"}, {"id", "arn", "key_id"});
@@ -2189,7 +2233,6 @@ inline void Mapper::make_scopes() {
     model_.consumer.path = "/consumer";
     std::map<std::string, std::string> scope_of_key;  // "root\x1fkey" -> scope name
     std::map<std::string, std::string> key_of_scope;
-    std::set<std::string> names;  // local names in use: "scope\x1ftype\x1fname"
     for (auto& x : insts_) {
         if (x.r->data || !type_mapping(x.r->type)) continue;
         const std::string key = scope_key(*x.r);
@@ -2215,9 +2258,9 @@ inline void Mapper::make_scopes() {
         if (x.scope != "consumer" && model_.services.at(x.scope).account != account_name.at(x.r->placement.account))
             fail(x, "", x.r->address + " is in account " + x.r->placement.account + ", the rest of its scope '" + x.scope + "' elsewhere: xc maps a module instance to one account");
         x.name = local_name(*x.r, key);
-        if (!names.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name).second) {
+        if (!local_names_.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name).second) {
             x.name = roots_[x.root].name + "-" + x.name;
-            names.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name);
+            local_names_.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name);
         }
     }
 }
