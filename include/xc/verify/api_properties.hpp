@@ -96,7 +96,7 @@ inline void require_known_identity(const policy::Policy& p, const model::Term& r
 
 // The callers of an API's routes (the header comment): anonymous where a route is NONE, IAM
 // principals of every account where one is AWS_IAM. An API without routes has its own type.
-inline CallerSpace api_callers(const model::Model& m, const model::RestApi& api) {
+inline CallerSpace api_callers(const model::RestApi& api) {
     CallerSpace space;
     auto add = [&](model::Authorization a) {
         if (a == model::Authorization::none) space.with(CallerKind::anonymous);
@@ -105,7 +105,8 @@ inline CallerSpace api_callers(const model::Model& m, const model::RestApi& api)
     };
     if (api.routes.empty()) add(api.authorization);
     for (const auto& [_, r] : api.routes) add(api.authorization_of(r));
-    for (const auto& [_, a] : m.accounts) space.customer_accounts.push_back(a.id);
+    // No customer_accounts: they are the accounts a named (service) principal is not in, and
+    // these callers are none. Copying every account per API was quadratic.
     return space;
 }
 
@@ -168,10 +169,7 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         q.declare(attached);
         q.set_path(gate.path, gate.known);  // what AWS puts in the context of the requests this gate decides
         q.set_callers(callers);
-        if (callers.any_aws()) {
-            std::set<std::string> accounts(callers.customer_accounts.begin(), callers.customer_accounts.end());
-            q.caller_arn().prefer({"arn:aws:iam::" + detail::fresh_account(accounts) + ":role/xc-outsider"});
-        }
+        if (callers.any_aws()) q.caller_arn().prefer({"arn:aws:iam::" + detail::fresh_account(checker.account_ids()) + ":role/xc-outsider"});
         q.resource_segment(0).fix(target.partition);
         q.resource_segment(1).fix("execute-api");
         q.resource_segment(2).fix(target.region);
@@ -289,7 +287,7 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
                     preferred.push_back(id + "/" + api.stage + "/" + method + "/" + detail::sample_path(r.resource_path));
             preferred.push_back(id + "/" + api.stage + "/GET/");
         }
-        check_endpoint_only(checker, *gate, ids, preferred, detail::api_callers(g.model(), api));
+        check_endpoint_only(checker, *gate, ids, preferred, detail::api_callers(api));
     }
 }
 

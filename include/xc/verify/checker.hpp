@@ -91,10 +91,21 @@ public:
     void remember_proved(std::string key) { proved_.insert(std::move(key)); }
     const model::Account& account_of(model::Vertex v) const { return account(graph_[v].account); }
 
+    // The ids of the model's accounts, gathered once (a property that asks per subject must not
+    // walk every account per subject: 10,000 APIs x 10,000 accounts).
+    const std::set<std::string>& account_ids() {
+        if (!account_ids_) {
+            account_ids_.emplace();
+            for (const auto& [_, a] : model().accounts) account_ids_->insert(a.id);
+        }
+        return *account_ids_;
+    }
+
 private:
     const model::Graph& graph_;
     Report report_;
     std::set<std::string> proved_;
+    std::optional<std::set<std::string>> account_ids_;
 };
 
 namespace detail {
