@@ -49,6 +49,15 @@ bool from_consumer(const policy::Request& r) {
     return v && !v->multi_valued && v->values.size() == 1 && v->values.front() == consumer_vpce;
 }
 
+// The differential test's API (difftest::kApi): any request to it, in its account.
+void on_the_test_api(verify::PolicyQuery& q) {
+    q.resource_segment(0).fix("aws");
+    q.resource_segment(1).fix("execute-api");
+    q.resource_segment(2).fix("us-east-1");
+    q.resource_segment(3).fix(policy::difftest::kApiAccount);
+    q.resource_segment(4).restrict({verify::Glob::literal("abc123/").append_run(false), policy::CaseMode::Sensitive, true});
+    q.set_resource_account(policy::difftest::kApiAccount);
+}
 }  // namespace
 
 TEST(VerifyProperty, SymbolicVerdictsAgreeWithTheConcreteEvaluator) {
@@ -87,12 +96,7 @@ TEST(VerifyProperty, SymbolicVerdictsAgreeWithTheConcreteEvaluator) {
             auto everyone = verify::CallerSpace::everyone();
             everyone.customer_accounts = {policy::difftest::kApiAccount, policy::difftest::kOtherAccount};
             q.set_callers(everyone);
-            q.resource_segment(0).fix("aws");
-            q.resource_segment(1).fix("execute-api");
-            q.resource_segment(2).fix("us-east-1");
-            q.resource_segment(3).fix(policy::difftest::kApiAccount);
-            q.resource_segment(4).restrict({verify::Glob::literal("abc123/").append_run(false), policy::CaseMode::Sensitive, true});
-            q.set_resource_account(policy::difftest::kApiAccount);
+            on_the_test_api(q);
             auto& vpce = q.text_key("aws:sourcevpce");
             verify::Decision d{&pol, {}, false, policy::difftest::kApiAccount};
             auto concrete = [&](const policy::Request& r) {
@@ -174,12 +178,7 @@ TEST(VerifyProperty, IdentityAndResourceAgreeWithTheConcreteEvaluator) {
                     iam.with(k);
                 iam.customer_accounts = {policy::difftest::kApiAccount, policy::difftest::kOtherAccount};
                 q.set_callers(iam);
-                q.resource_segment(0).fix("aws");
-                q.resource_segment(1).fix("execute-api");
-                q.resource_segment(2).fix("us-east-1");
-                q.resource_segment(3).fix(policy::difftest::kApiAccount);
-                q.resource_segment(4).restrict({verify::Glob::literal("abc123/").append_run(false), policy::CaseMode::Sensitive, true});
-                q.set_resource_account(policy::difftest::kApiAccount);
+                on_the_test_api(q);
                 auto& vpce = q.text_key("aws:sourcevpce");
                 verify::Decision d{&x.resource, {&identity}, false, policy::difftest::kApiAccount};
                 auto concrete = [&](const policy::Request& r) {
