@@ -49,6 +49,18 @@ bool from_consumer(const policy::Request& r) {
     return v && !v->multi_valued && v->values.size() == 1 && v->values.front() == consumer_vpce;
 }
 
+// Some request the policies allow (`identity`: the caller's own) that does not come through the
+// consumer's endpoint; a witness is re-checked by the concrete evaluator.
+verify::QueryResult allowed_outside_the_consumer(verify::PolicyQuery& q, const policy::Policy& resource,
+                                                 std::vector<const policy::Policy*> identity = {}) {
+    auto& vpce = q.text_key("aws:sourcevpce");
+    verify::Decision d{&resource, identity, false, policy::difftest::kApiAccount};
+    auto concrete = [&](const policy::Request& r) {
+        return policy::decide(policy::PolicySet{identity, &resource}, r).verdict == policy::Verdict::Allow && !from_consumer(r);
+    };
+    return q.solve(q.allowed(d) && !(*vpce.present && vpce.texts[0]->equals(consumer_vpce)), 10000, concrete);
+}
+
 // The differential test's API (difftest::kApi): any request to it, in its account.
 void on_the_test_api(verify::PolicyQuery& q) {
     q.resource_segment(0).fix("aws");
@@ -97,12 +109,7 @@ TEST(VerifyProperty, SymbolicVerdictsAgreeWithTheConcreteEvaluator) {
             everyone.customer_accounts = {policy::difftest::kApiAccount, policy::difftest::kOtherAccount};
             q.set_callers(everyone);
             on_the_test_api(q);
-            auto& vpce = q.text_key("aws:sourcevpce");
-            verify::Decision d{&pol, {}, false, policy::difftest::kApiAccount};
-            auto concrete = [&](const policy::Request& r) {
-                return policy::decide(pol, r).verdict == policy::Verdict::Allow && !from_consumer(r);
-            };
-            result = q.solve(q.allowed(d) && !(*vpce.present && vpce.texts[0]->equals(consumer_vpce)), 10000, concrete);
+            result = allowed_outside_the_consumer(q, pol);
         } catch (const verify::Unsupported&) {
             ++undecided;
             continue;
@@ -179,12 +186,7 @@ TEST(VerifyProperty, IdentityAndResourceAgreeWithTheConcreteEvaluator) {
                 iam.customer_accounts = {policy::difftest::kApiAccount, policy::difftest::kOtherAccount};
                 q.set_callers(iam);
                 on_the_test_api(q);
-                auto& vpce = q.text_key("aws:sourcevpce");
-                verify::Decision d{&x.resource, {&identity}, false, policy::difftest::kApiAccount};
-                auto concrete = [&](const policy::Request& r) {
-                    return policy::decide(policy::PolicySet{{&identity}, &x.resource}, r).verdict == policy::Verdict::Allow && !from_consumer(r);
-                };
-                result = q.solve(q.allowed(d) && !(*vpce.present && vpce.texts[0]->equals(consumer_vpce)), 10000, concrete);
+                result = allowed_outside_the_consumer(q, x.resource, {&identity});
             } catch (const verify::Unsupported&) {
                 ++seen[label + " undecided"];
                 continue;
@@ -334,12 +336,7 @@ TEST(VerifyProperty, PolicyVariablesAgreeWithTheConcreteEvaluator) {
             }
             q.fix_resource(resource);
             q.set_resource_account(policy::difftest::kApiAccount);
-            auto& vpce = q.text_key("aws:sourcevpce");
-            verify::Decision d{&pol, {}, false, policy::difftest::kApiAccount};
-            auto concrete = [&](const policy::Request& r) {
-                return policy::decide(pol, r).verdict == policy::Verdict::Allow && !from_consumer(r);
-            };
-            result = q.solve(q.allowed(d) && !(*vpce.present && vpce.texts[0]->equals(consumer_vpce)), 10000, concrete);
+            result = allowed_outside_the_consumer(q, pol);
         } catch (const verify::Unsupported& e) {
             ++undecided;
             std::string why = e.what();

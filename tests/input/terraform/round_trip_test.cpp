@@ -86,6 +86,12 @@ std::vector<xc::input::terraform::RootInput> emit_roots(const xc::model::Graph& 
     return roots;
 }
 
+// The model the Terraform front end reads from the roots `graph` emits into `into`.
+xc::input::terraform::MappedModel read_back(const xc::model::Graph& graph, const fs::path& into) {
+    const auto roots = emit_roots(graph, into);
+    return xc::input::terraform::to_model(roots, xc::input::terraform::load_roots(roots));
+}
+
 // (variant, property, subject) where the emitted Terraform says something else than the model,
 // and why.
 const std::map<std::tuple<std::string, std::string, std::string>, std::string>& known_divergences() {
@@ -115,9 +121,7 @@ TEST(RoundTrip, EveryModelAndCorpusVariantVerifiesAlikeFromItsEmittedTerraform) 
         const auto graph = xc::test::graph_of_text(v.text, v.name);
         const auto expected = verdicts(xc::verify::verify(graph), true);
         xc::test::TempDir tmp;
-        const auto roots = emit_roots(graph, tmp.path());
-        const auto configs = xc::input::terraform::load_roots(roots);
-        auto mapped = xc::input::terraform::to_model(roots, configs);
+        auto mapped = read_back(graph, tmp.path());
         // The only unresolved items: see the header.
         for (const auto& u : mapped.model.unresolved) {
             const bool certificate = u.reason.find("an existing ACM certificate") != std::string::npos;
@@ -163,9 +167,7 @@ TEST(RoundTrip, IamAuthorizationAndCallersComeBackFromTheEmittedTerraform) {
     const auto& model = graph.model();
     const auto expected = verdicts(xc::verify::verify(graph), true);
     xc::test::TempDir tmp;
-    const auto roots = emit_roots(graph, tmp.path());
-    const auto configs = xc::input::terraform::load_roots(roots);
-    auto mapped = xc::input::terraform::to_model(roots, configs);
+    auto mapped = read_back(graph, tmp.path());
     for (const auto& u : mapped.model.unresolved) {
         const bool certificate = u.reason.find("an existing ACM certificate") != std::string::npos;
         EXPECT_TRUE(certificate) << u.resource << ": " << u.origin << ": " << u.reason;
@@ -204,17 +206,13 @@ TEST(RoundTrip, IamAuthorizationAndCallersComeBackFromTheEmittedTerraform) {
 // route table, target group, listener), which the emitter names `<parent>_<name>`, must not gain
 // its parent's name again each cycle.
 TEST(RoundTrip, EmitImportEmitIsAFixedPointForTheShippedModels) {
-    auto read_back = [](const fs::path& dir, const xc::model::Graph& g) {
-        const auto roots = emit_roots(g, dir);
-        auto mapped = xc::input::terraform::to_model(roots, xc::input::terraform::load_roots(roots));
-        return xc::model::build_graph(std::move(mapped.model));
-    };
+    auto read_graph = [](const fs::path& dir, const xc::model::Graph& g) { return xc::model::build_graph(read_back(g, dir).model); };
     for (const char* name : {"cross-account-microservices", "three-services-private-domains"}) {
         SCOPED_TRACE(name);
         xc::test::TempDir first, second;
-        const auto once = read_back(first.path(), xc::test::graph_of_json(xc::test::model_json(name)));
+        const auto once = read_graph(first.path(), xc::test::graph_of_json(xc::test::model_json(name)));
         const auto emitted = xc::emit::emit_terraform(once);
-        const auto twice = read_back(second.path(), once);
+        const auto twice = read_graph(second.path(), once);
         const auto again = xc::emit::emit_terraform(twice);
         ASSERT_EQ(emitted.files().size(), again.files().size());
         std::size_t tf = 0;
