@@ -155,7 +155,13 @@ private:
     std::string nm(std::initializer_list<std::string_view> parts) const { return name_of(sc_->name, parts); }
     std::string nm(const std::vector<std::string>& parts) const { return name_of(sc_->name, parts); }
     std::string tag_name(const std::string& scope, const std::string& name) const { return model::application_name(m_, scope, name); }
-    Value tags(const std::string& name) const { return object({{"Name", str(tag_name(sc_->name, name))}}); }
+    // The Name tag, then the xc tags that state what no AWS setting does (a function's handler,
+    // the APIs a role calls, a key serving only its secrets) for whoever reads the deployment back.
+    Value tags(const std::string& name, const std::vector<std::pair<std::string, std::string>>& xc = {}) const {
+        std::vector<std::pair<std::string, Value>> entries{{"Name", str(tag_name(sc_->name, name))}};
+        for (const auto& [key, value] : xc) entries.emplace_back(key, str(value));
+        return object(std::move(entries));
+    }
 
     // The (lookup?, kind, name) of every resource and lookup in the stack being lowered, kept
     // as positions in its lists so that checking a name for a duplicate copies no strings.
@@ -570,10 +576,7 @@ private:
         // That the key serves only its secrets is the model's requirement, no AWS setting: the
         // tag "xc:only-its-secrets" states it for whoever reads the deployment back
         // (input/detail/only_its_secrets.hpp).
-        if (k.only_its_secrets)
-            r.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:only-its-secrets", str("true")}}));
-        else
-            r.set("tags", tags(n));
+        r.set("tags", k.only_its_secrets ? tags(n, {{"xc:only-its-secrets", "true"}}) : tags(n));
         push(std::move(r));
     }
 
@@ -723,10 +726,8 @@ private:
         // otherwise AWS (Terraform, CloudFormation) generates it, as identity says.
         if (const auto& name = g_.identity(v).name; name.is_literal()) r.set("name", str(name.stand_in()));
         r.set("assume_role_policy", doc(role.trust_policy));
-        if (auto calls = called_apis(role); !calls.empty())
-            r.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:calls", str(calls)}}));
-        else
-            r.set("tags", tags(n));
+        const std::string calls = called_apis(role);
+        r.set("tags", calls.empty() ? tags(n) : tags(n, {{"xc:calls", calls}}));
         push(std::move(r));
         for (const auto& arn : role.managed_policies) {
             Resource a = make("role_policy_attachment", nm({n, last_segment(arn)}), "iam", role.path + "/managedPolicies");
@@ -783,7 +784,7 @@ private:
         // What the function does is the model's `handler`, which no AWS setting states: the
         // tag "xc:handler" states it, so that reading the deployment back (the Terraform front
         // end, input/terraform/to_model.hpp) knows which data access the function needs.
-        f.set("tags", object({{"Name", str(tag_name(sc_->name, n))}, {"xc:handler", str(l.handler)}}));
+        f.set("tags", tags(n, {{"xc:handler", l.handler}}));
         // The log group first (else Lambda creates an unmanaged one), and the role's
         // permissions (a function in a VPC needs the ENI permissions at creation).
         f.depends_on.emplace_back("log_group", nm({n}));

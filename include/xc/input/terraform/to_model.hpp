@@ -548,6 +548,8 @@ public:
     // State the type mappings share while they attach resources to one another.
     std::map<const Inst*, model::Vpc*> subnet_vpc_, rt_vpc_;
     std::set<std::string> local_names_;  // the mapped instances' local names: "scope\x1ftype\x1fname"
+    // Takes `name` for `x` if no instance of its type in its scope has it yet.
+    bool claim_local_name(const Inst& x, const std::string& name) { return local_names_.insert(x.scope + '\x1f' + x.r->type + '\x1f' + name).second; }
     struct PendingTargetGroup {
         model::TargetGroup group;
         std::vector<std::pair<std::string, std::string>> unread;  // (origin, reason): Unresolved once it has a path
@@ -669,7 +671,7 @@ struct Mappings {
         const std::string prefix = parent + "_";
         if (i.name.size() <= prefix.size() || !i.name.starts_with(prefix)) return;
         std::string name = i.name.substr(prefix.size());
-        if (!m.local_names_.insert(i.scope + '\x1f' + i.r->type + '\x1f' + name).second) return;
+        if (!m.claim_local_name(i, name)) return;
         i.name = std::move(name);
     }
     static void subnet(M& m, Inst& i) {
@@ -2258,9 +2260,9 @@ inline void Mapper::make_scopes() {
         if (x.scope != "consumer" && model_.services.at(x.scope).account != account_name.at(x.r->placement.account))
             fail(x, "", x.r->address + " is in account " + x.r->placement.account + ", the rest of its scope '" + x.scope + "' elsewhere: xc maps a module instance to one account");
         x.name = local_name(*x.r, key);
-        if (!local_names_.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name).second) {
+        if (!claim_local_name(x, x.name)) {
             x.name = roots_[x.root].name + "-" + x.name;
-            local_names_.insert(x.scope + '\x1f' + x.r->type + '\x1f' + x.name);
+            claim_local_name(x, x.name);
         }
     }
 }
