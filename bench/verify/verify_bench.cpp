@@ -2,6 +2,7 @@
 // xc_verify_bench --slow-policy [STATEMENTS...]   (default 50 100 250)
 // xc_verify_bench --diff [SERVICES...]   (default 1000 10000)
 // xc_verify_bench --load [SERVICES...]   (default 1000 10000)
+// xc_verify_bench --properties [SERVICES...]   (default 1000 10000)
 //
 // For each size, a child process generates a model from the reference one — N services in N
 // accounts, every tenth with a wildcard endpoint condition (a violation), a shared secret and
@@ -15,6 +16,10 @@
 //
 // --load: reading a model (issue 22's goal: >= 20 MB/s, <= 10 KB per service), stamped and
 // distinct: JSON parse, loader, graph, MB/s and the memory the IR and graph keep per service.
+//
+// --properties: each property alone on the stamped and the distinct model (issue 22's goal 4):
+// its subjects, the policy queries it solved (a check answered from the proof cache solves none),
+// its time, and the time per subject and per solved query.
 //
 // --slow-policy: the star-heavy API policy of issue 16 (tests/support/slow_policy.hpp) with
 // STATEMENTS statements on one API: one query (api-endpoint-only on that API) with budgets of 5,
@@ -110,6 +115,27 @@ int measure_load(std::size_t n) {
                     n, xc::bench::to_string(shape), static_cast<double>(text.size()) / 1e6, median(parse), median(load), median(graph), total,
                     median(cpu), static_cast<double>(text.size()) / 1e6 / total, static_cast<double>(kept_kib) / per_service,
                     static_cast<double>(model_kib) / per_service, static_cast<double>(kept_kib - model_kib) / per_service);
+    }
+    return 0;
+}
+
+int measure_properties(std::size_t n) {
+    for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct}) {
+        auto graph = xc::model::build_graph(xc::input::json::load_model_text(xc::bench::generated_services_model(n, shape), "generated.json"));
+        std::printf("%zu services, %s:\n", n, xc::bench::to_string(shape));
+        double total = 0;
+        for (const auto& property : xc::verify::properties) {
+            xc::verify::Checker checker(graph, {});
+            auto t = Clock::now();
+            xc::verify::check_property(checker, property);
+            const double s = seconds_since(t);
+            total += s;
+            const std::size_t findings = checker.report().findings.size(), solved = checker.z3().queries_solved();
+            std::printf("  %-20s %6zu findings  %6zu queries solved  %7.3f s  %7.3f ms/finding  %7.3f ms/query\n", std::string(property.id).c_str(),
+                        findings, solved, s, findings ? 1000 * s / static_cast<double>(findings) : 0.0,
+                        solved ? 1000 * s / static_cast<double>(solved) : 0.0);
+        }
+        std::printf("  %-20s %7.3f s\n", "all", total);
     }
     return 0;
 }
@@ -234,6 +260,11 @@ int main(int argc, char** argv) {
     }
     if (argc >= 2 && std::string(argv[1]) == "--load") {
         in_children(argv[0], "--one-load", sizes_or(argc, argv, 2, {"1000", "10000"}));
+        return 0;
+    }
+    if (argc == 3 && std::string(argv[1]) == "--one-properties") return measure_properties(std::stoul(argv[2]));
+    if (argc >= 2 && std::string(argv[1]) == "--properties") {
+        in_children(argv[0], "--one-properties", sizes_or(argc, argv, 2, {"1000", "10000"}));
         return 0;
     }
     if (argc >= 2 && std::string(argv[1]) == "--slow-policy") return slow_policy(sizes_or(argc, argv, 2, {"50", "100", "250"}));

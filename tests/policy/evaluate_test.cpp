@@ -353,6 +353,11 @@ TEST(PolicyDecide, RoleArnSelectsItsSessions) {
     EXPECT_FALSE(alone.account_level);
     Request other = request("arn:aws:sts::444455556666:assumed-role/other/alice");
     EXPECT_EQ(evaluate_resource_policy(p, other).verdict, Verdict::ImplicitDeny);
+    // The role's name whole, in the role's account: not a name it ends with, not another account's role of that name.
+    EXPECT_EQ(evaluate_resource_policy(p, request("arn:aws:sts::444455556666:assumed-role/aller/alice")).verdict, Verdict::ImplicitDeny);
+    EXPECT_EQ(evaluate_resource_policy(p, request("arn:aws:sts::111122223333:assumed-role/caller/alice")).verdict, Verdict::ImplicitDeny);
+    Policy suffix = policy(R"([{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/xcaller"},"Action":"*","Resource":"*"}])");
+    EXPECT_EQ(evaluate_resource_policy(suffix, session).verdict, Verdict::ImplicitDeny);
 }
 
 TEST(PolicyDecide, CrossAccountNeedsBothIdentityAndResourceAllow) {

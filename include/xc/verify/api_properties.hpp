@@ -165,6 +165,56 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
     try {
         detail::require_known_identity(policy_doc.parsed, gate.resource, "execute-api", gate.any_path);
         policy::Policy attached = gate.attached();
+        // An IAM caller's identity policies may allow anything: the worst case (header comment).
+        const std::vector<const policy::Policy*> identity{&detail::allow_everything()};
+        Decision decision{&attached, callers.any_aws() ? identity : std::vector<const policy::Policy*>{}, false, target.account};
+        auto from_consumer_concrete = [&](const policy::Request& r) {
+            const auto* v = r.context.find("aws:SourceVpce");
+            return v && !v->multi_valued && v->values.size() == 1 &&
+                   std::find(endpoint_ids.begin(), endpoint_ids.end(), v->values.front()) != endpoint_ids.end();
+        };
+        auto allowed_elsewhere = [&](const policy::Request& r) {
+            return policy::decide(policy::PolicySet{decision.identity, &attached}, r).verdict == policy::Verdict::Allow && !from_consumer_concrete(r);
+        };
+        auto violated = [&](const policy::Request& request) {
+            auto outcome = policy::decide(policy::PolicySet{decision.identity, &attached}, request);
+            const auto* vpce_value = request.context.find("aws:SourceVpce");
+            std::string source = vpce_value ? vpce_value->values.front() : "no endpoint";
+            std::string who;
+            if (request.principal) {
+                const bool same = request.principal->account() == target.account;
+                who = " to " + request.principal->id + (same ? " (in the API's account: its identity policies alone may allow it)"
+                                                             : " (its identity policies allowing it)");
+            }
+            auto& f = checker.add(property, gate.owner, Verdict::violated,
+                                  "the policy allows " + request.action + " on " + request.resource + who + " through " + source +
+                                      ", which is not the consumer's endpoint",
+                                  policy_doc.path);
+            f.witness = to_json(request);
+            f.statements = statement_refs(outcome, policy_doc);
+            if (!f.statements.empty()) f.path = f.statements.front().path();
+            f.fix = callers.any_aws()
+                        ? "with AWS_IAM, principals of the API's own account need no Allow in the resource policy: add AWS's Deny with "
+                          "StringNotEquals aws:SourceVpce on \"execute-api:/*\" (Principal \"*\")"
+                        : "admit only the consumer's endpoint: give every Allow a Condition {\"StringEquals\": {\"aws:SourceVpce\": [ids]}}, "
+                          "or add AWS's Deny with StringNotEquals aws:SourceVpce on \"execute-api:/*\"";
+        };
+        // The witness of an API with the same key, moved to this API (its account and id in the
+        // request's ARN; the key leaves out nothing else the request depends on), if the concrete
+        // evaluator confirms it here and it is a request AWS makes on this path.
+        const std::string arn_prefix = "arn:" + target.partition + ":execute-api:" + target.region + ":";
+        if (const auto* known = checker.known_witness(key)) {
+            policy::Request moved = known->request;
+            const auto parts = policy::split_arn(known->request.resource);
+            if (parts && parts->resource.starts_with(known->subject)) {
+                moved.resource = arn_prefix + target.account + ":" + resource + std::string(parts->resource.substr(known->subject.size()));
+                moved.resource_account = target.account;
+                if (allowed_elsewhere(moved) && context_violations(moved.context, gate.path, gate.known).empty()) {
+                    violated(moved);
+                    return;
+                }
+            }
+        }
         PolicyQuery q(checker.z3());
         q.declare(attached);
         q.set_path(gate.path, gate.known);  // what AWS puts in the context of the requests this gate decides
@@ -199,19 +249,7 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         z3::expr_vector in_set(checker.z3());
         for (const auto& id : endpoint_ids) in_set.push_back(vpce.texts[0]->equals(id));
         z3::expr from_consumer = *vpce.present && z3::mk_or(in_set);
-        // An IAM caller's identity policies may allow anything: the worst case (header comment).
-        const std::vector<const policy::Policy*> identity{&detail::allow_everything()};
-        Decision decision{&attached, callers.any_aws() ? identity : std::vector<const policy::Policy*>{}, false, target.account};
-        auto from_consumer_concrete = [&](const policy::Request& r) {
-            const auto* v = r.context.find("aws:SourceVpce");
-            return v && !v->multi_valued && v->values.size() == 1 &&
-                   std::find(endpoint_ids.begin(), endpoint_ids.end(), v->values.front()) != endpoint_ids.end();
-        };
-        auto result = q.solve(q.allowed(decision) && !from_consumer && *vpce.present, checker.options().timeout_ms,
-                              [&](const policy::Request& r) {
-                                  return policy::decide(policy::PolicySet{decision.identity, &attached}, r).verdict == policy::Verdict::Allow &&
-                                         !from_consumer_concrete(r);
-                              });
+        auto result = q.solve(q.allowed(decision) && !from_consumer && *vpce.present, checker.options().timeout_ms, allowed_elsewhere);
         if (result.answer == QueryResult::Answer::unsatisfiable) {
             checker.remember_proved(std::move(key));
             proved();
@@ -221,28 +259,8 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
             checker.add(property, gate.owner, Verdict::undecided, "could not decide: " + result.reason, policy_doc.path);
             return;
         }
-        const auto& request = result.witness->request;
-        auto outcome = policy::decide(policy::PolicySet{decision.identity, &attached}, request);
-        const auto* vpce_value = request.context.find("aws:SourceVpce");
-        std::string source = vpce_value ? vpce_value->values.front() : "no endpoint";
-        std::string who;
-        if (request.principal) {
-            const bool same = request.principal->account() == target.account;
-            who = " to " + request.principal->id + (same ? " (in the API's account: its identity policies alone may allow it)"
-                                                         : " (its identity policies allowing it)");
-        }
-        auto& f = checker.add(property, gate.owner, Verdict::violated,
-                              "the policy allows " + request.action + " on " + request.resource + who + " through " + source +
-                                  ", which is not the consumer's endpoint",
-                              policy_doc.path);
-        f.witness = to_json(request);
-        f.statements = statement_refs(outcome, policy_doc);
-        if (!f.statements.empty()) f.path = f.statements.front().path();
-        f.fix = callers.any_aws()
-                    ? "with AWS_IAM, principals of the API's own account need no Allow in the resource policy: add AWS's Deny with "
-                      "StringNotEquals aws:SourceVpce on \"execute-api:/*\" (Principal \"*\")"
-                    : "admit only the consumer's endpoint: give every Allow a Condition {\"StringEquals\": {\"aws:SourceVpce\": [ids]}}, "
-                      "or add AWS's Deny with StringNotEquals aws:SourceVpce on \"execute-api:/*\"";
+        violated(result.witness->request);
+        checker.remember_witness(std::move(key), {result.witness->request, resource});
     } catch (const Unsupported& e) {
         checker.add(property, gate.owner, Verdict::undecided, std::string("not decided: ") + e.what(), policy_doc.path);
     }

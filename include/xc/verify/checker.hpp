@@ -8,6 +8,7 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -85,10 +86,22 @@ public:
 
     const model::Account& account(const std::string& name) const { return model().accounts.at(name); }
 
-    // Queries already proved, by a key that determines the query up to renaming (services
-    // stamped from one template ask the same question many times).
+    // Queries already answered, by a key that determines the query up to renaming of its subject
+    // (services stamped from one template ask the same question many times). A proof is reused
+    // as it is. A witness is only a candidate: the property moves it to its own subject and has
+    // the concrete evaluator confirm it, and solves when that fails — a cached answer never
+    // decides a verdict alone.
+    struct KnownWitness {
+        policy::Request request;
+        std::string subject;  // what the property must replace in the request to move it to another subject
+    };
     bool known_proved(const std::string& key) const { return proved_.contains(key); }
     void remember_proved(std::string key) { proved_.insert(std::move(key)); }
+    const KnownWitness* known_witness(const std::string& key) const {
+        auto it = witnesses_.find(key);
+        return it == witnesses_.end() ? nullptr : &it->second;
+    }
+    void remember_witness(std::string key, KnownWitness w) { witnesses_.insert_or_assign(std::move(key), std::move(w)); }
     const model::Account& account_of(model::Vertex v) const { return account(graph_[v].account); }
 
     // The ids of the model's accounts, gathered once (a property that asks per subject must not
@@ -105,6 +118,7 @@ private:
     const model::Graph& graph_;
     Report report_;
     std::set<std::string> proved_;
+    std::map<std::string, KnownWitness> witnesses_;
     std::optional<std::set<std::string>> account_ids_;
 };
 

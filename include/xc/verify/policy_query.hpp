@@ -326,9 +326,13 @@ class SolverContext : public z3::context {
 public:
     const Deadline& deadline() const { return deadline_; }
     void set_deadline(Deadline d) { deadline_ = std::move(d); }
+    // How many queries were solved in this context (benches count them: a cached check solves none).
+    std::size_t queries_solved() const { return queries_solved_; }
+    void count_query() { ++queries_solved_; }
 
 private:
     Deadline deadline_;
+    std::size_t queries_solved_ = 0;
 };
 
 // A symbolic request space plus the policies deciding it.
@@ -353,7 +357,7 @@ public:
             if (i < 4) resource_[i]->restrict({Glob::from(policy::GlobPattern::wildcards("*:*")), policy::CaseMode::Sensitive, false});
         }
     }
-    explicit PolicyQuery(SolverContext& ctx) : PolicyQuery(static_cast<z3::context&>(ctx), ctx.deadline()) {}
+    explicit PolicyQuery(SolverContext& ctx) : PolicyQuery(static_cast<z3::context&>(ctx), ctx.deadline()) { counted_ = &ctx; }
     PolicyQuery(const PolicyQuery&) = delete;
     PolicyQuery& operator=(const PolicyQuery&) = delete;
 
@@ -447,6 +451,7 @@ public:
     QueryResult solve(const z3::expr& goal, unsigned timeout_ms, const std::function<bool(const policy::Request&)>& check,
                       std::size_t max_rounds = 2000) {
         const Deadline deadline = Deadline::after(timeout_ms, "query").earliest(deadline_);
+        if (counted_) counted_->count_query();
         auto timed_out = [&](const std::string& where) { return QueryResult{QueryResult::Answer::unknown, std::nullopt, deadline.reason(where)}; };
         // The plain SMT core: the default solver's preprocessing cost tens of milliseconds per query here.
         z3::solver solver(ctx_, z3::solver::simple());
@@ -1474,6 +1479,7 @@ private:
     Deadline deadline_;
     RequestPath path_ = RequestPath::unspecified;
     KnownValues known_;
+    SolverContext* counted_ = nullptr;  // where solve() counts itself, if made from one
 };
 
 namespace detail {
