@@ -2,6 +2,7 @@
 include(CMakeFindDependencyMacro)
 find_dependency(Boost 1.74)                 # Boost.Graph is header-only
 find_dependency(nlohmann_json 3.11)
+find_dependency(Threads)                   # verify() proves on several threads
 # Debian's Z3 ships pkg-config metadata but no CMake config.
 find_dependency(PkgConfig)
 if(NOT TARGET xc::z3)

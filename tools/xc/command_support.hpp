@@ -12,12 +12,13 @@
 
 namespace xc::cli {
 
-// What a proving command checks and how long it may take (--properties/--checks, --skip,
-// --timeout-ms, --run-timeout-ms).
+// What a proving command checks, how long it may take and on how many threads (--properties/--checks,
+// --skip, --timeout-ms, --run-timeout-ms, --jobs).
 struct CheckSelection {
     std::vector<std::string> only, skip;
     unsigned timeout_ms = verify::VerifyOptions{}.timeout_ms;          // per query (one check on one subject)
     unsigned run_timeout_ms = verify::VerifyOptions{}.run_timeout_ms;  // the whole run
+    unsigned jobs = 0;                                                 // threads (0: one per core)
 
     verify::VerifyOptions options() const {
         verify::VerifyOptions o;
@@ -25,6 +26,7 @@ struct CheckSelection {
         o.skip = {skip.begin(), skip.end()};
         o.timeout_ms = timeout_ms;
         o.run_timeout_ms = run_timeout_ms;
+        o.jobs = jobs;
         return o;
     }
 };

@@ -60,7 +60,7 @@ std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::st
     if (argc < 3) return {};
     const std::string command = argv[1];
     static const std::map<std::string, std::set<std::string>> valued{
-        {"verify", {"--format", "-o", "--output", "--baseline", "--properties", "--skip", "--timeout-ms", "--run-timeout-ms"}},
+        {"verify", {"--format", "-o", "--output", "--baseline", "--properties", "--skip", "--timeout-ms", "--run-timeout-ms", "-j", "--jobs"}},
         {"check", {}},
         {"graph", {"--format"}},
         {"import", {"-o", "--output"}},
@@ -160,6 +160,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     verify->add_option("--run-timeout-ms", verify_request.run_timeout_ms,
                        "Time the whole run may take; the checks left are UNDECIDED (exit 3)")
+        ->capture_default_str();
+    verify->add_option("-j,--jobs", verify_request.jobs, "Threads to prove with (0: one per core); the report is the same for any number")
+        ->check(CLI::Range(0u, 1024u))
         ->capture_default_str();
 
     xc::cli::DiffRequest diff_request;

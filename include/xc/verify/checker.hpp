@@ -27,6 +27,8 @@ struct VerifyOptions {
     // A run of several verify() calls (one per model) shares one deadline: set it here, else each
     // call's run starts its own run_timeout_ms.
     std::optional<Deadline> run_deadline;
+    // Threads verify() may use (0: one per core); the report is the same for any number.
+    unsigned jobs = 0;
 };
 
 // What a run of checks shares, whatever it checks (verify's properties, diff's comparisons):

@@ -3,8 +3,9 @@
 //   auto report = xc::verify::verify(graph);          // every property (properties.hpp)
 //   report.exit_code();                                // 0 proved, 1 violated, 3 undecided
 //
-// One Z3 context serves every query of a run; each query gets a fresh solver (push/pop on one
-// solver was measured to answer `unknown` where a fresh one answered in milliseconds). Each
+// One Z3 context serves every query of a chunk of subjects (below); each query gets a fresh
+// solver (push/pop on one solver was measured to answer `unknown` where a fresh one answered in
+// milliseconds). Chunks run on several threads, each with its own context. Each
 // check (one property on one subject) is bounded by options.timeout_ms and the whole run by
 // options.run_timeout_ms; what they cut short is UNDECIDED with the reason.
 #pragma once
@@ -14,38 +15,113 @@
 #include <xc/verify/finding.hpp>
 #include <xc/verify/properties.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <functional>
+#include <iterator>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace xc::verify {
 
-// Called after each private API's properties are checked (count done, total), for progress.
+// Called after each private API's properties are checked (count done, total), for progress; from
+// one thread at a time.
 using Progress = std::function<void(std::size_t, std::size_t)>;
+
+// Subjects are checked in chunks of this many, each chunk by a checker of its own (its own Z3
+// context and cache of answers), on up to VerifyOptions::jobs threads; the report is the chunks'
+// findings in subject order. A Z3 context's history can change which witness it finds, so a chunk
+// never shares one: the report is the same whatever the number of threads. A stamped shape is
+// solved once per chunk.
+inline constexpr std::size_t subjects_per_chunk = 512;
+
+namespace detail {
+// Run work(0) ... work(n - 1) on up to `jobs` threads (the calling one among them); the first
+// exception is rethrown once all have stopped.
+inline void run_parallel(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& work) {
+    const std::size_t threads = std::min<std::size_t>(n, std::max(1u, jobs));
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < n; ++i) work(i);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::mutex failed_mutex;
+    std::exception_ptr failed;
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+            try {
+                work(i);
+            } catch (...) {
+                std::lock_guard lock(failed_mutex);
+                if (!failed) failed = std::current_exception();
+                next = n;  // start no more
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (failed) std::rethrow_exception(failed);
+}
+
+inline unsigned jobs_of(const VerifyOptions& options) {
+    if (options.jobs) return options.jobs;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+}  // namespace detail
 
 // Subject by subject (properties.hpp: SubjectKind), each subject's enabled checks in table order.
 // A subject whose checks depend on what a front end could not resolve gets UNDECIDED findings
 // naming it (dependencies.hpp).
 inline Report verify(const model::Graph& graph, const VerifyOptions& options = {}, const Progress& progress = {}) {
-    Checker checker(graph, options);
+    VerifyOptions shared = options;  // one run deadline for every chunk
+    if (!shared.run_deadline) shared.run_deadline = Deadline::after(options.run_timeout_ms, "run");
     const UnresolvedIndex unresolved(graph);
+    Report report;
+    std::mutex progress_mutex;
     for (auto kind : subject_kinds) {
-        auto subjects = subjects_of(graph, kind);
+        const auto subjects = subjects_of(graph, kind);
+        struct Chunk {
+            Report report;
+            std::vector<std::size_t> first;  // per subject: its first finding in `report`
+        };
+        std::vector<Chunk> chunks((subjects.size() + subjects_per_chunk - 1) / subjects_per_chunk);
         std::size_t done = 0;
-        for (auto subject : subjects) {
-            const std::size_t first = checker.report().findings.size();
-            for (const auto& property : properties) {
-                if (!checker.enabled(property.id)) continue;
-                for (const auto& check : property.checks)
-                    if (check.run && check.subjects == kind) run_check(checker, property, check, subject);
+        detail::run_parallel(chunks.size(), detail::jobs_of(options), [&](std::size_t c) {
+            Checker checker(graph, shared);
+            Chunk& chunk = chunks[c];
+            const std::size_t end = std::min(subjects.size(), (c + 1) * subjects_per_chunk);
+            for (std::size_t i = c * subjects_per_chunk; i < end; ++i) {
+                chunk.first.push_back(checker.report().findings.size());
+                for (const auto& property : properties) {
+                    if (!checker.enabled(property.id)) continue;
+                    for (const auto& check : property.checks)
+                        if (check.run && check.subjects == kind) run_check(checker, property, check, subjects[i]);
+                }
+                if (kind == SubjectKind::private_api && progress) {
+                    std::lock_guard lock(progress_mutex);
+                    progress(++done, subjects.size());
+                }
             }
-            if (!unresolved.empty()) {
-                auto items = unresolved.affecting(kind, subject);
-                auto& findings = checker.report().findings;
-                for (std::size_t i = first; i < findings.size(); ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
+            chunk.report = std::move(checker.report());
+        });
+        for (std::size_t c = 0; c < chunks.size(); ++c) {
+            auto& findings = chunks[c].report.findings;
+            for (std::size_t k = 0; k < chunks[c].first.size(); ++k) {
+                const std::size_t from = chunks[c].first[k];
+                const std::size_t to = k + 1 < chunks[c].first.size() ? chunks[c].first[k + 1] : findings.size();
+                if (!unresolved.empty()) {
+                    auto items = unresolved.affecting(kind, subjects[c * subjects_per_chunk + k]);
+                    for (std::size_t i = from; i < to; ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
+                }
             }
-            if (kind == SubjectKind::private_api && progress) progress(++done, subjects.size());
+            std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
         }
     }
-    return std::move(checker.report());
+    return report;
 }
 
 }  // namespace xc::verify

@@ -1,0 +1,68 @@
+// verify() on several threads (verify.hpp): subjects are checked in chunks, each with a Z3
+// context of its own, and the report is the same whatever the number of threads — findings,
+// their order, messages and witnesses — on a model large enough for several chunks.
+#include <xc/input/json/load.hpp>
+#include <xc/verify/report_format.hpp>
+#include <xc/verify/verify.hpp>
+
+#include <generated_models.hpp>
+
+#include <gtest/gtest.h>
+
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace verify_test {
+
+namespace {
+
+// Every service its own API id and policy (so each chunk solves), every tenth violated; three
+// chunks of private APIs, the last a short one.
+const xc::model::Graph& generated() {
+    static const xc::model::Graph graph = xc::model::build_graph(xc::input::json::load_model_text(
+        xc::bench::generated_services_model(2 * xc::verify::subjects_per_chunk + 6, xc::bench::ModelShape::distinct), "generated.json"));
+    return graph;
+}
+
+nlohmann::json findings_of(const xc::verify::Report& r) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& f : r.findings)
+        out.push_back({{"property", f.property}, {"subject", f.subject}, {"verdict", std::string(xc::verify::to_string(f.verdict))},
+                       {"message", f.message}, {"path", f.path}, {"witness", f.witness}, {"fix", f.fix}, {"statements", f.statements.size()}});
+    return out;
+}
+
+xc::verify::Report verify_with(unsigned jobs, const xc::verify::Progress& progress = {}) {
+    xc::verify::VerifyOptions options;
+    options.jobs = jobs;
+    return xc::verify::verify(generated(), options, progress);
+}
+
+}  // namespace
+
+TEST(ParallelVerify, TheReportIsTheSameForAnyNumberOfThreads) {
+    const auto one = findings_of(verify_with(1));
+    ASSERT_GT(generated().private_apis().size(), 2 * xc::verify::subjects_per_chunk);
+    std::size_t violated = 0;
+    for (const auto& f : one) violated += f["verdict"] == "VIOLATED";
+    EXPECT_EQ(violated, 103u);  // every tenth service of 1,030
+    for (unsigned jobs : {2u, 3u, 8u}) {
+        const auto many = findings_of(verify_with(jobs));
+        ASSERT_EQ(many.size(), one.size()) << jobs << " threads";
+        for (std::size_t i = 0; i < one.size(); ++i) ASSERT_EQ(many[i], one[i]) << jobs << " threads, finding " << i;
+    }
+}
+
+// Progress counts every private API once, up to their number, from one thread at a time.
+TEST(ParallelVerify, ProgressCountsEachApiOnce) {
+    std::vector<std::size_t> seen;
+    std::size_t total = 0;
+    verify_with(3, [&](std::size_t done, std::size_t of) {
+        seen.push_back(done);
+        total = of;
+    });
+    const std::size_t apis = generated().private_apis().size();
+    EXPECT_EQ(total, apis);
+    ASSERT_EQ(seen.size(), apis);
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+}  // namespace verify_test
