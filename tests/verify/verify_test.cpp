@@ -18,7 +18,7 @@ namespace {
 // chunks of private APIs, the last a short one.
 const xc::model::Graph& generated() {
     static const xc::model::Graph graph = xc::model::build_graph(xc::input::json::load_model_text(
-        xc::bench::generated_services_model(2 * xc::verify::subjects_per_chunk + 6, xc::bench::ModelShape::distinct), "generated.json"));
+        xc::bench::generated_services_model(2 * xc::verify::subjects_per_chunk(xc::verify::SubjectKind::private_api) + 6, xc::bench::ModelShape::distinct), "generated.json"));
     return graph;
 }
 
@@ -40,7 +40,8 @@ xc::verify::Report verify_with(unsigned jobs, const xc::verify::Progress& progre
 
 TEST(ParallelVerify, TheReportIsTheSameForAnyNumberOfThreads) {
     const auto one = findings_of(verify_with(1));
-    ASSERT_GT(generated().private_apis().size(), 2 * xc::verify::subjects_per_chunk);
+    ASSERT_GT(generated().private_apis().size(), 2 * xc::verify::subjects_per_chunk(xc::verify::SubjectKind::private_api));
+    ASSERT_EQ(generated().vertices(xc::model::VertexKind::secret).size(), 3u);  // three chunks of one secret
     std::size_t violated = 0;
     for (const auto& f : one) violated += f["verdict"] == "VIOLATED";
     EXPECT_EQ(violated, 103u);  // every tenth service of 1,030

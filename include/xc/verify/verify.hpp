@@ -34,8 +34,12 @@ using Progress = std::function<void(std::size_t, std::size_t)>;
 // context and cache of answers), on up to VerifyOptions::jobs threads; the report is the chunks'
 // findings in subject order. A Z3 context's history can change which witness it finds, so a chunk
 // never shares one: the report is the same whatever the number of threads. A stamped shape is
-// solved once per chunk.
-inline constexpr std::size_t subjects_per_chunk = 512;
+// solved once per chunk. A shared secret or key is one large query (its policies name every
+// account of its sharing group): each is a chunk of its own, so that they too spread over the
+// threads (a context costs ~1.5 ms, such a query tens).
+inline constexpr std::size_t subjects_per_chunk(SubjectKind kind) {
+    return kind == SubjectKind::shared_secret || kind == SubjectKind::shared_key ? 1 : 512;
+}
 
 namespace detail {
 // Run work(0) ... work(n - 1) on up to `jobs` threads (the calling one among them); the first
@@ -84,17 +88,18 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
     std::mutex progress_mutex;
     for (auto kind : subject_kinds) {
         const auto subjects = subjects_of(graph, kind);
+        const std::size_t per_chunk = subjects_per_chunk(kind);
         struct Chunk {
             Report report;
             std::vector<std::size_t> first;  // per subject: its first finding in `report`
         };
-        std::vector<Chunk> chunks((subjects.size() + subjects_per_chunk - 1) / subjects_per_chunk);
+        std::vector<Chunk> chunks((subjects.size() + per_chunk - 1) / per_chunk);
         std::size_t done = 0;
         detail::run_parallel(chunks.size(), detail::jobs_of(options), [&](std::size_t c) {
             Checker checker(graph, shared);
             Chunk& chunk = chunks[c];
-            const std::size_t end = std::min(subjects.size(), (c + 1) * subjects_per_chunk);
-            for (std::size_t i = c * subjects_per_chunk; i < end; ++i) {
+            const std::size_t end = std::min(subjects.size(), (c + 1) * per_chunk);
+            for (std::size_t i = c * per_chunk; i < end; ++i) {
                 chunk.first.push_back(checker.report().findings.size());
                 for (const auto& property : properties) {
                     if (!checker.enabled(property.id)) continue;
@@ -114,7 +119,7 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
                 const std::size_t from = chunks[c].first[k];
                 const std::size_t to = k + 1 < chunks[c].first.size() ? chunks[c].first[k + 1] : findings.size();
                 if (!unresolved.empty()) {
-                    auto items = unresolved.affecting(kind, subjects[c * subjects_per_chunk + k]);
+                    auto items = unresolved.affecting(kind, subjects[c * per_chunk + k]);
                     for (std::size_t i = from; i < to; ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
                 }
             }
