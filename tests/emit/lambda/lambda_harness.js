@@ -14,11 +14,17 @@
 //   POST /dynamodb/<Op>     body = request -> dynalite's answer {"status", "body"}
 //   GET  /stats             -> {"<fn>": {"exits", "initErrors", "invocationErrors", "stderr",
 //                                        "rssKb": [peak RSS of each live process]}}
+// Every /invoke answer also carries "timing" (milliseconds, this process's clock), so that a
+// bench can tell where an invocation's time went: "queued" (control request -> event handed
+// out on /next), "duration" (event handed out -> result posted: what Lambda bills as Duration),
+// "db" and "dbCount" (dynalite's own time serving the requests that fell within "duration"),
+// "gc" (this process's garbage collection pauses within the whole invocation).
 'use strict';
 const http = require('http');
 const fs = require('fs');
 const { spawn } = require('child_process');
 const crypto = require('crypto');
+const { PerformanceObserver, performance } = require('perf_hooks');
 
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const dynalite = require(config.npmDir + '/dynalite');
@@ -52,6 +58,23 @@ function reply(res, status, obj, headers) {
 }
 
 let dynamoPort = 0;
+// Intervals [start, end] (performance.now() ms) of dynalite's requests and of this process's GC
+// pauses, recent ones only: an invocation looks up those that fall within it.
+const dbLog = [];
+const gcLog = [];
+function keepRecent(log) { if (log.length > 4096) log.splice(0, log.length - 2048); }
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcLog.push([e.startTime, e.startTime + e.duration]);
+  keepRecent(gcLog);
+}).observe({ entryTypes: ['gc'] });
+function overlap(log, from, to) {
+  let total = 0, count = 0;
+  for (const [a, b] of log) {
+    const lo = Math.max(a, from), hi = Math.min(b, to);
+    if (hi > lo) { total += hi - lo; ++count; }
+  }
+  return [total, count];
+}
 function dynamo(op, body) {
   const opts = { host: '127.0.0.1', port: dynamoPort, path: '/', method: 'POST', service: 'dynamodb', region: 'us-east-1', body,
     headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.' + op } };
@@ -94,11 +117,19 @@ class Fn {
   }
   invoke(event, timeoutMs) {
     const id = crypto.randomUUID();
+    const job = { id, event, queuedAt: performance.now(), handedAt: 0 };
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.pending.delete(id); resolve({ kind: 'timeout', payload: '' }); }, timeoutMs || 30000);
-      this.pending.set(id, (r) => { clearTimeout(timer); resolve(r); });
+      this.pending.set(id, (r) => {
+        clearTimeout(timer);
+        const done = performance.now();
+        const [db, dbCount] = overlap(dbLog, job.handedAt, done);
+        r.timing = { queued: job.handedAt - job.queuedAt, duration: done - job.handedAt, db, dbCount,
+                     gc: overlap(gcLog, job.queuedAt, done)[0] };
+        resolve(r);
+      });
       const waiter = this.waiting.shift();
-      if (waiter) waiter({ id, event }); else this.queue.push({ id, event });
+      if (waiter) waiter(job); else this.queue.push(job);
     });
   }
   async runtimeApi(req, res) {
@@ -107,6 +138,7 @@ class Fn {
     const body = await readBody(req);
     if (m[1] === 'invocation/next') {
       const job = this.queue.shift() || await new Promise((r) => this.waiting.push(r));
+      job.handedAt = performance.now();
       return reply(res, 200, job.event, {
         'Lambda-Runtime-Aws-Request-Id': job.id,
         'Lambda-Runtime-Deadline-Ms': String(Date.now() + 30000),
@@ -131,6 +163,10 @@ function peakRssKb(pid) {
 
 async function main() {
   const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  db.prependListener('request', (req, res) => {
+    const start = performance.now();
+    res.on('finish', () => { dbLog.push([start, performance.now()]); keepRecent(dbLog); });
+  });
   dynamoPort = await listen(db);
   for (const t of config.tables || []) {
     const r = await dynamo('CreateTable', JSON.stringify(t));
