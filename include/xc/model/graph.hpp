@@ -125,14 +125,27 @@ struct RequestPath {
 class Graph {
 public:
     explicit Graph(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
-    // The id index views the ids of this graph's own vertices: a copy indexes its own.
-    Graph(Graph&&) noexcept = default;
-    Graph& operator=(Graph&&) noexcept = default;
+    // The id index views the ids of this graph's own vertices, so a copy indexes its own; so
+    // does a move, since Boost's adjacency_list has no move constructor (moving it copies it).
     Graph(const Graph& other) : out_(other.out_), in_(other.in_), model_(other.model_), g_(other.g_) {
+        if (!other.by_id_.empty()) index_vertices();
+    }
+    Graph(Graph&& other)
+        : out_(std::move(other.out_)), in_(std::move(other.in_)), model_(std::move(other.model_)), g_(std::move(other.g_)) {
         if (!other.by_id_.empty()) index_vertices();
     }
     Graph& operator=(const Graph& other) {
         if (this != &other) *this = Graph(other);
+        return *this;
+    }
+    Graph& operator=(Graph&& other) {
+        if (this == &other) return *this;
+        out_ = std::move(other.out_);
+        in_ = std::move(other.in_);
+        model_ = std::move(other.model_);
+        g_ = std::move(other.g_);
+        by_id_.clear();
+        if (!other.by_id_.empty()) index_vertices();
         return *this;
     }
 
@@ -249,6 +262,8 @@ public:
     }
     // Room for `n` vertices in all, so that adding them never moves the ones added.
     void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }
+    // Room for about `n` edges in the edge list (it grows past them as needed).
+    void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
     // After the last vertex, before the first find(): index them by id in a table sized once
     // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
     // vertices' own ids (no vertex is added after it).
@@ -372,6 +387,9 @@ public:
         std::size_t vertices = m_.accounts.size();
         m_.for_each_scope([&](const Scope& s) { vertices += count_vertices(s); });
         g_.reserve_vertices(vertices);
+        // Models have about three edges per vertex (a service of the reference architecture: 57
+        // edges, 20 vertices): growing the list edge by edge copied it ~20 times.
+        g_.reserve_edges(3 * vertices);
         by_address_.reserve(vertices);
         for (const auto& [name, a] : m_.accounts)
             g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
