@@ -135,6 +135,41 @@ TEST(Graph, VerticesPointAtTheirModelDefinitions) {
     EXPECT_EQ(g.in(secret, EdgeKind::reads_secret).size(), 2u);
 }
 
+// The id index views the vertices' own ids: a graph copied or moved (Boost's graph is copied
+// even then) finds every vertex by id once the graph it came from is gone, and its edges too.
+TEST(Graph, ACopiedOrMovedGraphFindsEveryVertexById) {
+    const auto& reference = reference_graph();
+    std::vector<std::string> ids;
+    for (auto v : boost::make_iterator_range(boost::vertices(reference.boost()))) ids.push_back(reference[v].id);
+    auto expect_all_found = [&](const Graph& g) {
+        ASSERT_EQ(g.vertex_count(), ids.size());
+        for (std::size_t v = 0; v < ids.size(); ++v) {
+            auto found = g.find(ids[v]);
+            ASSERT_TRUE(found) << ids[v];
+            EXPECT_EQ(*found, v) << ids[v];
+        }
+        EXPECT_FALSE(g.find("consumer/vpc/no-such-vpc"));
+        EXPECT_EQ(g.count(EdgeKind::contains), reference.count(EdgeKind::contains));
+    };
+    auto copy = std::make_unique<Graph>(reference);
+    Graph moved = std::move(*copy);
+    copy.reset();
+    expect_all_found(moved);
+    Graph assigned(std::make_shared<const Model>());
+    {
+        Graph source = reference;
+        assigned = std::move(source);
+    }
+    expect_all_found(assigned);
+    Graph copy_assigned(std::make_shared<const Model>());
+    {
+        Graph source = reference;
+        copy_assigned = source;
+    }
+    expect_all_found(copy_assigned);
+    for (auto api : copy_assigned.private_apis()) EXPECT_EQ(copy_assigned.request_paths(api).size(), reference.request_paths(api).size());
+}
+
 TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {
     const auto& g = reference_graph();
     auto dot = to_dot(g);

@@ -17,6 +17,7 @@
 
 #include <xc/input/cloudformation/load.hpp>
 #include <xc/input/json/json_source.hpp>
+#include <xc/input/json/top_level_members.hpp>
 #include <xc/model/graph.hpp>
 
 #include <filesystem>
@@ -69,6 +70,10 @@ inline bool is_template_file(const std::string& file) {
         // (no tree, no positions; a model of 10,000 services is ~8 MB), and the full parse only
         // for what looks like a template, so the answer is the full parse's.
         const std::string text = input::json::read_input_file(file);
+        // A scan of brackets and quotes first: a model (with "xc", without "Resources") costs
+        // no parse at all.
+        const auto scanned = input::json::top_level_members(text, {"Resources", "xc"});
+        if (scanned[0] == input::json::MemberPresence::absent || scanned[1] == input::json::MemberPresence::present) return false;
         detail::TopLevelMembers members;
         if (!nlohmann::json::sax_parse(text, &members, nlohmann::json::input_format_t::json, true) || !members.resources || members.xc)
             return false;

@@ -29,6 +29,29 @@ namespace xc::model {
 
 namespace detail {
 
+// The model path of a value being checked, joined only when a problem is reported there: the
+// checker visits every reference of a model, and joining each one's path took most of its time.
+class At {
+public:
+    At(const std::string& path) : base_(path) {}  // NOLINT: a whole path is an At
+    At(const std::string& base, std::string_view suffix) : base_(base), suffix_(suffix) {}
+    At(const std::string& base, std::string_view suffix, std::size_t index) : base_(base), suffix_(suffix), index_(index) {}
+
+    At element(std::size_t index) const { return At(base_, suffix_, index); }
+
+    std::string str() const {
+        std::string out = base_;
+        out += suffix_;
+        return index_ == npos ? out : json_pointer::join(out, index_);
+    }
+
+private:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    const std::string& base_;
+    std::string_view suffix_;  // "/member..." written as is
+    std::size_t index_ = npos;
+};
+
 class Checker {
 public:
     Checker(Model& model, Diagnostics& diags) : model_(model), diags_(diags) {}
@@ -70,69 +93,90 @@ private:
     // Resolve `ref` (plain "name" in `scope`, or "scope/name") against the collection chosen by
     // `pick`; reports a dangling reference with a suggestion.
     template <class Pick>
-    bool resolve(Ref& ref, const Scope& scope, const std::string& path, std::string_view what, Pick pick, bool local_only = false) {
-        std::string text = ref.scope.empty() ? ref.name : ref.scope + "/" + ref.name;
-        std::string scope_name = scope.name, name = text;
-        if (auto slash = text.find('/'); slash != std::string::npos) {
-            scope_name = text.substr(0, slash);
-            name = text.substr(slash + 1);
-            if (local_only && scope_name != scope.name) {
-                diags_.error(path, std::string(what) + " '" + text + "' must be in the same scope ('" + scope.name + "')");
-                return false;
-            }
+    bool resolve(Ref& ref, const Scope& scope, const At& path, std::string_view what, Pick pick, bool local_only = false) {
+        // The reference as written: "name", or "scope/name" (in `name`, or split by the front end).
+        if (!ref.scope.empty()) {
+            ref.name = ref.scope + "/" + ref.name;
+            ref.scope.clear();
         }
-        const Scope* target = model_.scope(scope_name);
-        if (!target) {
-            std::vector<std::string> names{"consumer"};
-            for (const auto& [k, _] : model_.services) names.push_back(k);
-            diags_.error(path, "no scope named '" + scope_name + "' (in reference '" + text + "')", did_you_mean(scope_name, names));
+        const std::string& text = ref.name;
+        const auto slash = text.find('/');
+        if (slash == std::string::npos) {  // the referring scope's own: only the name to look up
+            if (!pick(scope).contains(text)) return dangling(ref, scope, scope.name, text, path, what, pick);
+            ref.scope = scope.name;
+            return true;
+        }
+        std::string scope_name = text.substr(0, slash), name = text.substr(slash + 1);
+        if (local_only && scope_name != scope.name) {
+            diags_.error(path.str(), std::string(what) + " '" + text + "' must be in the same scope ('" + scope.name + "')");
             return false;
         }
-        const auto& items = pick(*target);
-        if (!items.contains(name)) {
-            std::vector<std::string> names;
-            for (const auto& [k, _] : items) names.push_back(k);
-            std::string where = target == &scope ? "" : " in '" + scope_name + "'";
-            diags_.error(path, "no " + std::string(what) + " named '" + name + "'" + where, did_you_mean(name, names));
-            return false;
-        }
-        ref = Ref{scope_name, name};
+        if (!dangling_scope(scope_name, text, path) || !pick(*model_.scope(scope_name)).contains(name))
+            return dangling(ref, scope, scope_name, name, path, what, pick);
+        ref = Ref{std::move(scope_name), std::move(name)};
         return true;
     }
 
-    template <class Map>
-    bool local(const Map& items, const std::string& name, const std::string& path, std::string_view what, std::string_view where) {
-        if (items.contains(name)) return true;
-        std::vector<std::string> names;
-        for (const auto& [k, _] : items) names.push_back(k);
-        diags_.error(path, "no " + std::string(what) + " named '" + name + "'" + std::string(where), did_you_mean(name, names));
+    // Whether `scope_name` names a scope; reports it when not.
+    bool dangling_scope(const std::string& scope_name, const std::string& text, const At& path) {
+        if (model_.scope(scope_name)) return true;
+        std::vector<std::string> names{"consumer"};
+        for (const auto& [k, _] : model_.services) names.push_back(k);
+        diags_.error(path.str(), "no scope named '" + scope_name + "' (in reference '" + text + "')", did_you_mean(scope_name, names));
         return false;
     }
 
-    const Vpc* vpc_in(const Scope& s, const std::string& name, const std::string& path) {
-        if (!local(s.vpcs, name, path, "VPC", "")) return nullptr;
+    // Reports a reference to `name` in `scope_name` that names nothing (false); nothing more when
+    // the scope itself was missing (reported already).
+    template <class Pick>
+    bool dangling(const Ref&, const Scope& scope, const std::string& scope_name, const std::string& name, const At& path,
+                  std::string_view what, Pick pick) {
+        const Scope* target = model_.scope(scope_name);
+        if (!target) return false;
+        const auto& items = pick(*target);
+        std::vector<std::string> names;
+        for (const auto& [k, _] : items) names.push_back(k);
+        std::string where = target == &scope ? "" : " in '" + scope_name + "'";
+        diags_.error(path.str(), "no " + std::string(what) + " named '" + name + "'" + where, did_you_mean(name, names));
+        return false;
+    }
+
+    // `name` among `items` (the `what`s "in VPC 'owner'", say, when `in` and `owner` are given).
+    template <class Map>
+    bool local(const Map& items, const std::string& name, const At& path, std::string_view what, std::string_view in = {},
+               std::string_view owner = {}) {
+        if (items.contains(name)) return true;
+        std::vector<std::string> names;
+        for (const auto& [k, _] : items) names.push_back(k);
+        const std::string where = in.empty() ? "" : " " + std::string(in) + " '" + std::string(owner) + "'";
+        diags_.error(path.str(), "no " + std::string(what) + " named '" + name + "'" + where, did_you_mean(name, names));
+        return false;
+    }
+
+    const Vpc* vpc_in(const Scope& s, const std::string& name, const At& path) {
+        if (!local(s.vpcs, name, path, "VPC")) return nullptr;
         return &s.vpcs.at(name);
     }
 
     // Subnets by name in `vpc`, at most one per availability zone when `one_per_az`.
-    void check_subnets(const Vpc& vpc, const std::vector<std::string>& subnets, const std::string& path, bool one_per_az) {
+    void check_subnets(const Vpc& vpc, const std::vector<std::string>& subnets, const At& path, bool one_per_az) {
         std::map<std::string, std::string> az_seen;
         for (std::size_t i = 0; i < subnets.size(); ++i) {
-            std::string p = json_pointer::join(path, i);
-            if (!local(vpc.subnets, subnets[i], p, "subnet", " in VPC '" + vpc.name + "'")) continue;
+            const At p = path.element(i);
+            if (!local(vpc.subnets, subnets[i], p, "subnet", "in VPC", vpc.name)) continue;
             const auto& az = vpc.subnets.at(subnets[i]).availability_zone;
             if (auto [it, fresh] = az_seen.emplace(az, subnets[i]); !fresh && one_per_az)
-                diags_.error(p, "subnets '" + it->second + "' and '" + subnets[i] + "' are both in " + az +
+                diags_.error(p.str(), "subnets '" + it->second + "' and '" + subnets[i] + "' are both in " + az +
                                     "; AWS allows one subnet per availability zone here");
         }
     }
 
-    void check_security_groups(const Scope& s, const std::string& vpc, const std::vector<std::string>& groups, const std::string& path) {
+    void check_security_groups(const Scope& s, const std::string& vpc, const std::vector<std::string>& groups, const At& path) {
         for (std::size_t i = 0; i < groups.size(); ++i) {
-            std::string p = json_pointer::join(path, i);
-            if (!local(s.security_groups, groups[i], p, "security group", "")) continue;
+            const At p = path.element(i);
+            if (!local(s.security_groups, groups[i], p, "security group")) continue;
             const auto& g = s.security_groups.at(groups[i]);
-            if (g.vpc != vpc) diags_.error(p, "security group '" + groups[i] + "' belongs to VPC '" + g.vpc + "', not '" + vpc + "'");
+            if (g.vpc != vpc) diags_.error(p.str(), "security group '" + groups[i] + "' belongs to VPC '" + g.vpc + "', not '" + vpc + "'");
         }
     }
 
@@ -160,22 +204,22 @@ private:
                     sn.availability_zone.back() < 'a' || sn.availability_zone.back() > 'z')
                     diags_.error(sn.path + "/az", "availability zone '" + sn.availability_zone + "' is not in region " + model_.region +
                                                       " (expected e.g. " + model_.region + "a)");
-                local(vpc.route_tables, sn.route_table, sn.path + "/routeTable", "route table", " in VPC '" + vpc.name + "'");
+                local(vpc.route_tables, sn.route_table, At{sn.path, "/routeTable"}, "route table", "in VPC", vpc.name);
             }
             for (auto& [_, rt] : vpc.route_tables)
                 for (auto& route : rt.routes) {
                     if (route.target.kind == RouteTarget::Kind::internet_gateway && !vpc.internet_gateway)
                         diags_.error(route.path + "/target", "VPC '" + vpc.name + "' has no internet gateway (set \"internetGateway\": true)");
                     if (route.target.vpc_endpoint)
-                        resolve(*route.target.vpc_endpoint, s, route.path + "/target/vpcEndpoint", "VPC endpoint", endpoints, true);
+                        resolve(*route.target.vpc_endpoint, s, At{route.path, "/target/vpcEndpoint"}, "VPC endpoint", endpoints, true);
                 }
         }
         for (auto& [_, sg] : s.security_groups) {
-            if (!vpc_in(s, sg.vpc, sg.path + "/vpc")) continue;
+            if (!vpc_in(s, sg.vpc, At{sg.path, "/vpc"})) continue;
             for (auto* rules : {&sg.ingress, &sg.egress})
                 for (auto& rule : *rules) {
                     if (rule.peer.security_group &&
-                        resolve(*rule.peer.security_group, s, rule.path + "/securityGroup", "security group",
+                        resolve(*rule.peer.security_group, s, At{rule.path, "/securityGroup"}, "security group",
                                 [](const Scope& x) -> const auto& { return x.security_groups; }, true)) {
                         const auto& peer = s.security_groups.at(rule.peer.security_group->name);
                         if (peer.vpc != sg.vpc)
@@ -183,7 +227,7 @@ private:
                                                                            "'; a rule can reference groups of its own VPC only");
                     }
                     if (rule.peer.prefix_list &&
-                        resolve(*rule.peer.prefix_list, s, rule.path + "/prefixList", "VPC endpoint", endpoints, true)) {
+                        resolve(*rule.peer.prefix_list, s, At{rule.path, "/prefixList"}, "VPC endpoint", endpoints, true)) {
                         const auto& e = s.vpc_endpoints.at(rule.peer.prefix_list->name);
                         if (e.type != EndpointType::gateway)
                             diags_.error(rule.path + "/prefixList", "'" + e.name + "' is an interface endpoint; prefix lists belong to gateway endpoints");
@@ -191,40 +235,40 @@ private:
                 }
         }
         for (auto& [_, e] : s.vpc_endpoints) {
-            const Vpc* vpc = vpc_in(s, e.vpc, e.path + "/vpc");
+            const Vpc* vpc = vpc_in(s, e.vpc, At{e.path, "/vpc"});
             if (!vpc) continue;
             if (e.type == EndpointType::interface) {
-                check_subnets(*vpc, e.subnets, e.path + "/subnets", true);
-                check_security_groups(s, e.vpc, e.security_groups, e.path + "/securityGroups");
+                check_subnets(*vpc, e.subnets, At{e.path, "/subnets"}, true);
+                check_security_groups(s, e.vpc, e.security_groups, At{e.path, "/securityGroups"});
             }
             for (std::size_t i = 0; i < e.route_tables.size(); ++i)
-                local(vpc->route_tables, e.route_tables[i], json_pointer::join(e.path + "/routeTables", i), "route table",
-                      " in VPC '" + vpc->name + "'");
+                local(vpc->route_tables, e.route_tables[i], At{e.path, "/routeTables", i}, "route table",
+                      "in VPC", vpc->name);
         }
         for (auto& [_, lb] : s.load_balancers) {
-            const Vpc* vpc = vpc_in(s, lb.vpc, lb.path + "/vpc");
+            const Vpc* vpc = vpc_in(s, lb.vpc, At{lb.path, "/vpc"});
             if (!vpc) continue;
-            check_subnets(*vpc, lb.subnets, lb.path + "/subnets", true);
+            check_subnets(*vpc, lb.subnets, At{lb.path, "/subnets"}, true);
             std::set<std::string> azs;
             for (const auto& sn : lb.subnets)
                 if (vpc->subnets.contains(sn)) azs.insert(vpc->subnets.at(sn).availability_zone);
             if (azs.size() < 2 && lb.subnets.size() == azs.size())
                 diags_.error(lb.path + "/subnets", "an application load balancer needs subnets in at least two availability zones");
-            check_security_groups(s, lb.vpc, lb.security_groups, lb.path + "/securityGroups");
+            check_security_groups(s, lb.vpc, lb.security_groups, At{lb.path, "/securityGroups"});
             std::map<int, std::string> ports;
             for (auto& [name, l] : lb.listeners) {
                 if (auto [it, fresh] = ports.emplace(l.port, name); !fresh)
                     diags_.error(l.path + "/port", "listeners '" + it->second + "' and '" + name + "' both use port " + std::to_string(l.port));
                 for (std::size_t i = 0; i < l.certificates.size(); ++i)
-                    resolve(l.certificates[i], s, json_pointer::join(l.path + "/certificates", i), "certificate",
+                    resolve(l.certificates[i], s, At{l.path, "/certificates", i}, "certificate",
                             [](const Scope& x) -> const auto& { return x.certificates; }, true);
-                local(lb.target_groups, l.default_forward, l.path + "/defaultAction/forward", "target group",
-                      " in load balancer '" + lb.name + "'");
+                local(lb.target_groups, l.default_forward, At{l.path, "/defaultAction/forward"}, "target group",
+                      "in load balancer", lb.name);
                 for (const auto& rule : l.rules)
-                    local(lb.target_groups, rule.forward, rule.path + "/forward", "target group", " in load balancer '" + lb.name + "'");
+                    local(lb.target_groups, rule.forward, At{rule.path, "/forward"}, "target group", "in load balancer", lb.name);
             }
             for (auto& [_, tg] : lb.target_groups) {
-                if (!resolve(tg.vpc_endpoint, s, tg.path + "/targets/vpcEndpoint", "VPC endpoint", endpoints, true)) continue;
+                if (!resolve(tg.vpc_endpoint, s, At{tg.path, "/targets/vpcEndpoint"}, "VPC endpoint", endpoints, true)) continue;
                 const auto& e = s.vpc_endpoints.at(tg.vpc_endpoint.name);
                 if (e.type != EndpointType::interface)
                     diags_.error(tg.path + "/targets/vpcEndpoint", "'" + e.name + "' is a gateway endpoint; only interface endpoints have network interfaces to target");
@@ -234,22 +278,22 @@ private:
         }
         for (auto& [_, z] : s.hosted_zones) {
             for (std::size_t i = 0; i < z.vpcs.size(); ++i)
-                resolve(z.vpcs[i], s, json_pointer::join(z.path + "/vpcs", i), "VPC", vpcs);
+                resolve(z.vpcs[i], s, At{z.path, "/vpcs", i}, "VPC", vpcs);
             for (auto& [_, rec] : z.records)
-                resolve(rec.load_balancer, s, rec.path + "/alias/loadBalancer", "load balancer",
+                resolve(rec.load_balancer, s, At{rec.path, "/alias/loadBalancer"}, "load balancer",
                         [](const Scope& x) -> const auto& { return x.load_balancers; });
         }
         for (auto& [_, sec] : s.secrets) {
             if (sec.kms_key)
-                resolve(*sec.kms_key, s, sec.path + "/kmsKey", "KMS key", [](const Scope& x) -> const auto& { return x.kms_keys; }, true);
+                resolve(*sec.kms_key, s, At{sec.path, "/kmsKey"}, "KMS key", [](const Scope& x) -> const auto& { return x.kms_keys; }, true);
             if (sec.value_vpc_endpoint_id)
-                resolve(*sec.value_vpc_endpoint_id, s, sec.path + "/value/vpcEndpointId", "VPC endpoint", endpoints);
+                resolve(*sec.value_vpc_endpoint_id, s, At{sec.path, "/value/vpcEndpointId"}, "VPC endpoint", endpoints);
         }
         for (auto& [_, inst] : s.instances) {
-            const Vpc* vpc = vpc_in(s, inst.vpc, inst.path + "/vpc");
+            const Vpc* vpc = vpc_in(s, inst.vpc, At{inst.path, "/vpc"});
             if (!vpc) continue;
-            local(vpc->subnets, inst.subnet, inst.path + "/subnet", "subnet", " in VPC '" + vpc->name + "'");
-            check_security_groups(s, inst.vpc, inst.security_groups, inst.path + "/securityGroups");
+            local(vpc->subnets, inst.subnet, At{inst.path, "/subnet"}, "subnet", "in VPC", vpc->name);
+            check_security_groups(s, inst.vpc, inst.security_groups, At{inst.path, "/securityGroups"});
         }
         for (auto& [_, t] : s.tables) {
             for (const auto& [_, idx] : t.indexes)
@@ -257,69 +301,69 @@ private:
                     diags_.error(idx.path + "/hashKey", "index '" + idx.name + "' has the table's own hash key; it would add nothing");
         }
         for (auto& [_, l] : s.lambdas) {
-            resolve(l.role, s, l.path + "/role", "IAM role", [](const Scope& x) -> const auto& { return x.roles; }, true);
-            if (l.table && resolve(*l.table, s, l.path + "/table", "table", [](const Scope& x) -> const auto& { return x.tables; }, true) &&
+            resolve(l.role, s, At{l.path, "/role"}, "IAM role", [](const Scope& x) -> const auto& { return x.roles; }, true);
+            if (l.table && resolve(*l.table, s, At{l.path, "/table"}, "table", [](const Scope& x) -> const auto& { return x.tables; }, true) &&
                 !l.index.empty())
-                local(s.tables.at(l.table->name).indexes, l.index, l.path + "/index", "index", " on table '" + l.table->name + "'");
+                local(s.tables.at(l.table->name).indexes, l.index, At{l.path, "/index"}, "index", "on table", l.table->name);
             if (!l.subnets.empty()) {
                 // All subnets must be in one VPC of this scope.
                 for (std::size_t i = 0; i < l.subnets.size(); ++i) {
                     std::string found;
                     for (const auto& [vname, vpc] : s.vpcs)
                         if (vpc.subnets.contains(l.subnets[i])) found = vname;
-                    std::string p = json_pointer::join(l.path + "/network/subnets", i);
+                    const At p{l.path, "/network/subnets", i};
                     if (found.empty()) {
                         std::vector<std::string> names;
                         for (const auto& [_, vpc] : s.vpcs)
                             for (const auto& [k, _] : vpc.subnets) names.push_back(k);
-                        diags_.error(p, "no subnet named '" + l.subnets[i] + "'", did_you_mean(l.subnets[i], names));
+                        diags_.error(p.str(), "no subnet named '" + l.subnets[i] + "'", did_you_mean(l.subnets[i], names));
                     } else if (l.vpc.empty()) {
                         l.vpc = found;
                     } else if (l.vpc != found) {
-                        diags_.error(p, "subnet '" + l.subnets[i] + "' is in VPC '" + found + "', the others in '" + l.vpc + "'");
+                        diags_.error(p.str(), "subnet '" + l.subnets[i] + "' is in VPC '" + found + "', the others in '" + l.vpc + "'");
                     }
                 }
-                if (!l.vpc.empty()) check_security_groups(s, l.vpc, l.security_groups, l.path + "/network/securityGroups");
+                if (!l.vpc.empty()) check_security_groups(s, l.vpc, l.security_groups, At{l.path, "/network/securityGroups"});
             }
             for (auto& perm : l.invoke_permissions)
                 if (perm.source_api)
-                    resolve(*perm.source_api, s, perm.path + "/sourceApi", "REST API", [](const Scope& x) -> const auto& { return x.apis; }, true);
+                    resolve(*perm.source_api, s, At{perm.path, "/sourceApi"}, "REST API", [](const Scope& x) -> const auto& { return x.apis; }, true);
         }
         for (auto& [_, api] : s.apis) {
             for (std::size_t i = 0; i < api.vpc_endpoints.size(); ++i) {
-                std::string p = json_pointer::join(api.path + "/vpcEndpoints", i);
+                const At p{api.path, "/vpcEndpoints", i};
                 if (!resolve(api.vpc_endpoints[i], s, p, "VPC endpoint", endpoints)) continue;
                 const auto& e = model_.scope(api.vpc_endpoints[i].scope)->vpc_endpoints.at(api.vpc_endpoints[i].name);
                 if (e.type != EndpointType::interface || e.service != "execute-api")
-                    diags_.error(p, "endpoint '" + api.vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
+                    diags_.error(p.str(), "endpoint '" + api.vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
             }
             if (api.endpoint_id_from) {
-                std::string p = api.path + "/endpointIdFrom";
+                const At p{api.path, "/endpointIdFrom"};
                 if (resolve(*api.endpoint_id_from, s, p, "secret", [](const Scope& x) -> const auto& { return x.secrets; })) {
                     const auto& sec = model_.scope(api.endpoint_id_from->scope)->secrets.at(api.endpoint_id_from->name);
                     if (!sec.value_vpc_endpoint_id)
-                        diags_.error(p, "secret '" + api.endpoint_id_from->to_string() + "' holds no endpoint id (give it \"value\": {\"vpcEndpointId\": ...})");
+                        diags_.error(p.str(), "secret '" + api.endpoint_id_from->to_string() + "' holds no endpoint id (give it \"value\": {\"vpcEndpointId\": ...})");
                 }
             }
             // The principals whose calls api-liveness proves (AWS_IAM routes): the consumer's roles.
             for (std::size_t i = 0; i < api.callers.size(); ++i) {
-                std::string p = json_pointer::join(api.path + "/callers", i);
+                const At p{api.path, "/callers", i};
                 if (!resolve(api.callers[i], s, p, "IAM role", [](const Scope& x) -> const auto& { return x.roles; })) continue;
                 if (api.callers[i].scope != model_.consumer.name)
-                    diags_.error(p, "caller '" + api.callers[i].to_string() + "' is not a role of the consumer ('" + model_.consumer.name +
+                    diags_.error(p.str(), "caller '" + api.callers[i].to_string() + "' is not a role of the consumer ('" + model_.consumer.name +
                                         "/<role>'): callers are the consumer's principals that call the API");
             }
             for (auto& [_, route] : api.routes)
-                resolve(route.lambda, s, route.path + "/lambda", "Lambda function", [](const Scope& x) -> const auto& { return x.lambdas; }, true);
+                resolve(route.lambda, s, At{route.path, "/lambda"}, "Lambda function", [](const Scope& x) -> const auto& { return x.lambdas; }, true);
             if (api.custom_domain) {
                 auto& cd = *api.custom_domain;
-                resolve(cd.certificate, s, cd.path + "/certificate", "certificate", [](const Scope& x) -> const auto& { return x.certificates; }, true);
+                resolve(cd.certificate, s, At{cd.path, "/certificate"}, "certificate", [](const Scope& x) -> const auto& { return x.certificates; }, true);
                 for (std::size_t i = 0; i < cd.access_vpc_endpoints.size(); ++i) {
-                    std::string p = json_pointer::join(cd.path + "/accessVpcEndpoints", i);
+                    const At p{cd.path, "/accessVpcEndpoints", i};
                     if (!resolve(cd.access_vpc_endpoints[i], s, p, "VPC endpoint", endpoints)) continue;
                     const auto& e = model_.scope(cd.access_vpc_endpoints[i].scope)->vpc_endpoints.at(cd.access_vpc_endpoints[i].name);
                     if (e.type != EndpointType::interface || e.service != "execute-api")
-                        diags_.error(p, "endpoint '" + cd.access_vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
+                        diags_.error(p.str(), "endpoint '" + cd.access_vpc_endpoints[i].to_string() + "' is not an execute-api interface endpoint");
                 }
             }
         }

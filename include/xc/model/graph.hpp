@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -124,6 +125,29 @@ struct RequestPath {
 class Graph {
 public:
     explicit Graph(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
+    // The id index views the ids of this graph's own vertices, so a copy indexes its own; so
+    // does a move, since Boost's adjacency_list has no move constructor (moving it copies it).
+    Graph(const Graph& other) : out_(other.out_), in_(other.in_), model_(other.model_), g_(other.g_) {
+        if (!other.by_id_.empty()) index_vertices();
+    }
+    Graph(Graph&& other)
+        : out_(std::move(other.out_)), in_(std::move(other.in_)), model_(std::move(other.model_)), g_(std::move(other.g_)) {
+        if (!other.by_id_.empty()) index_vertices();
+    }
+    Graph& operator=(const Graph& other) {
+        if (this != &other) *this = Graph(other);
+        return *this;
+    }
+    Graph& operator=(Graph&& other) {
+        if (this == &other) return *this;
+        out_ = std::move(other.out_);
+        in_ = std::move(other.in_);
+        model_ = std::move(other.model_);
+        g_ = std::move(other.g_);
+        by_id_.clear();
+        if (!other.by_id_.empty()) index_vertices();
+        return *this;
+    }
 
     const Model& model() const { return *model_; }
     const BoostGraph& boost() const { return g_; }
@@ -131,7 +155,7 @@ public:
     std::size_t edge_count() const { return boost::num_edges(g_); }
     const VertexData& operator[](Vertex v) const { return g_[v]; }
 
-    std::optional<Vertex> find(const std::string& id) const {
+    std::optional<Vertex> find(std::string_view id) const {
         auto it = by_id_.find(id);
         if (it == by_id_.end()) return std::nullopt;
         return it->second;
@@ -153,6 +177,7 @@ public:
     }
     // The vertex a resolved model reference names (the loader guarantees it exists).
     Vertex vertex(const Ref& r, VertexKind kind) const { return *find(vertex_id(r.scope, kind, r.name)); }
+    // Its deployed names, id and ARN (empty for what has none).
     const Identity& identity(Vertex v) const { return g_[v].identity; }
 
     std::vector<Vertex> vertices(VertexKind kind) const {
@@ -227,12 +252,25 @@ public:
     }
 
     // --- construction (used by build_graph) ------------------------------------------
-    Vertex add_vertex(VertexData data) { return boost::add_vertex(std::move(data), g_); }
+    // Boost's add_vertex(property) copies the property (its stored vertex is built from a const
+    // reference): a default vertex is added and the data moved in instead, which took an eighth
+    // of loading a large model.
+    Vertex add_vertex(VertexData data) {
+        const Vertex v = boost::add_vertex(g_);
+        g_[v] = std::move(data);
+        return v;
+    }
+    // Room for `n` vertices in all, so that adding them never moves the ones added.
+    void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }
+    // Room for about `n` edges in the edge list (it grows past them as needed).
+    void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
     // After the last vertex, before the first find(): index them by id in a table sized once
-    // (growing it vertex by vertex rehashed it ~20 times for a large model).
+    // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
+    // vertices' own ids (no vertex is added after it).
     void index_vertices() {
+        by_id_.clear();
         by_id_.reserve(boost::num_vertices(g_));
-        for (auto v : boost::make_iterator_range(boost::vertices(g_))) by_id_.emplace(g_[v].id, v);
+        for (auto v : boost::make_iterator_range(boost::vertices(g_))) by_id_.emplace(std::string_view(g_[v].id), v);
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
     // After the last edge: index them by (vertex, kind) for out() and in().
@@ -248,29 +286,35 @@ private:
     public:
         template <class From, class To>
         void build(const BoostGraph& g, From from, To to) {
-            std::vector<Edge> edges;
-            edges.reserve(boost::num_edges(g));
-            for (auto e : boost::make_iterator_range(boost::edges(g))) edges.push_back(e);
             // Grouped by vertex then kind; within a group, in insertion order (the edge list's).
-            std::stable_sort(edges.begin(), edges.end(), [&](Edge a, Edge b) {
-                return std::pair(from(a), g[a].kind) < std::pair(from(b), g[b].kind);
-            });
+            // A counting sort by vertex, reading the edge list once in order, then a stable sort
+            // of each vertex's few edges by kind: sorting all edges with a comparator that read
+            // each edge's kind through its pointer took a twentieth of building a large graph.
             const std::size_t n = boost::num_vertices(g);
+            std::vector<std::uint32_t> start(n + 1, 0);
+            for (auto e : boost::make_iterator_range(boost::edges(g))) ++start[from(e) + 1];
+            for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v];
+            std::vector<std::pair<EdgeKind, Vertex>> sorted(boost::num_edges(g));
+            {
+                std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+                for (auto e : boost::make_iterator_range(boost::edges(g))) sorted[next[from(e)]++] = {g[e].kind, to(e)};
+            }
             first_run_.assign(n + 1, 0);
             runs_.clear();
             neighbours_.clear();
-            neighbours_.reserve(edges.size());
-            std::size_t i = 0;
+            neighbours_.reserve(sorted.size());
             for (Vertex v = 0; v < n; ++v) {
-                first_run_[v] = runs_.size();
-                while (i < edges.size() && from(edges[i]) == v) {
-                    Run run{g[edges[i]].kind, neighbours_.size(), 0};
-                    for (; i < edges.size() && from(edges[i]) == v && g[edges[i]].kind == run.kind; ++i) neighbours_.push_back(to(edges[i]));
-                    run.end = neighbours_.size();
+                first_run_[v] = static_cast<std::uint32_t>(runs_.size());
+                const auto begin = sorted.begin() + start[v], end = sorted.begin() + start[v + 1];
+                std::stable_sort(begin, end, [](const auto& a, const auto& b) { return a.first < b.first; });
+                for (auto i = begin; i != end;) {
+                    Run run{i->first, static_cast<std::uint32_t>(neighbours_.size()), 0};
+                    for (; i != end && i->first == run.kind; ++i) neighbours_.push_back(i->second);
+                    run.end = static_cast<std::uint32_t>(neighbours_.size());
                     runs_.push_back(run);
                 }
             }
-            first_run_[n] = runs_.size();
+            first_run_[n] = static_cast<std::uint32_t>(runs_.size());
         }
         std::span<const Vertex> of(Vertex v, EdgeKind kind) const {
             if (v + 1 >= first_run_.size()) return {};
@@ -280,11 +324,11 @@ private:
         }
 
     private:
-        struct Run {
+        struct Run {  // 32-bit offsets: a third of the bytes of size_t ones, for graphs of < 4G edges
             EdgeKind kind;
-            std::size_t begin, end;  // into neighbours_
+            std::uint32_t begin, end;  // into neighbours_
         };
-        std::vector<std::size_t> first_run_;  // vertex v's runs are [first_run_[v], first_run_[v + 1])
+        std::vector<std::uint32_t> first_run_;  // vertex v's runs are [first_run_[v], first_run_[v + 1])
         std::vector<Run> runs_;
         std::vector<Vertex> neighbours_;
     };
@@ -292,16 +336,61 @@ private:
 
     std::shared_ptr<const Model> model_;
     BoostGraph g_;
-    std::unordered_map<std::string, Vertex> by_id_;  // ids are looked up, never iterated in order
+    std::unordered_map<std::string_view, Vertex> by_id_;  // views of g_'s ids; looked up, never iterated in order
 };
 
 namespace detail {
+
+// Each resource's vertex by the resource's address (the model's, which the graph keeps alive): an
+// open-addressing table the builder fills as it adds vertices, so that adding an edge finds its
+// ends without making their ids (looking ids up took a quarter of building a large graph).
+class VertexByAddress {
+public:
+    void reserve(std::size_t n) {
+        bits_ = 4;
+        while ((std::size_t{1} << bits_) < 2 * n) ++bits_;
+        slots_.assign(std::size_t{1} << bits_, Slot{});
+    }
+    void insert(const void* address, Vertex v) {
+        for (std::size_t i = slot(address);; i = (i + 1) & mask()) {
+            if (!slots_[i].address || slots_[i].address == address) {
+                slots_[i] = Slot{address, v};
+                return;
+            }
+        }
+    }
+    std::optional<Vertex> find(const void* address) const {
+        for (std::size_t i = slot(address);; i = (i + 1) & mask()) {
+            if (slots_[i].address == address) return slots_[i].vertex;
+            if (!slots_[i].address) return std::nullopt;
+        }
+    }
+
+private:
+    struct Slot {
+        const void* address = nullptr;
+        Vertex vertex = 0;
+    };
+    std::size_t mask() const { return slots_.size() - 1; }
+    std::size_t slot(const void* address) const {  // Fibonacci hashing: the top bits of address * 2^64/phi
+        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(address) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
+    }
+    std::vector<Slot> slots_;
+    unsigned bits_ = 0;
+};
 
 class GraphBuilder {
 public:
     explicit GraphBuilder(Graph& g) : g_(g), m_(g.model()) {}
 
     void build() {
+        std::size_t vertices = m_.accounts.size();
+        m_.for_each_scope([&](const Scope& s) { vertices += count_vertices(s); });
+        g_.reserve_vertices(vertices);
+        // Models have about three edges per vertex (a service of the reference architecture: 57
+        // edges, 20 vertices): growing the list edge by edge copied it ~20 times.
+        g_.reserve_edges(3 * vertices);
+        by_address_.reserve(vertices);
         for (const auto& [name, a] : m_.accounts)
             g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
         m_.for_each_scope([&](const Scope& s) { add_vertices(s); });
@@ -315,19 +404,68 @@ private:
     static std::string id(const std::string& scope, VertexKind k, const std::string& name) { return Graph::vertex_id(scope, k, name); }
 
     // Looked up once per edge: the id is built in one reused buffer, not a fresh string each time.
-    Vertex v(const std::string& scope, VertexKind k, const std::string& name) const {
+    // A nested resource's name is "<parent>/<nested>": given as two parts, it is joined there too.
+    Vertex v(std::string_view scope, VertexKind k, std::string_view name) const {
         Graph::vertex_id_into(key_, scope, k, name);
         return *g_.find(key_);
     }
+    Vertex v(std::string_view scope, VertexKind k, std::string_view name, std::string_view nested) const {
+        Graph::vertex_id_into(key_, scope, k, name);
+        key_.append(1, '/').append(nested);
+        return *g_.find(key_);
+    }
     Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
+
+    // How many vertices add_vertices(s) adds (for one allocation of them all).
+    static std::size_t count_vertices(const Scope& s) {
+        std::size_t n = s.security_groups.size() + s.vpc_endpoints.size() + s.certificates.size() + s.kms_keys.size() +
+                        s.secrets.size() + s.instances.size() + s.tables.size() + s.roles.size() + s.lambdas.size();
+        for (const auto& [_, vpc] : s.vpcs) n += 1 + vpc.internet_gateway + vpc.subnets.size() + vpc.route_tables.size();
+        for (const auto& [_, lb] : s.load_balancers) n += 1 + lb.listeners.size() + lb.target_groups.size();
+        for (const auto& [_, z] : s.hosted_zones) n += 1 + z.records.size();
+        for (const auto& [_, api] : s.apis) n += 1 + api.routes.size() + api.custom_domain.has_value();
+        return n;
+    }
 
     template <class T>
     Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
                std::string label = {}) {
         std::string vertex_id = id(s.name, k, name);
         Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
-        return g_.add_vertex(VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
+        const Vertex v = g_.add_vertex(VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
                                         Resource(std::in_place_type<const T*>, resource), std::move(identity)});
+        by_address_.insert(resource, v);
+        return v;
+    }
+
+    // The vertex of a resource of the model (added by add()).
+    template <class T>
+    Vertex of(const T& resource) const {
+        if (auto v = by_address_.find(&resource)) return *v;
+        throw std::logic_error("graph: a resource without a vertex");
+    }
+    // The vertex of the resource `name` of kind `k` in scope `s` (nested: "<parent>/<name>").
+    Vertex of(const Scope& s, VertexKind k, const std::string& name) const {
+        using K = VertexKind;
+        switch (k) {
+            case K::vpc: return of(s.vpcs.at(name));
+            case K::security_group: return of(s.security_groups.at(name));
+            case K::vpc_endpoint: return of(s.vpc_endpoints.at(name));
+            case K::certificate: return of(s.certificates.at(name));
+            case K::load_balancer: return of(s.load_balancers.at(name));
+            case K::kms_key: return of(s.kms_keys.at(name));
+            case K::secret: return of(s.secrets.at(name));
+            case K::table: return of(s.tables.at(name));
+            case K::role: return of(s.roles.at(name));
+            case K::lambda: return of(s.lambdas.at(name));
+            case K::rest_api: return of(s.apis.at(name));
+            default: return v(s.name, k, name);
+        }
+    }
+    // The vertex a resolved reference names: most name their own scope or the consumer's.
+    Vertex of(const Ref& r, VertexKind k, const Scope& from) const {
+        const Scope* scope = r.scope == from.name ? &from : m_.scope(r.scope);
+        return scope ? of(*scope, k, r.name) : v(r, k);
     }
 
     void add_vertices(const Scope& s) {
@@ -374,125 +512,126 @@ private:
         using K = VertexKind;
         using E = EdgeKind;
         const std::string& sc = s.name;
-        Vertex account = *g_.find("account/" + s.account);
+        Vertex account = *g_.find(key_.assign("account/").append(s.account));
         auto contain = [&](Vertex x) { edge(account, x, E::contains); };
-        auto subnet = [&](const std::string& vpc, const std::string& name) { return v(sc, K::subnet, vpc + "/" + name); };
+        auto ref = [&](const Ref& r, VertexKind k) { return of(r, k, s); };
         auto in_network = [&](Vertex x, const std::string& vpc, const std::vector<std::string>& subnets,
                               const std::vector<std::string>& groups) {
             if (vpc.empty()) return;
-            edge(x, v(sc, K::vpc, vpc), E::in_vpc);
-            for (const auto& sn : subnets) edge(x, subnet(vpc, sn), E::in_subnet);
-            for (const auto& sg : groups) edge(x, v(sc, K::security_group, sg), E::guarded_by);
+            const Vpc& in = s.vpcs.at(vpc);
+            edge(x, of(in), E::in_vpc);
+            for (const auto& sn : subnets) edge(x, of(in.subnets.at(sn)), E::in_subnet);
+            for (const auto& sg : groups) edge(x, of(s.security_groups.at(sg)), E::guarded_by);
         };
         for (const auto& [n, vpc] : s.vpcs) {
-            Vertex x = v(sc, K::vpc, n);
+            Vertex x = of(vpc);
             contain(x);
             if (vpc.internet_gateway) edge(x, v(sc, K::internet_gateway, n), E::contains);
             for (const auto& [rn, rt] : vpc.route_tables) {
-                Vertex r = v(sc, K::route_table, n + "/" + rn);
+                Vertex r = of(rt);
                 edge(x, r, E::contains);
                 for (const auto& route : rt.routes) {
                     if (route.target.kind == RouteTarget::Kind::internet_gateway) edge(r, v(sc, K::internet_gateway, n), E::routes_to);
-                    else edge(r, v(*route.target.vpc_endpoint, K::vpc_endpoint), E::routes_to);
+                    else edge(r, ref(*route.target.vpc_endpoint, K::vpc_endpoint), E::routes_to);
                 }
             }
             for (const auto& [sn, subnet_def] : vpc.subnets) {
-                Vertex sv = subnet(n, sn);
+                Vertex sv = of(subnet_def);
                 edge(x, sv, E::contains);
-                edge(sv, v(sc, K::route_table, n + "/" + subnet_def.route_table), E::uses_route_table);
+                edge(sv, of(vpc.route_tables.at(subnet_def.route_table)), E::uses_route_table);
             }
         }
         for (const auto& [n, sg] : s.security_groups) {
-            Vertex x = v(sc, K::security_group, n);
+            Vertex x = of(sg);
             contain(x);
-            edge(x, v(sc, K::vpc, sg.vpc), E::in_vpc);
+            edge(x, of(s.vpcs.at(sg.vpc)), E::in_vpc);
             for (const auto& r : sg.ingress)
-                if (r.peer.security_group) edge(x, v(*r.peer.security_group, K::security_group), E::admits_from);
+                if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::admits_from);
             for (const auto& r : sg.egress) {
-                if (r.peer.security_group) edge(x, v(*r.peer.security_group, K::security_group), E::sends_to);
-                if (r.peer.prefix_list) edge(x, v(*r.peer.prefix_list, K::vpc_endpoint), E::sends_to);
+                if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::sends_to);
+                if (r.peer.prefix_list) edge(x, ref(*r.peer.prefix_list, K::vpc_endpoint), E::sends_to);
             }
         }
         for (const auto& [n, e] : s.vpc_endpoints) {
-            Vertex x = v(sc, K::vpc_endpoint, n);
+            Vertex x = of(e);
             contain(x);
             in_network(x, e.vpc, e.subnets, e.security_groups);
             for (const auto& rt : e.route_tables) {
-                Vertex r = v(sc, K::route_table, e.vpc + "/" + rt);
+                Vertex r = of(s.vpcs.at(e.vpc).route_tables.at(rt));
                 edge(x, r, E::uses_route_table);
                 edge(r, x, E::routes_to);  // the gateway endpoint adds a prefix-list route
             }
         }
-        for (const auto& [n, c] : s.certificates) contain(v(sc, K::certificate, n));
+        for (const auto& [n, c] : s.certificates) contain(of(c));
         for (const auto& [n, lb] : s.load_balancers) {
-            Vertex x = v(sc, K::load_balancer, n);
+            Vertex x = of(lb);
             contain(x);
             in_network(x, lb.vpc, lb.subnets, lb.security_groups);
             for (const auto& [tn, tg] : lb.target_groups) {
-                Vertex t = v(sc, K::target_group, n + "/" + tn);
+                Vertex t = of(tg);
                 edge(x, t, E::contains);
-                edge(t, v(tg.vpc_endpoint, K::vpc_endpoint), E::forwards_to);
+                edge(t, ref(tg.vpc_endpoint, K::vpc_endpoint), E::forwards_to);
             }
             for (const auto& [ln, l] : lb.listeners) {
-                Vertex li = v(sc, K::listener, n + "/" + ln);
+                Vertex li = of(l);
                 edge(x, li, E::contains);
-                for (const auto& c : l.certificates) edge(li, v(c, K::certificate), E::presents);
-                edge(li, v(sc, K::target_group, n + "/" + l.default_forward), E::forwards_to);
-                for (const auto& rule : l.rules) edge(li, v(sc, K::target_group, n + "/" + rule.forward), E::forwards_to);
+                for (const auto& c : l.certificates) edge(li, ref(c, K::certificate), E::presents);
+                edge(li, of(lb.target_groups.at(l.default_forward)), E::forwards_to);
+                for (const auto& rule : l.rules) edge(li, of(lb.target_groups.at(rule.forward)), E::forwards_to);
             }
         }
         for (const auto& [n, z] : s.hosted_zones) {
-            Vertex x = v(sc, K::hosted_zone, n);
+            Vertex x = of(z);
             contain(x);
-            for (const auto& vpc : z.vpcs) edge(x, v(vpc, K::vpc), E::associated_with);
+            for (const auto& vpc : z.vpcs) edge(x, ref(vpc, K::vpc), E::associated_with);
             for (const auto& [rn, r] : z.records) {
-                Vertex rec = v(sc, K::alias_record, n + "/" + rn);
+                Vertex rec = of(r);
                 edge(x, rec, E::contains);
-                edge(rec, v(r.load_balancer, K::load_balancer), E::resolves_to);
+                edge(rec, ref(r.load_balancer, K::load_balancer), E::resolves_to);
                 // The record addresses every API custom domain of the same name (API Gateway
                 // picks the API by the Host header).
                 if (auto d = domains_by_name_.find(r.fqdn); d != domains_by_name_.end())
                     edge(rec, d->second, E::addresses);
             }
         }
-        for (const auto& [n, k] : s.kms_keys) contain(v(sc, K::kms_key, n));
+        for (const auto& [n, k] : s.kms_keys) contain(of(k));
         for (const auto& [n, sec] : s.secrets) {
-            Vertex x = v(sc, K::secret, n);
+            Vertex x = of(sec);
             contain(x);
-            if (sec.kms_key) edge(x, v(*sec.kms_key, K::kms_key), E::encrypted_by);
-            if (sec.value_vpc_endpoint_id) edge(x, v(*sec.value_vpc_endpoint_id, K::vpc_endpoint), E::holds_id_of);
+            if (sec.kms_key) edge(x, ref(*sec.kms_key, K::kms_key), E::encrypted_by);
+            if (sec.value_vpc_endpoint_id) edge(x, ref(*sec.value_vpc_endpoint_id, K::vpc_endpoint), E::holds_id_of);
         }
         for (const auto& [n, inst] : s.instances) {
-            Vertex x = v(sc, K::instance, n);
+            Vertex x = of(inst);
             contain(x);
             in_network(x, inst.vpc, {inst.subnet}, inst.security_groups);
         }
-        for (const auto& [n, t] : s.tables) contain(v(sc, K::table, n));
-        for (const auto& [n, r] : s.roles) contain(v(sc, K::role, n));
+        for (const auto& [n, t] : s.tables) contain(of(t));
+        for (const auto& [n, r] : s.roles) contain(of(r));
         for (const auto& [n, l] : s.lambdas) {
-            Vertex x = v(sc, K::lambda, n);
+            Vertex x = of(l);
             contain(x);
             in_network(x, l.vpc, l.subnets, l.security_groups);
-            edge(x, v(l.role, K::role), E::executes_as);
-            if (l.table) edge(x, v(*l.table, K::table), E::uses_table);
+            edge(x, ref(l.role, K::role), E::executes_as);
+            if (l.table) edge(x, ref(*l.table, K::table), E::uses_table);
             for (const auto& p : l.invoke_permissions)
-                if (p.source_api) edge(v(*p.source_api, K::rest_api), x, E::may_invoke);
+                if (p.source_api) edge(ref(*p.source_api, K::rest_api), x, E::may_invoke);
         }
         for (const auto& [n, api] : s.apis) {
-            Vertex x = v(sc, K::rest_api, n);
+            Vertex x = of(api);
             contain(x);
-            for (const auto& e : api.vpc_endpoints) edge(x, v(e, K::vpc_endpoint), E::bound_to);
-            if (api.endpoint_id_from) edge(x, v(*api.endpoint_id_from, K::secret), E::reads_secret);
+            for (const auto& e : api.vpc_endpoints) edge(x, ref(e, K::vpc_endpoint), E::bound_to);
+            if (api.endpoint_id_from) edge(x, ref(*api.endpoint_id_from, K::secret), E::reads_secret);
             for (const auto& [rk, r] : api.routes) {
-                Vertex rv = v(sc, K::api_route, n + "/" + rk);
+                Vertex rv = of(r);
                 edge(x, rv, E::contains);
-                edge(rv, v(r.lambda, K::lambda), E::integrates);
+                edge(rv, ref(r.lambda, K::lambda), E::integrates);
             }
             if (api.custom_domain) {
-                Vertex d = v(sc, K::custom_domain, n + "/domain");
+                Vertex d = of(*api.custom_domain);
                 edge(x, d, E::has_domain);
-                edge(d, v(api.custom_domain->certificate, K::certificate), E::presents);
-                for (const auto& e : api.custom_domain->access_vpc_endpoints) edge(d, v(e, K::vpc_endpoint), E::access_association);
+                edge(d, ref(api.custom_domain->certificate, K::certificate), E::presents);
+                for (const auto& e : api.custom_domain->access_vpc_endpoints) edge(d, ref(e, K::vpc_endpoint), E::access_association);
             }
         }
     }
@@ -500,6 +639,7 @@ private:
     Graph& g_;
     const Model& m_;
     std::map<std::string, Vertex> domains_by_name_;  // custom domains are unique by name
+    VertexByAddress by_address_;
     mutable std::string key_;                        // v()'s lookup buffer
 };
 

@@ -121,7 +121,9 @@ public:
         if (!diags_.empty()) fail();
 
         model_.file = source_.file();
-        model_.source = std::make_shared<SourceMap>(owned_, service_sources_);
+        // The map takes the services' sources: the loader has no use for them after this.
+        model_.source = std::make_shared<SourceMap>(owned_, std::move(service_sources_));
+        service_sources_.clear();
         model::check(model_, diags_);
         if (!diags_.empty()) fail();
         return std::move(model_);
@@ -129,10 +131,12 @@ public:
 
 private:
     [[noreturn]] void fail() {
-        SourceMap map(owned_, service_sources_);
+        // Once the model has its source map (the semantic checks), the service sources are in it.
+        const std::shared_ptr<const model::SourceLocator> map =
+            model_.source ? model_.source : std::make_shared<SourceMap>(owned_, service_sources_);
         std::vector<Diagnostic> out;
         for (auto& d : diags_.items()) {
-            Location at = map.locate(d.path);
+            Location at = map->locate(d.path);
             out.push_back(Diagnostic{std::move(at.file), std::move(at.path), at.position, std::move(d.message), std::move(d.hint)});
         }
         throw InputError(std::move(out));
@@ -223,10 +227,9 @@ private:
             ServiceSource src;
             src.pointer = path;
             src.raw = &raw;
-            json body = raw;
-            body.erase("account");
-            body.erase("template");
-            body.erase("parameters");
+            // The service's own members: all but the meta members (account, template, parameters).
+            auto is_meta = [](const std::string& k) { return k == "account" || k == "template" || k == "parameters"; };
+            json body;
             std::string template_name;
             if (auto it = raw.find("template"); it != raw.end()) {
                 if (!it->is_string()) {
@@ -259,7 +262,18 @@ private:
                 if (meta) return;
                 src.template_pointer = json_pointer::join("/templates", template_name);
                 src.template_raw = &t;
-                body = merge_patch(t, body);
+                // RFC 7386 merge patch of the service's own members over the template, member by
+                // member: the service itself is never copied first.
+                body = t;
+                for (const auto& [k, v] : raw.items()) {
+                    if (is_meta(k)) continue;
+                    if (v.is_null()) body.erase(k);
+                    else body[k].merge_patch(v);
+                }
+            } else {
+                body = json::object();
+                for (const auto& [k, v] : raw.items())
+                    if (!is_meta(k)) body[k] = v;
             }
             // Parameters: built-ins first, then the service's own.
             auto& params = src.params;
@@ -283,10 +297,10 @@ private:
                         params[k] = v;
                 }
             }
-            service_sources_.push_back(src);
+            service_sources_.push_back(std::move(src));
             json expanded;
             try {
-                expanded = expand_placeholders(std::move(body), params, path);
+                expanded = expand_placeholders(std::move(body), service_sources_.back().params, path);
             } catch (const InputError& e) {
                 diags_.add(e.diagnostics());
                 return;
@@ -305,9 +319,9 @@ private:
 
     // --- one scope ----------------------------------------------------------------
     void read_scope(const json& node, const std::string& path, Scope& scope) {
-        std::vector<std::string_view> keys{"account", "vpcs", "securityGroups", "vpcEndpoints", "certificates",
-                                           "loadBalancers", "hostedZones", "kmsKeys", "secrets", "instances",
-                                           "tables", "roles", "lambdas", "apis"};
+        static constexpr std::string_view keys[]{"account", "vpcs", "securityGroups", "vpcEndpoints", "certificates",
+                                                 "loadBalancers", "hostedZones", "kmsKeys", "secrets", "instances",
+                                                 "tables", "roles", "lambdas", "apis"};
         ObjectReader r(diags_, node, path, keys, scope.kind == ScopeKind::consumer ? "the consumer" : "a service");
         if (!r.ok()) return;
         scope.account = scope_account(r, scope.kind == ScopeKind::consumer ? AccountRole::consumer : AccountRole::service);
@@ -363,7 +377,7 @@ private:
 
     template <class T, class Read>
     void collection(const ObjectReader& r, std::string_view key, std::string_view what, std::map<std::string, T>& out,
-                    Read read, std::vector<std::string_view> fields, std::string_view one) {
+                    Read read, std::initializer_list<std::string_view> fields, std::string_view one) {
         r.each_member(key, false, what, [&](const std::string& name, const json& v, const std::string& path) {
             check_name(name, path);
             ObjectReader o(diags_, v, path, fields, one);

@@ -28,9 +28,11 @@ struct ServiceSource {
 
 class SourceMap final : public model::SourceLocator {
 public:
-    SourceMap(std::shared_ptr<const JsonSource> source, const std::vector<ServiceSource>& services)
-        : source_(std::move(source)) {
-        for (const auto& s : services) services_.emplace(s.pointer, s);
+    SourceMap(std::shared_ptr<const JsonSource> source, std::vector<ServiceSource> services) : source_(std::move(source)) {
+        for (auto& s : services) {
+            std::string pointer = s.pointer;
+            services_.emplace(std::move(pointer), std::move(s));
+        }
     }
 
     const std::string& file() const { return source_->file(); }

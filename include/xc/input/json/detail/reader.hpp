@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +42,11 @@ inline std::string describe(const json& v) {
 // the reading functions then return nullopt so the caller can carry on.
 class ObjectReader {
 public:
-    ObjectReader(Diagnostics& diags, const json& node, std::string path, std::vector<std::string_view> allowed,
+    // `allowed` is only read here (a list written at the call, or a table): nothing is copied.
+    ObjectReader(Diagnostics& diags, const json& node, std::string path, std::initializer_list<std::string_view> allowed,
+                 std::string_view what)
+        : ObjectReader(diags, node, std::move(path), std::span<const std::string_view>(allowed.begin(), allowed.size()), what) {}
+    ObjectReader(Diagnostics& diags, const json& node, std::string path, std::span<const std::string_view> allowed,
                  std::string_view what)
         : diags_(diags), node_(node), path_(std::move(path)) {
         if (!node_.is_object()) {
@@ -186,27 +192,29 @@ public:
 
     // Calls `f(name, value, path)` for each member of an object-valued member (a named
     // collection such as "subnets").
-    void each_member(std::string_view key, bool required, std::string_view what,
-                     const std::function<void(const std::string&, const json&, const std::string&)>& f) const {
+    template <class F>  // void(const std::string&, const json&, const std::string&)
+    void each_member(std::string_view key, bool required, std::string_view what, F&& f) const {
         const json* v = required ? require(key, std::string("an object of ") + std::string(what)) : get(key);
         if (!v) return;
         if (!v->is_object()) {
             diags_.error(path(key), "expected an object of " + std::string(what) + " by name, found " + describe(*v));
             return;
         }
-        for (const auto& [name, value] : v->items()) f(name, value, json_pointer::join(path(key), name));
+        const std::string collection = path(key);
+        for (const auto& [name, value] : v->items()) f(name, value, json_pointer::join(collection, name));
     }
 
     // Calls `f(index, value, path)` for each element of an array-valued member.
-    void each_element(std::string_view key, bool required, std::string_view what,
-                      const std::function<void(std::size_t, const json&, const std::string&)>& f) const {
+    template <class F>  // void(std::size_t, const json&, const std::string&)
+    void each_element(std::string_view key, bool required, std::string_view what, F&& f) const {
         const json* v = required ? require(key, std::string("an array of ") + std::string(what)) : get(key);
         if (!v) return;
         if (!v->is_array()) {
             diags_.error(path(key), "expected an array of " + std::string(what) + ", found " + describe(*v));
             return;
         }
-        for (std::size_t i = 0; i < v->size(); ++i) f(i, (*v)[i], json_pointer::join(path(key), i));
+        const std::string array = path(key);
+        for (std::size_t i = 0; i < v->size(); ++i) f(i, (*v)[i], json_pointer::join(array, i));
     }
 
 private:
