@@ -2,6 +2,8 @@
 include(CMakeFindDependencyMacro)
 find_dependency(Boost 1.74)                 # Boost.Graph is header-only
 find_dependency(nlohmann_json 3.11)
+# std::thread (xc emit writes large outputs from two threads).
+find_dependency(Threads)
 # Debian's Z3 ships pkg-config metadata but no CMake config.
 find_dependency(PkgConfig)
 if(NOT TARGET xc::z3)
