@@ -23,6 +23,7 @@
 #include <functional>
 #include <future>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -100,11 +101,18 @@ inline int run_emit(const EmitRequest& request) {
         if (t.name == request.target) target = &t;
     std::promise<bool> verdict;
     std::shared_future<bool> verified = verdict.get_future().share();
+    // The warning comes before anything the target says once it knows the verdict (e.g.
+    // CloudFormation's notes), as when the verdict came first.
+    std::once_flag warned;
+    auto warn_if_unverified = [&](bool v) {
+        if (!v) std::call_once(warned, [] { std::cerr << "xc emit: warning: emitting an unverified model (--allow-unverified)\n"; });
+    };
     // A refused model's target is not needed: asking for the verdict then ends its thread early.
     struct Refused {};
-    auto ask = [verified, &request]() -> bool {
+    auto ask = [verified, &request, &warn_if_unverified]() -> bool {
         const bool v = verified.get();
         if (!v && !request.allow_unverified) throw Refused{};
+        warn_if_unverified(v);
         return v;
     };
     // The finished files (never freed, as the graph: exit reclaims them faster), or why not.
@@ -134,7 +142,7 @@ inline int run_emit(const EmitRequest& request) {
         std::cerr << verify::to_text(run) << "xc emit: refusing to emit an unverified model (use --allow-unverified to emit anyway)\n";
         return run.exit_code();
     }
-    if (!verified.get()) std::cerr << "xc emit: warning: emitting an unverified model (--allow-unverified)\n";
+    warn_if_unverified(verified.get());
     if (emit_error) std::rethrow_exception(emit_error);
     if (!files) files = new emit::FileSet;
     emit::write_atomically(*files, request.out_dir);
