@@ -2,7 +2,8 @@
 include(CMakeFindDependencyMacro)
 find_dependency(Boost 1.74)                 # Boost.Graph is header-only
 find_dependency(nlohmann_json 3.11)
-find_dependency(Threads)                   # verify() proves on several threads
+# std::thread: verify() proves on several threads, xc emit writes large outputs from two.
+find_dependency(Threads)
 # Debian's Z3 ships pkg-config metadata but no CMake config.
 find_dependency(PkgConfig)
 if(NOT TARGET xc::z3)

@@ -1,13 +1,20 @@
-// xc_process_bench [--runs N] [--commands check,verify,emit] [SERVICES...]
-//   (default: 5 runs, every command; 10 100 1000 10000 services)
+// xc_process_bench [--runs N] [--commands check,verify,emit,re-emit] [--out-dir DIR] [SERVICES...]
+//   (default: 5 runs, every command; 10 100 1000 10000 services; outputs under /tmp)
 //
 // For each size and shape (bench/support/generated_models.hpp), writes the model to a file and
 // runs the `xc` command on it as users do, N times each: `xc check`, `xc verify` (report to
 // /dev/null) and `xc emit --target terraform --allow-unverified` (every tenth service of the
-// generated models is a violation; emit costs the same either way). Prints the median wall time,
-// the median CPU time (user + sys: the figure to trust when other work shares the cores), the
-// largest peak RSS of the runs, the load average, and how much time and peak RSS grew per 10x
-// step in services.
+// generated models is a violation; emit costs the same either way), in two columns:
+//  * `emit terraform`: each run into a fresh directory (what a first emit costs);
+//  * `re-emit terraform`: each run over the previous run's output (what CI's next emit costs;
+//    removing the replaced tree is part of the run, as it is for users); the first, untimed
+//    emit creates that output.
+// Outputs are removed only when every size is done, outside any timed run: on ext4, creating
+// files right after deleting many is slow (the allocator avoids inodes deleted in the last
+// seconds), which would charge one run for the previous run's clean-up. --out-dir puts them on
+// another file system (e.g. /dev/shm, /var/tmp). Prints the median wall time, the median CPU
+// time (user + sys: the figure to trust when other work shares the cores), the largest peak RSS
+// of the runs, the load average, and how much time and peak RSS grew per 10x step in services.
 #include "generated_models.hpp"
 
 #include <algorithm>
@@ -15,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -88,11 +96,13 @@ double load_average() {
     return one;
 }
 
-Figure measure(const std::string& self, const std::vector<std::string>& args, const std::string& result_file, int runs) {
+// `args(i)`: the command line of run i.
+template <class Args>
+Figure measure(const std::string& self, const Args& args, const std::string& result_file, int runs) {
     std::vector<double> times, cpu;
     Figure f;
     for (int i = 0; i < runs; ++i) {
-        Run r = run_process(self, args, result_file);
+        Run r = run_process(self, args(i), result_file);
         times.push_back(r.seconds);
         cpu.push_back(r.cpu_seconds);
         f.peak_mib = std::max(f.peak_mib, r.peak_mib);
@@ -113,32 +123,40 @@ int main(int argc, char** argv) {
     }
     const std::string self = "/proc/self/exe";
     int runs = 5;
-    std::string only = ",check,verify,emit,";  // the commands to run, by first word
+    std::string only = ",check,verify,emit,re-emit,";  // the commands to run, by first word
+    std::string out_parent = "/tmp";
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
         else if (a == "--commands" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
+        else if (a == "--out-dir" && i + 1 < argc) out_parent = argv[++i];
         else sizes.push_back(std::stoul(a));
     }
     if (sizes.empty()) sizes = {10, 100, 1000, 10000};
     const std::string dir = "/tmp/xc-process-bench-" + std::to_string(::getpid());
-    std::system(("mkdir -p " + dir).c_str());
+    const std::string outputs = out_parent + "/xc-process-bench-outputs-" + std::to_string(::getpid());
+    std::system(("mkdir -p " + dir + " " + outputs).c_str());
     const std::string xc = XC_CLI;
+    auto emit = [&xc](const std::string& m, const std::string& o) {
+        return std::vector<std::string>{xc, "emit", m, "--target", "terraform", "-o", o, "--allow-unverified"};
+    };
     struct Command {
         const char* name;
-        std::vector<std::string> (*args)(const std::string& xc, const std::string& model, const std::string& out);
+        // The command line of run `run` on `model`; `out` names this size's and shape's outputs.
+        std::function<std::vector<std::string>(const std::string& model, const std::string& out, int run)> args;
+        bool prepare = false;  // one untimed run first, with the same command line as run 0
     };
     const Command commands[] = {
-        {"check", [](const std::string& x, const std::string& m, const std::string&) { return std::vector<std::string>{x, "check", m}; }},
-        {"verify", [](const std::string& x, const std::string& m, const std::string&) { return std::vector<std::string>{x, "verify", m}; }},
-        {"emit terraform", [](const std::string& x, const std::string& m, const std::string& o) {
-             return std::vector<std::string>{x, "emit", m, "--target", "terraform", "-o", o, "--allow-unverified"};
-         }},
+        {"check", [&](const std::string& m, const std::string&, int) { return std::vector<std::string>{xc, "check", m}; }},
+        {"verify", [&](const std::string& m, const std::string&, int) { return std::vector<std::string>{xc, "verify", m}; }},
+        {"emit terraform", [&](const std::string& m, const std::string& o, int run) { return emit(m, o + "-fresh-" + std::to_string(run)); }},
+        {"re-emit terraform", [&](const std::string& m, const std::string& o, int) { return emit(m, o + "-again"); }, true},
     };
     std::printf("xc as a process, median of %d runs (wall; cpu = user + sys; peak RSS: the largest of them); growth: wall time and\n"
-                "peak RSS / those at the size 10x smaller; load: the 1-minute load average after the runs\n",
-                runs);
+                "peak RSS / those at the size 10x smaller; load: the 1-minute load average after the runs. emit: into a fresh\n"
+                "directory each run; re-emit: over the previous run's output; outputs in %s, removed after all runs\n",
+                runs, outputs.c_str());
     for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct}) {
         std::map<std::string, Figure> previous;  // command -> figure at the previous size
         std::size_t previous_size = 0;
@@ -150,7 +168,10 @@ int main(int argc, char** argv) {
                 const std::string_view name = c.name;
                 const std::string word(name.substr(0, name.find(' ')));
                 if (only.find("," + word + ",") == std::string::npos) continue;
-                Figure f = measure(self, c.args(xc, model, dir + "/out"), dir + "/run", runs);
+                const std::string out = outputs + "/" + xc::bench::to_string(shape) + "-" + std::to_string(n);
+                auto args = [&](int run) { return c.args(model, out, run); };
+                if (c.prepare) run_process(self, args(0), dir + "/run");
+                Figure f = measure(self, args, dir + "/run", runs);
                 std::string growth = "";
                 if (previous.count(c.name) && previous_size * 10 == n) {
                     char g[64];
@@ -158,7 +179,7 @@ int main(int argc, char** argv) {
                                   f.peak_mib / previous[c.name].peak_mib);
                     growth = g;
                 }
-                std::printf("%-8s %6zu services (%6.2f MB)  %-15s exit %d  %8.3f s  cpu %8.3f s  peak %7.1f MiB  load %4.1f%s\n",
+                std::printf("%-8s %6zu services (%6.2f MB)  %-17s exit %d  %8.3f s  cpu %8.3f s  peak %7.1f MiB  load %4.1f%s\n",
                             xc::bench::to_string(shape), n, static_cast<double>(text.size()) / 1e6, c.name, f.exit_code, f.median_s,
                             f.median_cpu_s, f.peak_mib, load_average(), growth.c_str());
                 std::fflush(stdout);
@@ -167,6 +188,6 @@ int main(int argc, char** argv) {
             previous_size = n;
         }
     }
-    std::system(("rm -rf " + dir).c_str());
+    std::system(("rm -rf " + dir + " " + outputs).c_str());
     return 0;
 }

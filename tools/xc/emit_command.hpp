@@ -2,6 +2,12 @@
 //
 // Targets are a table: adding one (e.g. cloudformation) is one entry — its name, its help line
 // and how it builds its FileSet.
+//
+// Verification and the lowering only read the graph, so they run side by side: the target is
+// built on a second thread while this one verifies (Z3 stays on the main thread and its stack),
+// and a target asks `verified()` only when it needs the answer — Terraform when every stack is
+// printed, to stamp or leave out the unverified-model warning. Nothing is written before the
+// verdict allows it, so a refused model leaves the output directory as it was.
 #pragma once
 
 #include "command_support.hpp"
@@ -13,10 +19,14 @@
 #include <xc/verify/report_format.hpp>
 #include <xc/xc.hpp>
 
+#include <exception>
 #include <functional>
+#include <future>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace xc::cli {
@@ -24,23 +34,22 @@ namespace xc::cli {
 struct EmitTarget {
     std::string_view name;
     std::string_view help;  // lines for `xc emit --help`, each indented to line up under the name
-    std::function<emit::FileSet(const model::Graph&, bool verified)> emit;
+    // `verified()` blocks until verification has finished.
+    std::function<emit::FileSet(const model::Graph&, const std::function<bool()>& verified)> emit;
 };
 
 inline const std::vector<EmitTarget>& emit_targets() {
     static const std::vector<EmitTarget> targets{
         {"terraform", "one root module per account, DIR/README.md gives the apply order",
-         [](const model::Graph& graph, bool verified) {
-             emit::TerraformOptions options;
-             options.unverified_warning = !verified;
-             return emit::emit_terraform(graph, options);
+         [](const model::Graph& graph, const std::function<bool()>& verified) {
+             return emit::emit_terraform(graph, {}, [&] { return !verified(); });
          }},
         {"cloudformation",
          "one template per account from the same lowering as terraform; DIR/README.md\n"
          "gives the deploy order and commands; notes (e.g. certificates to import) go to stderr",
-         [](const model::Graph& graph, bool verified) {
+         [](const model::Graph& graph, const std::function<bool()>& verified) {
              emit::CloudFormationOptions options;
-             options.unverified_warning = !verified;
+             options.unverified_warning = !verified();
              auto result = emit::emit_cloudformation(graph, options);
              for (const auto& note : result.notes) std::cerr << "xc emit: note: " << note << '\n';
              return std::move(result.files);
@@ -49,7 +58,7 @@ inline const std::vector<EmitTarget>& emit_targets() {
          "one standalone C++ CMake project per service; building it leaves\n"
          "DIR/<service>/dist/<function>.zip, where the Terraform roots look by default\n"
          "when emitted to a sibling directory (e.g. out/terraform and out/lambda)",
-         [](const model::Graph& graph, bool) { return emit::emit_lambda(graph); }},
+         [](const model::Graph& graph, const std::function<bool()>&) { return emit::emit_lambda(graph); }},
     };
     return targets;
 }
@@ -87,20 +96,57 @@ struct EmitRequest {
 // Emission refuses a model that is not verified: the deployment is what was proved.
 inline int run_emit(const EmitRequest& request) {
     const model::Graph& graph = load_graph(request.model_file);
-    auto report = verify::verify(graph);
-    const bool verified = report.exit_code() == 0;
-    if (!verified && !request.allow_unverified) {
+    const EmitTarget* target = nullptr;
+    for (const auto& t : emit_targets())
+        if (t.name == request.target) target = &t;
+    std::promise<bool> verdict;
+    std::shared_future<bool> verified = verdict.get_future().share();
+    // The warning comes before anything the target says once it knows the verdict (e.g.
+    // CloudFormation's notes), as when the verdict came first.
+    std::once_flag warned;
+    auto warn_if_unverified = [&](bool v) {
+        if (!v) std::call_once(warned, [] { std::cerr << "xc emit: warning: emitting an unverified model (--allow-unverified)\n"; });
+    };
+    // A refused model's target is not needed: asking for the verdict then ends its thread early.
+    struct Refused {};
+    auto ask = [verified, &request, &warn_if_unverified]() -> bool {
+        const bool v = verified.get();
+        if (!v && !request.allow_unverified) throw Refused{};
+        warn_if_unverified(v);
+        return v;
+    };
+    // The finished files (never freed, as the graph: exit reclaims them faster), or why not.
+    emit::FileSet* files = nullptr;
+    std::exception_ptr emit_error;
+    std::thread emitter([&] {
+        try {
+            if (target) files = new emit::FileSet(target->emit(graph, ask));
+        } catch (const Refused&) {
+        } catch (...) {
+            emit_error = std::current_exception();
+        }
+    });
+    verify::Report report;
+    try {
+        report = verify::verify(graph);
+        verdict.set_value(report.exit_code() == 0);
+    } catch (...) {
+        verdict.set_exception(std::current_exception());
+        emitter.join();
+        throw;  // verification's error comes first, as when it ran before the emitter
+    }
+    emitter.join();
+    if (!verified.get() && !request.allow_unverified) {
         verify::RunReport run;
         run.models.push_back(verify::locate(request.model_file, std::move(report), graph.model()));
         std::cerr << verify::to_text(run) << "xc emit: refusing to emit an unverified model (use --allow-unverified to emit anyway)\n";
         return run.exit_code();
     }
-    if (!verified) std::cerr << "xc emit: warning: emitting an unverified model (--allow-unverified)\n";
-    emit::FileSet files;
-    for (const auto& t : emit_targets())
-        if (t.name == request.target) files = t.emit(graph, verified);
-    emit::write_atomically(files, request.out_dir);
-    std::cout << "wrote " << files.size() << " files to " << request.out_dir << '\n';
+    warn_if_unverified(verified.get());
+    if (emit_error) std::rethrow_exception(emit_error);
+    if (!files) files = new emit::FileSet;
+    emit::write_atomically(*files, request.out_dir);
+    std::cout << "wrote " << files->size() << " files to " << request.out_dir << '\n';
     return 0;
 }
 

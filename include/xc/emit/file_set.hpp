@@ -46,15 +46,21 @@ namespace detail {
 // views it hands out stay valid when the arena is moved.
 class ByteArena {
 public:
-    std::string_view store(std::string_view bytes) {
-        if (bytes.empty()) return {};
-        if (blocks_.empty() || blocks_.back().size - blocks_.back().used < bytes.size()) grow(bytes.size());
+    std::string_view store(std::string_view bytes) { return store(bytes, 0); }
+    // The same, with `room` writable bytes reserved right before the stored ones (see room_before).
+    std::string_view store(std::string_view bytes, std::size_t room) {
+        if (bytes.empty() && room == 0) return {};
+        const std::size_t size = room + bytes.size();
+        if (blocks_.empty() || blocks_.back().size - blocks_.back().used < size) grow(size);
         Block& b = blocks_.back();
-        char* at = b.data.get() + b.used;
-        std::memcpy(at, bytes.data(), bytes.size());
-        b.used += bytes.size();
+        char* at = b.data.get() + b.used + room;
+        if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
+        b.used += size;
         return {at, bytes.size()};
     }
+    // The `room` bytes reserved before `stored` (a view store(bytes, room) returned). The
+    // arena's memory was never const: writing through this pointer is writing our own bytes.
+    static char* room_before(std::string_view stored, std::size_t room) { return const_cast<char*>(stored.data()) - room; }
 
 private:
     static constexpr std::size_t huge_page = std::size_t{2} << 20;
@@ -97,6 +103,39 @@ public:
         bool seed = false;
     };
 
+    // Text that files start with but that is chosen only after they are added: a printer can
+    // print while something else decides what the files' first lines say (e.g. a warning that
+    // the model is unverified, while verification runs beside the printing). Its bytes are
+    // reserved in front of each such file's bytes and written there by set_prefix: no file is
+    // copied or moved. Until every prefix is set, the files cannot be read.
+    struct Prefix {
+        std::size_t id;
+    };
+    // A prefix at most `capacity` bytes long.
+    Prefix reserve_prefix(std::size_t capacity) {
+        prefixes_.push_back(PendingPrefix{capacity, {}});
+        ++pending_;
+        return Prefix{prefixes_.size() - 1};
+    }
+    // A file holding `prefix`'s text (once set) followed by `body`.
+    void add(const std::string& path, Prefix prefix, std::string_view body, bool executable = false, bool seed = false) {
+        PendingPrefix& p = pending(prefix);
+        File& f = insert(path, bytes_.store(body, p.capacity), executable, seed);
+        p.files.push_back(&f);
+    }
+    void set_prefix(Prefix prefix, std::string_view text) {
+        PendingPrefix& p = pending(prefix);
+        if (text.size() > p.capacity) throw std::invalid_argument("a file prefix longer than reserved");
+        for (File* f : p.files) {
+            char* at = detail::ByteArena::room_before(f->content, text.size());
+            if (!text.empty()) std::memcpy(at, text.data(), text.size());
+            f->content = std::string_view(at, text.size() + f->content.size());
+        }
+        p.files = {};
+        p.capacity = set;
+        --pending_;
+    }
+
     FileSet() = default;
     FileSet(FileSet&&) noexcept = default;
     FileSet& operator=(FileSet&&) noexcept = default;
@@ -111,28 +150,48 @@ public:
     // output directory, and hold no control characters (the ownership marker lists them one
     // per line).
     void add(const std::string& path, std::string_view content, bool executable = false, bool seed = false) {
+        insert(path, bytes_.store(content), executable, seed);
+    }
+    // A seed file (File::seed).
+    void add_seed(const std::string& path, std::string_view content) { add(path, content, false, true); }
+    void merge(const FileSet& other, const std::string& prefix = {}) {
+        for (const auto& [p, f] : other.files()) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable, f.seed);
+    }
+
+    const std::map<std::string, File>& files() const {
+        if (pending_) throw std::logic_error("a FileSet read before every prefix of its files was set");
+        return files_;
+    }
+    std::string_view at(const std::string& path) const { return files().at(path).content; }
+    bool contains(const std::string& path) const { return files_.contains(path); }
+    std::size_t size() const { return files_.size(); }
+
+private:
+    static constexpr std::size_t set = ~std::size_t{0};
+    struct PendingPrefix {
+        std::size_t capacity;  // `set` once set
+        std::vector<File*> files;
+    };
+    PendingPrefix& pending(Prefix p) {
+        if (p.id >= prefixes_.size() || prefixes_[p.id].capacity == set) throw std::invalid_argument("a file prefix not reserved, or already set");
+        return prefixes_[p.id];
+    }
+
+    File& insert(const std::string& path, std::string_view stored, bool executable, bool seed) {
         if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos)
             throw std::invalid_argument("emitted path must be relative and stay inside the output directory: " + path);
         if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
             throw std::invalid_argument("emitted path holds a control character: " + path);
         auto [it, added] = files_.try_emplace(path);
         if (!added) throw std::invalid_argument("file emitted twice: " + path);
-        it->second = File{bytes_.store(content), executable, seed};
-    }
-    // A seed file (File::seed).
-    void add_seed(const std::string& path, std::string_view content) { add(path, content, false, true); }
-    void merge(const FileSet& other, const std::string& prefix = {}) {
-        for (const auto& [p, f] : other.files_) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable, f.seed);
+        it->second = File{stored, executable, seed};
+        return it->second;
     }
 
-    const std::map<std::string, File>& files() const { return files_; }
-    std::string_view at(const std::string& path) const { return files_.at(path).content; }
-    bool contains(const std::string& path) const { return files_.contains(path); }
-    std::size_t size() const { return files_.size(); }
-
-private:
     detail::ByteArena bytes_;
     std::map<std::string, File> files_;
+    std::vector<PendingPrefix> prefixes_;
+    std::size_t pending_ = 0;
 };
 
 // Write `files` as the output directory `dir`, all-or-nothing and in one atomic step. xc owns

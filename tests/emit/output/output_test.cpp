@@ -484,6 +484,125 @@ TEST(FileSetStorage, BytesSurviveBlocksCopiesAndMoves) {
     EXPECT_EQ(files.at("unrelated.tf"), std::string(3u << 20, 'u'));
 }
 
+// A prefix chosen after its files were added: written in front of each, in place; the set
+// cannot be read (or copied) before every prefix is set.
+TEST(FileSetStorage, PrefixesChosenLaterAreWrittenInFrontOfTheirFiles) {
+    FileSet files;
+    const FileSet::Prefix head = files.reserve_prefix(12), none = files.reserve_prefix(5);
+    files.add("a.tf", head, "body a\n");
+    files.add("plain.tf", "plain\n");
+    files.add("big.tf", head, std::string(3u << 20, 'b'));  // in a block of its own
+    files.add("empty.tf", head, "");
+    files.add("lock.hcl", none, "lock\n", false, true);
+    EXPECT_THROW(files.files(), std::logic_error);
+    EXPECT_THROW(FileSet{files}, std::logic_error);
+    EXPECT_THROW(files.set_prefix(head, "thirteen byte"), std::invalid_argument);  // longer than reserved
+    files.set_prefix(head, "# head\n");
+    EXPECT_THROW(files.files(), std::logic_error);  // `none` is still pending
+    files.set_prefix(none, "");
+    EXPECT_THROW(files.set_prefix(none, ""), std::invalid_argument);  // set once
+    EXPECT_EQ(files.at("a.tf"), "# head\nbody a\n");
+    EXPECT_EQ(files.at("plain.tf"), "plain\n");
+    EXPECT_EQ(files.at("big.tf"), "# head\n" + std::string(3u << 20, 'b'));
+    EXPECT_EQ(files.at("empty.tf"), "# head\n");
+    EXPECT_EQ(files.at("lock.hcl"), "lock\n");
+    EXPECT_TRUE(files.files().at("lock.hcl").seed);
+    const FileSet copy = files;
+    EXPECT_EQ(copy.at("a.tf"), "# head\nbody a\n");
+}
+
+// Enough files to be written by two threads (detail::parallel_write_threshold), in many
+// directories; `changed` alters every file whose number is a multiple of it.
+FileSet many_files(int changed = 0) {
+    FileSet f;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string content = "file " + std::to_string(i) + (changed && i % changed == 0 ? " changed\n" : "\n");
+        f.add("stack" + std::to_string(i / 10) + "/f" + std::to_string(i % 10) + ".tf", content, i % 7 == 0);
+    }
+    return f;
+}
+
+ino_t inode(const fs::path& p) {
+    struct stat st {};
+    return lstat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+nlink_t links(const fs::path& p) {
+    struct stat st {};
+    return lstat(p.c_str(), &st) == 0 ? st.st_nlink : 0;
+}
+
+TEST(WriteAtomically, ALargeOutputIsWrittenCompletely) {
+    TempDir tmp;
+    const FileSet files = many_files();
+    write_atomically(files, tmp / "out");
+    TempDir other;
+    for (const auto& [path, file] : files.files()) write_file(other / "out" / path, std::string(file.content));
+    auto expected = snapshot(other / "out");
+    for (auto& [path, what] : expected)  // write_file leaves the umask's mode; xc sets 0755 / 0644
+        if (path.size() > 3 && path.ends_with(".tf"))
+            what = what.substr(0, what.rfind('|') + 1) + std::to_string(files.files().at(path).executable ? 0755 : 0644);
+    auto written = snapshot(tmp / "out");
+    written.erase(".xc-output");
+    EXPECT_EQ(written, expected);
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
+// Re-emitting over an earlier output takes the unchanged files over by hard links (same inode,
+// one link once the old tree is gone) and writes the changed ones; the result is the same
+// tree a fresh write gives, and the user's files are kept.
+TEST(OutputOwnership, ReEmittingTakesOverUnchangedFilesAndWritesChangedOnes) {
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    write_atomically(many_files(), out);
+    write_file(out / "stack5/my_override.tf", "# mine\n");
+    const ino_t unchanged = inode(out / "stack0/f1.tf"), changed = inode(out / "stack0/f0.tf"), mine = inode(out / "stack5/my_override.tf");
+    // A file the user made writable by everyone, and one they linked elsewhere: neither is taken
+    // over (the new output has 0644 files, and must not share an inode with the user's link).
+    fs::permissions(out / "stack1/f1.tf", fs::perms::all);
+    ASSERT_EQ(link((out / "stack2/f1.tf").c_str(), (tmp / "my-link.tf").c_str()), 0);
+    const ino_t chmodded = inode(out / "stack1/f1.tf"), linked = inode(out / "stack2/f1.tf");
+    write_atomically(many_files(3), out);
+    EXPECT_EQ(inode(out / "stack0/f1.tf"), unchanged);
+    EXPECT_EQ(links(out / "stack0/f1.tf"), 1u);
+    EXPECT_NE(inode(out / "stack0/f0.tf"), changed);
+    EXPECT_EQ(read_file(out / "stack0/f0.tf"), "file 0 changed\n");
+    EXPECT_NE(inode(out / "stack1/f1.tf"), chmodded);
+    EXPECT_NE(inode(out / "stack2/f1.tf"), linked);
+    EXPECT_EQ(links(tmp / "my-link.tf"), 1u);
+    EXPECT_EQ(inode(out / "stack5/my_override.tf"), mine);
+    TempDir fresh;
+    write_atomically(many_files(3), fresh / "out");
+    auto got = snapshot(out);
+    EXPECT_EQ(got["stack5/my_override.tf"], "# mine\n|" + std::to_string(static_cast<unsigned>(fs::status(out / "stack5/my_override.tf").permissions())));
+    got.erase("stack5/my_override.tf");
+    EXPECT_EQ(got, snapshot(fresh / "out"));
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
+// A write failing in the second writer's half (the last file does not fit) leaves the old
+// output as it was, whole, and no temporaries.
+TEST(WriteAtomically, DiskFullInALargeOutputLeavesTheOldOutputAlone) {
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    write_atomically(many_files(), out);
+    const auto before = snapshot(tmp.path());
+    FileSet bigger = many_files(2);
+    bigger.add("zz/too-big.tf", std::string(100000, 'z'));  // the last file; the marker (~50 KB) fits
+    int code = with_file_size_limit(65536, [&] {
+        try {
+            write_atomically(bigger, out);
+            return 1;
+        } catch (const OutputError&) {
+            return 0;
+        } catch (...) {
+            return 2;
+        }
+    });
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(snapshot(tmp.path()), before);
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
 // --- the CLI -------------------------------------------------------------------------------------
 
 #ifdef XC_CLI_PATH

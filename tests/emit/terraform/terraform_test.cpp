@@ -226,6 +226,29 @@ TEST(TerraformEmit, UnverifiedWarningIsStampedIntoEveryFile) {
         EXPECT_EQ(file.content.find("--allow-unverified"), std::string::npos) << path;
 }
 
+// xc emit verifies while it prints: the warning is decided by a function asked once, after
+// every stack is printed, and gives the same bytes as the option known up front.
+TEST(TerraformEmit, TheWarningDecidedAfterPrintingGivesTheSameFiles) {
+    const auto graph = graph_of_file(test::source_dir() / "models/cross-account-microservices.json");
+    for (bool warn : {false, true}) {
+        TerraformOptions o;
+        o.unverified_warning = warn;
+        const FileSet known = xc::emit::emit_terraform(graph, o);
+        int asked = 0;
+        const FileSet later = xc::emit::emit_terraform(graph, {}, [&] {
+            ++asked;
+            return warn;
+        });
+        EXPECT_EQ(asked, 1);
+        ASSERT_EQ(later.size(), known.size());
+        for (const auto& [path, file] : known.files()) {
+            ASSERT_TRUE(later.contains(path)) << path;
+            EXPECT_EQ(later.at(path), file.content) << path;
+            EXPECT_EQ(later.files().at(path).seed, file.seed) << path;
+        }
+    }
+}
+
 TEST(TerraformEscape, EscapesEveryCharacterThatCouldEndTheStringOrStartAnExpression) {
     using xc::emit::terraform::escape;
     EXPECT_EQ(escape("plain"), "plain");

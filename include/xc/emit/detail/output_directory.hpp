@@ -22,16 +22,19 @@
 #include <xc/detail/file_kind.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <dirent.h>
@@ -51,6 +54,8 @@ public:
 inline constexpr std::string_view output_marker = ".xc-output";
 inline constexpr std::string_view staging_infix = ".xc-tmp-";
 inline constexpr std::string_view old_infix = ".xc-old-";
+// From how many files an output is written by two threads.
+inline constexpr std::size_t parallel_write_threshold = 2000;
 
 // The marker's text: a comment saying what it is, then one owned path per line.
 template <class Files>
@@ -94,11 +99,35 @@ inline bool read_whole(const std::filesystem::path& file, std::string& out) {
     }
 }
 
+// Whether files created with a mode get exactly that mode here, or the umask (or a default
+// ACL) takes bits away and an explicit chmod must follow: found out on the first file of each
+// mode, by one fstat, and then known for the rest of the run (one syscall fewer per file).
+class ExactModes {
+public:
+    bool needs_chmod(int fd, mode_t mode) {
+        std::atomic<int>& known = mode == 0644 ? r_ : mode == 0755 ? x_ : other_;
+        int k = known.load(std::memory_order_relaxed);
+        if (k == unknown && &known != &other_) {
+            struct stat st {};
+            k = ::fstat(fd, &st) == 0 && (st.st_mode & 07777) == mode ? exact : altered;
+            known.store(k, std::memory_order_relaxed);
+        }
+        return k != exact;
+    }
+
+private:
+    enum { unknown, exact, altered };
+    std::atomic<int> r_{unknown}, x_{unknown}, other_{altered};
+};
+
 // Writes `bytes` to the new file `name`, relative to the directory `dir` (an open descriptor;
 // `shown` is the path errors name). Relative to a directory descriptor, so that each of the
-// ~100,000 files of a large output does not resolve the whole absolute path again.
-inline void write_whole_at(int dir, const char* name, const std::filesystem::path& shown, std::string_view bytes, mode_t mode) {
-    int fd = ::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+// ~100,000 files of a large output does not resolve the whole absolute path again. Created
+// with its final mode in a directory only this process can enter (the staging directory is
+// 0700 until the exchange): `modes` says whether a chmod must follow (null: always).
+inline void write_whole_at(int dir, const char* name, const std::filesystem::path& shown, std::string_view bytes, mode_t mode,
+                           ExactModes* modes = nullptr) {
+    int fd = ::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, modes ? mode : 0600);
     if (fd < 0) throw OutputDirectoryError("cannot create " + shown.string() + ": " + errno_text(errno));
     for (std::size_t done = 0; done < bytes.size();) {
         ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -111,8 +140,33 @@ inline void write_whole_at(int dir, const char* name, const std::filesystem::pat
         done += static_cast<std::size_t>(n);
     }
     // An explicit mode, not the umask's: the emitted tree is the same on every machine.
-    if (::fchmod(fd, mode) != 0 || ::close(fd) != 0)
+    if (((!modes || modes->needs_chmod(fd, mode)) && ::fchmod(fd, mode) != 0) || ::close(fd) != 0)
         throw OutputDirectoryError("cannot write " + shown.string() + ": " + errno_text(errno));
+}
+
+// Whether the regular file `name` in the directory `dir` holds exactly `bytes`, has `mode`, is
+// this user's and has no other link: an earlier output's file that the new one can take over
+// unchanged (replace_output_directory). `buffer` is scratch space, reused between calls.
+inline bool same_file_at(int dir, const char* name, std::string_view bytes, mode_t mode, std::string& buffer) {
+    int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == mode && st.st_nlink == 1 &&
+                st.st_uid == ::geteuid() && static_cast<std::size_t>(st.st_size) == bytes.size();
+    if (same) {
+        buffer.resize(bytes.size() + 1);  // one byte more: a file that grew meanwhile reads longer
+        std::size_t done = 0;
+        for (;;) {
+            ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+            if (done == buffer.size()) break;
+        }
+        same = done == bytes.size() && std::memcmp(buffer.data(), bytes.data(), bytes.size()) == 0;
+    }
+    ::close(fd);
+    return same;
 }
 
 inline void write_whole(const std::filesystem::path& file, std::string_view bytes, mode_t mode) {
@@ -459,12 +513,59 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
             if (errno == EEXIST && ::fstatat(root.get(), d.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) continue;
             throw OutputDirectoryError("cannot create directory " + (staging / d).string() + ": " + errno_text(errno));
         }
-        for (const auto& [path, file] : files) {
-            struct stat st {};
-            if (file.seed && (::fstatat(root.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR)))
-                continue;  // the deployer's, carried over
-            write_whole_at(root.get(), path.c_str(), staging / path, file.content, file.executable ? 0755 : 0644);
+        // An earlier output's file whose bytes (and mode) are unchanged is hard-linked into the new
+        // tree instead of written again: no new inode or data blocks (on ext4 a new inode near
+        // many recently deleted ones is costly: it searches for one not deleted in the last
+        // seconds), and removing the old tree then frees nothing that is still in use. The link
+        // shares the inode with the old tree only until the old tree is removed, right after the
+        // exchange below (or by the next run, if this one is killed in between); both trees are
+        // xc's own files, under the parent's lock, and same_file_at takes only a file with no
+        // other link, so nothing of the user's comes to share it (their files are carried over
+        // by links already, CarryOver).
+        const DirectoryFd old_root(existing.exists ? ::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1);
+        ExactModes modes;
+        std::atomic<bool> failed{false};
+        std::vector<const typename Files::value_type*> order;
+        order.reserve(files.size());
+        for (const auto& entry : files) order.push_back(&entry);
+        auto write_range = [&](std::size_t from, std::size_t to) {
+            std::string buffer;
+            for (std::size_t i = from; i < to && !failed.load(std::memory_order_relaxed); ++i) {
+                const auto& [path, file] = *order[i];
+                struct stat st {};
+                if (file.seed && (::fstatat(root.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR)))
+                    continue;  // the deployer's, carried over
+                const mode_t mode = file.executable ? 0755 : 0644;
+                if (old_root.get() >= 0 && !file.seed && existing.owned.contains(path) &&
+                    same_file_at(old_root.get(), path.c_str(), file.content, mode, buffer) &&
+                    ::linkat(old_root.get(), path.c_str(), root.get(), path.c_str(), 0) == 0)
+                    continue;  // else (links refused, too many links, ...) written anew
+                write_whole_at(root.get(), path.c_str(), staging / path, file.content, mode, &modes);
+            }
+        };
+        // Two writers over halves of the (path-ordered) files: creating files is mostly kernel
+        // time, and the halves fall into different directories. The first error stops both.
+        const std::size_t half = order.size() >= parallel_write_threshold ? order.size() / 2 : order.size();
+        std::exception_ptr second_error;
+        std::thread second;
+        if (half < order.size())
+            second = std::thread([&] {
+                try {
+                    write_range(half, order.size());
+                } catch (...) {
+                    second_error = std::current_exception();
+                    failed = true;
+                }
+            });
+        try {
+            write_range(0, half);
+        } catch (...) {
+            failed = true;
+            if (second.joinable()) second.join();
+            throw;
         }
+        if (second.joinable()) second.join();
+        if (second_error) std::rethrow_exception(second_error);
         if (::chmod(staging.c_str(), existing.mode) != 0)
             throw OutputDirectoryError("cannot set the mode of " + staging.string() + ": " + errno_text(errno));
         const fs::path old = swap_into_place(staging, target, existing.exists);
