@@ -4,7 +4,7 @@
 // and how it builds its FileSet.
 //
 // Verification and the lowering only read the graph, so they run side by side: the target is
-// built on a second thread while this one verifies (Z3 stays on the main thread and its stack),
+// built on a second thread while this one verifies (on threads of its own: verify.hpp),
 // and a target asks `verified()` only when it needs the answer — Terraform when every stack is
 // printed, to stamp or leave out the unverified-model warning. Nothing is written before the
 // verdict allows it, so a refused model leaves the output directory as it was.
