@@ -170,6 +170,25 @@ int with_file_size_limit(std::size_t max_bytes, F f) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// Writing `files` to `out` on a disk that takes no file past `max_bytes` fails with an
+// OutputError and leaves `parent` (the output's) exactly as it was, with no temporaries.
+void expect_a_full_disk_changes_nothing(const fs::path& parent, const fs::path& out, const FileSet& files, std::size_t max_bytes) {
+    const auto before = snapshot(parent);
+    int code = with_file_size_limit(max_bytes, [&] {
+        try {
+            write_atomically(files, out);
+            return 1;  // must not succeed
+        } catch (const OutputError&) {
+            return 0;
+        } catch (...) {
+            return 2;
+        }
+    });
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(snapshot(parent), before);
+    EXPECT_TRUE(leftovers(parent).empty());
+}
+
 // --- library ---------------------------------------------------------------------------------
 
 TEST(WriteAtomically, IntoAFreshDirectory) {
@@ -222,21 +241,8 @@ TEST(WriteAtomically, DiskFullHalfwayLeavesTheOldOutputAlone) {
     TempDir tmp;
     const fs::path out = tmp / "out";
     write_old_output(out);
-    const auto before = snapshot(tmp.path());
     // The first files fit, modules/api/api.tf does not: the failure is in the middle.
-    int code = with_file_size_limit(4096, [&] {
-        try {
-            write_atomically(new_files(), out);
-            return 1;  // must not succeed
-        } catch (const OutputError&) {
-            return 0;
-        } catch (...) {
-            return 2;
-        }
-    });
-    EXPECT_EQ(code, 0);
-    EXPECT_EQ(snapshot(tmp.path()), before);
-    EXPECT_TRUE(leftovers(tmp.path()).empty());
+    expect_a_full_disk_changes_nothing(tmp.path(), out, new_files(), 4096);
 }
 
 TEST(WriteAtomically, AFileWhereADirectoryMustBeCreated) {
@@ -585,22 +591,9 @@ TEST(WriteAtomically, DiskFullInALargeOutputLeavesTheOldOutputAlone) {
     TempDir tmp;
     const fs::path out = tmp / "out";
     write_atomically(many_files(), out);
-    const auto before = snapshot(tmp.path());
     FileSet bigger = many_files(2);
     bigger.add("zz/too-big.tf", std::string(100000, 'z'));  // the last file; the marker (~50 KB) fits
-    int code = with_file_size_limit(65536, [&] {
-        try {
-            write_atomically(bigger, out);
-            return 1;
-        } catch (const OutputError&) {
-            return 0;
-        } catch (...) {
-            return 2;
-        }
-    });
-    EXPECT_EQ(code, 0);
-    EXPECT_EQ(snapshot(tmp.path()), before);
-    EXPECT_TRUE(leftovers(tmp.path()).empty());
+    expect_a_full_disk_changes_nothing(tmp.path(), out, bigger, 65536);
 }
 
 // --- the CLI -------------------------------------------------------------------------------------
