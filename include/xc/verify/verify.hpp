@@ -21,6 +21,7 @@
 #include <functional>
 #include <iterator>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -36,7 +37,7 @@ using Progress = std::function<void(std::size_t, std::size_t)>;
 // never shares one: the report is the same whatever the number of threads. A stamped shape is
 // solved once per chunk. A shared secret or key is one large query (its policies name every
 // account of its sharing group): each is a chunk of its own, so that they too spread over the
-// threads (a context costs ~1.5 ms, such a query tens).
+// threads (a context costs ~1.5 ms, such a query several).
 inline constexpr std::size_t subjects_per_chunk(SubjectKind kind) {
     return kind == SubjectKind::shared_secret || kind == SubjectKind::shared_key ? 1 : 512;
 }
@@ -65,7 +66,11 @@ inline void run_parallel(std::size_t n, unsigned jobs, const std::function<void(
         }
     };
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    try {
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+        // No more threads to be had: those started and this one do the work.
+    }
     worker();
     for (auto& t : pool) t.join();
     if (failed) std::rethrow_exception(failed);
