@@ -39,10 +39,8 @@ inline const std::vector<std::string>& verify_formats() {
 
 inline std::set<std::string> checked_properties(const verify::VerifyOptions& options) {
     std::set<std::string> ids;
-    for (const auto& p : verify::properties) {
-        std::string id(p.id);
-        if ((options.only.empty() || options.only.contains(id)) && !options.skip.contains(id)) ids.insert(id);
-    }
+    for (const auto& p : verify::properties)
+        if (verify::enabled(options, p.id)) ids.insert(std::string(p.id));
     return ids;
 }
 

@@ -134,9 +134,9 @@ inline bool resource_matches(const ResourceSpec& spec, std::string_view resource
 
 inline PrincipalMatch principal_matches(const PrincipalSpec& spec, const std::optional<RequestPrincipal>& caller) {
     PrincipalMatch best = PrincipalMatch::None;
-    const std::optional<CallerFacts> facts = caller ? std::optional<CallerFacts>(std::in_place, *caller) : std::nullopt;
+    const CallerFacts facts(caller);
     for (const auto& e : spec.entries) {
-        PrincipalMatch m = match_principal_entry(e, caller ? &*caller : nullptr, facts ? &*facts : nullptr);
+        PrincipalMatch m = match_principal_entry(e, facts);
         if (m == PrincipalMatch::Direct) {
             best = m;
             break;

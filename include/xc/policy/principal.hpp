@@ -100,41 +100,41 @@ inline std::optional<std::pair<std::string_view, std::string_view>> role_of(std:
 // (a secret shared with 500 accounts names 500 ARNs; splitting the caller's ARN per entry was
 // most of a concrete decision).
 struct CallerFacts {
-    std::string_view account;                                                // AWS principals only
+    const RequestPrincipal* caller = nullptr;                                   // null: anonymous
+    std::string_view account;                                                   // AWS principals only
     std::optional<std::pair<std::string_view, std::string_view>> role_session;  // (account, role name) of an assumed-role session
-    explicit CallerFacts(const RequestPrincipal& caller)
-        : account(caller.account_view()), role_session(caller.type == PrincipalType::AWS ? detail::assumed_role_of(caller.id) : std::nullopt) {}
+    explicit CallerFacts(const std::optional<RequestPrincipal>& c) {
+        if (!c) return;
+        caller = &*c;
+        account = c->account_view();
+        if (c->type == PrincipalType::AWS) role_session = detail::assumed_role_of(c->id);
+    }
 };
 
-// Does one policy principal entry select the caller? `caller` empty = anonymous; `facts` are the caller's.
-inline PrincipalMatch match_principal_entry(const PrincipalEntry& entry, const RequestPrincipal* caller, const CallerFacts* facts) {
+// Does one policy principal entry select the caller?
+inline PrincipalMatch match_principal_entry(const PrincipalEntry& entry, const CallerFacts& facts) {
     if (entry.form == PrincipalEntry::Form::Wildcard) return PrincipalMatch::Direct;
+    const RequestPrincipal* caller = facts.caller;
     if (!caller) return PrincipalMatch::None;  // anonymous: only "*" selects it
     if (entry.type != caller->type) return PrincipalMatch::None;
     switch (entry.form) {
         case PrincipalEntry::Form::Account:
-            return facts->account == entry.account ? PrincipalMatch::Account : PrincipalMatch::None;
+            return facts.account == entry.account ? PrincipalMatch::Account : PrincipalMatch::None;
         case PrincipalEntry::Form::Arn: {
             if (entry.value == caller->id) return PrincipalMatch::Direct;
-            if (!facts->role_session) return PrincipalMatch::None;
+            if (!facts.role_session) return PrincipalMatch::None;
             // A role ARN ends with "/<role name>" (a path may come before): only such an entry needs splitting.
-            const std::string_view name = facts->role_session->second;
+            const std::string_view name = facts.role_session->second;
             const std::string_view v = entry.value;
             if (v.size() <= name.size() || !v.ends_with(name) || v[v.size() - name.size() - 1] != '/') return PrincipalMatch::None;
             auto role = detail::role_of(v);
-            return role && *role == *facts->role_session ? PrincipalMatch::Direct : PrincipalMatch::None;
+            return role && *role == *facts.role_session ? PrincipalMatch::Direct : PrincipalMatch::None;
         }
         case PrincipalEntry::Form::Name:
             return entry.value == caller->id ? PrincipalMatch::Direct : PrincipalMatch::None;
         case PrincipalEntry::Form::Wildcard: break;
     }
     return PrincipalMatch::None;
-}
-
-inline PrincipalMatch match_principal_entry(const PrincipalEntry& entry, const std::optional<RequestPrincipal>& caller) {
-    if (!caller) return match_principal_entry(entry, nullptr, nullptr);
-    const CallerFacts facts(*caller);
-    return match_principal_entry(entry, &*caller, &facts);
 }
 
 }  // namespace xc::policy

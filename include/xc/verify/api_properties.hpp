@@ -202,12 +202,11 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         // The witness of an API with the same key, moved to this API (its account and id in the
         // request's ARN; the key leaves out nothing else the request depends on), if the concrete
         // evaluator confirms it here and it is a request AWS makes on this path.
-        const std::string arn_prefix = "arn:" + target.partition + ":execute-api:" + target.region + ":";
         if (const auto* known = checker.known_witness(key)) {
             policy::Request moved = known->request;
             const auto parts = policy::split_arn(known->request.resource);
             if (parts && parts->resource.starts_with(known->subject)) {
-                moved.resource = arn_prefix + target.account + ":" + resource + std::string(parts->resource.substr(known->subject.size()));
+                moved.resource = "arn:" + target.partition + ":execute-api:" + target.region + ":" + target.account + ":" + resource + std::string(parts->resource.substr(known->subject.size()));
                 moved.resource_account = target.account;
                 if (allowed_elsewhere(moved) && context_violations(moved.context, gate.path, gate.known).empty()) {
                     violated(moved);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace xc::verify {
 
@@ -31,6 +32,12 @@ struct VerifyOptions {
     unsigned jobs = 0;
 };
 
+// Whether `options` ask for the check `id` (--properties/--checks, --skip).
+inline bool enabled(const VerifyOptions& options, std::string_view id) {
+    const std::string key(id);
+    return (options.only.empty() || options.only.contains(key)) && !options.skip.contains(key);
+}
+
 // What a run of checks shares, whatever it checks (verify's properties, diff's comparisons):
 // which checks are enabled, one Z3 context, and the time each check and the whole run may take.
 class CheckRun {
@@ -44,10 +51,7 @@ public:
     const VerifyOptions& options() const { return in_effect_; }
     SolverContext& z3() { return ctx_; }
 
-    bool enabled(std::string_view property) const {
-        std::string id(property);
-        return (options_.only.empty() || options_.only.contains(id)) && !options_.skip.contains(id);
-    }
+    bool enabled(std::string_view property) const { return verify::enabled(options_, property); }
 
     const Deadline& run_deadline() const { return run_deadline_; }
     // Start a check (one property on one subject): its deadline is the query timeout from now,

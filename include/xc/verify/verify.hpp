@@ -92,6 +92,12 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
     Report report;
     std::mutex progress_mutex;
     for (auto kind : subject_kinds) {
+        // A kind none of whose checks is enabled costs nothing (not a Z3 context per chunk).
+        const bool checked = std::any_of(properties.begin(), properties.end(), [&](const Property& p) {
+            return enabled(options, p.id) &&
+                   std::any_of(p.checks.begin(), p.checks.end(), [&](const PropertyCheck& c) { return c.run && c.subjects == kind; });
+        });
+        if (!checked) continue;
         const auto subjects = subjects_of(graph, kind);
         const std::size_t per_chunk = subjects_per_chunk(kind);
         struct Chunk {
@@ -120,13 +126,11 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
         });
         for (std::size_t c = 0; c < chunks.size(); ++c) {
             auto& findings = chunks[c].report.findings;
-            for (std::size_t k = 0; k < chunks[c].first.size(); ++k) {
-                const std::size_t from = chunks[c].first[k];
-                const std::size_t to = k + 1 < chunks[c].first.size() ? chunks[c].first[k + 1] : findings.size();
-                if (!unresolved.empty()) {
-                    auto items = unresolved.affecting(kind, subjects[c * per_chunk + k]);
-                    for (std::size_t i = from; i < to; ++i) mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
-                }
+            const auto& first = chunks[c].first;
+            for (std::size_t k = 0; k < first.size() && !unresolved.empty(); ++k) {
+                auto items = unresolved.affecting(kind, subjects[c * per_chunk + k]);
+                for (std::size_t i = first[k]; i < (k + 1 < first.size() ? first[k + 1] : findings.size()); ++i)
+                    mark_unresolved(findings[i], affecting_property(items, findings[i].property, kind));
             }
             std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
         }
