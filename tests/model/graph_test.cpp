@@ -2,6 +2,7 @@
 #include <xc/model/graph_render.hpp>
 #include <xc/input/json/load.hpp>
 
+#include <generated_models.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -211,6 +212,37 @@ TEST(GraphRender, MermaidHasASubgraphPerAccount) {
     EXPECT_NE(mermaid.find("subgraph n0[\"account beverage (222222222222)\"]"), std::string::npos);
     EXPECT_NE(mermaid.find("-->|resolves-to|"), std::string::npos);
     EXPECT_NE(mermaid.find("VPC main<br/>192.168.0.0/16"), std::string::npos);
+}
+
+// The builder fills each chunk of scopes' vertices and finds their edges on several threads
+// (graph.hpp: GraphBuilder): vertex numbers, their data and the edges in order are the same for
+// any number of threads, on a model of several chunks.
+TEST(ParallelGraph, TheGraphIsTheSameForAnyNumberOfThreads) {
+    auto model = std::make_shared<const Model>(
+        load_model_text(xc::bench::generated_services_model(2 * 256 + 9, xc::bench::ModelShape::distinct), "generated.json", {}));
+    auto describe = [](const Graph& g) {
+        std::vector<std::string> out;
+        for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) {
+            const auto& d = g[v];
+            out.push_back(std::to_string(static_cast<int>(d.kind)) + " " + d.id + " " + d.label + " " + d.scope + " " + d.account + " " +
+                          d.path + " name=" + g.identity(v).name.display() + " id=" + g.identity(v).id.display() +
+                          " arn=" + g.identity(v).arn().display());
+        }
+        for (auto e : boost::make_iterator_range(boost::edges(g.boost())))
+            out.push_back(g[boost::source(e, g.boost())].id + " -" + std::to_string(static_cast<int>(g.boost()[e].kind)) + "-> " +
+                          g[boost::target(e, g.boost())].id);
+        for (auto v : boost::make_iterator_range(boost::vertices(g.boost())))
+            for (auto kind : {EdgeKind::contains, EdgeKind::integrates, EdgeKind::bound_to})
+                for (auto w : g.out(v, kind)) out.push_back(g[v].id + " out " + g[w].id);
+        return out;
+    };
+    const auto one = describe(build_graph(model, 1));
+    ASSERT_GT(one.size(), 20000u);
+    for (unsigned jobs : {2u, 3u, 8u}) {
+        const auto many = describe(build_graph(model, jobs));
+        ASSERT_EQ(many.size(), one.size()) << jobs << " threads";
+        for (std::size_t i = 0; i < one.size(); ++i) ASSERT_EQ(many[i], one[i]) << jobs << " threads, line " << i;
+    }
 }
 
 }  // namespace graph_test

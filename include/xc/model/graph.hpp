@@ -5,6 +5,7 @@
 // pointer lives as long as the graph.
 #pragma once
 
+#include <xc/detail/parallel.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
 
@@ -20,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -260,8 +262,10 @@ public:
         g_[v] = std::move(data);
         return v;
     }
-    // Room for `n` vertices in all, so that adding them never moves the ones added.
-    void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }
+    // `n` more vertices, their data set later by set_vertex (from several threads: each vertex's
+    // own; nothing moves once they are all there).
+    void add_vertices(std::size_t n) { g_.m_vertices.resize(g_.m_vertices.size() + n); }
+    void set_vertex(Vertex v, VertexData data) { g_[v] = std::move(data); }
     // Room for about `n` edges in the edge list (it grows past them as needed).
     void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
     // After the last vertex, before the first find(): index them by id in a table sized once
@@ -379,279 +383,337 @@ private:
     unsigned bits_ = 0;
 };
 
+// Builds the graph in three passes: every scope's vertices (numbered in advance, scope by scope,
+// so each scope's are filled on any thread), the index of ids, then every scope's edges
+// (collected per chunk of scopes on any thread, added in scope order). Vertex numbers and edge
+// order are the same for any number of threads.
 class GraphBuilder {
 public:
-    explicit GraphBuilder(Graph& g) : g_(g), m_(g.model()) {}
+    GraphBuilder(Graph& g, unsigned jobs) : g_(g), m_(g.model()), jobs_(xc::detail::jobs_or_cores(jobs)) {}
 
     void build() {
-        std::size_t vertices = m_.accounts.size();
-        m_.for_each_scope([&](const Scope& s) { vertices += count_vertices(s); });
-        g_.reserve_vertices(vertices);
-        // Models have about three edges per vertex (a service of the reference architecture: 57
-        // edges, 20 vertices): growing the list edge by edge copied it ~20 times.
-        g_.reserve_edges(3 * vertices);
-        by_address_.reserve(vertices);
+        std::vector<const Scope*> scopes;
+        m_.for_each_scope([&](const Scope& s) { scopes.push_back(&s); });
+        std::vector<Vertex> first(scopes.size() + 1);  // scope i's vertices are [first[i], first[i + 1])
+        first[0] = m_.accounts.size();
+        for (std::size_t i = 0; i < scopes.size(); ++i) first[i + 1] = first[i] + ScopeWriter::count_vertices(*scopes[i]);
+        g_.add_vertices(first.back());
+        Vertex next = 0;
         for (const auto& [name, a] : m_.accounts)
-            g_.add_vertex(VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
-        m_.for_each_scope([&](const Scope& s) { add_vertices(s); });
+            g_.set_vertex(next++, VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
+
+        constexpr std::size_t per_chunk = 256;
+        const std::size_t chunks = (scopes.size() + per_chunk - 1) / per_chunk;
+        auto chunk_scopes = [&](std::size_t c) {
+            return std::pair{c * per_chunk, std::min(scopes.size(), (c + 1) * per_chunk)};
+        };
+        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+            ScopeWriter w(*this);
+            for (auto [i, end] = chunk_scopes(c); i < end; ++i) {
+                w.next_ = first[i];
+                w.add_vertices(*scopes[i]);
+                if (w.next_ != first[i + 1]) throw std::logic_error("graph: a scope's vertices were miscounted");
+            }
+        });
+        by_address_.reserve(first.back());
+        for (Vertex v = 0; v < first.back(); ++v)
+            std::visit(
+                [&](const auto& r) {
+                    if constexpr (std::is_pointer_v<std::decay_t<decltype(r)>>) by_address_.insert(r, v);
+                },
+                g_[v].resource);
         g_.index_vertices();
         for (Vertex d : g_.vertices(VertexKind::custom_domain))
             domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
-        m_.for_each_scope([&](const Scope& s) { add_edges(s); });
+
+        std::vector<std::vector<PlannedEdge>> edges(chunks);
+        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+            ScopeWriter w(*this);
+            for (auto [i, end] = chunk_scopes(c); i < end; ++i) w.add_edges(*scopes[i]);
+            edges[c] = std::move(w.edges_);
+        });
+        std::size_t total = 0;
+        for (const auto& e : edges) total += e.size();
+        g_.reserve_edges(total);
+        for (const auto& chunk : edges)
+            for (const auto& e : chunk) g_.add_edge(e.from, e.to, e.kind);
     }
 
 private:
-    static std::string id(const std::string& scope, VertexKind k, const std::string& name) { return Graph::vertex_id(scope, k, name); }
-
-    // Looked up once per edge: the id is built in one reused buffer, not a fresh string each time.
-    // A nested resource's name is "<parent>/<nested>": given as two parts, it is joined there too.
-    Vertex v(std::string_view scope, VertexKind k, std::string_view name) const {
-        Graph::vertex_id_into(key_, scope, k, name);
-        return *g_.find(key_);
-    }
-    Vertex v(std::string_view scope, VertexKind k, std::string_view name, std::string_view nested) const {
-        Graph::vertex_id_into(key_, scope, k, name);
-        key_.append(1, '/').append(nested);
-        return *g_.find(key_);
-    }
-    Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
-
-    // How many vertices add_vertices(s) adds (for one allocation of them all).
-    static std::size_t count_vertices(const Scope& s) {
-        std::size_t n = s.security_groups.size() + s.vpc_endpoints.size() + s.certificates.size() + s.kms_keys.size() +
-                        s.secrets.size() + s.instances.size() + s.tables.size() + s.roles.size() + s.lambdas.size();
-        for (const auto& [_, vpc] : s.vpcs) n += 1 + vpc.internet_gateway + vpc.subnets.size() + vpc.route_tables.size();
-        for (const auto& [_, lb] : s.load_balancers) n += 1 + lb.listeners.size() + lb.target_groups.size();
-        for (const auto& [_, z] : s.hosted_zones) n += 1 + z.records.size();
-        for (const auto& [_, api] : s.apis) n += 1 + api.routes.size() + api.custom_domain.has_value();
-        return n;
-    }
-
-    template <class T>
-    Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
-               std::string label = {}) {
-        std::string vertex_id = id(s.name, k, name);
-        Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
-        const Vertex v = g_.add_vertex(VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
-                                        Resource(std::in_place_type<const T*>, resource), std::move(identity)});
-        by_address_.insert(resource, v);
-        return v;
-    }
-
-    // The vertex of a resource of the model (added by add()).
-    template <class T>
-    Vertex of(const T& resource) const {
-        if (auto v = by_address_.find(&resource)) return *v;
-        throw std::logic_error("graph: a resource without a vertex");
-    }
-    // The vertex of the resource `name` of kind `k` in scope `s` (nested: "<parent>/<name>").
-    Vertex of(const Scope& s, VertexKind k, const std::string& name) const {
-        using K = VertexKind;
-        switch (k) {
-            case K::vpc: return of(s.vpcs.at(name));
-            case K::security_group: return of(s.security_groups.at(name));
-            case K::vpc_endpoint: return of(s.vpc_endpoints.at(name));
-            case K::certificate: return of(s.certificates.at(name));
-            case K::load_balancer: return of(s.load_balancers.at(name));
-            case K::kms_key: return of(s.kms_keys.at(name));
-            case K::secret: return of(s.secrets.at(name));
-            case K::table: return of(s.tables.at(name));
-            case K::role: return of(s.roles.at(name));
-            case K::lambda: return of(s.lambdas.at(name));
-            case K::rest_api: return of(s.apis.at(name));
-            default: return v(s.name, k, name);
-        }
-    }
-    // The vertex a resolved reference names: most name their own scope or the consumer's.
-    Vertex of(const Ref& r, VertexKind k, const Scope& from) const {
-        const Scope* scope = r.scope == from.name ? &from : m_.scope(r.scope);
-        return scope ? of(*scope, k, r.name) : v(r, k);
-    }
-
-    void add_vertices(const Scope& s) {
-        using K = VertexKind;
-        for (const auto& [n, vpc] : s.vpcs) {
-            add(s, K::vpc, n, &vpc, vpc.path, "VPC " + n + "\n" + vpc.cidr.to_string());
-            if (vpc.internet_gateway)
-                g_.add_vertex(VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), "internet gateway", s.name,
-                                         s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}, {}});
-            for (const auto& [sn, subnet] : vpc.subnets)
-                add(s, K::subnet, n + "/" + sn, &subnet, subnet.path, "subnet " + sn + "\n" + subnet.cidr.to_string());
-            for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path, "route table " + rn);
-        }
-        for (const auto& [n, x] : s.security_groups) add(s, K::security_group, n, &x, x.path, "SG " + n);
-        for (const auto& [n, x] : s.vpc_endpoints) add(s, K::vpc_endpoint, n, &x, x.path, "endpoint " + n + "\n" + x.service);
-        for (const auto& [n, x] : s.certificates) add(s, K::certificate, n, &x, x.path, "cert " + x.domain);
-        for (const auto& [n, lb] : s.load_balancers) {
-            add(s, K::load_balancer, n, &lb, lb.path, std::string(lb.internal ? "internal" : "internet-facing") + " ALB " + n);
-            for (const auto& [ln, l] : lb.listeners)
-                add(s, K::listener, n + "/" + ln, &l, l.path, "listener " + l.protocol + ":" + std::to_string(l.port));
-            for (const auto& [tn, tg] : lb.target_groups) add(s, K::target_group, n + "/" + tn, &tg, tg.path, "target group " + tn);
-        }
-        for (const auto& [n, z] : s.hosted_zones) {
-            add(s, K::hosted_zone, n, &z, z.path, std::string(z.is_private ? "private zone " : "zone ") + z.domain);
-            for (const auto& [rn, r] : z.records) add(s, K::alias_record, n + "/" + rn, &r, r.path, "alias " + r.fqdn);
-        }
-        for (const auto& [n, x] : s.kms_keys) add(s, K::kms_key, n, &x, x.path, "KMS key " + n);
-        for (const auto& [n, x] : s.secrets) add(s, K::secret, n, &x, x.path, "secret " + n);
-        for (const auto& [n, x] : s.instances) add(s, K::instance, n, &x, x.path, "instance " + n);
-        for (const auto& [n, x] : s.tables) add(s, K::table, n, &x, x.path, "table " + x.table_name);
-        for (const auto& [n, x] : s.roles) add(s, K::role, n, &x, x.path, "role " + n);
-        for (const auto& [n, x] : s.lambdas) add(s, K::lambda, n, &x, x.path, "λ " + n);
-        for (const auto& [n, api] : s.apis) {
-            add(s, K::rest_api, n, &api, api.path, std::string(to_string(api.endpoint_type)) + " API " + n);
-            for (const auto& [rk, r] : api.routes) add(s, K::api_route, n + "/" + rk, &r, r.path, rk);
-            if (api.custom_domain)
-                add(s, K::custom_domain, n + "/domain", &*api.custom_domain, api.custom_domain->path, "domain " + api.custom_domain->name);
-        }
-    }
-
-    void edge(Vertex a, Vertex b, EdgeKind k) { g_.add_edge(a, b, k); }
-
-    void add_edges(const Scope& s) {
-        using K = VertexKind;
-        using E = EdgeKind;
-        const std::string& sc = s.name;
-        Vertex account = *g_.find(key_.assign("account/").append(s.account));
-        auto contain = [&](Vertex x) { edge(account, x, E::contains); };
-        auto ref = [&](const Ref& r, VertexKind k) { return of(r, k, s); };
-        auto in_network = [&](Vertex x, const std::string& vpc, const std::vector<std::string>& subnets,
-                              const std::vector<std::string>& groups) {
-            if (vpc.empty()) return;
-            const Vpc& in = s.vpcs.at(vpc);
-            edge(x, of(in), E::in_vpc);
-            for (const auto& sn : subnets) edge(x, of(in.subnets.at(sn)), E::in_subnet);
-            for (const auto& sg : groups) edge(x, of(s.security_groups.at(sg)), E::guarded_by);
-        };
-        for (const auto& [n, vpc] : s.vpcs) {
-            Vertex x = of(vpc);
-            contain(x);
-            if (vpc.internet_gateway) edge(x, v(sc, K::internet_gateway, n), E::contains);
-            for (const auto& [rn, rt] : vpc.route_tables) {
-                Vertex r = of(rt);
-                edge(x, r, E::contains);
-                for (const auto& route : rt.routes) {
-                    if (route.target.kind == RouteTarget::Kind::internet_gateway) edge(r, v(sc, K::internet_gateway, n), E::routes_to);
-                    else edge(r, ref(*route.target.vpc_endpoint, K::vpc_endpoint), E::routes_to);
-                }
-            }
-            for (const auto& [sn, subnet_def] : vpc.subnets) {
-                Vertex sv = of(subnet_def);
-                edge(x, sv, E::contains);
-                edge(sv, of(vpc.route_tables.at(subnet_def.route_table)), E::uses_route_table);
-            }
-        }
-        for (const auto& [n, sg] : s.security_groups) {
-            Vertex x = of(sg);
-            contain(x);
-            edge(x, of(s.vpcs.at(sg.vpc)), E::in_vpc);
-            for (const auto& r : sg.ingress)
-                if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::admits_from);
-            for (const auto& r : sg.egress) {
-                if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::sends_to);
-                if (r.peer.prefix_list) edge(x, ref(*r.peer.prefix_list, K::vpc_endpoint), E::sends_to);
-            }
-        }
-        for (const auto& [n, e] : s.vpc_endpoints) {
-            Vertex x = of(e);
-            contain(x);
-            in_network(x, e.vpc, e.subnets, e.security_groups);
-            for (const auto& rt : e.route_tables) {
-                Vertex r = of(s.vpcs.at(e.vpc).route_tables.at(rt));
-                edge(x, r, E::uses_route_table);
-                edge(r, x, E::routes_to);  // the gateway endpoint adds a prefix-list route
-            }
-        }
-        for (const auto& [n, c] : s.certificates) contain(of(c));
-        for (const auto& [n, lb] : s.load_balancers) {
-            Vertex x = of(lb);
-            contain(x);
-            in_network(x, lb.vpc, lb.subnets, lb.security_groups);
-            for (const auto& [tn, tg] : lb.target_groups) {
-                Vertex t = of(tg);
-                edge(x, t, E::contains);
-                edge(t, ref(tg.vpc_endpoint, K::vpc_endpoint), E::forwards_to);
-            }
-            for (const auto& [ln, l] : lb.listeners) {
-                Vertex li = of(l);
-                edge(x, li, E::contains);
-                for (const auto& c : l.certificates) edge(li, ref(c, K::certificate), E::presents);
-                edge(li, of(lb.target_groups.at(l.default_forward)), E::forwards_to);
-                for (const auto& rule : l.rules) edge(li, of(lb.target_groups.at(rule.forward)), E::forwards_to);
-            }
-        }
-        for (const auto& [n, z] : s.hosted_zones) {
-            Vertex x = of(z);
-            contain(x);
-            for (const auto& vpc : z.vpcs) edge(x, ref(vpc, K::vpc), E::associated_with);
-            for (const auto& [rn, r] : z.records) {
-                Vertex rec = of(r);
-                edge(x, rec, E::contains);
-                edge(rec, ref(r.load_balancer, K::load_balancer), E::resolves_to);
-                // The record addresses every API custom domain of the same name (API Gateway
-                // picks the API by the Host header).
-                if (auto d = domains_by_name_.find(r.fqdn); d != domains_by_name_.end())
-                    edge(rec, d->second, E::addresses);
-            }
-        }
-        for (const auto& [n, k] : s.kms_keys) contain(of(k));
-        for (const auto& [n, sec] : s.secrets) {
-            Vertex x = of(sec);
-            contain(x);
-            if (sec.kms_key) edge(x, ref(*sec.kms_key, K::kms_key), E::encrypted_by);
-            if (sec.value_vpc_endpoint_id) edge(x, ref(*sec.value_vpc_endpoint_id, K::vpc_endpoint), E::holds_id_of);
-        }
-        for (const auto& [n, inst] : s.instances) {
-            Vertex x = of(inst);
-            contain(x);
-            in_network(x, inst.vpc, {inst.subnet}, inst.security_groups);
-        }
-        for (const auto& [n, t] : s.tables) contain(of(t));
-        for (const auto& [n, r] : s.roles) contain(of(r));
-        for (const auto& [n, l] : s.lambdas) {
-            Vertex x = of(l);
-            contain(x);
-            in_network(x, l.vpc, l.subnets, l.security_groups);
-            edge(x, ref(l.role, K::role), E::executes_as);
-            if (l.table) edge(x, ref(*l.table, K::table), E::uses_table);
-            for (const auto& p : l.invoke_permissions)
-                if (p.source_api) edge(ref(*p.source_api, K::rest_api), x, E::may_invoke);
-        }
-        for (const auto& [n, api] : s.apis) {
-            Vertex x = of(api);
-            contain(x);
-            for (const auto& e : api.vpc_endpoints) edge(x, ref(e, K::vpc_endpoint), E::bound_to);
-            if (api.endpoint_id_from) edge(x, ref(*api.endpoint_id_from, K::secret), E::reads_secret);
-            for (const auto& [rk, r] : api.routes) {
-                Vertex rv = of(r);
-                edge(x, rv, E::contains);
-                edge(rv, ref(r.lambda, K::lambda), E::integrates);
-            }
-            if (api.custom_domain) {
-                Vertex d = of(*api.custom_domain);
-                edge(x, d, E::has_domain);
-                edge(d, ref(api.custom_domain->certificate, K::certificate), E::presents);
-                for (const auto& e : api.custom_domain->access_vpc_endpoints) edge(d, ref(e, K::vpc_endpoint), E::access_association);
-            }
-        }
-    }
+    struct PlannedEdge {
+        Vertex from, to;
+        EdgeKind kind;
+    };
 
     Graph& g_;
     const Model& m_;
+    unsigned jobs_;
     std::map<std::string, Vertex> domains_by_name_;  // custom domains are unique by name
     VertexByAddress by_address_;
-    mutable std::string key_;                        // v()'s lookup buffer
+
+    // One thread's writer of scopes' vertices and edges: reads what the builder shares.
+    class ScopeWriter {
+    public:
+        explicit ScopeWriter(GraphBuilder& b) : g_(b.g_), m_(b.m_), domains_by_name_(b.domains_by_name_), by_address_(b.by_address_) {}
+
+        static std::string id(const std::string& scope, VertexKind k, const std::string& name) { return Graph::vertex_id(scope, k, name); }
+
+        // Looked up once per edge: the id is built in one reused buffer, not a fresh string each time.
+        // A nested resource's name is "<parent>/<nested>": given as two parts, it is joined there too.
+        Vertex v(std::string_view scope, VertexKind k, std::string_view name) const {
+            Graph::vertex_id_into(key_, scope, k, name);
+            return *g_.find(key_);
+        }
+        Vertex v(std::string_view scope, VertexKind k, std::string_view name, std::string_view nested) const {
+            Graph::vertex_id_into(key_, scope, k, name);
+            key_.append(1, '/').append(nested);
+            return *g_.find(key_);
+        }
+        Vertex v(const Ref& r, VertexKind k) const { return v(r.scope, k, r.name); }
+
+        // How many vertices add_vertices(s) adds (for one allocation of them all).
+        static std::size_t count_vertices(const Scope& s) {
+            std::size_t n = s.security_groups.size() + s.vpc_endpoints.size() + s.certificates.size() + s.kms_keys.size() +
+                            s.secrets.size() + s.instances.size() + s.tables.size() + s.roles.size() + s.lambdas.size();
+            for (const auto& [_, vpc] : s.vpcs) n += 1 + vpc.internet_gateway + vpc.subnets.size() + vpc.route_tables.size();
+            for (const auto& [_, lb] : s.load_balancers) n += 1 + lb.listeners.size() + lb.target_groups.size();
+            for (const auto& [_, z] : s.hosted_zones) n += 1 + z.records.size();
+            for (const auto& [_, api] : s.apis) n += 1 + api.routes.size() + api.custom_domain.has_value();
+            return n;
+        }
+
+        template <class T>
+        Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
+                   std::string label = {}) {
+            std::string vertex_id = id(s.name, k, name);
+            Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
+            const Vertex v = next_++;
+            g_.set_vertex(v, VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
+                                        Resource(std::in_place_type<const T*>, resource), std::move(identity)});
+            return v;
+        }
+
+        // The vertex of a resource of the model (added by add()).
+        template <class T>
+        Vertex of(const T& resource) const {
+            if (auto v = by_address_.find(&resource)) return *v;
+            throw std::logic_error("graph: a resource without a vertex");
+        }
+        // The vertex of the resource `name` of kind `k` in scope `s` (nested: "<parent>/<name>").
+        Vertex of(const Scope& s, VertexKind k, const std::string& name) const {
+            using K = VertexKind;
+            switch (k) {
+                case K::vpc: return of(s.vpcs.at(name));
+                case K::security_group: return of(s.security_groups.at(name));
+                case K::vpc_endpoint: return of(s.vpc_endpoints.at(name));
+                case K::certificate: return of(s.certificates.at(name));
+                case K::load_balancer: return of(s.load_balancers.at(name));
+                case K::kms_key: return of(s.kms_keys.at(name));
+                case K::secret: return of(s.secrets.at(name));
+                case K::table: return of(s.tables.at(name));
+                case K::role: return of(s.roles.at(name));
+                case K::lambda: return of(s.lambdas.at(name));
+                case K::rest_api: return of(s.apis.at(name));
+                default: return v(s.name, k, name);
+            }
+        }
+        // The vertex a resolved reference names: most name their own scope or the consumer's.
+        Vertex of(const Ref& r, VertexKind k, const Scope& from) const {
+            const Scope* scope = r.scope == from.name ? &from : m_.scope(r.scope);
+            return scope ? of(*scope, k, r.name) : v(r, k);
+        }
+
+        void add_vertices(const Scope& s) {
+            using K = VertexKind;
+            for (const auto& [n, vpc] : s.vpcs) {
+                add(s, K::vpc, n, &vpc, vpc.path, "VPC " + n + "\n" + vpc.cidr.to_string());
+                if (vpc.internet_gateway)
+                    g_.set_vertex(next_++, VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), "internet gateway", s.name,
+                                                      s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}, {}});
+                for (const auto& [sn, subnet] : vpc.subnets)
+                    add(s, K::subnet, n + "/" + sn, &subnet, subnet.path, "subnet " + sn + "\n" + subnet.cidr.to_string());
+                for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path, "route table " + rn);
+            }
+            for (const auto& [n, x] : s.security_groups) add(s, K::security_group, n, &x, x.path, "SG " + n);
+            for (const auto& [n, x] : s.vpc_endpoints) add(s, K::vpc_endpoint, n, &x, x.path, "endpoint " + n + "\n" + x.service);
+            for (const auto& [n, x] : s.certificates) add(s, K::certificate, n, &x, x.path, "cert " + x.domain);
+            for (const auto& [n, lb] : s.load_balancers) {
+                add(s, K::load_balancer, n, &lb, lb.path, std::string(lb.internal ? "internal" : "internet-facing") + " ALB " + n);
+                for (const auto& [ln, l] : lb.listeners)
+                    add(s, K::listener, n + "/" + ln, &l, l.path, "listener " + l.protocol + ":" + std::to_string(l.port));
+                for (const auto& [tn, tg] : lb.target_groups) add(s, K::target_group, n + "/" + tn, &tg, tg.path, "target group " + tn);
+            }
+            for (const auto& [n, z] : s.hosted_zones) {
+                add(s, K::hosted_zone, n, &z, z.path, std::string(z.is_private ? "private zone " : "zone ") + z.domain);
+                for (const auto& [rn, r] : z.records) add(s, K::alias_record, n + "/" + rn, &r, r.path, "alias " + r.fqdn);
+            }
+            for (const auto& [n, x] : s.kms_keys) add(s, K::kms_key, n, &x, x.path, "KMS key " + n);
+            for (const auto& [n, x] : s.secrets) add(s, K::secret, n, &x, x.path, "secret " + n);
+            for (const auto& [n, x] : s.instances) add(s, K::instance, n, &x, x.path, "instance " + n);
+            for (const auto& [n, x] : s.tables) add(s, K::table, n, &x, x.path, "table " + x.table_name);
+            for (const auto& [n, x] : s.roles) add(s, K::role, n, &x, x.path, "role " + n);
+            for (const auto& [n, x] : s.lambdas) add(s, K::lambda, n, &x, x.path, "λ " + n);
+            for (const auto& [n, api] : s.apis) {
+                add(s, K::rest_api, n, &api, api.path, std::string(to_string(api.endpoint_type)) + " API " + n);
+                for (const auto& [rk, r] : api.routes) add(s, K::api_route, n + "/" + rk, &r, r.path, rk);
+                if (api.custom_domain)
+                    add(s, K::custom_domain, n + "/domain", &*api.custom_domain, api.custom_domain->path, "domain " + api.custom_domain->name);
+            }
+        }
+
+        void edge(Vertex a, Vertex b, EdgeKind k) { edges_.push_back(PlannedEdge{a, b, k}); }
+
+        void add_edges(const Scope& s) {
+            using K = VertexKind;
+            using E = EdgeKind;
+            const std::string& sc = s.name;
+            Vertex account = *g_.find(key_.assign("account/").append(s.account));
+            auto contain = [&](Vertex x) { edge(account, x, E::contains); };
+            auto ref = [&](const Ref& r, VertexKind k) { return of(r, k, s); };
+            auto in_network = [&](Vertex x, const std::string& vpc, const std::vector<std::string>& subnets,
+                                  const std::vector<std::string>& groups) {
+                if (vpc.empty()) return;
+                const Vpc& in = s.vpcs.at(vpc);
+                edge(x, of(in), E::in_vpc);
+                for (const auto& sn : subnets) edge(x, of(in.subnets.at(sn)), E::in_subnet);
+                for (const auto& sg : groups) edge(x, of(s.security_groups.at(sg)), E::guarded_by);
+            };
+            for (const auto& [n, vpc] : s.vpcs) {
+                Vertex x = of(vpc);
+                contain(x);
+                if (vpc.internet_gateway) edge(x, v(sc, K::internet_gateway, n), E::contains);
+                for (const auto& [rn, rt] : vpc.route_tables) {
+                    Vertex r = of(rt);
+                    edge(x, r, E::contains);
+                    for (const auto& route : rt.routes) {
+                        if (route.target.kind == RouteTarget::Kind::internet_gateway) edge(r, v(sc, K::internet_gateway, n), E::routes_to);
+                        else edge(r, ref(*route.target.vpc_endpoint, K::vpc_endpoint), E::routes_to);
+                    }
+                }
+                for (const auto& [sn, subnet_def] : vpc.subnets) {
+                    Vertex sv = of(subnet_def);
+                    edge(x, sv, E::contains);
+                    edge(sv, of(vpc.route_tables.at(subnet_def.route_table)), E::uses_route_table);
+                }
+            }
+            for (const auto& [n, sg] : s.security_groups) {
+                Vertex x = of(sg);
+                contain(x);
+                edge(x, of(s.vpcs.at(sg.vpc)), E::in_vpc);
+                for (const auto& r : sg.ingress)
+                    if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::admits_from);
+                for (const auto& r : sg.egress) {
+                    if (r.peer.security_group) edge(x, ref(*r.peer.security_group, K::security_group), E::sends_to);
+                    if (r.peer.prefix_list) edge(x, ref(*r.peer.prefix_list, K::vpc_endpoint), E::sends_to);
+                }
+            }
+            for (const auto& [n, e] : s.vpc_endpoints) {
+                Vertex x = of(e);
+                contain(x);
+                in_network(x, e.vpc, e.subnets, e.security_groups);
+                for (const auto& rt : e.route_tables) {
+                    Vertex r = of(s.vpcs.at(e.vpc).route_tables.at(rt));
+                    edge(x, r, E::uses_route_table);
+                    edge(r, x, E::routes_to);  // the gateway endpoint adds a prefix-list route
+                }
+            }
+            for (const auto& [n, c] : s.certificates) contain(of(c));
+            for (const auto& [n, lb] : s.load_balancers) {
+                Vertex x = of(lb);
+                contain(x);
+                in_network(x, lb.vpc, lb.subnets, lb.security_groups);
+                for (const auto& [tn, tg] : lb.target_groups) {
+                    Vertex t = of(tg);
+                    edge(x, t, E::contains);
+                    edge(t, ref(tg.vpc_endpoint, K::vpc_endpoint), E::forwards_to);
+                }
+                for (const auto& [ln, l] : lb.listeners) {
+                    Vertex li = of(l);
+                    edge(x, li, E::contains);
+                    for (const auto& c : l.certificates) edge(li, ref(c, K::certificate), E::presents);
+                    edge(li, of(lb.target_groups.at(l.default_forward)), E::forwards_to);
+                    for (const auto& rule : l.rules) edge(li, of(lb.target_groups.at(rule.forward)), E::forwards_to);
+                }
+            }
+            for (const auto& [n, z] : s.hosted_zones) {
+                Vertex x = of(z);
+                contain(x);
+                for (const auto& vpc : z.vpcs) edge(x, ref(vpc, K::vpc), E::associated_with);
+                for (const auto& [rn, r] : z.records) {
+                    Vertex rec = of(r);
+                    edge(x, rec, E::contains);
+                    edge(rec, ref(r.load_balancer, K::load_balancer), E::resolves_to);
+                    // The record addresses every API custom domain of the same name (API Gateway
+                    // picks the API by the Host header).
+                    if (auto d = domains_by_name_.find(r.fqdn); d != domains_by_name_.end())
+                        edge(rec, d->second, E::addresses);
+                }
+            }
+            for (const auto& [n, k] : s.kms_keys) contain(of(k));
+            for (const auto& [n, sec] : s.secrets) {
+                Vertex x = of(sec);
+                contain(x);
+                if (sec.kms_key) edge(x, ref(*sec.kms_key, K::kms_key), E::encrypted_by);
+                if (sec.value_vpc_endpoint_id) edge(x, ref(*sec.value_vpc_endpoint_id, K::vpc_endpoint), E::holds_id_of);
+            }
+            for (const auto& [n, inst] : s.instances) {
+                Vertex x = of(inst);
+                contain(x);
+                in_network(x, inst.vpc, {inst.subnet}, inst.security_groups);
+            }
+            for (const auto& [n, t] : s.tables) contain(of(t));
+            for (const auto& [n, r] : s.roles) contain(of(r));
+            for (const auto& [n, l] : s.lambdas) {
+                Vertex x = of(l);
+                contain(x);
+                in_network(x, l.vpc, l.subnets, l.security_groups);
+                edge(x, ref(l.role, K::role), E::executes_as);
+                if (l.table) edge(x, ref(*l.table, K::table), E::uses_table);
+                for (const auto& p : l.invoke_permissions)
+                    if (p.source_api) edge(ref(*p.source_api, K::rest_api), x, E::may_invoke);
+            }
+            for (const auto& [n, api] : s.apis) {
+                Vertex x = of(api);
+                contain(x);
+                for (const auto& e : api.vpc_endpoints) edge(x, ref(e, K::vpc_endpoint), E::bound_to);
+                if (api.endpoint_id_from) edge(x, ref(*api.endpoint_id_from, K::secret), E::reads_secret);
+                for (const auto& [rk, r] : api.routes) {
+                    Vertex rv = of(r);
+                    edge(x, rv, E::contains);
+                    edge(rv, ref(r.lambda, K::lambda), E::integrates);
+                }
+                if (api.custom_domain) {
+                    Vertex d = of(*api.custom_domain);
+                    edge(x, d, E::has_domain);
+                    edge(d, ref(api.custom_domain->certificate, K::certificate), E::presents);
+                    for (const auto& e : api.custom_domain->access_vpc_endpoints) edge(d, ref(e, K::vpc_endpoint), E::access_association);
+                }
+            }
+        }
+
+    public:
+        Vertex next_ = 0;                  // the vertex add() fills next
+        std::vector<PlannedEdge> edges_;   // what add_edges() found, in order
+
+    private:
+        Graph& g_;
+        const Model& m_;
+        const std::map<std::string, Vertex>& domains_by_name_;
+        const VertexByAddress& by_address_;
+        mutable std::string key_;  // v()'s lookup buffer
+    };
 };
 
 }  // namespace detail
 
-// Build the graph of a loaded (hence structurally valid) model.
-inline Graph build_graph(std::shared_ptr<const Model> model) {
+// Build the graph of a loaded (hence structurally valid) model on up to `jobs` threads (0: one
+// per core); the graph is the same for any number.
+inline Graph build_graph(std::shared_ptr<const Model> model, unsigned jobs = 0) {
     Graph g(std::move(model));
-    detail::GraphBuilder(g).build();
+    detail::GraphBuilder(g, jobs).build();
     g.index_edges();
     return g;
 }
-inline Graph build_graph(Model model) { return build_graph(std::make_shared<const Model>(std::move(model))); }
+inline Graph build_graph(Model model, unsigned jobs = 0) { return build_graph(std::make_shared<const Model>(std::move(model)), jobs); }
 
 }  // namespace xc::model

@@ -10,19 +10,16 @@
 // options.run_timeout_ms; what they cut short is UNDECIDED with the reason.
 #pragma once
 
+#include <xc/detail/parallel.hpp>
 #include <xc/verify/checker.hpp>
 #include <xc/verify/dependencies.hpp>
 #include <xc/verify/finding.hpp>
 #include <xc/verify/properties.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <functional>
 #include <iterator>
 #include <mutex>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 namespace xc::verify {
@@ -42,45 +39,6 @@ inline constexpr std::size_t subjects_per_chunk(SubjectKind kind) {
     return kind == SubjectKind::shared_secret || kind == SubjectKind::shared_key ? 1 : 512;
 }
 
-namespace detail {
-// Run work(0) ... work(n - 1) on up to `jobs` threads (the calling one among them); the first
-// exception is rethrown once all have stopped.
-inline void run_parallel(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& work) {
-    const std::size_t threads = std::min<std::size_t>(n, std::max(1u, jobs));
-    if (threads <= 1) {
-        for (std::size_t i = 0; i < n; ++i) work(i);
-        return;
-    }
-    std::atomic<std::size_t> next{0};
-    std::mutex failed_mutex;
-    std::exception_ptr failed;
-    auto worker = [&] {
-        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-            try {
-                work(i);
-            } catch (...) {
-                std::lock_guard lock(failed_mutex);
-                if (!failed) failed = std::current_exception();
-                next = n;  // start no more
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    try {
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    } catch (const std::system_error&) {
-        // No more threads to be had: those started and this one do the work.
-    }
-    worker();
-    for (auto& t : pool) t.join();
-    if (failed) std::rethrow_exception(failed);
-}
-
-inline unsigned jobs_of(const VerifyOptions& options) {
-    if (options.jobs) return options.jobs;
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-}  // namespace detail
 
 // Subject by subject (properties.hpp: SubjectKind), each subject's enabled checks in table order.
 // A subject whose checks depend on what a front end could not resolve gets UNDECIDED findings
@@ -106,7 +64,7 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
         };
         std::vector<Chunk> chunks((subjects.size() + per_chunk - 1) / per_chunk);
         std::size_t done = 0;
-        detail::run_parallel(chunks.size(), detail::jobs_of(options), [&](std::size_t c) {
+        xc::detail::run_parallel(chunks.size(), xc::detail::jobs_or_cores(options.jobs), [&](std::size_t c) {
             Checker checker(graph, shared);
             Chunk& chunk = chunks[c];
             const std::size_t end = std::min(subjects.size(), (c + 1) * per_chunk);

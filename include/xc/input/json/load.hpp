@@ -8,6 +8,7 @@
 // (InputError).
 #pragma once
 
+#include <xc/detail/parallel.hpp>
 #include <xc/diagnostic.hpp>
 #include <xc/error.hpp>
 #include <xc/input/json/detail/reader.hpp>
@@ -21,7 +22,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -83,7 +86,8 @@ inline bool is_region(std::string_view s) {
 
 class ModelLoader {
 public:
-    explicit ModelLoader(std::shared_ptr<const JsonSource> source) : owned_(std::move(source)), source_(*owned_) {}
+    explicit ModelLoader(std::shared_ptr<const JsonSource> source, unsigned jobs = 0)
+        : owned_(std::move(source)), source_(*owned_), shared_(model_), jobs_(xc::detail::jobs_or_cores(jobs)) {}
 
     Model load() {
         const json& root = source_.root();
@@ -177,10 +181,10 @@ private:
     std::string scope_account(const ObjectReader& r, AccountRole expected_role) {
         auto account = r.string("account", true, "the name of an account");
         if (!account) return {};
-        auto it = model_.accounts.find(*account);
-        if (it == model_.accounts.end()) {
+        auto it = shared_.accounts.find(*account);
+        if (it == shared_.accounts.end()) {
             std::vector<std::string> names;
-            for (const auto& [k, _] : model_.accounts) names.push_back(k);
+            for (const auto& [k, _] : shared_.accounts) names.push_back(k);
             diags_.error(r.path("account"), "no account named '" + *account + "'", did_you_mean(*account, names));
             return {};
         }
@@ -193,128 +197,162 @@ private:
     }
 
     // --- services and templates ----------------------------------------------
+    //
+    // Services are read independently of each other (expanded from their template, then read as a
+    // scope), in chunks spread over `jobs_` threads, each chunk by a loader of its own; its
+    // services, sources and diagnostics are then taken in chunk order, so the model and the
+    // messages are the same for any number of threads.
     void read_services(const ObjectReader& top) {
         const json* templates = top.get("templates");
         if (templates && !templates->is_object())
             diags_.error("/templates", "expected an object of service templates by name, found " + describe(*templates));
+        struct Entry {
+            std::string name;
+            const json* raw;
+            std::string path;
+        };
+        std::vector<Entry> entries;
         top.each_member("services", true, "services", [&](const std::string& name, const json& raw, const std::string& path) {
-            check_name(name, path);
-            if (name == "consumer") {
-                diags_.error(path, "'consumer' is reserved for the consumer's scope; choose another service name");
-                return;
-            }
-            if (!raw.is_object()) {
-                diags_.error(path, "expected a service (an object), found " + describe(raw));
-                return;
-            }
-            // The account decides built-in parameters (accountId): without it, expansion
-            // would only add follow-on errors.
-            auto account = raw.find("account");
-            if (account == raw.end()) {
-                diags_.error(path, "missing required field 'account' (the name of an account)");
-                return;
-            }
-            if (!account->is_string() || !model_.accounts.contains(account->get<std::string>())) {
-                std::vector<std::string> names;
-                for (const auto& [k, _] : model_.accounts) names.push_back(k);
-                if (account->is_string())
-                    diags_.error(path + "/account", "no account named '" + account->get<std::string>() + "'",
-                                 did_you_mean(account->get<std::string>(), names));
-                else
-                    diags_.error(path + "/account", "expected the name of an account, found " + describe(*account));
-                return;
-            }
-            ServiceSource src;
-            src.pointer = path;
-            src.raw = &raw;
-            // The service's own members: all but the meta members (account, template, parameters).
-            auto is_meta = [](const std::string& k) { return k == "account" || k == "template" || k == "parameters"; };
-            json body;
-            std::string template_name;
-            if (auto it = raw.find("template"); it != raw.end()) {
-                if (!it->is_string()) {
-                    diags_.error(path + "/template", "expected the name of a template, found " + describe(*it));
-                    return;
-                }
-                template_name = it->get<std::string>();
-                if (!templates || !templates->is_object() || !templates->contains(template_name)) {
-                    std::vector<std::string> names;
-                    if (templates && templates->is_object())
-                        for (const auto& [k, _] : templates->items()) names.push_back(k);
-                    diags_.error(path + "/template", "no template named '" + template_name + "'",
-                                 did_you_mean(template_name, names));
-                    return;
-                }
-                const json& t = (*templates)[template_name];
-                std::string tpath = json_pointer::join("/templates", template_name);
-                if (!t.is_object()) {
-                    diags_.error(tpath, "expected a service template (an object), found " + describe(t));
-                    return;
-                }
-                // Meta members belong to the service: a template names no account and does not nest.
-                bool meta = false;
-                for (auto k : {"account", "template", "parameters"})
-                    if (t.contains(k)) {
-                        diags_.error(json_pointer::join(tpath, k), std::string("'") + k +
-                                                                      "' belongs on the service, not in a template");
-                        meta = true;
-                    }
-                if (meta) return;
-                src.template_pointer = json_pointer::join("/templates", template_name);
-                src.template_raw = &t;
-                // RFC 7386 merge patch of the service's own members over the template, member by
-                // member: the service itself is never copied first.
-                body = t;
-                for (const auto& [k, v] : raw.items()) {
-                    if (is_meta(k)) continue;
-                    if (v.is_null()) body.erase(k);
-                    else body[k].merge_patch(v);
-                }
-            } else {
-                body = json::object();
-                for (const auto& [k, v] : raw.items())
-                    if (!is_meta(k)) body[k] = v;
-            }
-            // Parameters: built-ins first, then the service's own.
-            auto& params = src.params;
-            params["service"] = name;
-            params["app"] = model_.name;
-            params["region"] = model_.region;
-            params["account"] = *account;
-            params["accountId"] = model_.accounts.at(account->get<std::string>()).id;
-            if (auto it = raw.find("parameters"); it != raw.end()) {
-                if (!it->is_object()) {
-                    diags_.error(path + "/parameters", "expected an object of template parameters, found " + describe(*it));
-                    return;
-                }
-                for (const auto& [k, v] : it->items()) {
-                    std::string ppath = json_pointer::join(path + "/parameters", k);
-                    if (!is_parameter_name(k))
-                        diags_.error(ppath, "invalid parameter name '" + k + "': use letters, digits and '_'");
-                    else if (params.contains(k))
-                        diags_.error(ppath, "parameter '" + k + "' is built in and cannot be redefined");
-                    else
-                        params[k] = v;
-                }
-            }
-            service_sources_.push_back(std::move(src));
-            json expanded;
-            try {
-                expanded = expand_placeholders(std::move(body), service_sources_.back().params, path);
-            } catch (const InputError& e) {
-                diags_.add(e.diagnostics());
-                return;
-            }
-            Scope scope;
-            scope.name = name;
-            scope.kind = ScopeKind::service;
-            scope.template_name = template_name;
-            scope.path = path;
-            // The account is read from the raw service (it is not template material).
-            expanded["account"] = *account;
-            read_scope(expanded, path, scope);
-            model_.services.emplace(name, std::move(scope));
+            entries.push_back(Entry{name, &raw, path});
         });
+        constexpr std::size_t per_chunk = 256;
+        const std::size_t chunks = (entries.size() + per_chunk - 1) / per_chunk;
+        if (chunks <= 1 || jobs_ == 1) {
+            for (const auto& e : entries) read_service(e.name, *e.raw, e.path, templates);
+            return;
+        }
+        std::vector<std::unique_ptr<ModelLoader>> readers(chunks);
+        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+            readers[c] = std::unique_ptr<ModelLoader>(new ModelLoader(ChunkOf{}, *this));
+            for (std::size_t i = c * per_chunk; i < std::min(entries.size(), (c + 1) * per_chunk); ++i)
+                readers[c]->read_service(entries[i].name, *entries[i].raw, entries[i].path, templates);
+        });
+        for (auto& r : readers) {
+            model_.services.merge(r->model_.services);  // moves the nodes (names are unique: JSON keys)
+            std::move(r->service_sources_.begin(), r->service_sources_.end(), std::back_inserter(service_sources_));
+            auto& items = r->diags_.items();
+            std::move(items.begin(), items.end(), std::back_inserter(diags_.items()));
+        }
+    }
+
+    // One service: its template merged with its own members, placeholders expanded, read as a scope.
+    void read_service(const std::string& name, const json& raw, const std::string& path, const json* templates) {
+        check_name(name, path);
+        if (name == "consumer") {
+            diags_.error(path, "'consumer' is reserved for the consumer's scope; choose another service name");
+            return;
+        }
+        if (!raw.is_object()) {
+            diags_.error(path, "expected a service (an object), found " + describe(raw));
+            return;
+        }
+        // The account decides built-in parameters (accountId): without it, expansion
+        // would only add follow-on errors.
+        auto account = raw.find("account");
+        if (account == raw.end()) {
+            diags_.error(path, "missing required field 'account' (the name of an account)");
+            return;
+        }
+        if (!account->is_string() || !shared_.accounts.contains(account->get<std::string>())) {
+            std::vector<std::string> names;
+            for (const auto& [k, _] : shared_.accounts) names.push_back(k);
+            if (account->is_string())
+                diags_.error(path + "/account", "no account named '" + account->get<std::string>() + "'",
+                             did_you_mean(account->get<std::string>(), names));
+            else
+                diags_.error(path + "/account", "expected the name of an account, found " + describe(*account));
+            return;
+        }
+        ServiceSource src;
+        src.pointer = path;
+        src.raw = &raw;
+        // The service's own members: all but the meta members (account, template, parameters).
+        auto is_meta = [](const std::string& k) { return k == "account" || k == "template" || k == "parameters"; };
+        json body;
+        std::string template_name;
+        if (auto it = raw.find("template"); it != raw.end()) {
+            if (!it->is_string()) {
+                diags_.error(path + "/template", "expected the name of a template, found " + describe(*it));
+                return;
+            }
+            template_name = it->get<std::string>();
+            if (!templates || !templates->is_object() || !templates->contains(template_name)) {
+                std::vector<std::string> names;
+                if (templates && templates->is_object())
+                    for (const auto& [k, _] : templates->items()) names.push_back(k);
+                diags_.error(path + "/template", "no template named '" + template_name + "'",
+                             did_you_mean(template_name, names));
+                return;
+            }
+            const json& t = (*templates)[template_name];
+            std::string tpath = json_pointer::join("/templates", template_name);
+            if (!t.is_object()) {
+                diags_.error(tpath, "expected a service template (an object), found " + describe(t));
+                return;
+            }
+            // Meta members belong to the service: a template names no account and does not nest.
+            bool meta = false;
+            for (auto k : {"account", "template", "parameters"})
+                if (t.contains(k)) {
+                    diags_.error(json_pointer::join(tpath, k), std::string("'") + k +
+                                                                  "' belongs on the service, not in a template");
+                    meta = true;
+                }
+            if (meta) return;
+            src.template_pointer = json_pointer::join("/templates", template_name);
+            src.template_raw = &t;
+            // RFC 7386 merge patch of the service's own members over the template, member by
+            // member: the service itself is never copied first.
+            body = t;
+            for (const auto& [k, v] : raw.items()) {
+                if (is_meta(k)) continue;
+                if (v.is_null()) body.erase(k);
+                else body[k].merge_patch(v);
+            }
+        } else {
+            body = json::object();
+            for (const auto& [k, v] : raw.items())
+                if (!is_meta(k)) body[k] = v;
+        }
+        // Parameters: built-ins first, then the service's own.
+        auto& params = src.params;
+        params["service"] = name;
+        params["app"] = shared_.name;
+        params["region"] = shared_.region;
+        params["account"] = *account;
+        params["accountId"] = shared_.accounts.at(account->get<std::string>()).id;
+        if (auto it = raw.find("parameters"); it != raw.end()) {
+            if (!it->is_object()) {
+                diags_.error(path + "/parameters", "expected an object of template parameters, found " + describe(*it));
+                return;
+            }
+            for (const auto& [k, v] : it->items()) {
+                std::string ppath = json_pointer::join(path + "/parameters", k);
+                if (!is_parameter_name(k))
+                    diags_.error(ppath, "invalid parameter name '" + k + "': use letters, digits and '_'");
+                else if (params.contains(k))
+                    diags_.error(ppath, "parameter '" + k + "' is built in and cannot be redefined");
+                else
+                    params[k] = v;
+            }
+        }
+        service_sources_.push_back(std::move(src));
+        json expanded;
+        try {
+            expanded = expand_placeholders(std::move(body), service_sources_.back().params, path);
+        } catch (const InputError& e) {
+            diags_.add(e.diagnostics());
+            return;
+        }
+        Scope scope;
+        scope.name = name;
+        scope.kind = ScopeKind::service;
+        scope.template_name = template_name;
+        scope.path = path;
+        // The account is read from the raw service (it is not template material).
+        expanded["account"] = *account;
+        read_scope(expanded, path, scope);
+        model_.services.emplace(name, std::move(scope));
     }
 
     // --- one scope ----------------------------------------------------------------
@@ -967,18 +1005,26 @@ private:
         }
     }
 
+    // A loader of a chunk of `parent`'s services: the model's name, region and accounts are the
+    // parent's (read, never written, while services are read).
+    struct ChunkOf {};
+    ModelLoader(ChunkOf, const ModelLoader& parent) : owned_(parent.owned_), source_(parent.source_), shared_(parent.model_), jobs_(1) {}
+
     std::shared_ptr<const JsonSource> owned_;
     const JsonSource& source_;
     Diagnostics diags_;
     Model model_;
+    const Model& shared_;  // model_, or a chunk loader's parent's
+    unsigned jobs_;
     std::vector<ServiceSource> service_sources_;
 };
 
 }  // namespace detail
 
 // Load a model from a parsed document. Throws InputError listing every problem found.
-inline model::Model load_model(JsonSource source) {
-    return detail::ModelLoader(std::make_shared<const JsonSource>(std::move(source))).load();
+// Services are read on up to `jobs` threads (0: one per core); the model is the same for any number.
+inline model::Model load_model(JsonSource source, unsigned jobs = 0) {
+    return detail::ModelLoader(std::make_shared<const JsonSource>(std::move(source)), jobs).load();
 }
 
 inline model::Model load_model_text(std::string_view text, std::string file = "<model>", InputLimits limits = {}) {
