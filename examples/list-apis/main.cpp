@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
         auto graph = xc::model::build_graph(xc::input::json::load_model_file(argv[1]));
         for (auto api : graph.private_apis()) {
             std::cout << graph[api].scope << "/" << graph.resource<xc::model::RestApi>(api).name << " ("
-                      << graph[graph.account_of(api)].label << ") admits";
+                      << graph[api].account << ") admits";
             for (auto endpoint : graph.endpoints_of(api))
                 std::cout << ' ' << graph.resource<xc::model::VpcEndpoint>(endpoint).id;
             std::cout << '\n';

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <fstream>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -185,25 +186,30 @@ TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {
 // Whatever a label holds (quotes, backslashes, a DOT keyword, a line break), the DOT is one
 // Graphviz reads, and the labels come back as written.
 TEST(GraphRender, DotQuotesEveryLabelGraphvizReadsBack) {
+    // A label is "role <name>", or an account's name alone (the DOT keyword).
     Account account{"node", "123456789012", AccountRole::consumer, "/accounts/node"};
+    Account keyword{"graph", "123456789013", AccountRole::service, "/accounts/graph"};
     Graph g(std::make_shared<const Model>());
-    const Vertex a = g.add_vertex(VertexData{VertexKind::account, "account/node", "node", "", "node", "", Resource(std::in_place_type<const Account*>, &account), {}});
-    const std::vector<std::string> labels{"say \"hi\" \\", "graph", "ends in \\", "two\nlines", "a;b}c{ -> d"};
-    for (std::size_t n = 0; n < labels.size(); ++n) {
-        const Vertex v = g.add_vertex(VertexData{VertexKind::vpc, "node/vpc/" + std::to_string(n), labels[n], "node", "node", "", {}, {}});
+    const Vertex a = g.add_vertex(VertexData{VertexKind::account, "account/node", "", "node", "", Resource(std::in_place_type<const Account*>, &account), {}});
+    g.add_vertex(VertexData{VertexKind::account, "account/graph", "", "graph", "", Resource(std::in_place_type<const Account*>, &keyword), {}});
+    const std::vector<std::string> names{"say \"hi\" \\", "ends in \\", "two\nlines", "a;b}c{ -> d"};
+    std::deque<Role> roles;
+    for (std::size_t n = 0; n < names.size(); ++n) {
+        const Role& role = roles.emplace_back(Role{.name = names[n]});
+        const Vertex v = g.add_vertex(VertexData{VertexKind::role, "node/role/" + names[n], "node", "node", "", Resource(std::in_place_type<const Role*>, &role), {}});
         g.add_edge(a, v, EdgeKind::contains);
-        if (n) g.add_edge(v, v - 1, EdgeKind::bound_to);
+        if (n) g.add_edge(v, v - 1, EdgeKind::executes_as);
     }
     xc::test::TempDir tmp;
     std::ofstream(tmp / "g.dot") << to_dot(g);
     const auto r = xc::test::run("dot -Tcanon " + (tmp / "g.dot").string());
     ASSERT_EQ(r.exit_code, 0) << r.err << to_dot(g);
     EXPECT_NE(r.out.find("subgraph cluster_node"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("label=\"say \\\"hi\\\" \\\\\""), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("label=\"two\\nlines\""), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("label=\"a;b}c{ -> d\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"role say \\\"hi\\\" \\\\\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"role two\\nlines\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"role a;b}c{ -> d\""), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("label=\"graph\""), std::string::npos) << r.out;  // a keyword, as text
-    EXPECT_NE(r.out.find("label=\"ends in \\\\\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("label=\"role ends in \\\\\""), std::string::npos) << r.out;
 }
 
 TEST(GraphRender, MermaidHasASubgraphPerAccount) {
@@ -224,8 +230,8 @@ TEST(ParallelGraph, TheGraphIsTheSameForAnyNumberOfThreads) {
         std::vector<std::string> out;
         for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) {
             const auto& d = g[v];
-            out.push_back(std::to_string(static_cast<int>(d.kind)) + " " + d.id + " " + d.label + " " + d.scope + " " + d.account + " " +
-                          d.path + " name=" + g.identity(v).name.display() + " id=" + g.identity(v).id.display() +
+            out.push_back(std::to_string(static_cast<int>(d.kind)) + " " + d.id + " " + label_of(g, v) + " " + d.scope + " " + d.account + " " +
+                          std::string(d.path) + " name=" + g.identity(v).name.display() + " id=" + g.identity(v).id.display() +
                           " arn=" + g.identity(v).arn().display());
         }
         for (auto e : boost::make_iterator_range(boost::edges(g.boost())))

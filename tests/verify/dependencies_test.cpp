@@ -36,8 +36,8 @@ Run verified(const std::string& name, std::vector<Unresolved> items) {
     return Run{shared, std::move(g), std::move(r)};
 }
 
-Unresolved item_on(const std::string& resource, const std::string& origin) {
-    return Unresolved{resource, resource + "/policy", origin, "read at apply time; nothing given creates it"};
+Unresolved item_on(std::string_view resource, const std::string& origin) {
+    return Unresolved{std::string(resource), std::string(resource) + "/policy", origin, "read at apply time; nothing given creates it"};
 }
 
 using Key = std::pair<std::string, std::string>;  // property, subject
@@ -162,7 +162,7 @@ TEST(Unresolved, AnItemOnAFunctionsHandlerAffectsItsRolesDataAccessOnly) {
     auto fn = base.graph.vertices(VertexKind::lambda).front();
     const std::string origin = "aws_lambda_function.get_order (its code)";
     auto item = item_on(base.graph[fn].path, origin);
-    item.value = base.graph[fn].path + "/handler";
+    item.value = std::string(base.graph[fn].path) + "/handler";
     auto with = verified(models[0], {item});
     auto undecided = changed(base, with, origin);
     std::set<std::string> roles;
@@ -176,7 +176,7 @@ TEST(Unresolved, AnItemOnAFunctionsHandlerAffectsItsRolesDataAccessOnly) {
 TEST(Unresolved, AnItemOnAnAccountOrOnNoResourceAffectsEveryCheck) {
     auto base = verified(models[0], {});
     auto account = *base.graph.find("account/" + base.model->consumer.account);
-    for (const std::string& path : {base.graph[account].path, std::string("/region"), std::string()}) {
+    for (const std::string& path : {std::string(base.graph[account].path), std::string("/region"), std::string()}) {
         auto with = verified(models[0], {Unresolved{path, path, "var.region", "no value given"}});
         EXPECT_EQ(changed(base, with, "var.region").size(), base.report.findings.size()) << "path '" << path << "'";
         EXPECT_EQ(with.report.exit_code(), 3);
@@ -188,7 +188,7 @@ TEST(Unresolved, AnItemInsideAResourceIsThatResources) {
     auto base = verified(models[0], {});
     auto fn = base.graph.vertices(VertexKind::lambda).front();
     const std::string origin = "aws_lambda_permission.extra";
-    auto with = verified(models[0], {item_on(base.graph[fn].path + "/invokePermissions/0", origin)});
+    auto with = verified(models[0], {item_on(std::string(base.graph[fn].path) + "/invokePermissions/0", origin)});
     auto undecided = changed(base, with, origin);
     EXPECT_TRUE(undecided.contains(Key{"lambda-invoke", base.graph[fn].id}));
 }

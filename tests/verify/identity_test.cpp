@@ -107,7 +107,7 @@ TEST(DeployedIdentity, NamingAResourceByItsDeployedArnGivesTheVerdictsOfStar) {
         for (auto kind : {xc::model::VertexKind::secret, xc::model::VertexKind::kms_key})
             for (auto v : g.vertices(kind)) {
                 if (g[v].scope != "consumer") continue;  // templates' paths are not the file's
-                auto pointer = json::json_pointer(g[v].path + "/policy/Statement");
+                auto pointer = json::json_pointer(std::string(g[v].path) + "/policy/Statement");
                 if (!named.contains(pointer)) continue;
                 for (auto& st : named[pointer])
                     if (st.contains("Resource") && st["Resource"] == "*") {

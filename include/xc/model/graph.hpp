@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,13 +94,14 @@ using Resource = std::variant<const Account*, const Vpc*, const Subnet*, const R
 
 struct VertexData {
     VertexKind kind{};
-    std::string id;       // unique: "<scope>/<kind>/<name>", nested names joined with '/'
-    std::string label;    // short, for pictures
-    std::string scope;    // "consumer" or a service name
-    std::string account;  // account name
-    std::string path;     // JSON Pointer of the definition
+    std::string id;         // unique: "<scope>/<kind>/<name>", nested names joined with '/'
+    std::string scope;      // "consumer" or a service name ("" for an account)
+    std::string account;    // account name
+    // JSON Pointer of the definition: a view of the model's (the graph keeps the model) or, for an
+    // internet gateway, of the graph's own; a vertex makes no copy.
+    std::string_view path;
     Resource resource;
-    Identity identity;    // its deployed names, id and ARN (model/identity.hpp)
+    Identity identity;      // its deployed names, id and ARN (model/identity.hpp)
 };
 
 struct EdgeData {
@@ -129,11 +131,12 @@ public:
     explicit Graph(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
     // The id index views the ids of this graph's own vertices, so a copy indexes its own; so
     // does a move, since Boost's adjacency_list has no move constructor (moving it copies it).
-    Graph(const Graph& other) : out_(other.out_), in_(other.in_), model_(other.model_), g_(other.g_) {
+    Graph(const Graph& other) : out_(other.out_), in_(other.in_), model_(other.model_), strings_(other.strings_), g_(other.g_) {
         if (!other.by_id_.empty()) index_vertices();
     }
     Graph(Graph&& other)
-        : out_(std::move(other.out_)), in_(std::move(other.in_)), model_(std::move(other.model_)), g_(std::move(other.g_)) {
+        : out_(std::move(other.out_)), in_(std::move(other.in_)), model_(std::move(other.model_)), strings_(other.strings_),
+          g_(std::move(other.g_)) {
         if (!other.by_id_.empty()) index_vertices();
     }
     Graph& operator=(const Graph& other) {
@@ -145,6 +148,7 @@ public:
         out_ = std::move(other.out_);
         in_ = std::move(other.in_);
         model_ = std::move(other.model_);
+        strings_ = other.strings_;
         g_ = std::move(other.g_);
         by_id_.clear();
         if (!other.by_id_.empty()) index_vertices();
@@ -266,6 +270,10 @@ public:
     // own; nothing moves once they are all there).
     void add_vertices(std::size_t n) { g_.m_vertices.resize(g_.m_vertices.size() + n); }
     void set_vertex(Vertex v, VertexData data) { g_[v] = std::move(data); }
+    // Strings kept as long as the graph (and its copies), for vertices to view.
+    void keep_all(std::vector<std::deque<std::string>> made) {
+        for (auto& d : made) strings_->push_back(std::move(d));
+    }
     // Room for about `n` edges in the edge list (it grows past them as needed).
     void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
     // After the last vertex, before the first find(): index them by id in a table sized once
@@ -339,6 +347,9 @@ private:
     AdjacencyIndex out_, in_;
 
     std::shared_ptr<const Model> model_;
+    // Strings vertices view that the model does not hold; shared by copies, as the model is. Kept
+    // in the deques they were made in: moving a deque leaves its elements where they are.
+    std::shared_ptr<std::vector<std::deque<std::string>>> strings_ = std::make_shared<std::vector<std::deque<std::string>>>();
     BoostGraph g_;
     std::unordered_map<std::string_view, Vertex> by_id_;  // views of g_'s ids; looked up, never iterated in order
 };
@@ -400,13 +411,14 @@ public:
         g_.add_vertices(first.back());
         Vertex next = 0;
         for (const auto& [name, a] : m_.accounts)
-            g_.set_vertex(next++, VertexData{VertexKind::account, "account/" + name, name, "", name, a.path, &a, {}});
+            g_.set_vertex(next++, VertexData{VertexKind::account, "account/" + name, "", name, a.path, &a, {}});
 
         constexpr std::size_t per_chunk = 256;
         const std::size_t chunks = (scopes.size() + per_chunk - 1) / per_chunk;
         auto chunk_scopes = [&](std::size_t c) {
             return std::pair{c * per_chunk, std::min(scopes.size(), (c + 1) * per_chunk)};
         };
+        std::vector<std::deque<std::string>> made(chunks);
         xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
             ScopeWriter w(*this);
             for (auto [i, end] = chunk_scopes(c); i < end; ++i) {
@@ -414,7 +426,9 @@ public:
                 w.add_vertices(*scopes[i]);
                 if (w.next_ != first[i + 1]) throw std::logic_error("graph: a scope's vertices were miscounted");
             }
+            made[c] = std::move(w.owned_);
         });
+        g_.keep_all(std::move(made));
         by_address_.reserve(first.back());
         for (Vertex v = 0; v < first.back(); ++v)
             std::visit(
@@ -483,13 +497,12 @@ private:
         }
 
         template <class T>
-        Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path,
-                   std::string label = {}) {
+        Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path) {
             std::string vertex_id = id(s.name, k, name);
             Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
             const Vertex v = next_++;
-            g_.set_vertex(v, VertexData{k, std::move(vertex_id), label.empty() ? name : std::move(label), s.name, s.account, path,
-                                        Resource(std::in_place_type<const T*>, resource), std::move(identity)});
+            g_.set_vertex(v, VertexData{k, std::move(vertex_id), s.name, s.account, path, Resource(std::in_place_type<const T*>, resource),
+                                        std::move(identity)});
             return v;
         }
 
@@ -526,38 +539,38 @@ private:
         void add_vertices(const Scope& s) {
             using K = VertexKind;
             for (const auto& [n, vpc] : s.vpcs) {
-                add(s, K::vpc, n, &vpc, vpc.path, "VPC " + n + "\n" + vpc.cidr.to_string());
+                add(s, K::vpc, n, &vpc, vpc.path);
                 if (vpc.internet_gateway)
-                    g_.set_vertex(next_++, VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), "internet gateway", s.name,
-                                                      s.account, vpc.path + "/internetGateway", InternetGateway{&vpc}, {}});
+                    g_.set_vertex(next_++, VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), s.name, s.account,
+                                                      owned_.emplace_back(vpc.path + "/internetGateway"), InternetGateway{&vpc}, {}});
                 for (const auto& [sn, subnet] : vpc.subnets)
-                    add(s, K::subnet, n + "/" + sn, &subnet, subnet.path, "subnet " + sn + "\n" + subnet.cidr.to_string());
-                for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path, "route table " + rn);
+                    add(s, K::subnet, n + "/" + sn, &subnet, subnet.path);
+                for (const auto& [rn, rt] : vpc.route_tables) add(s, K::route_table, n + "/" + rn, &rt, rt.path);
             }
-            for (const auto& [n, x] : s.security_groups) add(s, K::security_group, n, &x, x.path, "SG " + n);
-            for (const auto& [n, x] : s.vpc_endpoints) add(s, K::vpc_endpoint, n, &x, x.path, "endpoint " + n + "\n" + x.service);
-            for (const auto& [n, x] : s.certificates) add(s, K::certificate, n, &x, x.path, "cert " + x.domain);
+            for (const auto& [n, x] : s.security_groups) add(s, K::security_group, n, &x, x.path);
+            for (const auto& [n, x] : s.vpc_endpoints) add(s, K::vpc_endpoint, n, &x, x.path);
+            for (const auto& [n, x] : s.certificates) add(s, K::certificate, n, &x, x.path);
             for (const auto& [n, lb] : s.load_balancers) {
-                add(s, K::load_balancer, n, &lb, lb.path, std::string(lb.internal ? "internal" : "internet-facing") + " ALB " + n);
+                add(s, K::load_balancer, n, &lb, lb.path);
                 for (const auto& [ln, l] : lb.listeners)
-                    add(s, K::listener, n + "/" + ln, &l, l.path, "listener " + l.protocol + ":" + std::to_string(l.port));
-                for (const auto& [tn, tg] : lb.target_groups) add(s, K::target_group, n + "/" + tn, &tg, tg.path, "target group " + tn);
+                    add(s, K::listener, n + "/" + ln, &l, l.path);
+                for (const auto& [tn, tg] : lb.target_groups) add(s, K::target_group, n + "/" + tn, &tg, tg.path);
             }
             for (const auto& [n, z] : s.hosted_zones) {
-                add(s, K::hosted_zone, n, &z, z.path, std::string(z.is_private ? "private zone " : "zone ") + z.domain);
-                for (const auto& [rn, r] : z.records) add(s, K::alias_record, n + "/" + rn, &r, r.path, "alias " + r.fqdn);
+                add(s, K::hosted_zone, n, &z, z.path);
+                for (const auto& [rn, r] : z.records) add(s, K::alias_record, n + "/" + rn, &r, r.path);
             }
-            for (const auto& [n, x] : s.kms_keys) add(s, K::kms_key, n, &x, x.path, "KMS key " + n);
-            for (const auto& [n, x] : s.secrets) add(s, K::secret, n, &x, x.path, "secret " + n);
-            for (const auto& [n, x] : s.instances) add(s, K::instance, n, &x, x.path, "instance " + n);
-            for (const auto& [n, x] : s.tables) add(s, K::table, n, &x, x.path, "table " + x.table_name);
-            for (const auto& [n, x] : s.roles) add(s, K::role, n, &x, x.path, "role " + n);
-            for (const auto& [n, x] : s.lambdas) add(s, K::lambda, n, &x, x.path, "λ " + n);
+            for (const auto& [n, x] : s.kms_keys) add(s, K::kms_key, n, &x, x.path);
+            for (const auto& [n, x] : s.secrets) add(s, K::secret, n, &x, x.path);
+            for (const auto& [n, x] : s.instances) add(s, K::instance, n, &x, x.path);
+            for (const auto& [n, x] : s.tables) add(s, K::table, n, &x, x.path);
+            for (const auto& [n, x] : s.roles) add(s, K::role, n, &x, x.path);
+            for (const auto& [n, x] : s.lambdas) add(s, K::lambda, n, &x, x.path);
             for (const auto& [n, api] : s.apis) {
-                add(s, K::rest_api, n, &api, api.path, std::string(to_string(api.endpoint_type)) + " API " + n);
-                for (const auto& [rk, r] : api.routes) add(s, K::api_route, n + "/" + rk, &r, r.path, rk);
+                add(s, K::rest_api, n, &api, api.path);
+                for (const auto& [rk, r] : api.routes) add(s, K::api_route, n + "/" + rk, &r, r.path);
                 if (api.custom_domain)
-                    add(s, K::custom_domain, n + "/domain", &*api.custom_domain, api.custom_domain->path, "domain " + api.custom_domain->name);
+                    add(s, K::custom_domain, n + "/domain", &*api.custom_domain, api.custom_domain->path);
             }
         }
 
@@ -694,6 +707,7 @@ private:
     public:
         Vertex next_ = 0;                  // the vertex add() fills next
         std::vector<PlannedEdge> edges_;   // what add_edges() found, in order
+        std::deque<std::string> owned_;    // strings add_vertices() made for vertices to view
 
     private:
         Graph& g_;

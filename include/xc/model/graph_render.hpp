@@ -9,6 +9,9 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace xc::model {
@@ -36,6 +39,44 @@ inline std::string shape_of(VertexKind k) {
 }
 
 }  // namespace detail
+
+// A vertex's caption in pictures: what it is, its name, and what tells it apart at a glance.
+// Made when drawn, not kept by every vertex (pictures are the only use).
+inline std::string label_of(const Graph& graph, Vertex v) {
+    const VertexData& d = graph[v];
+    // The name from the id "<scope>/<kind>/<name>"; a nested resource's own is its last part.
+    const std::string_view id = d.id;
+    const std::string name(id.substr(id.find('/', id.find('/') + 1) + 1));
+    const std::string own = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+    return std::visit(
+        [&](const auto& r) -> std::string {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, InternetGateway>) return "internet gateway";
+            else if constexpr (std::is_same_v<T, const Account*>) return r->name;
+            else if constexpr (std::is_same_v<T, const Vpc*>) return "VPC " + name + "\n" + r->cidr.to_string();
+            else if constexpr (std::is_same_v<T, const Subnet*>) return "subnet " + own + "\n" + r->cidr.to_string();
+            else if constexpr (std::is_same_v<T, const RouteTable*>) return "route table " + own;
+            else if constexpr (std::is_same_v<T, const SecurityGroup*>) return "SG " + name;
+            else if constexpr (std::is_same_v<T, const VpcEndpoint*>) return "endpoint " + name + "\n" + r->service;
+            else if constexpr (std::is_same_v<T, const Certificate*>) return "cert " + r->domain;
+            else if constexpr (std::is_same_v<T, const LoadBalancer*>) return std::string(r->internal ? "internal" : "internet-facing") + " ALB " + name;
+            else if constexpr (std::is_same_v<T, const Listener*>) return "listener " + r->protocol + ":" + std::to_string(r->port);
+            else if constexpr (std::is_same_v<T, const TargetGroup*>) return "target group " + own;
+            else if constexpr (std::is_same_v<T, const HostedZone*>) return std::string(r->is_private ? "private zone " : "zone ") + r->domain;
+            else if constexpr (std::is_same_v<T, const AliasRecord*>) return "alias " + r->fqdn;
+            else if constexpr (std::is_same_v<T, const KmsKey*>) return "KMS key " + name;
+            else if constexpr (std::is_same_v<T, const Secret*>) return "secret " + name;
+            else if constexpr (std::is_same_v<T, const Instance*>) return "instance " + name;
+            else if constexpr (std::is_same_v<T, const Table*>) return "table " + r->table_name;
+            else if constexpr (std::is_same_v<T, const Role*>) return "role " + name;
+            else if constexpr (std::is_same_v<T, const Lambda*>) return "λ " + name;
+            else if constexpr (std::is_same_v<T, const RestApi*>) return std::string(to_string(r->endpoint_type)) + " API " + name;
+            else if constexpr (std::is_same_v<T, const ApiRoute*>) return r->key;
+            else if constexpr (std::is_same_v<T, const CustomDomain*>) return "domain " + r->name;
+            else static_assert(sizeof(T) == 0, "a kind of resource without a label");
+        },
+        d.resource);
+}
 
 // DOT with a "cluster_<account>" subgraph per account. Written directly, not through
 // boost::subgraph, whose add_vertex scans the whole graph for edges each time (quadratic:
@@ -77,7 +118,7 @@ inline void write_dot(std::ostream& os, const Graph& graph) {
     }
     for (auto v : boost::make_iterator_range(boost::vertices(g))) {
         const auto& d = g[v];
-        os << v << " [label=" << id(d.label) << ", shape=" << id(detail::shape_of(d.kind)) << (d.kind == VertexKind::account ? ", style=\"invis\"" : "") << "];\n";
+        os << v << " [label=" << id(label_of(graph, v)) << ", shape=" << id(detail::shape_of(d.kind)) << (d.kind == VertexKind::account ? ", style=\"invis\"" : "") << "];\n";
     }
     for (auto e : boost::make_iterator_range(boost::edges(g))) {
         auto s = boost::source(e, g), t = boost::target(e, g);
@@ -113,7 +154,7 @@ inline void write_mermaid(std::ostream& os, const Graph& graph) {
     for (auto a : graph.vertices(VertexKind::account)) {
         const auto& acc = graph.resource<Account>(a);
         os << "  subgraph " << node(a) << "[\"" << text("account " + acc.name + " (" + acc.id + ")") << "\"]\n";
-        for (auto v : members[acc.name]) os << "    " << node(v) << "[\"" << text(g[v].label) << "\"]\n";
+        for (auto v : members[acc.name]) os << "    " << node(v) << "[\"" << text(label_of(graph, v)) << "\"]\n";
         os << "  end\n";
     }
     for (auto e : boost::make_iterator_range(boost::edges(g))) {

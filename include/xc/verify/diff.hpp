@@ -327,7 +327,7 @@ inline const PolicyGate* gate_of(const ApiRequestPaths& paths, GateKind kind) {
 
 inline void compare_gates(DiffContext& dc, const std::string& check, const PolicyGate& ng, const PolicyGate& og, model::Vertex new_v,
                           model::Vertex old_v, const std::vector<std::string>& preferred) {
-    const std::string path = ng.document ? ng.document->path : dc.new_graph()[new_v].path;
+    const std::string path = ng.document ? ng.document->path : std::string(dc.new_graph()[new_v].path);
     const std::string what = ng.kind == GateKind::custom_domain ? "the domain's policy" : "the API's resource policy";
     if (dump_or_none(ng.document) == dump_or_none(og.document) && ng.arn() == og.arn() && ng.path == og.path)
         return unchanged(dc, check, new_v, old_v, what, path);
@@ -492,7 +492,7 @@ inline void diff_resource_policy(DiffContext& dc, const std::string& check, mode
                                  const std::string& service, const std::string& what, std::vector<std::string> actions) {
     const auto& ng = dc.new_graph();
     const auto& id = ng[new_v].identity;
-    const std::string doc_path = nd ? nd->path : ng[new_v].path;
+    const std::string doc_path = nd ? nd->path : std::string(ng[new_v].path);
     if (dump_or_none(nd) == dump_or_none(od)) return unchanged(dc, check, new_v, old_v, what, doc_path);
     const std::vector<const model::PolicyDocument*> own{nullptr};
     auto side = [&](const model::PolicyDocument* d, bool identity_allows) {
@@ -561,7 +561,7 @@ inline void compare_role_reach(DiffContext& dc, const std::string& check, model:
     const bool dynamodb = reach == RoleReach::dynamodb;
     const auto& nr = dc.new_graph().resource<model::Role>(new_role);
     const auto& orole = dc.old_graph().resource<model::Role>(old_role);
-    const std::string where = dc.new_graph()[new_subject].kind == model::VertexKind::role ? nr.path : dc.new_graph()[new_subject].path;
+    const std::string where = dc.new_graph()[new_subject].kind == model::VertexKind::role ? nr.path : std::string(dc.new_graph()[new_subject].path);
     RolePermissions np(nr), op(orole);
     if (identity_fingerprint(np) == identity_fingerprint(op) && dc.new_graph()[new_role].identity.arn() == dc.old_graph()[old_role].identity.arn())
         return unchanged(dc, check, new_subject, old_subject, "the role's policies", where);
@@ -792,7 +792,7 @@ struct NetworkReach {
 inline void diff_network(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) {
     const std::string check = "network-access";
     auto n = NetworkReach::of(dc.new_graph(), new_v), o = NetworkReach::of(dc.old_graph(), old_v);
-    const std::string path = dc.new_graph()[new_v].path;
+    const std::string path(dc.new_graph()[new_v].path);
     if (n.fingerprint == o.fingerprint) return unchanged(dc, check, new_v, old_v, "who reaches it over the network", path);
     if (n.internet_facing && !o.internet_facing) {
         auto& f = dc.add(check, new_v, old_v, Change::new_access,
@@ -895,7 +895,7 @@ inline bool same_connection(const std::string& key, const Connections& others) {
 inline void compare_connections(DiffContext& dc, const std::string& check, model::Vertex old_v, model::Vertex new_v,
                                 const Connections& news, const Connections& olds, const std::string& what, const std::string& fix,
                                 CoveredBy covered = same_connection) {
-    const std::string path = dc.new_graph()[new_v].path;
+    const std::string path(dc.new_graph()[new_v].path);
     if (news == olds) return unchanged(dc, check, new_v, old_v, what, path);
     bool added = false;
     for (const auto& [key, at] : news) {
@@ -991,7 +991,7 @@ inline void diff_secret_key(DiffContext& dc, model::Vertex old_v, model::Vertex 
         return k.empty() ? std::string("the AWS-managed key aws/secretsmanager") : deployed_identity_key(g, k.front());
     };
     const std::string nkey = key_of(dc.new_graph(), nk), okey = key_of(dc.old_graph(), ok);
-    const std::string path = dc.new_graph()[new_v].path;
+    const std::string path(dc.new_graph()[new_v].path);
     if (nkey == okey) return unchanged(dc, check, new_v, old_v, "the key that encrypts the secret", path);
     if (nk.empty() || ok.empty()) {
         dc.add(check, new_v, old_v, Change::undecided,

@@ -73,7 +73,7 @@ TEST(Fidelity, EmittedNamesIdsAndArnsAreTheDeployedIdentity) {
         std::map<std::pair<std::string, VertexKind>, xc::model::Vertex> by_path;
         std::vector<xc::model::Vertex> secrets;
         for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) {
-            by_path[{g[v].path, g[v].kind}] = v;
+            by_path[{std::string(g[v].path), g[v].kind}] = v;
             if (g[v].kind == VertexKind::secret) secrets.push_back(v);
         }
         auto d = lw::lower(g);
@@ -146,7 +146,7 @@ TEST(Fidelity, EveryApiCarriesItsVerifiedPolicyInItsBodyAndIsRedeployedWhenTheBo
         SCOPED_TRACE(name);
         auto g = xc::test::graph_of_text(text);
         std::map<std::string, const xc::model::RestApi*> api_at;  // model path -> API
-        for (auto v : g.vertices(VertexKind::rest_api)) api_at[g[v].path] = &g.resource<xc::model::RestApi>(v);
+        for (auto v : g.vertices(VertexKind::rest_api)) api_at[std::string(g[v].path)] = &g.resource<xc::model::RestApi>(v);
         auto d = lw::lower(g);
         for (const auto& stack : d.stacks)
             for (const auto& r : stack.resources) {

@@ -10,6 +10,7 @@
 #include <xc/input/terraform/to_model.hpp>
 #include <xc/input/json/load.hpp>
 #include <xc/model/graph.hpp>
+#include <xc/model/graph_render.hpp>
 #include <xc/verify/verify.hpp>
 
 #include "model_support.hpp"
@@ -49,8 +50,8 @@ std::set<std::string> graph_facts(const xc::model::Graph& g) {
     for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) {
         const auto& d = g[v];
         const bool record = d.kind == xc::model::VertexKind::alias_record;
-        out.insert("vertex " + vertex_key(g, v) + " kind=" + std::string(to_string(d.kind)) + " label=" + d.label + " scope=" + d.scope +
-                   " account=" + d.account + " path=" + (record ? "(its key)" : d.path) + " name=" + d.identity.name.display() +
+        out.insert("vertex " + vertex_key(g, v) + " kind=" + std::string(to_string(d.kind)) + " label=" + xc::model::label_of(g, v) + " scope=" + d.scope +
+                   " account=" + d.account + " path=" + (record ? "(its key)" : std::string(d.path)) + " name=" + d.identity.name.display() +
                    " id=" + d.identity.id.display() + " arn=" + d.identity.arn().display());
     }
     for (auto e : boost::make_iterator_range(boost::edges(g.boost())))

@@ -166,7 +166,7 @@ std::size_t round_trip(const std::string& label, const xc::model::Graph& g) {
     const auto actual = xc::verify::verify(cfn_graph);
     // A subject of the templates' model -> the model's: its resource's logical id -> Metadata.xc.Source -> the model vertex there.
     std::map<std::string, std::string> model_subject_of_path;
-    for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) model_subject_of_path[g[v].path] = g[v].id;
+    for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) model_subject_of_path[std::string(g[v].path)] = g[v].id;
     // Where the templates' subject is written ("<stack>/template.json", "/Resources/<id>...") names
     // the emitted resource, whose Metadata.xc.Source is the model path of the model's subject.
     auto subject = [&](const std::string& s) -> std::optional<std::string> {
