@@ -1,4 +1,5 @@
 // The xc command line: exit codes, streams, and outputs, through the built binary.
+#include <generated_models.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
@@ -25,6 +26,29 @@ TEST(Cli, CheckAcceptsTheReferenceModel) {
     EXPECT_NE(r.out.find(": ok: model 'cross-account-microservices' in eu-central-1: 3 accounts, 2 services, 2 private APIs"),
               std::string::npos)
         << r.out;
+}
+
+// -j sets the threads that load and prove (xc verify): the report, or the messages of a bad model,
+// are the same bytes for any number, on a model of several chunks of services.
+TEST(Cli, VerifyIsTheSameForAnyNumberOfJobs) {
+    xc::test::TempDir dir;
+    auto model = nlohmann::json::parse(xc::bench::generated_services_model(2 * 256 + 9, xc::bench::ModelShape::distinct));
+    xc::test::write_file(dir / "good.json", model.dump(1));
+    std::vector<std::string> names;
+    for (const auto& [name, _] : model["services"].items()) names.push_back(name);
+    model["services"][names[3]]["apis"]["orders"]["stage"] = 5;
+    model["services"][names[300]]["template"] = "no-such-template";
+    xc::test::write_file(dir / "bad.json", model.dump(1));
+    for (const char* file : {"good.json", "bad.json"}) {
+        const auto one = run(xc_cli("verify --format json -j 1 " + quote((dir / file).string())));
+        EXPECT_EQ(one.exit_code, std::string(file) == "good.json" ? 1 : 2) << one.err;  // every tenth service is a violation
+        for (const char* jobs : {"2", "3"}) {
+            const auto many = run(xc_cli(std::string("verify --format json -j ") + jobs + " " + quote((dir / file).string())));
+            EXPECT_EQ(many.exit_code, one.exit_code) << file << ", " << jobs << " jobs";
+            EXPECT_EQ(many.out, one.out) << file << ", " << jobs << " jobs";
+            EXPECT_EQ(many.err, one.err) << file << ", " << jobs << " jobs";
+        }
+    }
 }
 
 TEST(Cli, CheckAcceptsEveryShippedModel) {

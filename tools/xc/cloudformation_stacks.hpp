@@ -236,12 +236,12 @@ inline std::string stacks_label(const std::vector<input::cloudformation::StackIn
     return out;
 }
 
-inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label) {
+inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label, unsigned jobs) {
     auto stacks = parse_stacks(stack_args);
     label = stacks_label(stacks);
     auto loaded = input::cloudformation::load_stack_files(std::move(stacks));
     for (const auto& n : loaded.not_modelled) std::cerr << "xc: note: not modelled (references nothing xc models): " << printable(n) << '\n';
-    return *new model::Graph(model::build_graph(std::move(loaded.model)));
+    return *new model::Graph(model::build_graph(std::move(loaded.model), jobs));
 }
 
 }  // namespace xc::cli

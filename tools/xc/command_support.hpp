@@ -46,12 +46,13 @@ inline std::string unknown_id(const CheckSelection& s, const std::vector<std::st
 // A command's graphs live until the process ends and are deliberately never freed: a graph is
 // ~55 KB of small allocations per service, and destroying a 10,000-service one at exit took 15 %
 // of `xc verify`'s time, for memory the OS takes back at once.
-inline const model::Graph& load_graph(const std::string& file) {
-    return *new model::Graph(model::build_graph(input::json::load_model_file(file)));
+// Loading uses up to `jobs` threads (0: one per core), as proving does.
+inline const model::Graph& load_graph(const std::string& file, unsigned jobs = 0) {
+    return *new model::Graph(model::build_graph(input::json::load_model_file(file, {}, jobs), jobs));
 }
 
 // The graph of the CloudFormation stacks `stack_args` name (cloudformation_stacks.hpp); `label`
 // is set to their template files. What xc does not model is noted on stderr.
-inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label);
+inline const model::Graph& load_stacks_graph(const std::vector<std::string>& stack_args, std::string& label, unsigned jobs = 0);
 
 }  // namespace xc::cli

@@ -51,8 +51,9 @@ inline InputArguments sort_inputs(std::vector<std::string> args, std::vector<std
 }
 
 // Every deployment `in` names, in the order model files, Terraform roots, templates. Every input's
-// diagnostics are gathered into one InputError: nothing is read half.
-inline std::vector<LoadedInput> load_inputs(const InputArguments& in) {
+// diagnostics are gathered into one InputError: nothing is read half. Up to `jobs` threads (0: one
+// per core) read a model and build each graph.
+inline std::vector<LoadedInput> load_inputs(const InputArguments& in, unsigned jobs = 0) {
     if (in.empty()) throw InputError("", "give model files, Terraform root directories or CloudFormation templates");
     if (!in.terraform.empty() && !in.stacks.empty())
         throw InputError("", "give Terraform root directories or CloudFormation templates in one run, not both (their options share names)");
@@ -66,10 +67,10 @@ inline std::vector<LoadedInput> load_inputs(const InputArguments& in) {
             diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
         }
     };
-    for (const auto& file : in.model_files) gather([&] { out.push_back({file, &load_graph(file), {}}); });
+    for (const auto& file : in.model_files) gather([&] { out.push_back({file, &load_graph(file, jobs), {}}); });
     if (!in.terraform.empty())
         gather([&] {
-            auto terraform = load_terraform_model(in.terraform);
+            auto terraform = load_terraform_model(in.terraform, jobs);
             LoadedInput loaded{terraform.label, terraform.graph, {}};
             for (const auto& n : terraform.not_modelled) loaded.not_modelled.push_back(Location{n.at.file, n.at.position, n.at.path + " (" + n.type + ")"});
             out.push_back(std::move(loaded));
@@ -77,7 +78,7 @@ inline std::vector<LoadedInput> load_inputs(const InputArguments& in) {
     if (!in.stacks.empty())
         gather([&] {
             LoadedInput loaded;
-            loaded.graph = &load_stacks_graph(in.stacks, loaded.label);
+            loaded.graph = &load_stacks_graph(in.stacks, loaded.label, jobs);
             out.push_back(std::move(loaded));
         });
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics));

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     verify->add_option("--run-timeout-ms", verify_request.run_timeout_ms,
                        "Time the whole run may take; the checks left are UNDECIDED (exit 3)")
         ->capture_default_str();
-    verify->add_option("-j,--jobs", verify_request.jobs, "Threads to prove with (0: one per core); the report is the same for any number")
+    verify->add_option("-j,--jobs", verify_request.jobs, "Threads to load and prove with (0: one per core); the report is the same for any number")
         ->check(CLI::Range(0u, 1024u))
         ->capture_default_str();
 

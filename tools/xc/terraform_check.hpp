@@ -141,7 +141,7 @@ struct TerraformModel {
     const model::Graph* graph = nullptr;
     std::vector<input::terraform::NotModelled> not_modelled;
 };
-inline TerraformModel load_terraform_model(const std::vector<std::string>& args) {
+inline TerraformModel load_terraform_model(const std::vector<std::string>& args, unsigned jobs = 0) {
     const auto roots = parse_terraform_roots(args);
     // Never freed, like every command's graph (command_support.hpp): the roots' values are many
     // small allocations, and freeing them at exit took a tenth of `xc check`'s time.
@@ -150,7 +150,7 @@ inline TerraformModel load_terraform_model(const std::vector<std::string>& args)
     TerraformModel out;
     for (const auto& r : roots) out.label += (out.label.empty() ? "" : " ") + r.dir.generic_string();
     // Lives as long as the process, like every command's graph (command_support.hpp).
-    out.graph = new model::Graph(model::build_graph(std::move(mapped.model)));
+    out.graph = new model::Graph(model::build_graph(std::move(mapped.model), jobs));
     out.not_modelled = std::move(mapped.not_modelled);
     return out;
 }

@@ -64,7 +64,7 @@ inline int run_verify(const VerifyRequest& request) {
     std::vector<Diagnostic> diagnostics;
     std::vector<LoadedInput> inputs;
     try {
-        inputs = load_inputs(sort_inputs(request.inputs, request.stack_args));
+        inputs = load_inputs(sort_inputs(request.inputs, request.stack_args), request.jobs);
     } catch (const InputError& e) {
         if (e.diagnostics().empty()) throw;
         diagnostics = e.diagnostics();

@@ -1027,12 +1027,12 @@ inline model::Model load_model(JsonSource source, unsigned jobs = 0) {
     return detail::ModelLoader(std::make_shared<const JsonSource>(std::move(source)), jobs).load();
 }
 
-inline model::Model load_model_text(std::string_view text, std::string file = "<model>", InputLimits limits = {}) {
-    return load_model(parse_json(text, std::move(file), limits));
+inline model::Model load_model_text(std::string_view text, std::string file = "<model>", InputLimits limits = {}, unsigned jobs = 0) {
+    return load_model(parse_json(text, std::move(file), limits), jobs);
 }
 
-inline model::Model load_model_file(const std::string& file, InputLimits limits = {}) {
-    return load_model(load_json_file(file, limits));
+inline model::Model load_model_file(const std::string& file, InputLimits limits = {}, unsigned jobs = 0) {
+    return load_model(load_json_file(file, limits), jobs);
 }
 
 }  // namespace xc::input::json
