@@ -62,7 +62,7 @@ std::pair<xc::verify::RequestPath, xc::verify::KnownValues> path_of(const xc::mo
         const auto& api = g.resource<xc::model::RestApi>(v);
         if (api.custom_domain && api.custom_domain->endpoint_type == xc::model::ApiEndpointType::PRIVATE)
             return {RequestPath::private_api_via_domain,
-                    {{"execute-api:viadomainarn", g[g.out(v, xc::model::EdgeKind::has_domain).front()].identity.arn()}}};
+                    {{"execute-api:viadomainarn", g.identity(g.out(v, xc::model::EdgeKind::has_domain).front()).arn()}}};
         return {RequestPath::private_api, {}};
     }
     if (f.property == "endpoint-egress") return {RequestPath::private_api, {}};  // any request through the endpoint

@@ -138,12 +138,12 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
     auto nv = *new_g.find(f.finding.subject);
     auto ov = old_g.find(f.finding.subject);
     ASSERT_TRUE(ov.has_value());
-    const std::string account = new_g[nv].identity.account;
+    const std::string account = new_g.identity(nv).account;
     using xc::policy::Verdict;
     if (check == "api-access" && f.finding.witness.contains("action")) {
         auto attached = [](const xc::model::Graph& g, xc::model::Vertex v) {
             const auto& api = g.resource<xc::model::RestApi>(v);
-            xc::policy::ExecuteApiTarget t{"aws", g.model().region, g[v].identity.account, xc::verify::detail::api_id(g, v)};
+            xc::policy::ExecuteApiTarget t{"aws", g.model().region, g.identity(v).account, xc::verify::detail::api_id(g, v)};
             return api.policy ? xc::policy::attach_to_api(api.policy->parsed, t) : xc::policy::Policy{};
         };
         auto r = xc::test::request_of(f.finding.witness);
@@ -246,7 +246,7 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
             return &g.resource<xc::model::KmsKey>(g.out(secret, xc::model::EdgeKind::encrypted_by).front()).policy.parsed;
         };
         auto r = xc::test::request_of(f.finding.witness);
-        r.resource_account = new_g[new_g.out(nv, xc::model::EdgeKind::encrypted_by).front()].identity.account;
+        r.resource_account = new_g.identity(new_g.out(nv, xc::model::EdgeKind::encrypted_by).front()).account;
         bool reproduces = false;
         for (auto identity : {std::vector<const xc::policy::Policy*>{&allow_all()}, std::vector<const xc::policy::Policy*>{}})
             reproduces = reproduces || (xc::policy::decide(xc::policy::PolicySet{identity, key_policy(new_g, nv)}, r).verdict == Verdict::Allow &&
@@ -588,7 +588,7 @@ TEST(Diff, AFunctionRunningAsAWiderRoleIsNewAccess) {
         xc::verify::RolePermissions np(shared.resource<xc::model::Role>(shared.out(*shared.find(f.finding.subject), xc::model::EdgeKind::executes_as).front()));
         xc::verify::RolePermissions op(own_role.resource<xc::model::Role>(own_role.out(*own_role.find(f.finding.subject), xc::model::EdgeKind::executes_as).front()));
         auto r = request;
-        r.resource_account = shared[*shared.find(f.finding.subject)].identity.account;
+        r.resource_account = shared.identity(*shared.find(f.finding.subject)).account;
         EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{np.policies(), nullptr}, r).verdict, xc::policy::Verdict::Allow);
         EXPECT_NE(xc::policy::decide(xc::policy::PolicySet{op.policies(), nullptr}, r).verdict, xc::policy::Verdict::Allow);
     }

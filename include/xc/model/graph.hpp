@@ -101,7 +101,10 @@ struct VertexData {
     // internet gateway, of the graph's own; a vertex makes no copy.
     std::string_view path;
     Resource resource;
-    Identity identity;      // its deployed names, id and ARN (model/identity.hpp)
+    // Its deployed names, id and ARN (model/identity.hpp), read through Graph::identity; null for
+    // what has none (most vertices: a vertex is 200 bytes smaller than with one inline). Copies
+    // of the graph share it, as they share the model.
+    std::shared_ptr<const Identity> deployed;
 };
 
 struct EdgeData {
@@ -184,7 +187,10 @@ public:
     // The vertex a resolved model reference names (the loader guarantees it exists).
     Vertex vertex(const Ref& r, VertexKind kind) const { return *find(vertex_id(r.scope, kind, r.name)); }
     // Its deployed names, id and ARN (empty for what has none).
-    const Identity& identity(Vertex v) const { return g_[v].identity; }
+    const Identity& identity(Vertex v) const {
+        static const Identity none;
+        return g_[v].deployed ? *g_[v].deployed : none;
+    }
 
     std::vector<Vertex> vertices(VertexKind kind) const {
         std::vector<Vertex> out;
@@ -500,9 +506,12 @@ private:
         Vertex add(const Scope& s, VertexKind k, const std::string& name, const T* resource, const std::string& path) {
             std::string vertex_id = id(s.name, k, name);
             Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
+            std::shared_ptr<const Identity> deployed;
+            if (!identity.name.empty() || !identity.id.empty() || identity.has_arn() || !identity.resource.empty())
+                deployed = std::make_shared<const Identity>(std::move(identity));
             const Vertex v = next_++;
             g_.set_vertex(v, VertexData{k, std::move(vertex_id), s.name, s.account, path, Resource(std::in_place_type<const T*>, resource),
-                                        std::move(identity)});
+                                        std::move(deployed)});
             return v;
         }
 

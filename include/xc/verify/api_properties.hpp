@@ -45,7 +45,7 @@ namespace detail {
 
 // A resource's deployed API id, as it appears in ARNs: the model's, or the stand-in of the id AWS
 // assigns (model/identity.hpp).
-inline std::string api_id(const model::Graph& g, model::Vertex api) { return g[api].identity.id.stand_in(); }
+inline std::string api_id(const model::Graph& g, model::Vertex api) { return g.identity(api).id.stand_in(); }
 
 // Whether the ARN resource pattern `pattern` matches the resource `resource` alike whatever value
 // AWS assigns to its unknown part. A literal naming a value never matches an assigned one (AWS
@@ -409,7 +409,7 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
             auto role_vertex = *g.find(model::Graph::vertex_id(ref.scope, model::VertexKind::role, ref.name));
             detail::ApiCaller c;
             c.name = ref.to_string();
-            c.arn = g[role_vertex].identity.arn();
+            c.arn = g.identity(role_vertex).arn();
             c.permissions = std::make_unique<RolePermissions>(g.resource<model::Role>(role_vertex));
             c.principal = aws_request_principal(CallerKind::role_session, c.arn.stand_in(), "xc-session");
             if (!c.permissions->unknown().empty()) {
@@ -419,7 +419,7 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
                             c.permissions->unknown().front().path);
                 return;
             }
-            const std::string account = g[role_vertex].identity.account;
+            const std::string account = g.identity(role_vertex).account;
             try {
                 for (const auto* doc : c.permissions->documents()) {
                     detail::require_known_identity(doc->parsed, api_gate->resource, "execute-api", true);

@@ -303,7 +303,7 @@ inline const policy::Policy& full_access() {
 inline std::string deployed_identity_key(const model::Graph& g, model::Vertex v) {
     const auto& d = g[v];
     std::string kind(model::to_string(d.kind));
-    return d.identity.has_arn() ? kind + " " + d.identity.arn().display() : kind + " " + d.id;
+    return g.identity(v).has_arn() ? kind + " " + g.identity(v).arn().display() : kind + " " + d.id;
 }
 
 // ---- api-access and domain-access -----------------------------------------------------------
@@ -491,7 +491,7 @@ inline void diff_resource_policy(DiffContext& dc, const std::string& check, mode
                                  const model::PolicyDocument* nd, const model::PolicyDocument* od, RequestPath path,
                                  const std::string& service, const std::string& what, std::vector<std::string> actions) {
     const auto& ng = dc.new_graph();
-    const auto& id = ng[new_v].identity;
+    const auto& id = ng.identity(new_v);
     const std::string doc_path = nd ? nd->path : std::string(ng[new_v].path);
     if (dump_or_none(nd) == dump_or_none(od)) return unchanged(dc, check, new_v, old_v, what, doc_path);
     const std::vector<const model::PolicyDocument*> own{nullptr};
@@ -563,7 +563,7 @@ inline void compare_role_reach(DiffContext& dc, const std::string& check, model:
     const auto& orole = dc.old_graph().resource<model::Role>(old_role);
     const std::string where = dc.new_graph()[new_subject].kind == model::VertexKind::role ? nr.path : std::string(dc.new_graph()[new_subject].path);
     RolePermissions np(nr), op(orole);
-    if (identity_fingerprint(np) == identity_fingerprint(op) && dc.new_graph()[new_role].identity.arn() == dc.old_graph()[old_role].identity.arn())
+    if (identity_fingerprint(np) == identity_fingerprint(op) && dc.new_graph().identity(new_role).arn() == dc.old_graph().identity(old_role).arn())
         return unchanged(dc, check, new_subject, old_subject, "the role's policies", where);
     // An attachment whose document xc does not know: if both sides attach the same ones, they
     // decide each request alike on both sides (a Deny there denies on both; an Allow is asked
@@ -583,7 +583,7 @@ inline void compare_role_reach(DiffContext& dc, const std::string& check, model:
                np.unknown().empty() ? where : np.unknown().front().path);
         return;
     }
-    const auto& id = dc.new_graph()[new_role].identity;
+    const auto& id = dc.new_graph().identity(new_role);
     auto side = [&](const RolePermissions& p, bool unknown_allows) {
         PolicySide s;
         s.identity = p.policies();
@@ -665,7 +665,7 @@ inline Glob permission_glob(const model::Graph& g, const model::InvokePermission
     out.append_literal("|");
     if (p.source_api) {
         auto api = *g.find(p.source_api->scope + "/rest-api/" + p.source_api->name);
-        out.append_literal(g[api].identity.arn().display()).append(Glob::from(policy::GlobPattern::wildcards(p.source_path)));
+        out.append_literal(g.identity(api).arn().display()).append(Glob::from(policy::GlobPattern::wildcards(p.source_path)));
     } else if (!p.source_arn.empty()) {
         out.append(Glob::from(policy::GlobPattern::wildcards(p.source_arn)));
     } else {

@@ -261,7 +261,7 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
         const policy::Policy& pol = doc.parsed;
         // The endpoint's id as requests carry it (aws:SourceVpce): the model's, or a stand-in for
         // the one AWS assigns, on which no condition may then depend.
-        const model::Term& id = g[endpoint_vertex].identity.id;
+        const model::Term& id = g.identity(endpoint_vertex).id;
         if (!id.is_literal()) require_independent(pol, "aws:sourcevpce", glob_of(id), "the endpoint's id is assigned at deployment");
         std::string endpoint_id = id.stand_in();
         // An id of no shape AWS assigns ("vpce-" and 17 or 8 hex digits, context_keys.hpp) is no

@@ -24,7 +24,7 @@ inline std::set<model::Vertex> integrating_apis(const model::Graph& g, model::Ve
 }
 
 // An API's execution ARN (its deployed identity), with the id's stand-in where AWS assigns it.
-inline std::string execution_arn(const Checker& checker, model::Vertex api) { return checker.graph()[api].identity.arn().stand_in(); }
+inline std::string execution_arn(const Checker& checker, model::Vertex api) { return checker.graph().identity(api).arn().stand_in(); }
 
 // DynamoDB actions each handler needs.
 inline std::vector<std::string> needed_actions(const std::string& handler) {
@@ -78,7 +78,7 @@ inline void check_lambda_invoke(Checker& checker, model::Vertex lambda_vertex) {
         std::vector<PatternConstraint> constraints{{Glob::from(policy::GlobPattern::wildcards(p.source_arn)), policy::CaseMode::Sensitive, true}};
         bool ids_assigned = false;
         for (auto api : own) {
-            if (!g[api].identity.id.is_literal()) {
+            if (!g.identity(api).id.is_literal()) {
                 ids_assigned = true;
                 continue;
             }

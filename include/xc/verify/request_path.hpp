@@ -168,7 +168,7 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
     api_gate.kind = GateKind::rest_api;
     api_gate.owner = api_vertex;
     api_gate.document = api.policy ? &*api.policy : nullptr;
-    api_gate.resource = g[api_vertex].identity.resource;  // the API's id
+    api_gate.resource = g.identity(api_vertex).resource;  // the API's id
     api_gate.any_path = true;
     api_gate.target = {"aws", m.region, account.id, api_gate.resource_text()};
 
@@ -179,11 +179,11 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
         d.kind = GateKind::custom_domain;
         d.owner = domain_vertex;
         d.document = api.custom_domain->policy ? &*api.custom_domain->policy : nullptr;
-        d.resource = g[domain_vertex].identity.resource;  // "/domainnames/<name>+<its own id>"
+        d.resource = g.identity(domain_vertex).resource;  // "/domainnames/<name>+<its own id>"
         d.target = {"aws", m.region, account.id, d.resource_text()};
         // Every request the domain decides comes through it, so it carries the domain's ARN.
         d.path = RequestPath::private_domain;
-        d.known.emplace("execute-api:viadomainarn", g[domain_vertex].identity.arn());
+        d.known.emplace("execute-api:viadomainarn", g.identity(domain_vertex).arn());
         domain = &d;
     }
 

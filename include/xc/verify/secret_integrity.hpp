@@ -139,11 +139,11 @@ inline void check_secret_integrity(Checker& checker, model::Vertex secret_vertex
     // No secret policy: no other account is granted anything on it.
     // A direct Secrets Manager call carries the same context whatever its action (secret_read's).
     if (secret.policy)
-        ask(*secret.policy, g[secret_vertex].identity, "secretsmanager", RequestPath::secret_read, secret_changing_actions, "the secret");
+        ask(*secret.policy, g.identity(secret_vertex), "secretsmanager", RequestPath::secret_read, secret_changing_actions, "the secret");
     // The AWS-managed key cannot be used across accounts.
     if (secret.kms_key) {
         auto key_vertex = g.out(secret_vertex, model::EdgeKind::encrypted_by).front();
-        ask(g.resource<model::KmsKey>(key_vertex).policy, g[key_vertex].identity, "kms", RequestPath::kms_by_caller, key_changing_actions,
+        ask(g.resource<model::KmsKey>(key_vertex).policy, g.identity(key_vertex), "kms", RequestPath::kms_by_caller, key_changing_actions,
             "its KMS key");
     }
     if (checker.report().findings.size() == before)

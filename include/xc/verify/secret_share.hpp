@@ -60,7 +60,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     for (const auto& [_, a] : m.accounts) allowed.insert(a.id);  // the consumer and the service accounts
     std::size_t before = checker.report().findings.size();
     // The secret as deployed: "secret:<its deployed name>-" and six characters AWS assigns.
-    const model::Identity& identity = g[secret_vertex].identity;
+    const model::Identity& identity = g.identity(secret_vertex);
     const std::string secret_arn = identity.arn().stand_in();
 
     // 1. No one outside the consumer and service accounts can read it.
@@ -183,7 +183,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         read.context = read_context.context;
         policy::Request decrypt;
         decrypt.action = "kms:Decrypt";
-        decrypt.resource = g[key_vertex].identity.arn().stand_in();
+        decrypt.resource = g.identity(key_vertex).arn().stand_in();
         decrypt.resource_account = key_account;
         decrypt.context = decrypt_context.context;
         // Principals of the reader's account that the policies name, then a role of any name.
@@ -319,7 +319,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     // The encryption contexts it admits are those of every secret the model encrypts with it.
     const auto its_secrets = g.in(key_vertex, model::EdgeKind::encrypted_by);
     const auto& key = g.resource<model::KmsKey>(key_vertex);
-    const model::Identity& key_id = g[key_vertex].identity;
+    const model::Identity& key_id = g.identity(key_vertex);
     const std::string owner = key_id.account;
     std::set<std::string> all_accounts, others;
     for (const auto& [_, a] : checker.model().accounts) {
@@ -334,7 +334,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     // random characters), so a value that differs from one of these only there is no secret's.
     std::vector<Glob> secret_arns;
     for (auto s : its_secrets) {
-        Glob arn = glob_of(g[s].identity.arn());
+        Glob arn = glob_of(g.identity(s).arn());
         for (auto& t : arn.tokens)
             if (t.kind == Glob::Kind::any_char) t.no_colon = false;
         secret_arns.push_back(std::move(arn));

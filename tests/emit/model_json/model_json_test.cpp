@@ -51,8 +51,8 @@ std::set<std::string> graph_facts(const xc::model::Graph& g) {
         const auto& d = g[v];
         const bool record = d.kind == xc::model::VertexKind::alias_record;
         out.insert("vertex " + vertex_key(g, v) + " kind=" + std::string(to_string(d.kind)) + " label=" + xc::model::label_of(g, v) + " scope=" + d.scope +
-                   " account=" + d.account + " path=" + (record ? "(its key)" : std::string(d.path)) + " name=" + d.identity.name.display() +
-                   " id=" + d.identity.id.display() + " arn=" + d.identity.arn().display());
+                   " account=" + d.account + " path=" + (record ? "(its key)" : std::string(d.path)) + " name=" + g.identity(v).name.display() +
+                   " id=" + g.identity(v).id.display() + " arn=" + g.identity(v).arn().display());
     }
     for (auto e : boost::make_iterator_range(boost::edges(g.boost())))
         out.insert("edge " + vertex_key(g, boost::source(e, g.boost())) + " -" + std::string(to_string(g.boost()[e].kind)) + "-> " +
