@@ -291,10 +291,13 @@ public:
         for (auto v : boost::make_iterator_range(boost::vertices(g_))) by_id_.emplace(std::string_view(g_[v].id), v);
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
-    // After the last edge: index them by (vertex, kind) for out() and in().
-    void index_edges() {
-        out_.build(g_, [&](Edge e) { return boost::source(e, g_); }, [&](Edge e) { return boost::target(e, g_); });
-        in_.build(g_, [&](Edge e) { return boost::target(e, g_); }, [&](Edge e) { return boost::source(e, g_); });
+    // After the last edge: index them by (vertex, kind) for out() and in(), the two on up to
+    // `jobs` threads (each reads the edges and writes its own index).
+    void index_edges(unsigned jobs = 1) {
+        xc::detail::run_parallel(2, jobs, [&](std::size_t index) {
+            if (index == 0) out_.build(g_, [&](Edge e) { return boost::source(e, g_); }, [&](Edge e) { return boost::target(e, g_); });
+            else in_.build(g_, [&](Edge e) { return boost::target(e, g_); }, [&](Edge e) { return boost::source(e, g_); });
+        });
     }
 
 private:
@@ -435,16 +438,22 @@ public:
             made[c] = std::move(w.owned_);
         });
         g_.keep_all(std::move(made));
-        by_address_.reserve(first.back());
-        for (Vertex v = 0; v < first.back(); ++v)
-            std::visit(
-                [&](const auto& r) {
-                    if constexpr (std::is_pointer_v<std::decay_t<decltype(r)>>) by_address_.insert(r, v);
-                },
-                g_[v].resource);
-        g_.index_vertices();
-        for (Vertex d : g_.vertices(VertexKind::custom_domain))
-            domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
+        // The two indexes edges are found by, side by side (each reads the vertices, writes its own).
+        xc::detail::run_parallel(2, jobs_, [&](std::size_t index) {
+            if (index == 0) {
+                by_address_.reserve(first.back());
+                for (Vertex v = 0; v < first.back(); ++v)
+                    std::visit(
+                        [&](const auto& r) {
+                            if constexpr (std::is_pointer_v<std::decay_t<decltype(r)>>) by_address_.insert(r, v);
+                        },
+                        g_[v].resource);
+            } else {
+                g_.index_vertices();
+                for (Vertex d : g_.vertices(VertexKind::custom_domain))
+                    domains_by_name_.emplace(g_.resource<CustomDomain>(d).name, d);
+            }
+        });
 
         std::vector<std::vector<PlannedEdge>> edges(chunks);
         xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
@@ -734,7 +743,7 @@ private:
 inline Graph build_graph(std::shared_ptr<const Model> model, unsigned jobs = 0) {
     Graph g(std::move(model));
     detail::GraphBuilder(g, jobs).build();
-    g.index_edges();
+    g.index_edges(xc::detail::jobs_or_cores(jobs));
     return g;
 }
 inline Graph build_graph(Model model, unsigned jobs = 0) { return build_graph(std::make_shared<const Model>(std::move(model)), jobs); }
