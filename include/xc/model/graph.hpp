@@ -432,6 +432,7 @@ public:
             ScopeWriter w(*this);
             for (auto [i, end] = chunk_scopes(c); i < end; ++i) {
                 w.next_ = first[i];
+                w.end_ = first[i + 1];
                 w.add_vertices(*scopes[i]);
                 if (w.next_ != first[i + 1]) throw std::logic_error("graph: a scope's vertices were miscounted");
             }
@@ -518,7 +519,7 @@ private:
             std::shared_ptr<const Identity> deployed;
             if (!identity.name.empty() || !identity.id.empty() || identity.has_arn() || !identity.resource.empty())
                 deployed = std::make_shared<const Identity>(std::move(identity));
-            const Vertex v = next_++;
+            const Vertex v = claim();
             g_.set_vertex(v, VertexData{k, std::move(vertex_id), s.name, s.account, path, Resource(std::in_place_type<const T*>, resource),
                                         std::move(deployed)});
             return v;
@@ -559,7 +560,7 @@ private:
             for (const auto& [n, vpc] : s.vpcs) {
                 add(s, K::vpc, n, &vpc, vpc.path);
                 if (vpc.internet_gateway)
-                    g_.set_vertex(next_++, VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), s.name, s.account,
+                    g_.set_vertex(claim(), VertexData{K::internet_gateway, id(s.name, K::internet_gateway, n), s.name, s.account,
                                                       owned_.emplace_back(vpc.path + "/internetGateway"), InternetGateway{&vpc}, {}});
                 for (const auto& [sn, subnet] : vpc.subnets)
                     add(s, K::subnet, n + "/" + sn, &subnet, subnet.path);
@@ -724,10 +725,17 @@ private:
 
     public:
         Vertex next_ = 0;                  // the vertex add() fills next
+        Vertex end_ = 0;                   // past the scope's last: its vertices were counted in advance
         std::vector<PlannedEdge> edges_;   // what add_edges() found, in order
         std::deque<std::string> owned_;    // strings add_vertices() made for vertices to view
 
     private:
+        // The next of the scope's vertices; a miscount is a bug, never a write into another scope's.
+        Vertex claim() {
+            if (next_ >= end_) throw std::logic_error("graph: a scope has more vertices than were counted");
+            return next_++;
+        }
+
         Graph& g_;
         const Model& m_;
         const std::map<std::string, Vertex>& domains_by_name_;
