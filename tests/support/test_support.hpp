@@ -44,6 +44,15 @@ inline std::string replace_once(std::string text, const std::string& from, const
     return text.replace(at, from.size(), to);
 }
 
+// The reference model with a security group named "alb_": a valid model name that becomes the
+// identifier of the ALB's group, "alb", so that lowering refuses the two (emit's name collisions).
+inline std::string colliding_names_model_text() {
+    std::string t = replace_once(reference_model_text(), "\"endpoint\": {\n        \"vpc\": \"main\",", "\"alb_\": {\n        \"vpc\": \"main\",");
+    t = replace_once(t, "\"securityGroups\": [ \"endpoint\" ],", "\"securityGroups\": [ \"alb_\" ],");
+    return replace_once(t, "\"egress\":  [ { \"protocol\": \"tcp\", \"ports\": 443, \"securityGroup\": \"endpoint\" } ]",
+                        "\"egress\":  [ { \"protocol\": \"tcp\", \"ports\": 443, \"securityGroup\": \"alb_\" } ]");
+}
+
 // Free text an emitter must carry inertly, planted in the reference model: a security group's
 // description, an order option (an enum in the API and the Lambda code), a Lambda environment
 // value and a policy resource.

@@ -907,12 +907,7 @@ inline CloudFormationResult emit_cloudformation(const model::Graph& graph, const
     lowering::LoweringOptions lo;
     lo.lambda_dist_dir = options.lambda_dist_dir;
     lowering::Deployment d = lowering::lower(graph, lo);
-    try {
-        return cloudformation::print(d, options);
-    } catch (const lowering::LoweringError& e) {  // located like the lowering's (lowering::lower_stacks)
-        if (e.diagnostics().size() != 1 || !e.diagnostics().front().file.empty()) throw;
-        throw lowering::LoweringError(graph.model().located(e.diagnostics().front()));
-    }
+    return lowering::locating_errors(graph, [&] { return cloudformation::print(d, options); });
 }
 
 }  // namespace xc::emit

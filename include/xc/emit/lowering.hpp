@@ -1021,18 +1021,25 @@ inline Deployment deployment_of(const model::Graph& graph) {
     return d;
 }
 
-// Lower a (verified) model's graph stack by stack, handing each complete stack to
-// `each(Stack&&)` (order: see detail::Lowerer::run); for printers that render as they go.
-// Errors that name a model path (the lowering's, and a printer's rendering a stack in `each`) are
-// located in the model's source here, once: file, line:column.
-template <class Each>
-void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
+// Runs `run()`, rethrowing a LoweringError that names a model path located in the model's
+// source (file, line:column), once: for the lowering's errors and a printer's alike.
+template <class Run>
+decltype(auto) locating_errors(const model::Graph& graph, Run&& run) {
     try {
-        detail::Lowerer(graph, options).run(each);
+        return run();
     } catch (const LoweringError& e) {
         if (e.diagnostics().size() != 1 || !e.diagnostics().front().file.empty()) throw;
         throw LoweringError(graph.model().located(e.diagnostics().front()));
     }
+}
+
+// Lower a (verified) model's graph stack by stack, handing each complete stack to
+// `each(Stack&&)` (order: see detail::Lowerer::run); for printers that render as they go.
+// Errors that name a model path (the lowering's, and a printer's rendering a stack in `each`) are
+// located in the model's source here.
+template <class Each>
+void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
+    locating_errors(graph, [&] { detail::Lowerer(graph, options).run(each); });
 }
 
 // Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.

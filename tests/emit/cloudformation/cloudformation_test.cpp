@@ -206,7 +206,9 @@ TEST(CloudFormationEmit, ImdsV2UnnamedSecurityGroupsAndNoUnusedParameters) {
         if (!path.ends_with(".json")) continue;
         OJson t = OJson::parse(f.content);
         for (const auto& [id, r] : t["Resources"].items())
-            if (r["Type"] == "AWS::EC2::SecurityGroup") EXPECT_FALSE(r["Properties"].contains("GroupName")) << path << " " << id;
+            if (r["Type"] == "AWS::EC2::SecurityGroup") {
+                EXPECT_FALSE(r["Properties"].contains("GroupName")) << path << " " << id;
+            }
     }
 }
 

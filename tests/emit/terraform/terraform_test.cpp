@@ -215,6 +215,24 @@ TEST(TerraformEmit, StackByStackEmitEqualsPrintingTheWholeDeployment) {
     }
 }
 
+// emit_terraform prints as it lowers: a lowering error reaches the caller as lowering the whole
+// deployment raises it, located in the model's source.
+TEST(TerraformEmit, ALoweringErrorIsTheSameAsLoweringTheWholeDeployment) {
+    const auto graph = graph_of_text(test::colliding_names_model_text(), "collide.json");
+    auto error_of = [](auto&& run) -> std::string {
+        try {
+            run();
+        } catch (const xc::emit::lowering::LoweringError& e) {
+            return e.what();
+        }
+        return "no LoweringError";
+    };
+    const std::string whole = error_of([&] { xc::emit::lowering::lower(graph); });
+    EXPECT_NE(whole.find("collide.json:"), std::string::npos) << whole;
+    EXPECT_NE(whole.find("rename one of them"), std::string::npos) << whole;
+    EXPECT_EQ(error_of([&] { xc::emit::emit_terraform(graph); }), whole);
+}
+
 TEST(TerraformEmit, UnverifiedWarningIsStampedIntoEveryFile) {
     TerraformOptions o;
     o.unverified_warning = true;

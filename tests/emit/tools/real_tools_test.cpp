@@ -318,7 +318,9 @@ TEST(RealTools, CfnLintFindsNoErrorAndOnlyAcceptedWarningsInAnyTemplate) {
         const std::string rule = m[1];
         ++by_rule[rule];
         EXPECT_NE(rule[0], 'E') << line;
-        if (rule[0] == 'W') EXPECT_TRUE(accepted_cfn_lint_warnings.contains(rule)) << "a warning not accepted (fix it, or accept it with its reason): " << line;
+        if (rule[0] == 'W') {
+            EXPECT_TRUE(accepted_cfn_lint_warnings.contains(rule)) << "a warning not accepted (fix it, or accept it with its reason): " << line;
+        }
     }
     // cfn-lint's exit status is a bit set: 1 fatal, 2 errors, 4 warnings, 8 informational. A lint
     // that did not run, or linted nothing, must not pass as a clean one: every template has
