@@ -585,6 +585,41 @@ TEST(OutputOwnership, ReEmittingTakesOverUnchangedFilesAndWritesChangedOnes) {
     EXPECT_TRUE(leftovers(tmp.path()).empty());
 }
 
+// Re-emitting opens the old output's directories one name at a time: a directory swapped for a
+// symbolic link (here to a copy of the same files outside the output) is not followed, so none
+// of the new output's files can become a link to a file outside the old output.
+TEST(OutputOwnership, TheOldOutputsDirectoriesAreOpenedWithoutFollowingLinks) {
+    TempDir tmp;
+    write_file(tmp / "tree/a/b/f.tf", "f\n");
+    write_file(tmp / "tree/top.tf", "t\n");
+    write_file(tmp / "outside/b/f.tf", "f\n");
+    fs::create_directory_symlink(tmp / "outside", tmp / "tree/link");
+    fs::create_directory_symlink(tmp / "outside/b", tmp / "tree/a/blink");
+    const int root = ::open((tmp / "tree").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(root, 0);
+    {
+        xc::emit::detail::TreeDirectories dirs(root);
+        const std::string top_file = "top.tf", deep = "a/b/f.tf";
+        auto [top, top_name] = dirs.parent_of(top_file);
+        EXPECT_EQ(top, root);
+        EXPECT_STREQ(top_name, "top.tf");
+        for (int again = 0; again < 2; ++again) {  // the second time from the directory kept open
+            auto [dir, name] = dirs.parent_of(deep);
+            ASSERT_GE(dir, 0);
+            EXPECT_STREQ(name, "f.tf");
+            struct stat st {};
+            ASSERT_EQ(::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW), 0);
+            EXPECT_EQ(st.st_ino, inode(tmp / "tree/a/b/f.tf"));
+        }
+        for (const std::string through_a_link : {"link/b/f.tf", "a/blink/f.tf", "link/f.tf"})
+            EXPECT_EQ(dirs.parent_of(through_a_link).first, -1) << through_a_link;
+        for (const std::string not_a_directory : {"a/missing/f.tf", "top.tf/f.tf"})
+            EXPECT_EQ(dirs.parent_of(not_a_directory).first, -1) << not_a_directory;
+        EXPECT_GE(dirs.parent_of(deep).first, 0);  // and back to a real one
+    }
+    ::close(root);
+}
+
 // A write failing in the second writer's half (the last file does not fit) leaves the old
 // output as it was, whole, and no temporaries.
 TEST(WriteAtomically, DiskFullInALargeOutputLeavesTheOldOutputAlone) {

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <dirent.h>
@@ -186,6 +187,56 @@ public:
 
 private:
     int fd_;
+};
+
+// The directories of a tree, each opened from its parent one name at a time, none through a
+// symbolic link: O_NOFOLLOW guards only a path's last name, so openat(root, "a/b/f") would
+// follow a link at "a" or "b", out of the tree. The last directory asked for stays open (paths
+// come sorted, so a directory's files come together).
+class TreeDirectories {
+public:
+    explicit TreeDirectories(int root) : root_(root) {}
+    ~TreeDirectories() { close_last(); }
+    TreeDirectories(const TreeDirectories&) = delete;
+    TreeDirectories& operator=(const TreeDirectories&) = delete;
+
+    // The open directory that holds `path` (relative, '/'-separated) and the name of `path` in
+    // it (a pointer into `path`, hence no temporaries); a directory of -1 when a directory on the
+    // way is missing, not one, or a symbolic link.
+    std::pair<int, const char*> parent_of(std::string&& path) = delete;
+    std::pair<int, const char*> parent_of(const std::string& path) {
+        const auto slash = path.rfind('/');
+        if (slash == std::string::npos) return {root_, path.c_str()};
+        const std::string_view dir(path.data(), slash);
+        if (!open_ || dir != last_) {
+            close_last();
+            last_.assign(dir);
+            open_ = true;
+            int at = root_;
+            for (std::size_t from = 0; at >= 0 && from <= last_.size();) {
+                const std::size_t to = std::min(last_.find('/', from), last_.size());
+                const std::string name = last_.substr(from, to - from);
+                const int next = ::openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (at != root_) ::close(at);
+                at = next;
+                from = to + 1;
+            }
+            fd_ = at;
+        }
+        return {fd_, path.c_str() + slash + 1};
+    }
+
+private:
+    void close_last() {
+        if (fd_ >= 0 && fd_ != root_) ::close(fd_);
+        fd_ = -1;
+        open_ = false;
+    }
+
+    int root_;
+    int fd_ = -1;
+    bool open_ = false;  // last_ was looked up (fd_ is its descriptor, or -1)
+    std::string last_;
 };
 
 // Removes everything in the directory `dir` (an open descriptor, consumed) and below it, without
@@ -530,16 +581,19 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
         for (const auto& entry : files) order.push_back(&entry);
         auto write_range = [&](std::size_t from, std::size_t to) {
             std::string buffer;
+            TreeDirectories old_dirs(old_root.get());
             for (std::size_t i = from; i < to && !failed.load(std::memory_order_relaxed); ++i) {
                 const auto& [path, file] = *order[i];
                 struct stat st {};
                 if (file.seed && (::fstatat(root.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR)))
                     continue;  // the deployer's, carried over
                 const mode_t mode = file.executable ? 0755 : 0644;
-                if (old_root.get() >= 0 && !file.seed && existing.owned.contains(path) &&
-                    same_file_at(old_root.get(), path.c_str(), file.content, mode, buffer) &&
-                    ::linkat(old_root.get(), path.c_str(), root.get(), path.c_str(), 0) == 0)
-                    continue;  // else (links refused, too many links, ...) written anew
+                if (old_root.get() >= 0 && !file.seed && existing.owned.contains(path)) {
+                    const auto [old_dir, name] = old_dirs.parent_of(path);
+                    if (old_dir >= 0 && same_file_at(old_dir, name, file.content, mode, buffer) &&
+                        ::linkat(old_dir, name, root.get(), path.c_str(), 0) == 0)
+                        continue;  // else (links refused, too many links, ...) written anew
+                }
                 write_whole_at(root.get(), path.c_str(), staging / path, file.content, mode, &modes);
             }
         };

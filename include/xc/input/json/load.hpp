@@ -88,6 +88,9 @@ class ModelLoader {
 public:
     explicit ModelLoader(std::shared_ptr<const JsonSource> source, unsigned jobs = 0)
         : owned_(std::move(source)), source_(*owned_), shared_(model_), jobs_(xc::detail::jobs_or_cores(jobs)) {}
+    // Not copied: it holds references into itself (shared_ is its own model_, or a parent's).
+    ModelLoader(const ModelLoader&) = delete;
+    ModelLoader& operator=(const ModelLoader&) = delete;
 
     Model load() {
         const json& root = source_.root();
