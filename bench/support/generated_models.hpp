@@ -37,7 +37,7 @@ inline std::vector<std::string> account_patterns(std::size_t first, std::size_t 
         std::size_t block = 1;
         int wild = 0;
         while (at % (block * 10) == 0 && at + block * 10 <= end) block *= 10, ++wild;
-        char id[16];
+        char id[24];  // 12 digits here; room for any size_t
         std::snprintf(id, sizeof id, "%012zu", at);
         std::string p(id);
         for (int k = 0; k < wild; ++k) p[p.size() - 1 - static_cast<std::size_t>(k)] = '?';

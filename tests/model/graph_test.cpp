@@ -195,7 +195,8 @@ TEST(GraphRender, DotQuotesEveryLabelGraphvizReadsBack) {
     const std::vector<std::string> names{"say \"hi\" \\", "ends in \\", "two\nlines", "a;b}c{ -> d"};
     std::deque<Role> roles;
     for (std::size_t n = 0; n < names.size(); ++n) {
-        const Role& role = roles.emplace_back(Role{.name = names[n]});
+        Role& role = roles.emplace_back();
+        role.name = names[n];
         const Vertex v = g.add_vertex(VertexData{VertexKind::role, "node/role/" + names[n], "node", "node", "", Resource(std::in_place_type<const Role*>, &role), {}});
         g.add_edge(a, v, EdgeKind::contains);
         if (n) g.add_edge(v, v - 1, EdgeKind::executes_as);

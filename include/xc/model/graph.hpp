@@ -282,6 +282,12 @@ public:
     }
     // Room for about `n` edges in the edge list (it grows past them as needed).
     void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
+    // Room for `out` edges from and `in` edges to `v` (Boost keeps a list of each per vertex, which
+    // otherwise grows by reallocating as the edges come).
+    void reserve_edges_of(Vertex v, std::size_t out, std::size_t in) {
+        g_.m_vertices[v].m_out_edges.reserve(out);
+        g_.m_vertices[v].m_in_edges.reserve(in);
+    }
     // After the last vertex, before the first find(): index them by id in a table sized once
     // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
     // vertices' own ids (no vertex is added after it).
@@ -463,8 +469,13 @@ public:
             edges[c] = std::move(w.edges_);
         });
         std::size_t total = 0;
-        for (const auto& e : edges) total += e.size();
+        std::vector<std::uint32_t> out(first.back()), in(first.back());
+        for (const auto& chunk : edges) {
+            total += chunk.size();
+            for (const auto& e : chunk) ++out[e.from], ++in[e.to];
+        }
         g_.reserve_edges(total);
+        for (Vertex v = 0; v < first.back(); ++v) g_.reserve_edges_of(v, out[v], in[v]);
         for (const auto& chunk : edges)
             for (const auto& e : chunk) g_.add_edge(e.from, e.to, e.kind);
     }
