@@ -7,6 +7,7 @@
 //   3  undecided: a property could not be decided (never silently a pass)
 // With several models, verify exits with the worst: 2 beats 1 beats 3 beats 0.
 // Diagnostics go to stderr, results to stdout (or --output).
+#include "allocator.hpp"
 #include "cloudformation_stacks.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
@@ -81,6 +82,7 @@ std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::st
 }  // namespace
 
 int main(int argc, char** argv) {
+    xc::cli::tune_allocator();
     CLI::App app{"xc: prove that only your consumer's endpoint traffic reaches your private APIs.\n"
                  "Exit codes: 0 ok, 1 findings, 2 bad input or usage, 3 undecided."};
     app.set_version_flag("--version", std::string("xc ") + xc::version);
