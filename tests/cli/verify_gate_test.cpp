@@ -116,7 +116,7 @@ std::string corpus_mutant(const std::string& name) {
 std::string many_apis_model(int extra) {
     auto m = json::parse(xc::test::reference_model_text());
     for (int i = 0; i < extra; ++i) {
-        char name[16], id[16];
+        char name[24], id[24];  // room for any int: the compiler cannot see that i < 100
         std::snprintf(name, sizeof name, "svc%02d", i);
         std::snprintf(id, sizeof id, "4444444444%02d", i);
         m["accounts"][name] = {{"id", id}, {"role", "service"}};

@@ -95,10 +95,11 @@ std::string gtest_name(std::string s) {
     return s;
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: the test classes gtest derives from them have linkage.
 class Mutant : public testing::TestWithParam<std::string> {};
 class Correct : public testing::TestWithParam<std::string> {};
-
-}  // namespace
 
 TEST(Corpus, HasAtLeastFortyMutantsAndTenCorrectVariants) {
     EXPECT_GE(corpus()["mutants"].size(), 40u);
@@ -143,7 +144,9 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
             EXPECT_TRUE(std::any_of(api.routes.begin(), api.routes.end(),
                                     [&](const auto& r) { return api.authorization_of(r.second) == xc::model::Authorization::none; }));
         // A principal of the API's own account may need no statement of the resource policy.
-        if (!request.principal || request.principal->account() != account) EXPECT_FALSE(found->statements.empty());
+        if (!request.principal || request.principal->account() != account) {
+            EXPECT_FALSE(found->statements.empty());
+        }
     }
     // A caller of an AWS_IAM route: its session, through the consumer's endpoint, is not allowed
     // by the API's resource policy and the role's identity policies together.

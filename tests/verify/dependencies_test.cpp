@@ -89,7 +89,9 @@ TEST(Unresolved, EveryCheckOfTheAffectedResourceIsUndecided) {
             auto with = verified(name, {item_on(base.graph[v].path, origin)});
             auto undecided = changed(base, with, origin);
             for (const auto& f : base.report.findings)
-                if (f.subject == subject) EXPECT_TRUE(undecided.contains(Key{f.property, subject})) << name << ": " << f.property << " " << subject;
+                if (f.subject == subject) {
+                    EXPECT_TRUE(undecided.contains(Key{f.property, subject})) << name << ": " << f.property << " " << subject;
+                }
         }
         EXPECT_GE(kinds_tried.size(), 4u) << "APIs, the consumer's account, secrets, functions and roles are subjects";
     }
@@ -108,7 +110,9 @@ TEST(Unresolved, AnItemOnOneApiLeavesTheOtherApisDecided) {
             for (const auto& key : changed(base, with, origin)) {
                 auto v = *base.graph.find(key.second);
                 if (std::find(read.begin(), read.end(), v) != read.end()) continue;  // "holds the endpoint the APIs admit"
-                if (base.graph[v].kind == VertexKind::rest_api) EXPECT_EQ(v, api) << key.first << " " << key.second;
+                if (base.graph[v].kind == VertexKind::rest_api) {
+                    EXPECT_EQ(v, api) << key.first << " " << key.second;
+                }
                 EXPECT_EQ(base.graph[v].scope, base.graph[api].scope) << "another service's " << key.first << " " << key.second;
             }
         }
@@ -131,8 +135,9 @@ TEST(Unresolved, AnItemOnTheConsumersEndpointAffectsEveryApiAndTheSecret) {
                 auto v = *base.graph.find(f.subject);
                 auto kind = base.graph[v].kind;
                 bool holds = std::find(holders.begin(), holders.end(), v) != holders.end();
-                if (kind == VertexKind::rest_api || holds || f.property == "network-ingress")
+                if (kind == VertexKind::rest_api || holds || f.property == "network-ingress") {
                     EXPECT_TRUE(undecided.contains(Key{f.property, f.subject})) << name << ": " << f.property << " " << f.subject;
+                }
             }
         }
     }
@@ -210,8 +215,9 @@ TEST(Unresolved, ADiffComparisonOverAnUnresolvedSideIsUndecided) {
                 EXPECT_EQ(f.change, xc::verify::Change::undecided);
                 EXPECT_NE(f.finding.message.find(origin), std::string::npos) << f.finding.message;
             }
-            if (f.finding.scope != plain.graph[api].scope && f.finding.scope != plain.model->consumer.name)
+            if (f.finding.scope != plain.graph[api].scope && f.finding.scope != plain.model->consumer.name) {
                 EXPECT_EQ(f.change, xc::verify::Change::no_new_access) << f.finding.property << " " << f.finding.subject;
+            }
         }
         EXPECT_TRUE(api_access);
     }

@@ -70,7 +70,8 @@ std::string unsupported(const policy::Policy& p, const Query& q) {
 
 TEST(VerifyPolicyVariables, ResourceVariableMatchesTheFixedResourceExactly) {
     auto p = allow(kApi + "*/*/${aws:username}");
-    Query q{kApi + "prod/GET/Pets"};
+    Query q;
+    q.resource = kApi + "prod/GET/Pets";
     auto r = ask(p, q);
     ASSERT_EQ(r.answer, QueryResult::Answer::satisfiable);
     EXPECT_EQ(value_of(r, "aws:username"), "Pets");  // case-sensitive: only this value
@@ -88,7 +89,8 @@ TEST(VerifyPolicyVariables, ResourceVariableMatchesTheFixedResourceExactly) {
 
 TEST(VerifyPolicyVariables, DefaultAppliesWhenTheKeyIsMissing) {
     auto p = allow(kApi + "*/*/${aws:SourceVpce, 'admin'}");
-    Query q{kApi + "prod/GET/admin"};
+    Query q;
+    q.resource = kApi + "prod/GET/admin";
     ASSERT_EQ(ask(p, q).answer, QueryResult::Answer::satisfiable);
     // Present, the key must itself be "admin"; absent, the default is: both ruled out, nothing applies.
     EXPECT_EQ(ask(allow(kApi + "*/*/${aws:SourceVpce, 'admin'}", R"({"Null":{"aws:SourceVpce":"false"},"StringNotEquals":{"aws:SourceVpce":"admin"}})"), q).answer,

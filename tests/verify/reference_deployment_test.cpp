@@ -146,12 +146,13 @@ TEST(ReferenceDeployment, SecretIntegrityHoldsForTheReferencesReadOnlyGrants) {
 // The three weaknesses are the only ones: the rest of the reference deployment is proved.
 TEST(ReferenceDeployment, NothingElseIsViolated) {
     const auto report = xc::verify::verify(xc::test::graph_of_json(xc::test::model_json().patch(deployment_patch())));
-    for (const auto& f : report.findings)
-        if (f.verdict != xc::verify::Verdict::proved)
-            EXPECT_TRUE((f.property == "secret-share" && f.subject == "consumer/kms-key/shared-secret") ||
-                        (f.property == "endpoint-egress" && f.subject == "consumer/vpc-endpoint/execute-api") ||
-                        (f.property == "api-liveness" && f.subject == "consumer/target-group/internal/execute-api"))
-                << f.property << " " << f.subject << ": " << f.message;
+    for (const auto& f : report.findings) {
+        if (f.verdict == xc::verify::Verdict::proved) continue;
+        EXPECT_TRUE((f.property == "secret-share" && f.subject == "consumer/kms-key/shared-secret") ||
+                    (f.property == "endpoint-egress" && f.subject == "consumer/vpc-endpoint/execute-api") ||
+                    (f.property == "api-liveness" && f.subject == "consumer/target-group/internal/execute-api"))
+            << f.property << " " << f.subject << ": " << f.message;
+    }
 }
 
 }  // namespace reference_deployment_test

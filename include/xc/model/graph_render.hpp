@@ -137,7 +137,10 @@ inline std::string to_dot(const Graph& graph) {
 // A Mermaid flowchart with a subgraph per account.
 inline void write_mermaid(std::ostream& os, const Graph& graph) {
     const auto& g = graph.boost();
-    auto node = [](std::size_t v) { return "n" + std::to_string(v); };
+    auto node = [](std::size_t v) {
+        std::string id = "n";  // not "n" + to_string(v): GCC 12 warns of an overlapping copy there (a false positive)
+        return id += std::to_string(v);
+    };
     auto text = [](std::string s) {
         std::string out;
         for (char c : s) {
