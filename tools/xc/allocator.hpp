@@ -8,9 +8,10 @@
 // 64 MiB makes that ~20 (`strace -f -c -e trace=mprotect,brk xc check` on 10,000 distinct
 // services: 25,975 -> 22). It reserves address space only: pages are still touched (and counted
 // in the RSS) only when used. Measured on the 2-core VM, alternating runs of one Release binary
-// with and without a preloaded no-op mallopt: `xc verify` on 10,000 distinct services 3.03 ->
-// 2.88 s (medians of 5; in a busier hour, set by GLIBC_TUNABLES, 3.33 -> 3.13 s), on 10,000 stamped 1.62
-// -> 1.59 s (1.81 -> 1.63 s); `xc check` and `xc emit` within the noise; peak RSS within ±2%.
+// with and without a preloaded no-op mallopt, medians of 5: `xc verify` on 10,000 distinct
+// services 3.03 -> 2.88 s, on 10,000 stamped 1.62 -> 1.59 s (in a busier hour, set through
+// GLIBC_TUNABLES: 3.33 -> 3.13 s and 1.81 -> 1.63 s); `xc check` and `xc emit` within the noise;
+// peak RSS within ±2%.
 //
 // A process setting (the library leaves its host's allocator alone): GLIBC_TUNABLES naming
 // glibc.malloc.top_pad, the user's choice, is left in force.
