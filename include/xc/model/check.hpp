@@ -15,10 +15,12 @@
 // It also derives what follows from references: a Lambda function's VPC (from its subnets).
 #pragma once
 
+#include <xc/detail/parallel.hpp>
 #include <xc/diagnostic.hpp>
 #include <xc/error.hpp>
 #include <xc/model/model.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -56,9 +58,23 @@ class Checker {
 public:
     Checker(Model& model, Diagnostics& diags) : model_(model), diags_(diags) {}
 
-    void run() {
+    // Scopes are resolved in chunks on up to `jobs` threads, each chunk's messages collected apart
+    // and taken in scope order: the same messages for any number. A scope's resolution writes
+    // only its own references (and what it derives for its own resources); of another scope it
+    // reads only what no resolution writes: which names its maps hold, an endpoint's type and
+    // service, whether a secret holds an endpoint id.
+    void run(unsigned jobs = 1) {
         check_accounts();
-        model_.for_each_scope([&](const Scope& s) { resolve_scope(s); });
+        std::vector<const Scope*> scopes;
+        model_.for_each_scope([&](const Scope& s) { scopes.push_back(&s); });
+        constexpr std::size_t per_chunk = 256;
+        const std::size_t chunks = (scopes.size() + per_chunk - 1) / per_chunk;
+        std::vector<Diagnostics> found(chunks);
+        xc::detail::run_parallel(chunks, jobs, [&](std::size_t c) {
+            Checker chunk(model_, found[c]);
+            for (std::size_t i = c * per_chunk; i < std::min(scopes.size(), (c + 1) * per_chunk); ++i) chunk.resolve_scope(*scopes[i]);
+        });
+        for (const auto& d : found) diags_.add(d.items());
         check_global_uniqueness();
     }
 
@@ -395,7 +411,10 @@ private:
 
 // Check `model` and resolve its references in place; every problem is added to `diags` (by
 // model path, not yet located). The model is usable by later stages only if none was added.
-inline void check(Model& model, Diagnostics& diags) { detail::Checker(model, diags).run(); }
+// `jobs`: threads to resolve the scopes on (0: one per core); the result is the same for any.
+inline void check(Model& model, Diagnostics& diags, unsigned jobs = 1) {
+    detail::Checker(model, diags).run(xc::detail::jobs_or_cores(jobs));
+}
 
 // The same, throwing InputError with every problem located through the model's SourceLocator.
 inline void check(Model& model) {

@@ -79,4 +79,26 @@ TEST(ParallelLoad, TheErrorsAreTheSameForAnyNumberOfThreads) {
     for (unsigned jobs : {2u, 3u, 8u}) EXPECT_EQ(errors_with(text, jobs), one) << jobs << " threads";
 }
 
+// The semantic checks resolve the scopes on several threads too (model/check.hpp): references
+// that name nothing, in services of different chunks, and one that reads another service's
+// endpoint (resolved on another thread), are all reported in the services' order.
+TEST(ParallelLoad, TheChecksErrorsAreTheSameForAnyNumberOfThreads) {
+    auto model = nlohmann::json::parse(xc::bench::generated_services_model(services, xc::bench::ModelShape::distinct));
+    auto& all = model["services"];
+    std::vector<std::string> names;
+    for (const auto& [name, _] : all.items()) names.push_back(name);
+    all[names[3]]["apis"]["orders"]["endpointIdFrom"] = "consumer/no-such-secret";
+    all[names[300]]["apis"]["orders"]["vpcEndpoints"] = {"consumer/no-such-endpoint"};
+    all[names[301]]["apis"]["orders"]["vpcEndpoints"] = {names[2] + "/dynamodb"};  // a gateway endpoint
+    all[names[services - 1]]["apis"]["orders"]["endpointIdFrom"] = names[0] + "/no-such-secret";
+    const std::string text = model.dump(1);
+    const auto one = errors_with(text, 1);
+    ASSERT_EQ(one.size(), 4u);
+    EXPECT_NE(one[0].find(names[3] + "/apis/orders/endpointIdFrom: no secret named 'no-such-secret'"), std::string::npos) << one[0];
+    EXPECT_NE(one[1].find(names[300] + "/apis/orders/vpcEndpoints/0: no VPC endpoint named 'no-such-endpoint'"), std::string::npos) << one[1];
+    EXPECT_NE(one[2].find("endpoint '" + names[2] + "/dynamodb' is not an execute-api interface endpoint"), std::string::npos) << one[2];
+    EXPECT_NE(one[3].find("no secret named 'no-such-secret' in '" + names[0] + "'"), std::string::npos) << one[3];
+    for (unsigned jobs : {2u, 3u, 8u}) EXPECT_EQ(errors_with(text, jobs), one) << jobs << " threads";
+}
+
 }  // namespace parallel_load_test

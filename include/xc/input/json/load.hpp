@@ -131,7 +131,7 @@ public:
         // The map takes the services' sources: the loader has no use for them after this.
         model_.source = std::make_shared<SourceMap>(owned_, std::move(service_sources_));
         service_sources_.clear();
-        model::check(model_, diags_);
+        model::check(model_, diags_, jobs_);
         if (!diags_.empty()) fail();
         return std::move(model_);
     }
