@@ -252,4 +252,21 @@ TEST(ParallelGraph, TheGraphIsTheSameForAnyNumberOfThreads) {
     }
 }
 
+// A vertex keeps its deployed identity unless the identity is empty in every part (the graph
+// drops empty ones): each part alone makes it non-empty, so none is lost.
+TEST(Graph, AnIdentityWithAnyPartSetIsKept) {
+    using xc::model::Identity;
+    using xc::model::Term;
+    EXPECT_TRUE(Identity{}.empty());
+    std::vector<Identity> one_part(7);
+    one_part[0].name = Term::literal("n");
+    one_part[1].id = Term::literal("i");
+    one_part[2].partition = "aws";
+    one_part[3].service = "s3";
+    one_part[4].region = "eu-central-1";
+    one_part[5].account = "111111111111";
+    one_part[6].resource = Term::literal("r");
+    for (std::size_t i = 0; i < one_part.size(); ++i) EXPECT_FALSE(one_part[i].empty()) << "part " << i;
+}
+
 }  // namespace graph_test

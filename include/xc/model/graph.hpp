@@ -429,14 +429,11 @@ public:
             g_.set_vertex(next++, VertexData{VertexKind::account, "account/" + name, "", name, a.path, &a, {}});
 
         constexpr std::size_t per_chunk = 256;
-        const std::size_t chunks = (scopes.size() + per_chunk - 1) / per_chunk;
-        auto chunk_scopes = [&](std::size_t c) {
-            return std::pair{c * per_chunk, std::min(scopes.size(), (c + 1) * per_chunk)};
-        };
+        const std::size_t chunks = xc::detail::chunk_count(scopes.size(), per_chunk);
         std::vector<std::deque<std::string>> made(chunks);
-        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+        xc::detail::run_chunks(scopes.size(), per_chunk, jobs_, [&](std::size_t c, std::size_t begin, std::size_t end) {
             ScopeWriter w(*this);
-            for (auto [i, end] = chunk_scopes(c); i < end; ++i) {
+            for (std::size_t i = begin; i < end; ++i) {
                 w.next_ = first[i];
                 w.end_ = first[i + 1];
                 w.add_vertices(*scopes[i]);
@@ -463,9 +460,9 @@ public:
         });
 
         std::vector<std::vector<PlannedEdge>> edges(chunks);
-        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+        xc::detail::run_chunks(scopes.size(), per_chunk, jobs_, [&](std::size_t c, std::size_t begin, std::size_t end) {
             ScopeWriter w(*this);
-            for (auto [i, end] = chunk_scopes(c); i < end; ++i) w.add_edges(*scopes[i]);
+            for (std::size_t i = begin; i < end; ++i) w.add_edges(*scopes[i]);
             edges[c] = std::move(w.edges_);
         });
         std::size_t total = 0;
@@ -528,8 +525,7 @@ private:
             std::string vertex_id = id(s.name, k, name);
             Identity identity = identity_of(IdentityScope{m_, s, vertex_id}, *resource);
             std::shared_ptr<const Identity> deployed;
-            if (!identity.name.empty() || !identity.id.empty() || identity.has_arn() || !identity.resource.empty())
-                deployed = std::make_shared<const Identity>(std::move(identity));
+            if (!identity.empty()) deployed = std::make_shared<const Identity>(std::move(identity));
             const Vertex v = claim();
             g_.set_vertex(v, VertexData{k, std::move(vertex_id), s.name, s.account, path, Resource(std::in_place_type<const T*>, resource),
                                         std::move(deployed)});

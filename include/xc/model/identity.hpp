@@ -106,6 +106,10 @@ struct Identity {
     Term resource;        // the ARN's resource part, e.g. "secret:<name>-" + <6 random characters>
 
     bool has_arn() const { return !service.empty(); }
+    // Nothing deployed to name (every field, so that none is dropped by a caller testing it).
+    bool empty() const {
+        return name.empty() && id.empty() && partition.empty() && service.empty() && region.empty() && account.empty() && resource.empty();
+    }
     Term arn() const {
         if (!has_arn()) return {};
         return Term::literal("arn:" + partition + ":" + service + ":" + region + ":" + account + ":").append(resource);
