@@ -51,4 +51,15 @@ inline void run_parallel(std::size_t n, unsigned jobs, const std::function<void(
     if (failed) std::rethrow_exception(failed);
 }
 
+// How many chunks of `per_chunk` items `n` items make (the last may be short).
+inline std::size_t chunk_count(std::size_t n, std::size_t per_chunk) { return (n + per_chunk - 1) / per_chunk; }
+
+// Items 0 ... n - 1 in chunks of `per_chunk`: work(chunk, begin, end) for each chunk [begin, end),
+// on up to `jobs` threads. A caller keeps each chunk's results in its own slot (chunk_count
+// slots) and takes them in chunk order, the same for any number of threads.
+inline void run_chunks(std::size_t n, std::size_t per_chunk, unsigned jobs,
+                       const std::function<void(std::size_t chunk, std::size_t begin, std::size_t end)>& work) {
+    run_parallel(chunk_count(n, per_chunk), jobs, [&](std::size_t c) { work(c, c * per_chunk, std::min(n, (c + 1) * per_chunk)); });
+}
+
 }  // namespace xc::detail

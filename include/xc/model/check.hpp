@@ -68,11 +68,10 @@ public:
         std::vector<const Scope*> scopes;
         model_.for_each_scope([&](const Scope& s) { scopes.push_back(&s); });
         constexpr std::size_t per_chunk = 256;
-        const std::size_t chunks = (scopes.size() + per_chunk - 1) / per_chunk;
-        std::vector<Diagnostics> found(chunks);
-        xc::detail::run_parallel(chunks, jobs, [&](std::size_t c) {
+        std::vector<Diagnostics> found(xc::detail::chunk_count(scopes.size(), per_chunk));
+        xc::detail::run_chunks(scopes.size(), per_chunk, jobs, [&](std::size_t c, std::size_t begin, std::size_t end) {
             Checker chunk(model_, found[c]);
-            for (std::size_t i = c * per_chunk; i < std::min(scopes.size(), (c + 1) * per_chunk); ++i) chunk.resolve_scope(*scopes[i]);
+            for (std::size_t i = begin; i < end; ++i) chunk.resolve_scope(*scopes[i]);
         });
         for (const auto& d : found) diags_.add(d.items());
         check_global_uniqueness();

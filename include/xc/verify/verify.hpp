@@ -62,13 +62,13 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
             Report report;
             std::vector<std::size_t> first;  // per subject: its first finding in `report`
         };
-        std::vector<Chunk> chunks((subjects.size() + per_chunk - 1) / per_chunk);
+        std::vector<Chunk> chunks(xc::detail::chunk_count(subjects.size(), per_chunk));
         std::size_t done = 0;
-        xc::detail::run_parallel(chunks.size(), xc::detail::jobs_or_cores(options.jobs), [&](std::size_t c) {
+        xc::detail::run_chunks(subjects.size(), per_chunk, xc::detail::jobs_or_cores(options.jobs),
+                               [&](std::size_t c, std::size_t begin, std::size_t end) {
             Checker checker(graph, shared);
             Chunk& chunk = chunks[c];
-            const std::size_t end = std::min(subjects.size(), (c + 1) * per_chunk);
-            for (std::size_t i = c * per_chunk; i < end; ++i) {
+            for (std::size_t i = begin; i < end; ++i) {
                 chunk.first.push_back(checker.report().findings.size());
                 for (const auto& property : properties) {
                     if (!checker.enabled(property.id)) continue;

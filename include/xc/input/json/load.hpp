@@ -219,16 +219,15 @@ private:
             entries.push_back(Entry{name, &raw, path});
         });
         constexpr std::size_t per_chunk = 256;
-        const std::size_t chunks = (entries.size() + per_chunk - 1) / per_chunk;
+        const std::size_t chunks = xc::detail::chunk_count(entries.size(), per_chunk);
         if (chunks <= 1 || jobs_ == 1) {
             for (const auto& e : entries) read_service(e.name, *e.raw, e.path, templates);
             return;
         }
         std::vector<std::unique_ptr<ModelLoader>> readers(chunks);
-        xc::detail::run_parallel(chunks, jobs_, [&](std::size_t c) {
+        xc::detail::run_chunks(entries.size(), per_chunk, jobs_, [&](std::size_t c, std::size_t begin, std::size_t end) {
             readers[c] = std::unique_ptr<ModelLoader>(new ModelLoader(ChunkOf{}, *this));
-            for (std::size_t i = c * per_chunk; i < std::min(entries.size(), (c + 1) * per_chunk); ++i)
-                readers[c]->read_service(entries[i].name, *entries[i].raw, entries[i].path, templates);
+            for (std::size_t i = begin; i < end; ++i) readers[c]->read_service(entries[i].name, *entries[i].raw, entries[i].path, templates);
         });
         for (auto& r : readers) {
             model_.services.merge(r->model_.services);  // moves the nodes (names are unique: JSON keys)
