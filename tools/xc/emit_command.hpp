@@ -34,20 +34,22 @@ namespace xc::cli {
 struct EmitTarget {
     std::string_view name;
     std::string_view help;  // lines for `xc emit --help`, each indented to line up under the name
-    // `verified()` blocks until verification has finished.
-    std::function<emit::FileSet(const model::Graph&, const std::function<bool()>& verified)> emit;
+    // `verified()` blocks until verification has finished; `jobs`: threads it may use (0: one per core).
+    std::function<emit::FileSet(const model::Graph&, const std::function<bool()>& verified, unsigned jobs)> emit;
 };
 
 inline const std::vector<EmitTarget>& emit_targets() {
     static const std::vector<EmitTarget> targets{
         {"terraform", "one root module per account, DIR/README.md gives the apply order",
-         [](const model::Graph& graph, const std::function<bool()>& verified) {
-             return emit::emit_terraform(graph, {}, [&] { return !verified(); });
+         [](const model::Graph& graph, const std::function<bool()>& verified, unsigned jobs) {
+             emit::TerraformOptions options;
+             options.jobs = jobs;
+             return emit::emit_terraform(graph, options, [&] { return !verified(); });
          }},
         {"cloudformation",
          "one template per account from the same lowering as terraform; DIR/README.md\n"
          "gives the deploy order and commands; notes (e.g. certificates to import) go to stderr",
-         [](const model::Graph& graph, const std::function<bool()>& verified) {
+         [](const model::Graph& graph, const std::function<bool()>& verified, unsigned) {
              emit::CloudFormationOptions options;
              options.unverified_warning = !verified();
              auto result = emit::emit_cloudformation(graph, options);
@@ -58,7 +60,7 @@ inline const std::vector<EmitTarget>& emit_targets() {
          "one standalone C++ CMake project per service; building it leaves\n"
          "DIR/<service>/dist/<function>.zip, where the Terraform roots look by default\n"
          "when emitted to a sibling directory (e.g. out/terraform and out/lambda)",
-         [](const model::Graph& graph, const std::function<bool()>&) { return emit::emit_lambda(graph); }},
+         [](const model::Graph& graph, const std::function<bool()>&, unsigned) { return emit::emit_lambda(graph); }},
     };
     return targets;
 }
@@ -91,11 +93,12 @@ struct EmitRequest {
     std::string target = "terraform";
     std::string out_dir;
     bool allow_unverified = false;
+    unsigned jobs = 0;  // threads to load, verify and lower with (0: one per core)
 };
 
 // Emission refuses a model that is not verified: the deployment is what was proved.
 inline int run_emit(const EmitRequest& request) {
-    const model::Graph& graph = load_graph(request.model_file);
+    const model::Graph& graph = load_graph(request.model_file, request.jobs);
     const EmitTarget* target = nullptr;
     for (const auto& t : emit_targets())
         if (t.name == request.target) target = &t;
@@ -120,7 +123,7 @@ inline int run_emit(const EmitRequest& request) {
     std::exception_ptr emit_error;
     std::thread emitter([&] {
         try {
-            if (target) files = new emit::FileSet(target->emit(graph, ask));
+            if (target) files = new emit::FileSet(target->emit(graph, ask, request.jobs));
         } catch (const Refused&) {
         } catch (...) {
             emit_error = std::current_exception();
@@ -128,7 +131,9 @@ inline int run_emit(const EmitRequest& request) {
     });
     verify::Report report;
     try {
-        report = verify::verify(graph);
+        verify::VerifyOptions options;
+        options.jobs = request.jobs;
+        report = verify::verify(graph, options);
         verdict.set_value(report.exit_code() == 0);
     } catch (...) {
         verdict.set_exception(std::current_exception());

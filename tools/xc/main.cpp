@@ -204,6 +204,10 @@ int main(int argc, char** argv) {
     emit->add_option("-o,--output", emit_request.out_dir, "Output directory: new, empty, or an earlier output of xc (its .xc-output lists xc's files; they are replaced, all else is kept)")->required();
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
+    emit->add_option("-j,--jobs", emit_request.jobs,
+                     "Threads to load, prove and lower with (0: one per core); the output is the same for any number")
+        ->check(CLI::Range(0u, 1024u))
+        ->capture_default_str();
 
     // xc import: the inputs verify takes, written as one model file (import_command.hpp).
     std::string import_output;

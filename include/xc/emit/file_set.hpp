@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -57,6 +58,19 @@ public:
         if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
         b.used += size;
         return {at, bytes.size()};
+    }
+    // Takes over `other`'s blocks: views into them stay valid, now owned by this arena.
+    void absorb(ByteArena&& other) {
+        if (other.blocks_.empty()) return;
+        // This arena's last block stays last: it is the one with room to store into.
+        std::optional<Block> last;
+        if (!blocks_.empty()) {
+            last = std::move(blocks_.back());
+            blocks_.pop_back();
+        }
+        for (auto& b : other.blocks_) blocks_.push_back(std::move(b));
+        other.blocks_.clear();
+        if (last) blocks_.push_back(std::move(*last));
     }
     // The `room` bytes reserved before `stored` (a view store(bytes, room) returned). The
     // arena's memory was never const: writing through this pointer is writing our own bytes.
@@ -156,6 +170,17 @@ public:
     void add_seed(const std::string& path, std::string_view content) { add(path, content, false, true); }
     void merge(const FileSet& other, const std::string& prefix = {}) {
         for (const auto& [p, f] : other.files()) add(prefix.empty() ? p : prefix + "/" + p, f.content, f.executable, f.seed);
+    }
+
+    // Takes over `other`'s files without copying their bytes (a FileSet built on another
+    // thread joins this one). Neither may have a prefix still to set. A path in both is an
+    // error, as adding it twice is; this set then holds the rest of `other`'s files too.
+    void absorb(FileSet&& other) {
+        if (pending_ || other.pending_) throw std::logic_error("a FileSet absorbed before every prefix of its files was set");
+        files_.merge(other.files_);  // moves the nodes: their views still point into other's blocks
+        bytes_.absorb(std::move(other.bytes_));
+        other.prefixes_.clear();
+        if (!other.files_.empty()) throw std::invalid_argument("file emitted twice: " + other.files_.begin()->first);
     }
 
     const std::map<std::string, File>& files() const {

@@ -22,12 +22,15 @@
 #include <xc/emit/lowering/openapi.hpp>
 #include <xc/emit/lowering/stack.hpp>
 #include <xc/emit/lowering/value.hpp>
+#include <xc/detail/parallel.hpp>
 #include <xc/model/graph.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -75,9 +78,46 @@ inline std::string ami_parameter(const std::string& image) {
     return "";
 }
 
+// Which scopes each account's stack holds, and each scope's resources in graph order: found
+// once per lowering, read by every Lowerer of it (lower_stacks_in_parts runs several).
+struct StackLayout {
+    explicit StackLayout(const model::Graph& g) {
+        std::map<std::string, std::vector<const model::Scope*>> by_account;
+        g.model().for_each_scope([&](const model::Scope& s) { by_account[s.account].push_back(&s); });
+        for (auto v : boost::make_iterator_range(boost::vertices(g.boost())))
+            if (g[v].kind != model::VertexKind::account) vertices_of_scope[g[v].scope].push_back(v);
+        for (auto& [account, scopes] : by_account) {
+            for (const auto* s : scopes) stack_of_scope[s->name] = account;
+            multi_scope[account] = scopes.size() > 1;
+            accounts.emplace_back(account, std::move(scopes));
+        }
+    }
+    const std::vector<model::Vertex>& vertices(const std::string& scope) const {
+        static const std::vector<model::Vertex> none;
+        auto it = vertices_of_scope.find(scope);
+        return it == vertices_of_scope.end() ? none : it->second;
+    }
+    // How much lowering an account's stack is, to cut the accounts into even parts.
+    std::size_t weight(std::size_t account) const {
+        std::size_t w = 1;
+        for (const auto* s : accounts[account].second) w += vertices(s->name).size();
+        return w;
+    }
+
+    std::vector<std::pair<std::string, std::vector<const model::Scope*>>> accounts;  // in account-name order
+    std::map<std::string, std::string> stack_of_scope;                              // scope -> account
+    std::map<std::string, bool> multi_scope;                                        // account -> holds more than one scope
+    std::map<std::string, std::vector<model::Vertex>> vertices_of_scope;            // scope -> its resources
+};
+
 class Lowerer {
 public:
-    Lowerer(const model::Graph& g, const LoweringOptions& options) : g_(g), m_(g.model()), options_(options) {}
+    Lowerer(const model::Graph& g, const LoweringOptions& options)
+        : Lowerer(g, options, std::make_shared<const StackLayout>(g)) {}
+    Lowerer(const model::Graph& g, const LoweringOptions& options, std::shared_ptr<const StackLayout> layout)
+        : g_(g), m_(g.model()), options_(options), layout_(std::move(layout)) {}
+    Lowerer(const Lowerer&) = delete;  // its name sets and substitutions refer to it
+    Lowerer& operator=(const Lowerer&) = delete;
 
     // Lowers the stacks one at a time: `each(Stack&&)` receives every stack once it is
     // complete, the account stacks in account-name order, then the phase-3 association
@@ -85,17 +125,16 @@ public:
     // drop it before the next is built, so a 10,000-service model is never held lowered whole.
     template <class Each>
     void run(Each&& each) {
-        // One stack per account, holding every scope deployed into it.
-        std::map<std::string, std::vector<const model::Scope*>> scopes_by_account;
-        m_.for_each_scope([&](const model::Scope& s) { scopes_by_account[s.account].push_back(&s); });
-        // Each scope's resources, as the graph holds them (in the graph's order).
-        for (auto v : boost::make_iterator_range(boost::vertices(g_.boost())))
-            if (g_[v].kind != model::VertexKind::account) vertices_of_scope_[g_[v].scope].push_back(v);
-        for (const auto& [account, scopes] : scopes_by_account) {
-            for (const auto* s : scopes) stack_of_scope_[s->name] = account;
-            multi_scope_[account] = scopes.size() > 1;
-        }
-        for (const auto& [account, scopes] : scopes_by_account) {
+        lower_accounts(0, layout_->accounts.size(), each);
+        finish_associations(each);
+    }
+
+    // The account stacks of accounts [first, last) of the layout, in order, to `each`; their
+    // association resources wait in this Lowerer for finish_associations.
+    template <class Each>
+    void lower_accounts(std::size_t first, std::size_t last, Each&& each) {
+        for (std::size_t i = first; i < last; ++i) {
+            const auto& [account, scopes] = layout_->accounts[i];
             const auto& a = m_.accounts.at(account);
             Stack s;
             s.name = account;
@@ -117,6 +156,23 @@ public:
             sc_ = nullptr;
             each(std::move(s));
         }
+    }
+
+    // Appends the association resources `later` (a Lowerer of later accounts) holds to this
+    // one's, as if this one had lowered those accounts too: pushed in the same order, so a
+    // name both use is the same error, and a lookup both need is kept once.
+    void absorb_associations(Lowerer& later) {
+        for (auto& [account, from] : later.pending_associations_)
+            in_association_stack(account, [&] {
+                for (auto& r : from.lookups) push(std::move(r), true);
+                for (auto& r : from.resources) push(std::move(r));
+            });
+        later.pending_associations_.clear();
+    }
+
+    // The phase-3 association stacks, to `each`.
+    template <class Each>
+    void finish_associations(Each&& each) {
         for (auto& [_, s] : pending_associations_) each(std::move(s));
         pending_associations_.clear();
     }
@@ -128,14 +184,14 @@ private:
 
     // The account (stack) a scope is deployed into; the scope being lowered without a lookup.
     const std::string& account_of_scope(const std::string& scope) const {
-        return sc_ && scope == sc_->name ? sc_->account : stack_of_scope_.at(scope);
+        return sc_ && scope == sc_->name ? sc_->account : layout_->stack_of_scope.at(scope);
     }
     // The resource a resolved reference names, from the graph.
     template <class T>
     const T& resource(const model::Ref& r, model::VertexKind kind) const { return g_.resource<T>(g_.vertex(r, kind)); }
     std::string prefix(const std::string& scope) const {
         if (sc_ && scope == sc_->name) return scope_prefix_;
-        return multi_scope_.at(stack_of_scope_.at(scope)) ? scope + "_" : "";
+        return layout_->multi_scope.at(layout_->stack_of_scope.at(scope)) ? scope + "_" : "";
     }
     // identifier(prefix + parts joined by '_'), built in one buffer (identifier() collapses
     // the separators an empty part leaves).
@@ -321,10 +377,10 @@ private:
 
     void lower_scope(const model::Scope& s) {
         sc_ = &s;
-        scope_prefix_ = multi_scope_.at(s.account) ? s.name + "_" : "";
+        scope_prefix_ = layout_->multi_scope.at(s.account) ? s.name + "_" : "";
         using K = model::VertexKind;
         // Nested resources (subnets, listeners, routes, ...) are lowered with their parent.
-        for (model::Vertex v : vertices_of_scope_[s.name]) {
+        for (model::Vertex v : layout_->vertices(s.name)) {
             switch (g_[v].kind) {
                 case K::vpc: lower_vpc(g_.resource<model::Vpc>(v).name, g_.resource<model::Vpc>(v)); break;
                 case K::security_group: lower_security_group(g_.resource<model::SecurityGroup>(v).name, g_.resource<model::SecurityGroup>(v)); break;
@@ -746,7 +802,7 @@ private:
 
     void lower_lambda(model::Vertex v, const model::Lambda& l) {
         const std::string& n = l.name;
-        std::string input = multi_scope_.at(st_->account_name) ? identifier(sc_->name + "_lambda_dist_dir") : "lambda_dist_dir";
+        std::string input = layout_->multi_scope.at(st_->account_name) ? identifier(sc_->name + "_lambda_dist_dir") : "lambda_dist_dir";
         add_input(Input{input, "string",
                         "Directory holding the " + sc_->name + " service's Lambda zips (<function>.zip), built from `xc emit --target lambda`",
                         str(replace_all(options_.lambda_dist_dir, "{service}", sc_->name))});
@@ -933,6 +989,25 @@ private:
 
     void associate_later(const std::string& account, const std::string& scope, const std::string& api, const std::string& share_name,
                          const model::Ref& ep, const std::string& source) {
+        in_association_stack(account, [&] {
+            std::string share = identifier(scope + "_" + api + "_domain");
+            Resource l = make("ram_resource_share", share, "associations", source);
+            l.set("name", str(share_name));
+            l.set("resource_owner", str("OTHER-ACCOUNTS"));
+            push(std::move(l), true);
+            Resource a = make("domain_name_access_association", identifier(scope + "_" + api + "_" + ep.name), "associations", source);
+            a.set("access_association_source", endpoint_id(ep));
+            a.set("access_association_source_type", str("VPCE"));
+            a.set("domain_name_arn", lookup_ref("ram_resource_share", share, "resource_arns"));
+            a.properties.back().second.index = 0;
+            push(std::move(a));
+        });
+    }
+
+    // Runs `add()` with the account's phase-3 association stack (made on first use) as the
+    // stack being lowered, then goes back to the stack it interrupted.
+    template <class Add>
+    void in_association_stack(const std::string& account, Add&& add) {
         auto it = pending_associations_.find(account);
         if (it == pending_associations_.end()) {
             Stack s;
@@ -951,17 +1026,7 @@ private:
         auto saved_names = std::move(names_);
         st_ = &it->second;
         names_ = std::move(assoc_names_.try_emplace(account, no_names()).first->second);
-        std::string share = identifier(scope + "_" + api + "_domain");
-        Resource l = make("ram_resource_share", share, "associations", source);
-        l.set("name", str(share_name));
-        l.set("resource_owner", str("OTHER-ACCOUNTS"));
-        push(std::move(l), true);
-        Resource a = make("domain_name_access_association", identifier(scope + "_" + api + "_" + ep.name), "associations", source);
-        a.set("access_association_source", endpoint_id(ep));
-        a.set("access_association_source_type", str("VPCE"));
-        a.set("domain_name_arn", lookup_ref("ram_resource_share", share, "resource_arns"));
-        a.properties.back().second.index = 0;
-        push(std::move(a));
+        add();
         assoc_names_[account] = std::move(names_);
         names_ = std::move(saved_names);
         st_ = saved;
@@ -1000,11 +1065,9 @@ private:
     const LoweringOptions& options_;
     std::map<std::string, Stack> pending_associations_;  // consumer account -> phase-3 stack
     std::map<std::string, Names> assoc_names_;  // consumer account -> names in its phase-3 stack
-    std::map<std::string, std::string> stack_of_scope_;  // scope -> account
-    std::map<std::string, bool> multi_scope_;            // account -> holds more than one scope
+    std::shared_ptr<const StackLayout> layout_;
     std::optional<Substitutions> substitutions_;
     std::optional<std::map<model::Vertex, model::Vertex>> secret_holding_;  // endpoint -> secret holding its id
-    std::map<std::string, std::vector<model::Vertex>> vertices_of_scope_;    // scope -> its resources, in graph order
     Stack* st_ = nullptr;
     const model::Scope* sc_ = nullptr;
     std::string scope_prefix_;  // prefix(sc_->name)
@@ -1040,6 +1103,46 @@ decltype(auto) locating_errors(const model::Graph& graph, Run&& run) {
 template <class Each>
 void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
     locating_errors(graph, [&] { detail::Lowerer(graph, options).run(each); });
+}
+
+// The same, the accounts cut into up to `parts` runs of about equal size, lowered side by side
+// on threads of their own: `each(part, Stack&&)` gets run `part`'s account stacks, in order, on
+// that run's thread, then the association stacks as the last part's, on the calling thread.
+// Taken part by part, the stacks are lower_stacks' sequence, stack for stack. An error is the
+// first part's that has one (located); another part's work may then be cut short. Returns how
+// many parts there were (at least 1; no more than the accounts).
+template <class Each>
+std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptions& options, std::size_t parts, Each&& each) {
+    auto layout = std::make_shared<const detail::StackLayout>(graph);
+    // Contiguous runs of accounts, each about an even share of the resources.
+    std::vector<std::size_t> cuts{0};
+    const std::size_t n = layout->accounts.size();
+    parts = std::max<std::size_t>(1, std::min(parts, n));
+    std::size_t total = 0, so_far = 0;
+    for (std::size_t i = 0; i < n; ++i) total += layout->weight(i);
+    for (std::size_t i = 0; i < n && cuts.size() < parts; ++i) {
+        so_far += layout->weight(i);
+        if (so_far * parts >= total * cuts.size() && i + 1 < n) cuts.push_back(i + 1);
+    }
+    cuts.push_back(n);
+    parts = cuts.size() - 1;
+    std::vector<std::unique_ptr<detail::Lowerer>> lowerers;
+    for (std::size_t p = 0; p < parts; ++p) lowerers.push_back(std::make_unique<detail::Lowerer>(graph, options, layout));
+    std::vector<std::exception_ptr> errors(parts);
+    xc::detail::run_parallel(parts, static_cast<unsigned>(parts), [&](std::size_t p) {
+        try {
+            lowerers[p]->lower_accounts(cuts[p], cuts[p + 1], [&](Stack&& s) { each(p, std::move(s)); });
+        } catch (...) {
+            errors[p] = std::current_exception();
+        }
+    });
+    locating_errors(graph, [&] {
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+        for (std::size_t p = 1; p < parts; ++p) lowerers.front()->absorb_associations(*lowerers[p]);
+        lowerers.front()->finish_associations([&](Stack&& s) { each(parts - 1, std::move(s)); });
+    });
+    return parts;
 }
 
 // Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.

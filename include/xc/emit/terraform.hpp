@@ -13,12 +13,14 @@
 #include <xc/emit/terraform/escape.hpp>
 #include <xc/emit/terraform/hcl_writer.hpp>
 #include <xc/emit/terraform/resource_types.hpp>
+#include <xc/detail/parallel.hpp>
 #include <xc/model/graph.hpp>
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -33,6 +35,8 @@ struct TerraformOptions {
     // Default of each service root's `lambda_dist_dir` variable, relative to the root module;
     // "{service}" is replaced by the service name.
     std::string lambda_dist_dir = "../../lambda/{service}/dist";
+    // Threads to lower and print on (0: one per core); the files are the same for any number.
+    unsigned jobs = 0;
 };
 
 namespace terraform {
@@ -554,9 +558,28 @@ public:
     FileSet finish() && { return std::move(*this).finish(options_.unverified_warning); }
     // The same, deciding here whether the files carry the unverified-model warning.
     FileSet finish(bool unverified_warning) && {
+        set_heads(unverified_warning);
+        return std::move(*this).with_readme();
+    }
+    // The files of printers that printed one deployment's stacks between them (e.g. on threads
+    // of their own), `parts` in stack order: the same as one printer adding every stack.
+    static FileSet finish(std::vector<Printer>&& parts, bool unverified_warning) {
+        for (auto& p : parts) p.set_heads(unverified_warning);
+        Printer& all = parts.front();
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            all.files_.absorb(std::move(parts[i].files_));
+            all.roots_.insert(all.roots_.end(), parts[i].roots_.begin(), parts[i].roots_.end());
+        }
+        return std::move(all).with_readme();
+    }
+
+private:
+    void set_heads(bool unverified_warning) {
         options_.unverified_warning = unverified_warning;
         files_.set_prefix(tf_head_, detail::header(deployment_, unverified_warning));
         files_.set_prefix(lock_head_, unverified_warning ? detail::warning_comment(deployment_.name) : std::string());
+    }
+    FileSet with_readme() && {
         // Apply order: by phase, then name (stable: the order the lowering orders stacks in).
         std::stable_sort(roots_.begin(), roots_.end(), [](const detail::RootSummary& a, const detail::RootSummary& b) {
             return std::tie(a.phase, a.name) < std::tie(b.phase, b.name);
@@ -565,7 +588,6 @@ public:
         return std::move(files_);
     }
 
-private:
     // The writer of the files named `file_name`, restarted (the header is the prefix tf_head_).
     HclWriter& writer(const std::string& file_name) {
         HclWriter& w = writers_[file_name];
@@ -600,10 +622,40 @@ inline FileSet print(const lowering::Deployment& d, const TerraformOptions& opti
 inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions& options, const std::function<bool()>& unverified_warning) {
     lowering::LoweringOptions lo;
     lo.lambda_dist_dir = options.lambda_dist_dir;
+    const lowering::Deployment d = lowering::deployment_of(graph);
     // Stack by stack: each is printed and dropped before the next is lowered.
-    terraform::Printer printer(lowering::deployment_of(graph), options);
-    lowering::lower_stacks(graph, lo, [&](lowering::Stack&& s) { printer.add(s); });
-    return std::move(printer).finish(unverified_warning());
+    auto print_every_stack = [&](terraform::Printer& printer) {
+        lowering::lower_stacks(graph, lo, [&](lowering::Stack&& s) { printer.add(s); });
+    };
+    const unsigned jobs = xc::detail::jobs_or_cores(options.jobs);
+    if (jobs <= 1) {
+        terraform::Printer printer(d, options);
+        print_every_stack(printer);
+        return std::move(printer).finish(unverified_warning());
+    }
+    // A printer per part of the accounts, on that part's thread: no stack crosses threads.
+    std::vector<terraform::Printer> printers;
+    printers.reserve(jobs);
+    for (unsigned j = 0; j < jobs; ++j) printers.emplace_back(d, options);
+    // The error of a failed emit is the one-thread emit's (which stops at its first), found by
+    // running it: errors are rare, and "which came first" then means the same for any -j.
+    auto as_on_one_thread = [&](auto&& run) {
+        try {
+            return run();
+        } catch (...) {
+            terraform::Printer printer(d, options);
+            print_every_stack(printer);
+            throw;
+        }
+    };
+    as_on_one_thread([&] {
+        const std::size_t parts =
+            lowering::lower_stacks_in_parts(graph, lo, jobs, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
+        printers.erase(printers.begin() + static_cast<std::ptrdiff_t>(parts), printers.end());
+        return parts;
+    });
+    const bool warning = unverified_warning();  // may wait for the verdict, or end the emit
+    return as_on_one_thread([&] { return terraform::Printer::finish(std::move(printers), warning); });
 }
 
 // Lower a verified model's graph and print it as Terraform (options.unverified_warning: the

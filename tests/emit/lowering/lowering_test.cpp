@@ -4,12 +4,15 @@
 #include <xc/input/json/load.hpp>
 
 #include <authorization_variant.hpp>
+#include <model_support.hpp>
 #include <test_support.hpp>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -222,6 +225,51 @@ TEST(Lowering, PrivateCustomDomainsAreSharedAndAssociatedByTheConsumerInALaterPh
             const auto* a = last.find("domain_name_access_association", std::string(service) + "_orders_" + ep);
             ASSERT_NE(a, nullptr) << service << " " << ep;
             EXPECT_EQ(a->property("access_association_source_type")->text, "VPCE");
+        }
+    }
+}
+
+// Lowered in parts, the stacks taken part by part are lower_stacks' sequence: each part a run
+// of whole accounts, the association stacks last in the last part.
+TEST(Lowering, PartsTakenInOrderAreTheStacksOfOneLowering) {
+    const auto graph = test::graph_of_file(test::source_dir() / "models/three-services-private-domains.json");
+    std::vector<std::string> one;
+    lw::lower_stacks(graph, {}, [&](lw::Stack&& s) { one.push_back(s.name + " " + std::to_string(s.resources.size()) + " " + std::to_string(s.lookups.size())); });
+    ASSERT_EQ(one.size(), 5u);  // four accounts and the consumer's associations
+    for (std::size_t asked : {1u, 2u, 3u, 4u, 9u}) {
+        std::vector<std::vector<std::string>> by_part(asked);
+        std::mutex m;
+        const std::size_t parts = lw::lower_stacks_in_parts(graph, {}, asked, [&](std::size_t part, lw::Stack&& s) {
+            std::lock_guard lock(m);
+            ASSERT_LT(part, asked);
+            by_part[part].push_back(s.name + " " + std::to_string(s.resources.size()) + " " + std::to_string(s.lookups.size()));
+        });
+        // Even parts by resources, so perhaps fewer than asked; never more than the accounts.
+        EXPECT_LE(parts, std::min<std::size_t>(asked, 4)) << asked;
+        EXPECT_GE(parts, std::min<std::size_t>(asked, 2)) << asked;
+        std::vector<std::string> joined;
+        for (std::size_t p = 0; p < parts; ++p) {
+            EXPECT_FALSE(by_part[p].empty()) << "part " << p << " of " << parts;
+            joined.insert(joined.end(), by_part[p].begin(), by_part[p].end());
+        }
+        EXPECT_EQ(joined, one) << asked << " parts";
+    }
+}
+
+// An error in several parts is the first part's: the one a single lowering meets first.
+TEST(Lowering, AnErrorInPartsIsTheFirstPartsError) {
+    auto model = nlohmann::json::parse(test::read_file(test::source_dir() / "models/three-services-private-domains.json"));
+    const nlohmann::json colliding = {{"vpc", "main"}, {"description", "collides"}, {"egress", nlohmann::json::array()}};
+    for (const char* service : {"inventory", "shipping"}) model["services"][service]["securityGroups"]["lambda_"] = colliding;
+    const auto graph = test::graph_of_text(model.dump(1), "collide.json");
+    for (std::size_t parts : {1u, 2u, 4u}) {
+        try {
+            lw::lower_stacks_in_parts(graph, {}, parts, [](std::size_t, lw::Stack&&) {});
+            ADD_FAILURE() << "no LoweringError with " << parts << " parts";
+        } catch (const lw::LoweringError& e) {
+            ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+            EXPECT_EQ(e.diagnostics().front().path, "/services/inventory/securityGroups/lambda_") << parts << " parts";
+            EXPECT_TRUE(e.diagnostics().front().file.ends_with("collide.json")) << parts << " parts: " << e.what();
         }
     }
 }

@@ -517,6 +517,47 @@ TEST(FileSetStorage, PrefixesChosenLaterAreWrittenInFrontOfTheirFiles) {
     EXPECT_EQ(copy.at("a.tf"), "# head\nbody a\n");
 }
 
+// A FileSet built elsewhere (another thread's) joins one: its files and bytes are kept without
+// copying, the store goes on after them, and what cannot join (a pending prefix, a path in
+// both) is refused.
+TEST(FileSetStorage, AbsorbedSetsKeepTheirBytes) {
+    std::map<std::string, std::string> expected;
+    FileSet all, other;
+    for (int i = 0; i < 300; ++i) {  // ~4.5 MB each: several blocks in both
+        const std::string a = "a/" + std::to_string(i) + ".tf", b = "b/" + std::to_string(i) + ".tf";
+        all.add(a, std::string(15000 + i, 'a'));
+        other.add(b, std::string(15000 + i, 'b'));
+        expected[a] = std::string(15000 + i, 'a');
+        expected[b] = std::string(15000 + i, 'b');
+    }
+    const char* other_bytes = other.at("b/0.tf").data();
+    all.absorb(std::move(other));
+    EXPECT_EQ(all.at("b/0.tf").data(), other_bytes);  // not copied
+    all.add("after.tf", "stored after the absorbed blocks\n");
+    expected["after.tf"] = "stored after the absorbed blocks\n";
+    EXPECT_EQ(other.size(), 0u);
+    ASSERT_EQ(all.size(), expected.size());
+    for (const auto& [path, content] : expected) EXPECT_EQ(all.at(path), content) << path;
+    const FileSet copy = all;
+    EXPECT_EQ(copy.at("b/299.tf"), std::string(15299, 'b'));
+    all.absorb(FileSet{});  // nothing to take
+    EXPECT_EQ(all.size(), expected.size());
+
+    FileSet twice;
+    twice.add("after.tf", "again\n");
+    twice.add("new.tf", "new\n");
+    EXPECT_THROW(all.absorb(std::move(twice)), std::invalid_argument);
+    EXPECT_EQ(all.at("after.tf"), "stored after the absorbed blocks\n");  // the first one stays
+
+    FileSet pending;
+    const FileSet::Prefix head = pending.reserve_prefix(4);
+    pending.add("p.tf", head, "body\n");
+    EXPECT_THROW(all.absorb(std::move(pending)), std::logic_error);
+    FileSet waiting;
+    waiting.reserve_prefix(4);
+    EXPECT_THROW(waiting.absorb(FileSet{}), std::logic_error);
+}
+
 // Enough files to be written by two threads (detail::parallel_write_threshold), in many
 // directories; `changed` alters every file whose number is a multiple of it.
 FileSet many_files(int changed = 0) {

@@ -5,6 +5,7 @@
 #include <xc/emit/terraform.hpp>
 #include <xc/input/json/load.hpp>
 
+#include <generated_models.hpp>
 #include <terraform_addresses.hpp>
 #include <model_support.hpp>
 #include <test_support.hpp>
@@ -17,6 +18,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -231,6 +233,63 @@ TEST(TerraformEmit, ALoweringErrorIsTheSameAsLoweringTheWholeDeployment) {
     EXPECT_NE(whole.find("collide.json:"), std::string::npos) << whole;
     EXPECT_NE(whole.find("rename one of them"), std::string::npos) << whole;
     EXPECT_EQ(error_of([&] { xc::emit::emit_terraform(graph); }), whole);
+}
+
+FileSet emit_with(const xc::model::Graph& graph, unsigned jobs, bool unverified) {
+    TerraformOptions o;
+    o.jobs = jobs;
+    return xc::emit::emit_terraform(graph, o, [&] { return unverified; });
+}
+
+// Lowered and printed on several threads (a part of the accounts each), the files are those of
+// one thread, byte for byte: the shipped models (their association stacks gather resources of
+// accounts in different parts) and generated ones of both shapes, with and without the warning.
+TEST(TerraformEmit, TheFilesAreTheSameForAnyNumberOfThreads) {
+    std::vector<std::pair<std::string, xc::model::Graph>> graphs;
+    graphs.reserve(8);
+    for (const auto& entry : fs::directory_iterator(test::source_dir() / "models")) {
+        const auto& p = entry.path();
+        if (p.extension() == ".json" && p.filename().string().find(".schema.") == std::string::npos)
+            graphs.emplace_back(p.filename().string(), graph_of_file(p));
+    }
+    for (auto shape : {xc::bench::ModelShape::stamped, xc::bench::ModelShape::distinct})
+        graphs.emplace_back(to_string(shape), graph_of_text(xc::bench::generated_services_model(13, shape)));
+    for (const auto& [name, graph] : graphs) {
+        for (bool unverified : {false, true}) {
+            const FileSet one = emit_with(graph, 1, unverified);
+            for (unsigned jobs : {2u, 3u, 4u, 8u, 64u}) {
+                const FileSet many = emit_with(graph, jobs, unverified);
+                ASSERT_EQ(many.size(), one.size()) << name << ", " << jobs << " threads";
+                for (const auto& [path, file] : one.files()) {
+                    ASSERT_TRUE(many.contains(path)) << name << ": " << path << ", " << jobs << " threads";
+                    EXPECT_EQ(many.at(path), file.content) << name << ": " << path << ", " << jobs << " threads";
+                    EXPECT_EQ(many.files().at(path).seed, file.seed) << name << ": " << path;
+                }
+            }
+        }
+    }
+}
+
+// With mistakes in the first and the last account's stacks, which fall into different parts,
+// every number of threads reports the one-thread emit's error: the first account's.
+TEST(TerraformEmit, AnErrorIsTheSameForAnyNumberOfThreads) {
+    auto model = nlohmann::json::parse(test::read_file(test::source_dir() / "models/three-services-private-domains.json"));
+    // "lambda_" becomes the identifier of the template's group "lambda": a collision lowering refuses.
+    const json colliding = {{"vpc", "main"}, {"description", "collides"}, {"egress", json::array()}};
+    for (const char* service : {"inventory", "shipping"}) model["services"][service]["securityGroups"]["lambda_"] = colliding;
+    const auto graph = graph_of_text(model.dump(1), "collide.json");
+    auto error_of = [&](unsigned jobs) -> std::string {
+        try {
+            emit_with(graph, jobs, false);
+        } catch (const xc::emit::lowering::LoweringError& e) {
+            return e.what();
+        }
+        return "no LoweringError";
+    };
+    const std::string one = error_of(1);
+    EXPECT_NE(one.find("collide.json:"), std::string::npos) << one;
+    EXPECT_NE(one.find("/services/inventory/"), std::string::npos) << one;
+    for (unsigned jobs : {2u, 3u, 4u, 8u}) EXPECT_EQ(error_of(jobs), one) << jobs << " threads";
 }
 
 TEST(TerraformEmit, UnverifiedWarningIsStampedIntoEveryFile) {
