@@ -594,6 +594,44 @@ TEST(WriteAtomically, ALargeOutputIsWrittenCompletely) {
     EXPECT_TRUE(leftovers(tmp.path()).empty());
 }
 
+// The writers make the directories as they meet them (detail::ParentDirectories): nested ones,
+// names that sort around a directory's files ("d1-x" < "d1/" < "d10"), a directory both writers
+// need (at the halves' cut), and one carried over from the earlier output all come out right.
+TEST(WriteAtomically, NestedDirectoriesAreMadeByTheWriters) {
+    FileSet files;
+    for (int i = 0; i < 2400; ++i)
+        files.add("d" + std::to_string(i / 100) + "/sub" + std::to_string(i % 3) + "/x/f" + std::to_string(i) + ".tf", std::to_string(i));
+    for (const char* p : {"d1-x/a.tf", "d1-x/y/z/b.tf", "top.tf", "d1/sub0/c.tf", "d1/sub0/x/y/deep.tf", "e/f/g/h/i.tf"}) files.add(p, p);
+    TempDir tmp;
+    const fs::path out = tmp / "out";
+    write_atomically(files, out);
+    auto check = [&] {
+        std::set<std::string> dirs;
+        for (const auto& [path, file] : files.files()) {
+            EXPECT_EQ(read_file(out / path), file.content) << path;
+            for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) dirs.insert(path.substr(0, slash));
+        }
+        std::set<std::string> found;
+        for (const auto& e : fs::recursive_directory_iterator(out))
+            if (e.is_directory()) found.insert(fs::relative(e.path(), out).string());
+        found.erase("mine");
+        EXPECT_EQ(found, dirs);
+    };
+    check();
+    // Again over the first output, with a directory of the user's inside one xc writes into.
+    fs::create_directories(out / "d12/sub1/mine");
+    write_file(out / "d12/sub1/mine/notes.txt", "mine\n");
+    fs::create_directories(out / "mine");
+    write_atomically(files, out);
+    EXPECT_EQ(read_file(out / "d12/sub1/mine/notes.txt"), "mine\n");
+    EXPECT_TRUE(fs::is_directory(out / "mine"));
+    files.add("d12/sub1/mine/new.tf", "new");  // into the user's directory
+    write_atomically(files, out);
+    EXPECT_EQ(read_file(out / "d12/sub1/mine/notes.txt"), "mine\n");
+    check();
+    EXPECT_TRUE(leftovers(tmp.path()).empty());
+}
+
 // Re-emitting over an earlier output takes the unchanged files over by hard links (same inode,
 // one link once the old tree is gone) and writes the changed ones; the result is the same
 // tree a fresh write gives, and the user's files are kept.

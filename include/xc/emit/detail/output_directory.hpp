@@ -415,16 +415,50 @@ inline ExistingOutput inspect_target(const std::filesystem::path& target, const 
     return out;
 }
 
-// Paths of the new output and the directories they need.
+// Paths of the new output and the directories they need (views of the paths of `f`, which must
+// outlive it), to check an earlier output's entries against.
 struct NewLayout {
-    std::set<std::string> files, dirs, seeds;  // seeds: written only where no file is (File::seed)
+    std::set<std::string_view> files, dirs, seeds;  // seeds: written only where no file is (File::seed)
     template <class Files>
     explicit NewLayout(const Files& f) {
         for (const auto& [path, file] : f) {
-            (file.seed ? seeds : files).insert(path);
-            for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) dirs.insert(path.substr(0, slash));
+            const std::string_view p = path;
+            (file.seed ? seeds : files).insert(p);
+            for (auto slash = p.find('/'); slash != std::string_view::npos; slash = p.find('/', slash + 1)) dirs.insert(p.substr(0, slash));
         }
     }
+};
+
+// Makes the directories of the files a writer writes, in the order it meets them (paths sorted,
+// so a directory's files come together and parents before their children): for each file,
+// those of its directories the previous file's did not have. One that exists already (carried
+// over, or made by another writer) is fine if it is a directory.
+class ParentDirectories {
+public:
+    ParentDirectories(int root, const std::filesystem::path& shown) : root_(root), shown_(shown) {}
+
+    void make_for(std::string_view path) {
+        const auto last = path.rfind('/');
+        if (last == std::string_view::npos) return;
+        const std::string_view dir = path.substr(0, last);
+        if (dir == made_) return;
+        for (auto slash = path.find('/'); slash != std::string_view::npos && slash <= last; slash = path.find('/', slash + 1)) {
+            const std::string_view d = path.substr(0, slash);
+            if (made_.size() >= d.size() && made_.compare(0, d.size(), d) == 0 && (made_.size() == d.size() || made_[d.size()] == '/'))
+                continue;  // the previous file's directory or one of its parents
+            const std::string name(d);
+            struct stat st {};
+            if (::mkdirat(root_, name.c_str(), 0777) == 0) continue;
+            if (errno == EEXIST && ::fstatat(root_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) continue;
+            throw OutputDirectoryError("cannot create directory " + (shown_ / name).string() + ": " + errno_text(errno));
+        }
+        made_.assign(dir);
+    }
+
+private:
+    int root_;
+    const std::filesystem::path& shown_;
+    std::string made_;  // the last file's directory
 };
 
 // Carries the entries of an old output that xc does not own into the new tree (hard links;
@@ -551,19 +585,10 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
     try {
         // The marker first: from here on the temporary is recognisably xc's.
         write_whole(staging / output_marker, marker_text(files), 0644);
-        const NewLayout layout(files);
-        if (existing.exists) CarryOver(shown, existing.owned, layout).directory(target, staging);
-        // Every directory once (parents sort before their children), then every file, each
-        // relative to the staging directory's descriptor.
+        if (existing.exists) CarryOver(shown, existing.owned, NewLayout(files)).directory(target, staging);
+        // Every file (and the directories it needs) relative to the staging directory's descriptor.
         const DirectoryFd root(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (root.get() < 0) throw OutputDirectoryError("cannot open " + staging.string() + ": " + errno_text(errno));
-        for (const auto& d : layout.dirs) {
-            struct stat st {};
-            if (::mkdirat(root.get(), d.c_str(), 0777) == 0) continue;
-            // Carried over (the user's or an earlier output's directory): fine if it is one.
-            if (errno == EEXIST && ::fstatat(root.get(), d.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) continue;
-            throw OutputDirectoryError("cannot create directory " + (staging / d).string() + ": " + errno_text(errno));
-        }
         // An earlier output's file whose bytes (and mode) are unchanged is hard-linked into the new
         // tree instead of written again: no new inode or data blocks (on ext4 a new inode near
         // many recently deleted ones is costly: it searches for one not deleted in the last
@@ -582,8 +607,10 @@ void replace_output_directory(const Files& files, const std::filesystem::path& d
         auto write_range = [&](std::size_t from, std::size_t to) {
             std::string buffer;
             TreeDirectories old_dirs(old_root.get());
+            ParentDirectories new_dirs(root.get(), staging);
             for (std::size_t i = from; i < to && !failed.load(std::memory_order_relaxed); ++i) {
                 const auto& [path, file] = *order[i];
+                new_dirs.make_for(path);
                 struct stat st {};
                 if (file.seed && (::fstatat(root.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR)))
                     continue;  // the deployer's, carried over
