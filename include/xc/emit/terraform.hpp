@@ -633,10 +633,12 @@ inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions&
         print_every_stack(printer);
         return std::move(printer).finish(unverified_warning());
     }
-    // A printer per part of the accounts, on that part's thread: no stack crosses threads.
+    // A printer per part of the accounts (no more parts than accounts), on that part's thread:
+    // no stack crosses threads.
+    const std::size_t most = std::max<std::size_t>(1, std::min<std::size_t>(jobs, graph.model().accounts.size()));
     std::vector<terraform::Printer> printers;
-    printers.reserve(jobs);
-    for (unsigned j = 0; j < jobs; ++j) printers.emplace_back(d, options);
+    printers.reserve(most);
+    for (std::size_t p = 0; p < most; ++p) printers.emplace_back(d, options);
     // The error of a failed emit is the one-thread emit's (which stops at its first), found by
     // running it: errors are rare, and "which came first" then means the same for any -j.
     auto as_on_one_thread = [&](auto&& run) {
@@ -650,7 +652,7 @@ inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions&
     };
     as_on_one_thread([&] {
         const std::size_t parts =
-            lowering::lower_stacks_in_parts(graph, lo, jobs, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
+            lowering::lower_stacks_in_parts(graph, lo, most, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
         printers.erase(printers.begin() + static_cast<std::ptrdiff_t>(parts), printers.end());
         return parts;
     });
