@@ -6,7 +6,8 @@
 // Prints, per N: model load (JSON + template expansion + checks), graph build, lowering the
 // whole deployment, printing it as Terraform, and `emit_terraform` (wall and CPU time; it
 // runs first, on a heap holding only the model and graph, as in `xc emit`), with the number
-// of files and bytes. `emit_terraform` lowers and prints stack by stack, so it costs less than
+// of files and bytes. `emit_terraform` lowers and prints stack by stack (on one thread per
+// core, its default: a run of accounts each), so it costs less than
 // the two phases apart, which build the whole lowered deployment (~1 GB for 10,000 services).
 // Then writing the files (`write_atomically`, wall and CPU) into a new output directory, and
 // again over that earlier output (which replaces it and removes the old tree), in the system's
