@@ -112,25 +112,15 @@ struct StackLayout {
 
 class Lowerer {
 public:
-    Lowerer(const model::Graph& g, const LoweringOptions& options)
-        : Lowerer(g, options, std::make_shared<const StackLayout>(g)) {}
     Lowerer(const model::Graph& g, const LoweringOptions& options, std::shared_ptr<const StackLayout> layout)
         : g_(g), m_(g.model()), options_(options), layout_(std::move(layout)) {}
     Lowerer(const Lowerer&) = delete;  // its name sets and substitutions refer to it
     Lowerer& operator=(const Lowerer&) = delete;
 
-    // Lowers the stacks one at a time: `each(Stack&&)` receives every stack once it is
-    // complete, the account stacks in account-name order, then the phase-3 association
-    // stacks (complete only when every service stack is). A printer can render each stack and
-    // drop it before the next is built, so a 10,000-service model is never held lowered whole.
-    template <class Each>
-    void run(Each&& each) {
-        lower_accounts(0, layout_->accounts.size(), each);
-        finish_associations(each);
-    }
-
-    // The account stacks of accounts [first, last) of the layout, in order, to `each`; their
-    // association resources wait in this Lowerer for finish_associations.
+    // The account stacks of accounts [first, last) of the layout, one at a time, in order, to
+    // `each(Stack&&)` once each is complete (a printer can render it and drop it before the next
+    // is built: a 10,000-service model is never held lowered whole); their association resources
+    // wait in this Lowerer for finish_associations.
     template <class Each>
     void lower_accounts(std::size_t first, std::size_t last, Each&& each) {
         for (std::size_t i = first; i < last; ++i) {
@@ -1096,21 +1086,14 @@ decltype(auto) locating_errors(const model::Graph& graph, Run&& run) {
     }
 }
 
-// Lower a (verified) model's graph stack by stack, handing each complete stack to
-// `each(Stack&&)` (order: see detail::Lowerer::run); for printers that render as they go.
-// Errors that name a model path (the lowering's, and a printer's rendering a stack in `each`) are
-// located in the model's source here.
-template <class Each>
-void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
-    locating_errors(graph, [&] { detail::Lowerer(graph, options).run(each); });
-}
-
-// The same, the accounts cut into up to `parts` runs of about equal size, lowered side by side
-// on threads of their own: `each(part, Stack&&)` gets run `part`'s account stacks, in order, on
-// that run's thread, then the association stacks as the last part's, on the calling thread.
-// Taken part by part, the stacks are lower_stacks' sequence, stack for stack. An error is the
-// first part's that has one (located); another part's work may then be cut short. Returns how
-// many parts there were (at least 1; no more than the accounts).
+// Lower a (verified) model's graph stack by stack on up to `parts` threads, the accounts cut into
+// that many runs of about equal size (by resources): `each(part, Stack&&)` gets run `part`'s
+// account stacks, in account-name order, on that run's thread, then the phase-3 association
+// stacks (complete only when every service stack is) as the last part's, on the calling thread.
+// Taken part by part, the stacks are the same for any number of parts. An error is the first
+// part's that has one; another part's work may then be cut short. Errors that name a model path
+// (the lowering's, and a printer's rendering a stack in `each`) are located in the model's
+// source here. Returns how many parts there were (at least 1; no more than the accounts).
 template <class Each>
 std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptions& options, std::size_t parts, Each&& each) {
     auto layout = std::make_shared<const detail::StackLayout>(graph);
@@ -1118,10 +1101,11 @@ std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptio
     std::vector<std::size_t> cuts{0};
     const std::size_t n = layout->accounts.size();
     parts = std::max<std::size_t>(1, std::min(parts, n));
+    std::vector<std::size_t> weights(n);
     std::size_t total = 0, so_far = 0;
-    for (std::size_t i = 0; i < n; ++i) total += layout->weight(i);
+    for (std::size_t i = 0; i < n; ++i) total += weights[i] = layout->weight(i);
     for (std::size_t i = 0; i < n && cuts.size() < parts; ++i) {
-        so_far += layout->weight(i);
+        so_far += weights[i];
         if (so_far * parts >= total * cuts.size() && i + 1 < n) cuts.push_back(i + 1);
     }
     cuts.push_back(n);
@@ -1143,6 +1127,12 @@ std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptio
         lowerers.front()->finish_associations([&](Stack&& s) { each(parts - 1, std::move(s)); });
     });
     return parts;
+}
+
+// The same on the calling thread: every stack to `each(Stack&&)`, in the order above.
+template <class Each>
+void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
+    lower_stacks_in_parts(graph, options, 1, [&](std::size_t, Stack&& s) { each(std::move(s)); });
 }
 
 // Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.

@@ -623,41 +623,33 @@ inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions&
     lowering::LoweringOptions lo;
     lo.lambda_dist_dir = options.lambda_dist_dir;
     const lowering::Deployment d = lowering::deployment_of(graph);
-    // Stack by stack: each is printed and dropped before the next is lowered.
-    auto print_every_stack = [&](terraform::Printer& printer) {
-        lowering::lower_stacks(graph, lo, [&](lowering::Stack&& s) { printer.add(s); });
-    };
-    const unsigned jobs = xc::detail::jobs_or_cores(options.jobs);
-    if (jobs <= 1) {
-        terraform::Printer printer(d, options);
-        print_every_stack(printer);
-        return std::move(printer).finish(unverified_warning());
-    }
-    // A printer per part of the accounts (no more parts than accounts), on that part's thread:
-    // no stack crosses threads.
-    const std::size_t most = std::max<std::size_t>(1, std::min<std::size_t>(jobs, graph.model().accounts.size()));
-    std::vector<terraform::Printer> printers;
-    printers.reserve(most);
-    for (std::size_t p = 0; p < most; ++p) printers.emplace_back(d, options);
-    // The error of a failed emit is the one-thread emit's (which stops at its first), found by
-    // running it: errors are rare, and "which came first" then means the same for any -j.
-    auto as_on_one_thread = [&](auto&& run) {
-        try {
-            return run();
-        } catch (...) {
-            terraform::Printer printer(d, options);
-            print_every_stack(printer);
-            throw;
-        }
-    };
-    as_on_one_thread([&] {
+    // Stack by stack, each printed and dropped before the next is lowered, by a printer per part
+    // of the accounts on that part's thread (no stack crosses threads): the printers of the parts.
+    auto print_in_parts = [&](std::size_t most) {
+        std::vector<terraform::Printer> printers;
+        printers.reserve(most);
+        for (std::size_t p = 0; p < most; ++p) printers.emplace_back(d, options);
         const std::size_t parts =
             lowering::lower_stacks_in_parts(graph, lo, most, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
         printers.erase(printers.begin() + static_cast<std::ptrdiff_t>(parts), printers.end());
-        return parts;
-    });
+        return printers;
+    };
+    // No more parts than accounts.
+    const std::size_t most =
+        std::max<std::size_t>(1, std::min<std::size_t>(xc::detail::jobs_or_cores(options.jobs), graph.model().accounts.size()));
+    // The error of a failed emit in parts is the one-part emit's (which stops at its first),
+    // found by running it: errors are rare, and "which came first" then means the same for any -j.
+    auto as_in_one_part = [&](auto&& run) {
+        try {
+            return run();
+        } catch (...) {
+            if (most > 1) print_in_parts(1);
+            throw;
+        }
+    };
+    auto printers = as_in_one_part([&] { return print_in_parts(most); });
     const bool warning = unverified_warning();  // may wait for the verdict, or end the emit
-    return as_on_one_thread([&] { return terraform::Printer::finish(std::move(printers), warning); });
+    return as_in_one_part([&] { return terraform::Printer::finish(std::move(printers), warning); });
 }
 
 // Lower a verified model's graph and print it as Terraform (options.unverified_warning: the
