@@ -415,6 +415,13 @@ inline ExistingOutput inspect_target(const std::filesystem::path& target, const 
     return out;
 }
 
+// Calls each(dir) for every directory on the way to the relative path `path`, parents first
+// ("a", then "a/b", for "a/b/f").
+template <class Each>
+void for_each_directory_of(std::string_view path, Each&& each) {
+    for (auto slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) each(path.substr(0, slash));
+}
+
 // Paths of the new output and the directories they need (views of the paths of `f`, which must
 // outlive it), to check an earlier output's entries against.
 struct NewLayout {
@@ -422,9 +429,8 @@ struct NewLayout {
     template <class Files>
     explicit NewLayout(const Files& f) {
         for (const auto& [path, file] : f) {
-            const std::string_view p = path;
-            (file.seed ? seeds : files).insert(p);
-            for (auto slash = p.find('/'); slash != std::string_view::npos; slash = p.find('/', slash + 1)) dirs.insert(p.substr(0, slash));
+            (file.seed ? seeds : files).insert(path);
+            for_each_directory_of(path, [&](std::string_view d) { dirs.insert(d); });
         }
     }
 };
@@ -439,23 +445,22 @@ public:
 
     void make_for(std::string_view path) {
         const auto last = path.rfind('/');
-        if (last == std::string_view::npos) return;
-        const std::string_view dir = path.substr(0, last);
-        if (dir == made_) return;
-        for (auto slash = path.find('/'); slash != std::string_view::npos && slash <= last; slash = path.find('/', slash + 1)) {
-            const std::string_view d = path.substr(0, slash);
-            if (made_.size() >= d.size() && made_.compare(0, d.size(), d) == 0 && (made_.size() == d.size() || made_[d.size()] == '/'))
-                continue;  // the previous file's directory or one of its parents
-            const std::string name(d);
-            struct stat st {};
-            if (::mkdirat(root_, name.c_str(), 0777) == 0) continue;
-            if (errno == EEXIST && ::fstatat(root_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) continue;
-            throw OutputDirectoryError("cannot create directory " + (shown_ / name).string() + ": " + errno_text(errno));
-        }
-        made_.assign(dir);
+        if (last == std::string_view::npos || path.substr(0, last) == made_) return;
+        for_each_directory_of(path, [&](std::string_view d) {
+            const bool made = made_.starts_with(d) && (made_.size() == d.size() || made_[d.size()] == '/');
+            if (!made) make(std::string(d));  // not the previous file's directory or one of its parents
+        });
+        made_.assign(path.substr(0, last));
     }
 
 private:
+    void make(const std::string& dir) const {
+        struct stat st {};
+        if (::mkdirat(root_, dir.c_str(), 0777) == 0) return;
+        if (errno == EEXIST && ::fstatat(root_, dir.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) return;
+        throw OutputDirectoryError("cannot create directory " + (shown_ / dir).string() + ": " + errno_text(errno));
+    }
+
     int root_;
     const std::filesystem::path& shown_;
     std::string made_;  // the last file's directory
@@ -468,7 +473,7 @@ public:
     CarryOver(std::string shown, const std::set<std::string>& owned, const NewLayout& layout)
         : shown_(std::move(shown)), owned_(owned), layout_(layout) {
         for (const auto& p : owned)
-            for (auto slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) owned_dirs_.insert(p.substr(0, slash));
+            for_each_directory_of(p, [&](std::string_view d) { owned_dirs_.emplace(d); });
     }
 
     void directory(const std::filesystem::path& from, const std::filesystem::path& to, const std::string& rel = {}) const {
