@@ -79,6 +79,11 @@ std::vector<std::string> take_stacks(int& argc, char** argv, std::vector<std::st
     return stacks;
 }
 
+// -j, --jobs: how many threads a command may use, the same option wherever it is offered.
+void add_jobs_option(CLI::App* command, unsigned& jobs, const std::string& help) {
+    command->add_option("-j,--jobs", jobs, help)->check(CLI::Range(0u, 1024u))->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,9 +168,7 @@ int main(int argc, char** argv) {
     verify->add_option("--run-timeout-ms", verify_request.run_timeout_ms,
                        "Time the whole run may take; the checks left are UNDECIDED (exit 3)")
         ->capture_default_str();
-    verify->add_option("-j,--jobs", verify_request.jobs, "Threads to load and prove with (0: one per core); the report is the same for any number")
-        ->check(CLI::Range(0u, 1024u))
-        ->capture_default_str();
+    add_jobs_option(verify, verify_request.jobs, "Threads to load and prove with (0: one per core); the report is the same for any number");
 
     xc::cli::DiffRequest diff_request;
     std::string diff_list;
@@ -204,10 +207,7 @@ int main(int argc, char** argv) {
     emit->add_option("-o,--output", emit_request.out_dir, "Output directory: new, empty, or an earlier output of xc (its .xc-output lists xc's files; they are replaced, all else is kept)")->required();
     emit->add_flag("--allow-unverified", emit_request.allow_unverified,
                    "Emit even if verification fails; stamps a warning into every file");
-    emit->add_option("-j,--jobs", emit_request.jobs,
-                     "Threads to load, prove and lower with (0: one per core); the output is the same for any number")
-        ->check(CLI::Range(0u, 1024u))
-        ->capture_default_str();
+    add_jobs_option(emit, emit_request.jobs, "Threads to load, prove and lower with (0: one per core); the output is the same for any number");
 
     // xc import: the inputs verify takes, written as one model file (import_command.hpp).
     std::string import_output;
