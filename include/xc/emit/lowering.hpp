@@ -168,8 +168,6 @@ public:
     }
 
 private:
-    using Entries = std::vector<std::pair<std::string, Value>>;
-
     // --- names -----------------------------------------------------------------------
 
     // The account (stack) a scope is deployed into; the scope being lowered without a lookup.
@@ -204,7 +202,7 @@ private:
     // The Name tag, then the xc tags that state what no AWS setting does (a function's handler,
     // the APIs a role calls, a key serving only its secrets) for whoever reads the deployment back.
     Value tags(const std::string& name, const std::vector<std::pair<std::string, std::string>>& xc = {}) const {
-        std::vector<std::pair<std::string, Value>> entries{{"Name", str(tag_name(sc_->name, name))}};
+        Entries entries = lowering::entries({{"Name", str(tag_name(sc_->name, name))}});
         for (const auto& [key, value] : xc) entries.emplace_back(key, str(value));
         return object(std::move(entries));
     }
@@ -508,7 +506,8 @@ private:
         key.set("algorithm", str("RSA"));
         key.set("rsa_bits", integer(2048));
         push(std::move(key));
-        std::vector<Value> names{str(c.domain)};
+        std::vector<Value> names;
+        names.push_back(str(c.domain));
         for (const auto& a : c.alternative_names) names.push_back(str(a));
         Resource cert = make("self_signed_certificate", nm({n}), "certificates", c.path);
         cert.set("private_key_pem", ref("private_key", nm({n}), "private_key_pem"));
@@ -726,7 +725,7 @@ private:
         for (const auto& [in, idx] : t.indexes) {
             attribute(idx.hash_key);
             if (idx.range_key) attribute(*idx.range_key);
-            Entries e{{"name", str(idx.name)}, {"hash_key", str(idx.hash_key.name)}};
+            Entries e = entries({{"name", str(idx.name)}, {"hash_key", str(idx.hash_key.name)}});
             if (idx.range_key) e.emplace_back("range_key", str(idx.range_key->name));
             e.emplace_back("projection_type", str(idx.projection));
             indexes.push_back(object(std::move(e)));
@@ -885,7 +884,7 @@ private:
         r.set("name", str(api_name));
         r.set("body", std::move(body));
         if (api.policy) r.set("policy", std::move(policy));
-        Entries endpoint{{"types", list({str(to_string(api.endpoint_type))})}};
+        Entries endpoint = entries({{"types", list({str(to_string(api.endpoint_type))})}});
         if (api.endpoint_type == model::ApiEndpointType::PRIVATE && !api.vpc_endpoints.empty()) {
             std::vector<Value> ids;
             for (const auto& e : api.vpc_endpoints) ids.push_back(endpoint_id(e));

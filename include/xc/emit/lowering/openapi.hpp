@@ -25,8 +25,8 @@ inline std::string validator_name(const model::RestApi& api) {
 // (a document, or null) is the API's resource policy, carried in the body as well (see lower_api).
 inline Value openapi_body(const model::RestApi& api, const std::string& title,
                           const std::function<Value(const model::Ref&)>& invoke_arn, const Value& policy) {
-    std::map<std::string, std::vector<std::pair<std::string, Value>>> paths;  // path -> method -> operation
-    std::vector<std::pair<std::string, Value>> definitions;
+    std::map<std::string, Entries> paths;  // path -> method -> operation
+    Entries definitions;
     for (const auto& [key, route] : api.routes) {
         std::vector<Value> parameters;
         // Path parameters: every {name} or {name+} segment.
@@ -42,14 +42,14 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
         for (const auto& [name, q] : route.query)
             parameters.push_back(object({{"in", str("query")}, {"name", str(name)}, {"required", boolean(q.required)},
                                          {"type", str("string")}}));
-        std::vector<std::pair<std::string, Value>> op;
+        Entries op;
         if (route.body) {
             const auto& b = *route.body;
             parameters.push_back(object({{"in", str("body")}, {"name", str(b.model)}, {"required", boolean(true)},
                                          {"schema", object({{"$ref", str("#/definitions/" + b.model)}})}}));
-            std::vector<std::pair<std::string, Value>> properties;
+            Entries properties;
             for (const auto& [pname, p] : b.properties) {
-                std::vector<std::pair<std::string, Value>> schema{{"type", str(p.type)}};
+                Entries schema = entries({{"type", str(p.type)}});
                 if (!p.enum_values.empty()) {
                     std::vector<Value> e;
                     for (const auto& x : p.enum_values) e.push_back(str(x));
@@ -59,7 +59,7 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
             }
             std::vector<Value> required;
             for (const auto& r : b.required) required.push_back(str(r));
-            std::vector<std::pair<std::string, Value>> def{{"type", str("object")}, {"properties", object(std::move(properties))}};
+            Entries def = entries({{"type", str("object")}, {"properties", object(std::move(properties))}});
             if (!required.empty()) def.emplace_back("required", list(std::move(required)));
             definitions.emplace_back(b.model, object(std::move(def)));
             op.emplace_back("consumes", list({str("application/json")}));
@@ -80,15 +80,15 @@ inline Value openapi_body(const model::RestApi& api, const std::string& title,
         for (auto& c : method) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
         paths[route.resource_path].emplace_back(method, object(std::move(op)));
     }
-    std::vector<std::pair<std::string, Value>> path_entries;
+    Entries path_entries;
     for (auto& [p, methods] : paths) path_entries.emplace_back(p, object(std::move(methods)));
 
-    std::vector<std::pair<std::string, Value>> doc{
+    Entries doc = entries({
         {"swagger", str("2.0")},
         {"info", object({{"title", str(title)}, {"version", str("1.0")}})},
         {"schemes", list({str("https")})},
         {"paths", object(std::move(path_entries))},
-    };
+    });
     if (!definitions.empty()) doc.emplace_back("definitions", object(std::move(definitions)));
     if (auto v = validator_name(api); !v.empty()) {
         doc.emplace_back("x-amazon-apigateway-request-validators",

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,7 +65,40 @@ struct Value {
     friend bool operator==(const Value&, const Value&) = default;
 };
 
+using Entry = std::pair<std::string, Value>;
+using Entries = std::vector<Entry>;
+
 // --- constructors ------------------------------------------------------------
+//
+// Each constructor of an inner node also takes a braced list, whose values it moves: the
+// elements of a std::initializer_list are const, so a braced list passed as a vector would
+// copy every subtree, once per level of nesting (`object({{"a", object({{"b", ...}})}})`).
+
+namespace detail {
+struct MovedValue {
+    mutable Value value;
+    MovedValue(Value v) : value(std::move(v)) {}  // NOLINT: implicit, for braced lists
+};
+struct MovedEntry {
+    mutable std::string key;
+    mutable Value value;
+    MovedEntry(std::string k, Value v) : key(std::move(k)), value(std::move(v)) {}
+};
+inline std::vector<Value> values(std::initializer_list<MovedValue> braced) {
+    std::vector<Value> out;
+    out.reserve(braced.size());
+    for (const auto& m : braced) out.push_back(std::move(m.value));
+    return out;
+}
+}  // namespace detail
+
+// Object entries from a braced list, moved (see above).
+inline Entries entries(std::initializer_list<detail::MovedEntry> braced) {
+    Entries out;
+    out.reserve(braced.size());
+    for (const auto& m : braced) out.emplace_back(std::move(m.key), std::move(m.value));
+    return out;
+}
 
 inline Value null() { return Value{}; }
 inline Value boolean(bool b) {
@@ -113,12 +147,14 @@ inline Value list(std::vector<Value> items = {}) {
     v.items = std::move(items);
     return v;
 }
-inline Value object(std::vector<std::pair<std::string, Value>> entries = {}) {
+inline Value list(std::initializer_list<detail::MovedValue> items) { return list(detail::values(items)); }
+inline Value object(Entries entries = {}) {
     Value v;
     v.kind = Value::Kind::object;
     v.entries = std::move(entries);
     return v;
 }
+inline Value object(std::initializer_list<detail::MovedEntry> braced) { return object(entries(braced)); }
 // Concatenation; adjacent string leaves are merged and a single part collapses to itself.
 inline Value concat(std::vector<Value> parts) {
     std::vector<Value> merged;
@@ -136,6 +172,7 @@ inline Value concat(std::vector<Value> parts) {
     v.items = std::move(merged);
     return v;
 }
+inline Value concat(std::initializer_list<detail::MovedValue> parts) { return concat(detail::values(parts)); }
 inline Value document(Value json) {
     Value v;
     v.kind = Value::Kind::document;
@@ -154,5 +191,6 @@ inline Value change_hash(std::vector<Value> of) {
     v.items = std::move(of);
     return v;
 }
+inline Value change_hash(std::initializer_list<detail::MovedValue> of) { return change_hash(detail::values(of)); }
 
 }  // namespace xc::emit::lowering
