@@ -1085,16 +1085,18 @@ decltype(auto) locating_errors(const model::Graph& graph, Run&& run) {
     }
 }
 
-// Lower a (verified) model's graph stack by stack on up to `parts` threads, the accounts cut into
-// that many runs of about equal size (by resources): `each(part, Stack&&)` gets run `part`'s
-// account stacks, in account-name order, on that run's thread, then the phase-3 association
-// stacks (complete only when every service stack is) as the last part's, on the calling thread.
-// Taken part by part, the stacks are the same for any number of parts. An error is the first
-// part's that has one; another part's work may then be cut short. Errors that name a model path
-// (the lowering's, and a printer's rendering a stack in `each`) are located in the model's
-// source here. Returns how many parts there were (at least 1; no more than the accounts).
+// Lower a (verified) model's graph stack by stack, the accounts cut into `parts` runs of about
+// equal size (by resources), lowered on up to `threads` threads (0: one per part), each run on
+// one thread, runs started in order: `each(part, Stack&&)` gets run `part`'s account stacks, in
+// account-name order, on that run's thread, then the phase-3 association stacks (complete only
+// when every service stack is) as the last part's, on the calling thread. Taken part by part, the
+// stacks are the same for any number of parts and threads. An error is the first part's that has
+// one; another part's work may then be cut short. Errors that name a model path (the lowering's,
+// and a printer's rendering a stack in `each`) are located in the model's source here. Returns
+// how many parts there were (at least 1; no more than the accounts).
 template <class Each>
-std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptions& options, std::size_t parts, Each&& each) {
+std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptions& options, std::size_t parts, unsigned threads,
+                                  Each&& each) {
     auto layout = std::make_shared<const detail::StackLayout>(graph);
     // Contiguous runs of accounts, each about an even share of the resources.
     std::vector<std::size_t> cuts{0};
@@ -1112,7 +1114,7 @@ std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptio
     std::vector<std::unique_ptr<detail::Lowerer>> lowerers;
     for (std::size_t p = 0; p < parts; ++p) lowerers.push_back(std::make_unique<detail::Lowerer>(graph, options, layout));
     std::vector<std::exception_ptr> errors(parts);
-    xc::detail::run_parallel(parts, static_cast<unsigned>(parts), [&](std::size_t p) {
+    xc::detail::run_parallel(parts, threads ? threads : static_cast<unsigned>(parts), [&](std::size_t p) {
         try {
             lowerers[p]->lower_accounts(cuts[p], cuts[p + 1], [&](Stack&& s) { each(p, std::move(s)); });
         } catch (...) {
@@ -1131,7 +1133,7 @@ std::size_t lower_stacks_in_parts(const model::Graph& graph, const LoweringOptio
 // The same on the calling thread: every stack to `each(Stack&&)`, in the order above.
 template <class Each>
 void lower_stacks(const model::Graph& graph, const LoweringOptions& options, Each&& each) {
-    lower_stacks_in_parts(graph, options, 1, [&](std::size_t, Stack&& s) { each(std::move(s)); });
+    lower_stacks_in_parts(graph, options, 1, 1, [&](std::size_t, Stack&& s) { each(std::move(s)); });
 }
 
 // Lower a (verified) model's graph to the target-neutral deployment, stacks by phase then name.

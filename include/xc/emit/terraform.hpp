@@ -625,29 +625,33 @@ inline FileSet emit_terraform(const model::Graph& graph, const TerraformOptions&
     const lowering::Deployment d = lowering::deployment_of(graph);
     // Stack by stack, each printed and dropped before the next is lowered, by a printer per part
     // of the accounts on that part's thread (no stack crosses threads): the printers of the parts.
-    auto print_in_parts = [&](std::size_t most) {
+    auto print_in_parts = [&](std::size_t most, unsigned threads) {
         std::vector<terraform::Printer> printers;
         printers.reserve(most);
         for (std::size_t p = 0; p < most; ++p) printers.emplace_back(d, options);
-        const std::size_t parts =
-            lowering::lower_stacks_in_parts(graph, lo, most, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
+        const std::size_t parts = lowering::lower_stacks_in_parts(
+            graph, lo, most, threads, [&](std::size_t part, lowering::Stack&& s) { printers[part].add(s); });
         printers.erase(printers.begin() + static_cast<std::ptrdiff_t>(parts), printers.end());
         return printers;
     };
-    // No more parts than accounts.
-    const std::size_t most =
-        std::max<std::size_t>(1, std::min<std::size_t>(xc::detail::jobs_or_cores(options.jobs), graph.model().accounts.size()));
+    // Several parts per thread, taken in turn: a thread whose core was busier (verification runs
+    // beside the emit in `xc emit`) takes fewer, so the threads finish together rather than one
+    // lowering the last half part alone. No more parts than accounts.
+    const unsigned threads = xc::detail::jobs_or_cores(options.jobs);
+    constexpr std::size_t parts_per_thread = 8;
+    const std::size_t most = std::max<std::size_t>(1, std::min<std::size_t>(threads == 1 ? 1 : threads * parts_per_thread,
+                                                                            graph.model().accounts.size()));
     // The error of a failed emit in parts is the one-part emit's (which stops at its first),
     // found by running it: errors are rare, and "which came first" then means the same for any -j.
     auto as_in_one_part = [&](auto&& run) {
         try {
             return run();
         } catch (...) {
-            if (most > 1) print_in_parts(1);
+            if (most > 1) print_in_parts(1, 1);
             throw;
         }
     };
-    auto printers = as_in_one_part([&] { return print_in_parts(most); });
+    auto printers = as_in_one_part([&] { return print_in_parts(most, threads); });
     const bool warning = unverified_warning();  // may wait for the verdict, or end the emit
     return as_in_one_part([&] { return terraform::Printer::finish(std::move(printers), warning); });
 }

@@ -237,22 +237,24 @@ TEST(Lowering, PartsTakenInOrderAreTheStacksOfOneLowering) {
     lw::lower_stacks(graph, {}, [&](lw::Stack&& s) { one.push_back(s.name + " " + std::to_string(s.resources.size()) + " " + std::to_string(s.lookups.size())); });
     ASSERT_EQ(one.size(), 5u);  // four accounts and the consumer's associations
     for (std::size_t asked : {1u, 2u, 3u, 4u, 9u}) {
-        std::vector<std::vector<std::string>> by_part(asked);
-        std::mutex m;
-        const std::size_t parts = lw::lower_stacks_in_parts(graph, {}, asked, [&](std::size_t part, lw::Stack&& s) {
-            std::lock_guard lock(m);
-            ASSERT_LT(part, asked);
-            by_part[part].push_back(s.name + " " + std::to_string(s.resources.size()) + " " + std::to_string(s.lookups.size()));
-        });
-        // Even parts by resources, so perhaps fewer than asked; never more than the accounts.
-        EXPECT_LE(parts, std::min<std::size_t>(asked, 4)) << asked;
-        EXPECT_GE(parts, std::min<std::size_t>(asked, 2)) << asked;
-        std::vector<std::string> joined;
-        for (std::size_t p = 0; p < parts; ++p) {
-            EXPECT_FALSE(by_part[p].empty()) << "part " << p << " of " << parts;
-            joined.insert(joined.end(), by_part[p].begin(), by_part[p].end());
+        for (unsigned threads : {0u, 1u, 2u}) {  // 0: a thread per part; fewer threads take the parts in turn
+            std::vector<std::vector<std::string>> by_part(asked);
+            std::mutex m;
+            const std::size_t parts = lw::lower_stacks_in_parts(graph, {}, asked, threads, [&](std::size_t part, lw::Stack&& s) {
+                std::lock_guard lock(m);
+                ASSERT_LT(part, asked);
+                by_part[part].push_back(s.name + " " + std::to_string(s.resources.size()) + " " + std::to_string(s.lookups.size()));
+            });
+            // Even parts by resources, so perhaps fewer than asked; never more than the accounts.
+            EXPECT_LE(parts, std::min<std::size_t>(asked, 4)) << asked;
+            EXPECT_GE(parts, std::min<std::size_t>(asked, 2)) << asked;
+            std::vector<std::string> joined;
+            for (std::size_t p = 0; p < parts; ++p) {
+                EXPECT_FALSE(by_part[p].empty()) << "part " << p << " of " << parts;
+                joined.insert(joined.end(), by_part[p].begin(), by_part[p].end());
+            }
+            EXPECT_EQ(joined, one) << asked << " parts, " << threads << " threads";
         }
-        EXPECT_EQ(joined, one) << asked << " parts";
     }
 }
 
@@ -264,7 +266,7 @@ TEST(Lowering, AnErrorInPartsIsTheFirstPartsError) {
     const auto graph = test::graph_of_text(model.dump(1), "collide.json");
     for (std::size_t parts : {1u, 2u, 4u}) {
         try {
-            lw::lower_stacks_in_parts(graph, {}, parts, [](std::size_t, lw::Stack&&) {});
+            lw::lower_stacks_in_parts(graph, {}, parts, 0, [](std::size_t, lw::Stack&&) {});
             ADD_FAILURE() << "no LoweringError with " << parts << " parts";
         } catch (const lw::LoweringError& e) {
             ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
