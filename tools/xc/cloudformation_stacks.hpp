@@ -15,6 +15,8 @@
 // its directory's name for template.json / template.yaml / packaged.*.
 #pragma once
 
+#include "command_support.hpp"
+
 #include <xc/input/cloudformation/load.hpp>
 #include <xc/input/json/json_source.hpp>
 #include <xc/input/json/top_level_members.hpp>
@@ -241,7 +243,7 @@ inline const model::Graph& load_stacks_graph(const std::vector<std::string>& sta
     label = stacks_label(stacks);
     auto loaded = input::cloudformation::load_stack_files(std::move(stacks));
     for (const auto& n : loaded.not_modelled) std::cerr << "xc: note: not modelled (references nothing xc models): " << printable(n) << '\n';
-    return *new model::Graph(model::build_graph(std::move(loaded.model), jobs));
+    return kept_until_exit([&] { return model::build_graph(std::move(loaded.model), jobs); });
 }
 
 }  // namespace xc::cli

@@ -118,18 +118,18 @@ inline int run_emit(const EmitRequest& request) {
         warn_if_unverified(v);
         return v;
     };
-    // The finished files (never freed, as the graph: exit reclaims them faster), or why not.
+    // The finished files (kept until exit, as the graph), or why not.
     emit::FileSet* files = nullptr;
     std::exception_ptr emit_error;
     std::thread emitter([&] {
         try {
-            if (target) files = new emit::FileSet(target->emit(graph, ask, request.jobs));
+            if (target) files = &kept_until_exit([&] { return target->emit(graph, ask, request.jobs); });
         } catch (const Refused&) {
         } catch (...) {
             emit_error = std::current_exception();
         }
     });
-    verify::Report report;
+    verify::Report& report = kept_until_exit([] { return verify::Report{}; });
     try {
         verify::VerifyOptions options;
         options.jobs = request.jobs;
@@ -149,7 +149,7 @@ inline int run_emit(const EmitRequest& request) {
     }
     warn_if_unverified(verified.get());
     if (emit_error) std::rethrow_exception(emit_error);
-    if (!files) files = new emit::FileSet;
+    if (!files) files = &kept_until_exit([] { return emit::FileSet{}; });
     emit::write_atomically(*files, request.out_dir);
     std::cout << "wrote " << files->size() << " files to " << request.out_dir << '\n';
     return 0;

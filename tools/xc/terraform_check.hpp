@@ -10,6 +10,8 @@
 // reads them.
 #pragma once
 
+#include "command_support.hpp"
+
 #include <xc/xc.hpp>
 #include <xc/input/terraform/link.hpp>
 #include <xc/input/terraform/to_model.hpp>
@@ -86,9 +88,9 @@ inline std::vector<input::terraform::RootInput> parse_terraform_roots(const std:
 
 inline int run_check_terraform(const std::vector<std::string>& args) {
     const auto roots = parse_terraform_roots(args);
-    // Never freed, like every command's graph (command_support.hpp): the roots' values are many
+    // Kept until exit, like every command's graph (command_support.hpp): the roots' values are many
     // small allocations, and freeing them at exit took a tenth of `xc check`'s time.
-    const auto& configs = *new std::vector<input::terraform::Configuration>(input::terraform::load_roots(roots));
+    const auto& configs = kept_until_exit([&] { return input::terraform::load_roots(roots); });
     for (std::size_t n = 0; n < roots.size(); ++n) {
         std::size_t resources = 0, data = 0, unplaced = 0;
         std::set<std::string> places;
@@ -143,14 +145,13 @@ struct TerraformModel {
 };
 inline TerraformModel load_terraform_model(const std::vector<std::string>& args, unsigned jobs = 0) {
     const auto roots = parse_terraform_roots(args);
-    // Never freed, like every command's graph (command_support.hpp): the roots' values are many
+    // Kept until exit, like every command's graph (command_support.hpp): the roots' values are many
     // small allocations, and freeing them at exit took a tenth of `xc check`'s time.
-    const auto& configs = *new std::vector<input::terraform::Configuration>(input::terraform::load_roots(roots));
+    const auto& configs = kept_until_exit([&] { return input::terraform::load_roots(roots); });
     auto mapped = input::terraform::to_model(roots, configs);
     TerraformModel out;
     for (const auto& r : roots) out.label += (out.label.empty() ? "" : " ") + r.dir.generic_string();
-    // Lives as long as the process, like every command's graph (command_support.hpp).
-    out.graph = new model::Graph(model::build_graph(std::move(mapped.model), jobs));
+    out.graph = &kept_until_exit([&] { return model::build_graph(std::move(mapped.model), jobs); });
     out.not_modelled = std::move(mapped.not_modelled);
     return out;
 }

@@ -84,7 +84,7 @@ inline int run_verify(const VerifyRequest& request) {
     std::size_t total_apis = 0;
     for (const auto& in : inputs) total_apis += in.graph->private_apis().size();
     ProgressLine progress(stderr, ::isatty(STDERR_FILENO) == 1 && total_apis > progress_min_apis);
-    verify::RunReport run;
+    verify::RunReport& run = kept_until_exit([] { return verify::RunReport{}; });
     std::size_t apis_before = 0;
     for (const auto& in : inputs) {
         auto report = verify::verify(*in.graph, options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
