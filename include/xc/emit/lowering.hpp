@@ -316,43 +316,65 @@ private:
         }
         return *substitutions_;
     }
-    Value doc(const model::PolicyDocument& p) { return document(to_value(ids_as_stated(p.document, substitutions()), substitutions())); }
+    Value doc(const model::PolicyDocument& p) {
+        const Substitutions& subs = substitutions();
+        if (auto restated = ids_as_stated(p.document, subs)) return document(to_value(*restated, subs));
+        return document(to_value(p.document, subs));
+    }
 
     // Under a condition operator that ignores case (StringEqualsIgnoreCase, ...), an endpoint id
     // written in another case is that id ("IgnoreCase ... Exact matching, ignoring case", IAM
     // User Guide, "IAM JSON policy elements: Condition operators"): write it as the model states
     // it, so that it becomes the deployed id like every other occurrence (a policy naming
     // "VPCE-0A1B..." would otherwise keep naming an id the deployed endpoint does not have).
-    static nlohmann::json ids_as_stated(nlohmann::json document, const Substitutions& subs) {
-        auto lower = [](std::string s) {
-            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return s;
+    // The document so restated, or nothing when it states every id as the model does (a copy is
+    // made only then: most policies have no such condition).
+    static std::optional<nlohmann::json> ids_as_stated(const nlohmann::json& document, const Substitutions& subs) {
+        auto same_ignoring_case = [](std::string_view a, std::string_view b) {
+            return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                       return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+                   });
         };
-        auto fix = [&](nlohmann::json& v) {
-            if (!v.is_string()) return;
+        // The id `v` stands for in another case, if it does (the last of ids alike but for case).
+        auto restated_id = [&](const nlohmann::json& v) -> const std::string* {
+            if (!v.is_string()) return nullptr;
+            const auto& text = v.get_ref<const std::string&>();
+            const std::string* match = nullptr;
             for (const auto& [id, _] : subs)
-                if (lower(v.get<std::string>()) == lower(id)) v = id;
+                if (same_ignoring_case(text, id)) match = &id;
+            return match && *match != text ? match : nullptr;
         };
-        auto statements = document.find("Statement");
-        if (statements == document.end()) return document;
-        auto each = [&](nlohmann::json& statement) {
-            auto condition = statement.find("Condition");
-            if (!statement.is_object() || condition == statement.end() || !condition->is_object()) return;
-            for (auto& [op, keys] : condition->items()) {
-                if (op.find("IgnoreCase") == std::string::npos || !keys.is_object()) continue;
-                for (auto& [_, values] : keys.items()) {
-                    if (values.is_array())
-                        for (auto& v : values) fix(v);
-                    else
-                        fix(values);
+        // Each value under an IgnoreCase operator, read (const json) or restated (json).
+        auto each_value = [](auto& doc, auto&& visit) {
+            auto statements = doc.find("Statement");
+            if (statements == doc.end()) return;
+            auto each = [&](auto& statement) {
+                if (!statement.is_object()) return;
+                auto condition = statement.find("Condition");
+                if (condition == statement.end() || !condition->is_object()) return;
+                for (auto& [op, keys] : condition->items()) {
+                    if (op.find("IgnoreCase") == std::string::npos || !keys.is_object()) continue;
+                    for (auto& [_, values] : keys.items()) {
+                        if (values.is_array())
+                            for (auto& v : values) visit(v);
+                        else
+                            visit(values);
+                    }
                 }
-            }
+            };
+            if (statements->is_array())
+                for (auto& st : *statements) each(st);
+            else
+                each(*statements);
         };
-        if (statements->is_array())
-            for (auto& st : *statements) each(st);
-        else
-            each(*statements);
-        return document;
+        bool any = false;
+        each_value(document, [&](const nlohmann::json& v) { any = any || restated_id(v); });
+        if (!any) return std::nullopt;
+        nlohmann::json restated = document;
+        each_value(restated, [&](nlohmann::json& v) {
+            if (const std::string* id = restated_id(v)) v = *id;
+        });
+        return restated;
     }
 
     Value certificate_arn(const model::Ref& c) {
