@@ -173,7 +173,17 @@ public:
     // error, as adding it twice is; this set then holds the rest of `other`'s files too.
     void absorb(FileSet&& other) {
         if (pending_ || other.pending_) throw std::logic_error("a FileSet absorbed before every prefix of its files was set");
-        files_.merge(other.files_);  // moves the nodes: their views still point into other's blocks
+        // The nodes move (their views still point into other's blocks, which move next). Sets
+        // absorbed in path order (a printer's parts) append: each node goes in at the end, in
+        // constant time, where merge() would search the whole map for each of 100,000 paths.
+        std::map<std::string, File> twice;
+        while (!other.files_.empty()) {
+            auto node = other.files_.extract(other.files_.begin());
+            auto at = files_.empty() || files_.rbegin()->first < node.key() ? files_.end() : files_.lower_bound(node.key());
+            if (at != files_.end() && at->first == node.key()) twice.insert(std::move(node));
+            else files_.insert(at, std::move(node));
+        }
+        other.files_ = std::move(twice);
         bytes_.absorb(std::move(other.bytes_));
         other.prefixes_.clear();
         if (!other.files_.empty()) throw std::invalid_argument("file emitted twice: " + other.files_.begin()->first);

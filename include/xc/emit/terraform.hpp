@@ -564,7 +564,9 @@ public:
     // The files of printers that printed one deployment's stacks between them (e.g. on threads
     // of their own), `parts` in stack order: the same as one printer adding every stack.
     static FileSet finish(std::vector<Printer>&& parts, bool unverified_warning) {
-        for (auto& p : parts) p.set_heads(unverified_warning);
+        // Each part writes its own files' headers (120,000 files at 10,000 services), on its own core.
+        xc::detail::run_parallel(parts.size(), xc::detail::jobs_or_cores(parts.front().options_.jobs),
+                                 [&](std::size_t i) { parts[i].set_heads(unverified_warning); });
         Printer& all = parts.front();
         for (std::size_t i = 1; i < parts.size(); ++i) {
             all.files_.absorb(std::move(parts[i].files_));

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -542,12 +543,24 @@ TEST(FileSetStorage, AbsorbedSetsKeepTheirBytes) {
     EXPECT_EQ(copy.at("b/299.tf"), std::string(15299, 'b'));
     all.absorb(FileSet{});  // nothing to take
     EXPECT_EQ(all.size(), expected.size());
+    FileSet between;  // paths among and after this set's, not only after
+    for (const char* path : {"a/150x.tf", "b/7x.tf", "zz.tf"}) {
+        between.add(path, std::string(path) + "\n");
+        expected[path] = std::string(path) + "\n";
+    }
+    all.absorb(std::move(between));
+    ASSERT_EQ(all.size(), expected.size());
+    for (const auto& [path, content] : expected) EXPECT_EQ(all.at(path), content) << path;
+    std::vector<std::string> order;
+    for (const auto& [path, _] : all.files()) order.push_back(path);
+    EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
 
     FileSet twice;
     twice.add("after.tf", "again\n");
     twice.add("new.tf", "new\n");
     EXPECT_THROW(all.absorb(std::move(twice)), std::invalid_argument);
     EXPECT_EQ(all.at("after.tf"), "stored after the absorbed blocks\n");  // the first one stays
+    EXPECT_EQ(all.at("new.tf"), "new\n");                                   // and the others join
 
     FileSet pending;
     const FileSet::Prefix head = pending.reserve_prefix(4);
