@@ -137,8 +137,10 @@ TEST(Graph, VerticesPointAtTheirModelDefinitions) {
     EXPECT_EQ(g.in(secret, EdgeKind::reads_secret).size(), 2u);
 }
 
-// The id index views the vertices' own ids: a graph copied or moved (Boost's graph is copied
-// even then) finds every vertex by id once the graph it came from is gone, and its edges too.
+// The id index views the vertices' own ids: a graph copied or moved finds every vertex by id
+// once the graph it came from is gone, and its edges too. A move takes the vertices where they
+// are (it copied the whole Boost graph once, as Boost's adjacency_list has no move constructor);
+// a copy has its own.
 TEST(Graph, ACopiedOrMovedGraphFindsEveryVertexById) {
     const auto& reference = reference_graph();
     std::vector<std::string> ids;
@@ -154,14 +156,19 @@ TEST(Graph, ACopiedOrMovedGraphFindsEveryVertexById) {
         EXPECT_EQ(g.count(EdgeKind::contains), reference.count(EdgeKind::contains));
     };
     auto copy = std::make_unique<Graph>(reference);
+    EXPECT_NE(&(*copy)[0], &reference[0]);  // a copy's own vertices
+    const VertexData* first = &(*copy)[0];
     Graph moved = std::move(*copy);
+    EXPECT_EQ(&moved[0], first);  // moved, not copied
     copy.reset();
     expect_all_found(moved);
     Graph assigned(std::make_shared<const Model>());
     {
         Graph source = reference;
+        first = &source[0];
         assigned = std::move(source);
     }
+    EXPECT_EQ(&assigned[0], first);
     expect_all_found(assigned);
     Graph copy_assigned(std::make_shared<const Model>());
     {

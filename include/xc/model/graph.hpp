@@ -132,37 +132,26 @@ struct RequestPath {
 class Graph {
 public:
     explicit Graph(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
-    // The id index views the ids of this graph's own vertices, so a copy indexes its own; so
-    // does a move, since Boost's adjacency_list has no move constructor (moving it copies it).
-    Graph(const Graph& other) : out_(other.out_), in_(other.in_), model_(other.model_), strings_(other.strings_), g_(other.g_) {
+    // The id index views the ids of this graph's own vertices, so a copy indexes its own. A move
+    // takes the vertices where they are (Boost's adjacency_list has no move constructor: held by
+    // value, moving a graph copied every vertex and edge); a moved-from graph may only be
+    // destroyed or assigned to.
+    Graph(const Graph& other)
+        : out_(other.out_), in_(other.in_), model_(other.model_), strings_(other.strings_), g_(std::make_unique<BoostGraph>(*other.g_)) {
         if (!other.by_id_.empty()) index_vertices();
     }
-    Graph(Graph&& other)
-        : out_(std::move(other.out_)), in_(std::move(other.in_)), model_(std::move(other.model_)), strings_(other.strings_),
-          g_(std::move(other.g_)) {
-        if (!other.by_id_.empty()) index_vertices();
-    }
+    Graph(Graph&&) noexcept = default;
     Graph& operator=(const Graph& other) {
         if (this != &other) *this = Graph(other);
         return *this;
     }
-    Graph& operator=(Graph&& other) {
-        if (this == &other) return *this;
-        out_ = std::move(other.out_);
-        in_ = std::move(other.in_);
-        model_ = std::move(other.model_);
-        strings_ = other.strings_;
-        g_ = std::move(other.g_);
-        by_id_.clear();
-        if (!other.by_id_.empty()) index_vertices();
-        return *this;
-    }
+    Graph& operator=(Graph&&) noexcept = default;
 
     const Model& model() const { return *model_; }
-    const BoostGraph& boost() const { return g_; }
-    std::size_t vertex_count() const { return boost::num_vertices(g_); }
-    std::size_t edge_count() const { return boost::num_edges(g_); }
-    const VertexData& operator[](Vertex v) const { return g_[v]; }
+    const BoostGraph& boost() const { return *g_; }
+    std::size_t vertex_count() const { return boost::num_vertices(*g_); }
+    std::size_t edge_count() const { return boost::num_edges(*g_); }
+    const VertexData& operator[](Vertex v) const { return (*g_)[v]; }
 
     std::optional<Vertex> find(std::string_view id) const {
         auto it = by_id_.find(id);
@@ -171,7 +160,7 @@ public:
     }
 
     template <class T>
-    const T& resource(Vertex v) const { return *std::get<const T*>(g_[v].resource); }
+    const T& resource(Vertex v) const { return *std::get<const T*>((*g_)[v].resource); }
 
     // The graph id of a resource: "<scope>/<kind>/<name>", nested names joined with '/'. The one
     // place ids are made.
@@ -189,19 +178,19 @@ public:
     // Its deployed names, id and ARN (empty for what has none).
     const Identity& identity(Vertex v) const {
         static const Identity none;
-        return g_[v].deployed ? *g_[v].deployed : none;
+        return (*g_)[v].deployed ? *(*g_)[v].deployed : none;
     }
 
     std::vector<Vertex> vertices(VertexKind kind) const {
         std::vector<Vertex> out;
-        for (auto v : boost::make_iterator_range(boost::vertices(g_)))
-            if (g_[v].kind == kind) out.push_back(v);
+        for (auto v : boost::make_iterator_range(boost::vertices(*g_)))
+            if ((*g_)[v].kind == kind) out.push_back(v);
         return out;
     }
     std::size_t count(VertexKind kind) const { return vertices(kind).size(); }
     std::size_t count(EdgeKind kind) const {
         std::size_t n = 0;
-        for (auto e : boost::make_iterator_range(boost::edges(g_))) n += g_[e].kind == kind;
+        for (auto e : boost::make_iterator_range(boost::edges(*g_))) n += (*g_)[e].kind == kind;
         return n;
     }
 
@@ -228,7 +217,7 @@ public:
     }
 
     // The account vertex a resource belongs to.
-    Vertex account_of(Vertex v) const { return *find("account/" + g_[v].account); }
+    Vertex account_of(Vertex v) const { return *find("account/" + (*g_)[v].account); }
 
     // Whether clients in `vpc` can reach the load balancer `lb`'s addresses. The model has no
     // VPC-to-VPC routes (peering, transit gateways), and an internal ALB's addresses are private
@@ -250,7 +239,7 @@ public:
                 Vertex zone = in(record, EdgeKind::contains).front();
                 for (Vertex lb : out(record, EdgeKind::resolves_to))
                     for (Vertex listener : out(lb, EdgeKind::contains)) {
-                        if (g_[listener].kind != VertexKind::listener) continue;
+                        if ((*g_)[listener].kind != VertexKind::listener) continue;
                         for (Vertex tg : out(listener, EdgeKind::forwards_to))
                             for (Vertex endpoint : out(tg, EdgeKind::forwards_to)) {
                                 if (std::find(bound.begin(), bound.end(), endpoint) == bound.end()) continue;
@@ -268,41 +257,41 @@ public:
     // reference): a default vertex is added and the data moved in instead, which took an eighth
     // of loading a large model.
     Vertex add_vertex(VertexData data) {
-        const Vertex v = boost::add_vertex(g_);
-        g_[v] = std::move(data);
+        const Vertex v = boost::add_vertex(*g_);
+        (*g_)[v] = std::move(data);
         return v;
     }
     // `n` more vertices, their data set later by set_vertex (from several threads: each vertex's
     // own; nothing moves once they are all there).
-    void add_vertices(std::size_t n) { g_.m_vertices.resize(g_.m_vertices.size() + n); }
-    void set_vertex(Vertex v, VertexData data) { g_[v] = std::move(data); }
+    void add_vertices(std::size_t n) { g_->m_vertices.resize(g_->m_vertices.size() + n); }
+    void set_vertex(Vertex v, VertexData data) { (*g_)[v] = std::move(data); }
     // Strings kept as long as the graph (and its copies), for vertices to view.
     void keep_all(std::vector<std::deque<std::string>> made) {
         for (auto& d : made) strings_->push_back(std::move(d));
     }
     // Room for about `n` edges in the edge list (it grows past them as needed).
-    void reserve_edges(std::size_t n) { g_.m_edges.reserve(n); }
+    void reserve_edges(std::size_t n) { g_->m_edges.reserve(n); }
     // Room for `out` edges from and `in` edges to `v` (Boost keeps a list of each per vertex, which
     // otherwise grows by reallocating as the edges come).
     void reserve_edges_of(Vertex v, std::size_t out, std::size_t in) {
-        g_.m_vertices[v].m_out_edges.reserve(out);
-        g_.m_vertices[v].m_in_edges.reserve(in);
+        g_->m_vertices[v].m_out_edges.reserve(out);
+        g_->m_vertices[v].m_in_edges.reserve(in);
     }
     // After the last vertex, before the first find(): index them by id in a table sized once
     // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
     // vertices' own ids (no vertex is added after it).
     void index_vertices() {
         by_id_.clear();
-        by_id_.reserve(boost::num_vertices(g_));
-        for (auto v : boost::make_iterator_range(boost::vertices(g_))) by_id_.emplace(std::string_view(g_[v].id), v);
+        by_id_.reserve(boost::num_vertices(*g_));
+        for (auto v : boost::make_iterator_range(boost::vertices(*g_))) by_id_.emplace(std::string_view((*g_)[v].id), v);
     }
-    void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, g_); }
+    void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, *g_); }
     // After the last edge: index them by (vertex, kind) for out() and in(), the two on up to
     // `jobs` threads (each reads the edges and writes its own index).
     void index_edges(unsigned jobs = 1) {
         xc::detail::run_parallel(2, jobs, [&](std::size_t index) {
-            if (index == 0) out_.build(g_, [&](Edge e) { return boost::source(e, g_); }, [&](Edge e) { return boost::target(e, g_); });
-            else in_.build(g_, [&](Edge e) { return boost::target(e, g_); }, [&](Edge e) { return boost::source(e, g_); });
+            if (index == 0) out_.build(*g_, [&](Edge e) { return boost::source(e, *g_); }, [&](Edge e) { return boost::target(e, *g_); });
+            else in_.build(*g_, [&](Edge e) { return boost::target(e, *g_); }, [&](Edge e) { return boost::source(e, *g_); });
         });
     }
 
@@ -365,7 +354,7 @@ private:
     // Strings vertices view that the model does not hold; shared by copies, as the model is. Kept
     // in the deques they were made in: moving a deque leaves its elements where they are.
     std::shared_ptr<std::vector<std::deque<std::string>>> strings_ = std::make_shared<std::vector<std::deque<std::string>>>();
-    BoostGraph g_;
+    std::unique_ptr<BoostGraph> g_ = std::make_unique<BoostGraph>();  // on the heap: a move leaves the vertices where they are
     std::unordered_map<std::string_view, Vertex> by_id_;  // views of g_'s ids; looked up, never iterated in order
 };
 
