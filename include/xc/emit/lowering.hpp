@@ -78,8 +78,9 @@ inline std::string ami_parameter(const std::string& image) {
     return "";
 }
 
-// Which scopes each account's stack holds, and each scope's resources in graph order: found
-// once per lowering, read by every Lowerer of it (lower_stacks_in_parts runs several).
+// Which scopes each account's stack holds, each scope's resources in graph order, the endpoint
+// ids the model states and the secrets holding them: found once per lowering, read by every
+// Lowerer of it (lower_stacks_in_parts runs several).
 struct StackLayout {
     explicit StackLayout(const model::Graph& g) {
         std::map<std::string, std::vector<const model::Scope*>> by_account;
@@ -91,6 +92,12 @@ struct StackLayout {
             multi_scope[account] = scopes.size() > 1;
             accounts.emplace_back(account, std::move(scopes));
         }
+        for (auto v : g.vertices(model::VertexKind::vpc_endpoint))
+            if (const auto& e = g.resource<model::VpcEndpoint>(v); !e.id.empty()) stated_endpoint_ids.emplace_back(e.id, model::Ref{g[v].scope, e.name});
+        std::stable_sort(stated_endpoint_ids.begin(), stated_endpoint_ids.end(),
+                         [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+        for (auto sv : g.vertices(model::VertexKind::secret))
+            for (auto held : g.out(sv, model::EdgeKind::holds_id_of)) secret_holding.emplace(held, sv);
     }
     const std::vector<model::Vertex>& vertices(const std::string& scope) const {
         static const std::vector<model::Vertex> none;
@@ -108,6 +115,8 @@ struct StackLayout {
     std::map<std::string, std::string> stack_of_scope;                              // scope -> account
     std::map<std::string, bool> multi_scope;                                        // account -> holds more than one scope
     std::map<std::string, std::vector<model::Vertex>> vertices_of_scope;            // scope -> its resources
+    std::vector<std::pair<std::string, model::Ref>> stated_endpoint_ids;            // every endpoint id the model states, longest first
+    std::map<model::Vertex, model::Vertex> secret_holding;                          // endpoint -> the secret holding its id (the first, in graph order)
 };
 
 class Lowerer {
@@ -280,13 +289,8 @@ private:
             return lookup_ref("vpc_endpoint", n, "id");
         }
         if (in_this_stack(ep.scope)) return ref("vpc_endpoint", name_in(ep.scope, {ep.name}), "id");
-        if (!secret_holding_.has_value()) {
-            // Which secret holds each endpoint's id (the first one, in graph order).
-            secret_holding_.emplace();
-            for (auto sv : g_.vertices(model::VertexKind::secret))
-                for (auto held : g_.out(sv, model::EdgeKind::holds_id_of)) secret_holding_->emplace(held, sv);
-        }
-        if (auto holder = secret_holding_->find(g_.vertex(ep, model::VertexKind::vpc_endpoint)); holder != secret_holding_->end()) {
+        const auto& holding = layout_->secret_holding;
+        if (auto holder = holding.find(g_.vertex(ep, model::VertexKind::vpc_endpoint)); holder != holding.end()) {
             auto sv = holder->second;
             const auto& secret = g_.resource<model::Secret>(sv);
             std::string n = identifier(g_[sv].scope + "_" + secret.name);
@@ -304,15 +308,12 @@ private:
         return input_ref(in);
     }
 
-    // Every endpoint id the model states, longest first (computed once: models have 10,000s of scopes).
+    // Every endpoint id the model states, longest first, as this Lowerer's stack knows it (the
+    // ids are found once per lowering: models have 10,000s of scopes, lowered in several parts).
     const Substitutions& substitutions() {
         if (!substitutions_) {
             substitutions_.emplace();
-            for (auto v : g_.vertices(model::VertexKind::vpc_endpoint))
-                if (const auto& e = g_.resource<model::VpcEndpoint>(v); !e.id.empty())
-                    substitutions_->emplace_back(e.id, [this, r = model::Ref{g_[v].scope, e.name}] { return endpoint_id(r); });
-            std::stable_sort(substitutions_->begin(), substitutions_->end(),
-                             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+            for (const auto& [id, r] : layout_->stated_endpoint_ids) substitutions_->emplace_back(id, [this, r = r] { return endpoint_id(r); });
         }
         return *substitutions_;
     }
@@ -1078,7 +1079,6 @@ private:
     std::map<std::string, Names> assoc_names_;  // consumer account -> names in its phase-3 stack
     std::shared_ptr<const StackLayout> layout_;
     std::optional<Substitutions> substitutions_;
-    std::optional<std::map<model::Vertex, model::Vertex>> secret_holding_;  // endpoint -> secret holding its id
     Stack* st_ = nullptr;
     const model::Scope* sc_ = nullptr;
     std::string scope_prefix_;  // prefix(sc_->name)
