@@ -135,7 +135,7 @@ int measure_properties(std::size_t n) {
             xc::verify::check_property(checker, property);
             const double s = seconds_since(t);
             total += s;
-            const std::size_t findings = checker.report().findings.size(), solved = checker.z3().queries_solved();
+            const std::size_t findings = checker.report().findings.size(), solved = checker.queries_solved();
             std::printf("  %-20s %6zu findings  %6zu queries solved  %7.3f s  %7.3f ms/finding  %7.3f ms/query\n", std::string(property.id).c_str(),
                         findings, solved, s, findings ? 1000 * s / static_cast<double>(findings) : 0.0,
                         solved ? 1000 * s / static_cast<double>(solved) : 0.0);

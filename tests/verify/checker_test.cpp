@@ -30,7 +30,7 @@ Checked endpoint_only(const json& patch) {
         xc::input::json::load_model_text(json::parse(xc::test::reference_model_text()).patch(patch).dump(1), "checker.json"));
     xc::verify::Checker checker(graph, {});
     xc::verify::check_property(checker, *xc::verify::find_property("api-endpoint-only"));
-    const std::size_t queries = checker.z3().queries_solved();
+    const std::size_t queries = checker.queries_solved();
     return {std::move(graph), checker.report().findings, queries};
 }
 

@@ -51,8 +51,8 @@ public:
     const VerifyOptions& options() const { return in_effect_; }
     // The run's Z3 context, made when a check first asks for one: making and freeing a context
     // costs 0.4-3 ms (it faults in fresh tables), and a chunk whose subjects are all decided
-    // concretely (a stamped model's Lambdas and roles, a cached proof's APIs) needs none. A
-    // context made later has the same (empty) history, so it finds the same witnesses.
+    // concretely needs none (Lambdas and roles: 79 of the 140 chunks of a 10,000-service model).
+    // A context made later has the same (empty) history, so it finds the same witnesses.
     SolverContext& z3() {
         if (!ctx_) {
             ctx_.emplace();
@@ -60,6 +60,8 @@ public:
         }
         return *ctx_;
     }
+    // Queries solved so far (benches count them); none when no check asked for a context.
+    std::size_t queries_solved() const { return ctx_ ? ctx_->queries_solved() : 0; }
 
     bool enabled(std::string_view property) const { return verify::enabled(options_, property); }
 
