@@ -107,8 +107,9 @@ TEST(AllowBound, WhatItCallsWithinTheEvaluatorNeverAllowsOutside) {
                 req.action = a;
                 req.resource = r;
                 req.resource_account = "111122223333";
-                if (decide(PolicySet{{&p}, nullptr}, req).verdict == Verdict::Allow)
+                if (decide(PolicySet{{&p}, nullptr}, req).verdict == Verdict::Allow) {
                     EXPECT_TRUE(bound.admits(a, r)) << statements.dump() << " allows " << a << " on " << r;
+                }
             }
     }
     // The generator must reach both answers, or the test proves nothing.

@@ -386,7 +386,7 @@ private:
         collection(r, "kmsKeys", "KMS keys", scope.kms_keys, [&](KmsKey& v, const ObjectReader& o) {
             v.description = o.string("description", false).value_or("");
             v.rotation = o.boolean("rotation").value_or(false);
-            if (auto p = policy(o, "policy", true)) v.policy = *p;
+            if (auto p = policy(o, "policy", true)) v.policy = std::move(*p);
             v.only_its_secrets = o.boolean("onlyItsSecrets").value_or(false);
         }, {"description", "rotation", "policy", "onlyItsSecrets"}, "a KMS key");
         collection(r, "secrets", "secrets", scope.secrets, [&](Secret& v, const ObjectReader& o) { read_secret(v, o); },
@@ -771,7 +771,7 @@ private:
 
     void read_role(Role& v, const ObjectReader& o) {
         v.deployed_name = deployed_name(o);
-        if (auto p = policy(o, "trustPolicy", true)) v.trust_policy = *p;
+        if (auto p = policy(o, "trustPolicy", true)) v.trust_policy = std::move(*p);
         if (auto arns = o.strings("managedPolicies", false)) {
             for (std::size_t i = 0; i < arns->size(); ++i) {
                 auto parts = split_arn((*arns)[i]);

@@ -103,7 +103,7 @@ inline std::optional<Value> statement_of(const Value& block, std::vector<std::st
         if (!blocks) continue;
         auto p = principal_element(*blocks, unknown);
         if (!unknown.empty()) return std::nullopt;
-        if (p) out[element] = *p;
+        if (p) out[element] = std::move(*p);
     }
     if (const Value* conditions = argument(block, "condition")) {
         if (!conditions->is_known()) {

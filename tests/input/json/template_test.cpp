@@ -1,0 +1,143 @@
+#include <xc/input/json/template.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+// Its own namespace: the area's test files are compiled as one translation unit.
+namespace template_test {
+
+using nlohmann::json;
+using xc::InputError;
+using xc::input::json::TemplateParameters;
+namespace detail = xc::input::json::detail;
+
+namespace {
+
+// What expanding `s` gives: the text, the whole value, or the error's path and message.
+struct Outcome {
+    std::string text;
+    json whole;
+    std::string error;
+    bool operator==(const Outcome&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+    return os << "{text '" << o.text << "', whole " << o.whole.dump() << ", error '" << o.error << "'}";
+}
+
+Outcome error_of(const InputError& e) {
+    const auto& d = e.diagnostics().front();
+    return {{}, {}, d.path + ": " + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")")};
+}
+
+// The placeholders' rules read off directly: split `s` into parts, refuse a malformed one, then an
+// unknown name, then take a lone placeholder's value whole or splice every part in.
+Outcome by_parts(const std::string& s, const TemplateParameters& params, bool whole_value, bool* took_whole = nullptr) {
+    if (s.find("{{") == std::string::npos) return {s, {}, {}};
+    std::string error;
+    auto parts = detail::split_placeholders(s, error);
+    if (!error.empty()) return {{}, {}, "/p: " + error};
+    for (const auto& part : parts)
+        if (part.is_placeholder && !params.contains(part.text)) {
+            const std::string hint = xc::did_you_mean(part.text, detail::parameter_names(params));
+            return {{}, {}, "/p: unknown template parameter '" + part.text + "'" + (hint.empty() ? "" : " (" + hint + ")")};
+        }
+    if (whole_value && parts.size() == 1 && parts[0].is_placeholder) {
+        if (took_whole) *took_whole = true;
+        return {{}, params.at(parts[0].text), {}};
+    }
+    std::string out;
+    for (const auto& part : parts) {
+        if (!part.is_placeholder) {
+            out += part.text;
+            continue;
+        }
+        const json& v = params.at(part.text);
+        if (v.is_string()) out += v.get<std::string>();
+        else if (v.is_number()) out += v.dump();
+        else
+            return {{}, {}, "/p: template parameter '" + part.text + "' is " + v.type_name() +
+                                "; only a string or number can be spliced into text (use the placeholder as the whole value to insert " +
+                                v.type_name() + ")"};
+    }
+    return {out, {}, {}};
+}
+
+Outcome expanded(const std::string& s, const TemplateParameters& params, bool whole_value) {
+    try {
+        json whole;
+        std::string text = detail::expand_string(s, params, std::string("/p"), whole_value ? &whole : nullptr);
+        return {text, whole, {}};
+    } catch (const InputError& e) {
+        return error_of(e);
+    }
+}
+
+// expand() on a string value (the value it leaves in `whole`): a lone placeholder becomes the
+// parameter's value, else the text.
+Outcome expanded_in_place(const std::string& s, const TemplateParameters& params) {
+    try {
+        json node = s;
+        const std::string root = "/p";
+        detail::expand(node, params, detail::LazyPointer::at(root));
+        return {{}, node, {}};
+    } catch (const InputError& e) {
+        return error_of(e);
+    }
+}
+
+// What expand() should leave: the whole value, the text as a string, or the error.
+Outcome in_place_by_parts(const std::string& s, const TemplateParameters& params) {
+    bool took_whole = false;
+    Outcome o = by_parts(s, params, true, &took_whole);
+    if (!o.error.empty() || took_whole) return o;
+    return {{}, json(o.text), {}};
+}
+
+}  // namespace
+
+// The one-pass splice (template.hpp) must agree with the rules read off part by part on every
+// string: the generated strings join up to three fragments, so each way a placeholder can be
+// well formed, malformed, unknown, unspliceable or next to another one is met, alone and together.
+TEST(TemplateExpansion, EveryStringExpandsAsItsPartsSay) {
+    const TemplateParameters params{{"service", "orders"}, {"n", 42}, {"ratio", 0.5}, {"list", json::array({"a", "b"})},
+                                    {"obj", json::object({{"k", 1}})}, {"empty", ""}, {"nothing", nullptr}, {"x_1", "X"}};
+    const std::vector<std::string> fragments{"",        "a",        "{",         "}",      "{{",      "}}",       "{{service}}", "{{n}}",
+                                             "{{ratio}}", "{{list}}", "{{obj}}",   "{{empty}}", "{{nothing}}", "{{x_1}}", "{{unknown}}", "{{servce}}",
+                                             "{{}}",    "{{a b}}",  "{{a-b}}",   "{{{service}}", "{{service}}}", "-", "{{service"};
+    std::size_t checked = 0, expanded_texts = 0, wholes = 0, errors = 0;
+    auto check = [&](const std::string& s) {
+        for (bool whole_value : {false, true}) {
+            const Outcome want = by_parts(s, params, whole_value);
+            EXPECT_EQ(expanded(s, params, whole_value), want) << "expand_string('" << s << "', whole " << whole_value << ")";
+            ++checked;
+            if (!want.error.empty()) ++errors;
+            else if (!want.whole.is_null()) ++wholes;
+            else if (!want.text.empty()) ++expanded_texts;
+        }
+        EXPECT_EQ(expanded_in_place(s, params), in_place_by_parts(s, params)) << "expand('" << s << "')";
+    };
+    for (const auto& a : fragments)
+        for (const auto& b : fragments) {
+            check(a + b);
+            for (const auto& c : {std::string("{{n}}"), std::string("x{{"), std::string("}}y")}) check(a + b + c);
+        }
+    // The generator must reach every outcome, or the comparison proves little.
+    EXPECT_GT(expanded_texts, 100u);
+    EXPECT_GT(wholes, 5u);
+    EXPECT_GT(errors, 100u);
+    EXPECT_GT(checked, 4000u);
+}
+
+// A lone placeholder keeps its parameter's JSON type; spliced into text, a number is its JSON text.
+TEST(TemplateExpansion, AWholePlaceholderKeepsItsValueAndASplicedNumberItsText) {
+    const TemplateParameters params{{"list", json::array({"a", "b"})}, {"n", 7}, {"s", "v"}};
+    EXPECT_EQ(expanded_in_place("{{list}}", params).whole, json::array({"a", "b"}));
+    EXPECT_EQ(expanded_in_place("{{n}}", params).whole, json(7));
+    EXPECT_EQ(expanded_in_place("n={{n}}, s={{s}}", params).whole, json("n=7, s=v"));
+    EXPECT_EQ(expanded_in_place("{{s}}{{s}}", params).whole, json("vv"));
+}
+
+}  // namespace template_test
