@@ -128,6 +128,7 @@ TEST(InputLimits, PatternLength) {
                                std::string(3000, 'k') + R"(":"v"}}}})");
     });
     EXPECT_NE(k.message.find("3000 characters"), std::string::npos) << k.message;
+    EXPECT_EQ(k.path, "/Statement/Condition/StringEquals/" + std::string(3000, 'k'));
 }
 
 TEST(InputLimits, PolicyNestingDepth) {
@@ -136,6 +137,11 @@ TEST(InputLimits, PolicyNestingDepth) {
                        std::string(5000, '[') + std::string(5000, ']') + "}}}}";
     auto d = error_of([&] { xc::policy::parse_text(deep, "/p"); });
     EXPECT_NE(d.message.find("nested deeper than 64 levels"), std::string::npos) << d.message;
+    // At the first array too deep: the policy, Statement, Condition and StringEquals are four of
+    // the 64 levels, the value of "a:b" and its first 59 elements the other 60.
+    std::string at = "/p/Statement/Condition/StringEquals/a:b";
+    for (int i = 0; i < 60; ++i) at += "/0";
+    EXPECT_EQ(d.path, at);
 }
 
 // First JSON Pointer (depth-first) of an object that has member `key`.

@@ -186,35 +186,35 @@ inline std::vector<std::pair<std::string, std::string>> string_list(const json& 
 
 // Checks depth and string lengths, and adds the value's compact JSON size to `size`; throws at
 // the first limit exceeded (the walk stops there, so its cost is bounded by the limits).
-inline void check_limits(const json& v, const std::string& path, std::size_t depth, std::size_t& size,
+inline void check_limits(const json& v, const jp::Lazy& path, std::size_t depth, std::size_t& size,
                          const PolicyLimits& limits) {
-    auto string_ok = [&](const std::string& s, const std::string& at) {
+    auto string_ok = [&](const std::string& s, const jp::Lazy& at) {
         if (s.size() > limits.max_string_length)
-            fail(at, "string of " + std::to_string(s.size()) + " characters; the limit is " +
-                         std::to_string(limits.max_string_length));
+            fail(at.str(), "string of " + std::to_string(s.size()) + " characters; the limit is " +
+                               std::to_string(limits.max_string_length));
         size += s.size() + 2;
     };
     if (v.is_object() || v.is_array()) {
         if (depth >= limits.max_depth)
-            fail(path, "policy nested deeper than " + std::to_string(limits.max_depth) + " levels");
+            fail(path.str(), "policy nested deeper than " + std::to_string(limits.max_depth) + " levels");
         size += v.empty() ? 2 : v.size() + 1;  // brackets and separators
     }
     if (v.is_object()) {
         for (auto it = v.begin(); it != v.end(); ++it) {
-            std::string member = jp::join(path, it.key());
+            const jp::Lazy member = path.member(it.key());
             string_ok(it.key(), member);
             ++size;  // ':'
             check_limits(it.value(), member, depth + 1, size, limits);
         }
     } else if (v.is_array()) {
-        for (std::size_t i = 0; i < v.size(); ++i) check_limits(v[i], jp::join(path, i), depth + 1, size, limits);
+        for (std::size_t i = 0; i < v.size(); ++i) check_limits(v[i], path.element(i), depth + 1, size, limits);
     } else if (v.is_string()) {
         string_ok(v.get_ref<const std::string&>(), path);
     } else {
         size += v.dump().size();
     }
     if (size > limits.max_bytes)
-        fail(path, "policy is larger than " + std::to_string(limits.max_bytes) + " bytes (compact JSON), the limit",
+        fail(path.str(), "policy is larger than " + std::to_string(limits.max_bytes) + " bytes (compact JSON), the limit",
              "split it into several policies");
 }
 
@@ -524,7 +524,7 @@ inline Policy parse(const nlohmann::json& doc, std::string_view base_path = "", 
     const std::string base(base_path);
     if (!doc.is_object()) fail(base, "a policy must be a JSON object, not " + detail::type_name(doc));
     std::size_t size = 0;
-    detail::check_limits(doc, base, 0, size, limits);
+    detail::check_limits(doc, jp::Lazy::at(base), 0, size, limits);
     Policy policy;
     const nlohmann::json* statement = nullptr;
     for (auto it = doc.begin(); it != doc.end(); ++it) {

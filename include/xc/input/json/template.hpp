@@ -71,27 +71,8 @@ inline std::vector<std::string> parameter_names(const TemplateParameters& params
     return names;
 }
 
-// The JSON Pointer of the value being expanded, joined only when an error needs it: joining it
-// for every value took a sixth of loading a 10,000-service model.
-struct LazyPointer {
-    const LazyPointer* parent = nullptr;
-    const std::string* root = nullptr;  // the pointer of the expansion's root (when parent is null)
-    std::string_view key;
-    std::size_t index = 0;
-    bool is_index = false;
-
-    static LazyPointer at(const std::string& root) {
-        LazyPointer p;
-        p.root = &root;
-        return p;
-    }
-    std::string str() const {
-        if (!parent) return *root;
-        return is_index ? json_pointer::join(parent->str(), index) : json_pointer::join(parent->str(), key);
-    }
-    LazyPointer member(std::string_view k) const { return LazyPointer{this, nullptr, k, 0, false}; }
-    LazyPointer element(std::size_t i) const { return LazyPointer{this, nullptr, {}, i, true}; }
-};
+// The JSON Pointer of the value being expanded, joined only when an error needs it.
+using LazyPointer = json_pointer::Lazy;
 
 // The parameter `s` names when it is exactly one well-formed placeholder ("{{name}}").
 inline const nlohmann::json* whole_placeholder(std::string_view s, const TemplateParameters& params) {
