@@ -138,10 +138,15 @@ inline std::string escape(std::string_view token) {
     }
     return out;
 }
+// Every value a front end reads has its pointer joined: one allocation each, and a token
+// copied whole when it has nothing to escape (most have not).
 inline std::string join(std::string_view base, std::string_view token) {
-    std::string out(base);
+    std::string out;
+    out.reserve(base.size() + 1 + token.size());
+    out.append(base);
     out += '/';
-    out += escape(token);
+    if (token.find_first_of("~/") == std::string_view::npos) out.append(token);
+    else out += escape(token);
     return out;
 }
 inline std::string join(std::string_view base, std::size_t index) {

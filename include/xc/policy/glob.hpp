@@ -40,12 +40,15 @@ struct GlobPattern {
         text.append(s);
         tokens.insert(tokens.end(), s.size(), Token::Literal);
     }
+    // Grown once, not a character at a time: every ARN and action of every policy is compiled here.
     void append_wildcards(std::string_view s) {
-        for (char c : s) {
-            text.push_back(c);
-            Token t = c == '*' ? Token::Star : c == '?' ? Token::Question : Token::Literal;
-            if (t != Token::Literal) has_wildcards = true;
-            tokens.push_back(t);
+        text.append(s);
+        const std::size_t from = tokens.size();
+        tokens.resize(from + s.size(), Token::Literal);
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] != '*' && s[i] != '?') continue;
+            tokens[from + i] = s[i] == '*' ? Token::Star : Token::Question;
+            has_wildcards = true;
         }
     }
     friend bool operator==(const GlobPattern&, const GlobPattern&) = default;

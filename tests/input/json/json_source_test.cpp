@@ -127,4 +127,25 @@ TEST(JsonPointer, TokensAreUnescapedAndIndicesAreStrictDecimals) {
     for (const char* bad : {"", "01", "-", "1x", "-1", "1234567890123456789"}) EXPECT_FALSE(index(bad)) << bad;
 }
 
+// join copies a token whole when it has nothing to escape, and escapes it otherwise; a lazy
+// pointer's text is the same as joining eagerly, for members and elements at any depth.
+TEST(JsonPointer, JoinEscapesWhatMustBeAndALazyPointerJoinsTheSame) {
+    using xc::json_pointer::join;
+    auto by_hand = [](const std::string& token) {
+        std::string out;
+        for (char c : token) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+        return out;
+    };
+    const std::vector<std::string> tokens{"", "a", "svc1", "p/q~r", "~", "/", "~1", "a~0b", "x//y", "GET /orders"};
+    for (const std::string base : {"", "/services", "/a~1b"})
+        for (const auto& t : tokens) {
+            EXPECT_EQ(join(base, t), base + "/" + by_hand(t)) << base << " + " << t;
+            const auto root = xc::json_pointer::Lazy::at(base);
+            const auto member = root.member(t);
+            const auto element = member.element(7);
+            EXPECT_EQ(member.str(), join(base, t));
+            EXPECT_EQ(element.member(t).str(), join(join(join(base, t), 7), t));
+        }
+}
+
 }  // namespace json_source_test
