@@ -1,7 +1,10 @@
 // Matching primitives and the evaluator, including the hand-written table of tricky cases.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "xc/policy/policy.hpp"
 
@@ -527,6 +530,68 @@ TEST(PolicyStatementsForActions, KeepsExactlyTheStatementsThatCanApply) {
     for (const auto& st : statements_for_actions(p, actions)) kept.push_back(*st.sid);
     EXPECT_EQ(kept, (std::vector<std::string>{"Admin", "AllButEncrypt", "Put"}));
     EXPECT_TRUE(statements_for_actions(p, std::vector<std::string>{}).empty());
+}
+
+// A long Principal list is matched through its account index (document.hpp): for every caller,
+// the match must be the one a scan of every entry gives, for Principal and NotPrincipal. The
+// lists mix account ids and roots, users, roles (with paths), sessions' ARNs, "*", service names
+// and several entries of one account; the callers are users, roles' sessions, roots, services and
+// anonymous, of accounts the lists name and do not.
+TEST(PolicyPrincipal, AnIndexedListMatchesAsAScanOfEveryEntry) {
+    const std::vector<std::string> accounts{"111111111111", "222222222222", "333333333333", "444444444444"};
+    std::vector<std::optional<RequestPrincipal>> callers{std::nullopt,
+                                                         RequestPrincipal{PrincipalType::Service, "lambda.amazonaws.com"},
+                                                         RequestPrincipal{PrincipalType::Service, "sns.amazonaws.com"}};
+    for (const auto& a : accounts) {
+        callers.push_back(RequestPrincipal{PrincipalType::AWS, "arn:aws:iam::" + a + ":root"});
+        callers.push_back(RequestPrincipal{PrincipalType::AWS, "arn:aws:iam::" + a + ":user/u1"});
+        callers.push_back(RequestPrincipal{PrincipalType::AWS, "arn:aws:sts::" + a + ":assumed-role/r1/s"});
+        callers.push_back(RequestPrincipal{PrincipalType::AWS, "arn:aws:sts::" + a + ":assumed-role/r2/s"});
+    }
+    // Entries: each list takes a different subset, so that accounts, kinds and "*" come and go.
+    std::vector<std::pair<std::string, std::string>> entries;  // (type, value)
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        const auto& a = accounts[i];
+        if (i != 3) entries.push_back({"AWS", a});
+        entries.push_back({"AWS", "arn:aws:iam::" + a + ":user/u" + std::to_string(i)});
+        entries.push_back({"AWS", "arn:aws:iam::" + a + ":role/path/r1"});
+        entries.push_back({"AWS", "arn:aws:iam::" + a + ":role/r" + std::to_string(i)});
+        entries.push_back({"AWS", "arn:aws:sts::" + a + ":assumed-role/r2/s"});
+    }
+    entries.push_back({"AWS", "*"});
+    entries.push_back({"Service", "lambda.amazonaws.com"});
+    for (int k = 0; k < 12; ++k) entries.push_back({"AWS", "arn:aws:iam::9999999999" + std::to_string(10 + k) + ":root"});
+    std::size_t compared = 0, indexed = 0;
+    std::array<std::size_t, 3> outcomes{};
+    for (std::size_t mask = 0; mask < 64; ++mask) {
+        for (bool negated : {false, true}) {
+            json principal = json::object();
+            for (std::size_t j = 0; j < entries.size(); ++j) {
+                // Drop entries by the mask's bits, each bit governing every sixth entry; "*" only in odd masks.
+                if ((mask >> (j % 6)) & 1) continue;
+                if (entries[j].second == "*" && mask % 2 == 0) continue;
+                principal[entries[j].first].push_back(entries[j].second);
+            }
+            if (principal.empty()) continue;
+            const Policy p = parse(json{{"Statement", {{{"Effect", "Allow"}, {negated ? "NotPrincipal" : "Principal", principal},
+                                                        {"Action", "*"}, {"Resource", "*"}}}}});
+            const PrincipalSpec& spec = *p.statements.front().principal;
+            PrincipalSpec scanned = spec;
+            scanned.index = {};
+            indexed += spec.index.covers(spec.entries.size());
+            for (const auto& caller : callers) {
+                const PrincipalMatch want = principal_matches(scanned, caller);
+                EXPECT_EQ(principal_matches(spec, caller), want)
+                    << principal.dump() << (negated ? " (NotPrincipal)" : "") << " for " << (caller ? caller->id : "anonymous");
+                ++outcomes[static_cast<std::size_t>(want)];
+                ++compared;
+            }
+        }
+    }
+    // The lists must be long enough to be indexed, and every outcome must occur.
+    EXPECT_GT(indexed, 60u);
+    EXPECT_GT(compared, 2000u);
+    for (auto n : outcomes) EXPECT_GT(n, 50u);
 }
 
 }  // namespace evaluate_test

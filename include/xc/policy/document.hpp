@@ -6,11 +6,13 @@
 // dates, CIDRs, patterns), with the text as written kept for messages.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "xc/policy/arn.hpp"
@@ -36,7 +38,39 @@ inline std::string_view to_string(Effect e) { return e == Effect::Allow ? "Allow
 struct PrincipalSpec {
     bool negated = false;                // NotPrincipal
     std::vector<PrincipalEntry> entries;  // `"*"` is one AWS entry of Form::Wildcard
-    friend bool operator==(const PrincipalSpec&, const PrincipalSpec&) = default;
+
+    // A long list's entries by the one account each can select, so that matching a caller reads
+    // its account's entries and the others ("*", service and federated names), not every entry:
+    // the policies of a secret shared with 10,000 accounts name all of them, and deciding each
+    // reader's request scanned them all (quadratic in the accounts). An account entry selects
+    // callers of its account only, and an ARN entry (user, role, session) callers of the ARN's
+    // account only (match_principal_entry), so the entries skipped cannot select the caller.
+    // parse() builds it; principal_matches uses it only while it covers exactly `entries`.
+    struct AccountIndex {
+        std::vector<std::pair<std::string, std::uint32_t>> by_account;  // (account, entry), sorted
+        std::vector<std::uint32_t> others;                               // entries of no one account
+        bool covers(std::size_t entries) const { return !by_account.empty() && by_account.size() + others.size() == entries; }
+    };
+    AccountIndex index;
+    static constexpr std::size_t indexed_from = 16;  // entries; a shorter list is scanned
+
+    void index_by_account() {
+        index = {};
+        if (entries.size() < indexed_from) return;
+        for (std::uint32_t i = 0; i < entries.size(); ++i) {
+            const auto& e = entries[i];
+            std::string_view account;
+            if (e.type == PrincipalType::AWS && e.form == PrincipalEntry::Form::Account) account = e.account;
+            else if (e.type == PrincipalType::AWS && e.form == PrincipalEntry::Form::Arn)
+                if (auto parts = split_arn(e.value)) account = parts->account;
+            if (account.empty()) index.others.push_back(i);
+            else index.by_account.emplace_back(std::string(account), i);
+        }
+        std::sort(index.by_account.begin(), index.by_account.end());
+    }
+
+    // The index is derived from the entries: two specs are equal when their entries are.
+    friend bool operator==(const PrincipalSpec& a, const PrincipalSpec& b) { return a.negated == b.negated && a.entries == b.entries; }
 };
 
 // ---- Action / NotAction ------------------------------------------------------------------------

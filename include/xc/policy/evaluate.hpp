@@ -135,13 +135,26 @@ inline bool resource_matches(const ResourceSpec& spec, std::string_view resource
 inline PrincipalMatch principal_matches(const PrincipalSpec& spec, const std::optional<RequestPrincipal>& caller) {
     PrincipalMatch best = PrincipalMatch::None;
     const CallerFacts facts(caller);
-    for (const auto& e : spec.entries) {
-        PrincipalMatch m = match_principal_entry(e, facts);
-        if (m == PrincipalMatch::Direct) {
-            best = m;
-            break;
+    // Takes one entry's match; true once the best there is (Direct) is found.
+    auto take = [&](const PrincipalEntry& e) {
+        const PrincipalMatch m = match_principal_entry(e, facts);
+        if (m != PrincipalMatch::None) best = m;
+        return m == PrincipalMatch::Direct;
+    };
+    if (const auto& index = spec.index; index.covers(spec.entries.size())) {
+        // Only entries that can select the caller: those of no one account, and its account's.
+        bool direct = false;
+        for (auto i : index.others)
+            if ((direct = take(spec.entries[i]))) break;
+        if (!direct && !facts.account.empty()) {
+            auto it = std::lower_bound(index.by_account.begin(), index.by_account.end(), facts.account,
+                                       [](const auto& entry, std::string_view account) { return entry.first < account; });
+            for (; it != index.by_account.end() && it->first == facts.account; ++it)
+                if (take(spec.entries[it->second])) break;
         }
-        if (m == PrincipalMatch::Account) best = m;
+    } else {
+        for (const auto& e : spec.entries)
+            if (take(e)) break;
     }
     if (!spec.negated) return best;
     return best == PrincipalMatch::None ? PrincipalMatch::Direct : PrincipalMatch::None;

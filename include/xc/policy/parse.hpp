@@ -294,6 +294,7 @@ inline PrincipalSpec parse_principal(const json& v, const std::string& path, boo
             spec.entries.push_back({type, PrincipalEntry::Form::Name, value, {}});
         }
     }
+    spec.index_by_account();
     return spec;
 }
 
