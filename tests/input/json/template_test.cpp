@@ -81,7 +81,7 @@ Outcome expanded_in_place(const std::string& s, const TemplateParameters& params
     try {
         json node = s;
         const std::string root = "/p";
-        detail::expand(node, params, detail::LazyPointer::at(root));
+        detail::expand(node, params, xc::json_pointer::Lazy::at(root));
         return {{}, node, {}};
     } catch (const InputError& e) {
         return error_of(e);

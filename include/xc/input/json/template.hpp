@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,9 +72,6 @@ inline std::vector<std::string> parameter_names(const TemplateParameters& params
     return names;
 }
 
-// The JSON Pointer of the value being expanded, joined only when an error needs it.
-using LazyPointer = json_pointer::Lazy;
-
 // The parameter `s` names when it is exactly one well-formed placeholder ("{{name}}").
 inline const nlohmann::json* whole_placeholder(std::string_view s, const TemplateParameters& params) {
     if (s.size() < 5 || s.substr(0, 2) != "{{" || s.substr(s.size() - 2) != "}}") return nullptr;
@@ -111,9 +109,31 @@ inline bool splice_placeholders(std::string_view s, const TemplateParameters& pa
     return true;
 }
 
+// Why splice_placeholders refused `s`, thrown as the first mistake in this order: a malformed
+// placeholder, an unknown parameter, a value that cannot be spliced into text.
+[[noreturn]] inline void report_placeholder_mistake(std::string_view s, const TemplateParameters& params,
+                                                    const json_pointer::Lazy& path) {
+    std::string error;
+    const auto parts = split_placeholders(s, error);
+    if (!error.empty()) throw InputError(path.str(), error);
+    for (const auto& part : parts)
+        if (part.is_placeholder && !params.contains(part.text))
+            throw InputError(path.str(), "unknown template parameter '" + part.text + "'",
+                             did_you_mean(part.text, parameter_names(params)));
+    for (const auto& part : parts) {
+        if (!part.is_placeholder) continue;
+        const auto& v = params.at(part.text);
+        if (!v.is_string() && !v.is_number())
+            throw InputError(path.str(), "template parameter '" + part.text + "' is " + std::string(v.type_name()) +
+                                       "; only a string or number can be spliced into text (use the placeholder as "
+                                       "the whole value to insert " + std::string(v.type_name()) + ")");
+    }
+    throw std::logic_error("template placeholders in '" + std::string(s) + "' were refused without a mistake");
+}
+
 // Expand placeholders in `s`; `whole_value` receives the parameter's JSON value when the
 // string is exactly one placeholder.
-inline std::string expand_string(std::string_view s, const TemplateParameters& params, const LazyPointer& path,
+inline std::string expand_string(std::string_view s, const TemplateParameters& params, const json_pointer::Lazy& path,
                                  nlohmann::json* whole_value) {
     if (s.find("{{") == std::string_view::npos) return std::string(s);
     if (whole_value)
@@ -121,44 +141,18 @@ inline std::string expand_string(std::string_view s, const TemplateParameters& p
             *whole_value = *v;
             return {};
         }
-    if (std::string out; splice_placeholders(s, params, out)) return out;
-    // Something is wrong: report it, the first mistake in the order the checks below make.
-    std::string error;
-    auto parts = split_placeholders(s, error);
-    if (!error.empty()) throw InputError(path.str(), error);
-    for (const auto& part : parts) {
-        if (part.is_placeholder && !params.contains(part.text))
-            throw InputError(path.str(), "unknown template parameter '" + part.text + "'",
-                             did_you_mean(part.text, parameter_names(params)));
-    }
-    if (whole_value && parts.size() == 1 && parts[0].is_placeholder) {
-        *whole_value = params.at(parts[0].text);
-        return {};
-    }
     std::string out;
-    for (const auto& part : parts) {
-        if (!part.is_placeholder) {
-            out += part.text;
-            continue;
-        }
-        const auto& v = params.at(part.text);
-        if (v.is_string()) out += v.get<std::string>();
-        else if (v.is_number()) out += v.dump();
-        else
-            throw InputError(path.str(), "template parameter '" + part.text + "' is " + std::string(v.type_name()) +
-                                       "; only a string or number can be spliced into text (use the placeholder as "
-                                       "the whole value to insert " + std::string(v.type_name()) + ")");
-    }
+    if (!splice_placeholders(s, params, out)) report_placeholder_mistake(s, params, path);
     return out;
 }
 inline std::string expand_string(std::string_view s, const TemplateParameters& params, const std::string& path,
                                  nlohmann::json* whole_value) {
-    return expand_string(s, params, LazyPointer::at(path), whole_value);
+    return expand_string(s, params, json_pointer::Lazy::at(path), whole_value);
 }
 
 // Expands `node` in place: a model of 10,000 stamped services expands 10,000 copies of its
 // template, and building each anew doubled the copying.
-inline void expand(nlohmann::json& node, const TemplateParameters& params, const LazyPointer& path) {
+inline void expand(nlohmann::json& node, const TemplateParameters& params, const json_pointer::Lazy& path) {
     if (node.is_string()) {
         auto& text = node.get_ref<std::string&>();
         if (text.find("{{") == std::string::npos) return;
@@ -182,7 +176,7 @@ inline void expand(nlohmann::json& node, const TemplateParameters& params, const
     }
     nlohmann::json out = nlohmann::json::object();
     for (auto& [k, v] : node.get_ref<nlohmann::json::object_t&>()) {
-        const LazyPointer key_path = path.member(k);
+        const json_pointer::Lazy key_path = path.member(k);
         std::string key = expand_string(k, params, key_path, nullptr);
         if (out.contains(key)) throw InputError(key_path.str(), "key '" + k + "' expands to '" + key + "', which is already a key here");
         expand(v, params, path.member(key));
@@ -201,7 +195,7 @@ inline nlohmann::json merge_patch(nlohmann::json target, const nlohmann::json& p
 
 // Expand placeholders in `body` (a service definition), reporting errors at `path`.
 inline nlohmann::json expand_placeholders(nlohmann::json body, const TemplateParameters& params, const std::string& path) {
-    detail::expand(body, params, detail::LazyPointer::at(path));
+    detail::expand(body, params, json_pointer::Lazy::at(path));
     return body;
 }
 
