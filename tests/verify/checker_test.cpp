@@ -4,6 +4,7 @@
 #include <xc/input/json/load.hpp>
 #include <xc/verify/api_properties.hpp>
 #include <xc/verify/properties.hpp>
+#include <xc/verify/request_path.hpp>
 
 #include <test_support.hpp>
 
@@ -88,6 +89,54 @@ TEST(AnswerCache, DifferentPoliciesAreEachSolved) {
     auto c = endpoint_only(patch);
     ASSERT_EQ(c.findings.size(), 2u);
     EXPECT_EQ(c.queries, 2u);
+}
+
+// What a check derives from its subject is made once for all the checks of that subject, kept in
+// place while they run, and dropped when verify moves on to the next subject.
+TEST(DerivedPerSubject, MadeOncePerSubjectAndTypeKeptInPlaceDroppedAtTheNextSubject) {
+    auto graph = xc::test::graph_of_file(xc::test::reference_model_path());
+    xc::verify::Checker checker(graph, {});
+    const auto a = *graph.find("food/rest-api/orders"), b = *graph.find("beverage/rest-api/orders");
+    int made = 0;
+    auto make = [&](int n) { return [&made, n] { ++made; return n; }; };
+    const int& first = checker.derived<int>(a, make(1));
+    EXPECT_EQ(&checker.derived<int>(a, make(2)), &first);
+    EXPECT_EQ(made, 1);
+    // Another type, another subject: each its own, and the first stays where it is.
+    EXPECT_EQ(checker.derived<long>(a, [&] { ++made; return 3L; }), 3L);
+    EXPECT_EQ(checker.derived<int>(b, make(4)), 4);
+    EXPECT_EQ(made, 3);
+    EXPECT_EQ(first, 1);
+    EXPECT_EQ(&checker.derived<int>(a, make(5)), &first);
+    checker.next_subject();
+    EXPECT_EQ(checker.derived<int>(a, make(6)), 6);
+    EXPECT_EQ(made, 4);
+}
+
+// The request paths a checker keeps are the graph's, and their evaluations point at the kept
+// gates (a copy or a move that re-homed the gates would leave them pointing elsewhere).
+TEST(DerivedPerSubject, AnApisKeptRequestPathsPointIntoThemselves) {
+    auto graph = xc::test::graph_of_file(xc::test::reference_model_path());
+    xc::verify::Checker checker(graph, {});
+    for (auto api : graph.private_apis()) {
+        const auto& kept = xc::verify::request_paths(checker, api);
+        EXPECT_EQ(&xc::verify::request_paths(checker, api), &kept);
+        const auto fresh = xc::verify::request_paths(graph, api);
+        ASSERT_EQ(kept.gates.size(), fresh.gates.size());
+        ASSERT_EQ(kept.routes.size(), fresh.routes.size());
+        ASSERT_FALSE(kept.routes.empty());
+        for (std::size_t r = 0; r < kept.routes.size(); ++r) {
+            EXPECT_EQ(kept.routes[r].key, fresh.routes[r].key);
+            ASSERT_EQ(kept.routes[r].evaluations.size(), fresh.routes[r].evaluations.size());
+            for (std::size_t e = 0; e < kept.routes[r].evaluations.size(); ++e) {
+                const auto* gate = kept.routes[r].evaluations[e].gate;
+                const bool inside = std::any_of(kept.gates.begin(), kept.gates.end(), [&](const auto& g) { return &g == gate; });
+                EXPECT_TRUE(inside) << kept.routes[r].key << " evaluation " << e;
+                EXPECT_EQ(kept.routes[r].evaluations[e].request.resource, fresh.routes[r].evaluations[e].request.resource);
+            }
+        }
+        checker.next_subject();
+    }
 }
 
 }  // namespace checker_test

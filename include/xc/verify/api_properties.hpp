@@ -293,7 +293,7 @@ inline void check_api_endpoint_only(Checker& checker, model::Vertex v) {
     }
     // Every gate the provider controls must admit only the consumer: the API's policy, and a
     // private custom domain's (a request may name either). A gate without a policy admits nobody.
-    auto paths = request_paths(g, v);
+    const ApiRequestPaths& paths = request_paths(checker, v);
     for (const PolicyGate* gate : paths.provider_gates()) {
         if (!gate->document) continue;
         std::vector<std::string> preferred;
@@ -371,7 +371,7 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
     }
     // Every policy on the consumer's path must allow its request: the endpoint's, the domain's
     // (through a private custom domain) and the API's (request_path.hpp).
-    auto paths = request_paths(g, v);
+    const ApiRequestPaths& paths = request_paths(checker, v);
     std::map<const PolicyGate*, policy::Policy> attached;
     for (const auto& gate : paths.gates) {
         if (!gate.document) continue;

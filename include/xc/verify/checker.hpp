@@ -9,10 +9,15 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
+#include <utility>
+#include <vector>
 
 namespace xc::verify {
 
@@ -133,12 +138,34 @@ public:
         return *account_ids_;
     }
 
+    // What checks derive from a subject alone and another check of the same subject needs again
+    // (an API's request paths: api-endpoint-only and api-liveness), made once per subject. verify
+    // runs every check of a subject before the next one and then calls `next_subject`, which
+    // drops them: a reference stays valid while the subject's checks run. Held in place: a value
+    // may point into itself (a request path's gates).
+    template <class T, class Make>
+    const T& derived(model::Vertex subject, Make&& make) {
+        for (const auto& d : derived_)
+            if (d.subject == subject && d.type == typeid(T)) return *static_cast<const T*>(d.value.get());
+        auto value = std::make_shared<const T>(std::forward<Make>(make)());
+        const T& made = *value;
+        derived_.push_back({subject, std::type_index(typeid(T)), std::move(value)});
+        return made;
+    }
+    void next_subject() { derived_.clear(); }
+
 private:
     const model::Graph& graph_;
     Report report_;
     std::set<std::string> proved_;
     std::map<std::string, KnownWitness> witnesses_;
     std::optional<std::set<std::string>> account_ids_;
+    struct Derived {
+        model::Vertex subject;
+        std::type_index type;
+        std::shared_ptr<const void> value;
+    };
+    std::vector<Derived> derived_;
 };
 
 namespace detail {

@@ -244,4 +244,9 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
     return out;
 }
 
+// The same, made once for all the checks of the API in one verify run (Checker::derived).
+inline const ApiRequestPaths& request_paths(Checker& checker, model::Vertex api_vertex) {
+    return checker.derived<ApiRequestPaths>(api_vertex, [&] { return request_paths(checker.graph(), api_vertex); });
+}
+
 }  // namespace xc::verify

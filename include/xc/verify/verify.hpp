@@ -75,6 +75,7 @@ inline Report verify(const model::Graph& graph, const VerifyOptions& options = {
                     for (const auto& check : property.checks)
                         if (check.run && check.subjects == kind) run_check(checker, property, check, subjects[i]);
                 }
+                checker.next_subject();
                 if (kind == SubjectKind::private_api && progress) {
                     std::lock_guard lock(progress_mutex);
                     progress(++done, subjects.size());
