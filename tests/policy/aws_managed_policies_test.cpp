@@ -25,6 +25,9 @@ TEST(AwsManagedPolicies, EveryRowIsAParsedDocumentWithItsArnVersionAndSource) {
         EXPECT_EQ(std::string(p.source), "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/" + std::string(p.name) + ".html");
         EXPECT_NO_THROW((void)xc::policy::parse_text(p.document));
         EXPECT_FALSE(xc::policy::parsed(p).statements.empty());
+        // The shared JSON is the row's text, parsed once.
+        EXPECT_EQ(xc::policy::document_json(p), nlohmann::json::parse(p.document));
+        EXPECT_EQ(&xc::policy::document_json(p), &xc::policy::document_json(p));
         EXPECT_EQ(xc::policy::find_aws_managed_policy(p.arn), &p);
     }
 }

@@ -12,6 +12,8 @@
 
 #include <xc/policy/parse.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -104,6 +106,16 @@ inline const Policy& parsed(const AwsManagedPolicy& p) {
         std::array<Policy, aws_managed_policies.size()> out;
         for (std::size_t i = 0; i < aws_managed_policies.size(); ++i)
             out[i] = parse_text(aws_managed_policies[i].document, "/" + std::string(aws_managed_policies[i].name));
+        return out;
+    }();
+    return all[static_cast<std::size_t>(&p - aws_managed_policies.data())];
+}
+
+// The document of a row as JSON (parsed once: every role attaching it shares the text's parse).
+inline const nlohmann::json& document_json(const AwsManagedPolicy& p) {
+    static const auto all = [] {
+        std::array<nlohmann::json, aws_managed_policies.size()> out;
+        for (std::size_t i = 0; i < aws_managed_policies.size(); ++i) out[i] = nlohmann::json::parse(aws_managed_policies[i].document);
         return out;
     }();
     return all[static_cast<std::size_t>(&p - aws_managed_policies.data())];

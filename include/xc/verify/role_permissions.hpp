@@ -35,7 +35,7 @@ public:
             }
             // Located at the attachment: a deciding statement of a managed policy points at the
             // ARN that attaches it (its Statement index is the AWS document's).
-            managed_.push_back(model::PolicyDocument{nlohmann::json::parse(known->document), std::move(path), policy::parsed(*known)});
+            managed_.push_back(model::PolicyDocument{policy::document_json(*known), std::move(path), policy::parsed(*known)});
             documents_.push_back(&managed_.back());
         }
     }
