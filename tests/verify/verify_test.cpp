@@ -66,4 +66,24 @@ TEST(ParallelVerify, ProgressCountsEachApiOnce) {
     for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
 }
 
+// Locating the findings (report_format.hpp) on several threads places each path as one thread does.
+TEST(ParallelVerify, FindingsAreLocatedTheSameOnAnyNumberOfThreads) {
+    const auto report = verify_with(2);
+    auto located = [&](unsigned jobs) { return xc::verify::locate("generated.json", report, generated().model(), jobs).locations; };
+    const auto one = located(1);
+    ASSERT_GT(one.size(), 2048u);  // several chunks of paths
+    for (const auto& [path, at] : one) EXPECT_GT(at.position.line, 0u) << path;
+    for (unsigned jobs : {2u, 3u, 8u}) {
+        const auto many = located(jobs);
+        ASSERT_EQ(many.size(), one.size()) << jobs << " threads";
+        for (auto a = one.begin(), b = many.begin(); a != one.end(); ++a, ++b) {
+            ASSERT_EQ(a->first, b->first);
+            EXPECT_EQ(b->second.path, a->second.path) << a->first;
+            EXPECT_EQ(b->second.position.line, a->second.position.line) << a->first;
+            EXPECT_EQ(b->second.position.column, a->second.position.column) << a->first;
+            EXPECT_EQ(b->second.file, a->second.file) << a->first;
+        }
+    }
+}
+
 }  // namespace verify_test

@@ -143,7 +143,7 @@ inline int run_emit(const EmitRequest& request) {
     emitter.join();
     if (!verified.get() && !request.allow_unverified) {
         verify::RunReport run;
-        run.models.push_back(verify::locate(request.model_file, std::move(report), graph.model()));
+        run.models.push_back(verify::locate(request.model_file, std::move(report), graph.model(), request.jobs));
         std::cerr << verify::to_text(run) << "xc emit: refusing to emit an unverified model (use --allow-unverified to emit anyway)\n";
         return run.exit_code();
     }

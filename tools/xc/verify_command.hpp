@@ -89,7 +89,7 @@ inline int run_verify(const VerifyRequest& request) {
     for (const auto& in : inputs) {
         auto report = verify::verify(*in.graph, options, [&](std::size_t done, std::size_t) { progress.update(apis_before + done, total_apis); });
         apis_before += in.graph->private_apis().size();
-        run.models.push_back(verify::locate(in.label, std::move(report), in.graph->model()));
+        run.models.push_back(verify::locate(in.label, std::move(report), in.graph->model(), request.jobs));
         run.models.back().not_modelled = in.not_modelled;
     }
     progress.finish();

@@ -18,7 +18,8 @@ class SourceLocator {
 public:
     virtual ~SourceLocator() = default;
     // The location of the model value at `path`; for a path to no written value (a missing
-    // member), the location of its nearest written ancestor.
+    // member), the location of its nearest written ancestor. Called from several threads at once
+    // (verify::locate): an implementation only reads.
     virtual Location locate(std::string_view path) const = 0;
 };
 

@@ -11,6 +11,7 @@
 // The JSON report's schema is examples/ci/xc-report.schema.json.
 #pragma once
 
+#include <xc/detail/parallel.hpp>
 #include <xc/model/model.hpp>
 #include <xc/verify/baseline.hpp>
 #include <xc/verify/finding.hpp>
@@ -23,6 +24,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace xc::verify {
@@ -95,12 +97,21 @@ struct ModelReport : SourceLocations {
 
 // Where the findings' paths and deciding statements are written in the model's file — for a
 // value stamped from a service template, in the template.
-inline ModelReport locate(std::string file, Report report, const model::Model& m) {
+// Each distinct path is located once, on up to `jobs` threads (0: one per core); a locator only
+// reads (model/source_locator.hpp).
+inline ModelReport locate(std::string file, Report report, const model::Model& m, unsigned jobs = 0) {
     ModelReport r{{std::move(file), {}}, std::move(report), {}, {}};
     for (const auto& f : r.report.findings) {
-        r.add(f.path, m);
-        for (const auto& s : f.statements) r.add(s.path(), m);
+        if (!f.path.empty()) r.locations.try_emplace(f.path);
+        for (const auto& s : f.statements)
+            if (std::string p = s.path(); !p.empty()) r.locations.try_emplace(std::move(p));
     }
+    std::vector<std::pair<const std::string, Location>*> places;
+    places.reserve(r.locations.size());
+    for (auto& place : r.locations) places.push_back(&place);
+    xc::detail::run_chunks(places.size(), 1024, xc::detail::jobs_or_cores(jobs), [&](std::size_t, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) places[i]->second = m.locate(places[i]->first);
+    });
     r.suppressed_by.assign(r.report.findings.size(), std::nullopt);
     return r;
 }

@@ -213,7 +213,12 @@ inline std::string source_pointer(std::string_view logical, const std::string& s
     auto member = [&](const nlohmann::json* node, const std::string& token) -> std::pair<const nlohmann::json*, std::string> {
         if (!node) return {nullptr, {}};
         if (node->is_object()) {
-            for (const auto& [k, v] : node->items()) {
+            for (const auto& [k, v] : node->get_ref<const nlohmann::json::object_t&>()) {
+                // A key without "{{" is its own expansion (expand_string): compared as it is.
+                if (k.find("{{") == std::string::npos) {
+                    if (k == token) return {&v, k};
+                    continue;
+                }
                 std::string expanded;
                 try {
                     expanded = detail::expand_string(k, params, "", nullptr);
