@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace xc::input::json::detail {
@@ -79,9 +80,17 @@ public:
 
     // A required member: reports "missing required field" when absent.
     const json* require(std::string_view key, std::string_view expected) const {
+        return require(key, [&] { return std::string(expected); });
+    }
+    // The same, with what was expected described only when it is missing (most members are not:
+    // the description is not built for every one read).
+    template <class Describe>  // std::string()
+    const json* require(std::string_view key, Describe&& expected) const
+        requires std::is_invocable_r_v<std::string, Describe>
+    {
         if (!ok_) return nullptr;
         const json* v = get(key);
-        if (!v) diags_.error(path_, "missing required field '" + std::string(key) + "' (" + std::string(expected) + ")");
+        if (!v) diags_.error(path_, "missing required field '" + std::string(key) + "' (" + expected() + ")");
         return v;
     }
 
@@ -107,32 +116,35 @@ public:
     }
 
     std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max) const {
-        std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+        auto expected = [&] { return "an integer from " + std::to_string(min) + " to " + std::to_string(max); };
         const json* v = required ? require(key, expected) : get(key);
         if (!v) return std::nullopt;
         if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
             v->get<std::int64_t>() < min || v->get<std::int64_t>() > max) {
-            diags_.error(path(key), "expected " + expected + ", found " + (v->is_number() ? v->dump() : describe(*v)));
+            diags_.error(path(key), "expected " + expected() + ", found " + (v->is_number() ? v->dump() : describe(*v)));
             return std::nullopt;
         }
         return v->get<std::int64_t>();
     }
 
     // A member that must be one of `choices`.
-    std::optional<std::string> choice(std::string_view key, bool required, std::vector<std::string_view> choices) const {
-        std::string expected = "one of";
-        for (std::size_t i = 0; i < choices.size(); ++i) expected += (i ? ", '" : " '") + std::string(choices[i]) + "'";
+    std::optional<std::string> choice(std::string_view key, bool required, std::initializer_list<std::string_view> choices) const {
+        auto expected = [&] {
+            std::string text = "one of";
+            for (auto c : choices) text += (text.size() > 6 ? ", '" : " '") + std::string(c) + "'";
+            return text;
+        };
         const json* v = required ? require(key, expected) : get(key);
         if (!v) return std::nullopt;
         if (v->is_string()) {
             for (auto c : choices)
                 if (c == v->get_ref<const std::string&>()) return std::string(c);
             std::vector<std::string> names(choices.begin(), choices.end());
-            diags_.error(path(key), "expected " + expected + ", found '" + v->get<std::string>() + "'",
+            diags_.error(path(key), "expected " + expected() + ", found '" + v->get<std::string>() + "'",
                          did_you_mean(v->get<std::string>(), names));
             return std::nullopt;
         }
-        diags_.error(path(key), "expected " + expected + ", found " + describe(*v));
+        diags_.error(path(key), "expected " + expected() + ", found " + describe(*v));
         return std::nullopt;
     }
 
@@ -194,7 +206,7 @@ public:
     // collection such as "subnets").
     template <class F>  // void(const std::string&, const json&, const std::string&)
     void each_member(std::string_view key, bool required, std::string_view what, F&& f) const {
-        const json* v = required ? require(key, std::string("an object of ") + std::string(what)) : get(key);
+        const json* v = required ? require(key, [&] { return "an object of " + std::string(what); }) : get(key);
         if (!v) return;
         if (!v->is_object()) {
             diags_.error(path(key), "expected an object of " + std::string(what) + " by name, found " + describe(*v));
@@ -207,7 +219,7 @@ public:
     // Calls `f(index, value, path)` for each element of an array-valued member.
     template <class F>  // void(std::size_t, const json&, const std::string&)
     void each_element(std::string_view key, bool required, std::string_view what, F&& f) const {
-        const json* v = required ? require(key, std::string("an array of ") + std::string(what)) : get(key);
+        const json* v = required ? require(key, [&] { return "an array of " + std::string(what); }) : get(key);
         if (!v) return;
         if (!v->is_array()) {
             diags_.error(path(key), "expected an array of " + std::string(what) + ", found " + describe(*v));
