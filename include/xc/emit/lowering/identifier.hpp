@@ -10,6 +10,7 @@ namespace xc::emit::lowering {
 
 inline std::string identifier(std::string_view s) {
     std::string out;
+    out.reserve(s.size() + 2);
     for (char c : s) {
         bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         if (c >= 'A' && c <= 'Z') {
