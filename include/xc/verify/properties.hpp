@@ -207,7 +207,10 @@ inline void run_check(Checker& checker, const Property& property, const Property
 inline void check_property(Checker& checker, const Property& property) {
     for (const auto& check : property.checks) {
         if (!check.run) continue;
-        for (auto subject : subjects_of(checker.graph(), check.subjects)) run_check(checker, property, check, subject);
+        for (auto subject : subjects_of(checker.graph(), check.subjects)) {
+            run_check(checker, property, check, subject);
+            checker.next_subject();
+        }
     }
 }
 

@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -146,6 +147,24 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     // (it was two automaton searches per reader, most of secret-share at 10,000 readers).
     std::optional<std::string> dependence;  // why not, once asked; empty: independent
     bool dependence_asked = false;
+    // The reader's GetSecretValue (over TLS, made directly), with the context AWS sets on its path
+    // (context_keys.hpp), and whether the model gives what the secret's policy reads of it: the
+    // same for every reader (the caller is set per reader), so made once.
+    const auto read_context = concrete_context(RequestPath::secret_read, {}, {{"aws:securetransport", "true"}, {"aws:viaawsservice", "false"}});
+    policy::Request read;
+    read.action = "secretsmanager:GetSecretValue";
+    read.resource = secret_arn;
+    read.resource_account = owner.id;
+    read.context = read_context.context;
+    std::optional<std::string> read_unspecialisable;  // why the secret's policy cannot be decided for a reader
+    if (secret.policy) {
+        try {
+            require_specialisable(secret.policy->parsed, read);
+        } catch (const Unsupported& e) {
+            read_unspecialisable = e.what();
+        }
+    }
+    const model::Term secret_arn_term = identity.arn();
     for (const auto& reader : readers) {
         const auto& account = checker.account(reader);
         if (account.id == owner.id) continue;
@@ -167,20 +186,14 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         auto key_vertex = g.out(secret_vertex, model::EdgeKind::encrypted_by).front();
         const auto& key = g.resource<model::KmsKey>(key_vertex);
         const std::string key_account = checker.account_of(key_vertex).id;
-        // The two requests of one read, but for the caller: the reader's GetSecretValue (over TLS,
-        // made directly) and the kms:Decrypt Secrets Manager then makes with the reader's
-        // credentials, each with the context AWS sets on its path (context_keys.hpp). Values AWS
-        // chooses are stand-ins the decision must not depend on (require_independent below).
-        const auto read_context = concrete_context(RequestPath::secret_read, {}, {{"aws:securetransport", "true"}, {"aws:viaawsservice", "false"}});
+        // The two requests of one read, but for the caller: the reader's GetSecretValue (`read`,
+        // above) and the kms:Decrypt Secrets Manager then makes with the reader's credentials,
+        // each with the context AWS sets on its path (context_keys.hpp). Values AWS chooses are
+        // stand-ins the decision must not depend on (require_independent below).
         const KnownValues decrypt_known{{"kms:viaservice", model::Term::literal("secretsmanager." + m.region + ".amazonaws.com")},
-                                        {"kms:encryptioncontext:secretarn", identity.arn()},
+                                        {"kms:encryptioncontext:secretarn", secret_arn_term},
                                         {"kms:calleraccount", model::Term::literal(account.id)}};
         const auto decrypt_context = concrete_context(RequestPath::kms_decrypt_for_secret, decrypt_known);
-        policy::Request read;
-        read.action = "secretsmanager:GetSecretValue";
-        read.resource = secret_arn;
-        read.resource_account = owner.id;
-        read.context = read_context.context;
         policy::Request decrypt;
         decrypt.action = "kms:Decrypt";
         decrypt.resource = g.identity(key_vertex).arn().stand_in();
@@ -238,7 +251,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                 }
             }
             if (dependence) throw Unsupported(*dependence);
-            require_specialisable(secret.policy->parsed, read);  // Unsupported for what the model does not give
+            if (read_unspecialisable) throw Unsupported(*read_unspecialisable);  // what the model does not give
             require_specialisable(key.policy.parsed, decrypt);
             bool named_reader = false;
             for (const auto& arn : named) {
