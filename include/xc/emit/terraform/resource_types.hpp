@@ -10,11 +10,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace xc::emit::terraform {
 
 inline const std::string& resource_type(const std::string& kind) {
-    static const std::map<std::string, std::string> types{
+    static const std::unordered_map<std::string_view, std::string> types{  // asked per resource and reference
         {"vpc", "aws_vpc"},
         {"internet_gateway", "aws_internet_gateway"},
         {"route_table", "aws_route_table"},
@@ -66,7 +67,7 @@ inline const std::string& resource_type(const std::string& kind) {
 }
 
 inline const std::string& data_source_type(const std::string& kind) {
-    static const std::map<std::string, std::string> types{
+    static const std::unordered_map<std::string_view, std::string> types{  // asked per resource and reference
         {"secret_version", "aws_secretsmanager_secret_version"},
         {"network_interface", "aws_network_interface"},
         {"ssm_parameter", "aws_ssm_parameter"},
