@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -203,18 +204,27 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
         // What API Gateway sees of the consumer's request at a gate: its endpoint, and what AWS
         // sets on that path (context_keys.hpp). Values AWS chooses (the time, an assigned id) are
         // stand-ins, named in the evaluation: a decision that depends on them is no decision.
-        auto request_on = [&](const std::string& resource, RequestPath path, const KnownValues& known) {
-            Evaluation e;
-            e.request.action = "execute-api:Invoke";
-            e.request.resource = resource;
-            e.request.resource_account = account.id;
+        // The same on every route but for the resource it names: made once per endpoint and path.
+        auto request_on = [&](RequestPath path, const KnownValues& known) {
+            Evaluation request;
+            request.request.action = "execute-api:Invoke";
+            request.request.resource_account = account.id;
             auto context = concrete_context(path, known, {{"aws:sourcevpce", endpoint.id}});
-            e.request.context = std::move(context.context);
-            e.path = path;
-            e.known = known;
-            e.stand_ins = std::move(context.stand_ins);
-            return e;
+            request.request.context = std::move(context.context);
+            request.path = path;
+            request.known = known;
+            request.stand_ins = std::move(context.stand_ins);
+            return request;
         };
+        // Through the domain AWS sets execute-api:viaDomainArn: endpoint policy example 4,
+        // keyed on it alone with "Resource": "*", admits the domain and its APIs.
+        const Evaluation api_request = domain ? request_on(RequestPath::private_api_via_domain, domain->known)
+                                              : request_on(RequestPath::private_api, {});
+        std::optional<Evaluation> domain_request;
+        if (domain) {
+            domain_request = request_on(RequestPath::private_domain, domain->known);
+            domain_request->request.resource = domain->arn();
+        }
         for (const auto& [key, route] : api.routes) {
             RouteRequest rr;
             rr.endpoint = endpoint_vertex;
@@ -222,13 +232,11 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
             rr.key = key;
             rr.domain = domain;
             rr.associated = associated;
-            std::string route_arn = api_gate.arn() + "/" + api.stage + "/" + detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
-            // Through the domain AWS sets execute-api:viaDomainArn: endpoint policy example 4,
-            // keyed on it alone with "Resource": "*", admits the domain and its APIs.
-            Evaluation to_api = domain ? request_on(route_arn, RequestPath::private_api_via_domain, domain->known)
-                                       : request_on(route_arn, RequestPath::private_api, {});
+            Evaluation to_api = api_request;
+            to_api.request.resource =
+                api_gate.arn() + "/" + api.stage + "/" + detail::route_method(route) + "/" + detail::sample_path(route.resource_path);
             if (domain) {
-                Evaluation to_domain = request_on(domain->arn(), RequestPath::private_domain, domain->known);
+                Evaluation to_domain = *domain_request;
                 to_domain.gate = &e;
                 rr.evaluations.push_back(to_domain);
                 to_domain.gate = domain;
