@@ -259,6 +259,9 @@ private:
         r.name = std::move(name);
         r.group = std::move(group);
         r.source = std::move(source);
+        // Room for most resources' properties: without it each grows 1, 2, 4, 8, moving its
+        // properties (208 bytes each) at every step.
+        r.properties.reserve(8);
         return r;
     }
     void add_input(Input in) {
