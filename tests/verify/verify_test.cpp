@@ -2,12 +2,18 @@
 // context of its own, and the report is the same whatever the number of threads — findings,
 // their order, messages and witnesses — on a model large enough for several chunks.
 #include <xc/input/json/load.hpp>
+#include <xc/verify/baseline.hpp>
+#include <xc/verify/properties.hpp>
 #include <xc/verify/report_format.hpp>
 #include <xc/verify/verify.hpp>
 
 #include <generated_models.hpp>
 
 #include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace verify_test {
@@ -83,6 +89,42 @@ TEST(ParallelVerify, FindingsAreLocatedTheSameOnAnyNumberOfThreads) {
             EXPECT_EQ(b->second.position.column, a->second.position.column) << a->first;
             EXPECT_EQ(b->second.file, a->second.file) << a->first;
         }
+    }
+}
+
+// The JSON report written in parallel chunks (to_json_text) is the report's DOM dumped: with many
+// findings over several chunks, with suppressions and an unused one, with several models, with none.
+TEST(ParallelVerify, TheJsonReportTextIsTheReportDumped) {
+    const auto report = verify_with(2);
+    ASSERT_GT(report.findings.size(), 2048u);
+    // Two of the violated findings accepted, and one suppression that accepts nothing.
+    std::vector<const xc::verify::Finding*> violated;
+    for (const auto& f : report.findings)
+        if (f.verdict == xc::verify::Verdict::violated) violated.push_back(&f);
+    ASSERT_GE(violated.size(), 2u);
+    nlohmann::json suppressions = nlohmann::json::array();
+    for (const auto* f : {violated[0], violated[1]})
+        suppressions.push_back({{"property", f->property}, {"subject", f->subject}, {"reason", "accepted \"for now\"\n\u00e9"}});
+    suppressions.push_back({{"property", "api-liveness"}, {"subject", "nobody/rest-api/none"}, {"reason", "unused"}});
+    const auto baseline = xc::verify::load_baseline_text(nlohmann::json{{"xcBaseline", 1}, {"suppressions", suppressions}}.dump(), "b.json");
+
+    xc::verify::RunReport several;
+    several.models.push_back(xc::verify::locate("generated.json", report, generated().model(), 2));
+    several.models.push_back(xc::verify::locate("empty \"model\".json", xc::verify::Report{}, generated().model(), 1));
+    several.models.push_back(xc::verify::locate("again.json", report, generated().model(), 2));
+    several.models.back().not_modelled.push_back({"main.tf", {3, 1}, "aws_cloudwatch_log_group.x"});
+    std::set<std::string> checked;
+    for (const auto& p : xc::verify::properties) checked.insert(std::string(p.id));
+    several.apply(baseline, checked);
+    ASSERT_EQ(several.suppressed_count(), 4u);
+    ASSERT_EQ(several.unused_suppressions.size(), 1u);
+
+    xc::verify::RunReport one;
+    one.models.push_back(xc::verify::locate("generated.json", report, generated().model(), 2));
+    xc::verify::RunReport none;
+    for (const auto* run : {&several, &one, &none}) {
+        const std::string dumped = xc::verify::to_json(*run).dump(2);
+        for (unsigned jobs : {1u, 3u}) EXPECT_EQ(xc::verify::to_json_text(*run, jobs), dumped) << jobs << " threads";
     }
 }
 

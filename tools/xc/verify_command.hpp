@@ -44,8 +44,8 @@ inline std::set<std::string> checked_properties(const verify::VerifyOptions& opt
     return ids;
 }
 
-inline std::string render(const verify::RunReport& run, const std::string& format) {
-    if (format == "json") return verify::to_json(run).dump(2) + "\n";
+inline std::string render(const verify::RunReport& run, const std::string& format, unsigned jobs) {
+    if (format == "json") return verify::to_json_text(run, jobs) + "\n";
     if (format == "sarif") return verify::to_sarif(run).dump(2) + "\n";
     return verify::to_text(run);
 }
@@ -98,7 +98,7 @@ inline int run_verify(const VerifyRequest& request) {
         for (auto index : run.unused_suppressions) std::cerr << verify::unused_suppression_warning(*run.baseline, index) << '\n';
     }
 
-    std::string text = render(run, request.format);
+    std::string text = render(run, request.format, request.jobs);
     if (request.output.empty()) {
         std::cout << text;
     } else {

@@ -4,7 +4,7 @@
 //   auto run = xc::verify::RunReport{};
 //   run.models.push_back(xc::verify::locate("models/m.json", xc::verify::verify(graph), graph.model()));
 //   run.apply(baseline, checked_properties);   // optional
-//   std::cout << xc::verify::to_text(run);     // or to_json(run).dump(2), or to_sarif(run) (sarif.hpp)
+//   std::cout << xc::verify::to_text(run);     // or to_json_text(run) (to_json(run).dump(2)), or to_sarif(run) (sarif.hpp)
 //   return run.exit_code();
 //
 // Reports are deterministic: no timestamps, no absolute paths (model files appear as given).
@@ -19,9 +19,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -249,20 +251,22 @@ inline nlohmann::json summary_json(std::size_t proved, std::size_t violated, std
     return {{"proved", proved}, {"violated", violated}, {"undecided", undecided}, {"suppressed", suppressed}};
 }
 
-inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline>& baseline) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (std::size_t i = 0; i < m.report.findings.size(); ++i) {
-        const auto& f = m.report.findings[i];
-        auto j = verify::to_json(f);
-        if (auto loc = location_json(m, f.path); !loc.is_null()) j["location"] = loc;
-        for (std::size_t s = 0; s < f.statements.size(); ++s)
-            if (auto loc = location_json(m, f.statements[s].path()); !loc.is_null()) j["statements"][s]["location"] = loc;
-        if (m.suppressed(i) && baseline) {
-            const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
-            j["suppression"] = {{"reason", s.reason}, {"baseline", s.pointer}};
-        }
-        findings.push_back(std::move(j));
+// Finding `i` of `m` as the report lists it: located, with its suppression if any.
+inline nlohmann::json finding_json(const ModelReport& m, std::size_t i, const std::optional<Baseline>& baseline) {
+    const auto& f = m.report.findings[i];
+    auto j = verify::to_json(f);
+    if (auto loc = location_json(m, f.path); !loc.is_null()) j["location"] = loc;
+    for (std::size_t s = 0; s < f.statements.size(); ++s)
+        if (auto loc = location_json(m, f.statements[s].path()); !loc.is_null()) j["statements"][s]["location"] = loc;
+    if (m.suppressed(i) && baseline) {
+        const auto& s = baseline->suppressions.at(*m.suppressed_by[i]);
+        j["suppression"] = {{"reason", s.reason}, {"baseline", s.pointer}};
     }
+    return j;
+}
+
+// A model's entry, with `findings` as its findings (to_json_text puts a marker there).
+inline nlohmann::json to_json(const ModelReport& m, nlohmann::json findings) {
     nlohmann::json out{{"file", m.file},
                        {"summary", summary_json(m.report.count(Verdict::proved), m.report.count(Verdict::violated), m.report.count(Verdict::undecided),
                                                 m.suppressed_count())},
@@ -279,17 +283,27 @@ inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline
     return out;
 }
 
+inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline>& baseline) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (std::size_t i = 0; i < m.report.findings.size(); ++i) findings.push_back(finding_json(m, i, baseline));
+    return to_json(m, std::move(findings));
+}
+
+// The report without its findings: each model's "findings" holds `marker` (run_json_text).
+inline nlohmann::json run_json(const RunReport& run, const std::optional<nlohmann::json>& marker);
+
 }  // namespace detail
 
-// The machine-readable report (format `report_format_version`, schema examples/ci/xc-report.schema.json).
-inline nlohmann::json to_json(const RunReport& run) {
+namespace detail {
+
+inline nlohmann::json run_json(const RunReport& run, const std::optional<nlohmann::json>& marker) {
     nlohmann::json j{{"xcReport", report_format_version},
                      {"tool", {{"name", "xc"}, {"version", xc::version}}},
                      {"summary", detail::summary_json(run.count(Verdict::proved), run.count(Verdict::violated), run.count(Verdict::undecided),
                                                       run.suppressed_count())},
                      {"exitCode", run.exit_code()}};
     j["models"] = nlohmann::json::array();
-    for (const auto& m : run.models) j["models"].push_back(detail::to_json(m, run.baseline));
+    for (const auto& m : run.models) j["models"].push_back(marker ? detail::to_json(m, *marker) : detail::to_json(m, run.baseline));
     if (run.baseline) {
         nlohmann::json unused = nlohmann::json::array();
         for (auto index : run.unused_suppressions) {
@@ -301,6 +315,59 @@ inline nlohmann::json to_json(const RunReport& run) {
         j["baseline"] = {{"file", run.baseline->file}, {"suppressions", run.baseline->suppressions.size()}, {"unused", std::move(unused)}};
     }
     return j;
+}
+
+}  // namespace detail
+
+// The machine-readable report (format `report_format_version`, schema examples/ci/xc-report.schema.json).
+inline nlohmann::json to_json(const RunReport& run) { return detail::run_json(run, std::nullopt); }
+
+// The same report as text: exactly to_json(run).dump(2), without holding every finding as JSON at
+// once (10,000 services: ~100,000 findings, 54 MB of text, built in 0.3 s and dumped in 0.3 s on one
+// thread). The findings are dumped in chunks on up to `jobs` threads (0: one per core), each as
+// nlohmann dumps it, indented to its depth; the rest of the report is dumped whole with a marker
+// where each model's findings go. The marker is a number under the key "findings": no string
+// can hold that text unescaped (a quote inside a string is written \"), so the k-th occurrence is
+// the k-th model's.
+inline std::string to_json_text(const RunReport& run, unsigned jobs = 0) {
+    constexpr std::uint64_t marker = 18446744073709551557u;  // the largest 64-bit prime
+    const std::string placeholder = "\"findings\": " + std::to_string(marker);
+    const std::string skeleton = detail::run_json(run, nlohmann::json(marker)).dump(2);
+    // The findings' depth: root object, "models" array, model object, "findings" array.
+    constexpr std::size_t element_indent = 8;
+    const std::string element_break = "\n" + std::string(element_indent, ' ');
+    std::string out;
+    std::size_t from = 0;
+    for (const auto& m : run.models) {
+        const std::size_t at = skeleton.find(placeholder, from);
+        if (at == std::string::npos) throw std::logic_error("report: a model's findings marker is missing");
+        out.append(skeleton, from, at - from);
+        out += "\"findings\": ";
+        const std::size_t n = m.report.findings.size();
+        if (n == 0) {
+            out += "[]";
+        } else {
+            constexpr std::size_t per_chunk = 1024;
+            std::vector<std::string> chunks(xc::detail::chunk_count(n, per_chunk));
+            xc::detail::run_chunks(n, per_chunk, xc::detail::jobs_or_cores(jobs), [&](std::size_t c, std::size_t begin, std::size_t end) {
+                std::string& text = chunks[c];
+                for (std::size_t i = begin; i < end; ++i) {
+                    text += i ? ",\n" : "";
+                    text.append(element_indent, ' ');
+                    for (char ch : detail::finding_json(m, i, run.baseline).dump(2)) {
+                        if (ch == '\n') text += element_break;
+                        else text += ch;
+                    }
+                }
+            });
+            out += "[\n";
+            for (const auto& text : chunks) out += text;
+            out += "\n" + std::string(element_indent - 2, ' ') + "]";
+        }
+        from = at + placeholder.size();
+    }
+    out.append(skeleton, from, std::string::npos);
+    return out;
 }
 
 // ---- text -----------------------------------------------------------------------------------
