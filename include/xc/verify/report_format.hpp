@@ -289,13 +289,7 @@ inline nlohmann::json to_json(const ModelReport& m, const std::optional<Baseline
     return to_json(m, std::move(findings));
 }
 
-// The report without its findings: each model's "findings" holds `marker` (run_json_text).
-inline nlohmann::json run_json(const RunReport& run, const std::optional<nlohmann::json>& marker);
-
-}  // namespace detail
-
-namespace detail {
-
+// The report; with a `marker`, each model's "findings" holds it instead (to_json_text).
 inline nlohmann::json run_json(const RunReport& run, const std::optional<nlohmann::json>& marker) {
     nlohmann::json j{{"xcReport", report_format_version},
                      {"tool", {{"name", "xc"}, {"version", xc::version}}},
