@@ -1,9 +1,10 @@
-// xc_process_bench [--runs N] [--commands check,verify,emit,re-emit] [--out-dir DIR] [SERVICES...]
+// xc_process_bench [--runs N] [--commands check,verify,verify-json,emit,re-emit] [--out-dir DIR] [SERVICES...]
 //   (default: 5 runs, every command; 10 100 1000 10000 services; outputs under /tmp)
 //
 // For each size and shape (bench/support/generated_models.hpp), writes the model to a file and
 // runs the `xc` command on it as users do, N times each: `xc check`, `xc verify` (report to
-// /dev/null) and `xc emit --target terraform --allow-unverified` (every tenth service of the
+// /dev/null), `xc verify --format json` (what a CI gate reads; `verify-json`) and
+// `xc emit --target terraform --allow-unverified` (every tenth service of the
 // generated models is a violation; emit costs the same either way), in two columns:
 //  * `emit terraform`: each run into a fresh directory (what a first emit costs);
 //  * `re-emit terraform`: each run over the previous run's output (what CI's next emit costs;
@@ -123,7 +124,7 @@ int main(int argc, char** argv) {
     }
     const std::string self = "/proc/self/exe";
     int runs = 5;
-    std::string only = ",check,verify,emit,re-emit,";  // the commands to run, by first word
+    std::string only = ",check,verify,verify-json,emit,re-emit,";  // the commands to run, by first word
     std::string out_parent = "/tmp";
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
@@ -150,6 +151,7 @@ int main(int argc, char** argv) {
     const Command commands[] = {
         {"check", [&](const std::string& m, const std::string&, int) { return std::vector<std::string>{xc, "check", m}; }},
         {"verify", [&](const std::string& m, const std::string&, int) { return std::vector<std::string>{xc, "verify", m}; }},
+        {"verify-json", [&](const std::string& m, const std::string&, int) { return std::vector<std::string>{xc, "verify", "--format", "json", m}; }},
         {"emit terraform", [&](const std::string& m, const std::string& o, int run) { return emit(m, o + "-fresh-" + std::to_string(run)); }},
         {"re-emit terraform", [&](const std::string& m, const std::string& o, int) { return emit(m, o + "-again"); }, true},
     };
