@@ -114,28 +114,38 @@ TEST(DerivedPerSubject, MadeOncePerSubjectAndTypeKeptInPlaceDroppedAtTheNextSubj
 }
 
 // The request paths a checker keeps are the graph's, and their evaluations point at the kept
-// gates (a copy or a move that re-homed the gates would leave them pointing elsewhere).
+// gates (a copy or a move that re-homed the gates would leave them pointing elsewhere): on the
+// reference model, and on one whose APIs are reached through private custom domains (four
+// evaluations per route, two of them at the domain's gate).
 TEST(DerivedPerSubject, AnApisKeptRequestPathsPointIntoThemselves) {
-    auto graph = xc::test::graph_of_file(xc::test::reference_model_path());
-    xc::verify::Checker checker(graph, {});
-    for (auto api : graph.private_apis()) {
-        const auto& kept = xc::verify::request_paths(checker, api);
-        EXPECT_EQ(&xc::verify::request_paths(checker, api), &kept);
-        const auto fresh = xc::verify::request_paths(graph, api);
-        ASSERT_EQ(kept.gates.size(), fresh.gates.size());
-        ASSERT_EQ(kept.routes.size(), fresh.routes.size());
-        ASSERT_FALSE(kept.routes.empty());
-        for (std::size_t r = 0; r < kept.routes.size(); ++r) {
-            EXPECT_EQ(kept.routes[r].key, fresh.routes[r].key);
-            ASSERT_EQ(kept.routes[r].evaluations.size(), fresh.routes[r].evaluations.size());
-            for (std::size_t e = 0; e < kept.routes[r].evaluations.size(); ++e) {
-                const auto* gate = kept.routes[r].evaluations[e].gate;
-                const bool inside = std::any_of(kept.gates.begin(), kept.gates.end(), [&](const auto& g) { return &g == gate; });
-                EXPECT_TRUE(inside) << kept.routes[r].key << " evaluation " << e;
-                EXPECT_EQ(kept.routes[r].evaluations[e].request.resource, fresh.routes[r].evaluations[e].request.resource);
+    for (const char* model : {"models/cross-account-microservices.json", "models/three-services-private-domains.json"}) {
+        SCOPED_TRACE(model);
+        auto graph = xc::test::graph_of_file(xc::test::source_dir() / model);
+        xc::verify::Checker checker(graph, {});
+        bool through_domain = false;
+        for (auto api : graph.private_apis()) {
+            through_domain = through_domain || xc::verify::request_paths(checker, api).domain() != nullptr;
+            const auto& kept = xc::verify::request_paths(checker, api);
+            EXPECT_EQ(&xc::verify::request_paths(checker, api), &kept);
+            const auto fresh = xc::verify::request_paths(graph, api);
+            ASSERT_EQ(kept.gates.size(), fresh.gates.size());
+            ASSERT_EQ(kept.routes.size(), fresh.routes.size());
+            ASSERT_FALSE(kept.routes.empty());
+            for (std::size_t r = 0; r < kept.routes.size(); ++r) {
+                EXPECT_EQ(kept.routes[r].key, fresh.routes[r].key);
+                ASSERT_EQ(kept.routes[r].evaluations.size(), fresh.routes[r].evaluations.size());
+                for (std::size_t e = 0; e < kept.routes[r].evaluations.size(); ++e) {
+                    const auto* gate = kept.routes[r].evaluations[e].gate;
+                    const bool inside = std::any_of(kept.gates.begin(), kept.gates.end(), [&](const auto& g) { return &g == gate; });
+                    EXPECT_TRUE(inside) << kept.routes[r].key << " evaluation " << e;
+                    EXPECT_EQ(kept.routes[r].evaluations[e].request.resource, fresh.routes[r].evaluations[e].request.resource);
+                    EXPECT_EQ(kept.routes[r].evaluations[e].request.context.entries().size(),
+                              fresh.routes[r].evaluations[e].request.context.entries().size());
+                }
             }
+            checker.next_subject();
         }
-        checker.next_subject();
+        EXPECT_EQ(through_domain, std::string(model).find("private-domains") != std::string::npos);
     }
 }
 

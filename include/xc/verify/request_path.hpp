@@ -203,8 +203,9 @@ inline ApiRequestPaths request_paths(const model::Graph& g, model::Vertex api_ve
         }
         // What API Gateway sees of the consumer's request at a gate: its endpoint, and what AWS
         // sets on that path (context_keys.hpp). Values AWS chooses (the time, an assigned id) are
-        // stand-ins, named in the evaluation: a decision that depends on them is no decision.
-        // The same on every route but for the resource it names: made once per endpoint and path.
+        // stand-ins, named in the evaluation: a decision that depends on them is no decision. It is
+        // the same on every route but for the resource it names, so it is made once per endpoint
+        // and path and copied per route.
         auto request_on = [&](RequestPath path, const KnownValues& known) {
             Evaluation request;
             request.request.action = "execute-api:Invoke";
