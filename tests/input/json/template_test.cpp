@@ -1,4 +1,9 @@
+#include <xc/emit/model_json.hpp>
+#include <xc/input/json/load.hpp>
 #include <xc/input/json/template.hpp>
+
+#include <generated_models.hpp>
+#include <test_support.hpp>
 
 #include <gtest/gtest.h>
 
@@ -138,6 +143,122 @@ TEST(TemplateExpansion, AWholePlaceholderKeepsItsValueAndASplicedNumberItsText) 
     EXPECT_EQ(expanded_in_place("{{n}}", params).whole, json(7));
     EXPECT_EQ(expanded_in_place("n={{n}}, s={{s}}", params).whole, json("n=7, s=v"));
     EXPECT_EQ(expanded_in_place("{{s}}{{s}}", params).whole, json("vv"));
+}
+
+namespace {
+
+// `model` with every service written out in full and no template left: its template's RFC 7386
+// merge with the service's own members (`merge_patch`), placeholders expanded
+// (`expand_placeholders`) with the built-in parameters and the service's own. This is what the
+// format says a service is (template.hpp), done the plain way: the whole body copied, then expanded.
+json written_out(const json& model) {
+    json out = model;
+    out.erase("templates");
+    for (auto& [name, service] : out["services"].items()) {
+        const json& raw = model["services"][name];
+        json own = json::object();
+        for (const auto& [k, v] : raw.items())
+            if (k != "account" && k != "template" && k != "parameters") own[k] = v;
+        const json body = raw.contains("template")
+                              ? xc::input::json::merge_patch(model["templates"][raw["template"].get<std::string>()], own)
+                              : own;
+        TemplateParameters params{{"service", name},
+                                  {"app", model["name"]},
+                                  {"region", model["region"]},
+                                  {"account", raw["account"]},
+                                  {"accountId", model["accounts"][raw["account"].get<std::string>()]["id"]}};
+        if (raw.contains("parameters"))
+            for (const auto& [k, v] : raw["parameters"].items()) params[k] = v;
+        service = xc::input::json::expand_placeholders(body, params, "/services/" + name);
+        service["account"] = raw["account"];
+    }
+    return out;
+}
+
+// What loading `model` gives: the model as our format writes it, or every message of its refusal
+// (path, message, hint: the positions differ between a model and its written-out form).
+std::string loaded(const json& model) {
+    try {
+        return xc::emit::model_json(xc::input::json::load_model(xc::input::json::parse_json(model.dump(1), "m.json"), 1));
+    } catch (const InputError& e) {
+        std::string out = "refused:\n";
+        for (const auto& d : e.diagnostics()) out += d.path + ": " + d.message + " | " + d.hint + "\n";
+        return out;
+    }
+}
+
+}  // namespace
+
+// The loader reads a member that holds no placeholder and that the service leaves alone where it
+// is written, in the template or in the service, instead of copying and expanding it (load.hpp:
+// read_service). Whatever a service does with its template — override, delete, add members, keys
+// with placeholders, unknown fields on both sides, no template at all — it must read exactly as
+// its written-out form.
+TEST(TemplateExpansion, AServiceReadsAsItsTemplateMergedAndExpandedByHand) {
+    const json reference = json::parse(xc::test::reference_model_text());
+    std::vector<std::pair<std::string, json>> models{{"the reference model", reference}};
+    auto variant = [&](std::string what, auto&& change) {
+        json m = reference;
+        change(m);
+        models.emplace_back(std::move(what), std::move(m));
+    };
+    json& (*service)(json&, const char*) = [](json& m, const char* name) -> json& { return m["services"][name]; };
+    json& (*templ)(json&) = [](json& m) -> json& { return m["templates"]["orders-service"]; };
+    variant("a member without placeholders overridden", [&](json& m) { service(m, "food")["lambdas"] = {{"get-order", {{"memory", 1024}}}}; });
+    variant("a member without placeholders deleted", [&](json& m) { service(m, "food")["securityGroups"] = nullptr; });
+    variant("a member with placeholders deleted", [&](json& m) { service(m, "beverage")["tables"] = nullptr; });
+    variant("one entry of a member deleted", [&](json& m) { service(m, "food")["lambdas"] = {{"get-orders", nullptr}}; });
+    variant("a member added with placeholders", [&](json& m) {
+        service(m, "food")["kmsKeys"] = {{"{{service}}-key",
+                                          {{"description", "{{app}} {{service}}"},
+                                           {"policy", {{"Version", "2012-10-17"},
+                                                       {"Statement", json::array({{{"Effect", "Allow"},
+                                                                                   {"Principal", {{"AWS", "arn:aws:iam::{{accountId}}:root"}}},
+                                                                                   {"Action", "kms:*"},
+                                                                                   {"Resource", "*"}}})}}}}}};
+    });
+    variant("a key with a placeholder and nothing else", [&](json& m) {
+        templ(m)["securityGroups"]["{{service}}-extra"] = {{"vpc", "main"}, {"description", "extra"}};
+    });
+    variant("a placeholder only in a deep array", [&](json& m) {
+        templ(m)["securityGroups"]["lambda"]["egress"].push_back({{"protocol", "tcp"}, {"ports", 443}, {"cidr", "{{cidr}}"}});
+        service(m, "food")["parameters"]["cidr"] = "10.0.0.0/8";
+        service(m, "beverage")["parameters"]["cidr"] = "10.0.0.0/16";
+    });
+    variant("unknown fields in the template and the service", [&](json& m) {
+        templ(m)["aaa"] = json::object();
+        templ(m)["vpcz"] = {{"x", 1}};
+        service(m, "food")["lambdaz"] = 1;
+        service(m, "food")["zzz"] = "{{service}}";
+    });
+    variant("a service with no template, written with placeholders", [&](json& m) {
+        json& food = service(m, "food");
+        for (const auto& [k, v] : templ(m).items()) food[k] = v;
+        food.erase("template");
+    });
+    variant("a malformed placeholder", [&](json& m) { templ(m)["vpcs"]["main"]["subnets"]["private-a"]["az"] = "{{region}-a"; });
+    models.emplace_back("a generated stamped model", json::parse(xc::bench::generated_services_model(12, xc::bench::ModelShape::stamped)));
+    models.emplace_back("a generated distinct model", json::parse(xc::bench::generated_services_model(12, xc::bench::ModelShape::distinct)));
+
+    std::size_t refused = 0;
+    for (const auto& [what, model] : models) {
+        json out;
+        try {
+            out = written_out(model);
+        } catch (const InputError& e) {  // the plain way refuses it too: both must say the same
+            const std::string got = loaded(model);
+            EXPECT_NE(got.find(e.diagnostics().front().path + ": " + e.diagnostics().front().message), std::string::npos)
+                << what << "\n" << got;
+            ++refused;
+            continue;
+        }
+        const std::string got = loaded(model);
+        EXPECT_EQ(got, loaded(out)) << what;
+        refused += got.rfind("refused:", 0) == 0;
+    }
+    // Both kinds of outcome were compared: models read, and models refused (with their messages).
+    EXPECT_GE(refused, 3u);
+    EXPECT_LE(refused, models.size() - 5);
 }
 
 }  // namespace template_test

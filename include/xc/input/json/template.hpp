@@ -150,6 +150,21 @@ inline std::string expand_string(std::string_view s, const TemplateParameters& p
     return expand_string(s, params, json_pointer::Lazy::at(path), whole_value);
 }
 
+// Whether `node` has a placeholder ("{{") in any key or string. One that has none is its own
+// expansion, so it can be read where it is written.
+inline bool holds_placeholder(const nlohmann::json& node) {
+    if (node.is_string()) return node.get_ref<const std::string&>().find("{{") != std::string::npos;
+    if (node.is_array()) {
+        for (const auto& e : node)
+            if (holds_placeholder(e)) return true;
+        return false;
+    }
+    if (!node.is_object()) return false;
+    for (const auto& [k, v] : node.get_ref<const nlohmann::json::object_t&>())
+        if (k.find("{{") != std::string::npos || holds_placeholder(v)) return true;
+    return false;
+}
+
 // Expands `node` in place: a model of 10,000 stamped services expands 10,000 copies of its
 // template, and building each anew doubled the copying.
 inline void expand(nlohmann::json& node, const TemplateParameters& params, const json_pointer::Lazy& path) {

@@ -43,38 +43,53 @@ inline std::string describe(const json& v) {
 // the reading functions then return nullopt so the caller can carry on.
 class ObjectReader {
 public:
+    using Member = json::object_t::value_type;
     // `allowed` is only read here (a list written at the call, or a table): nothing is copied.
     ObjectReader(Diagnostics& diags, const json& node, std::string path, std::initializer_list<std::string_view> allowed,
                  std::string_view what)
         : ObjectReader(diags, node, std::move(path), std::span<const std::string_view>(allowed.begin(), allowed.size()), what) {}
     ObjectReader(Diagnostics& diags, const json& node, std::string path, std::span<const std::string_view> allowed,
                  std::string_view what)
-        : diags_(diags), node_(node), path_(std::move(path)) {
+        : ObjectReader(diags, node, {}, std::move(path), allowed, what) {}
+    // An object whose members are partly `node`'s and partly `borrowed`: members of another object
+    // read in place (see ModelLoader::read_service). Their keys are not `node`'s, and they come in
+    // key order, as a JSON object's members do.
+    ObjectReader(Diagnostics& diags, const json& node, std::span<const Member* const> borrowed, std::string path,
+                 std::span<const std::string_view> allowed, std::string_view what)
+        : diags_(diags), node_(node), borrowed_(borrowed), path_(std::move(path)) {
         if (!node_.is_object()) {
             diags_.error(path_, "expected " + std::string(what) + " (an object), found " + describe(node_));
             ok_ = false;
             return;
         }
-        for (const auto& [key, _] : node_.items()) {
-            bool known = false;
-            for (auto a : allowed) known = known || a == key;
-            if (!known) {
-                if (key == "$schema" && path_.empty()) continue;
-                std::vector<std::string> names(allowed.begin(), allowed.end());
-                diags_.error(json_pointer::join(path_, key),
-                             "unknown field '" + key + "' in " + std::string(what), did_you_mean(key, names));
-            }
+        auto check = [&](const std::string& key) {
+            for (auto a : allowed)
+                if (a == key) return;
+            if (key == "$schema" && path_.empty()) return;
+            std::vector<std::string> names(allowed.begin(), allowed.end());
+            diags_.error(json_pointer::join(path_, key), "unknown field '" + key + "' in " + std::string(what),
+                         did_you_mean(key, names));
+        };
+        // Both in key order, merged: the messages come in the order they would for one object.
+        const auto& own = node_.get_ref<const json::object_t&>();
+        auto next = borrowed_.begin();
+        for (const auto& [key, _] : own) {
+            for (; next != borrowed_.end() && (*next)->first < key; ++next) check((*next)->first);
+            check(key);
         }
+        for (; next != borrowed_.end(); ++next) check((*next)->first);
     }
 
     bool ok() const { return ok_; }
     const std::string& path() const { return path_; }
     std::string path(std::string_view key) const { return json_pointer::join(path_, key); }
-    bool has(std::string_view key) const { return ok_ && node_.contains(key); }
+    bool has(std::string_view key) const { return get(key) != nullptr; }
     const json* get(std::string_view key) const {
         if (!ok_) return nullptr;
-        auto it = node_.find(key);
-        return it == node_.end() ? nullptr : &*it;
+        if (auto it = node_.find(key); it != node_.end()) return &*it;
+        for (const Member* m : borrowed_)
+            if (m->first == key) return &m->second;
+        return nullptr;
     }
     Diagnostics& diagnostics() const { return diags_; }
 
@@ -232,6 +247,7 @@ public:
 private:
     Diagnostics& diags_;
     const json& node_;
+    std::span<const Member* const> borrowed_;
     std::string path_;
     bool ok_ = true;
 };
