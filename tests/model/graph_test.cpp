@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <fstream>
+#include <set>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace graph_test {
@@ -177,6 +178,32 @@ TEST(Graph, ACopiedOrMovedGraphFindsEveryVertexById) {
     }
     expect_all_found(copy_assigned);
     for (auto api : copy_assigned.private_apis()) EXPECT_EQ(copy_assigned.request_paths(api).size(), reference.request_paths(api).size());
+}
+
+// The id index is a table of its own (open addressing over the ids' hashes, the ids read from the
+// vertices): on a graph of thousands of vertices, whose probes run into each other, every vertex
+// is found by its id and nothing else is found, not even an id's prefix or an id one letter longer.
+TEST(Graph, EveryVertexOfALargeGraphIsFoundByItsIdAndNoOtherIdIs) {
+    const Graph g = build_graph(load_model_text(xc::bench::generated_services_model(300, xc::bench::ModelShape::distinct), "generated.json", {}));
+    ASSERT_GT(g.vertex_count(), 5000u);
+    std::set<std::string> ids;
+    for (Vertex v = 0; v < g.vertex_count(); ++v) {
+        ids.insert(g[v].id);
+        const auto found = g.find(g[v].id);
+        ASSERT_TRUE(found) << g[v].id;
+        EXPECT_EQ(*found, v) << g[v].id;
+    }
+    EXPECT_EQ(ids.size(), g.vertex_count());  // ids are unique
+    std::size_t asked = 0;
+    for (const auto& id : ids)
+        for (const std::string& other : {id + "x", id.substr(0, id.size() - 1), "x" + id, std::string(id).replace(0, 1, "#")})
+            if (!ids.contains(other)) {
+                EXPECT_FALSE(g.find(other)) << other;
+                ++asked;
+            }
+    EXPECT_GT(asked, 3 * ids.size());
+    EXPECT_FALSE(g.find(""));
+    EXPECT_FALSE(Graph(std::make_shared<const Model>()).find("consumer/vpc/main"));  // no vertices, no index
 }
 
 TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {

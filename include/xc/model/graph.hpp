@@ -23,7 +23,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -154,9 +153,7 @@ public:
     const VertexData& operator[](Vertex v) const { return (*g_)[v]; }
 
     std::optional<Vertex> find(std::string_view id) const {
-        auto it = by_id_.find(id);
-        if (it == by_id_.end()) return std::nullopt;
-        return it->second;
+        return by_id_.find(*g_, id);
     }
 
     template <class T>
@@ -281,9 +278,7 @@ public:
     // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
     // vertices' own ids (no vertex is added after it).
     void index_vertices() {
-        by_id_.clear();
-        by_id_.reserve(boost::num_vertices(*g_));
-        for (auto v : boost::make_iterator_range(boost::vertices(*g_))) by_id_.emplace(std::string_view((*g_)[v].id), v);
+        by_id_.build(*g_);
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, *g_); }
     // After the last edge: index them by (vertex, kind) for out() and in(), the two on up to
@@ -355,7 +350,53 @@ private:
     // in the deques they were made in: moving a deque leaves its elements where they are.
     std::shared_ptr<std::vector<std::deque<std::string>>> strings_ = std::make_shared<std::vector<std::deque<std::string>>>();
     std::unique_ptr<BoostGraph> g_ = std::make_unique<BoostGraph>();  // on the heap: a move leaves the vertices where they are
-    std::unordered_map<std::string_view, Vertex> by_id_;  // views of g_'s ids; looked up, never iterated in order
+    // Vertices by id: open addressing over (hash, vertex) slots, built once after the last vertex;
+    // the ids are read from the vertices, not copied. A node-based map allocated a node per
+    // vertex: building it was the longest step of indexing a large graph's vertices.
+    class IdIndex {
+    public:
+        void build(const BoostGraph& g) {
+            const std::size_t n = boost::num_vertices(g);
+            unsigned bits = 4;
+            while ((std::size_t{1} << bits) < 2 * n) ++bits;
+            slots_.assign(std::size_t{1} << bits, Slot{});
+            bits_ = bits;
+            for (Vertex v = 0; v < n; ++v) {
+                const std::string_view id = g[v].id;
+                const std::size_t hash = std::hash<std::string_view>{}(id);
+                for (std::size_t i = slot(hash);; i = (i + 1) & mask()) {
+                    Slot& s = slots_[i];
+                    if (s.vertex == none) {
+                        s = Slot{hash, static_cast<std::uint32_t>(v)};
+                        break;
+                    }
+                    if (s.hash == hash && g[s.vertex].id == id) break;  // the first of equal ids is kept
+                }
+            }
+        }
+        std::optional<Vertex> find(const BoostGraph& g, std::string_view id) const {
+            if (slots_.empty()) return std::nullopt;
+            const std::size_t hash = std::hash<std::string_view>{}(id);
+            for (std::size_t i = slot(hash);; i = (i + 1) & mask()) {
+                const Slot& s = slots_[i];
+                if (s.vertex == none) return std::nullopt;
+                if (s.hash == hash && g[s.vertex].id == id) return Vertex{s.vertex};
+            }
+        }
+        bool empty() const { return slots_.empty(); }
+
+    private:
+        static constexpr std::uint32_t none = ~std::uint32_t{0};  // graphs have fewer than 4G vertices
+        struct Slot {
+            std::size_t hash = 0;
+            std::uint32_t vertex = none;
+        };
+        std::size_t mask() const { return slots_.size() - 1; }
+        std::size_t slot(std::size_t hash) const { return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ull) >> (64 - bits_)); }
+        std::vector<Slot> slots_;
+        unsigned bits_ = 0;
+    };
+    IdIndex by_id_;
 };
 
 namespace detail {
