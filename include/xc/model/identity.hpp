@@ -153,11 +153,9 @@ inline std::string stand_in(std::string prefix, const std::string& seed, std::si
 
 // The name xc gives a resource an account sees by name.
 inline std::string application_name(const Model& m, std::string_view scope, std::string_view name) {
-    std::string out = m.name;
-    out += '-';
-    out += scope;
-    out += '-';
-    out += name;
+    std::string out;
+    out.reserve(m.name.size() + scope.size() + name.size() + 2);  // one allocation: every tag and most names are made here
+    out.append(m.name).append(1, '-').append(scope).append(1, '-').append(name);
     return out;
 }
 

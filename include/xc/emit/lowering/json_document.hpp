@@ -57,7 +57,7 @@ inline Value to_value(const nlohmann::json& j, const Substitutions& subs) {
         case nlohmann::json::value_t::number_integer: return integer(j.get<std::int64_t>());
         case nlohmann::json::value_t::number_unsigned: return integer(static_cast<std::int64_t>(j.get<std::uint64_t>()));
         case nlohmann::json::value_t::number_float: return str(j.dump());  // policies carry no floats; keep the text
-        case nlohmann::json::value_t::string: return substitute(j.get<std::string>(), subs);
+        case nlohmann::json::value_t::string: return substitute(j.get_ref<const std::string&>(), subs);
         case nlohmann::json::value_t::array: {
             std::vector<Value> items;
             for (const auto& e : j) items.push_back(to_value(e, subs));
