@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <fstream>
+#include <map>
 #include <set>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
@@ -204,6 +205,31 @@ TEST(Graph, EveryVertexOfALargeGraphIsFoundByItsIdAndNoOtherIdIs) {
     EXPECT_GT(asked, 3 * ids.size());
     EXPECT_FALSE(g.find(""));
     EXPECT_FALSE(Graph(std::make_shared<const Model>()).find("consumer/vpc/main"));  // no vertices, no index
+}
+
+// out() and in() give a vertex's neighbours of one kind in the order the edges were added, for a
+// vertex of a few edges (sorted by kind in place) and of many (a zone of many records), and
+// nothing for a kind it has no edge of.
+TEST(Graph, NeighboursOfOneKindComeInTheOrderTheirEdgesWereAdded) {
+    Graph g(std::make_shared<const Model>());
+    g.add_vertices(200);
+    const EdgeKind kinds[] = {EdgeKind::contains, EdgeKind::executes_as, EdgeKind::resolves_to};
+    std::map<std::pair<Vertex, int>, std::vector<Vertex>> out, in;
+    for (Vertex from : {Vertex{0}, Vertex{1}, Vertex{2}})
+        for (Vertex k = 0; k < (from == 0 ? 150u : from == 1 ? 7u : 16u); ++k) {
+            const Vertex to = 199 - (k * 37 + from) % 190;
+            const int kind = static_cast<int>((k * 7 + from) % 3 == 0 ? 2 : (k + from) % 2);
+            g.add_edge(from, to, kinds[kind]);
+            out[{from, kind}].push_back(to);
+            in[{to, kind}].push_back(from);
+        }
+    g.index_edges(2);
+    for (Vertex v = 0; v < 200; ++v)
+        for (int kind = 0; kind < 3; ++kind) {
+            const auto o = g.out(v, kinds[kind]), i = g.in(v, kinds[kind]);
+            EXPECT_EQ(std::vector<Vertex>(o.begin(), o.end()), (out[{v, kind}])) << v << " " << kind;
+            EXPECT_EQ(std::vector<Vertex>(i.begin(), i.end()), (in[{v, kind}])) << v << " " << kind;
+        }
 }
 
 TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {

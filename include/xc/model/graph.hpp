@@ -317,7 +317,15 @@ private:
             for (Vertex v = 0; v < n; ++v) {
                 first_run_[v] = static_cast<std::uint32_t>(runs_.size());
                 const auto begin = sorted.begin() + start[v], end = sorted.begin() + start[v + 1];
-                std::stable_sort(begin, end, [](const auto& a, const auto& b) { return a.first < b.first; });
+                // Most vertices have a few edges: sorted in place by insertion (stable), as
+                // std::stable_sort allocated a buffer for every vertex. A vertex of many (a zone
+                // with 10,000 records) is sorted by std::stable_sort.
+                if (end - begin <= 16) {
+                    for (auto i = begin + (begin != end); i < end; ++i)
+                        for (auto j = i; j != begin && (j - 1)->first > j->first; --j) std::iter_swap(j - 1, j);
+                } else {
+                    std::stable_sort(begin, end, [](const auto& a, const auto& b) { return a.first < b.first; });
+                }
                 for (auto i = begin; i != end;) {
                     Run run{i->first, static_cast<std::uint32_t>(neighbours_.size()), 0};
                     for (; i != end && i->first == run.kind; ++i) neighbours_.push_back(i->second);
