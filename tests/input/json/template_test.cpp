@@ -236,6 +236,18 @@ TEST(TemplateExpansion, AServiceReadsAsItsTemplateMergedAndExpandedByHand) {
         for (const auto& [k, v] : templ(m).items()) food[k] = v;
         food.erase("template");
     });
+    variant("a template's member whose key alone has a placeholder", [&](json& m) {
+        templ(m)["{{extra}}"] = {{"key", {{"description", "plain"}}}};
+        service(m, "food")["parameters"]["extra"] = "kmsKeys";
+        service(m, "beverage")["parameters"]["extra"] = "kmsKeyz";
+    });
+    variant("a service's member whose key alone has a placeholder, no template", [&](json& m) {
+        json& food = service(m, "food");
+        for (const auto& [k, v] : templ(m).items()) food[k] = v;
+        food.erase("template");
+        food["{{extra}}"] = {{"key", {{"description", "plain"}}}};
+        food["parameters"]["extra"] = "kmsKeys";
+    });
     variant("a malformed placeholder", [&](json& m) { templ(m)["vpcs"]["main"]["subnets"]["private-a"]["az"] = "{{region}-a"; });
     models.emplace_back("a generated stamped model", json::parse(xc::bench::generated_services_model(12, xc::bench::ModelShape::stamped)));
     models.emplace_back("a generated distinct model", json::parse(xc::bench::generated_services_model(12, xc::bench::ModelShape::distinct)));

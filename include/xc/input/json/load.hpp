@@ -216,14 +216,14 @@ private:
             const json* raw;
             std::string path;
         };
-        // A template's members that hold no placeholder are read in place by every service that
-        // leaves them alone (read_service); which ones they are is found once, here.
+        // A template's members that hold no placeholder, in their key or value, are read in place
+        // by every service that leaves them alone (read_service); which ones is found once, here.
         TemplateSet set{templates, {}};
         if (templates && templates->is_object())
             for (const auto& [_, t] : templates->items())
                 if (t.is_object())
-                    for (const auto& [_, member] : t.get_ref<const json::object_t&>())
-                        if (!holds_placeholder(member)) set.without_placeholders.insert(&member);
+                    for (const auto& member : t.get_ref<const json::object_t&>())
+                        if (!holds_placeholder(member)) set.without_placeholders.insert(&member.second);
         std::vector<Entry> entries;
         top.each_member("services", true, "services", [&](const std::string& name, const json& raw, const std::string& path) {
             entries.push_back(Entry{name, &raw, path});
@@ -343,7 +343,7 @@ private:
         } else {
             for (const auto& member : raw.get_ref<const json::object_t&>()) {
                 if (is_meta(member.first)) continue;
-                if (holds_placeholder(member.second)) body[member.first] = member.second;
+                if (holds_placeholder(member)) body[member.first] = member.second;
                 else in_place.push_back(&member);
             }
         }

@@ -152,6 +152,11 @@ inline std::string expand_string(std::string_view s, const TemplateParameters& p
 
 // Whether `node` has a placeholder ("{{") in any key or string. One that has none is its own
 // expansion, so it can be read where it is written.
+inline bool holds_placeholder(const nlohmann::json& node);
+// The same for an object's member: its key, then its value.
+inline bool holds_placeholder(const nlohmann::json::object_t::value_type& member) {
+    return member.first.find("{{") != std::string::npos || holds_placeholder(member.second);
+}
 inline bool holds_placeholder(const nlohmann::json& node) {
     if (node.is_string()) return node.get_ref<const std::string&>().find("{{") != std::string::npos;
     if (node.is_array()) {
@@ -160,8 +165,8 @@ inline bool holds_placeholder(const nlohmann::json& node) {
         return false;
     }
     if (!node.is_object()) return false;
-    for (const auto& [k, v] : node.get_ref<const nlohmann::json::object_t&>())
-        if (k.find("{{") != std::string::npos || holds_placeholder(v)) return true;
+    for (const auto& member : node.get_ref<const nlohmann::json::object_t&>())
+        if (holds_placeholder(member)) return true;
     return false;
 }
 
