@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,9 +36,14 @@ struct Assigned {
 class Term {
 public:
     struct Part {
-        std::string text;                 // literal text, when `assigned` is empty
-        std::optional<Assigned> assigned;
-        friend bool operator==(const Part&, const Part&) = default;
+        std::string text;  // literal text, when `assigned` is null
+        // The assigned value, shared by every copy of a term that mentions it (an ARN built from
+        // a name copies no strings of it), compared by value. Held inline, it made every part,
+        // literal or not, 144 bytes: 26 MB of a 10,000-service graph's identities.
+        std::shared_ptr<const Assigned> assigned;
+        friend bool operator==(const Part& a, const Part& b) {
+            return a.text == b.text && (a.assigned == b.assigned || (a.assigned && b.assigned && *a.assigned == *b.assigned));
+        }
     };
 
     Term() = default;
@@ -47,15 +53,18 @@ public:
     Term& append(std::string text) {
         if (text.empty()) return *this;
         if (!parts_.empty() && !parts_.back().assigned) parts_.back().text += text;
-        else parts_.push_back(Part{std::move(text), std::nullopt});
+        else parts_.push_back(Part{std::move(text), nullptr});
         return *this;
     }
     Term& append(Assigned a) {
-        parts_.push_back(Part{{}, std::move(a)});
+        parts_.push_back(Part{{}, std::make_shared<const Assigned>(std::move(a))});
         return *this;
     }
     Term& append(const Term& t) {
-        for (const auto& p : t.parts_) p.assigned ? append(*p.assigned) : append(p.text);
+        for (const auto& p : t.parts_) {
+            if (p.assigned) parts_.push_back(p);
+            else append(p.text);
+        }
         return *this;
     }
 
