@@ -115,6 +115,62 @@ using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidire
 using Vertex = BoostGraph::vertex_descriptor;
 using Edge = BoostGraph::edge_descriptor;
 
+namespace detail {
+
+// Vertices by a key, in one open-addressing table of (code, vertex) slots: one allocation for
+// the whole table, where a node-based map made one per vertex. The code is the key's hash, and
+// `same(vertex)` tells the key read from a stored vertex from another of the same code (the key
+// itself is not stored); where the code is the key (an address), no `same` is needed. The
+// graph's index of ids and its builder's index of resource addresses are both this table.
+class VertexTable {
+public:
+    struct SameCode {
+        bool operator()(Vertex) const { return true; }
+    };
+    void reserve(std::size_t n) {
+        bits_ = 4;
+        while ((std::size_t{1} << bits_) < 2 * n) ++bits_;
+        slots_.assign(std::size_t{1} << bits_, Slot{});
+    }
+    // `v` under `code`, unless a vertex of the same key is there (the first is kept).
+    template <class Same = SameCode>
+    void insert(std::uint64_t code, Vertex v, Same same = {}) {
+        for (std::size_t i = slot(code);; i = (i + 1) & mask()) {
+            Slot& s = slots_[i];
+            if (s.vertex == none) {
+                s = Slot{code, static_cast<std::uint32_t>(v)};
+                return;
+            }
+            if (s.code == code && same(Vertex{s.vertex})) return;
+        }
+    }
+    template <class Same = SameCode>
+    std::optional<Vertex> find(std::uint64_t code, Same same = {}) const {
+        if (slots_.empty()) return std::nullopt;
+        for (std::size_t i = slot(code);; i = (i + 1) & mask()) {
+            const Slot& s = slots_[i];
+            if (s.vertex == none) return std::nullopt;
+            if (s.code == code && same(Vertex{s.vertex})) return Vertex{s.vertex};
+        }
+    }
+    bool empty() const { return slots_.empty(); }
+
+private:
+    static constexpr std::uint32_t none = ~std::uint32_t{0};  // graphs have fewer than 4G vertices
+    struct Slot {
+        std::uint64_t code = 0;
+        std::uint32_t vertex = none;
+    };
+    std::size_t mask() const { return slots_.size() - 1; }
+    std::size_t slot(std::uint64_t code) const {  // Fibonacci hashing: the top bits of code * 2^64/phi
+        return static_cast<std::size_t>((code * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
+    }
+    std::vector<Slot> slots_;
+    unsigned bits_ = 0;
+};
+
+}  // namespace detail
+
 // The end-to-end path of a request from a client in the consumer VPC to an API.
 struct RequestPath {
     Vertex client_vpc;     // the VPC the private zone is associated with
@@ -153,7 +209,7 @@ public:
     const VertexData& operator[](Vertex v) const { return (*g_)[v]; }
 
     std::optional<Vertex> find(std::string_view id) const {
-        return by_id_.find(*g_, id);
+        return by_id_.find(std::hash<std::string_view>{}(id), [&](Vertex v) { return (*g_)[v].id == id; });
     }
 
     template <class T>
@@ -278,7 +334,12 @@ public:
     // (growing it vertex by vertex rehashed it ~20 times for a large model). The index views the
     // vertices' own ids (no vertex is added after it).
     void index_vertices() {
-        by_id_.build(*g_);
+        const std::size_t n = boost::num_vertices(*g_);
+        by_id_.reserve(n);
+        for (Vertex v = 0; v < n; ++v) {
+            const std::string_view id = (*g_)[v].id;
+            by_id_.insert(std::hash<std::string_view>{}(id), v, [&](Vertex other) { return (*g_)[other].id == id; });
+        }
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { boost::add_edge(from, to, EdgeData{kind}, *g_); }
     // After the last edge: index them by (vertex, kind) for out() and in(), the two on up to
@@ -358,94 +419,10 @@ private:
     // in the deques they were made in: moving a deque leaves its elements where they are.
     std::shared_ptr<std::vector<std::deque<std::string>>> strings_ = std::make_shared<std::vector<std::deque<std::string>>>();
     std::unique_ptr<BoostGraph> g_ = std::make_unique<BoostGraph>();  // on the heap: a move leaves the vertices where they are
-    // Vertices by id: open addressing over (hash, vertex) slots, built once after the last vertex;
-    // the ids are read from the vertices, not copied. A node-based map allocated a node per
-    // vertex: building it was the longest step of indexing a large graph's vertices.
-    class IdIndex {
-    public:
-        void build(const BoostGraph& g) {
-            const std::size_t n = boost::num_vertices(g);
-            unsigned bits = 4;
-            while ((std::size_t{1} << bits) < 2 * n) ++bits;
-            slots_.assign(std::size_t{1} << bits, Slot{});
-            bits_ = bits;
-            for (Vertex v = 0; v < n; ++v) {
-                const std::string_view id = g[v].id;
-                const std::size_t hash = std::hash<std::string_view>{}(id);
-                for (std::size_t i = slot(hash);; i = (i + 1) & mask()) {
-                    Slot& s = slots_[i];
-                    if (s.vertex == none) {
-                        s = Slot{hash, static_cast<std::uint32_t>(v)};
-                        break;
-                    }
-                    if (s.hash == hash && g[s.vertex].id == id) break;  // the first of equal ids is kept
-                }
-            }
-        }
-        std::optional<Vertex> find(const BoostGraph& g, std::string_view id) const {
-            if (slots_.empty()) return std::nullopt;
-            const std::size_t hash = std::hash<std::string_view>{}(id);
-            for (std::size_t i = slot(hash);; i = (i + 1) & mask()) {
-                const Slot& s = slots_[i];
-                if (s.vertex == none) return std::nullopt;
-                if (s.hash == hash && g[s.vertex].id == id) return Vertex{s.vertex};
-            }
-        }
-        bool empty() const { return slots_.empty(); }
-
-    private:
-        static constexpr std::uint32_t none = ~std::uint32_t{0};  // graphs have fewer than 4G vertices
-        struct Slot {
-            std::size_t hash = 0;
-            std::uint32_t vertex = none;
-        };
-        std::size_t mask() const { return slots_.size() - 1; }
-        std::size_t slot(std::size_t hash) const { return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ull) >> (64 - bits_)); }
-        std::vector<Slot> slots_;
-        unsigned bits_ = 0;
-    };
-    IdIndex by_id_;
+    detail::VertexTable by_id_;  // by id (the ids are read from the vertices, not copied)
 };
 
 namespace detail {
-
-// Each resource's vertex by the resource's address (the model's, which the graph keeps alive): an
-// open-addressing table the builder fills as it adds vertices, so that adding an edge finds its
-// ends without making their ids (looking ids up took a quarter of building a large graph).
-class VertexByAddress {
-public:
-    void reserve(std::size_t n) {
-        bits_ = 4;
-        while ((std::size_t{1} << bits_) < 2 * n) ++bits_;
-        slots_.assign(std::size_t{1} << bits_, Slot{});
-    }
-    void insert(const void* address, Vertex v) {
-        for (std::size_t i = slot(address);; i = (i + 1) & mask()) {
-            if (!slots_[i].address || slots_[i].address == address) {
-                slots_[i] = Slot{address, v};
-                return;
-            }
-        }
-    }
-    std::optional<Vertex> find(const void* address) const {
-        for (std::size_t i = slot(address);; i = (i + 1) & mask()) {
-            if (slots_[i].address == address) return slots_[i].vertex;
-            if (!slots_[i].address) return std::nullopt;
-        }
-    }
-
-private:
-    struct Slot {
-        const void* address = nullptr;
-        Vertex vertex = 0;
-    };
-    std::size_t mask() const { return slots_.size() - 1; }
-    std::size_t slot(const void* address) const {  // Fibonacci hashing: the top bits of address * 2^64/phi
-        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(address) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
-    }
-    std::vector<Slot> slots_;
-    unsigned bits_ = 0;
-};
 
 // Builds the graph in three passes: every scope's vertices (numbered in advance, scope by scope,
 // so each scope's are filled on any thread), the index of ids, then every scope's edges
@@ -487,7 +464,7 @@ public:
                 for (Vertex v = 0; v < first.back(); ++v)
                     std::visit(
                         [&](const auto& r) {
-                            if constexpr (std::is_pointer_v<std::decay_t<decltype(r)>>) by_address_.insert(r, v);
+                            if constexpr (std::is_pointer_v<std::decay_t<decltype(r)>>) by_address_.insert(address_code(r), v);
                         },
                         g_[v].resource);
             } else {
@@ -525,7 +502,11 @@ private:
     const Model& m_;
     unsigned jobs_;
     std::map<std::string, Vertex> domains_by_name_;  // custom domains are unique by name
-    VertexByAddress by_address_;
+    // Each resource's vertex by the resource's address (the model's, which the graph keeps alive),
+    // filled as vertices are added, so that adding an edge finds its ends without making their
+    // ids (looking ids up took a quarter of building a large graph).
+    VertexTable by_address_;
+    static std::uint64_t address_code(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
 
     // One thread's writer of scopes' vertices and edges: reads what the builder shares.
     class ScopeWriter {
@@ -573,7 +554,7 @@ private:
         // The vertex of a resource of the model (added by add()).
         template <class T>
         Vertex of(const T& resource) const {
-            if (auto v = by_address_.find(&resource)) return *v;
+            if (auto v = by_address_.find(address_code(&resource))) return *v;
             throw std::logic_error("graph: a resource without a vertex");
         }
         // The vertex of the resource `name` of kind `k` in scope `s` (nested: "<parent>/<name>").
@@ -784,7 +765,7 @@ private:
         Graph& g_;
         const Model& m_;
         const std::map<std::string, Vertex>& domains_by_name_;
-        const VertexByAddress& by_address_;
+        const VertexTable& by_address_;
         mutable std::string key_;  // v()'s lookup buffer
     };
 };
