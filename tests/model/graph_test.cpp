@@ -223,6 +223,7 @@ TEST(Graph, NeighboursOfOneKindComeInTheOrderTheirEdgesWereAdded) {
             out[{from, kind}].push_back(to);
             in[{to, kind}].push_back(from);
         }
+    EXPECT_THROW(g.boost(), std::logic_error);  // the edges are laid out by index_edges, not before
     g.index_edges(2);
     for (Vertex v = 0; v < 200; ++v)
         for (int kind = 0; kind < 3; ++kind) {
@@ -230,6 +231,19 @@ TEST(Graph, NeighboursOfOneKindComeInTheOrderTheirEdgesWereAdded) {
             EXPECT_EQ(std::vector<Vertex>(o.begin(), o.end()), (out[{v, kind}])) << v << " " << kind;
             EXPECT_EQ(std::vector<Vertex>(i.begin(), i.end()), (in[{v, kind}])) << v << " " << kind;
         }
+    // Boost's graph holds every edge once, each vertex's out-edges in the order they were added.
+    std::map<Vertex, std::vector<std::pair<Vertex, EdgeKind>>> laid_out;
+    ASSERT_EQ(g.edge_count(), 150u + 7u + 16u);
+    for (Vertex v = 0; v < 200; ++v)
+        for (auto e : boost::make_iterator_range(boost::out_edges(v, g.boost()))) laid_out[v].emplace_back(boost::target(e, g.boost()), g.boost()[e].kind);
+    for (Vertex from : {Vertex{0}, Vertex{1}, Vertex{2}}) {
+        // As added above (`out` lists them by kind; added, the kinds interleave).
+        std::vector<std::pair<Vertex, EdgeKind>> in_order;
+        for (Vertex k = 0; k < (from == 0 ? 150u : from == 1 ? 7u : 16u); ++k)
+            in_order.emplace_back(199 - (k * 37 + from) % 190, kinds[(k * 7 + from) % 3 == 0 ? 2 : (k + from) % 2]);
+        EXPECT_EQ(laid_out[from], in_order) << from;
+    }
+    EXPECT_EQ(laid_out.size(), 3u);
 }
 
 TEST(GraphRender, DotHasAClusterPerAccountAndEveryResource) {
@@ -261,6 +275,7 @@ TEST(GraphRender, DotQuotesEveryLabelGraphvizReadsBack) {
         g.add_edge(a, v, EdgeKind::contains);
         if (n) g.add_edge(v, v - 1, EdgeKind::executes_as);
     }
+    g.index_edges();
     xc::test::TempDir tmp;
     std::ofstream(tmp / "g.dot") << to_dot(g);
     const auto r = xc::test::run("dot -Tcanon " + (tmp / "g.dot").string());
