@@ -85,8 +85,18 @@ struct StackLayout {
     explicit StackLayout(const model::Graph& g) {
         std::map<std::string, std::vector<const model::Scope*>> by_account;
         g.model().for_each_scope([&](const model::Scope& s) { by_account[s.account].push_back(&s); });
-        for (auto v : boost::make_iterator_range(boost::vertices(g.boost())))
-            if (g[v].kind != model::VertexKind::account) vertices_of_scope[g[v].scope].push_back(v);
+        // A scope's vertices come one after another (the graph numbers them scope by scope): its
+        // list is looked up once per run of them, not once per vertex.
+        std::vector<model::Vertex>* list = nullptr;
+        std::string_view list_scope;
+        for (auto v : boost::make_iterator_range(boost::vertices(g.boost()))) {
+            if (g[v].kind == model::VertexKind::account) continue;
+            if (!list || g[v].scope != list_scope) {
+                list = &vertices_of_scope[g[v].scope];
+                list_scope = g[v].scope;
+            }
+            list->push_back(v);
+        }
         for (auto& [account, scopes] : by_account) {
             for (const auto* s : scopes) stack_of_scope[s->name] = account;
             multi_scope[account] = scopes.size() > 1;

@@ -65,7 +65,7 @@ std::string marker_text(const Files& files) {
         "# Written by `xc emit`. xc owns the files listed below: the next `xc emit -o` into this\n"
         "# directory replaces them and keeps everything else (Terraform state, .terraform/, your files).\n";
     for (const auto& [path, file] : files)
-        if (!file.seed) text += path + '\n';  // a seed is the deployer's once written
+        if (!file.seed) text.append(path).append(1, '\n');  // a seed is the deployer's once written
     return text;
 }
 
