@@ -112,10 +112,11 @@ struct EdgeData {
 };
 
 // The graph is built once and never changed after: its edges are held in compressed rows (each
-// vertex's out-edges side by side, in the order they were added), three flat arrays for the whole
-// graph. An adjacency list held two vectors of edges per vertex (out and in) and a list of all
-// edges besides: a fifth of a large graph's memory and a quarter of its allocations. Edges a reader
-// follows backwards are found through Graph::in.
+// vertex's out-edges side by side, by kind and, within a kind, in the order they were added), three
+// flat arrays for the whole graph; Graph::out reads a kind's run of a row. An adjacency list held
+// two vectors of edges per vertex (out and in) and a list of all edges besides: a fifth of a large
+// graph's memory and a quarter of its allocations. Edges a reader follows backwards are found
+// through Graph::in.
 using BoostGraph = boost::compressed_sparse_row_graph<boost::directedS, VertexData, EdgeData>;
 using Vertex = BoostGraph::vertex_descriptor;
 
@@ -195,7 +196,7 @@ public:
     // takes the vertices where they are (the Boost graph is held on the heap); a moved-from graph
     // may only be destroyed or assigned to.
     Graph(const Graph& other)
-        : out_(other.out_), in_(other.in_), added_(other.added_), model_(other.model_), strings_(other.strings_),
+        : in_(other.in_), added_(other.added_), model_(other.model_), strings_(other.strings_),
           g_(std::make_unique<BoostGraph>(*other.g_)) {
         if (!other.by_id_.empty()) index_vertices();
     }
@@ -256,9 +257,17 @@ public:
         return n;
     }
 
-    // Targets of `v`'s outgoing edges of `kind` (in insertion order). Indexed by (vertex, kind):
-    // a zone with 10,000 records must not be scanned to find the one VPC it is associated with.
-    std::span<const Vertex> out(Vertex v, EdgeKind kind) const { return out_.of(v, kind); }
+    // Targets of `v`'s outgoing edges of `kind` (in insertion order): the run of that kind in v's
+    // row, found by binary search (a zone with 10,000 records is not scanned for its one VPC).
+    std::span<const Vertex> out(Vertex v, EdgeKind kind) const {
+        const auto& rows = g_->m_forward;
+        if (v + 1 >= rows.m_rowstart.size()) return {};
+        const EdgeData* kinds = rows.m_edge_properties.data();
+        const EdgeData* first = std::partition_point(kinds + rows.m_rowstart[v], kinds + rows.m_rowstart[v + 1],
+                                                     [&](const EdgeData& e) { return e.kind < kind; });
+        const EdgeData* last = std::partition_point(first, kinds + rows.m_rowstart[v + 1], [&](const EdgeData& e) { return e.kind == kind; });
+        return {rows.m_column.data() + (first - kinds), static_cast<std::size_t>(last - first)};
+    }
     // Sources of `v`'s incoming edges of `kind` (in insertion order).
     std::span<const Vertex> in(Vertex v, EdgeKind kind) const { return in_.of(v, kind); }
 
@@ -345,25 +354,26 @@ public:
         }
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { added_.push_back(AddedEdge{from, to, kind}); }
-    // After the last edge: lay the edges out in Boost's rows (each vertex's in the order they were
-    // added: the rows are filled by a stable counting sort) and index them by (vertex, kind) for
-    // out() and in(), the three on up to `jobs` threads (each reads the added edges, writes its own).
+    // After the last edge: lay the edges out in Boost's rows, each vertex's by kind and within a
+    // kind in the order they were added (ordered by kind here, then Boost fills the rows by source
+    // with a stable counting sort), and index them by (vertex, kind) for in(); the two on up to
+    // `jobs` threads (each reads the added edges, writes its own).
     void index_edges(unsigned jobs = 1) {
         const std::size_t n = boost::num_vertices(*g_);
-        xc::detail::run_parallel(3, jobs, [&](std::size_t task) {
+        xc::detail::run_parallel(2, jobs, [&](std::size_t task) {
             if (task == 0) {
-                std::vector<std::pair<Vertex, Vertex>> ends;
-                std::vector<EdgeData> data;
-                ends.reserve(added_.size());
-                data.reserve(added_.size());
+                std::array<std::size_t, edge_kind_count + 1> next{};  // a counting sort by kind (stable)
+                for (const auto& e : added_) ++next[static_cast<std::size_t>(e.kind) + 1];
+                for (std::size_t k = 0; k < edge_kind_count; ++k) next[k + 1] += next[k];
+                std::vector<std::pair<Vertex, Vertex>> ends(added_.size());
+                std::vector<EdgeData> data(added_.size());
                 for (const auto& e : added_) {
-                    ends.emplace_back(e.from, e.to);
-                    data.push_back(EdgeData{e.kind});
+                    const std::size_t at = next[static_cast<std::size_t>(e.kind)]++;
+                    ends[at] = {e.from, e.to};
+                    data[at] = EdgeData{e.kind};
                 }
                 g_->m_forward.assign_unsorted_multi_pass_edges(ends.begin(), ends.end(), data.begin(), n,
                                                                boost::typed_identity_property_map<Vertex>(), boost::keep_all());
-            } else if (task == 1) {
-                out_.build(n, added_, [](const AddedEdge& e) { return e.from; }, [](const AddedEdge& e) { return e.to; });
             } else {
                 in_.build(n, added_, [](const AddedEdge& e) { return e.to; }, [](const AddedEdge& e) { return e.from; });
             }
@@ -431,7 +441,7 @@ private:
         std::vector<Run> runs_;
         std::vector<Vertex> neighbours_;
     };
-    AdjacencyIndex out_, in_;
+    AdjacencyIndex in_;  // out-edges by kind are runs of the Boost graph's rows (out())
     // Edges added and not yet laid out (index_edges), in the order they were added.
     struct AddedEdge {
         Vertex from, to;
