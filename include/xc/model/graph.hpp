@@ -257,19 +257,17 @@ public:
         return n;
     }
 
-    // Targets of `v`'s outgoing edges of `kind` (in insertion order): the run of that kind in v's
-    // row, found by binary search (a zone with 10,000 records is not scanned for its one VPC).
+    // Targets of `v`'s outgoing edges of `kind` (in insertion order): a run of v's row in Boost's graph.
     std::span<const Vertex> out(Vertex v, EdgeKind kind) const {
         const auto& rows = g_->m_forward;
         if (v + 1 >= rows.m_rowstart.size()) return {};
-        const EdgeData* kinds = rows.m_edge_properties.data();
-        const EdgeData* first = std::partition_point(kinds + rows.m_rowstart[v], kinds + rows.m_rowstart[v + 1],
-                                                     [&](const EdgeData& e) { return e.kind < kind; });
-        const EdgeData* last = std::partition_point(first, kinds + rows.m_rowstart[v + 1], [&](const EdgeData& e) { return e.kind == kind; });
-        return {rows.m_column.data() + (first - kinds), static_cast<std::size_t>(last - first)};
+        return run_of(kind, rows.m_edge_properties.data(), rows.m_column.data(), rows.m_rowstart[v], rows.m_rowstart[v + 1]);
     }
-    // Sources of `v`'s incoming edges of `kind` (in insertion order).
-    std::span<const Vertex> in(Vertex v, EdgeKind kind) const { return in_.of(v, kind); }
+    // Sources of `v`'s incoming edges of `kind` (in insertion order): a run of v's row in in_.
+    std::span<const Vertex> in(Vertex v, EdgeKind kind) const {
+        if (v + 1 >= in_.start.size()) return {};
+        return run_of(kind, in_.kinds.data(), in_.ends.data(), in_.start[v], in_.start[v + 1]);
+    }
 
     // --- queries the verifier and emitters share ---------------------------------
 
@@ -354,94 +352,62 @@ public:
         }
     }
     void add_edge(Vertex from, Vertex to, EdgeKind kind) { added_.push_back(AddedEdge{from, to, kind}); }
-    // After the last edge: lay the edges out in Boost's rows, each vertex's by kind and within a
-    // kind in the order they were added (ordered by kind here, then Boost fills the rows by source
-    // with a stable counting sort), and index them by (vertex, kind) for in(); the two on up to
-    // `jobs` threads (each reads the added edges, writes its own).
+    // After the last edge: lay the edges out as rows by source (Boost's graph) and by target
+    // (in_), each row by kind and, within a kind, in the order the edges were added. The edges are
+    // ordered by kind once (a stable counting sort); each set of rows is then filled from them by
+    // another stable counting sort, by source in Boost, by target here; the two on up to `jobs`
+    // threads.
     void index_edges(unsigned jobs = 1) {
         const std::size_t n = boost::num_vertices(*g_);
+        std::array<std::size_t, edge_kind_count + 1> next{};
+        for (const auto& e : added_) ++next[static_cast<std::size_t>(e.kind) + 1];
+        for (std::size_t k = 0; k < edge_kind_count; ++k) next[k + 1] += next[k];
+        std::vector<std::pair<Vertex, Vertex>> ends(added_.size());  // (source, target), by kind
+        std::vector<EdgeData> data(added_.size());
+        for (const auto& e : added_) {
+            const std::size_t at = next[static_cast<std::size_t>(e.kind)]++;
+            ends[at] = {e.from, e.to};
+            data[at] = EdgeData{e.kind};
+        }
+        added_ = {};
         xc::detail::run_parallel(2, jobs, [&](std::size_t task) {
             if (task == 0) {
-                std::array<std::size_t, edge_kind_count + 1> next{};  // a counting sort by kind (stable)
-                for (const auto& e : added_) ++next[static_cast<std::size_t>(e.kind) + 1];
-                for (std::size_t k = 0; k < edge_kind_count; ++k) next[k + 1] += next[k];
-                std::vector<std::pair<Vertex, Vertex>> ends(added_.size());
-                std::vector<EdgeData> data(added_.size());
-                for (const auto& e : added_) {
-                    const std::size_t at = next[static_cast<std::size_t>(e.kind)]++;
-                    ends[at] = {e.from, e.to};
-                    data[at] = EdgeData{e.kind};
-                }
                 g_->m_forward.assign_unsorted_multi_pass_edges(ends.begin(), ends.end(), data.begin(), n,
                                                                boost::typed_identity_property_map<Vertex>(), boost::keep_all());
-            } else {
-                in_.build(n, added_, [](const AddedEdge& e) { return e.to; }, [](const AddedEdge& e) { return e.from; });
+                return;
+            }
+            in_.start.assign(n + 1, 0);
+            for (const auto& [from, to] : ends) ++in_.start[to + 1];
+            for (std::size_t v = 0; v < n; ++v) in_.start[v + 1] += in_.start[v];
+            in_.kinds.resize(ends.size());
+            in_.ends.resize(ends.size());
+            std::vector<std::uint32_t> at(in_.start.begin(), in_.start.end() - 1);
+            for (std::size_t i = 0; i < ends.size(); ++i) {
+                const std::uint32_t j = at[ends[i].second]++;
+                in_.kinds[j] = data[i];
+                in_.ends[j] = ends[i].first;
             }
         });
-        added_ = {};
     }
 
 private:
-    // Each vertex's neighbours grouped by edge kind in flat arrays (compressed rows): a handful of
-    // allocations for the whole graph, where a map of vectors made two per edge.
-    class AdjacencyIndex {
-    public:
-        template <class Edges, class From, class To>
-        void build(std::size_t n, const Edges& edges, From from, To to) {
-            // Grouped by vertex then kind; within a group, in insertion order (the edges' order).
-            // A counting sort by vertex, reading the edges once in order, then a stable sort
-            // of each vertex's few edges by kind: sorting all edges with a comparator that read
-            // each edge's kind through its pointer took a twentieth of building a large graph.
-            std::vector<std::uint32_t> start(n + 1, 0);
-            for (const auto& e : edges) ++start[from(e) + 1];
-            for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v];
-            std::vector<std::pair<EdgeKind, Vertex>> sorted(edges.size());
-            {
-                std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
-                for (const auto& e : edges) sorted[next[from(e)]++] = {e.kind, to(e)};
-            }
-            first_run_.assign(n + 1, 0);
-            runs_.clear();
-            neighbours_.clear();
-            neighbours_.reserve(sorted.size());
-            for (Vertex v = 0; v < n; ++v) {
-                first_run_[v] = static_cast<std::uint32_t>(runs_.size());
-                const auto begin = sorted.begin() + start[v], end = sorted.begin() + start[v + 1];
-                // Most vertices have a few edges: sorted in place by insertion (stable), as
-                // std::stable_sort allocated a buffer for every vertex. A vertex of many (a zone
-                // with 10,000 records) is sorted by std::stable_sort.
-                if (end - begin <= 16) {
-                    for (auto i = begin + (begin != end); i < end; ++i)
-                        for (auto j = i; j != begin && (j - 1)->first > j->first; --j) std::iter_swap(j - 1, j);
-                } else {
-                    std::stable_sort(begin, end, [](const auto& a, const auto& b) { return a.first < b.first; });
-                }
-                for (auto i = begin; i != end;) {
-                    Run run{i->first, static_cast<std::uint32_t>(neighbours_.size()), 0};
-                    for (; i != end && i->first == run.kind; ++i) neighbours_.push_back(i->second);
-                    run.end = static_cast<std::uint32_t>(neighbours_.size());
-                    runs_.push_back(run);
-                }
-            }
-            first_run_[n] = static_cast<std::uint32_t>(runs_.size());
-        }
-        std::span<const Vertex> of(Vertex v, EdgeKind kind) const {
-            if (v + 1 >= first_run_.size()) return {};
-            for (std::size_t r = first_run_[v]; r < first_run_[v + 1]; ++r)
-                if (runs_[r].kind == kind) return {neighbours_.data() + runs_[r].begin, runs_[r].end - runs_[r].begin};
-            return {};
-        }
-
-    private:
-        struct Run {  // 32-bit offsets: a third of the bytes of size_t ones, for graphs of < 4G edges
-            EdgeKind kind;
-            std::uint32_t begin, end;  // into neighbours_
-        };
-        std::vector<std::uint32_t> first_run_;  // vertex v's runs are [first_run_[v], first_run_[v + 1])
-        std::vector<Run> runs_;
-        std::vector<Vertex> neighbours_;
+    // The run of `kind` in the row [first, last) of rows sorted by kind: `kinds` and `ends` are the
+    // rows' edge kinds and other ends, side by side. Found by binary search: a zone with 10,000
+    // records is not scanned for its one VPC.
+    static std::span<const Vertex> run_of(EdgeKind kind, const EdgeData* kinds, const Vertex* ends, std::size_t first, std::size_t last) {
+        const EdgeData* from = std::partition_point(kinds + first, kinds + last, [&](const EdgeData& e) { return e.kind < kind; });
+        const EdgeData* to = std::partition_point(from, kinds + last, [&](const EdgeData& e) { return e.kind == kind; });
+        return {ends + (from - kinds), static_cast<std::size_t>(to - from)};
+    }
+    // The edges as rows by target, laid out like Boost's rows by source: row v is
+    // [start[v], start[v + 1]) of `kinds` and `ends` (the sources). 32-bit offsets: graphs have
+    // fewer than 4G edges.
+    struct RowsByTarget {
+        std::vector<std::uint32_t> start;
+        std::vector<EdgeData> kinds;
+        std::vector<Vertex> ends;
     };
-    AdjacencyIndex in_;  // out-edges by kind are runs of the Boost graph's rows (out())
+    RowsByTarget in_;
     // Edges added and not yet laid out (index_edges), in the order they were added.
     struct AddedEdge {
         Vertex from, to;
