@@ -100,7 +100,7 @@ const xc::verify::Finding* one(const Run& r, const std::string& property, const 
 xc::policy::Policy attached_policy(const Run& r, const std::string& subject) {
     auto v = *r.graph.find(subject);
     const auto& api = r.graph.resource<xc::model::RestApi>(v);
-    return xc::policy::attach_to_api(api.policy->parsed, {"aws", r.graph.model().region, r.graph.model().accounts.at(r.graph[v].account).id,
+    return xc::policy::attach_to_api(api.policy->parsed(), {"aws", r.graph.model().region, r.graph.model().accounts.at(r.graph[v].account).id,
                                                           xc::verify::detail::api_id(r.graph, v)});
 }
 
@@ -209,7 +209,7 @@ TEST(Authorization, ACrossAccountCallerTheResourcePolicyDoesNotNameIsNotLive) {
     request.resource_account = account_of(r, FOOD);
     auto policy = attached_policy(r, FOOD);
     const auto& role = r.graph.model().consumer.roles.at("orders-client");
-    std::vector<const xc::policy::Policy*> identity{&role.policies.at("invoke").parsed};
+    std::vector<const xc::policy::Policy*> identity{&role.policies.at("invoke").parsed()};
     EXPECT_EQ(xc::policy::evaluate_identity_policies(identity, request).verdict, xc::policy::Verdict::Allow);
     EXPECT_NE(xc::policy::decide(xc::policy::PolicySet{identity, &policy}, request).verdict, xc::policy::Verdict::Allow);
     // Safety is unaffected: the Deny keeps every other endpoint out.

@@ -39,7 +39,7 @@ Checked endpoint_only(const json& patch) {
 xc::policy::Policy attached_policy(const Checked& c, const std::string& subject) {
     auto v = *c.graph.find(subject);
     const auto& api = c.graph.resource<xc::model::RestApi>(v);
-    return xc::policy::attach_to_api(api.policy->parsed, {"aws", c.graph.model().region, c.graph.model().accounts.at(c.graph[v].account).id,
+    return xc::policy::attach_to_api(api.policy->parsed(), {"aws", c.graph.model().region, c.graph.model().accounts.at(c.graph[v].account).id,
                                                           xc::verify::detail::api_id(c.graph, v)});
 }
 

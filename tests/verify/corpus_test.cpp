@@ -125,7 +125,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
     if (found->property == "api-endpoint-only" && found->witness.contains("action")) {
         const auto& api = graph.resource<xc::model::RestApi>(*graph.find(found->subject));
         auto account = graph.model().accounts.at(graph[*graph.find(found->subject)].account).id;
-        auto attached = xc::policy::attach_to_api(api.policy->parsed,
+        auto attached = xc::policy::attach_to_api(api.policy->parsed(),
                                                   {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, *graph.find(found->subject))});
         auto request = request_of(found->witness);
         request.resource_account = account;
@@ -154,7 +154,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         auto v = *graph.find(found->subject);
         const auto& api = graph.resource<xc::model::RestApi>(v);
         auto account = graph.model().accounts.at(graph[v].account).id;
-        auto attached = xc::policy::attach_to_api(api.policy->parsed, {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, v)});
+        auto attached = xc::policy::attach_to_api(api.policy->parsed(), {"aws", graph.model().region, account, xc::verify::detail::api_id(graph, v)});
         auto request = request_of(found->witness);
         request.resource_account = account;
         ASSERT_EQ(api.callers.size(), 1u);
@@ -172,7 +172,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         const auto& endpoint = graph.resource<xc::model::VpcEndpoint>(*graph.find(found->subject));
         const auto& doc = endpoint.policy ? *endpoint.policy : xc::verify::detail::full_access_endpoint_policy();
         auto request = request_of(found->witness);
-        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &doc.parsed};
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &doc.parsed()};
         EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
         const auto* vpce = request.context.find("aws:SourceVpce");
         ASSERT_NE(vpce, nullptr);
@@ -190,7 +190,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         const auto& secret = graph.resource<xc::model::Secret>(*graph.find(found->subject));
         auto request = request_of(found->witness);
         request.resource_account = graph.model().accounts.at(graph[*graph.find(found->subject)].account).id;
-        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &secret.policy->parsed};
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &secret.policy->parsed()};
         EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
         if (request.principal && request.principal->type == xc::policy::PrincipalType::AWS) {
             const std::string account = request.principal->account();
@@ -218,7 +218,7 @@ TEST_P(Mutant, IsCaughtByItsPropertyWithAWitness) {
         const auto& key = graph.resource<xc::model::KmsKey>(key_vertex);
         auto request = request_of(found->witness);
         request.resource_account = graph.model().accounts.at(graph[key_vertex].account).id;
-        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &key.policy.parsed};
+        xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &key.policy.parsed()};
         EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << found->witness.dump();
         ASSERT_TRUE(request.principal && request.principal->type == xc::policy::PrincipalType::AWS) << found->witness.dump();
         EXPECT_TRUE(request.principal->account() == "222222222222" || request.principal->account() == "333333333333") << found->witness.dump();

@@ -144,7 +144,7 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         auto attached = [](const xc::model::Graph& g, xc::model::Vertex v) {
             const auto& api = g.resource<xc::model::RestApi>(v);
             xc::policy::ExecuteApiTarget t{"aws", g.model().region, g.identity(v).account, xc::verify::detail::api_id(g, v)};
-            return api.policy ? xc::policy::attach_to_api(api.policy->parsed, t) : xc::policy::Policy{};
+            return api.policy ? xc::policy::attach_to_api(api.policy->parsed(), t) : xc::policy::Policy{};
         };
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = account;
@@ -160,7 +160,7 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         // identity policies allowing everything.
         auto endpoint_policy = [](const xc::model::Graph& g, xc::model::Vertex v) -> const xc::policy::Policy& {
             const auto& e = g.resource<xc::model::VpcEndpoint>(v);
-            return e.policy ? e.policy->parsed : xc::verify::detail::full_access_endpoint_policy().parsed;
+            return e.policy ? e.policy->parsed() : xc::verify::detail::full_access_endpoint_policy().parsed();
         };
         auto r = xc::test::request_of(f.finding.witness);
         EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&allow_all()}, &endpoint_policy(new_g, nv)}, r).verdict, Verdict::Allow);
@@ -168,9 +168,9 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         EXPECT_TRUE(xc::verify::context_violations(r.context, xc::verify::RequestPath::private_api, {}).empty());
     } else if (check == "secret-access" || check == "key-access") {
         auto resource_policy = [&](const xc::model::Graph& g, xc::model::Vertex v) -> const xc::policy::Policy* {
-            if (check == "key-access") return &g.resource<xc::model::KmsKey>(v).policy.parsed;
+            if (check == "key-access") return &g.resource<xc::model::KmsKey>(v).policy.parsed();
             const auto& secret = g.resource<xc::model::Secret>(v);
-            return secret.policy ? &secret.policy->parsed : nullptr;
+            return secret.policy ? &secret.policy->parsed() : nullptr;
         };
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = account;
@@ -191,8 +191,8 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         EXPECT_EQ(r.action.starts_with("dynamodb:"), check == "data-access");
         EXPECT_FALSE(f.finding.statements.empty());
     } else if (check == "trust-access") {
-        const auto& nt = new_g.resource<xc::model::Role>(nv).trust_policy.parsed;
-        const auto& ot = old_g.resource<xc::model::Role>(*ov).trust_policy.parsed;
+        const auto& nt = new_g.resource<xc::model::Role>(nv).trust_policy.parsed();
+        const auto& ot = old_g.resource<xc::model::Role>(*ov).trust_policy.parsed();
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = account;
         bool reproduces = false;
@@ -243,7 +243,7 @@ void expect_witness_reproduces(const xc::model::Graph& old_g, const xc::model::G
         EXPECT_FALSE(connections(old_g, *ov).contains(key));
     } else if (check == "secret-key") {
         auto key_policy = [](const xc::model::Graph& g, xc::model::Vertex secret) {
-            return &g.resource<xc::model::KmsKey>(g.out(secret, xc::model::EdgeKind::encrypted_by).front()).policy.parsed;
+            return &g.resource<xc::model::KmsKey>(g.out(secret, xc::model::EdgeKind::encrypted_by).front()).policy.parsed();
         };
         auto r = xc::test::request_of(f.finding.witness);
         r.resource_account = new_g.identity(new_g.out(nv, xc::model::EdgeKind::encrypted_by).front()).account;

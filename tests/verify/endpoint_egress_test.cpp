@@ -65,7 +65,7 @@ void expect_reproduces(const Checked& c) {
     const auto& endpoint = c.graph.resource<xc::model::VpcEndpoint>(*c.graph.find(subject));
     const auto& doc = endpoint.policy ? *endpoint.policy : xc::verify::detail::full_access_endpoint_policy();
     auto request = xc::test::request_of(c.finding->witness);
-    xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &doc.parsed};
+    xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &doc.parsed()};
     EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << c.finding->witness.dump();
     const auto* vpce = request.context.find("aws:SourceVpce");
     ASSERT_NE(vpce, nullptr);

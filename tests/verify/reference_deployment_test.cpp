@@ -51,7 +51,7 @@ TEST(ReferenceDeployment, KeyScopeIsViolatedByAKmsRequestOutsideSecretsManager) 
     const auto key_vertex = *graph.find(f->subject);
     const auto& key = graph.resource<xc::model::KmsKey>(key_vertex);
     request.resource_account = "111111111111";
-    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed}, request).verdict,
+    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed()}, request).verdict,
               xc::policy::Verdict::Allow)
         << f->witness.dump();
     const auto* via = request.context.find("kms:ViaService");
@@ -65,7 +65,7 @@ TEST(ReferenceDeployment, KeyScopeIsViolatedByAKmsRequestOutsideSecretsManager) 
     // Called directly, the Decrypt itself is out of scope too: the same policy allows it with no kms:ViaService.
     request.action = "kms:Decrypt";
     request.context.erase("kms:ViaService");
-    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed}, request).verdict,
+    EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &key.policy.parsed()}, request).verdict,
               xc::policy::Verdict::Allow);
 }
 
@@ -128,7 +128,7 @@ TEST(ReferenceDeployment, EndpointEgressIsViolatedByTheMissingEndpointPolicy) {
     const auto arn = xc::policy::split_arn(request.resource);
     ASSERT_TRUE(arn) << request.resource;
     for (const auto& [_, a] : graph.model().accounts) EXPECT_NE(arn->account, a.id) << request.resource;
-    xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &xc::verify::detail::full_access_endpoint_policy().parsed};
+    xc::policy::PolicySet policies{{&xc::verify::detail::allow_everything()}, &xc::verify::detail::full_access_endpoint_policy().parsed()};
     EXPECT_EQ(xc::policy::decide(policies, request).verdict, xc::policy::Verdict::Allow) << f->witness.dump();
     bool via_listener = false;
     for (const auto& route : f->witness["send"]) via_listener = via_listener || route["headers"].contains("x-apigw-api-id");

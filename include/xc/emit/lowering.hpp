@@ -332,8 +332,8 @@ private:
     }
     Value doc(const model::PolicyDocument& p) {
         const Substitutions& subs = substitutions();
-        if (auto restated = ids_as_stated(p.document, subs)) return document(to_value(*restated, subs));
-        return document(to_value(p.document, subs));
+        if (auto restated = ids_as_stated(p.document(), subs)) return document(to_value(*restated, subs));
+        return document(to_value(p.document(), subs));
     }
 
     // Under a condition operator that ignores case (StringEqualsIgnoreCase, ...), an endpoint id

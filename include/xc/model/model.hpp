@@ -36,12 +36,33 @@ struct Ref {
     std::string to_string() const { return scope + '/' + name; }
 };
 
+// What an IAM policy document says: its JSON as written and its parse by the policy language.
+// Immutable, so the places that embed the same text share one (model/policy_pool.hpp): a model
+// stamped from a template embeds the template's policies once per service.
+struct PolicyBody {
+    nlohmann::json document;
+    policy::Policy parsed;
+
+    // The body of a document nobody wrote: JSON null, no statement.
+    static const std::shared_ptr<const PolicyBody>& none() {
+        static const auto body = std::make_shared<const PolicyBody>();
+        return body;
+    }
+};
+
 // An IAM policy document embedded as-is, where it was written, and what it says (parsed by
 // the policy language when the model is loaded).
 struct PolicyDocument {
-    nlohmann::json document;
+    std::shared_ptr<const PolicyBody> body = PolicyBody::none();  // never null
     std::string path;
-    policy::Policy parsed;
+
+    PolicyDocument() = default;
+    PolicyDocument(std::shared_ptr<const PolicyBody> b, std::string p) : body(std::move(b)), path(std::move(p)) {}
+    PolicyDocument(nlohmann::json document, std::string p, policy::Policy parsed)
+        : body(std::make_shared<const PolicyBody>(PolicyBody{std::move(document), std::move(parsed)})), path(std::move(p)) {}
+
+    const nlohmann::json& document() const { return body->document; }
+    const policy::Policy& parsed() const { return body->parsed; }
 };
 
 enum class AccountRole { consumer, service };

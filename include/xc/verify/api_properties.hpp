@@ -153,9 +153,9 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
     // not depend on the API's account or id: a policy proved once is proved for every API. IAM
     // callers are judged against the API's account (same-account rule): proved for that account.
     bool literal_arns = callers.any_aws();
-    for (const auto& st : policy_doc.parsed.statements)
+    for (const auto& st : policy_doc.parsed().statements)
         for (const auto& r : st.resource.patterns) literal_arns = literal_arns || r.kind == policy::ResourcePattern::Kind::Arn;
-    std::string key = "api-endpoint-only|" + detail::describe_callers(callers) + "|" + policy_doc.document.dump() + "|" + ids + "|" + target.region + "|" +
+    std::string key = "api-endpoint-only|" + detail::describe_callers(callers) + "|" + policy_doc.document().dump() + "|" + ids + "|" + target.region + "|" +
                       // A domain's policy may read its ARN (execute-api:viaDomainArn): proved for that domain only.
                       (literal_arns || !gate.known.empty() ? target.account + "|" + resource : std::string(gate.any_path ? "api" : "domain"));
     if (checker.known_proved(key)) {
@@ -163,7 +163,7 @@ inline void check_endpoint_only(Checker& checker, const PolicyGate& gate, const 
         return;
     }
     try {
-        detail::require_known_identity(policy_doc.parsed, gate.resource, "execute-api", gate.any_path);
+        detail::require_known_identity(policy_doc.parsed(), gate.resource, "execute-api", gate.any_path);
         policy::Policy attached = gate.attached();
         // An IAM caller's identity policies may allow anything: the worst case (header comment).
         const std::vector<const policy::Policy*> identity{&detail::allow_everything()};
@@ -376,7 +376,7 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
     for (const auto& gate : paths.gates) {
         if (!gate.document) continue;
         try {
-            if (gate.kind != GateKind::vpc_endpoint) detail::require_known_identity(gate.document->parsed, gate.resource, "execute-api", gate.any_path);
+            if (gate.kind != GateKind::vpc_endpoint) detail::require_known_identity(gate.document->parsed(), gate.resource, "execute-api", gate.any_path);
             attached.emplace(&gate, gate.attached());
         } catch (const Unsupported& e) {
             checker.add(property, v, Verdict::undecided, std::string("not decided: ") + e.what(), gate.document->path);
@@ -422,9 +422,9 @@ inline void check_api_liveness(Checker& checker, model::Vertex v) {
             const std::string account = g.identity(role_vertex).account;
             try {
                 for (const auto* doc : c.permissions->documents()) {
-                    detail::require_known_identity(doc->parsed, api_gate->resource, "execute-api", true);
-                    detail::require_caller_independent(doc->parsed, c.arn, account);
-                    detail::require_modelled_principal_keys(doc->parsed);
+                    detail::require_known_identity(doc->parsed(), api_gate->resource, "execute-api", true);
+                    detail::require_caller_independent(doc->parsed(), c.arn, account);
+                    detail::require_modelled_principal_keys(doc->parsed());
                 }
                 for (const auto& [gate, pol] : attached) {
                     detail::require_caller_independent(pol, c.arn, account);

@@ -292,7 +292,7 @@ inline void unchanged(DiffContext& dc, const std::string& check, model::Vertex n
     dc.add(check, new_v, old_v, Change::no_new_access, what + " is unchanged", path).unchanged = true;
 }
 
-inline std::string dump_or_none(const model::PolicyDocument* d) { return d ? d->document.dump() : std::string("<none>"); }
+inline std::string dump_or_none(const model::PolicyDocument* d) { return d ? d->document().dump() : std::string("<none>"); }
 
 inline const policy::Policy& full_access() {
     static const policy::Policy p =
@@ -333,7 +333,7 @@ inline void compare_gates(DiffContext& dc, const std::string& check, const Polic
         return unchanged(dc, check, new_v, old_v, what, path);
     try {
         for (const auto* g : {&ng, &og})
-            if (g->document) require_known_identity(g->document->parsed, g->resource, "execute-api", g->any_path);
+            if (g->document) require_known_identity(g->document->parsed(), g->resource, "execute-api", g->any_path);
         // A gate without a policy denies every request (API Gateway's default for a private API and
         // a private domain): no resource policy and no identity policy for an anonymous caller.
         const policy::Policy new_attached = ng.attached(), old_attached = og.attached();
@@ -460,8 +460,8 @@ inline void diff_endpoint(DiffContext& dc, model::Vertex old_v, model::Vertex ne
     if (dump_or_none(nd) == dump_or_none(od)) return unchanged(dc, check, new_v, old_v, "the endpoint's policy", path);
     // The endpoint's policy filters what passes through it, for every caller; no policy is AWS's
     // full-access default. The service behind it decides again with its own policies.
-    PolicySide n{nd ? &nd->parsed : &full_access(), nd, {}, {}, true, ""};
-    PolicySide o{od ? &od->parsed : &full_access(), od, {}, {}, true, ""};
+    PolicySide n{nd ? &nd->parsed() : &full_access(), nd, {}, {}, true, ""};
+    PolicySide o{od ? &od->parsed() : &full_access(), od, {}, {}, true, ""};
     RequestSpace space;
     space.path = RequestPath::private_api;
     space.callers = CallerSpace::everyone();
@@ -496,7 +496,7 @@ inline void diff_resource_policy(DiffContext& dc, const std::string& check, mode
     if (dump_or_none(nd) == dump_or_none(od)) return unchanged(dc, check, new_v, old_v, what, doc_path);
     const std::vector<const model::PolicyDocument*> own{nullptr};
     auto side = [&](const model::PolicyDocument* d, bool identity_allows) {
-        PolicySide s{d ? &d->parsed : nullptr, d, {}, {}, false, id.account};
+        PolicySide s{d ? &d->parsed() : nullptr, d, {}, {}, false, id.account};
         if (identity_allows) {
             s.identity = {&allow_everything()};
             s.identity_docs = own;
@@ -544,7 +544,7 @@ inline void diff_key(DiffContext& dc, model::Vertex old_v, model::Vertex new_v) 
 
 inline std::string identity_fingerprint(const RolePermissions& p) {
     std::string out;
-    for (const auto* d : p.documents()) out += d->document.dump() + "\n";
+    for (const auto* d : p.documents()) out += d->document().dump() + "\n";
     for (const auto& u : p.unknown()) out += "unknown " + u.arn + "\n";
     return out;
 }

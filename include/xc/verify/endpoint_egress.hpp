@@ -56,10 +56,9 @@ inline constexpr std::string_view region_characters = "abcdefghijklmnopqrstuvwxy
 // AWS's default endpoint policy ("Full access"): what an endpoint without a policy lets through.
 inline const model::PolicyDocument& full_access_endpoint_policy() {
     static const model::PolicyDocument d = [] {
-        model::PolicyDocument doc;
-        doc.document = nlohmann::json::parse(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})");
-        doc.parsed = policy::parse_text(doc.document.dump());
-        return doc;
+        auto document = nlohmann::json::parse(R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})");
+        auto parsed = policy::parse(document);
+        return model::PolicyDocument(std::move(document), "", std::move(parsed));
     }();
     return d;
 }
@@ -258,7 +257,7 @@ inline void check_endpoint_egress_of(Checker& checker, model::Vertex endpoint_ve
     std::string own_list;
     for (const auto& a : own) own_list += (own_list.empty() ? "" : ", ") + a;
     try {
-        const policy::Policy& pol = doc.parsed;
+        const policy::Policy& pol = doc.parsed();
         // The endpoint's id as requests carry it (aws:SourceVpce): the model's, or a stand-in for
         // the one AWS assigns, on which no condition may then depend.
         const model::Term& id = g.identity(endpoint_vertex).id;

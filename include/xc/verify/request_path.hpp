@@ -78,9 +78,9 @@ struct PolicyGate {
     // The document as AWS stores it: execute-api shorthand expanded against this resource.
     policy::Policy attached() const {
         if (!document) return {};
-        if (kind == GateKind::rest_api) return policy::attach_to_api(document->parsed, target);
-        if (kind != GateKind::custom_domain) return document->parsed;
-        policy::Policy p = document->parsed;
+        if (kind == GateKind::rest_api) return policy::attach_to_api(document->parsed(), target);
+        if (kind != GateKind::custom_domain) return document->parsed();
+        policy::Policy p = document->parsed();
         for (auto& st : p.statements)
             for (auto& r : st.resource.patterns) {
                 if (r.kind != policy::ResourcePattern::Kind::Shorthand) continue;

@@ -10,11 +10,27 @@
 #include <xc/model/model.hpp>
 #include <xc/policy/aws_managed_policies.hpp>
 
+#include <array>
+#include <cstddef>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace xc::verify {
+
+// The body of a managed policy in the table, made once and shared by every role attaching it.
+inline const std::shared_ptr<const model::PolicyBody>& managed_policy_body(const policy::AwsManagedPolicy& p) {
+    static const auto all = [] {
+        std::array<std::shared_ptr<const model::PolicyBody>, policy::aws_managed_policies.size()> out;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const auto& row = policy::aws_managed_policies[i];
+            out[i] = std::make_shared<const model::PolicyBody>(model::PolicyBody{policy::document_json(row), policy::parsed(row)});
+        }
+        return out;
+    }();
+    return all[static_cast<std::size_t>(&p - policy::aws_managed_policies.data())];
+}
 
 struct UnknownAttachment {
     std::string arn;
@@ -35,7 +51,7 @@ public:
             }
             // Located at the attachment: a deciding statement of a managed policy points at the
             // ARN that attaches it (its Statement index is the AWS document's).
-            managed_.push_back(model::PolicyDocument{policy::document_json(*known), std::move(path), policy::parsed(*known)});
+            managed_.push_back(model::PolicyDocument(managed_policy_body(*known), std::move(path)));
             documents_.push_back(&managed_.back());
         }
     }
@@ -46,7 +62,7 @@ public:
     const std::vector<const model::PolicyDocument*>& documents() const { return documents_; }
     std::vector<const policy::Policy*> policies() const {
         std::vector<const policy::Policy*> out;
-        for (const auto* d : documents_) out.push_back(&d->parsed);
+        for (const auto* d : documents_) out.push_back(&d->parsed());
         return out;
     }
     // Attachments whose documents xc does not know.

@@ -117,13 +117,13 @@ inline void check_secret_integrity(Checker& checker, model::Vertex secret_vertex
     auto ask = [&](const model::PolicyDocument& doc, const model::Identity& id, const std::string& service, RequestPath path,
                    auto actions, const std::string& what) {
         try {
-            detail::require_known_identity(doc.parsed, id.resource, service, false);
-            auto r = detail::outside_changer(checker, doc.parsed, id, service, path, id.account, actions);
+            detail::require_known_identity(doc.parsed(), id.resource, service, false);
+            auto r = detail::outside_changer(checker, doc.parsed(), id, service, path, id.account, actions);
             if (r.answer == QueryResult::Answer::unknown) {
                 checker.add(property, secret_vertex, Verdict::undecided, "could not decide who can change " + what + ": " + r.reason, doc.path);
             } else if (r.answer == QueryResult::Answer::satisfiable) {
                 const auto& req = r.witness->request;
-                auto outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &doc.parsed}, req);
+                auto outcome = policy::decide(policy::PolicySet{{&detail::allow_everything()}, &doc.parsed()}, req);
                 auto& f = checker.add(property, secret_vertex, Verdict::violated,
                                       r.witness->caller + ", outside the secret's account, may " + req.action + " on " + what, doc.path);
                 f.witness = to_json(req);

@@ -67,7 +67,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     // 1. No one outside the consumer and service accounts can read it.
     if (secret.policy) {
         try {
-            const auto& pol = secret.policy->parsed;
+            const auto& pol = secret.policy->parsed();
             // Some caller whose account is none of `inside` that the secret's policy lets read it.
             auto reader_outside = [&](const std::set<std::string>& inside_accounts) {
                 PolicyQuery q(checker.z3());
@@ -102,7 +102,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             // 10,000 one by one. A reader found there may be in an allowed account the policy does
             // not name: then the whole question is asked, for the proof or the witness.
             std::set<std::string> named{owner.id};
-            const std::string text = secret.policy->document.dump();
+            const std::string text = secret.policy->document().dump();
             for (std::size_t i = 0; i + 12 <= text.size(); ++i)  // every 12-digit window of the policy's text
                 if (std::all_of(text.begin() + i, text.begin() + i + 12, [](char c) { return c >= '0' && c <= '9'; }))
                     if (auto a = text.substr(i, 12); allowed.contains(a)) named.insert(a);
@@ -135,7 +135,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     std::map<std::string, std::vector<std::string>> named_by_account;
     if (secret.policy && secret.kms_key) {
         const auto& key = g.resource<model::KmsKey>(g.out(secret_vertex, model::EdgeKind::encrypted_by).front());
-        for (const auto* p : {&secret.policy->parsed, &key.policy.parsed})
+        for (const auto* p : {&secret.policy->parsed(), &key.policy.parsed()})
             for (const auto& st : p->statements)
                 if (st.principal)
                     for (const auto& e : st.principal->entries)
@@ -159,7 +159,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     std::optional<std::string> read_unspecialisable;  // why the secret's policy cannot be decided for a reader
     if (secret.policy) {
         try {
-            require_specialisable(secret.policy->parsed, read);
+            require_specialisable(secret.policy->parsed(), read);
         } catch (const Unsupported& e) {
             read_unspecialisable = e.what();
         }
@@ -218,8 +218,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
         };
         // Some role session or user of the reader's account that both policies let read.
         auto reader_query = [&](bool need_secret, bool need_key) {
-            auto secret_view = specialise_to_caller(secret.policy->parsed, read);
-            auto key_view = specialise_to_caller(key.policy.parsed, decrypt);
+            auto secret_view = specialise_to_caller(secret.policy->parsed(), read);
+            auto key_view = specialise_to_caller(key.policy.parsed(), decrypt);
             PolicyQuery q(checker.z3());
             q.declare(secret_view);
             q.declare(key_view);
@@ -233,8 +233,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             if (need_key) goal = goal && q.allowed(Decision{&key_view, any_identity, false, key_account});
             return q.solve(goal, checker.options().timeout_ms, [&](const policy::Request& r) {
                 return r.principal && r.principal->account() == account.id &&
-                       (!need_secret || allows(secret.policy->parsed, as_caller(read, r))) &&
-                       (!need_key || allows(key.policy.parsed, as_caller(decrypt, r)));
+                       (!need_secret || allows(secret.policy->parsed(), as_caller(read, r))) &&
+                       (!need_key || allows(key.policy.parsed(), as_caller(decrypt, r)));
             });
         };
         QueryResult both;
@@ -244,15 +244,15 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             if (!dependence_asked) {
                 dependence_asked = true;
                 try {
-                    require_independent(secret.policy->parsed, read_context, {});
-                    require_independent(key.policy.parsed, decrypt_context, decrypt_known);
+                    require_independent(secret.policy->parsed(), read_context, {});
+                    require_independent(key.policy.parsed(), decrypt_context, decrypt_known);
                 } catch (const Unsupported& e) {
                     dependence = e.what();
                 }
             }
             if (dependence) throw Unsupported(*dependence);
             if (read_unspecialisable) throw Unsupported(*read_unspecialisable);  // what the model does not give
-            require_specialisable(key.policy.parsed, decrypt);
+            require_specialisable(key.policy.parsed(), decrypt);
             bool named_reader = false;
             for (const auto& arn : named) {
                 const bool user = arn.find(":user/") != std::string::npos;
@@ -260,7 +260,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
                 policy::Request by;
                 by.principal = aws_request_principal(user ? CallerKind::user : CallerKind::role_session, arn, "xc-session");
                 by.context.set("aws:PrincipalArn", arn);
-                if (allows(secret.policy->parsed, as_caller(read, by)) && allows(key.policy.parsed, as_caller(decrypt, by))) {
+                if (allows(secret.policy->parsed(), as_caller(read, by)) && allows(key.policy.parsed(), as_caller(decrypt, by))) {
                     named_reader = true;
                     break;
                 }
@@ -288,7 +288,7 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
             policy::Request example;
             example.principal =
                 aws_request_principal(CallerKind::role_session, "arn:aws:iam::" + account.id + ":role/xc-service-reader", "xc-session");
-            auto outcome = policy::decide(policy::PolicySet{any_identity, &doc.parsed}, as_caller(secret_denies ? read : decrypt, example));
+            auto outcome = policy::decide(policy::PolicySet{any_identity, &doc.parsed()}, as_caller(secret_denies ? read : decrypt, example));
             auto& f = checker.add(property, secret_vertex, Verdict::violated,
                                   "account " + reader + " (" + account.id + ") cannot read the secret: " +
                                       (secret_denies ? "the secret policy does not grant secretsmanager:GetSecretValue"
@@ -359,14 +359,14 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     // other accounts, each tied to its own kms:CallerAccount, so that no witness pairs a
     // caller with another account's kms:CallerAccount. (The disjunction over every model
     // account timed out with a thousand service accounts; "any other account" is one literal.)
-    std::string policy_text = key.policy.document.dump();
+    std::string policy_text = key.policy.document().dump();
     for (auto& c : policy_text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool reads_caller_account = policy_text.find("kms:calleraccount") != std::string::npos;
     if (others.empty() && reads_caller_account) {
         checker.add(property, key_vertex, Verdict::proved, "no other account: the key serves only its own", key.policy.path);
         return;
     }
-    const auto& pol = key.policy.parsed;
+    const auto& pol = key.policy.parsed();
     try {
         detail::require_known_identity(pol, key_id.resource, "kms", false);
         PolicyQuery q(checker.z3());

@@ -166,7 +166,7 @@ TEST(Fidelity, EveryApiCarriesItsVerifiedPolicyInItsBodyAndIsRedeployedWhenTheBo
                 ASSERT_NE(in_body, nullptr) << r.name;
                 EXPECT_EQ(lw::canonical_json(*in_body), lw::canonical_json(policy->items.front()));
                 // The document verify read (its endpoint ids as the stack knows them: compared apart).
-                json deployed = json::parse(lw::canonical_json(*policy)), verified = api.policy->document;
+                json deployed = json::parse(lw::canonical_json(*policy)), verified = api.policy->document();
                 ASSERT_EQ(deployed["Statement"].size(), verified["Statement"].size());
                 for (std::size_t i = 0; i < verified["Statement"].size(); ++i) {
                     for (const char* key : {"Effect", "Action", "NotAction", "Principal", "Resource", "NotResource"})

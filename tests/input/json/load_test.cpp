@@ -68,7 +68,7 @@ TEST(Load, TheReferenceModelLoadsAndExpandsItsTemplate) {
     EXPECT_EQ(m.services.at("beverage").apis.at("orders").routes.at("POST /orders").body->properties.at("beverage").enum_values,
               (std::vector<std::string>{"tea", "coffee", "water"}));
     // Placeholders expand inside policies too.
-    const auto& statement = food.roles.at("lambda").policies.at("orders-table").document["Statement"][0];
+    const auto& statement = food.roles.at("lambda").policies.at("orders-table").document()["Statement"][0];
     EXPECT_EQ(statement["Resource"][0], "arn:aws:dynamodb:eu-central-1:333333333333:table/cross-account-microservices-food");
     EXPECT_EQ(food.lambdas.at("get-orders").vpc, "main");
     EXPECT_EQ(m.consumer.secrets.at("endpoint-id").kms_key, (xc::model::Ref{"consumer", "shared-secret"}));

@@ -75,7 +75,7 @@ TEST(ToModel, TheEmittedReferenceRootsMapToTheModelsResourcesWithTheirDeployedNa
     EXPECT_EQ(api.endpoint_id_from->to_string(), "consumer/endpoint_id");
     // The API's policy names the consumer endpoint by the placeholder id of its model endpoint.
     const auto& endpoint = m.consumer.vpc_endpoints.at("execute_api");
-    EXPECT_EQ(api.policy->document["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"], endpoint.id);
+    EXPECT_EQ(api.policy->document()["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"], endpoint.id);
     EXPECT_EQ(m.services.at("food").lambdas.at("get_order").handler, "get-order");
     EXPECT_EQ(m.services.at("food").lambdas.at("get_order").invoke_permissions.front().source_api->name, "orders");
     // Findings are located at the .tf lines, with the Terraform address.
@@ -388,7 +388,7 @@ TEST(ToModelYamlBody, ItsPolicyAndEndpointConfigurationAreRead) {
     ASSERT_EQ(api.vpc_endpoints.size(), 1u);
     EXPECT_EQ(api.vpc_endpoints.front().to_string(), "consumer/execute_api");
     ASSERT_TRUE(api.policy);
-    EXPECT_EQ(api.policy->document["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"], mapped.model.consumer.vpc_endpoints.at("execute_api").id);
+    EXPECT_EQ(api.policy->document()["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"], mapped.model.consumer.vpc_endpoints.at("execute_api").id);
     const auto findings = findings_of(mapped);
     EXPECT_EQ(findings.at("api-endpoint-only food/rest-api/this").verdict, Verdict::proved) << findings.at("api-endpoint-only food/rest-api/this").message;
 

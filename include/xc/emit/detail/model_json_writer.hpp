@@ -70,7 +70,7 @@ private:
         return out;
     }
     // The document as written, its keys in the (sorted) order the model keeps them.
-    static ojson policy(const model::PolicyDocument& p) { return ojson::parse(p.document.dump()); }
+    static ojson policy(const model::PolicyDocument& p) { return ojson::parse(p.document().dump()); }
     static ojson key_attribute(const model::KeyAttribute& k) { return ojson{{"name", k.name}, {"type", k.type}}; }
     static const char* endpoint_type(model::ApiEndpointType t) { return model::to_string(t); }
 

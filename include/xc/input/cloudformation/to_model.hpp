@@ -32,6 +32,7 @@
 #include <xc/input/detail/openapi_authorization.hpp>
 #include <xc/model/identity.hpp>
 #include <xc/model/model.hpp>
+#include <xc/model/policy_pool.hpp>
 #include <xc/policy/parse.hpp>
 
 #include <algorithm>
@@ -403,7 +404,7 @@ private:
         }
         doc = document(doc, resource, path);
         try {
-            return model::PolicyDocument{doc, path, policy::parse(doc, path)};
+            return policies_.document(doc, path);
         } catch (const InputError& e) {
             diags_.add(e.diagnostics());
             return std::nullopt;
@@ -1846,6 +1847,7 @@ private:
     model::Model m_;
     std::shared_ptr<StackLocator> locator_;
     Diagnostics diags_;
+    model::PolicyPool policies_;
     std::vector<std::string> not_modelled_;
     std::map<std::pair<std::string, std::string>, Placed> placed_;
     std::map<std::pair<std::string, std::string>, StatedNames> stated_names_;  // (stack, ARN) -> names

@@ -17,6 +17,7 @@
 #include <xc/input/json/template.hpp>
 #include <xc/model/check.hpp>
 #include <xc/model/model.hpp>
+#include <xc/model/policy_pool.hpp>
 #include <xc/policy/parse.hpp>
 
 #include <nlohmann/json.hpp>
@@ -476,7 +477,7 @@ private:
             return std::nullopt;
         }
         try {
-            return PolicyDocument{v, path, policy::parse(v, path)};
+            return policies_.document(v, path);
         } catch (const InputError& e) {
             diags_.add(e.diagnostics());
             return std::nullopt;
@@ -1049,6 +1050,7 @@ private:
     const JsonSource& source_;
     Diagnostics diags_;
     Model model_;
+    PolicyPool policies_;  // this loader's: a chunk's documents share bodies within the chunk
     const Model& shared_;  // model_, or a chunk loader's parent's
     unsigned jobs_;
     std::vector<ServiceSource> service_sources_;

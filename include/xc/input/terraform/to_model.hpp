@@ -32,6 +32,7 @@
 #include "xc/model/check.hpp"
 #include "xc/model/identity.hpp"
 #include "xc/model/model.hpp"
+#include "xc/model/policy_pool.hpp"
 #include "xc/policy/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -469,8 +470,7 @@ public:
     model::PolicyDocument policy_document(nlohmann::json doc, const std::string& path) {
         if (document_source_) source_->add(path, *std::exchange(document_source_, std::nullopt));
         try {
-            auto parsed = policy::parse(doc, path);
-            return model::PolicyDocument{std::move(doc), path, std::move(parsed)};
+            return policies_.document(doc, path);
         } catch (const InputError& e) {
             std::vector<Diagnostic> out;
             for (auto d : e.diagnostics()) out.push_back(d.file.empty() ? model_.located(std::move(d)) : std::move(d));
@@ -577,6 +577,7 @@ private:
     std::map<std::string, Inst*> invoke_arns_;
     std::optional<std::map<const Inst*, const Inst*>> instance_holding_;  // instance_holding()
     std::optional<Location> document_source_;  // the argument document() last read (see policy_document)
+    model::PolicyPool policies_;
     bool invoke_arns_done_ = false;
 
     const std::vector<RootInput>& roots_;
