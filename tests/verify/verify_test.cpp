@@ -47,7 +47,7 @@ xc::verify::Report verify_with(unsigned jobs, const xc::verify::Progress& progre
 TEST(ParallelVerify, TheReportIsTheSameForAnyNumberOfThreads) {
     const auto one = findings_of(verify_with(1));
     ASSERT_GT(generated().private_apis().size(), 2 * xc::verify::subjects_per_chunk(xc::verify::SubjectKind::private_api));
-    ASSERT_EQ(generated().vertices(xc::model::VertexKind::secret).size(), 3u);  // three chunks of one secret
+    ASSERT_EQ(generated().vertices(xc::model::VertexKind::secret).size(), 3u);  // one chunk of three secrets
     std::size_t violated = 0;
     for (const auto& f : one) violated += f["verdict"] == "VIOLATED";
     EXPECT_EQ(violated, 103u);  // every tenth service of 1,030
