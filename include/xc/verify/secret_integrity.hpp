@@ -72,8 +72,7 @@ QueryResult outside_changer(Checker& checker, const policy::Policy& pol, const m
     policy::Policy relevant = pol;
     relevant.statements = policy::statements_for_actions(pol, actions);
     if (relevant.statements.empty()) return {QueryResult::Answer::unsatisfiable, std::nullopt, {}};
-    std::set<std::string> accounts;
-    for (const auto& [_, a] : checker.model().accounts) accounts.insert(a.id);
+    const std::set<std::string>& accounts = checker.account_ids();
     PolicyQuery q(checker.z3());
     q.declare(relevant);
     q.set_path(path);

@@ -57,8 +57,8 @@ inline void check_secret_share(Checker& checker, model::Vertex secret_vertex) {
     const auto& secret = g.resource<model::Secret>(secret_vertex);
     const std::string property = "secret-share";
     const auto& owner = checker.account_of(secret_vertex);
-    std::set<std::string> allowed{owner.id};
-    for (const auto& [_, a] : m.accounts) allowed.insert(a.id);  // the consumer and the service accounts
+    // The consumer and the service accounts: every account of the model, the owner's included.
+    const std::set<std::string>& allowed = checker.account_ids();
     std::size_t before = checker.report().findings.size();
     // The secret as deployed: "secret:<its deployed name>-" and six characters AWS assigns.
     const model::Identity& identity = g.identity(secret_vertex);
@@ -334,11 +334,10 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     const auto& key = g.resource<model::KmsKey>(key_vertex);
     const model::Identity& key_id = g.identity(key_vertex);
     const std::string owner = key_id.account;
-    std::set<std::string> all_accounts, others;
-    for (const auto& [_, a] : checker.model().accounts) {
-        all_accounts.insert(a.id);
-        if (a.id != owner) others.insert(a.id);
-    }
+    // Every account of the model; `owner` is one of them, the others are all but it.
+    const std::set<std::string>& all_accounts = checker.account_ids();
+    const std::size_t others = all_accounts.size() - all_accounts.count(owner);
+    auto is_other = [&](const std::string& a) { return a != owner && all_accounts.contains(a); };
     const std::string via = "secretsmanager." + key_id.region + ".amazonaws.com";
     // The encryption contexts of its secrets. The characters AWS assigns may here be any, ':'
     // included: through Secrets Manager the context is a real secret's ARN, and none holds ':'
@@ -362,7 +361,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     std::string policy_text = key.policy.document().dump();
     for (auto& c : policy_text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool reads_caller_account = policy_text.find("kms:calleraccount") != std::string::npos;
-    if (others.empty() && reads_caller_account) {
+    if (others == 0 && reads_caller_account) {
         checker.add(property, key_vertex, Verdict::proved, "no other account: the key serves only its own", key.policy.path);
         return;
     }
@@ -376,7 +375,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
             CallerSpace::only(CallerKind::role_session).with(CallerKind::user).with(CallerKind::root).with(CallerKind::federated_user);
         callers.customer_accounts.assign(all_accounts.begin(), all_accounts.end());
         q.set_callers(callers);
-        if (!others.empty()) q.caller_arn().prefer({"arn:aws:iam::" + *others.begin() + ":role/xc-service-caller"});
+        if (others > 0) q.caller_arn().prefer({"arn:aws:iam::" + *std::find_if(all_accounts.begin(), all_accounts.end(), is_other) + ":role/xc-service-caller"});
         q.resource_segment(0).fix(key_id.partition);
         q.resource_segment(1).fix("kms");
         q.resource_segment(2).fix(key_id.region);
@@ -398,7 +397,8 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         z3::expr_vector inside(checker.z3());
         if (reads_caller_account) {
             auto& caller_account = q.text_key("kms:calleraccount");
-            for (const auto& a : others) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
+            for (const auto& a : all_accounts)
+                if (is_other(a)) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
         } else {
             inside.push_back(!q.caller_in_account(owner));
         }
@@ -426,7 +426,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
             if (!r.principal || r.principal->type != policy::PrincipalType::AWS || r.principal->account() == owner) return false;
             if (reads_caller_account) {
                 const auto* ca = r.context.find("kms:CallerAccount");
-                if (!others.contains(r.principal->account()) || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
+                if (!is_other(r.principal->account()) || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
             }
             return !outside(r).empty() &&
                    policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
