@@ -4,7 +4,7 @@
 //   Deadline query = Deadline::after(10000, "query").earliest(run);
 //   if (query.expired()) return undecided(query.reason("the pattern-set search"));
 //       // "query timed out after 10000 ms in the pattern-set search"
-//   params.set("timeout", query.remaining_ms());   // Z3 gets what is left, never more
+//   check_within(solver, query);                    // Z3 gets what is left, never more (bounded_check.hpp)
 //
 // Every loop of the verifier that can run long (Z3 calls, CEGAR rounds, the pattern-set search,
 // core minimisation) checks the deadline it was given; running out is UNDECIDED, never a guess.
@@ -35,6 +35,8 @@ public:
     }
 
     bool bounded() const { return end_.has_value(); }
+    // When it passes (none when unbounded).
+    std::optional<Clock::time_point> end() const { return end_; }
     bool expired() const { return end_ && Clock::now() >= *end_; }
     // Milliseconds left, at least 1 while not expired (Z3 reads a timeout of 0 as "none"), 0 when
     // expired; `unbounded` when there is no deadline.

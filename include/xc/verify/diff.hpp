@@ -820,14 +820,12 @@ inline void diff_network(DiffContext& dc, model::Vertex old_v, model::Vertex new
     };
     auto ask = [&](const NetworkReach& allows, const NetworkReach& denies) -> std::optional<std::pair<std::variant<std::uint32_t, std::string>, std::uint16_t>> {
         z3::solver solver(ctx, z3::solver::simple());
-        z3::params params(ctx);
-        params.set("timeout", dc.options().timeout_ms);
-        solver.set(params);
         solver.add(kind >= 0 && kind <= static_cast<int>(peers.size()) && port >= 0 && port <= 65535);
         solver.add(reach(allows) && !reach(denies));
-        auto r = solver.check();
+        auto r = check_within(solver, ctx.deadline());
         if (r == z3::unsat) return std::nullopt;
-        if (r == z3::unknown) throw Unsupported("the solver answered unknown (" + solver.reason_unknown() + ") on the network reach");
+        if (r == z3::unknown)
+            throw Unsupported("the solver answered unknown (" + unknown_reason(solver, ctx.deadline()) + ") on the network reach");
         auto m = solver.get_model();
         std::int64_t k = m.eval(kind, true).get_numeral_int64();
         auto p = static_cast<std::uint16_t>(m.eval(port, true).get_numeral_int64());

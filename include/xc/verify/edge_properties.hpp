@@ -97,13 +97,11 @@ inline void check_network_ingress(Checker& checker) {
                     }
                 }
             z3::solver s(ctx, z3::solver::simple());
-            z3::params params(ctx);
-            params.set("timeout", checker.options().timeout_ms);
-            s.set(params);
             s.add(z3::mk_or(admitted) && !detail::in_cidr(ctx, src, vpc.cidr));
-            auto r = s.check();
+            auto r = check_within(s, ctx.deadline());
             if (r == z3::unknown) {
-                checker.add(property, lb_vertex, Verdict::undecided, "could not decide listener port " + std::to_string(port) + ": " + s.reason_unknown());
+                checker.add(property, lb_vertex, Verdict::undecided,
+                            "could not decide listener port " + std::to_string(port) + ": " + unknown_reason(s, ctx.deadline()));
                 continue;
             }
             if (r == z3::sat) {
@@ -155,7 +153,7 @@ inline void check_network_ingress(Checker& checker) {
                 std::string source = "any address of the prefix list";
                 if (r.peer.cidr) {
                     s.add(detail::in_cidr(checker.z3(), src, *r.peer.cidr));
-                    if (s.check() == z3::sat) source = detail::ip_text(s.get_model().eval(src, true).get_numeral_uint64());
+                    if (check_within(s, checker.z3().deadline()) == z3::sat) source = detail::ip_text(s.get_model().eval(src, true).get_numeral_uint64());
                 }
                 auto& f = checker.add(property, e_vertex, Verdict::violated,
                                       "the endpoint's interfaces admit " + source + " on port 443, not only the load balancer", r.path);

@@ -27,6 +27,7 @@
 
 #include <xc/error.hpp>
 #include <xc/policy/policy.hpp>
+#include <xc/verify/bounded_check.hpp>
 #include <xc/verify/caller_space.hpp>
 #include <xc/verify/context_keys.hpp>
 #include <xc/verify/deadline.hpp>
@@ -461,10 +462,7 @@ public:
         for (auto& [_, k] : keys_) add_context_rule(solver, k);
         for (std::size_t round = 0; round < max_rounds; ++round) {
             if (deadline.expired()) return timed_out(round ? "refinement round " + std::to_string(round + 1) : std::string("the encoding"));
-            z3::params params(ctx_);
-            params.set("timeout", deadline.remaining_ms());
-            solver.set(params);
-            auto r = solver.check();
+            auto r = check_within(solver, deadline);
             if (r == z3::unsat) return {QueryResult::Answer::unsatisfiable, std::nullopt, {}};
             if (r == z3::unknown) {
                 std::string why = solver.reason_unknown();
