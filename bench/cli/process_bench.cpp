@@ -17,6 +17,7 @@
 // time (user + sys: the figure to trust when other work shares the cores), the largest peak RSS
 // of the runs, the load average, and how much time and peak RSS grew per 10x step in services.
 #include "generated_models.hpp"
+#include "../arguments.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -123,16 +124,18 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string self = "/proc/self/exe";
+    constexpr std::string_view usage =
+        "xc_process_bench [--runs N] [--commands check,verify,verify-json,emit,re-emit] [--out-dir DIR] [SERVICES...]";
     int runs = 5;
     std::string only = ",check,verify,verify-json,emit,re-emit,";  // the commands to run, by first word
     std::string out_parent = "/tmp";
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
+        if (a == "--runs" && i + 1 < argc) runs = static_cast<int>(xc::bench::count_argument(argv[++i], "--runs", usage, 1, 1000));
         else if (a == "--commands" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
         else if (a == "--out-dir" && i + 1 < argc) out_parent = argv[++i];
-        else sizes.push_back(std::stoul(a));
+        else sizes.push_back(xc::bench::count_argument(a, "SERVICES", usage, 1, 1000000));
     }
     if (sizes.empty()) sizes = {10, 100, 1000, 10000};
     const std::string dir = "/tmp/xc-process-bench-" + std::to_string(::getpid());

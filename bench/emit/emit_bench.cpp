@@ -18,6 +18,7 @@
 #include <xc/input/json/load.hpp>
 
 #include "generated_model.hpp"
+#include "../arguments.hpp"
 #include "../timing.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,7 +39,8 @@ using xc::bench::seconds_since;
 
 int main(int argc, char** argv) {
     std::vector<int> sizes;
-    for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
+    for (int i = 1; i < argc; ++i)
+        sizes.push_back(static_cast<int>(xc::bench::count_argument(argv[i], "SERVICES", "xc_emit_bench [SERVICES...]", 1, 1000000)));
     if (sizes.empty()) sizes = {1000, 10000};
     auto dir = std::filesystem::temp_directory_path() / "xc-emit-bench";
     std::filesystem::create_directories(dir);

@@ -4,6 +4,7 @@
 // (@cdktf/hcl2json, wasm in node) on the same files, inside one node process, start-up excluded.
 //
 //   cmake --build build -j2 --target xc_hcl_bench && ./build/bench/hcl/xc_hcl_bench [--hashicorp] [N ...]
+#include "../arguments.hpp"
 #include "../emit/generated_model.hpp"
 
 #include <xc/emit/terraform.hpp>
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     std::vector<int> sizes;
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--hashicorp") hashicorp = true;
-        else sizes.push_back(std::stoi(argv[i]));
+        else sizes.push_back(static_cast<int>(xc::bench::count_argument(argv[i], "SERVICES", "xc_hcl_bench [--hashicorp] [SERVICES...]", 1, 1000000)));
     }
     if (sizes.empty()) sizes = {1000, 10000};
     const auto dir = std::filesystem::temp_directory_path() / "xc-hcl-bench";

@@ -7,6 +7,7 @@
 #include <xc/input/json/load.hpp>
 
 #include "lambda_test_support.hpp"
+#include "../arguments.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -60,7 +61,7 @@ void print_tail(const std::string& fn, std::vector<Timing> t) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const int warm = argc > 1 ? std::stoi(argv[1]) : 300;
+    const int warm = argc > 1 ? static_cast<int>(xc::bench::count_argument(argv[1], "WARM", "xc_lambda_bench [WARM]", 100, 1000000)) : 300;
     const int cold = 10;
     const std::string service = "beverage";
     auto graph = xc::model::build_graph(xc::input::json::load_model_file(xc::test::reference_model_path().string()));

@@ -11,15 +11,17 @@
 #include <vector>
 
 #include "differential.hpp"
+#include "../arguments.hpp"
 
 using namespace xc::policy;
 using namespace xc::policy::difftest;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
-    const std::size_t cases = argc > 1 ? std::stoull(argv[1]) : 20000;
-    const std::size_t rounds = argc > 2 ? std::stoull(argv[2]) : 20;
-    const std::uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
+    constexpr std::string_view usage = "xc_policy_bench [CASES [ROUNDS [SEED]]]";
+    const std::size_t cases = argc > 1 ? xc::bench::count_argument(argv[1], "CASES", usage, 1) : 20000;
+    const std::size_t rounds = argc > 2 ? xc::bench::count_argument(argv[2], "ROUNDS", usage, 1) : 20;
+    const std::uint64_t seed = argc > 3 ? xc::bench::count_argument(argv[3], "SEED", usage) : 1;
 
     Generator gen(seed);
     std::vector<Case> raw;

@@ -18,6 +18,7 @@
 #include <xc/verify/verify.hpp>
 
 #include "generated_model.hpp"
+#include "../arguments.hpp"
 #include "../timing.hpp"
 
 #include <chrono>
@@ -44,7 +45,8 @@ int main(int argc, char** argv) {
         else if (std::string(argv[i]) == "--keep")
             keep = true;
         else
-            sizes.push_back(std::stoi(argv[i]));
+            sizes.push_back(static_cast<int>(
+                xc::bench::count_argument(argv[i], "SERVICES", "xc_terraform_bench [--library-only] [--keep] [SERVICES...]", 1, 1000000)));
     }
     if (sizes.empty()) sizes = {1000, 10000};
     const fs::path dir = fs::temp_directory_path() / "xc-terraform-bench";

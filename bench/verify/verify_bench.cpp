@@ -27,6 +27,7 @@
 // whole model as a process.
 #include "generated_models.hpp"
 #include "slow_policy.hpp"
+#include "../arguments.hpp"
 #include "../timing.hpp"
 
 #include <xc/model/graph.hpp>
@@ -145,6 +146,11 @@ int measure_properties(std::size_t n) {
     return 0;
 }
 
+// A size given on the command line: a whole number of services (or statements).
+std::size_t service_count(const std::string& text) {
+    return xc::bench::count_argument(text, "SIZE", "xc_verify_bench [--load|--diff|--properties|--slow-policy] [SIZES...]", 1, 1000000);
+}
+
 int slow_policy(const std::vector<std::string>& sizes) {
     const auto reference = nlohmann::json::parse(reference_text());
     {  // the first Z3 context of a process costs ~50 ms: not part of any query
@@ -153,7 +159,7 @@ int slow_policy(const std::vector<std::string>& sizes) {
         xc::verify::verify(xc::model::build_graph(xc::input::json::load_model_text(reference_text(), "warm.json")), warm);
     }
     for (const auto& size : sizes) {
-        const std::size_t n = std::stoul(size);
+        const std::size_t n = service_count(size);
         const std::string text = xc::test::slow_policy_model(reference, n);
         const std::string file = "/tmp/xc-slow-policy-" + std::to_string(::getpid()) + "-" + size + ".json";
         { std::ofstream(file) << text; }
@@ -248,17 +254,19 @@ void in_children(const char* self, const char* mode, const std::vector<std::stri
     }
 }
 
+// The sizes given from argv[first] on (each checked here, before any child runs), or `fallback`.
 std::vector<std::string> sizes_or(int argc, char** argv, int first, std::vector<std::string> fallback) {
     std::vector<std::string> sizes(argv + first, argv + argc);
+    for (const auto& s : sizes) service_count(s);
     return sizes.empty() ? fallback : sizes;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 3 && std::string(argv[1]) == "--one-diff") return measure_diff(std::stoul(argv[2]));
-    if (argc == 3 && std::string(argv[1]) == "--one-load") return measure_load(std::stoul(argv[2]));
-    if (argc == 3 && std::string(argv[1]) == "--one") return measure(std::stoul(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one-diff") return measure_diff(service_count(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one-load") return measure_load(service_count(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one") return measure(service_count(argv[2]));
     if (argc >= 2 && std::string(argv[1]) == "--diff") {
         in_children(argv[0], "--one-diff", sizes_or(argc, argv, 2, {"1000", "10000"}));
         return 0;
@@ -267,7 +275,7 @@ int main(int argc, char** argv) {
         in_children(argv[0], "--one-load", sizes_or(argc, argv, 2, {"1000", "10000"}));
         return 0;
     }
-    if (argc == 3 && std::string(argv[1]) == "--one-properties") return measure_properties(std::stoul(argv[2]));
+    if (argc == 3 && std::string(argv[1]) == "--one-properties") return measure_properties(service_count(argv[2]));
     if (argc >= 2 && std::string(argv[1]) == "--properties") {
         in_children(argv[0], "--one-properties", sizes_or(argc, argv, 2, {"1000", "10000"}));
         return 0;
