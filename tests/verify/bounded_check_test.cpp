@@ -116,25 +116,26 @@ TEST(BoundedCheck, AFinishedCheckIsNeverInterruptedLater) {
 TEST(BoundedCheck, EachThreadsCheckEndsByItsOwnDeadline) {
     // Nothing armed for two idle ticks: the watchdog sleeps until the first deadline it is given.
     std::this_thread::sleep_for(2 * xc::verify::detail::SolverWatchdog::idle_tick + std::chrono::milliseconds(100));
-    double late_ms = 0, early_ms = 0;
-    z3::check_result late_result = z3::sat, early_result = z3::sat;
-    std::thread late([&] {
+    // A hard check on a context of its own, bounded by `budget` ms: its answer and how long it took.
+    struct Timed {
+        z3::check_result result = z3::sat;
+        double ms = 0;
+    };
+    auto hard_check = [](unsigned budget, Timed& out) {
         z3::context ctx;
         auto s = pigeons(ctx, hard);
         const auto start = Clock::now();
-        late_result = check_within(s, Deadline::after(3000, "query"));
-        late_ms = ms_since(start);
-    });
+        out.result = check_within(s, Deadline::after(budget, "query"));
+        out.ms = ms_since(start);
+    };
+    Timed late_check, early_check;
+    std::thread late([&] { hard_check(3000, late_check); });
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::thread early([&] {
-        z3::context ctx;
-        auto s = pigeons(ctx, hard);
-        const auto start = Clock::now();
-        early_result = check_within(s, Deadline::after(200, "query"));
-        early_ms = ms_since(start);
-    });
+    std::thread early([&] { hard_check(200, early_check); });
     early.join();
     late.join();
+    const auto [early_result, early_ms] = early_check;
+    const auto [late_result, late_ms] = late_check;
     EXPECT_EQ(early_result, z3::unknown);
     EXPECT_EQ(late_result, z3::unknown);
     EXPECT_GE(early_ms, 199.0);
