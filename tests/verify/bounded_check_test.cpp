@@ -12,8 +12,13 @@
 #include <z3++.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace bounded_check_test {
@@ -142,6 +147,30 @@ TEST(BoundedCheck, EachThreadsCheckEndsByItsOwnDeadline) {
     EXPECT_LT(early_ms, 1500.0) << "the earlier deadline waited for the later one";
     EXPECT_GE(late_ms, 2999.0);
     EXPECT_LE(late_ms, 3000.0 + 5000.0);
+}
+
+// The watchdog is never torn down: a child forked after it started, which has no such thread,
+// exits cleanly (a joined std::thread would abort the child's exit).
+TEST(BoundedCheck, AForkedChildExitsCleanly) {
+    z3::context ctx;
+    z3::solver s(ctx, z3::solver::simple());
+    s.add(ctx.int_const("x") > 3);
+    ASSERT_EQ(check_within(s, Deadline::after(60000, "query")), z3::sat);  // the watchdog runs
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) std::exit(7);  // static destructors run
+    int status = 0;
+    pid_t ended = 0;
+    for (int waited_ms = 0; (ended = ::waitpid(child, &status, WNOHANG)) == 0 && waited_ms < 10000; waited_ms += 10)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (ended == 0) {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, &status, 0);
+        FAIL() << "the child's exit hung for 10 s";
+    }
+    ASSERT_EQ(ended, child);
+    EXPECT_TRUE(WIFEXITED(status)) << "the child ended by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 7);
 }
 
 TEST(BoundedCheck, AnUnboundedDeadlineChecksPlainly) {

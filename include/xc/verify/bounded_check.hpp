@@ -18,6 +18,10 @@
 // while no check runs has no effect on later checks. So one that lands between the check's
 // entry in the list and its start would be lost: the watchdog interrupts a check again every
 // `retry` for as long as it stays past its deadline.
+//
+// The watchdog starts with the first bounded check and is never destroyed (a detached thread;
+// at exit nothing is joined or torn down while it waits). A child forked after that, without
+// exec, has no watchdog thread: its checks are not cut short at their deadlines.
 #pragma once
 
 #include <xc/verify/deadline.hpp>
@@ -45,8 +49,8 @@ public:
     static constexpr std::chrono::milliseconds idle_tick{250};
 
     static SolverWatchdog& instance() {
-        static SolverWatchdog watchdog;
-        return watchdog;
+        static SolverWatchdog* const watchdog = new SolverWatchdog;  // kept until exit (see the header)
+        return *watchdog;
     }
 
     // `ctx` is interrupted from `when` on, until disarm(the returned ticket).
@@ -55,7 +59,10 @@ public:
         const std::uint64_t ticket = next_ticket_++;
         watched_.push_back({ticket, &ctx, when});
         armed_since_wake_ = true;
-        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        if (!started_) {
+            std::thread([this] { run(); }).detach();
+            started_ = true;
+        }
         if (when < wake_) {
             wake_ = when;
             wakeup_.notify_one();
@@ -71,14 +78,6 @@ public:
 
     SolverWatchdog(const SolverWatchdog&) = delete;
     SolverWatchdog& operator=(const SolverWatchdog&) = delete;
-    ~SolverWatchdog() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-            wakeup_.notify_one();
-        }
-        if (thread_.joinable()) thread_.join();
-    }
 
 private:
     SolverWatchdog() = default;
@@ -91,7 +90,7 @@ private:
 
     void run() {
         std::unique_lock lock(mutex_);
-        while (!stopping_) {
+        for (;;) {
             const auto now = Clock::now();
             auto next = Clock::time_point::max();
             for (auto& w : watched_) {
@@ -114,9 +113,8 @@ private:
     std::vector<Watched> watched_;
     Clock::time_point wake_ = Clock::time_point::max();  // when the watchdog wakes next
     bool armed_since_wake_ = false;
-    bool stopping_ = false;
+    bool started_ = false;
     std::uint64_t next_ticket_ = 0;
-    std::thread thread_;
 };
 
 }  // namespace detail
