@@ -153,7 +153,8 @@ inline void check_network_ingress(Checker& checker) {
                 std::string source = "any address of the prefix list";
                 if (r.peer.cidr) {
                     s.add(detail::in_cidr(checker.z3(), src, *r.peer.cidr));
-                    if (check_within(s, checker.z3().deadline()) == z3::sat) source = detail::ip_text(s.get_model().eval(src, true).get_numeral_uint64());
+                    if (check_within(s, checker.z3().deadline()) == z3::sat)
+                        source = detail::ip_text(s.get_model().eval(src, true).get_numeral_uint64());
                 }
                 auto& f = checker.add(property, e_vertex, Verdict::violated,
                                       "the endpoint's interfaces admit " + source + " on port 443, not only the load balancer", r.path);
