@@ -56,13 +56,13 @@ public:
     // `ctx` is interrupted from `when` on, until disarm(the returned ticket).
     std::uint64_t arm(z3::context& ctx, Clock::time_point when) {
         std::lock_guard lock(mutex_);
-        const std::uint64_t ticket = next_ticket_++;
-        watched_.push_back({ticket, &ctx, when});
-        armed_since_wake_ = true;
-        if (!started_) {
+        if (!started_) {  // first, so that a thread that cannot start leaves no entry behind
             std::thread([this] { run(); }).detach();
             started_ = true;
         }
+        const std::uint64_t ticket = next_ticket_++;
+        watched_.push_back({ticket, &ctx, when});
+        armed_since_wake_ = true;
         if (when < wake_) {
             wake_ = when;
             wakeup_.notify_one();
