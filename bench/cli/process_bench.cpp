@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -132,15 +133,14 @@ int main(int argc, char** argv) {
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--runs" && i + 1 < argc) runs = static_cast<int>(xc::bench::count_argument(argv[++i], "--runs", usage, 1, 1000));
-        else if (a == "--commands" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
-        else if (a == "--out-dir" && i + 1 < argc) out_parent = argv[++i];
+        if (a == "--runs") runs = static_cast<int>(xc::bench::count_option(i, argc, argv, usage, 1, 1000));
+        else if (a == "--commands") only = "," + std::string(xc::bench::option_value(i, argc, argv, usage)) + ",";
+        else if (a == "--out-dir") out_parent = xc::bench::option_value(i, argc, argv, usage);
         else sizes.push_back(xc::bench::count_argument(a, "SERVICES", usage, 1, 1000000));
     }
     if (sizes.empty()) sizes = {10, 100, 1000, 10000};
     const std::string dir = "/tmp/xc-process-bench-" + std::to_string(::getpid());
     const std::string outputs = out_parent + "/xc-process-bench-outputs-" + std::to_string(::getpid());
-    std::system(("mkdir -p " + dir + " " + outputs).c_str());
     const std::string xc = XC_CLI;
     auto emit = [&xc](const std::string& m, const std::string& o) {
         return std::vector<std::string>{xc, "emit", m, "--target", "terraform", "-o", o, "--allow-unverified"};
@@ -158,6 +158,18 @@ int main(int argc, char** argv) {
         {"emit terraform", [&](const std::string& m, const std::string& o, int run) { return emit(m, o + "-fresh-" + std::to_string(run)); }},
         {"re-emit terraform", [&](const std::string& m, const std::string& o, int) { return emit(m, o + "-again"); }, true},
     };
+    // The commands asked for, each by the first word of a command's name.
+    auto first_word = [](std::string_view name) { return std::string(name.substr(0, name.find(' '))); };
+    std::string known;
+    for (const auto& c : commands) known += (known.empty() ? "" : ", ") + first_word(c.name);
+    for (std::size_t from = 1; from < only.size();) {
+        const std::size_t to = only.find(',', from);
+        const std::string word = only.substr(from, to - from);
+        if (std::none_of(std::begin(commands), std::end(commands), [&](const Command& c) { return first_word(c.name) == word; }))
+            xc::bench::usage_error("--commands: no command '" + word + "' (the commands: " + known + ")", usage);
+        from = to + 1;
+    }
+    std::system(("mkdir -p " + dir + " " + outputs).c_str());
     std::printf("xc as a process, median of %d runs (wall; cpu = user + sys; peak RSS: the largest of them); growth: wall time and\n"
                 "peak RSS / those at the size 10x smaller; load: the 1-minute load average after the runs. emit: into a fresh\n"
                 "directory each run; re-emit: over the previous run's output; outputs in %s, removed after all runs\n",
@@ -170,9 +182,7 @@ int main(int argc, char** argv) {
             const std::string text = xc::bench::generated_services_model(n, shape);
             std::ofstream(model) << text;
             for (const auto& c : commands) {
-                const std::string_view name = c.name;
-                const std::string word(name.substr(0, name.find(' ')));
-                if (only.find("," + word + ",") == std::string::npos) continue;
+                if (only.find("," + first_word(c.name) + ",") == std::string::npos) continue;
                 const std::string out = outputs + "/" + xc::bench::to_string(shape) + "-" + std::to_string(n);
                 auto args = [&](int run) { return c.args(model, out, run); };
                 if (c.prepare) run_process(self, args(0), dir + "/run");

@@ -118,16 +118,13 @@ int main(int argc, char** argv) {
     unsigned seed = static_cast<unsigned>(std::random_device{}());
     fs::path base = fs::temp_directory_path() / "xc-emit-kill-stress";
     constexpr std::string_view usage = "xc_emit_kill_stress [--services N] [--iterations N] [--dir D] [--seed S]";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i];
-        if (a == "--services") services = static_cast<int>(xc::bench::count_argument(argv[i + 1], a, usage, 1, 1000000));
-        else if (a == "--iterations") iterations = static_cast<int>(xc::bench::count_argument(argv[i + 1], a, usage, 1, 1000000));
-        else if (a == "--dir") base = argv[i + 1];
-        else if (a == "--seed") seed = static_cast<unsigned>(xc::bench::count_argument(argv[i + 1], a, usage, 0, UINT32_MAX));
-        else {
-            std::fprintf(stderr, "unknown option %s\n", argv[i]);
-            return 2;
-        }
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--services") services = static_cast<int>(xc::bench::count_option(i, argc, argv, usage, 1, 1000000));
+        else if (a == "--iterations") iterations = static_cast<int>(xc::bench::count_option(i, argc, argv, usage, 1, 1000000));
+        else if (a == "--dir") base = xc::bench::option_value(i, argc, argv, usage);
+        else if (a == "--seed") seed = static_cast<unsigned>(xc::bench::count_option(i, argc, argv, usage, 0, UINT32_MAX));
+        else xc::bench::usage_error("unknown option " + a, usage);
     }
     fs::remove_all(base);
     fs::create_directories(base);
