@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace reference_deployment_test {
@@ -96,6 +98,53 @@ TEST(ReferenceDeployment, KeyScopeIsDecidedWithManyServiceAccounts) {
             EXPECT_EQ(f.verdict, weak ? xc::verify::Verdict::violated : xc::verify::Verdict::proved) << f.message;
         }
         EXPECT_TRUE(found);
+    }
+}
+
+// Key scope when the key policy reads kms:CallerAccount (the account of the caller, which the
+// context table leaves free on this path): each of the model's other accounts is asked about with
+// its own kms:CallerAccount. A grant tied to the service accounts' kms:CallerAccount that stays
+// within the scope is PROVED; one that grants kms:Encrypt to a service account is VIOLATED, and
+// its witness is a caller of that account whose kms:CallerAccount is its own, which the key
+// policy allows.
+TEST(KeyScope, AKeyPolicyReadingCallerAccountIsAskedPerOtherAccount) {
+    for (const bool weak : {false, true}) {
+        SCOPED_TRACE(weak ? "kms:Encrypt for account 333333333333" : "in scope");
+        json m = json::parse(xc::test::reference_model_text());
+        json statement = {{"Sid", "ByCallerAccount"},
+                          {"Effect", "Allow"},
+                          {"Principal", {{"AWS", "*"}}},
+                          {"Action", weak ? "kms:Encrypt" : "kms:Decrypt"},
+                          {"Resource", "*"},
+                          {"Condition",
+                           {{"StringEquals",
+                             {{"kms:CallerAccount", weak ? json("333333333333") : json({"222222222222", "333333333333"})},
+                              {"kms:ViaService", "secretsmanager.eu-central-1.amazonaws.com"}}},
+                            {"StringLike",
+                             {{"kms:EncryptionContext:SecretARN",
+                               "arn:aws:secretsmanager:eu-central-1:111111111111:secret:cross-account-microservices/endpoint-id-??????"}}}}}};
+        m["consumer"]["kmsKeys"]["shared-secret"]["policy"]["Statement"].push_back(statement);
+        const auto graph = xc::test::graph_of_json(m);
+        xc::verify::VerifyOptions options;
+        options.only = {"secret-share"};
+        const auto report = xc::verify::verify(graph, options);
+        const xc::verify::Finding* key = nullptr;
+        for (const auto& f : report.findings)
+            if (f.subject == "consumer/kms-key/shared-secret") key = &f;
+        ASSERT_NE(key, nullptr);
+        EXPECT_EQ(key->verdict, weak ? xc::verify::Verdict::violated : xc::verify::Verdict::proved) << key->message;
+        if (!weak) continue;
+        auto request = xc::test::request_of(key->witness);
+        ASSERT_TRUE(request.principal.has_value());
+        EXPECT_EQ(request.principal->account(), "333333333333") << key->witness.dump();
+        const auto* caller_account = request.context.find("kms:CallerAccount");
+        ASSERT_NE(caller_account, nullptr) << key->witness.dump();
+        EXPECT_EQ(caller_account->values, std::vector<std::string>{"333333333333"});
+        EXPECT_EQ(request.action, "kms:Encrypt");
+        request.resource_account = "111111111111";
+        const auto& policy = graph.resource<xc::model::KmsKey>(*graph.find(key->subject)).policy.parsed();
+        EXPECT_EQ(xc::policy::decide(xc::policy::PolicySet{{&xc::verify::detail::allow_everything()}, &policy}, request).verdict,
+                  xc::policy::Verdict::Allow);
     }
 }
 

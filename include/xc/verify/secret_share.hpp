@@ -334,10 +334,9 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
     const auto& key = g.resource<model::KmsKey>(key_vertex);
     const model::Identity& key_id = g.identity(key_vertex);
     const std::string owner = key_id.account;
-    // Every account of the model; `owner` is one of them, the others are all but it.
+    // Every account of the model; "the others" are all of them but the key's own.
     const std::set<std::string>& all_accounts = checker.account_ids();
     const std::size_t others = all_accounts.size() - all_accounts.count(owner);
-    auto is_other = [&](const std::string& a) { return a != owner && all_accounts.contains(a); };
     const std::string via = "secretsmanager." + key_id.region + ".amazonaws.com";
     // The encryption contexts of its secrets. The characters AWS assigns may here be any, ':'
     // included: through Secrets Manager the context is a real secret's ARN, and none holds ':'
@@ -375,7 +374,10 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
             CallerSpace::only(CallerKind::role_session).with(CallerKind::user).with(CallerKind::root).with(CallerKind::federated_user);
         callers.customer_accounts.assign(all_accounts.begin(), all_accounts.end());
         q.set_callers(callers);
-        if (others > 0) q.caller_arn().prefer({"arn:aws:iam::" + *std::find_if(all_accounts.begin(), all_accounts.end(), is_other) + ":role/xc-service-caller"});
+        if (others > 0) {
+            const auto& other = *std::find_if(all_accounts.begin(), all_accounts.end(), [&](const std::string& a) { return a != owner; });
+            q.caller_arn().prefer({"arn:aws:iam::" + other + ":role/xc-service-caller"});
+        }
         q.resource_segment(0).fix(key_id.partition);
         q.resource_segment(1).fix("kms");
         q.resource_segment(2).fix(key_id.region);
@@ -398,7 +400,7 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
         if (reads_caller_account) {
             auto& caller_account = q.text_key("kms:calleraccount");
             for (const auto& a : all_accounts)
-                if (is_other(a)) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
+                if (a != owner) inside.push_back(q.caller_in_account(a) && *caller_account.present && caller_account.texts[0]->equals(a));
         } else {
             inside.push_back(!q.caller_in_account(owner));
         }
@@ -426,7 +428,8 @@ inline void check_key_scope(Checker& checker, model::Vertex key_vertex) {
             if (!r.principal || r.principal->type != policy::PrincipalType::AWS || r.principal->account() == owner) return false;
             if (reads_caller_account) {
                 const auto* ca = r.context.find("kms:CallerAccount");
-                if (!is_other(r.principal->account()) || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account()) return false;
+                if (!all_accounts.contains(r.principal->account()) || !ca || ca->values.size() != 1 || ca->values.front() != r.principal->account())
+                    return false;
             }
             return !outside(r).empty() &&
                    policy::decide(policy::PolicySet{{&detail::allow_everything()}, &pol}, r).verdict == policy::Verdict::Allow;
