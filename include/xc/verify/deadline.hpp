@@ -38,8 +38,8 @@ public:
     // When it passes (none when unbounded).
     std::optional<Clock::time_point> end() const { return end_; }
     bool expired() const { return end_ && Clock::now() >= *end_; }
-    // Milliseconds left, at least 1 while not expired (Z3 reads a timeout of 0 as "none"), 0 when
-    // expired; `unbounded` when there is no deadline.
+    // Milliseconds left, at least 1 while not expired (a budget of 0 would end the next query at
+    // once), 0 when expired; `unbounded` when there is no deadline.
     unsigned remaining_ms(unsigned unbounded = UINT32_MAX) const {
         if (!end_) return unbounded;
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*end_ - Clock::now()).count();
