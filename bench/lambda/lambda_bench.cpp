@@ -75,6 +75,12 @@ int main(int argc, char** argv) try {
                      " >/dev/null && cmake --build " + quote((project / "build").string()) + " -j2");
     if (build.exit_code != 0) throw std::runtime_error("build failed:\n" + build.out + build.err);
 
+    // The Python handlers need boto3 under the interpreter they run with; without it each would
+    // die at import and the bench would learn of it only from a 30 s invocation timeout.
+    const std::string python = "/usr/bin/python3";
+    if (auto probe = run(quote(python) + " -c 'import boto3'"); probe.exit_code != 0)
+        throw std::runtime_error(python + " cannot import boto3 (install Debian's python3-boto3): " + probe.err);
+
     const std::vector<std::string> handlers = {"post-order", "get-orders", "get-order"};
     json env{{"AWS_ACCESS_KEY_ID", "AKIDTEST"}, {"AWS_SECRET_ACCESS_KEY", "secret"}, {"AWS_REGION", "eu-central-1"},
              {"AWS_DEFAULT_REGION", "eu-central-1"},  // Lambda sets both; botocore 1.29 reads only this one
@@ -96,7 +102,7 @@ int main(int argc, char** argv) try {
             throw std::runtime_error("cannot unpack " + h);
         config["functions"].push_back({{"name", "cpp-" + h}, {"command", {(dir / "bootstrap").string()}}, {"processes", 1}, {"env", env}});
         config["functions"].push_back({{"name", "py-" + h},
-                                       {"command", {"/usr/bin/python3", std::string(XC_SOURCE_DIR) + "/bench/lambda/python_handlers.py", h}},
+                                       {"command", {python, std::string(XC_SOURCE_DIR) + "/bench/lambda/python_handlers.py", h}},
                                        {"processes", 1},
                                        {"env", env}});
     }
@@ -105,10 +111,19 @@ int main(int argc, char** argv) try {
                                      (work / "harness.json").string()});
     int control = json::parse(harness.read_line(std::chrono::seconds(30))).at("control").get<int>();
 
+    // A function that answers no response is reported with what its processes said: a handler
+    // that cannot start shows why (its stderr), not only that the invocation timed out.
+    auto failed = [&](const std::string& path, const std::string& answer) {
+        const std::string fn = path.substr(path.rfind('/') + 1);
+        const json stats = json::parse(xc::test::lambda::http_request(control, "GET", "/stats", "").body).value(fn, json::object());
+        return std::runtime_error(path + ": " + answer + "; " + fn + ": " + std::to_string(stats.value("exits", 0)) +
+                                  " unexpected exit(s), " + std::to_string(stats.value("initErrors", 0)) + " init error(s), stderr:\n" +
+                                  stats.value("stderr", std::string()));
+    };
     auto invoke = [&](const std::string& path, const json& event) {
         auto answer = xc::test::lambda::http_request(control, "POST", path, event.dump());
         json r = json::parse(answer.body);
-        if (r.at("kind") != "response") throw std::runtime_error(path + ": " + answer.body);
+        if (r.at("kind") != "response") throw failed(path, answer.body);
         json response = json::parse(r.at("payload").get<std::string>());
         int status = response.at("statusCode").get<int>();
         if (status != 200 && status != 201) throw std::runtime_error(path + " answered " + response.dump());
