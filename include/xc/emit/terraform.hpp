@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,7 @@ namespace detail {
 using lowering::Value;
 
 inline bool is_reserved(std::string_view k) {
+    if (k.size() < 2 || k.size() > 6) return false;  // no word below is shorter or longer
     return k == "null" || k == "true" || k == "false" || k == "for" || k == "in" || k == "if" || k == "endfor" ||
            k == "endif" || k == "else";
 }
@@ -94,30 +96,33 @@ inline bool is_bare_key(std::string_view k) {
     return bare;
 }
 
-// What a stack defines, to check references by binary search (a stack has 100s of resources).
+// What a stack defines, to check every reference (a stack has 100s of resources, its
+// references twice as many): hashed, since names in a stack share long prefixes that a sorted
+// search compares again at every step.
 class StackIndex {
 public:
     explicit StackIndex(const lowering::Stack& s) : stack(s), resources_(keys(s.resources)), lookups_(keys(s.lookups)) {}
 
-    bool has_resource(std::string_view kind, std::string_view name) const {
-        return std::binary_search(resources_.begin(), resources_.end(), Key{kind, name});
-    }
-    bool has_lookup(std::string_view kind, std::string_view name) const {
-        return std::binary_search(lookups_.begin(), lookups_.end(), Key{kind, name});
-    }
+    bool has_resource(std::string_view kind, std::string_view name) const { return resources_.contains(Key{kind, name}); }
+    bool has_lookup(std::string_view kind, std::string_view name) const { return lookups_.contains(Key{kind, name}); }
 
     const lowering::Stack& stack;
 
 private:
     using Key = std::pair<std::string_view, std::string_view>;  // (kind, name)
-    static std::vector<Key> keys(const std::vector<lowering::Resource>& rs) {
-        std::vector<Key> k;
-        k.reserve(rs.size());
-        for (const auto& r : rs) k.emplace_back(r.kind, r.name);
-        std::sort(k.begin(), k.end());
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            const std::hash<std::string_view> h;
+            return h(k.first) * 31 + h(k.second);
+        }
+    };
+    using Keys = std::unordered_set<Key, KeyHash>;
+    static Keys keys(const std::vector<lowering::Resource>& rs) {
+        Keys k(rs.size() * 2);
+        for (const auto& r : rs) k.emplace(r.kind, r.name);
         return k;
     }
-    std::vector<Key> resources_, lookups_;
+    Keys resources_, lookups_;
 };
 
 class ValuePrinter {
@@ -281,7 +286,7 @@ inline void body(HclWriter& w, ValuePrinter& p, const std::set<std::string, std:
     const Value* tags = nullptr;
     for (const auto& [name, v] : properties) {
         if (is_block(name)) continue;
-        if (name == "tags" && path.empty()) {
+        if (path.empty() && name == std::string_view("tags")) {
             tags = &v;
             continue;
         }

@@ -217,6 +217,55 @@ TEST(TerraformEmit, StackByStackEmitEqualsPrintingTheWholeDeployment) {
     }
 }
 
+// The printer writes a reference only to what the stack defines: a resource of that kind and
+// name, or a lookup (a data source) of that kind and name; each is its own namespace, and so is
+// each kind. Anything else would be a Terraform configuration that names nothing.
+TEST(TerraformEmit, AReferenceToNothingTheStackDefinesIsRefused) {
+    namespace lw = xc::emit::lowering;
+    auto print_with = [](lw::Value v, std::vector<std::pair<std::string, std::string>> depends_on = {}) -> std::string {
+        lw::Deployment d{"m", "eu-central-1", {}};
+        lw::Stack s;
+        s.name = "consumer";
+        s.account_id = "111111111111";
+        s.region = "eu-central-1";
+        lw::Resource vpc;
+        vpc.kind = "vpc";
+        vpc.name = "main";
+        vpc.group = "network";
+        vpc.set("cidr_block", lw::str("10.0.0.0/16"));
+        s.resources.push_back(vpc);
+        lw::Resource endpoint;
+        endpoint.kind = "vpc_endpoint";
+        endpoint.name = "found";
+        endpoint.group = "network";
+        endpoint.set("vpc_endpoint_id", lw::str("vpce-0123456789abcdef0"));
+        s.lookups.push_back(endpoint);
+        lw::Resource subnet;
+        subnet.kind = "subnet";
+        subnet.name = "a";
+        subnet.group = "network";
+        subnet.set("vpc_id", std::move(v));
+        subnet.depends_on = std::move(depends_on);
+        s.resources.push_back(subnet);
+        d.stacks.push_back(std::move(s));
+        try {
+            xc::emit::terraform::print(d);
+            return "";
+        } catch (const lw::LoweringError& e) {
+            return e.what();
+        }
+    };
+    EXPECT_EQ(print_with(lw::ref("vpc", "main", "id")), "");
+    EXPECT_EQ(print_with(lw::lookup_ref("vpc_endpoint", "found", "id")), "");
+    EXPECT_EQ(print_with(lw::str("x"), {{"vpc", "main"}}), "");
+    EXPECT_NE(print_with(lw::ref("vpc", "mian", "id")).find("dangling reference"), std::string::npos);
+    EXPECT_NE(print_with(lw::ref("subnet", "main", "id")).find("dangling reference"), std::string::npos);  // another kind
+    EXPECT_NE(print_with(lw::ref("vpc_endpoint", "found", "id")).find("dangling reference"), std::string::npos);  // a lookup's
+    EXPECT_NE(print_with(lw::lookup_ref("vpc", "main", "id")).find("dangling lookup reference"), std::string::npos);  // a resource's
+    EXPECT_NE(print_with(lw::concat({lw::str("x-"), lw::ref("vpc", "other", "id")})).find("dangling reference"), std::string::npos);
+    EXPECT_NE(print_with(lw::str("x"), {{"vpc", "mian"}}).find("dangling depends_on"), std::string::npos);
+}
+
 // emit_terraform prints as it lowers: a lowering error reaches the caller as lowering the whole
 // deployment raises it, located in the model's source.
 TEST(TerraformEmit, ALoweringErrorIsTheSameAsLoweringTheWholeDeployment) {
@@ -340,6 +389,46 @@ TEST(TerraformEscape, EscapesEveryCharacterThatCouldEndTheStringOrStartAnExpress
     EXPECT_EQ(escape("$ % $x %x {}"), "$ % $x %x {}");
     EXPECT_EQ(escape("trailing $"), "trailing $");
     EXPECT_EQ(escape("é ☃"), "é ☃");
+}
+
+// Every byte, inside a run of plain text and alone: a plain one is copied, '$' and '%' are
+// doubled before '{', any other is written as an escape (the scan looks bytes up in a table
+// built from is_plain; this holds the table to the rule).
+TEST(TerraformEscape, EveryByteIsCopiedIfPlainAndEscapedOtherwise) {
+    using xc::emit::terraform::escape;
+    using xc::emit::terraform::is_plain;
+    int plain = 0;
+    for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        const std::string alone(1, c), inside = "ab" + alone + "cd";
+        if (is_plain(c)) {
+            ++plain;
+            EXPECT_EQ(escape(alone), alone) << "byte " << b;
+            EXPECT_EQ(escape(inside), inside) << "byte " << b;
+        } else if (c == '$' || c == '%') {
+            // What follows decides: before '{' it is doubled (no template starts), else it stays.
+            EXPECT_EQ(escape(inside), inside) << "byte " << b;
+            EXPECT_EQ(escape(alone + "{"), alone + alone + "{") << "byte " << b;
+            EXPECT_EQ(escape("ab" + alone + "{cd"), "ab" + alone + alone + "{cd") << "byte " << b;
+        } else {
+            const std::string e = escape(alone);
+            EXPECT_NE(e, alone) << "byte " << b;
+            EXPECT_EQ(escape(inside), "ab" + e + "cd") << "byte " << b;
+        }
+    }
+    EXPECT_EQ(plain, 256 - 0x20 - 1 - 4);  // not: the control characters, DEL, '\\', '"', '$', '%'
+}
+
+// An object key is written bare only when HCL reads it as that name: an identifier that is no
+// keyword; anything else is quoted (and escaped).
+TEST(TerraformEscape, OnlyIdentifiersThatAreNoKeywordAreBareKeys) {
+    using xc::emit::terraform::detail::is_bare_key;
+    for (const char* keyword : {"null", "true", "false", "for", "in", "if", "endfor", "endif", "else"})
+        EXPECT_FALSE(is_bare_key(keyword)) << keyword;
+    for (const char* bare : {"a", "iff", "format", "Statement", "Effect", "aws_x1", "elsewhere", "endfors", "x_"})
+        EXPECT_TRUE(is_bare_key(bare)) << bare;
+    for (const char* quoted : {"", "1a", "_a", "a-b", "a.b", "a b", "aws:SourceVpce", "\xc3\xa9"})
+        EXPECT_FALSE(is_bare_key(quoted)) << quoted;
 }
 
 // --- the HCL checks: one node process for every shipped model and the hostile one ------------

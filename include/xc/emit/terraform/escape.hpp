@@ -7,6 +7,7 @@
 // "%{" -> "%%{", so a model cannot start an interpolation or directive.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -14,17 +15,27 @@
 namespace xc::emit::terraform {
 
 // Characters copied as they are (everything else goes through the switch below).
-inline bool is_plain(char c) {
+constexpr bool is_plain(char c) {
     const auto u = static_cast<unsigned char>(c);
     return u >= 0x20 && u != 0x7f && c != '\\' && c != '"' && c != '$' && c != '%';
 }
+
+namespace detail {
+// is_plain of every byte: the scan below looks up each character of every model string it
+// prints (one load instead of six comparisons).
+inline constexpr auto plain_bytes = [] {
+    std::array<bool, 256> plain{};
+    for (std::size_t b = 0; b < plain.size(); ++b) plain[b] = is_plain(static_cast<char>(static_cast<unsigned char>(b)));
+    return plain;
+}();
+}  // namespace detail
 
 // Appends the escaped form of `s` to `out` (the printer writes straight into its buffers).
 inline void append_escaped(std::string& out, std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         std::size_t plain = i;
-        while (plain < s.size() && is_plain(s[plain])) ++plain;
+        while (plain < s.size() && detail::plain_bytes[static_cast<unsigned char>(s[plain])]) ++plain;
         out.append(s.data() + i, plain - i);
         if (plain == s.size()) return;
         i = plain;
