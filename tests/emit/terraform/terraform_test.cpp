@@ -228,25 +228,18 @@ TEST(TerraformEmit, AReferenceToNothingTheStackDefinesIsRefused) {
         s.name = "consumer";
         s.account_id = "111111111111";
         s.region = "eu-central-1";
-        lw::Resource vpc;
-        vpc.kind = "vpc";
-        vpc.name = "main";
-        vpc.group = "network";
-        vpc.set("cidr_block", lw::str("10.0.0.0/16"));
-        s.resources.push_back(vpc);
-        lw::Resource endpoint;
-        endpoint.kind = "vpc_endpoint";
-        endpoint.name = "found";
-        endpoint.group = "network";
-        endpoint.set("vpc_endpoint_id", lw::str("vpce-0123456789abcdef0"));
-        s.lookups.push_back(endpoint);
-        lw::Resource subnet;
-        subnet.kind = "subnet";
-        subnet.name = "a";
-        subnet.group = "network";
-        subnet.set("vpc_id", std::move(v));
-        subnet.depends_on = std::move(depends_on);
-        s.resources.push_back(subnet);
+        auto resource = [](std::string kind, std::string name, std::string property, lw::Value value) {
+            lw::Resource r;
+            r.kind = std::move(kind);
+            r.name = std::move(name);
+            r.group = "network";
+            r.set(std::move(property), std::move(value));
+            return r;
+        };
+        s.resources.push_back(resource("vpc", "main", "cidr_block", lw::str("10.0.0.0/16")));
+        s.lookups.push_back(resource("vpc_endpoint", "found", "vpc_endpoint_id", lw::str("vpce-0123456789abcdef0")));
+        s.resources.push_back(resource("subnet", "a", "vpc_id", std::move(v)));
+        s.resources.back().depends_on = std::move(depends_on);
         d.stacks.push_back(std::move(s));
         try {
             xc::emit::terraform::print(d);
