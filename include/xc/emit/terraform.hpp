@@ -96,9 +96,8 @@ inline bool is_bare_key(std::string_view k) {
     return bare;
 }
 
-// What a stack defines, to check every reference (a stack has 100s of resources, its
-// references twice as many): hashed, since names in a stack share long prefixes that a sorted
-// search compares again at every step.
+// What a stack defines, to check every reference (a stack has 100s of resources): hashed,
+// since names in a stack share long prefixes that a sorted search compares again at each step.
 class StackIndex {
 public:
     explicit StackIndex(const lowering::Stack& s) : stack(s), resources_(keys(s.resources)), lookups_(keys(s.lookups)) {}
