@@ -200,18 +200,19 @@ private:
         if (sc_ && scope == sc_->name) return scope_prefix_;
         return layout_->multi_scope.at(layout_->stack_of_scope.at(scope)) ? scope + "_" : "";
     }
-    // identifier(prefix + parts joined by '_'), built in one buffer (identifier() collapses
-    // the separators an empty part leaves).
+    // identifier(prefix + parts joined by '_'), built and made an identifier in one buffer
+    // (make_identifier collapses the separators an empty part leaves).
     template <class Parts>
     std::string name_of(const std::string& scope, const Parts& parts) const {
-        std::string raw = prefix(scope);
+        std::string name = prefix(scope);
         bool first = true;
         for (const auto& p : parts) {
-            if (!first) raw += '_';
-            raw += p;
+            if (!first) name += '_';
+            name += p;
             first = false;
         }
-        return identifier(raw);
+        make_identifier(name);
+        return name;
     }
     std::string name_in(const std::string& scope, std::initializer_list<std::string_view> parts) const { return name_of(scope, parts); }
     std::string name_in(const std::string& scope, const std::vector<std::string>& parts) const { return name_of(scope, parts); }

@@ -16,6 +16,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 // Its own namespace: the area's test files are compiled as one translation unit.
 namespace lowering_test {
@@ -66,6 +68,39 @@ TEST(Lowering, ReferenceModelHasOneStackPerAccountConsumerFirst) {
         EXPECT_EQ(d.stacks[i].role, lw::StackRole::service);
     }
     EXPECT_EQ(stack(d, "food").account_id, "333333333333");
+}
+
+// A name becomes an identifier every target accepts: ASCII letters lower-cased, each run of
+// anything else one '_' (none leading or trailing), "r_" in front of a leading digit, "r" for a
+// name with no letter or digit (Terraform accepts "_" as a name). Made in place
+// (make_identifier) or into a copy (identifier), the same; an identifier is its own, so a name
+// read back from emitted files maps to itself.
+TEST(Lowering, NamesBecomeIdentifiersByOneRule) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"food", "food"},
+        {"Get-Order", "get_order"},
+        {"a--b__c", "a_b_c"},
+        {"--a b--", "a_b"},
+        {"svc_1_", "svc_1"},
+        {"9lives", "r_9lives"},
+        {"_x", "x"},
+        {"", "r"},
+        {"---", "r"},
+        {"_", "r"},
+        {"r_", "r"},
+        {"\xc3\x84pfel", "pfel"},
+        {"caf\xc3\xa9-bar", "caf_bar"},
+        {std::string("a\0b", 3), "a_b"},
+        {"ABC", "abc"},
+        {"x.y/z:w", "x_y_z_w"},
+    };
+    for (const auto& [name, expected] : cases) {
+        EXPECT_EQ(lw::identifier(name), expected) << name;
+        std::string in_place = name;
+        lw::make_identifier(in_place);
+        EXPECT_EQ(in_place, expected) << name;
+        EXPECT_EQ(lw::identifier(expected), expected) << name;
+    }
 }
 
 TEST(Lowering, EveryReferenceResolvesInsideItsStackAndNamesAreUniqueIdentifiers) {
