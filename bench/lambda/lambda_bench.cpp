@@ -61,7 +61,9 @@ void print_tail(const std::string& fn, std::vector<Timing> t) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const int warm = argc > 1 ? static_cast<int>(xc::bench::count_argument(argv[1], "WARM", "xc_lambda_bench [WARM]", 100, 1000000)) : 300;
+    constexpr std::string_view usage = "xc_lambda_bench [WARM]";
+    if (argc > 2) xc::bench::usage_error(std::string("unexpected argument ") + argv[2], usage);
+    const int warm = argc > 1 ? static_cast<int>(xc::bench::count_argument(argv[1], "WARM", usage, 100, 1000000)) : 300;
     const int cold = 10;
     const std::string service = "beverage";
     auto graph = xc::model::build_graph(xc::input::json::load_model_file(xc::test::reference_model_path().string()));

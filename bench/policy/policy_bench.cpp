@@ -19,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
     constexpr std::string_view usage = "xc_policy_bench [CASES [ROUNDS [SEED]]]";
+    if (argc > 4) xc::bench::usage_error(std::string("unexpected argument ") + argv[4], usage);
     const std::size_t cases = argc > 1 ? xc::bench::count_argument(argv[1], "CASES", usage, 1) : 20000;
     const std::size_t rounds = argc > 2 ? xc::bench::count_argument(argv[2], "ROUNDS", usage, 1) : 20;
     const std::uint64_t seed = argc > 3 ? xc::bench::count_argument(argv[3], "SEED", usage) : 1;

@@ -238,8 +238,7 @@ private:
         const Lowerer* lowerer;
         std::size_t operator()(NameSlot n) const {
             const Resource& r = lowerer->named(n);
-            std::hash<std::string_view> h;
-            return (h(r.kind) * 31 + h(r.name)) * 2 + n.lookup;
+            return kind_name_hash(r.kind, r.name) * 2 + n.lookup;
         }
     };
     struct NameEqual {

@@ -110,10 +110,7 @@ public:
 private:
     using Key = std::pair<std::string_view, std::string_view>;  // (kind, name)
     struct KeyHash {
-        std::size_t operator()(const Key& k) const {
-            const std::hash<std::string_view> h;
-            return h(k.first) * 31 + h(k.second);
-        }
+        std::size_t operator()(const Key& k) const { return lowering::kind_name_hash(k.first, k.second); }
     };
     using Keys = std::unordered_set<Key, KeyHash>;
     static Keys keys(const std::vector<lowering::Resource>& rs) {

@@ -465,8 +465,8 @@ public:
             auto r = check_within(solver, deadline);
             if (r == z3::unsat) return {QueryResult::Answer::unsatisfiable, std::nullopt, {}};
             if (r == z3::unknown) {
-                std::string why = solver.reason_unknown();
-                if (deadline.expired() || why == "timeout" || why == "canceled") return timed_out("the solver");
+                const std::string why = unknown_reason(solver, deadline);
+                if (why == "timeout") return timed_out("the solver");
                 return {QueryResult::Answer::unknown, std::nullopt, "solver: " + why};
             }
             z3::model m = solver.get_model();

@@ -12,8 +12,10 @@
 #include <xc/emit/lowering/value.hpp>
 #include <xc/error.hpp>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,13 @@ namespace xc::emit::lowering {
 
 // The model cannot be lowered (a construct no target can express): xc/error.hpp.
 using xc::LoweringError;
+
+// The hash of a resource's (kind, name), its identity within a stack: the lowering's duplicate
+// check and a printer's reference check both look resources up by it.
+inline std::size_t kind_name_hash(std::string_view kind, std::string_view name) {
+    const std::hash<std::string_view> h;
+    return h(kind) * 31 + h(name);
+}
 
 struct Resource {
     std::string kind;  // target-neutral: "vpc", "subnet", "security_group_ingress_rule", ...
